@@ -1,0 +1,53 @@
+"""Which format a file is in, decided by its content (not its name).
+
+Formats: ``scenario`` (equipoise YAML/JSON), ``ktab`` (KTAB SMP CSV), ``decide``
+(decide exchange-model input), ``deu`` (DEU-style issue table), ``edgelist`` (signed edge
+list). Rules, first match wins:
+
+- a line whose first field is ``#A``/``#P``/``#D`` (quoted or not) -> ``decide``;
+- a tab- or comma-separated header with ``p<ACTOR>``/``s<ACTOR>`` columns and ``out`` -> ``deu``;
+- first row of >= 4 comma-separated cells whose 3rd and 4th are integers, second row starting
+  with ``Actor`` -> ``ktab``;
+- every non-comment line of 3 or 4 fields whose third is a sign (+1, 1, -1) -> ``edgelist``;
+- otherwise -> ``scenario`` (YAML or JSON; its own checks then say what is wrong).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+__all__ = ["FORMATS", "detect_format"]
+
+FORMATS = ("scenario", "ktab", "decide", "deu", "edgelist")
+
+_DECIDE = re.compile(r"""^\s*['"]?#[APDM]['"]?\s*[\t,]""")
+_SIGN = re.compile(r"^[+-]?1(\.0*)?$")
+
+
+def detect_format(text: str) -> str:
+    """The format of ``text`` (see the module docstring for the rules)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return "scenario"
+    if any(_DECIDE.match(ln) for ln in lines[:200]):
+        return "decide"
+    first = lines[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    header = [c.strip().strip('"').strip() for c in next(csv.reader(io.StringIO(first),
+                                                                    delimiter=delimiter))]
+    lowered = [h.lower() for h in header]
+    if "out" in lowered and sum(1 for h in lowered if re.fullmatch(r"p[a-z]{2,4}", h)) >= 2:
+        return "deu"
+    if len(lines) >= 2 and delimiter == "," and len(header) >= 4:
+        second = lines[1].split(",")[0].strip().strip('"').lower()
+        if second == "actor" and all(re.fullmatch(r"\d+", h) for h in header[2:4]):
+            return "ktab"
+    data_lines = [ln for ln in lines if not ln.lstrip().startswith("#")]
+    if data_lines and all(
+        len(f := re.split(r"[\s,]+", ln.strip())) in (3, 4) and _SIGN.match(f[2])
+        for ln in data_lines[:1000]
+    ):
+        return "edgelist"
+    return "scenario"

@@ -1,0 +1,593 @@
+"""The scenario data model: actors, issues, stances, relations, events, options, doctrines.
+
+A :class:`Scenario` is everything equipoise knows about a conflict at one date. Every number
+in it carries its provenance: either a ``source`` (the id of a named :class:`Source` plus the
+quoted sentence or page it comes from) or an ``assumption`` (the reason it was assumed).
+
+Numbers are written either in full::
+
+    position: {value: 30, source: {ref: aliyev2020, quote: "..."}}
+
+or as plain numbers inside a record that carries the provenance for all of its numbers::
+
+    - {actor: RUS, issue: territory, position: 30, salience: 0.8,
+       assumption: "Russia's stance inferred from ..."}
+
+Structural validation (types, required and unknown fields) is pydantic's; the cross-record
+checks (unique ids, known references, positions on the scale, provenance present) are in
+:func:`check_scenario`, which returns every problem at once with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Citation",
+    "Sourced",
+    "Source",
+    "Actor",
+    "ScalePoint",
+    "Scale",
+    "Outcome",
+    "Issue",
+    "Stance",
+    "Relation",
+    "Event",
+    "RedLine",
+    "Change",
+    "Option",
+    "Variant",
+    "Doctrine",
+    "Scenario",
+    "ActorKind",
+    "RELATION_KINDS",
+    "DEFAULT_SIGN",
+    "check_scenario",
+]
+
+#: Relation kinds with their default sign (+1 cooperative, -1 hostile). A relation may state
+#: its own ``sign``; these are the defaults when it does not.
+DEFAULT_SIGN: dict[str, int] = {
+    "alliance": +1,
+    "security-guarantee": +1,
+    "strategic-partnership": +1,
+    "arms-supply": +1,
+    "military-base": +1,
+    "membership": +1,
+    "mediation": +1,
+    "co-chair": +1,
+    "support": +1,
+    "cooperation": +1,
+    "economic": +1,
+    "rivalry": -1,
+    "strained": -1,
+    "sanctions": -1,
+    "dispute": -1,
+    "hostility": -1,
+    "war": -1,
+}
+RELATION_KINDS = tuple(DEFAULT_SIGN)
+
+ActorKind = Literal["state", "organisation", "sub-state", "other"]
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="Identifier: letters, digits, '_', '.', '-'; starts with a letter or digit.",
+    ),
+]
+
+
+class _Strict(BaseModel):
+    """Base: unknown fields are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return value
+
+
+class Citation(_Strict):
+    """Where a value comes from: a named source and the quoted sentence or page."""
+
+    ref: Identifier = Field(description="Id of an entry in the scenario's `sources`.")
+    quote: str = Field(min_length=1, description="The sentence quoted, or a page/row locator.")
+
+
+class _Provenance(_Strict):
+    """Mixin: a record's ``source`` or ``assumption`` (at least one for numbers)."""
+
+    source: Citation | None = Field(default=None, description="Citation backing this record.")
+    assumption: str | None = Field(
+        default=None, min_length=1, description="Why this value is assumed, if not sourced."
+    )
+
+    @property
+    def provenance(self) -> str:
+        """Human-readable provenance: the citation or the assumption."""
+        if self.source is not None:
+            return f"[{self.source.ref}] \u201c{self.source.quote}\u201d"
+        if self.assumption is not None:
+            return f"assumption: {self.assumption}"
+        return "no provenance"
+
+    def has_provenance(self) -> bool:
+        return self.source is not None or self.assumption is not None
+
+
+class Sourced(_Provenance):
+    """A number with its provenance."""
+
+    value: float
+
+    @field_validator("value")
+    @classmethod
+    def _check_finite(cls, v: float) -> float:
+        return _finite(v, "value")
+
+
+def _inherit(data: Any, fields: tuple[str, ...]) -> Any:
+    """Turn plain numbers in ``fields`` into :class:`Sourced` dicts carrying the record's
+    own ``source``/``assumption`` (the shorthand described in the module docstring)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name in fields:
+        v = out.get(name)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            entry: dict[str, Any] = {"value": v}
+            if out.get("source") is not None:
+                entry["source"] = out["source"]
+            if out.get("assumption") is not None:
+                entry["assumption"] = out["assumption"]
+            out[name] = entry
+    return out
+
+
+class Source(_Strict):
+    """A named source: an article, a news page, a data set."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    author: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Actor(_Provenance):
+    """A state, organisation, sub-state authority or other party."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: ActorKind = "state"
+    capability: Sourced | None = Field(
+        default=None, description="Resources the actor brings (>= 0, any common unit)."
+    )
+    capability_basis: str | None = Field(
+        default=None, description="What the capability measures (e.g. 'military spending')."
+    )
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _inherit(data, ("capability",))
+
+
+class ScalePoint(_Strict):
+    """A labelled point on an issue scale."""
+
+    value: float
+    label: str = Field(min_length=1)
+
+    @field_validator("value")
+    @classmethod
+    def _check_finite(cls, v: float) -> float:
+        return _finite(v, "value")
+
+
+class Scale(_Strict):
+    """An issue's one-dimensional scale, ``min`` to ``max`` (0-100 by default)."""
+
+    min: float = 0.0
+    max: float = 100.0
+    min_label: str = Field(min_length=1, description="What the low end means.")
+    max_label: str = Field(min_length=1, description="What the high end means.")
+    points: list[ScalePoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_bounds(self) -> Scale:
+        _finite(self.min, "scale min")
+        _finite(self.max, "scale max")
+        if not self.max > self.min:
+            raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
+        return self
+
+
+class Outcome(_Provenance):
+    """The actual outcome of an issue, mapped onto its scale with the reasoning.
+
+    Recorded before any model is run on the scenario, never tuned afterwards.
+    """
+
+    value: float
+    reasoning: str = Field(min_length=1)
+    date: dt.date | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _check_finite(cls, v: float) -> float:
+        return _finite(v, "value")
+
+
+class Issue(_Strict):
+    """A contested issue with its scale and, optionally, the actual outcome."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str | None = None
+    scale: Scale
+    outcome: Outcome | None = None
+
+
+class Stance(_Provenance):
+    """An actor's position on an issue, the salience it gives it (0-1) and, optionally, a
+    capability specific to this issue (overrides the actor's)."""
+
+    actor: Identifier
+    issue: Identifier
+    position: Sourced
+    salience: Sourced
+    capability: Sourced | None = None
+    note: str | None = None
+    uncertainty: float | None = Field(
+        default=None,
+        ge=0,
+        description="Uncertainty of the position in scale points (for robustness analysis).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _inherit(data, ("position", "salience", "capability"))
+
+
+class Relation(_Provenance):
+    """A relation between two actors (``from`` -> ``to``; directed where the kind is)."""
+
+    from_: Identifier = Field(alias="from")
+    to: Identifier
+    kind: str = Field(min_length=1, description="alliance, war, arms-supply, ... (see docs)")
+    sign: Literal[-1, 1] | None = Field(
+        default=None, description="+1 cooperative, -1 hostile; default by kind."
+    )
+    weight: Sourced | None = Field(default=None, description="Strength of the tie (> 0).")
+    since: dt.date | None = None
+    until: dt.date | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _inherit(data, ("weight",))
+
+    @model_validator(mode="after")
+    def _default_sign(self) -> Relation:
+        if self.sign is None:
+            if self.kind not in DEFAULT_SIGN:
+                raise ValueError(
+                    f"relation kind '{self.kind}' has no default sign: give 'sign: 1' or "
+                    f"'sign: -1' (kinds with defaults: {', '.join(RELATION_KINDS)})"
+                )
+            self.sign = DEFAULT_SIGN[self.kind]  # type: ignore[assignment]
+        return self
+
+    @property
+    def weight_value(self) -> float:
+        return 1.0 if self.weight is None else self.weight.value
+
+    def active_on(self, date: dt.date | None) -> bool:
+        """Whether the relation holds on ``date`` (``None``: always)."""
+        if date is None:
+            return True
+        if self.since is not None and date < self.since:
+            return False
+        if self.until is not None and date > self.until:
+            return False
+        return True
+
+
+class Event(_Provenance):
+    """A dated event."""
+
+    date: dt.date
+    kind: str = Field(min_length=1)
+    actors: list[Identifier] = Field(default_factory=list)
+    description: str = Field(min_length=1)
+    end_date: dt.date | None = None
+
+
+class RedLine(_Provenance):
+    """A declared threshold: when ``condition`` holds, ``actor`` is committed to ``commitment``
+    towards ``protects`` (e.g. CSTO obligations apply on an ally's recognised territory)."""
+
+    id: Identifier
+    actor: Identifier
+    protects: Identifier | None = None
+    condition: str = Field(min_length=1)
+    commitment: str = Field(min_length=1)
+    excludes: str | None = None
+    variant: Identifier | None = Field(
+        default=None, description="The variant (what-if) in which this red line is crossed."
+    )
+
+
+class Change(_Provenance):
+    """One change an option or variant makes to the scenario.
+
+    - ``target: stance`` sets ``position``/``salience``/``capability`` of (actor, issue);
+    - ``target: capability`` sets an actor's overall capability;
+    - ``target: relation`` adds, removes or re-signs a relation between ``actor`` and ``other``.
+    """
+
+    target: Literal["stance", "capability", "relation"]
+    actor: Identifier
+    issue: Identifier | None = None
+    other: Identifier | None = None
+    position: float | None = None
+    salience: float | None = Field(default=None, ge=0, le=1)
+    capability: float | None = Field(default=None, ge=0)
+    action: Literal["add", "remove", "set-sign"] | None = None
+    kind: str | None = None
+    sign: Literal[-1, 1] | None = None
+    weight: float | None = Field(default=None, gt=0)
+
+
+class Option(_Provenance):
+    """One of the balancer's policy options: a named set of changes with costs and risks."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str | None = None
+    changes: list[Change] = Field(default_factory=list)
+    costs: dict[str, Sourced] = Field(default_factory=dict)
+
+
+class Variant(_Provenance):
+    """A what-if: changes applied to the scenario before options are evaluated."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str | None = None
+    changes: list[Change] = Field(default_factory=list)
+
+
+class Doctrine(_Provenance):
+    """A weighting of the balancer's criteria, tied to the quoted view it represents.
+
+    ``weights`` maps a criterion to a point weight ``w`` or a range ``[lo, hi]``.
+    """
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    holder: str | None = None
+    weights: dict[str, float | tuple[float, float]] = Field(default_factory=dict)
+
+
+class Scenario(_Strict):
+    """Everything known about one conflict at one date (``as_of``)."""
+
+    equipoise: Literal[1] = Field(default=1, description="Scenario format version.")
+    id: Identifier
+    title: str = Field(min_length=1)
+    description: str | None = None
+    as_of: dt.date | None = None
+    balancer: Identifier | None = Field(default=None, description="Actor id of the balancer.")
+    sources: list[Source] = Field(default_factory=list)
+    actors: list[Actor] = Field(min_length=1)
+    issues: list[Issue] = Field(default_factory=list)
+    stances: list[Stance] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    red_lines: list[RedLine] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
+    doctrines: list[Doctrine] = Field(default_factory=list)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(f"no actor '{actor_id}' in scenario '{self.id}'")
+
+    def issue(self, issue_id: str) -> Issue:
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(f"no issue '{issue_id}' in scenario '{self.id}'")
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        for s in self.stances:
+            if s.actor == actor_id and s.issue == issue_id:
+                return s
+        return None
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(f"no source '{source_id}' in scenario '{self.id}'")
+
+
+# -- cross-record checks -----------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
+    """Every cross-record problem of ``scenario`` as ``(location, message)`` pairs.
+
+    Location is a path into the document (e.g. ``("stances", 3, "position")``) that the
+    loaders turn into a file line. Checks: unique ids; references to known actors, issues
+    and sources; positions and outcomes on the issue scale; salience in [0, 1]; capability
+    and weights >= 0; no relation from an actor to itself; ``since`` <= ``until``; every
+    number with a source or an assumption; one stance per (actor, issue).
+    """
+    problems: list[tuple[Loc, str]] = []
+    add = problems.append
+
+    def unique(section: str, items: list[Any]) -> set[str]:
+        seen: dict[str, int] = {}
+        for k, item in enumerate(items):
+            if item.id in seen:
+                add(((section, k, "id"), f"duplicate id '{item.id}' in {section} "
+                     f"(first used at item {seen[item.id] + 1}); ids must be unique"))
+            else:
+                seen[item.id] = k
+        return set(seen)
+
+    source_ids = unique("sources", scenario.sources)
+    actor_ids = unique("actors", scenario.actors)
+    issue_ids = unique("issues", scenario.issues)
+    unique("red_lines", scenario.red_lines)
+    option_ids = unique("options", scenario.options)
+    variant_ids = unique("variants", scenario.variants)
+    unique("doctrines", scenario.doctrines)
+    scales = {i.id: i.scale for i in scenario.issues}
+
+    def actor_ref(loc: Loc, ref: str | None, what: str = "actor") -> None:
+        if ref is not None and ref not in actor_ids:
+            add((loc, f"unknown {what} '{ref}'; expected one of the actor ids: "
+                 f"{_listing(actor_ids)}"))
+
+    def issue_ref(loc: Loc, ref: str | None) -> bool:
+        if ref is not None and ref not in issue_ids:
+            add((loc, f"unknown issue '{ref}'; expected one of the issue ids: "
+                 f"{_listing(issue_ids)}"))
+            return False
+        return True
+
+    def provenance(loc: Loc, *records: Any, what: str) -> None:
+        for r in records:
+            if r is not None and r.has_provenance():
+                if r.source is not None and r.source.ref not in source_ids:
+                    add((loc + ("source", "ref"), f"unknown source '{r.source.ref}'; expected "
+                         f"one of the source ids: {_listing(source_ids)}"))
+                return
+        add((loc, f"{what} has neither a source nor an assumption; give "
+             "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'"))
+
+    def nonnegative(loc: Loc, value: float, what: str) -> None:
+        if value < 0:
+            add((loc, f"{what} must be >= 0, got {value:g}"))
+
+    def on_scale(loc: Loc, value: float, issue_id: str, what: str) -> None:
+        scale = scales.get(issue_id)
+        if scale is not None and not (scale.min <= value <= scale.max):
+            add((loc, f"{what} {value:g} is outside the scale of issue '{issue_id}' "
+                 f"[{scale.min:g}, {scale.max:g}]"))
+
+    if scenario.balancer is not None:
+        actor_ref(("balancer",), scenario.balancer, "balancer")
+
+    for k, a in enumerate(scenario.actors):
+        if a.capability is not None:
+            nonnegative(("actors", k, "capability"), a.capability.value, "capability")
+            provenance(("actors", k, "capability"), a.capability, a, what="capability")
+
+    for k, issue in enumerate(scenario.issues):
+        for p, point in enumerate(issue.scale.points):
+            on_scale(("issues", k, "scale", "points", p, "value"), point.value, issue.id,
+                     "labelled point")
+        if issue.outcome is not None:
+            on_scale(("issues", k, "outcome", "value"), issue.outcome.value, issue.id,
+                     "outcome")
+            provenance(("issues", k, "outcome"), issue.outcome, what="outcome")
+
+    seen_pairs: dict[tuple[str, str], int] = {}
+    for k, s in enumerate(scenario.stances):
+        loc: Loc = ("stances", k)
+        actor_ref(loc + ("actor",), s.actor)
+        known_issue = issue_ref(loc + ("issue",), s.issue)
+        if (s.actor, s.issue) in seen_pairs:
+            add((loc, f"second stance of actor '{s.actor}' on issue '{s.issue}' (first is "
+                 f"stance {seen_pairs[(s.actor, s.issue)] + 1}); give one stance per pair"))
+        else:
+            seen_pairs[(s.actor, s.issue)] = k
+        if known_issue:
+            on_scale(loc + ("position",), s.position.value, s.issue, "position")
+        if not 0.0 <= s.salience.value <= 1.0:
+            add((loc + ("salience",), f"salience {s.salience.value:g} is outside [0, 1]; "
+                 "salience is the share of attention, 0 (none) to 1 (all)"))
+        provenance(loc + ("position",), s.position, s, what="position")
+        provenance(loc + ("salience",), s.salience, s, what="salience")
+        if s.capability is not None:
+            nonnegative(loc + ("capability",), s.capability.value, "capability")
+            provenance(loc + ("capability",), s.capability, s, what="capability")
+
+    for k, r in enumerate(scenario.relations):
+        loc = ("relations", k)
+        actor_ref(loc + ("from",), r.from_)
+        actor_ref(loc + ("to",), r.to)
+        if r.from_ == r.to:
+            add((loc + ("to",), f"relation from actor '{r.from_}' to itself; a relation "
+                 "joins two different actors"))
+        if r.weight is not None and not r.weight.value > 0:
+            add((loc + ("weight",), f"weight must be > 0, got {r.weight.value:g}"))
+        if r.since is not None and r.until is not None and r.since > r.until:
+            add((loc + ("until",), f"'until' ({r.until}) is before 'since' ({r.since})"))
+        provenance(loc, r, what="relation")
+
+    for k, e in enumerate(scenario.events):
+        for j, ref in enumerate(e.actors):
+            actor_ref(("events", k, "actors", j), ref)
+        if e.end_date is not None and e.end_date < e.date:
+            add((("events", k, "end_date"), f"end_date ({e.end_date}) is before date ({e.date})"))
+        provenance(("events", k), e, what="event")
+
+    for k, rl in enumerate(scenario.red_lines):
+        actor_ref(("red_lines", k, "actor"), rl.actor)
+        actor_ref(("red_lines", k, "protects"), rl.protects)
+        if rl.variant is not None and rl.variant not in variant_ids:
+            add((("red_lines", k, "variant"), f"unknown variant '{rl.variant}'; expected one "
+                 f"of: {_listing(variant_ids)}"))
+        provenance(("red_lines", k), rl, what="red line")
+
+    for section, items in (("options", scenario.options), ("variants", scenario.variants)):
+        for k, item in enumerate(items):
+            provenance((section, k), item, what=section[:-1])
+            for c, ch in enumerate(item.changes):
+                loc = (section, k, "changes", c)
+                actor_ref(loc + ("actor",), ch.actor)
+                actor_ref(loc + ("other",), ch.other)
+                if ch.issue is not None and issue_ref(loc + ("issue",), ch.issue):
+                    if ch.position is not None:
+                        on_scale(loc + ("position",), ch.position, ch.issue, "position")
+                if ch.target == "stance" and ch.issue is None:
+                    add((loc, "a stance change needs 'issue'"))
+                if ch.target == "relation" and (ch.other is None or ch.action is None):
+                    add((loc, "a relation change needs 'other' and 'action' "
+                         "(add, remove or set-sign)"))
+    del option_ids
+    return problems
+
+
+def _listing(ids: set[str], limit: int = 12) -> str:
+    items = sorted(ids)
+    if not items:
+        return "(none defined)"
+    text = ", ".join(items[:limit])
+    return text + (", ..." if len(items) > limit else "")
