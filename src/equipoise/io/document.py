@@ -125,9 +125,10 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
     if text is None:
         text = read_text(path)
     is_json = name.lower().endswith(".json") or text.lstrip().startswith("{")
+    json_data: Any = None
     if is_json:
         try:
-            json.loads(text)
+            json_data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
                                       f"(column {exc.colno})")])
@@ -135,6 +136,11 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
             raise InputError([Problem(name, None, "JSON nested too deeply")])
     try:
         data = _yaml().load(text)
+    except (YAMLError, ValueError, TypeError) if is_json else () as exc:
+        # Valid JSON that the YAML reader refuses (e.g. control characters in strings):
+        # use the standard library's reading, without line numbers.
+        del exc
+        data = json_data
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -1,0 +1,248 @@
+"""The ``equipoise`` command: a thin layer that parses, calls the library, prints.
+
+Every command that takes an INPUT accepts a file (scenario YAML/JSON, KTAB CSV, decide
+input, DEU table, signed edge list — detected by content) or the name of a built-in
+scenario. Bad input is reported as ``FILE:LINE: message`` on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+
+app = typer.Typer(
+    name="equipoise",
+    help=(
+        "Analyse a great power's balancing act in a regional conflict: who is aligned with "
+        "whom, how the bargaining will settle, and what the balancer should do.\n\n"
+        "Start with `equipoise analyze` (the built-in 2020 Nagorno-Karabakh scenario) or "
+        "`equipoise show nagorno-karabakh-2020`."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+InputArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="INPUT",
+        help="A scenario file (YAML/JSON), KTAB CSV, decide input, DEU table or signed edge "
+        "list — or a built-in scenario name (see `equipoise scenarios`).",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        err.print(line, markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def handles_input_errors(func: F) -> F:
+    """Turn library errors into ``FILE:LINE: message`` lines and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            _fail([str(p) for p in exc.problems])
+        except ModelInputError as exc:
+            _fail([f"error: {exc}"])
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"equipoise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version_callback, is_eager=True,
+                     help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """equipoise command line."""
+
+
+@app.command()
+@handles_input_errors
+def scenarios(json_: JsonOpt = False) -> None:
+    """List the built-in scenarios (usable wherever an INPUT is asked for)."""
+    from .io import load
+    from .scenarios import builtin_names
+
+    rows = []
+    for name in builtin_names():
+        s = load(name)
+        rows.append({"name": name, "title": s.title, "as_of": str(s.as_of or ""),
+                     "actors": len(s.actors), "issues": len(s.issues)})
+    if json_:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title="Built-in scenarios", title_justify="left")
+    for col in ("name", "title", "as of", "actors", "issues"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["title"], r["as_of"], str(r["actors"]), str(r["issues"]))
+    out.print(table)
+
+
+@app.command()
+@handles_input_errors
+def validate(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files or built-in names.")],
+    json_: JsonOpt = False,
+) -> None:
+    """Check inputs and report every problem as FILE:LINE: message (exit status 2 if any)."""
+    from .io import load
+
+    problems: list[str] = []
+    results = []
+    for item in inputs:
+        try:
+            s = load(item)
+        except InputError as exc:
+            problems += [str(p) for p in exc.problems]
+            results.append({"input": item, "valid": False,
+                            "problems": [str(p) for p in exc.problems]})
+            continue
+        results.append({"input": item, "valid": True, "actors": len(s.actors),
+                        "issues": len(s.issues), "stances": len(s.stances),
+                        "relations": len(s.relations), "events": len(s.events)})
+        if not json_:
+            out.print(f"[green]ok[/green] {item}: {len(s.actors)} actors, {len(s.issues)} "
+                      f"issues, {len(s.stances)} stances, {len(s.relations)} relations, "
+                      f"{len(s.events)} events")
+    if json_:
+        _print_json(results)
+    if problems:
+        if json_:
+            raise typer.Exit(EXIT_BAD_INPUT)
+        _fail(problems)
+
+
+@app.command()
+@handles_input_errors
+def show(
+    input: InputArg,
+    section: Annotated[
+        Optional[list[str]],
+        typer.Option("--section", "-s",
+                     help="Only these sections: actors, issues, stances, relations, events, "
+                     "red_lines (repeatable)."),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show a scenario as tables: actors, issues, stances, relations, events."""
+    from .display import scenario_tables
+    from .io import load
+    from .io.scenario_file import scenario_to_data
+
+    s = load(input)
+    if json_:
+        _print_json(scenario_to_data(s))
+        return
+    out.print(scenario_tables(s, set(section) if section else None))
+
+
+@app.command()
+@handles_input_errors
+def schema(
+    output: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the scenario format (for editors and validators)."""
+    from .scenario import Scenario
+
+    data = Scenario.model_json_schema(by_alias=True)
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    data["title"] = "equipoise scenario"
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+@app.command()
+@handles_input_errors
+def convert(
+    input: InputArg,
+    output: Annotated[Path, typer.Argument(metavar="OUT", help="Output file.")],
+    to: Annotated[
+        Optional[str],
+        typer.Option("--to", help="Output format: scenario, ktab, decide, deu, edgelist "
+                     "(default: from OUT's suffix: .yaml/.json scenario, .csv ktab, .tsv deu)."),
+    ] = None,
+    from_: Annotated[
+        Optional[str],
+        typer.Option("--from", help="Input format (default: detected from the content)."),
+    ] = None,
+) -> None:
+    """Convert between formats: scenario YAML/JSON, KTAB CSV, decide, DEU table, edge list."""
+    from .io import FORMATS, load, save
+
+    for name, value in (("--to", to), ("--from", from_)):
+        if value is not None and value not in FORMATS:
+            _fail([f"error: {name} {value!r} is not a format; expected one of "
+                   f"{', '.join(FORMATS)}"])
+    s = load(input, format=from_)
+    save(s, output, format=to)
+    err.print(f"wrote {output}")
+
+
+@app.command()
+@handles_input_errors
+def analyze(
+    input: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[INPUT]",
+                       help="Scenario file or built-in name (default: nagorno-karabakh-2020)."),
+    ] = None,
+) -> None:
+    """Run every analysis the scenario supports and summarise it."""
+    from .display import scenario_tables
+    from .io import load
+    from .scenarios import DEFAULT_SCENARIO
+
+    s = load(input or DEFAULT_SCENARIO)
+    out.print(scenario_tables(s))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,104 @@
+"""Rich renderables for the terminal: scenario tables and summaries.
+
+Pure presentation: functions take result objects and return rich renderables; nothing here
+computes an analysis or reads a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .scenario import Scenario
+
+__all__ = ["scenario_summary", "scenario_tables", "fmt_num"]
+
+
+def fmt_num(value: float | None, digits: int = 3) -> str:
+    """A number for a table cell: up to ``digits`` significant decimals, '-' for None."""
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def scenario_summary(scenario: Scenario) -> Text:
+    """One paragraph: title, date, balancer and counts."""
+    parts = [
+        f"{len(scenario.actors)} actors",
+        f"{len(scenario.issues)} issues",
+        f"{len(scenario.stances)} stances",
+        f"{len(scenario.relations)} relations",
+        f"{len(scenario.events)} events",
+    ]
+    if scenario.options:
+        parts.append(f"{len(scenario.options)} options")
+    if scenario.doctrines:
+        parts.append(f"{len(scenario.doctrines)} doctrines")
+    text = Text()
+    text.append(scenario.title, style="bold")
+    text.append(f"  [{scenario.id}]", style="dim")
+    if scenario.as_of:
+        text.append(f"  as of {scenario.as_of.isoformat()}")
+    text.append("\n" + ", ".join(parts))
+    if scenario.balancer:
+        text.append(f"\nbalancer: {scenario.actor(scenario.balancer).name} ({scenario.balancer})")
+    return text
+
+
+def _table(title: str, columns: Iterable[str]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", expand=False)
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    return table
+
+
+def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> RenderableType:
+    """Tables of actors, issues, stances, relations and events (or the chosen ``sections``)."""
+    want = sections or {"actors", "issues", "stances", "relations", "events", "red_lines"}
+    out: list[RenderableType] = [scenario_summary(scenario)]
+    if "actors" in want:
+        t = _table("Actors", ["id", "name", "kind", "capability", "basis"])
+        for a in scenario.actors:
+            t.add_row(a.id, a.name, a.kind, fmt_num(a.capability.value if a.capability else None),
+                      a.capability_basis or "")
+        out.append(t)
+    if "issues" in want and scenario.issues:
+        t = _table("Issues", ["id", "name", "scale", "low end", "high end", "actual outcome"])
+        for i in scenario.issues:
+            outcome = fmt_num(i.outcome.value) if i.outcome else "-"
+            t.add_row(i.id, i.name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+                      i.scale.min_label, i.scale.max_label, outcome)
+        out.append(t)
+    if "stances" in want and scenario.stances:
+        issues = [i.id for i in scenario.issues]
+        t = _table("Stances (position / salience)", ["actor", *issues])
+        for a in scenario.actors:
+            cells = []
+            for issue in issues:
+                s = scenario.stance(a.id, issue)
+                cells.append("" if s is None else
+                             f"{fmt_num(s.position.value, 1)} / {fmt_num(s.salience.value, 2)}")
+            if any(cells):
+                t.add_row(a.id, *cells)
+        out.append(t)
+    if "relations" in want and scenario.relations:
+        t = _table("Relations", ["from", "to", "kind", "sign", "weight", "since", "until"])
+        for r in scenario.relations:
+            t.add_row(r.from_, r.to, r.kind, "+" if r.sign == 1 else "-",
+                      fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
+        out.append(t)
+    if "events" in want and scenario.events:
+        t = _table("Events", ["date", "kind", "actors", "description"])
+        for e in sorted(scenario.events, key=lambda e: e.date):
+            t.add_row(e.date.isoformat(), e.kind, ", ".join(e.actors), e.description)
+        out.append(t)
+    if "red_lines" in want and scenario.red_lines:
+        t = _table("Red lines", ["actor", "protects", "condition", "commitment", "excludes"])
+        for rl in scenario.red_lines:
+            t.add_row(rl.actor, rl.protects or "", rl.condition, rl.commitment, rl.excludes or "")
+        out.append(t)
+    return Group(*out)
