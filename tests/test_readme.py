@@ -1,0 +1,34 @@
+"""The README's examples work as written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from equipoise.io import load
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def yaml_blocks() -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first = README.read_text(encoding="utf-8").splitlines()[:4]
+    assert first[0] == "```sh"
+    assert "equipoise analyze" in first[1]
+    assert "pytest" in first[2]
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert first[2] in ci, ".ci/run must run exactly the README's test command"
+
+
+@pytest.mark.parametrize("block", range(len(yaml_blocks())))
+def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
+    path = tmp_path / "example.yaml"
+    path.write_text(yaml_blocks()[block], encoding="utf-8")
+    scenario = load(path)
+    assert scenario.balancer is not None
+    assert all(s.position.has_provenance() for s in scenario.stances)
