@@ -186,12 +186,9 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors and validators)."""
-    from .scenario import Scenario
+    from .scenario import scenario_json_schema
 
-    data = Scenario.model_json_schema(by_alias=True)
-    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    data["title"] = "equipoise scenario"
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -48,6 +48,7 @@ __all__ = [
     "RELATION_KINDS",
     "DEFAULT_SIGN",
     "check_scenario",
+    "scenario_json_schema",
 ]
 
 #: Relation kinds with their default sign (+1 cooperative, -1 hostile). A relation may state
@@ -430,6 +431,24 @@ class Scenario(_Strict):
             if s.id == source_id:
                 return s
         raise KeyError(f"no source '{source_id}' in scenario '{self.id}'")
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format, including the plain-number shorthand."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    shorthand = {"Actor": ("capability",), "Stance": ("position", "salience", "capability"),
+                 "Relation": ("weight",)}
+    for model, fields in shorthand.items():
+        props = schema["$defs"][model]["properties"]
+        for name in fields:
+            prop = props[name]
+            options = prop.pop("anyOf", None) or [{"$ref": prop.pop("$ref")}]
+            prop["anyOf"] = [{"type": "number",
+                              "description": "plain number; the record's source/assumption "
+                                             "applies"}] + options
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "equipoise scenario"
+    return schema
 
 
 # -- cross-record checks -----------------------------------------------------------------
