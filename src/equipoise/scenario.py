@@ -363,7 +363,21 @@ class Option(_Provenance):
     name: str = Field(min_length=1)
     description: str | None = None
     changes: list[Change] = Field(default_factory=list)
-    costs: dict[str, Sourced] = Field(default_factory=dict)
+    costs: dict[str, Sourced] = Field(
+        default_factory=dict,
+        description="Declared costs and risks on stated scales (e.g. cost, risk: 0-10).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("costs"), dict):
+            data = dict(data)
+            data["costs"] = _inherit({**data["costs"], "source": data.get("source"),
+                                      "assumption": data.get("assumption")},
+                                     tuple(data["costs"]))
+            data["costs"].pop("source", None)
+            data["costs"].pop("assumption", None)
+        return data
 
 
 class Variant(_Provenance):

@@ -1,0 +1,264 @@
+"""The built-in scenario ``nagorno-karabakh-2020``: it validates, every number has provenance,
+quotes are verbatim, and the content the foundation and decision issues require is present."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from pydantic import BaseModel
+
+from equipoise.io.scenario_file import read_scenario
+from equipoise.scenario import Citation, Scenario, Sourced
+from equipoise.scenarios import builtin_names, builtin_path
+
+NAME = "nagorno-karabakh-2020"
+
+# The shared folder beside the repository (../shared), or $EQUIPOISE_SHARED.
+_SHARED = Path(os.environ.get("EQUIPOISE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SEED = _SHARED / "seed" / "000_b648253928af2a5c.txt"
+CASE_FACTS = _SHARED / "docs" / "case-facts.md"
+
+STATES = ["RUS", "ARM", "AZE", "TUR", "IRN", "USA", "FRA"]
+ISSUES = ["territory", "russia-military-role", "turkey-role", "mediation-format"]
+CRITERIA = {"outcome", "satisfaction:ARM", "satisfaction:AZE", "satisfaction:TUR",
+            "cross_pressure", "cost", "risk"}
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    path = builtin_path(NAME)
+    assert path is not None, f"built-in scenario {NAME} is missing"
+    return read_scenario(path)
+
+
+def _norm(text: str) -> str:
+    """Straighten curly quotes and collapse whitespace, for verbatim-quote comparisons."""
+    for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _citations(obj: Any, path: str = "") -> Iterator[tuple[str, Citation]]:
+    """Every citation anywhere in the model, with its path."""
+    if isinstance(obj, Citation):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _citations(getattr(obj, name), f"{path}.{name}")
+    elif isinstance(obj, (list, tuple)):
+        for k, item in enumerate(obj):
+            yield from _citations(item, f"{path}[{k}]")
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _citations(item, f"{path}.{key}")
+
+
+def _between(s: Scenario, a: str, b: str, kind: str, on: dt.date | None = None) -> list[Any]:
+    """Relations of ``kind`` between ``a`` and ``b`` (either direction) active on ``on``."""
+    return [r for r in s.relations
+            if r.kind == kind and {r.from_, r.to} == {a, b} and r.active_on(on)]
+
+
+# -- validity and provenance --------------------------------------------------------------------
+
+def test_listed_and_valid(scenario: Scenario) -> None:
+    assert NAME in builtin_names()
+    assert scenario.id == NAME
+    assert scenario.as_of == dt.date(2020, 11, 9)
+    assert scenario.balancer == "RUS"
+
+
+def test_every_number_has_provenance(scenario: Scenario) -> None:
+    missing: list[str] = []
+
+    def need(what: str, value: Sourced | None) -> None:
+        if value is not None and not value.has_provenance():
+            missing.append(what)
+
+    for a in scenario.actors:
+        need(f"actor {a.id} capability", a.capability)
+        if a.capability is not None:
+            assert a.capability_basis, f"actor {a.id} has a capability without a basis"
+    for s in scenario.stances:
+        for field in ("position", "salience", "capability"):
+            need(f"stance {s.actor}/{s.issue} {field}", getattr(s, field))
+    for r in scenario.relations:
+        need(f"relation {r.from_}-{r.to} {r.kind} weight", r.weight)
+        if not r.has_provenance():
+            missing.append(f"relation {r.from_}-{r.to} {r.kind}")
+    for i in scenario.issues:
+        if i.outcome is not None and not i.outcome.has_provenance():
+            missing.append(f"issue {i.id} outcome")
+    for o in scenario.options:
+        if not o.has_provenance():
+            missing.append(f"option {o.id}")
+        for key, cost in o.costs.items():
+            need(f"option {o.id} cost {key}", cost)
+    for v in scenario.variants:
+        if not v.has_provenance():
+            missing.append(f"variant {v.id}")
+    for d in scenario.doctrines:
+        if not d.has_provenance():
+            missing.append(f"doctrine {d.id}")
+    for e in scenario.events:
+        if not e.has_provenance():
+            missing.append(f"event {e.date} {e.kind}")
+    for rl in scenario.red_lines:
+        if not rl.has_provenance():
+            missing.append(f"red line {rl.id}")
+    assert not missing, "numbers or records without source or assumption: " + "; ".join(missing)
+
+
+def test_cited_sources_exist(scenario: Scenario) -> None:
+    ids = {src.id for src in scenario.sources}
+    assert "aliyev2020" in ids
+    unknown = {c.ref for _, c in _citations(scenario)} - ids
+    assert not unknown
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"seed article not present at {SEED}; "
+                    "set EQUIPOISE_SHARED to the shared folder to check quotes")
+def test_article_quotes_are_verbatim(scenario: Scenario) -> None:
+    seed = _norm(SEED.read_text(encoding="utf-8"))
+    bad = [f"{path}: {c.quote!r}" for path, c in _citations(scenario)
+           if c.ref == "aliyev2020" and _norm(c.quote) not in seed]
+    assert not bad, "quotes not found verbatim in the seed article:\n" + "\n".join(bad)
+
+
+@pytest.mark.skipif(not CASE_FACTS.is_file(), reason=f"case facts not present at {CASE_FACTS}; "
+                    "set EQUIPOISE_SHARED to the shared folder to check quotes")
+def test_case_fact_quotes_are_verbatim(scenario: Scenario) -> None:
+    """News sources are quoted with the wording of their case-facts row."""
+    facts = _norm(CASE_FACTS.read_text(encoding="utf-8"))
+    bad = [f"{path}: {c.quote!r}" for path, c in _citations(scenario)
+           if c.ref != "aliyev2020" and _norm(c.quote) not in facts]
+    assert not bad, "quotes not found verbatim in case-facts.md:\n" + "\n".join(bad)
+
+
+# -- content ------------------------------------------------------------------------------------
+
+def test_required_actors(scenario: Scenario) -> None:
+    kinds = {a.id: a.kind for a in scenario.actors}
+    for a in STATES:
+        assert kinds.get(a) == "state", a
+        assert scenario.actor(a).capability is not None, a
+    assert kinds.get("NKR") == "sub-state"
+    assert scenario.actor("NKR").capability is not None
+    for org in ("EU", "CSTO", "NATO", "OSCE-MG"):
+        assert kinds.get(org) == "organisation", org
+    bases = {a.capability_basis for a in scenario.actors if a.capability is not None}
+    assert len(bases) == 1, "capabilities must share one basis"
+
+
+def test_issues_have_scales_and_outcomes(scenario: Scenario) -> None:
+    for issue_id in ISSUES:
+        issue = scenario.issue(issue_id)
+        assert issue.scale.points, issue_id
+        assert issue.outcome is not None, issue_id
+        assert issue.outcome.reasoning.strip()
+        assert issue.scale.min <= issue.outcome.value <= issue.scale.max
+
+
+def test_every_state_and_nkr_has_a_stance_on_every_issue(scenario: Scenario) -> None:
+    missing = [(a, i) for a in STATES + ["NKR"] for i in ISSUES if scenario.stance(a, i) is None]
+    assert not missing
+
+
+def test_required_relations(scenario: Scenario) -> None:
+    eve = scenario.as_of
+    s = scenario
+    assert _between(s, "RUS", "ARM", "security-guarantee", eve)
+    assert _between(s, "RUS", "ARM", "security-guarantee", dt.date(2000, 1, 1))
+    assert _between(s, "RUS", "ARM", "alliance", eve)
+    assert _between(s, "RUS", "ARM", "military-base", eve)
+    assert _between(s, "ARM", "CSTO", "membership", eve)
+    assert _between(s, "RUS", "CSTO", "membership", eve)
+    assert _between(s, "RUS", "AZE", "strategic-partnership", eve)
+    assert _between(s, "RUS", "ARM", "arms-supply", eve)
+    assert _between(s, "RUS", "AZE", "arms-supply", eve)
+    assert _between(s, "RUS", "ARM", "mediation", eve)
+    assert _between(s, "RUS", "AZE", "mediation", eve)
+    for co_chair in ("RUS", "USA", "FRA"):
+        assert _between(s, co_chair, "OSCE-MG", "co-chair", eve), co_chair
+    for member in ("TUR", "USA", "FRA"):
+        assert _between(s, member, "NATO", "membership", eve), member
+    assert _between(s, "TUR", "AZE", "support", eve)
+    assert _between(s, "RUS", "TUR", "strained", eve)
+    assert _between(s, "ARM", "NKR", "support", eve)
+    assert _between(s, "NKR", "AZE", "war", eve)
+
+
+def test_war_dates(scenario: Scenario) -> None:
+    s = scenario
+    assert _between(s, "ARM", "AZE", "war", dt.date(2020, 10, 1))
+    assert _between(s, "ARM", "AZE", "war", s.as_of)
+    assert not _between(s, "ARM", "AZE", "war", dt.date(2020, 12, 1))
+    assert not _between(s, "ARM", "AZE", "war", dt.date(2020, 9, 1))
+    assert _between(s, "ARM", "AZE", "rivalry", dt.date(2020, 9, 1))
+    assert not _between(s, "NKR", "AZE", "war", dt.date(2020, 12, 1))
+    for r in s.relations:
+        if r.kind == "war":
+            assert r.sign == -1
+
+
+def test_required_events(scenario: Scenario) -> None:
+    dates = {e.date for e in scenario.events}
+    required = [
+        dt.date(2020, 9, 27),                         # war begins
+        dt.date(2020, 10, 7), dt.date(2020, 10, 8),   # Kremlin, CSTO: not Karabakh
+        dt.date(2020, 10, 10), dt.date(2020, 10, 18), dt.date(2020, 10, 26),  # ceasefires
+        dt.date(2020, 11, 9),                         # helicopter, trilateral statement
+        dt.date(2020, 11, 11),                        # Russian-Turkish memorandum
+        dt.date(2020, 11, 20), dt.date(2020, 11, 25), dt.date(2020, 12, 1),  # handovers
+        dt.date(2021, 1, 30),                         # monitoring centre opens
+    ]
+    assert not [d for d in required if d not in dates]
+    years_months = {(e.date.year, e.date.month) for e in scenario.events}
+    assert (1994, 5) in years_months and (2016, 4) in years_months and (2020, 7) in years_months
+    ceasefires = [e for e in scenario.events
+                  if e.kind == "ceasefire" and dt.date(2020, 10, 1) <= e.date <= dt.date(2020, 10, 31)]
+    assert len(ceasefires) == 3
+    kinds = {e.kind for e in scenario.events}
+    assert {"appeal", "handover", "agreement"} <= kinds
+
+
+def test_red_line(scenario: Scenario) -> None:
+    lines = [rl for rl in scenario.red_lines if rl.actor == "RUS" and rl.protects == "ARM"]
+    assert len(lines) == 1
+    rl = lines[0]
+    assert rl.variant == "fighting-on-armenian-territory"
+    assert rl.excludes and "Karabakh" in rl.excludes
+    assert rl.source is not None and rl.source.ref == "aliyev2020"
+
+
+def test_options_variants_doctrines(scenario: Scenario) -> None:
+    options = {o.id: o for o in scenario.options}
+    for required in ("stay-out", "mediate", "arm-armenia", "deploy-peacekeepers",
+                     "intervene-for-armenia", "pressure-azerbaijan"):
+        assert required in options, required
+        option = options[required]
+        assert option.changes, required
+        assert {"cost", "risk"} <= set(option.costs), required
+        for key in ("cost", "risk"):
+            assert 0 <= option.costs[key].value <= 10
+    intervene = options["intervene-for-armenia"].changes
+    assert any(c.target == "relation" and {c.actor, c.other} == {"RUS", "AZE"}
+               and c.action == "set-sign" and c.sign == -1 for c in intervene)
+    variants = {v.id for v in scenario.variants}
+    assert {"fighting-on-armenian-territory", "turkish-peacekeepers"} <= variants
+    doctrines = {d.id: d for d in scenario.doctrines}
+    experts = {"trenin", "kortunov", "baumov", "karaganov", "lukyanov", "frolov"}
+    assert experts <= set(doctrines)
+    assert "alliance-obligation" in doctrines
+    for d in doctrines.values():
+        assert d.source is not None and d.source.ref == "aliyev2020", d.id
+        assert set(d.weights) <= CRITERIA, d.id
+        for w in d.weights.values():
+            lo, hi = (w, w) if isinstance(w, (int, float)) else w
+            assert 0 <= lo <= hi, d.id
+        assert sum(w if isinstance(w, (int, float)) else w[1] for w in d.weights.values()) > 0
