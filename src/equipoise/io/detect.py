@@ -5,7 +5,8 @@ Formats: ``scenario`` (equipoise YAML/JSON), ``ktab`` (KTAB SMP CSV), ``decide``
 list). Rules, first match wins:
 
 - a line whose first field is ``#A``/``#P``/``#D`` (quoted or not) -> ``decide``;
-- a tab- or comma-separated header with ``p<ACTOR>``/``s<ACTOR>`` columns and ``out`` -> ``deu``;
+- a tab- or comma-separated header with ``out`` and at least two actors' ``p<ACTOR>`` and
+  ``s<ACTOR>`` column pairs -> ``deu``;
 - first row of >= 4 comma-separated cells whose 3rd and 4th are integers, second row starting
   with ``Actor`` -> ``ktab``;
 - every non-comment line of 3 or 4 fields whose third is a sign (+1, 1, -1) -> ``edgelist``;
@@ -38,7 +39,9 @@ def detect_format(text: str) -> str:
     header = [c.strip().strip('"').strip() for c in next(csv.reader(io.StringIO(first),
                                                                     delimiter=delimiter))]
     lowered = [h.lower() for h in header]
-    if "out" in lowered and sum(1 for h in lowered if re.fullmatch(r"p[a-z]{2,4}", h)) >= 2:
+    names = set(lowered)
+    pairs = sum(1 for h in lowered if len(h) > 1 and h[0] == "p" and "s" + h[1:] in names)
+    if "out" in names and pairs >= 2:
         return "deu"
     if len(lines) >= 2 and delimiter == "," and len(header) >= 4:
         second = lines[1].split(",")[0].strip().strip('"').lower()

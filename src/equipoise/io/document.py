@@ -36,11 +36,29 @@ MAX_EXPANDED_NODES = 500_000
 
 @dataclass
 class Document:
-    """A parsed document and where it came from."""
+    """A parsed document and where it came from.
+
+    ``data`` is the parsed content. For YAML it carries line numbers already; JSON is read
+    with the standard library (fast) and :meth:`located` re-reads it with line numbers only
+    when a problem needs locating.
+    """
 
     path: str
     data: Any
     format: str  # "yaml" or "json"
+    text: str = ""
+    _located: Any = None
+
+    def located(self) -> Any:
+        """The content with line information (for :func:`line_of`)."""
+        if self.format == "yaml":
+            return self.data
+        if self._located is None:
+            try:
+                self._located = _yaml().load(self.text)
+            except Exception:  # JSON the YAML reader refuses: no line numbers
+                self._located = self.data
+        return self._located
 
 
 class _TextDatesConstructor(RoundTripConstructor):
@@ -125,28 +143,26 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
     if text is None:
         text = read_text(path)
     is_json = name.lower().endswith(".json") or text.lstrip().startswith("{")
-    json_data: Any = None
     if is_json:
         try:
-            json_data = json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
                                       f"(column {exc.colno})")])
         except RecursionError:
             raise InputError([Problem(name, None, "JSON nested too deeply")])
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+            raise InputError([Problem(name, 1, f"the document is {kind}; expected a mapping "
+                                      "with keys such as 'id', 'title', 'actors', 'issues'")])
+        return Document(name, data, "json", text)
     try:
         data = _yaml().load(text)
-    except (YAMLError, ValueError, TypeError) if is_json else () as exc:
-        # Valid JSON that the YAML reader refuses (e.g. control characters in strings):
-        # use the standard library's reading, without line numbers.
-        del exc
-        data = json_data
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "syntax error"
-        raise InputError([Problem(name, line, f"invalid {'JSON' if is_json else 'YAML'}: "
-                                  f"{what}")])
+        raise InputError([Problem(name, line, f"invalid YAML: {what}")])
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise InputError([Problem(name, None, f"invalid YAML: {exc}")])
     if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
@@ -158,7 +174,7 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
         raise InputError([Problem(name, 1, f"the document is {kind}; expected a mapping "
                                   "with keys such as 'id', 'title', 'actors', 'issues'")])
-    return Document(name, data, "json" if is_json else "yaml")
+    return Document(name, data, "yaml", text)
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

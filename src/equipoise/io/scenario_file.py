@@ -38,12 +38,12 @@ def scenario_from_document(doc: Document) -> Scenario:
         errors = exc.errors(include_url=False)
         for err in errors:
             loc = tuple(err["loc"])
-            problems.append(Problem(doc.path, line_of(doc.data, loc), _describe(err)))
+            problems.append(Problem(doc.path, line_of(doc.located(), loc), _describe(err)))
         # Check what is left too, so that one run reports every problem.
         problems += _check_pruned(doc, errors)
         raise InputError(_dedupe(problems))
     for loc, message in check_scenario(scenario):
-        problems.append(Problem(doc.path, line_of(doc.data, loc), message))
+        problems.append(Problem(doc.path, line_of(doc.located(), loc), message))
     if problems:
         raise InputError(_dedupe(problems))
     return scenario
@@ -91,7 +91,7 @@ def _check_pruned(doc: Document, errors: list[dict[str, Any]]) -> list[Problem]:
             continue
         if loc and loc[0] in index_map and len(loc) > 1 and isinstance(loc[1], int):
             loc = (loc[0], index_map[loc[0]][loc[1]]) + tuple(loc[2:])
-        out.append(Problem(doc.path, line_of(data, loc), message))
+        out.append(Problem(doc.path, line_of(doc.located(), loc), message))
     return out
 
 
@@ -203,7 +203,10 @@ def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     yaml.width = 100
-    yaml.allow_unicode = True
+    # YAML reads NEL and the Unicode line/paragraph separators as line breaks: escape
+    # non-ASCII text when any string holds one, so that the text round-trips exactly.
+    text_json = json.dumps(data, ensure_ascii=False)
+    yaml.allow_unicode = not any(ch in text_json for ch in "\x85\u2028\u2029")
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue()
