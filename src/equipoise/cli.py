@@ -35,6 +35,8 @@ app = typer.Typer(
 )
 
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped or captured: wide enough for the tables, not 80 columns
+    out = Console(highlight=False, soft_wrap=True, width=160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -221,6 +223,42 @@ def convert(
     s = load(input, format=from_)
     save(s, output, format=to)
     err.print(f"wrote {output}")
+
+
+ModelOpt = Annotated[
+    str, typer.Option("--model", "-m", help="Bargaining model: mean, median, eum, exchange.")
+]
+
+
+@app.command()
+@handles_input_errors
+def decide(
+    input: InputArg,
+    model: ModelOpt = "eum",
+    variant: Annotated[
+        Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", min=0,
+                                       help="SMAA draws (0: deterministic scores only).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    rounds: Annotated[int, typer.Option("--rounds", min=1,
+                                        help="Rounds of the iterative models.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Score the balancer's options under every doctrine, and how robust the choice is."""
+    from .decision import decide as run_decide
+    from .display import decision_tables
+    from .io import load
+    from .progress import progress_bar
+
+    s = load(input)
+    with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
+        result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
+                            rounds=rounds, progress=report)
+    if json_:
+        _print_json(result.to_dict())
+        return
+    out.print(decision_tables(result))
 
 
 @app.command()

@@ -7,6 +7,9 @@ computes an analysis or reads a file.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -14,7 +17,8 @@ from rich.text import Text
 
 from .scenario import Scenario
 
-__all__ = ["scenario_summary", "scenario_tables", "fmt_num"]
+__all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables",
+           "decision_sentence"]
 
 
 def fmt_num(value: float | None, digits: int = 3) -> str:
@@ -101,4 +105,61 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         for rl in scenario.red_lines:
             t.add_row(rl.actor, rl.protects or "", rl.condition, rl.commitment, rl.excludes or "")
         out.append(t)
+    return Group(*out)
+
+
+# -- decision ----------------------------------------------------------------------------
+
+def decision_sentence(result: Any) -> str:
+    """One sentence: which option is robust and which doctrines would choose otherwise."""
+    robust = result.robust_option()
+    name = result.option_names[robust]
+    acc = result.acceptability
+    text = f"The robust option is '{name}'"
+    if acc:
+        text += f" (first in {acc[robust]:.0%} of {result.draws:,} draws)"
+    dissent = result.dissenters()
+    if dissent:
+        parts = [f"{d} would choose '{result.option_names[o]}'" for d, o in dissent.items()]
+        text += "; " + "; ".join(parts)
+    elif result.by_doctrine:
+        text += "; every doctrine agrees"
+    return text + "."
+
+
+def decision_tables(result: Any) -> RenderableType:
+    """Options x doctrines scores, and the SMAA-2 acceptability indices."""
+    out: list[RenderableType] = []
+    title = f"Options of {result.balancer} (model: {result.model}"
+    title += f", variant: {result.variant})" if result.variant else ")"
+    if result.by_doctrine:
+        doctrines = list(result.by_doctrine)
+        t = _table(title + " — score under each doctrine (best in bold)",
+                   ["option", *doctrines])
+        for o in result.options:
+            cells = []
+            for d in doctrines:
+                score = result.by_doctrine[d]["scores"][o]
+                cell = f"{score:.3f}"
+                cells.append(f"[bold]{cell}[/bold]" if result.by_doctrine[d]["best"] == o
+                             else cell)
+            t.add_row(result.option_names[o], *cells)
+        out.append(t)
+    crit = _table("Criteria (raw values; higher is better)", ["option", *result.criteria])
+    for i, o in enumerate(result.options):
+        crit.add_row(o, *(fmt_num(v) for v in result.values[i]))
+    out.append(crit)
+    if result.smaa is not None:
+        m = len(result.options)
+        ranks = [f"rank {r + 1}" for r in range(min(m, 3))]
+        t = _table(f"Rank acceptability (SMAA-2, {result.draws:,} draws, seed {result.seed})",
+                   ["option", *ranks, "confidence"])
+        order = np.argsort(-result.smaa.acceptability, kind="stable")
+        for i in order:
+            conf = result.smaa.confidence[i]
+            t.add_row(result.option_names[result.options[i]],
+                      *(f"{result.smaa.rank_acceptability[i, r]:.1%}" for r in range(len(ranks))),
+                      "-" if np.isnan(conf) else f"{conf:.1%}")
+        out.append(t)
+    out.append(Text(decision_sentence(result), style="bold"))
     return Group(*out)

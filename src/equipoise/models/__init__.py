@@ -1,0 +1,51 @@
+"""Bargaining models: compromise (``mean``), weighted median (``median``), Bueno de
+Mesquita's expected utility model (``eum``, Scholz et al. 2011) and Stokman's equal-gain
+exchange model (``exchange``). Specification: ``docs/models.md``.
+
+Every model is a class with documented keyword parameters (scikit-learn style), a
+``forecast(problem) -> Forecast`` method and a vectorised ``forecast_batch(position,
+salience, capability)`` returning ``(B, n_issues)`` outcomes. The convenience functions
+:func:`~equipoise.models.api.forecast` and :func:`~equipoise.models.api.forecast_batch`
+accept a Scenario or a :class:`BargainingProblem` and a model name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api import forecast, forecast_batch
+from .eum import PROFILES, ExpectedUtility, eum_round_diagnostics
+from .exchange import EqualGainExchange
+from .forecast import Forecast
+from .mean import WeightedMean
+from .median import WeightedMedian, weighted_median
+from .problem import BargainingProblem
+
+__all__ = [
+    "MODELS", "get_model", "forecast", "forecast_batch", "Forecast", "BargainingProblem",
+    "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
+    "weighted_median", "eum_round_diagnostics",
+]
+
+#: Model name -> class.
+MODELS: dict[str, type] = {
+    "mean": WeightedMean,
+    "median": WeightedMedian,
+    "eum": ExpectedUtility,
+    "exchange": EqualGainExchange,
+}
+
+
+def get_model(name: str, **params: Any) -> Any:
+    """Instantiate the model called ``name`` with keyword ``params``.
+
+    Raises ``ValueError`` listing the valid names for an unknown name, and ``TypeError``
+    for a parameter the model does not take.
+    """
+    try:
+        cls = MODELS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown model {name!r}; valid models are: {', '.join(MODELS)}"
+        ) from None
+    return cls(**params)

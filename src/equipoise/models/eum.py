@@ -1,0 +1,581 @@
+r"""Expected utility model (EUM) of Bueno de Mesquita, as specified by Scholz et al. (2011).
+
+Implements ``docs/models.md`` §2 exactly; section numbers below refer to it.
+
+One issue, one dimension, actors ``i`` with position ``x_i``, salience ``s_i`` in [0, 1] and
+capability ``c_i`` (weight ``w_i = c_i s_i``). ``R`` = spread of the initial positions
+(A9), ``d_ab = |x_a - x_b| / R``. Each round (§2.4):
+
+1. ``mu`` = weighted median (§1.2; only used when ``Q < 1``).
+2. Votes ``v_k(a, b) = w_k ((|x_k - x_b|/R)^e_k - (|x_k - x_a|/R)^e_k)``; support
+   ``N(a, b) = sum_k max(0, v_k(a, b))``; success probability (A6, ``prob_norm``):
+   ``global``: ``P = N(a, b) / D`` with ``D = sum_k sum_p sum_q |v_k(p, q)|`` (Scholz's code);
+   ``pairwise``: ``N(a,b) / sum_k |v_k(a,b)|`` (printed eq. 31);
+   ``net``: ``max(0, sum_k v_k(a,b)) / sum_k |v_k(a,b)|`` (dmasad).
+3. Expected utility of ``a`` challenging ``b`` with exponent ``rho`` (eq. 25a, A1)::
+
+       EU_rho(a->b) = s_b (P Us + (1-P) Uf) + (1-s_b) Us - Q Usq - (1-Q)(T Ub + (1-T) Uw)
+       Us = 2 - 4 (0.5 - 0.5 d)^rho,  Uf = 2 - 4 (0.5 + 0.5 d)^rho,  Usq = 2 - 4 (0.5)^rho
+       Ub, Uw = 2 - 4 (0.5 -/+ 0.25 (|x_a - mu| + |x_a - x_b|)/R)^rho
+
+4. First pass, every exponent 1: security ``S_i = sum_{j!=i} EU_1(j->i)`` (A2), then
+   ``R_i = (2 S_i - max S - min S) / (max S - min S)`` and ``r_i = (1 - R_i/3)/(1 + R_i/3)``
+   (eqs. 32-34; all ``r_i = 1`` if ``max S = min S``), recomputed every round (A12).
+5. Second pass: votes with ``e_k = r_k`` (A7, ``vote_exponent="voter"``) or 1 (``"linear"``).
+6. Receiver ``i`` and proposer ``j``: ``a = EU_{r_i}(i->j)``; ``b = EU_{r_i}(j->i)``
+   (A5, ``perspective="receiver"``) or ``EU_{r_j}(j->i)`` (``"own"``). Offers (§2.5):
+   confront (``a>0, b>0, b>a``: move to ``x_j``), compromise (``a<=0<b, b>|a|``: move to
+   ``x_i + (x_j-x_i)|a|/b``), capitulate (``a<0<b, |a|>=b``: move to ``x_j``).
+7. Each receiver takes one offer (§2.6, A4, ``offer_choice``): a lost confrontation first
+   (least move), else the most enforceable compromise (largest ``b``), else the least
+   capitulation; ties then by input order. Everybody moves at once (A10).
+
+Stops at ``max_rounds``, at a fixed point (nobody moved) or when all positions coincide;
+``converged`` is True only for the last two (§2.8). The forecast is the weighted median of
+the final positions (BDM's "dominant outcome"); ``trajectory[k]`` is the weighted median
+after round ``k``. ``details[issue]`` holds the per-round weighted ``mean`` (index 0 =
+initial), ``median``, ``positions`` (rounds+1, n), ``r`` (rounds, n), the ``offers`` taken
+(per round, list of dicts: actor, offer, proposer, a, b, new_position), ``R`` and
+``stop`` (``"max_rounds"``, ``"fixed_point"`` or ``"common_position"``).
+
+Caveat (§2.11): under ``scholz2011`` the success probability is tiny, so capabilities barely
+matter; outcomes are driven by salience and distance. Show the compromise model and the
+weighted median beside the EUM forecast.
+
+Performance: every pass is vectorised over actor pairs; the support ``N(a, b)`` is a
+difference of prefix sums over voters sorted by position (voters closer to ``a`` than to
+``b`` are a prefix or suffix of that order), and the global denominator ``D`` is
+``2 sum_k sum_q g_kq (2q - n - 1)`` over each voter's sorted vote values (§2.4), so a round
+costs O(n^2 log n) instead of O(n^3). The batch entry point runs many copies at once.
+
+References: Scholz, J. B., Calbert, G. J., Smith, G. A. (2011), "Unravelling Bueno De
+Mesquita's group decision model", J. Theoretical Politics 23(4) / ICAART 2011 pp. 18-30;
+Bueno de Mesquita, B. (1994), "Political forecasting: an expected utility method", in
+*European Community Decision Making*, Yale UP, 71-104; models.md §2 and
+models-verification.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelInputError
+from .forecast import Forecast
+from .median import _refuse_zero_weight, weighted_median
+from .problem import EPS_REL, BargainingProblem, prepare_batch
+
+__all__ = ["ExpectedUtility", "PROFILES", "eum_round_diagnostics"]
+
+#: Named sets of the A5/A6/A7/A4 switches (models.md §2.11).
+PROFILES: dict[str, dict[str, str]] = {
+    "scholz2011": dict(perspective="receiver", prob_norm="global", vote_exponent="voter",
+                       offer_choice="enforceable"),
+    "paper_literal": dict(perspective="own", prob_norm="pairwise", vote_exponent="linear",
+                          offer_choice="enforceable"),
+    "masad2014": dict(perspective="own", prob_norm="net", vote_exponent="linear",
+                      offer_choice="enforceable"),
+}
+
+_CHOICES = {
+    "perspective": ("receiver", "own"),
+    "prob_norm": ("global", "pairwise", "net"),
+    "vote_exponent": ("voter", "linear"),
+    "offer_choice": ("enforceable", "scholz_code"),
+    "range_mode": ("initial_spread", "scale"),
+}
+
+#: Offer type codes used in the per-round records.
+OFFER_NAMES = ("confront", "compromise", "capitulate")
+_NONE = 3
+
+
+# ----------------------------------------------------------------------------- kernels
+def _count_less(xs: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per row, how many of the sorted ``xs[b]`` are ``< m``.
+
+    ``xs``: (B, n) sorted; ``m``: (B, n, n). Exact; ``np.searchsorted`` for one row, else a
+    vectorised binary search (``ceil(log2(n + 1))`` steps over all rows at once).
+    """
+    B, n = xs.shape
+    if B == 1:
+        return np.searchsorted(xs[0], m[0])[None]
+    mflat = m.reshape(B, -1)
+    lo = np.zeros(mflat.shape, dtype=np.intp)
+    hi = np.full(mflat.shape, n, dtype=np.intp)
+    bi = np.arange(B)[:, None]
+    for _ in range(n.bit_length()):
+        active = lo < hi
+        mid = (lo + hi) >> 1
+        go = xs[bi, np.minimum(mid, n - 1)] < mflat
+        lo = np.where(active & go, mid + 1, lo)
+        hi = np.where(active & ~go, mid, hi)
+    return lo.reshape(m.shape)
+
+
+def _sorted_voters(x: np.ndarray, grids: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Voter order by position, the sorted positions and, for every pair (a, b), the number
+    of voters strictly below the midpoint ``(x_a + x_b) / 2`` (shared by both passes)."""
+    bi = grids[0]
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = x[bi, order]
+    m = x[:, :, None] + x[:, None, :]
+    m *= 0.5
+    return order, xs, _count_less(xs, m)
+
+
+def _support(
+    x: np.ndarray, w: np.ndarray, e: np.ndarray | None, R: np.ndarray, want_D: bool,
+    grids: tuple, sv: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``N[b_, a, b] = sum_k max(0, f_k(x_b) - f_k(x_a))`` and the global ``D`` per row.
+
+    ``f_k(y) = w_k (|x_k - y| / R)^e_k``; ``e = None`` means linear votes. Voters closer to
+    ``a`` than to ``b`` form a prefix (``x_k < m``, ``m`` the midpoint, when ``x_a < x_b``)
+    or a suffix (``x_k >= m`` when ``x_a > x_b``) of the voters sorted by position, so
+    ``N`` is a difference of prefix sums of ``f_k(x_b) - f_k(x_a)``. Voters exactly at ``m``
+    add exactly 0 either way. ``sv = None`` selects the direct O(n^3) sum (faster for
+    small n). ``D = sum_k sum_{p,q} |v_k(p, q)|`` equals ``2 sum_{a,b} N(a, b)`` because
+    ``v_k(q, p) = -v_k(p, q)``: O(n^2) once ``N`` is known (cheaper than the per-voter
+    sort of §2.4, same value).
+    """
+    bi, bi3, ii3, iiT, coef, lt = grids
+    B, n = x.shape
+    if sv is None:  # small n: direct O(n^3) sum, fewest array operations
+        F = x[:, :, None] - x[:, None, :]  # (B, k, p)
+        np.abs(F, out=F)
+        F /= R[:, None, None]
+        if e is not None:
+            F **= e[:, :, None]
+        F *= w[:, :, None]
+        V = F[:, :, None, :] - F[:, :, :, None]  # [k, a, b] = f_k(x_b) - f_k(x_a)
+        np.maximum(V, 0.0, out=V)
+        N = V.sum(axis=1)
+    else:
+        order, xs, idx = sv
+        F = xs[:, :, None] - x[:, None, :]  # (B, k sorted, p)
+        np.abs(F, out=F)
+        F /= R[:, None, None]
+        if e is not None:
+            F **= e[bi, order][:, :, None]
+        F *= w[bi, order][:, :, None]
+        CF = np.empty((B, n + 1, n))
+        CF[:, 0] = 0.0
+        np.cumsum(F, axis=1, out=CF[:, 1:])
+        pref = CF[bi3, idx, iiT]  # CF[idx[a,b], b]
+        pref -= CF[bi3, idx, ii3]  # CF[idx[a,b], a]
+        tot = CF[:, n]
+        N = tot[:, None, :] - tot[:, :, None]
+        N -= pref
+        N = np.where(lt(x), pref, N)
+        np.maximum(N, 0.0, out=N)
+    # sum_{p,q} |v_k(p,q)| = 2 sum_{p,q} max(0, v_k(p,q)), so D = 2 sum_{a,b} N(a, b)
+    D = 2.0 * N.sum(axis=(1, 2)) if want_D else None
+    return N, D
+
+
+def _probability(N: np.ndarray, D: np.ndarray | None, prob_norm: str) -> np.ndarray:
+    """Success probability ``P[b_, a, b]`` from the support matrix (A6); 0 where undefined."""
+    if prob_norm == "global":
+        if (D > 0).all():
+            return N / D[:, None, None]
+        return np.divide(N, D[:, None, None], out=np.zeros_like(N),
+                         where=(D > 0)[:, None, None])
+    NT = N.transpose(0, 2, 1)
+    den = N + NT
+    num = N if prob_norm == "pairwise" else np.maximum(N - NT, 0.0)
+    return np.divide(num, den, out=np.zeros_like(N), where=den > 0)
+
+
+#: Up to this many actors the vote sums are done directly (O(n^3), fewer array operations);
+#: above it with sorted prefix sums (O(n^2 log n)).
+_CUBIC_MAX_N = 16
+
+_GRID_CACHE: dict[tuple[int, int], tuple] = {}
+
+
+def _grids(B: int, n: int) -> tuple:
+    """Index grids and constants for (B, n) arrays (cached)."""
+    g = _GRID_CACHE.get((B, n))
+    if g is None:
+        bi = np.arange(B)[:, None]
+        ii3 = np.arange(n)[None, :, None]
+        coef = 2.0 * np.arange(1, n + 1) - n - 1.0
+        lt = lambda x: x[:, :, None] < x[:, None, :]  # noqa: E731
+        g = (bi, bi[:, :, None], ii3, ii3.transpose(0, 2, 1), coef, lt)
+        if len(_GRID_CACHE) > 64:
+            _GRID_CACHE.clear()
+        _GRID_CACHE[(B, n)] = g
+    return g
+
+
+class _Config:
+    __slots__ = ("Q", "prob_norm", "vote_exponent", "perspective", "offer_choice", "capitulation")
+
+    def __init__(self, **kw: Any) -> None:
+        for k in self.__slots__:
+            setattr(self, k, kw[k])
+
+
+def _round(
+    x: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+    cfg: _Config, diag: bool = False,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """One EUM round on (B, n) arrays; returns the new positions and the round record.
+
+    Matrices are indexed ``[draw, a, b]``: for EUs ``a`` challenges ``b``; for offers the
+    receiver ``i`` is the row and the proposer ``j`` the column.
+    """
+    B, n = x.shape
+    grids = _grids(B, n)
+    bi = grids[0]
+    Q = cfg.Q
+    diff = x[:, None, :] - x[:, :, None]  # [a, b] = x_b - x_a
+    absd = np.abs(diff)
+    same = absd <= eps[:, None, None]
+    # d = 0 for actors at the same position: then every EU of the pair is exactly 0 (Q = 1)
+    d = np.where(same, 0.0, absd)
+    d /= R[:, None, None]
+    s_col = s[:, None, :]  # salience of the target b (column)
+    s_row = s[:, :, None]  # salience of the target when the row is the target
+    if Q != 1.0:
+        mu = weighted_median(x, w, eps)[0]
+        dm = np.abs(x - mu[:, None])[:, :, None]  # |x_a - mu| (challenger a = row)
+        T = np.where(dm < absd, 1.0, np.where(dm > absd, 0.0, 0.5))
+        u = (dm + absd) / R[:, None, None]
+    need_D = cfg.prob_norm == "global"
+    # ---- first pass, all exponents 1: EU_1(a->b) = 2 d (1 - 2 s_b (1 - P)) - (1-Q)(2T-1)u
+    sv = None if n <= _CUBIC_MAX_N else _sorted_voters(x, grids)
+    N1, D1 = _support(x, w, None, R, need_D, grids, sv)
+    P1 = _probability(N1, D1, cfg.prob_norm)
+    eu1 = 1.0 - P1
+    eu1 *= s_col
+    eu1 *= -4.0
+    eu1 += 2.0
+    eu1 *= d
+    if Q != 1.0:
+        eu1 -= (1.0 - Q) * (2.0 * T - 1.0) * u
+        eu1[same] = 0.0
+    S = eu1.sum(axis=1)  # S_i = sum_j EU_1(j -> i)
+    Smax = S.max(axis=1, keepdims=True)
+    Smin = S.min(axis=1, keepdims=True)
+    spread = Smax - Smin
+    flat = spread <= 1e-12 * np.maximum(Smax, -Smin)
+    if flat.any():
+        spread = np.where(flat, np.inf, spread)  # -> R_i = 0, r_i = 1
+    Rr = (2.0 * S - Smax - Smin) / spread
+    r = (3.0 - Rr) / (3.0 + Rr)  # (1 - R/3) / (1 + R/3)
+    # ---- second pass: votes with the voters' exponents (A7)
+    if cfg.vote_exponent == "voter":
+        N2, D2 = _support(x, w, r, R, need_D, grids, sv)
+        P2 = _probability(N2, D2, cfg.prob_norm)
+    else:
+        N2, D2, P2 = N1, D1, P1
+    # utilities with the row actor's exponent r_i (d is symmetric)
+    rr = r[:, :, None]
+    half = 0.5 * d
+    Us = 0.5 - half
+    Us **= rr
+    Uf = 0.5 + half
+    Uf **= rr
+    dU = Uf - Us
+    dU *= 4.0  # Us - Uf = 4 ((0.5 + d/2)^r - (0.5 - d/2)^r)
+    Us *= -4.0
+    Us += 4.0 * 0.5 ** rr  # Us - Usq
+    base = Us if Q == 1.0 else Us + (1.0 - Q) * (2.0 - 4.0 * 0.5 ** rr)
+    # A[i, j] = EU_{r_i}(i -> j) = (Us - Usq) - s_j (1 - P_ij)(Us - Uf)
+    A = base - s_col * (1.0 - P2) * dU
+    if Q != 1.0:
+        Ub = 2.0 - 4.0 * np.maximum(0.5 - 0.25 * u, 0.0) ** rr
+        Uw = 2.0 - 4.0 * (0.5 + 0.25 * u) ** rr
+        A -= (1.0 - Q) * (T * Ub + (1.0 - T) * Uw)
+        A[same] = 0.0
+    if cfg.perspective == "receiver":
+        # B[i, j] = EU_{r_i}(j -> i): target i, probability P_ji, same utilities
+        Bm = base - s_row * (1.0 - P2.transpose(0, 2, 1)) * dU
+        if Q != 1.0:
+            Tt, ut = T.transpose(0, 2, 1), u.transpose(0, 2, 1)
+            Ub = 2.0 - 4.0 * np.maximum(0.5 - 0.25 * ut, 0.0) ** rr
+            Uw = 2.0 - 4.0 * (0.5 + 0.25 * ut) ** rr
+            Bm -= (1.0 - Q) * (Tt * Ub + (1.0 - Tt) * Uw)
+            Bm[same] = 0.0
+    else:
+        Bm = A.transpose(0, 2, 1)  # EU_{r_j}(j -> i)
+    # ---- offers to receiver i (row) from proposer j (column), §2.5; same-position pairs
+    # have a = b = 0 and give no offer
+    a, b = A, Bm
+    bpos = b > 0
+    apos = a > 0
+    aneg = a < 0
+    nega = -a
+    confront = bpos & apos & (b > a)
+    compromise = bpos & aneg & (b > nega)  # a == 0 would give no move: dropped
+    typ = np.full(a.shape, _NONE, dtype=np.int8)
+    typ[confront] = 0
+    typ[compromise] = 1
+    if cfg.capitulation:
+        typ[bpos & aneg & (nega >= b)] = 2
+    frac = np.divide(nega, b, out=np.ones_like(a), where=compromise)
+    move = absd * frac
+    # receiver's choice (§2.6): type order; confront/capitulate: least move, then larger b;
+    # compromise: larger b (or Scholz-code key), then least move; then input order
+    negb = -b
+    if cfg.offer_choice == "enforceable":
+        key1 = np.where(compromise, negb, move)
+    else:  # scholz_code: the lowest weighted-average point (|a| x_i + b x_j) / (|a| + b)
+        pt = np.divide(nega * x[:, :, None] + b * x[:, None, :], b + nega,
+                       out=np.zeros_like(a), where=compromise)
+        key1 = np.where(compromise, pt, move)
+    key2 = np.where(compromise, move, negb)
+    jstar = np.lexsort((key2, key1, typ), axis=-1)[:, :, 0]  # stable: input order last
+    ii = grids[3][:, 0]
+    best = typ[bi, ii, jstar]
+    has = best < _NONE
+    new_x = np.where(has, x + diff[bi, ii, jstar] * frac[bi, ii, jstar], x)
+    rec: dict[str, Any] = {"r": r, "type": best, "proposer": jstar,
+                           "a": a[bi, ii, jstar], "b": b[bi, ii, jstar]}
+    if diag:
+        rec.update(S=S, P1=P1, P2=P2, D1=D1, D2=D2, EU1=eu1, A=A, B=Bm, N1=N1, N2=N2)
+    return new_x, rec
+
+
+def _resolve_R(x0: np.ndarray, lo: Any, hi: Any, range_mode: str) -> np.ndarray:
+    if range_mode == "scale":
+        if lo is None or hi is None:
+            raise ModelInputError("range_mode='scale' needs the issue scale (lower, upper)")
+        return np.full(x0.shape[0], float(hi) - float(lo))
+    return x0.max(axis=1) - x0.min(axis=1)
+
+
+def eum_round_diagnostics(
+    position: Any, salience: Any, capability: Any, *, lower: float | None = None,
+    upper: float | None = None, **params: Any,
+) -> dict[str, Any]:
+    """All intermediate quantities of round 1 for one issue (for checks and figures).
+
+    Returns a dict with ``r`` (risk exponents), ``S`` (security levels), ``P1``/``P2``
+    (success probabilities of the two passes, ``P[a, b]``), ``D1``/``D2`` (global
+    denominators or None), ``EU1`` (first-pass ``EU_1(a -> b)``), ``A`` and ``B``
+    (``a_ij``, ``b_ij`` of §2.4 step 6, receiver ``i`` = row), the offer taken by each actor
+    (``type``, ``proposer``, ``a``, ``b``) and ``new_position``. Parameters as for
+    :class:`ExpectedUtility`.
+    """
+    model = ExpectedUtility(**params)
+    x = np.asarray(position, float)[None]
+    s = np.asarray(salience, float)[None]
+    w = np.asarray(capability, float)[None] * s
+    R = _resolve_R(x, lower, upper, model.range_mode)
+    eps = EPS_REL * (R if lower is None or upper is None else np.array([upper - lower]))
+    new_x, rec = _round(x, s, w, np.where(R > 0, R, 1.0), eps, model._cfg, diag=True)
+    out = {k: (v[0] if isinstance(v, np.ndarray) and v.ndim >= 1 else v) for k, v in rec.items()}
+    out["new_position"] = new_x[0]
+    return out
+
+
+# ----------------------------------------------------------------------------- model
+class ExpectedUtility:
+    """Bueno de Mesquita's expected utility model per Scholz et al. 2011 (models.md §2).
+
+    Parameters
+    ----------
+    profile : {"scholz2011", "paper_literal", "masad2014"}, default "scholz2011"
+        Named defaults for ``perspective``, ``prob_norm``, ``vote_exponent`` and
+        ``offer_choice`` (§2.11). Explicit keyword arguments override the profile.
+    Q : float in [0, 1], default 1.0
+        Probability that a non-challenged actor keeps its position (A15; Scholz used 1.0 for
+        the EC case, BDM's papers also use 0.5).
+    max_rounds : int, default 10
+        Round cap (Scholz report 8 rounds for the EC case). The model does not converge in
+        general, so this is usually the rule that stops it (§2.8).
+    range_mode : {"initial_spread", "scale"}, default "initial_spread"
+        ``R`` = spread of the initial positions (A9), or the issue scale width.
+    prob_norm : {"global", "pairwise", "net"}
+        Normalisation of the success probability (A6). Profile default.
+    vote_exponent : {"voter", "linear"}
+        Exponent in the second-pass votes: each voter's own ``r_k`` or 1 (A7).
+    perspective : {"receiver", "own"}
+        Whose risk exponent evaluates the opponent's EU of a pair (A5).
+    offer_choice : {"enforceable", "scholz_code"}
+        How a receiver picks among compromise offers (A4, §2.6).
+    capitulation : bool, default True
+        Allow the capitulation region of Fig. 6 (A11).
+    """
+
+    name = "eum"
+
+    def __init__(
+        self,
+        profile: str = "scholz2011",
+        *,
+        Q: float = 1.0,
+        max_rounds: int = 10,
+        range_mode: str = "initial_spread",
+        prob_norm: str | None = None,
+        vote_exponent: str | None = None,
+        perspective: str | None = None,
+        offer_choice: str | None = None,
+        capitulation: bool = True,
+    ) -> None:
+        if profile not in PROFILES:
+            raise ModelInputError(
+                f"unknown EUM profile {profile!r}; choose one of {', '.join(PROFILES)}"
+            )
+        base = PROFILES[profile]
+        self.profile = profile
+        self.Q = float(Q)
+        self.max_rounds = int(max_rounds)
+        self.range_mode = range_mode
+        self.prob_norm = prob_norm or base["prob_norm"]
+        self.vote_exponent = vote_exponent or base["vote_exponent"]
+        self.perspective = perspective or base["perspective"]
+        self.offer_choice = offer_choice or base["offer_choice"]
+        self.capitulation = bool(capitulation)
+        for k, allowed in _CHOICES.items():
+            v = getattr(self, k)
+            if v not in allowed:
+                raise ModelInputError(f"EUM {k}={v!r}; choose one of {', '.join(allowed)}")
+        if not (0.0 <= self.Q <= 1.0):
+            raise ModelInputError(f"EUM Q={Q!r} must lie in [0, 1]")
+        if self.max_rounds < 0:
+            raise ModelInputError(f"EUM max_rounds={max_rounds!r} must be >= 0")
+        self._cfg = _Config(Q=self.Q, prob_norm=self.prob_norm,
+                            vote_exponent=self.vote_exponent, perspective=self.perspective,
+                            offer_choice=self.offer_choice, capitulation=self.capitulation)
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in (
+            "profile", "Q", "max_rounds", "range_mode", "prob_norm", "vote_exponent",
+            "perspective", "offer_choice", "capitulation")}
+
+    # ------------------------------------------------------------------ core run
+    def _run(
+        self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+        record: bool,
+    ) -> tuple[np.ndarray, list[dict[str, Any]], str]:
+        """Run on (B, n) arrays. Returns positions history (T+1, B, n), records, stop rule."""
+        x = x0
+        hist = [x0]
+        recs: list[dict[str, Any]] = []
+        Rs = np.where(R > eps, R, 1.0)  # R = 0: nothing can move (all positions equal)
+        stop = "max_rounds"
+        if np.all(R <= eps):
+            return np.stack(hist), recs, "common_position"
+        for _ in range(self.max_rounds):
+            new_x, rec = _round(x, s, w, Rs, eps, self._cfg)
+            hist.append(new_x)
+            if record:
+                recs.append(rec)
+            moved = np.abs(new_x - x).max(axis=1) > eps
+            x = new_x
+            if not moved.any():
+                stop = "fixed_point"
+                break
+            if x.shape[0] == 1 and (x.max() - x.min()) <= eps[0]:
+                stop = "common_position"
+                break
+        return np.stack(hist), recs, stop
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        """Run the EUM on every issue of ``problem`` independently (actors taking part)."""
+        problem.require_weight()
+        outcome, traj, pos, details, rounds, conv = {}, {}, {}, {}, {}, {}
+        for i, issue in enumerate(problem.issues):
+            take = np.flatnonzero(problem.present[:, i])
+            names = [problem.actors[k] for k in take]
+            x0 = problem.position[take, i][None].astype(float)
+            s = problem.salience[take, i][None]
+            w = problem.weight[take, i][None]
+            lo, hi = float(problem.lower[i]), float(problem.upper[i])
+            eps = np.array([EPS_REL * (hi - lo)])
+            R = _resolve_R(x0, lo, hi, self.range_mode)
+            if np.all(x0.max() - x0.min() <= eps):
+                R = np.zeros(1)
+            hist, recs, stop = self._run(x0, s, w, R, eps, record=True)
+            H = hist[:, 0, :]  # (T+1, n)
+            W = w[0].sum()
+            med = weighted_median(H, w[0][None], eps[0])[0]
+            mean = (H * w[0]).sum(axis=1) / W
+            offers = []
+            for rec in recs:
+                t, jj = rec["type"][0], rec["proposer"][0]
+                offers.append([
+                    {"actor": names[k], "offer": OFFER_NAMES[t[k]], "proposer": names[jj[k]],
+                     "a": float(rec["a"][0, k]), "b": float(rec["b"][0, k])}
+                    for k in range(len(names)) if t[k] != _NONE
+                ])
+            for t, lst in enumerate(offers):
+                for o in lst:
+                    o["new_position"] = float(H[t + 1, names.index(o["actor"])])
+            T = len(hist) - 1
+            outcome[issue] = float(med[-1])
+            traj[issue] = med
+            pos[issue] = {a: float(v) for a, v in zip(names, H[-1])}
+            rounds[issue] = T
+            conv[issue] = stop != "max_rounds"
+            details[issue] = {
+                "mean": mean, "median": med, "positions": H, "actors": tuple(names),
+                "r": np.array([rec["r"][0] for rec in recs]).reshape(T, len(names)),
+                "offers": offers, "R": float(R[0]), "stop": stop,
+            }
+        return Forecast(
+            model=self.name, params=self.get_params(), actors=problem.actors,
+            issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
+            rounds_run=rounds, converged=conv, details=details,
+        )
+
+    def forecast_batch(
+        self,
+        position: Any,
+        salience: Any,
+        capability: Any,
+        *,
+        lower: Any = None,
+        upper: Any = None,
+        issues: Any = None,
+        actors: Any = None,
+        chunk: int = 4096,
+    ) -> np.ndarray:
+        """EUM forecasts (final weighted medians) of many draws at once.
+
+        ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
+        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
+        Each issue is run for all draws at once (arrays ``(B, n, n)``), in chunks of
+        ``chunk`` draws to bound memory. Which actors take part in an issue must be the same
+        in every draw. ``eps_x`` = ``1e-9 (upper - lower)`` if bounds are given, else
+        ``1e-9`` times each draw's initial spread. Draws stop changing once they reach a
+        fixed point, so running every draw to ``max_rounds`` gives the same result as
+        :meth:`forecast`.
+        """
+        x, s, c, present, lo, hi = prepare_batch(
+            position, salience, capability, lower, upper, issues, actors
+        )
+        w = c * s
+        _refuse_zero_weight(w.sum(axis=1), issues)
+        B, n_a, n_i = x.shape
+        out = np.empty((B, n_i))
+        for i in range(n_i):
+            pres = present[:, :, i]
+            if not (pres == pres[0]).all():
+                name = repr(issues[i]) if issues is not None else f"#{i}"
+                raise ModelInputError(
+                    f"issue {name}: the actors taking part differ between draws; the EUM "
+                    f"batch needs the same participants in every draw"
+                )
+            take = np.flatnonzero(pres[0])
+            for b0 in range(0, B, chunk):
+                sl = slice(b0, min(B, b0 + chunk))
+                x0 = x[sl][:, take, i]
+                si = s[sl][:, take, i]
+                wi = w[sl][:, take, i]
+                R = _resolve_R(x0, None if lo is None else lo[i], None if hi is None else hi[i],
+                               self.range_mode)
+                spread = x0.max(axis=1) - x0.min(axis=1)
+                if lo is not None and hi is not None:
+                    eps = np.full(x0.shape[0], EPS_REL * (hi[i] - lo[i]))
+                else:
+                    eps = EPS_REL * spread
+                R = np.where(spread <= eps, 0.0, R)
+                hist, _, _ = self._run(x0, si, wi, R, eps, record=False)
+                out[sl, i] = weighted_median(hist[-1], wi, eps)[0]
+        return out

@@ -1,0 +1,424 @@
+r"""Equal-gain exchange model (Stokman & Van Oosten 1994) -- ``docs/models.md`` §3.
+
+Several issues are decided together. The expected outcome of issue ``d`` is its compromise
+value (NBS) ``O_d = sum_i c_id s_id x_id / D_d`` with ``D_d = sum_i c_id s_id``. Two actors on
+opposite sides of the outcomes of two issues ``p, q`` (groups a-d or b-c, §3.3 step 3) who
+weigh the issues differently trade voting positions: the actor with the lower salience ratio
+``s_p / s_q`` (``B``) moves on ``p`` towards its partner ``A``, and ``A`` moves on ``q``
+towards ``B``. A move ``m`` of actor ``k`` on ``d`` shifts ``O_d`` by ``m c_kd s_kd / D_d``.
+The moves are sized so that both gain the same (§3.3 step 5)::
+
+    delta_q = delta_p (s_Ap + s_Bp) / (s_Aq + s_Bq),   G = |delta_p s_Ap - delta_q s_Aq|
+
+B first moves all the way to A's position on p; if A's matching move would overshoot B's
+position on q, A moves all the way instead. If a move would carry the outcome of its issue
+past the partner's position (with the moves already realised this round), the move is cut so
+the outcome lands exactly on the partner's position -- the *displacement* ``|x* - x|`` is
+used, not the position ``x*`` itself as in the reference code (step 7) -- and the partner's
+move is recomputed from the equal-gain relation.
+
+Within a round exchanges are realised greedily, highest gain first; every realisation moves
+two voting positions and the outcomes of two issues, after which every remaining candidate
+on one of those issues is resized (moves of one actor on one issue accumulate and must point
+one way, step 6) and dropped for good if it has become invalid. Ties in gain (within
+``1e-20``) go to the candidate earlier in the stable order (issue pair in input order, then
+first actor, then second actor in input order) -- deterministic, unlike the reference's coin
+flip -- and are counted. At the end of a round the outcomes on the voting positions are the
+round's forecast; actors then keep only part of their concessions for the next round:
+``x_next = x_start + (0.1 + 0.4 (1 - s)) (y - x_start)`` (step 9).
+
+Positions are normalised per issue to 0-100 inside the model (so gains, moves and
+externalities are in those units x salience) and de-normalised for output.
+
+``trajectory[issue]`` = ``O_d`` on the initial positions, then after each round;
+``positions`` = the voting positions after the last round (their weighted mean is the
+outcome). ``details``: ``"rounds"`` -- per round a dict with ``exchanges`` (list of dicts:
+``actors`` (A, B), ``supply`` {actor: issue}, ``start``, ``move``, ``voting`` (de-normalised
+positions), ``gain``, ``delta`` and ``outcome_before``/``outcome_after`` per issue, ``groups``,
+``cut`` (the step-7 cut applied)), ``n_candidates``, ``ties``, ``externalities``
+(``by_actor``: {actor: {own, inner_positive, inner_negative, outer_positive,
+outer_negative}}, ``by_issue_pair``: {"p|q": same keys}); ``"next_start"`` -- the positions
+the next round would start from; ``"ties"`` total.
+
+References: Stokman, F. N. & Van Oosten, R. (1994), "The exchange of voting positions: an
+object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds.), *European
+Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
+(``decide/model/equalgain.py``, ``base.py``, ``calculations.py``); models.md §3.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelInputError
+from .forecast import Forecast
+from .problem import BargainingProblem, prepare_batch
+
+__all__ = ["EqualGainExchange"]
+
+_GROUP = ("a", "b", "c", "d")
+_EXT_KEYS = ("own", "inner_positive", "inner_negative", "outer_positive", "outer_negative")
+_TOL_POS = 1e-9  # round-off slack for "inside [0, 100]" (normalised units)
+
+
+class _Cands:
+    """Static per-candidate arrays of one round (structure of arrays).
+
+    ``I`` rows: flat cell indices (into the ``n_a x n_i`` position array) of
+    ``(B, p), (A, q), (A, p), (B, q)``, then ``p``, ``q``. ``F`` rows: ``k`` (``delta_q =
+    k delta_p``), ``rB = c_Bp s_Bp / D_p`` and ``rA = c_Aq s_Aq / D_q`` (outcome shift per
+    unit move), ``s_Ap``, ``s_Aq``.
+    """
+
+    __slots__ = ("p", "q", "A", "B", "pair", "kind", "I", "F", "touch", "n")
+
+
+def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
+                present: np.ndarray, O: np.ndarray,
+                pairs: np.ndarray) -> tuple[_Cands, np.ndarray]:
+    """All candidate exchanges of a round (§3.3 steps 2-4) and the group codes.
+
+    Group code of actor a on pair (p, q): ``left_p + 2 left_q`` -> 0 = a (right/right),
+    1 = b (left on p), 2 = c (left on q), 3 = d (left/left); ``-1`` if absent on either.
+    Candidates are (i in a, j in d) and (i in b, j in c), ordered by issue pair, then i,
+    then j (input order). Candidates that cannot move an outcome (a supplier with
+    ``c s = 0``) or with a degenerate salience ratio are dropped up front.
+    """
+    n_a, n_i = X.shape
+    P_, Q_ = pairs[:, 0], pairs[:, 1]
+    left = X <= O[None, :]
+    code = left[:, P_].astype(np.int8) + 2 * left[:, Q_].astype(np.int8)  # (n_a, n_pairs)
+    both = present[:, P_] & present[:, Q_]
+    code = np.where(both, code, -1).T  # (n_pairs, n_a)
+    ci = code[:, :, None]
+    cj = code[:, None, :]
+    M = (ci >= 0) & (cj >= 0) & (ci <= 1) & (ci + cj == 3)
+    pr, i, j = np.nonzero(M)
+    p, q = P_[pr], Q_[pr]
+    # roles (step 4): i supplies p iff s_ip / s_iq < s_jp / s_jq (cross-multiplied)
+    i_sup_p = s[i, p] * s[j, q] < s[j, p] * s[i, q]
+    B = np.where(i_sup_p, i, j)
+    A = np.where(i_sup_p, j, i)
+    sAp, sAq, sBp, sBq = s[A, p], s[A, q], s[B, p], s[B, q]
+    wBp, wAq = w[B, p], w[A, q]
+    num = sAp + sBp
+    den = sAq + sBq
+    ok = (wBp > 0) & (wAq > 0) & (num > 0) & (den > 0)
+    if not ok.all():
+        p, q, A, B, pr, i = p[ok], q[ok], A[ok], B[ok], pr[ok], i[ok]
+        sAp, sAq, wBp, wAq, num, den = sAp[ok], sAq[ok], wBp[ok], wAq[ok], num[ok], den[ok]
+    c = _Cands()
+    c.p, c.q, c.A, c.B, c.pair = p, q, A, B, pr
+    c.kind = code[pr, i] == 0  # True: a-d exchange, False: b-c
+    c.I = np.stack([B * n_i + p, A * n_i + q, A * n_i + p, B * n_i + q, p, q])
+    c.F = np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])
+    c.n = len(p)
+    ar = np.arange(n_i)[:, None]
+    c.touch = (p[None, :] == ar) | (q[None, :] == ar)
+    return c, code
+
+
+# rows of the per-candidate dynamic state Z
+_G, _MB, _MA, _SB, _SA, _DP, _DQ, _CUT = range(8)
+
+
+def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray,
+          O: np.ndarray) -> np.ndarray:
+    """Equal-gain sizing, outcome-overshoot cut and validity of candidates ``idx``.
+
+    ``curf``/``accf``: flattened current positions and accumulated signed moves of this
+    round; ``O``: current outcomes. Returns the state rows (8, m): gain (``-1`` if
+    invalid), the unsigned moves ``m_B`` (on p) and ``m_A`` (on q), their directions, the
+    outcome shifts ``delta_p``, ``delta_q`` and whether the step-7 cut applied.
+    """
+    I = c.I[:, idx]
+    F = c.F[:, idx]
+    k, R2, sAp, sAq = F[0], F[1:3], F[3], F[4]
+    v = curf[I[:4]]  # x_Bp, x_Aq, x_Ap, x_Bq
+    G = v[2:] - v[:2]  # (x_Ap - x_Bp, x_Bq - x_Aq): each supplier moves towards its partner
+    Z = np.empty((8, G.shape[1]))
+    sg = Z[_SB:_SA + 1]
+    np.sign(G, out=sg)
+    gap = np.abs(G, out=G)
+    DP = Z[_DP:_DQ + 1]
+    # step 5: B moves all the way to A on p; if A would then overshoot B on q, A moves all
+    # the way instead. delta = move x c s / D = move x R2
+    np.multiply(gap, R2, out=gap)  # (max delta_p, max delta_q)
+    np.multiply(k, gap[0], out=DP[1])
+    over = DP[1] > gap[1]
+    DP[0] = gap[0]
+    if over.any():
+        np.minimum(DP[1], gap[1], out=DP[1])
+        DP[0] = np.where(over, DP[1] / k, DP[0])
+    M0 = DP / R2  # uncut moves (m_B, m_A)
+    # step 6: validity (in range, one direction per actor and issue, at most 100 in a round)
+    acc = accf[I[:2]]
+    y = v[:2] + sg * M0
+    ok = (M0 > 1e-10) & (y >= -_TOL_POS) & (y <= 100.0 + _TOL_POS) & (acc * sg >= 0.0)
+    ok &= np.abs(acc) + M0 <= 100.0 + _TOL_POS
+    valid = ok.all(axis=0)
+    # step 7: the outcome of q must not pass B's position on q (A's side first), nor that of
+    # p A's position on p; cut to land exactly on it (a displacement, not the position)
+    T2 = O[I[4:]] - v[2:]  # (O_p - x_Ap, O_q - x_Bq)
+    tp, tq = T2
+    cutA = tq * (tq + sg[1] * DP[1]) < 0
+    if cutA.any():
+        DP[1] = np.where(cutA, np.abs(tq), DP[1])
+        DP[0] = np.where(cutA, DP[1] / k, DP[0])
+    cutB = tp * (tp + sg[0] * DP[0]) < 0
+    if cutB.any():
+        DP[0] = np.where(cutB, np.abs(tp), DP[0])
+        DP[1] = np.where(cutB, k * DP[0], DP[1])
+    cut = cutA | cutB
+    Z[_CUT] = cut
+    M = Z[_MB:_MA + 1]
+    np.divide(DP, R2, out=M)
+    if cut.any():  # cut moves are shorter, same way: only the lower bound can fail
+        valid &= (M > 1e-10).all(axis=0)
+    gain = np.abs(DP[0] * sAp - DP[1] * sAq)
+    valid &= gain >= 1e-10
+    Z[_G] = np.where(valid, gain, -1.0)
+    return Z
+
+
+class EqualGainExchange:
+    """Stokman's equal-gain exchange model (models.md §3).
+
+    Parameters
+    ----------
+    rounds : int, default 10
+        Number of rounds (the reference default). The run stops earlier, with
+        ``converged = True``, when a round realises no exchange (nothing can change then).
+    record_externalities : bool, default True
+        Compute the externalities of every realised exchange (§3.4) into ``details``.
+    """
+
+    name = "exchange"
+
+    def __init__(self, rounds: int = 10, *, record_externalities: bool = True) -> None:
+        self.rounds = int(rounds)
+        if self.rounds < 0:
+            raise ModelInputError(f"exchange rounds={rounds!r} must be >= 0")
+        self.record_externalities = bool(record_externalities)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"rounds": self.rounds, "record_externalities": self.record_externalities}
+
+    # ------------------------------------------------------------------ one run
+    def _run(self, X0: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
+             record: bool, actors: tuple[str, ...] = (), issues: tuple[str, ...] = (),
+             lower: np.ndarray | None = None, upper: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], int, bool, np.ndarray]:
+        """Run on normalised (0-100) arrays. Returns (O trajectory (T+1, n_i), voting
+        positions, round records, rounds run, converged, next start positions)."""
+        n_a, n_i = X0.shape
+        w = c * s
+        D = w.sum(axis=0)
+        Xz = np.where(present, X0, 0.0)  # absent cells: weight 0, position irrelevant
+        O = (w * Xz).sum(axis=0) / D
+        traj = [O]
+        pairs = np.array([(p, q) for p in range(n_i) for q in range(p + 1, n_i)], dtype=np.intp)
+        recs: list[dict[str, Any]] = []
+        start = Xz.copy()
+        cur = start
+        lam = 0.1 + 0.4 * (1.0 - s)
+        converged = False
+        t = 0
+        for t in range(1, self.rounds + 1):
+            if t > 1:  # step 1: outcomes on this round's starting positions
+                O = (w * start).sum(axis=0) / D
+            cand, code = _candidates(start, s, w, D, present, O, pairs)
+            cur = start.copy()
+            curf = cur.reshape(-1)
+            acc = np.zeros_like(start)
+            accf = acc.reshape(-1)
+            Ocur = O.copy()
+            Z = _size(cand, slice(None), curf, accf, Ocur)
+            g = Z[_G]  # live candidates have g >= 1e-10, dropped ones -1
+            touch = cand.touch
+            Ilist = cand.I
+            wD = w / D  # outcome shift per unit move
+            realised: list[tuple] = []
+            ties = 0
+            while g.size:
+                kk = int(g.argmax())
+                gk = float(g[kk])
+                if gk < 0.0:
+                    break
+                if np.count_nonzero(g >= gk - 1e-20) > 1:
+                    ties += 1
+                fBp, fAq, _, _, p, q = Ilist[:, kk].tolist()
+                _, mB, mA, sB, sA, dp_k, dq_k, cut_k = Z[:, kk].tolist()
+                xBp0, xAq0 = float(curf[fBp]), float(curf[fAq])
+                Op0, Oq0 = float(Ocur[p]), float(Ocur[q])
+                yB, yA = xBp0 + sB * mB, xAq0 + sA * mA
+                curf[fBp] = yB
+                curf[fAq] = yA
+                accf[fBp] += sB * mB
+                accf[fAq] += sA * mA
+                Ocur[p] = Op0 + (yB - xBp0) * wD[fBp // n_i, p]
+                Ocur[q] = Oq0 + (yA - xAq0) * wD[fAq // n_i, q]
+                if record:
+                    realised.append((kk, int(cand.A[kk]), int(cand.B[kk]), p, q, xAq0, xBp0, mA,
+                                     mB, gk, dp_k, dq_k, Op0, float(Ocur[p]), Oq0,
+                                     float(Ocur[q]), bool(cut_k), yA, yB))
+                else:
+                    realised.append(())
+                g[kk] = -1.0
+                aff = np.flatnonzero((g > 0.0) & (touch[p] | touch[q]))
+                if aff.size:
+                    Z[:, aff] = _size(cand, aff, curf, accf, Ocur)
+            # end of round: forecast on the voting positions, then partial concessions
+            np.clip(cur, 0.0, 100.0, out=cur)  # removes round-off only (checked in _size)
+            O = (w * cur).sum(axis=0) / D
+            traj.append(O)
+            if record:
+                recs.append(self._round_record(realised, cand, code, start, s, present, ties,
+                                               actors, issues, lower, upper))
+            nxt = start + lam * (cur - start)
+            start = np.where(present, nxt, 0.0)
+            if not realised:
+                converged = True
+                break
+        return np.array(traj), cur, recs, t if self.rounds else 0, converged, start
+
+    def _round_record(self, realised: list[tuple], cand: _Cands, code: np.ndarray,
+                      X: np.ndarray, s: np.ndarray, present: np.ndarray, ties: int,
+                      actors: tuple[str, ...], issues: tuple[str, ...],
+                      lower: np.ndarray, upper: np.ndarray) -> dict[str, Any]:
+        span = (upper - lower) / 100.0
+        den = lambda v, d: float(lower[d] + v * span[d])  # noqa: E731
+        ex = []
+        for (kk, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
+             yB) in realised:
+            a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
+            kind = "a-d" if cand.kind[kk] else "b-c"
+            ex.append({
+                "actors": (a, b), "supply": {a: iq, b: ip}, "demand": {a: ip, b: iq},
+                "start": {a: den(xAq0, q), b: den(xBp0, p)},
+                "move": {a: float(mA * span[q]), b: float(mB * span[p])},
+                "voting": {a: den(yA, q), b: den(yB, p)},
+                "gain": float(G), "delta": {ip: float(dp * span[p]), iq: float(dq * span[q])},
+                "outcome_before": {ip: den(Op0, p), iq: den(Oq0, q)},
+                "outcome_after": {ip: den(Op1, p), iq: den(Oq1, q)},
+                "groups": kind, "cut": cut,
+            })
+        rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(cand.n), "ties": ties}
+        if self.record_externalities:
+            rec["externalities"] = self._externalities(realised, cand, code, X, s, present,
+                                                       actors, issues)
+        return rec
+
+    @staticmethod
+    def _externalities(realised: list[tuple], cand: _Cands, code: np.ndarray, X: np.ndarray,
+                       s: np.ndarray, present: np.ndarray, actors: tuple[str, ...],
+                       issues: tuple[str, ...]) -> dict[str, Any]:
+        """§3.4, vectorised over realised exchanges x actors (positions at round start)."""
+        n_a = X.shape[0]
+        by_actor = np.zeros((n_a, 5))
+        by_pair: dict[str, np.ndarray] = {}
+        if realised:
+            R = np.array([(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15])
+                          for r in realised])
+            kk, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
+            G, Op0, Op1, Oq0, Oq1 = (R[:, j] for j in range(5, 10))
+            E = (s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
+                 + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))).T  # (n_r, n_a)
+            on_both = (present[:, p] & present[:, q]).T
+            ar = np.arange(n_a)[None, :]
+            own = (ar == A[:, None]) | (ar == B[:, None])
+            codes = code[cand.pair[kk]]  # (n_r, n_a)
+            kind = cand.kind[kk][:, None]
+            inner = np.where(kind, (codes == 0) | (codes == 3), (codes == 1) | (codes == 2))
+            other = on_both & ~own
+            cols = [
+                np.where(own, G[:, None], 0.0),
+                np.where(other & inner & (E > 0), E, 0.0),
+                np.where(other & inner & (E < 0), E, 0.0),
+                np.where(other & ~inner & (E > 0), E, 0.0),
+                np.where(other & ~inner & (E < 0), E, 0.0),
+            ]
+            per = np.stack(cols, axis=-1)  # (n_r, n_a, 5)
+            by_actor = per.sum(axis=0)
+            tot = per.sum(axis=1)  # (n_r, 5)
+            for r_, (pp, qq) in enumerate(zip(p, q)):
+                key = f"{issues[pp]}|{issues[qq]}"
+                by_pair[key] = by_pair.get(key, 0.0) + tot[r_]
+        return {
+            "by_actor": {a: dict(zip(_EXT_KEYS, map(float, by_actor[i])))
+                         for i, a in enumerate(actors)},
+            "by_issue_pair": {k: dict(zip(_EXT_KEYS, map(float, v))) for k, v in by_pair.items()},
+        }
+
+    # ------------------------------------------------------------------ API
+    def _normalise(self, problem: BargainingProblem) -> tuple[np.ndarray, ...]:
+        if problem.n_issues < 2:
+            raise ModelInputError(
+                f"the exchange model needs at least two issues (got {problem.n_issues}: "
+                f"{', '.join(problem.issues)}); use mean, median or eum for a single issue"
+            )
+        problem.require_weight()
+        lo, hi = problem.lower, problem.upper
+        present = problem.present
+        X = np.where(present, (problem.position - lo) * (100.0 / (hi - lo)), 0.0)
+        return X, problem.salience, problem.capability, present
+
+    def forecast(self, problem: BargainingProblem) -> Forecast:
+        X, s, c, present = self._normalise(problem)
+        lo, hi = problem.lower, problem.upper
+        traj, Y, recs, T, conv, nxt = self._run(X, s, c, present, True, problem.actors,
+                                                problem.issues, lo, hi)
+        span = (hi - lo) / 100.0
+        traj = lo + traj * span
+        Yd = lo + Y * span
+        Nd = lo + nxt * span
+        outcome, trajectory, positions, nstart = {}, {}, {}, {}
+        for i, issue in enumerate(problem.issues):
+            trajectory[issue] = traj[:, i].copy()
+            outcome[issue] = float(traj[-1, i])
+            positions[issue] = {a: float(Yd[k, i]) for k, a in enumerate(problem.actors)
+                                if present[k, i]}
+            nstart[issue] = {a: float(Nd[k, i]) for k, a in enumerate(problem.actors)
+                             if present[k, i]}
+        details = {"rounds": recs, "next_start": nstart,
+                   "ties": int(sum(r["ties"] for r in recs)),
+                   "units": "gains, moves and externalities in 0-100 normalised units"}
+        return Forecast(
+            model=self.name, params=self.get_params(), actors=problem.actors,
+            issues=problem.issues, outcome=outcome, trajectory=trajectory, positions=positions,
+            rounds_run={i: T for i in problem.issues}, converged={i: conv for i in problem.issues},
+            details=details,
+        )
+
+    def forecast_batch(self, position: Any, salience: Any, capability: Any, *,
+                       lower: Any = None, upper: Any = None, issues: Any = None,
+                       actors: Any = None) -> np.ndarray:
+        """Outcomes of many draws: arrays broadcast to ``(B, n_actors, n_issues)``
+        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
+
+        The realisation loop is sequential by nature, so draws are run one after the other
+        (each run is itself vectorised over candidate exchanges). Bounds default to 0-100.
+        """
+        x, s, c, present, lo, hi = prepare_batch(position, salience, capability, lower,
+                                                 upper, issues, actors)
+        B, n_a, n_i = x.shape
+        if n_i < 2:
+            raise ModelInputError(
+                f"the exchange model needs at least two issues (got {n_i})")
+        lo = np.zeros(n_i) if lo is None else np.asarray(lo, float)
+        hi = np.full(n_i, 100.0) if hi is None else np.asarray(hi, float)
+        W = (c * s).sum(axis=1)
+        if not (W > 0).all():
+            b, i = (int(v[0]) for v in np.nonzero(~(W > 0)))
+            name = repr(issues[i]) if issues is not None else f"#{i}"
+            raise ModelInputError(f"issue {name}: no actor has positive capability x salience "
+                                  f"(draw {b})")
+        out = np.empty((B, n_i))
+        span = (hi - lo) / 100.0
+        for b in range(B):
+            X = np.where(present[b], (x[b] - lo) / span, 0.0)
+            traj, *_ = self._run(X, s[b], c[b], present[b], False)
+            out[b] = lo + traj[-1] * span
+        return out

@@ -1,0 +1,237 @@
+"""Balance analysis of a relations network as plain data, and its explanation in words.
+
+:func:`analyse_balance` runs the exact frustration index (:mod:`.frustration`), the triad census
+(:mod:`.triads`) and the walk-based degree of balance (:mod:`.estrada`) and returns a
+JSON-ready ``dict``::
+
+    {"frustration_index": int | float, "optimal": bool, "lower_bound": int | float,
+     "frustrated_edges": [[u, v], ...], "groups": [[...], [...]],
+     "actors": {ID: {"unbalanced_triads": int, "triads": int, "camp": 0 | 1,
+                     "unbalanced_with": [[b, c], ...]}},
+     "method": "certificate" | "milp" | "heuristic", "status": str, "seconds": float,
+     "weighted": bool, "nodes": int, "ties": int, "positive_ties": int, "negative_ties": int,
+     "frustrated_ties": [{"u", "v", "sign", "weight", "strain"}, ...],
+     "triads": {"total": int, "unbalanced": int},
+     "unbalanced_triads": [[a, b, c], ...], "unbalanced_triads_truncated": bool,
+     "estrada": float | None, "blocks": [...]}
+
+(values are floats when ties are weighted). :func:`explain_balance` turns it into sentences —
+the two camps, the ties under strain, the most cross-pressured actors — and
+:func:`triad_changes` compares two analyses (e.g. before and after a date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+
+from equipoise.network.estrada import walk_balance
+from equipoise.network.frustration import frustration_index
+from equipoise.network.graph import SignedGraph
+from equipoise.network.triads import node_triads, triangles
+
+__all__ = ["analyse_balance", "explain_balance", "triad_changes"]
+
+
+def _py(x: Any) -> Any:
+    """Plain Python scalars for JSON (NumPy ints/floats become int/float)."""
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def analyse_balance(
+    graph: SignedGraph,
+    time_limit: float = 60.0,
+    *,
+    max_listed: int = 200,
+    estrada: bool = True,
+    seed: int = 0,
+    **solver_options: Any,
+) -> dict:
+    """Structural balance of ``graph``: exact frustration index, camps, triads, cross-pressure.
+
+    Parameters
+    ----------
+    graph : SignedGraph
+    time_limit : float
+        Budget of the exact solver in seconds; past it the best split and the proven lower
+        bound are reported with ``"optimal": false``.
+    max_listed : int
+        Cap on listed unbalanced triads (overall and per actor); counts are always exact.
+    estrada : bool
+        Compute the walk-based degree of balance (dense eigenvalues; skipped above 5,000
+        nodes).
+    solver_options
+        Passed on to :func:`~equipoise.network.frustration.frustration_index`.
+
+    Returns
+    -------
+    dict
+        JSON-ready; keys in the module docstring.
+    """
+    res = frustration_index(graph, time_limit=time_limit, seed=seed, **solver_options)
+    tri = triangles(graph)
+    n_tri, n_unb = node_triads(graph, tri)
+    nodes = graph.nodes
+    camp = (res.spins != res.spins[0]).astype(int) if graph.n else np.zeros(0, int)
+    num = (lambda x: float(x)) if graph.weighted else (lambda x: int(round(x)))
+
+    unb = tri.nodes[tri.unbalanced]
+    # per actor: the other two members of its unbalanced triads (capped)
+    with_: dict[int, list[list[Hashable]]] = {i: [] for i in range(graph.n)}
+    for row in unb.tolist():
+        for p in range(3):
+            i = row[p]
+            if len(with_[i]) < max_listed:
+                with_[i].append([_py(nodes[row[q]]) for q in range(3) if q != p])
+    actors = {
+        str(nodes[i]): {
+            "unbalanced_triads": int(n_unb[i]),
+            "triads": int(n_tri[i]),
+            "camp": int(camp[i]),
+            "unbalanced_with": with_[i],
+        }
+        for i in range(graph.n)
+    }
+    ties = []
+    for e in res.frustrated.tolist():
+        s = int(graph.sign[e])
+        ties.append({
+            "u": _py(nodes[graph.u[e]]), "v": _py(nodes[graph.v[e]]), "sign": s,
+            "weight": num(graph.weight[e]),
+            "strain": "positive tie across the camps" if s > 0 else "negative tie inside a camp",
+        })
+    groups = [[_py(x) for x in g] for g in res.groups]
+    pos = int((graph.sign > 0).sum())
+    return {
+        "frustration_index": num(res.value),
+        "optimal": bool(res.optimal),
+        "lower_bound": num(res.lower_bound),
+        "frustrated_edges": [[t["u"], t["v"]] for t in ties],
+        "groups": groups,
+        "actors": actors,
+        "method": res.method,
+        "status": res.status,
+        "seconds": round(float(res.seconds), 6),
+        "weighted": bool(graph.weighted),
+        "nodes": graph.n,
+        "ties": graph.m,
+        "positive_ties": pos,
+        "negative_ties": graph.m - pos,
+        "frustrated_ties": ties,
+        "triads": {"total": int(len(tri)), "unbalanced": int(len(unb))},
+        "unbalanced_triads": [[_py(nodes[i]) for i in row] for row in unb[:max_listed].tolist()],
+        "unbalanced_triads_truncated": bool(len(unb) > max_listed),
+        "estrada": walk_balance(graph) if estrada else None,
+        "cancelled_pairs": [[_py(a), _py(b)] for a, b in graph.cancelled],
+        "blocks": [
+            {"nodes": b.nodes, "ties": b.edges, "value": num(b.value),
+             "lower_bound": num(b.lower_bound), "optimal": b.optimal, "method": b.method,
+             "seconds": round(b.seconds, 6)}
+            for b in res.blocks
+        ],
+    }
+
+
+def _fmt(x: float | int) -> str:
+    return f"{x:d}" if isinstance(x, int) else f"{x:.4g}"
+
+
+def _names(xs: list, names: dict | None, limit: int = 12) -> str:
+    shown = [str(names.get(x, x)) if names else str(x) for x in xs[:limit]]
+    more = len(xs) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) -> list[str]:
+    """Plain-language lines describing an :func:`analyse_balance` report.
+
+    ``names`` optionally maps actor ids to display names. The lines contain no markup (no
+    square brackets), so they can be printed by ``rich`` as they are.
+    """
+    nm = (lambda x: str(names.get(x, x))) if names else str
+    lines: list[str] = []
+    n, m = report["nodes"], report["ties"]
+    fi, lb = report["frustration_index"], report["lower_bound"]
+    unit = "of tie weight" if report["weighted"] else ("tie" if fi == 1 else "ties")
+    if m == 0:
+        return [f"The network has {n} actors and no ties: nothing to balance."]
+    if report["optimal"]:
+        how = {"certificate": "proven optimal by the eigenvalue (SDP dual) certificate",
+               "milp": "proven optimal by the binary program (HiGHS)"}.get(
+            report["method"], "proven optimal")
+        if fi == 0:
+            lines.append(f"The network of {n} actors and {m} ties is structurally balanced: "
+                         "it splits into two camps with every positive tie inside a camp and "
+                         "every negative tie between them.")
+        else:
+            amount = (f"ties of total weight {_fmt(fi)}" if report["weighted"]
+                      else f"{_fmt(fi)} of the {m} ties")
+            lines.append(f"Frustration index {_fmt(fi)} ({how}): at least {amount} must be "
+                         f"dropped or reversed for the {n} actors to form two camps, friendly "
+                         "inside and hostile to each other.")
+    else:
+        lines.append(f"Best split found frustrates {_fmt(fi)} {unit}; not proven optimal "
+                     f"within the time limit — the true frustration index lies between "
+                     f"{_fmt(lb)} and {_fmt(fi)}.")
+    g0, g1 = report["groups"]
+    lines.append(f"Camp 1 ({len(g0)}): {_names(g0, names)}.")
+    if g1:
+        lines.append(f"Camp 2 ({len(g1)}): {_names(g1, names)}.")
+    ties = report.get("frustrated_ties", [])
+    if ties:
+        shown = sorted(ties, key=lambda t: -t["weight"])[:max(top, 1) * 2]
+        parts = [f"{nm(t['u'])}–{nm(t['v'])} ({t['strain']}"
+                 + (f", weight {_fmt(t['weight'])})" if report["weighted"] else ")")
+                 for t in shown]
+        more = len(ties) - len(shown)
+        lines.append(f"Ties under strain ({len(ties)}): " + "; ".join(parts)
+                     + (f"; and {more} more." if more > 0 else "."))
+    tri = report["triads"]
+    if tri["total"]:
+        lines.append(f"Triads: {tri['unbalanced']} of {tri['total']} triangles are unbalanced "
+                     "(an odd number of hostile ties: 'my ally and my partner are at war').")
+        ranked = sorted(report["actors"].items(),
+                        key=lambda kv: (-kv[1]["unbalanced_triads"], -kv[1]["triads"], kv[0]))
+        ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0][:top]
+        if ranked:
+            lines.append("Most cross-pressured actors:")
+            for a, d in ranked:
+                pairs = d.get("unbalanced_with", [])[:3]
+                with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in pairs)
+                extra = d["unbalanced_triads"] - len(pairs)
+                lines.append(f"  {nm(a)}: {d['unbalanced_triads']} of {d['triads']} triads "
+                             f"unbalanced" + (f" — with {with_txt}" if with_txt else "")
+                             + (f" (+{extra} more)" if extra > 0 else "") + ".")
+    else:
+        lines.append("Triads: no three actors are all tied to each other.")
+    if report.get("estrada") is not None:
+        lines.append(f"Walk-based degree of balance (Estrada & Benzi): {report['estrada']:.3f} "
+                     "(1 = balanced).")
+    return lines
+
+
+def triad_changes(before: dict, after: dict, actor: Hashable | None = None) -> dict:
+    """Unbalanced triads that appear or disappear between two analyses.
+
+    Compares the ``unbalanced_triads`` lists (complete only when neither report was
+    truncated); with ``actor``, only triads containing it. Returns
+    ``{"appeared": [[a, b, c], ...], "disappeared": [...], "kept": [...], "complete": bool}``.
+    """
+    def triads(rep: dict) -> set[tuple]:
+        out = {tuple(sorted(map(str, t))) for t in rep["unbalanced_triads"]}
+        if actor is not None:
+            out = {t for t in out if str(actor) in t}
+        return out
+
+    a, b = triads(before), triads(after)
+    return {
+        "appeared": [list(t) for t in sorted(b - a)],
+        "disappeared": [list(t) for t in sorted(a - b)],
+        "kept": [list(t) for t in sorted(a & b)],
+        "complete": not (before.get("unbalanced_triads_truncated")
+                         or after.get("unbalanced_triads_truncated")),
+    }

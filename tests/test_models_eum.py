@@ -1,0 +1,288 @@
+"""Expected utility model: models.md §2, checked on the EC car-emission-standards case
+(BDM 1994 data as printed in Scholz, Calbert & Smith 2011, Table 1).
+
+The fixture ``tests/fixtures/emission_standards.json`` is a copy of
+``shared/data/bdm/emission_standards.json`` (data, published targets and the spec's
+trajectory)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from equipoise.errors import ModelInputError
+from equipoise.models import (BargainingProblem, ExpectedUtility, eum_round_diagnostics,
+                              forecast, forecast_batch)
+from equipoise.models import eum as eum_mod
+
+DATA = json.loads((Path(__file__).parent / "fixtures" / "emission_standards.json").read_text())
+NAMES = [a["name"] for a in DATA["actors"]]
+X = np.array([a["position"] for a in DATA["actors"]], float)
+S = np.array([a["salience"] for a in DATA["actors"]], float) / DATA["salience_scale"]
+C = np.array([a["capability"] for a in DATA["actors"]], float)
+SPEC = DATA["spec_trajectory"]
+TABLE2 = DATA["published"]["scholz2011_table2"]
+
+
+def ec(x=X, s=S, c=C, names=NAMES, lower=4.0, upper=10.0) -> BargainingProblem:
+    return BargainingProblem.single_issue(names, x, s, c, issue="ec", lower=lower, upper=upper)
+
+
+@pytest.fixture(scope="module")
+def run10():
+    return forecast(ec(), "eum", rounds=10)
+
+
+def trunc1(v: float) -> float:
+    return math.floor(v * 10 + 1e-9) / 10
+
+
+# ----------------------------------------------------------------------------- trajectory
+def test_spec_trajectory_every_round(run10):
+    """The JSON's spec trajectory (profile scholz2011) to 1e-9, rounds 0-10."""
+    tol = SPEC["tolerance_for_tests"]
+    assert run10.rounds_run["ec"] == 10 and run10.converged["ec"] is False
+    np.testing.assert_allclose(run10.trajectory["ec"], SPEC["median"], rtol=0, atol=tol)
+    det = run10.details["ec"]
+    np.testing.assert_allclose(det["mean"], SPEC["mean"], rtol=0, atol=tol)
+    for k, name in enumerate(NAMES):
+        np.testing.assert_allclose(det["positions"][:, k], SPEC["positions"][name], rtol=0, atol=tol)
+    for t, rs in enumerate(SPEC["r_by_round"]):
+        np.testing.assert_allclose(det["r"][t], [rs[n] for n in NAMES], rtol=0, atol=tol)
+    assert run10.outcome["ec"] == pytest.approx(SPEC["median"][-1], abs=tol)
+
+
+def test_spec_moves_every_round(run10):
+    offers = run10.details["ec"]["offers"]
+    assert len(offers) == len(SPEC["moves"]) == 10
+    for got, want in zip(offers, SPEC["moves"]):
+        assert [(o["actor"], o["offer"], o["proposer"]) for o in got] == \
+               [(m["actor"], m["offer"], m["proposer"]) for m in want]
+        np.testing.assert_allclose([o["new_position"] for o in got],
+                                   [m["new_position"] for m in want], atol=1e-9)
+
+
+@pytest.mark.parametrize("rnd", [1, 3, 4, 5, 6, 7, 8])
+def test_truncated_median_equals_scholz_table2(run10, rnd):
+    assert trunc1(run10.trajectory["ec"][rnd]) == TABLE2["median"][rnd - 1]
+
+
+@pytest.mark.xfail(strict=True, reason="models.md A16: Scholz print 9.9 for round 2; the spec "
+                   "(and the port of Scholz's own code) give 9.611 -> 9.6; no tested reading "
+                   "reproduces 9.9 while matching the other rounds")
+def test_truncated_median_round2_equals_scholz_table2(run10):
+    assert trunc1(run10.trajectory["ec"][2]) == TABLE2["median"][1]
+
+
+def test_means_within_0_07_of_table2(run10):
+    means = run10.details["ec"]["mean"][1:9]
+    assert np.all(np.abs(means - np.array(TABLE2["mean"])) <= 0.07)
+
+
+def test_initial_values_and_round1_quantities():
+    ref = DATA["reference_values"]
+    fc = forecast(ec(), "eum", rounds=0)
+    assert fc.trajectory["ec"].tolist() == [ref["initial"]["median"]]
+    assert fc.details["ec"]["mean"][0] == pytest.approx(ref["initial"]["mean"], abs=1e-9)
+    assert fc.details["ec"]["R"] == ref["initial"]["R"]
+    d = eum_round_diagnostics(X, S, C)
+    assert d["D1"] == pytest.approx(ref["r_round1_scholz2011"]["pass1_global_denominator_D"], abs=5e-4)
+    np.testing.assert_allclose(d["r"], [ref["r_round1_scholz2011"]["values"][n] for n in NAMES],
+                               atol=1e-9)
+    assert d["P2"].max() < 0.013  # §2.3: P is small under the global normalisation
+
+
+def test_round1_view_from_belgium():
+    """§2.12: Belgium's (a, b) against the others, to the printed 3 decimals."""
+    d = eum_round_diagnostics(X, S, C)
+    i = NAMES.index("Belgium")
+    want = {"Netherlands": (-0.473, 0.242), "Germany": (-0.473, 0.242),
+            "Luxembourg": (0.606, 0.242), "France": (-0.115, 0.243), "Italy": (-0.115, 0.243),
+            "UK": (-0.655, 0.243), "Denmark": (-0.832, 0.242), "Ireland": (0.0, 0.0),
+            "Greece": (0.0, 0.0)}
+    for name, (a, b) in want.items():
+        j = NAMES.index(name)
+        assert d["A"][i, j] == pytest.approx(a, abs=6e-4)
+        assert d["B"][i, j] == pytest.approx(b, abs=6e-4)
+
+
+def test_round1_figures_7_to_10_within_plot_precision():
+    """Scholz Figs 7-10, digitised to +-0.05: 35 of 36 points (Greece in Fig. 9 is the
+    documented miss, models.md §2.10)."""
+    d = eum_round_diagnostics(X, S, C)
+    figs = DATA["reference_values"]["eu_round1_figures_7_to_10"]["points"]
+    checked = 0
+    for fig, pts in figs.items():
+        viewer = fig.split("view_from_")[1]
+        i = NAMES.index(viewer)
+        for name, v in pts.items():
+            j = NAMES.index(name)
+            if fig.startswith("fig10"):  # x = EU_{r_j}(j -> Lux), y = EU_{r_Lux}(j -> Lux)
+                got = (d["A"][j, i], d["B"][i, j])
+            else:  # x = EU_{r_i}(i -> j), y = EU_{r_i}(j -> i)
+                got = (d["A"][i, j], d["B"][i, j])
+            np.testing.assert_allclose(got, v["spec"], atol=6e-4)
+            if fig.startswith("fig9") and name == "Greece":
+                continue
+            np.testing.assert_allclose(got, v["digitised"], atol=0.05)
+            checked += 1
+    assert checked == 35
+
+
+def test_masad2014_profile_round1():
+    """Profile masad2014 against dmasad's notebook (pairwise-net P, own exponent)."""
+    ref = DATA["reference_values"]
+    d = eum_round_diagnostics(X, S, C, profile="masad2014")
+    np.testing.assert_allclose(d["r"], [ref["r_round1_masad2014_profile"]["values"][n] for n in NAMES],
+                               atol=1e-12)
+    for who, key in (("Belgium", "Belgium_challenges"), ("UK", "UK_challenges")):
+        i = NAMES.index(who)
+        for name, v in ref["eu_round1_masad2014_profile"][key].items():
+            assert d["A"][i, NAMES.index(name)] == pytest.approx(v, abs=1e-12)
+
+
+def test_paper_literal_profile_keeps_median_at_7():
+    fc = forecast(ec(), "eum", rounds=8, profile="paper_literal")
+    assert np.all(fc.trajectory["ec"] == 7.0)
+
+
+@pytest.mark.parametrize("params", [{"offer_choice": "scholz_code"}, {"capitulation": False},
+                                    {"range_mode": "scale"}])
+def test_alternatives_that_coincide_on_ec(run10, params):
+    """§2.6 / A9 / A11: on the EC case these switches select the same moves for 10 rounds
+    (scale = [4, 10] gives R = 6 = the initial spread)."""
+    fc = forecast(ec(), "eum", rounds=10, **params)
+    np.testing.assert_allclose(fc.trajectory["ec"], run10.trajectory["ec"], atol=1e-12)
+
+
+def test_switches_that_change_results(run10):
+    # A5 own exponent and A7 linear votes: models-verification.md ablations (3/8, 6/8 of T2)
+    own = forecast(ec(), "eum", rounds=8, perspective="own").trajectory["ec"]
+    lin = forecast(ec(), "eum", rounds=8, vote_exponent="linear").trajectory["ec"]
+    assert not np.allclose(own, run10.trajectory["ec"][:9])
+    assert lin[6] == pytest.approx(7.52, abs=0.005)  # "round 6 gives 7.52"
+    q = forecast(ec(), "eum", rounds=10, Q=0.5)
+    H = q.details["ec"]["positions"]
+    assert np.all(np.isfinite(H)) and H.min() >= 4.0 and H.max() <= 10.0
+
+
+# ----------------------------------------------------------------------------- invariances
+def test_invariant_to_capability_scale(run10):
+    fc = forecast(ec(c=C * 7.0), "eum", rounds=10)
+    np.testing.assert_allclose(fc.details["ec"]["positions"], run10.details["ec"]["positions"], atol=1e-9)
+
+
+def test_scale_reversal_mirrors_trajectory(run10):
+    fc = forecast(ec(x=14.0 - X), "eum", rounds=10)
+    np.testing.assert_allclose(fc.trajectory["ec"], 14.0 - run10.trajectory["ec"], atol=1e-9)
+    np.testing.assert_allclose(fc.details["ec"]["positions"], 14.0 - run10.details["ec"]["positions"],
+                               atol=1e-9)
+
+
+def test_actor_permutation(run10):
+    perm = np.random.default_rng(3).permutation(len(NAMES))
+    fc = forecast(ec(x=X[perm], s=S[perm], c=C[perm], names=[NAMES[k] for k in perm]), "eum", rounds=10)
+    np.testing.assert_allclose(fc.trajectory["ec"], run10.trajectory["ec"], atol=1e-9)
+    for name in NAMES:
+        assert fc.positions["ec"][name] == pytest.approx(run10.positions["ec"][name], abs=1e-9)
+
+
+# ----------------------------------------------------------------------------- kernels, batch
+def random_issue(n, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.choice(np.linspace(0, 100, 21), n), rng.uniform(0.05, 1, n).round(2),
+            rng.uniform(0.1, 2, n).round(2))
+
+
+@pytest.mark.parametrize("prob_norm", ["global", "pairwise", "net"])
+def test_prefix_sum_and_direct_vote_sums_agree(monkeypatch, prob_norm):
+    """The O(n^2 log n) prefix-sum support (n > 16) equals the direct O(n^3) sum."""
+    x, s, c = random_issue(30, 11)
+    p = BargainingProblem.single_issue([f"a{i}" for i in range(30)], x, s, c)
+    fast = forecast(p, "eum", rounds=10, prob_norm=prob_norm)
+    monkeypatch.setattr(eum_mod, "_CUBIC_MAX_N", 1000)
+    direct = forecast(p, "eum", rounds=10, prob_norm=prob_norm)
+    np.testing.assert_allclose(fast.details["issue"]["positions"],
+                               direct.details["issue"]["positions"], atol=1e-9)
+    d1 = eum_round_diagnostics(x, s, c, prob_norm=prob_norm)
+    # brute-force support and denominator straight from the definitions of §2.3
+    f = np.abs(x[:, None] - x[None, :]) / np.ptp(x) * (s * c)[:, None]  # f_k(x_p)
+    v = f[:, None, :] - f[:, :, None]  # v_k(a, b) = f_k(x_b) - f_k(x_a)
+    np.testing.assert_allclose(d1["N1"], np.maximum(v, 0).sum(axis=0), atol=1e-12)
+    if prob_norm == "global":
+        assert d1["D1"] == pytest.approx(np.abs(v).sum(), rel=1e-12)
+
+
+def test_batch_equals_single_forecasts():
+    rng = np.random.default_rng(5)
+    B = 24
+    x = np.clip(X[None, :] + rng.normal(0, 0.8, (B, 10)), 4, 10)
+    s = np.clip(S[None, :] + rng.normal(0, 0.05, (B, 10)), 0, 1)
+    p = ec()
+    out = forecast_batch(p, "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10)
+    assert out.shape == (B, 1)
+    for b in range(B):
+        fc = forecast(ec(x=x[b], s=s[b]), "eum", rounds=10)
+        assert out[b, 0] == pytest.approx(fc.outcome["ec"], abs=1e-9)
+    # large n takes the prefix-sum path inside the batch too
+    xs, ss, cs = random_issue(20, 2)
+    xb = np.clip(xs[None] + rng.normal(0, 3, (3, 20)), 0, 100)
+    pb = BargainingProblem.single_issue([f"a{i}" for i in range(20)], xs, ss, cs)
+    out = forecast_batch(pb, "eum", position=xb[:, :, None])
+    for b in range(3):
+        assert out[b, 0] == pytest.approx(forecast(pb.replace(position=xb[b][:, None]), "eum").outcome["issue"], abs=1e-9)
+
+
+def test_multi_issue_independent_and_participants_only():
+    x2, s2, c2 = random_issue(6, 4)
+    pos = np.column_stack([X[:6], x2])
+    pos[2, 1] = np.nan
+    p = BargainingProblem(tuple(NAMES[:6]), ("ec", "other"), pos, np.column_stack([S[:6], s2]),
+                          np.column_stack([C[:6], c2]), [4.0, 0.0], [10.0, 100.0])
+    fc = forecast(p, "eum", rounds=6)
+    one = forecast(ec(x=X[:6], s=S[:6], c=C[:6], names=NAMES[:6]), "eum", rounds=6)
+    np.testing.assert_allclose(fc.trajectory["ec"], one.trajectory["ec"], atol=1e-12)
+    keep = [0, 1, 3, 4, 5]
+    other = BargainingProblem.single_issue([NAMES[k] for k in keep], x2[keep], s2[keep], c2[keep])
+    np.testing.assert_allclose(fc.trajectory["other"], forecast(other, "eum", rounds=6).trajectory["issue"],
+                               atol=1e-12)
+    assert NAMES[2] not in fc.positions["other"]
+
+
+# ----------------------------------------------------------------------------- degenerate, errors
+def test_degenerate_cases():
+    fc = forecast(BargainingProblem.single_issue(["solo"], [30.0], [0.5], [1.0]), "eum")
+    assert fc.outcome["issue"] == 30.0 and fc.rounds_run["issue"] == 0 and fc.converged["issue"]
+    fc = forecast(BargainingProblem.single_issue(["a", "b", "c"], [40, 40, 40], [0.5, 1, 0.2], [1, 2, 3]), "eum")
+    assert fc.outcome["issue"] == 40.0 and fc.rounds_run["issue"] == 0 and fc.converged["issue"]
+    # two actors: the committed one (s = 1) stays, the other is moved towards it
+    fc = forecast(BargainingProblem.single_issue(["a", "b"], [0, 100], [1.0, 0.2], [1, 1]), "eum")
+    H = fc.details["issue"]["positions"]
+    assert np.all(H[:, 0] == 0.0) and np.all(np.diff(H[:, 1]) <= 0) and H[-1, 1] < 100
+    # a zero-weight actor has no vote but can still be moved (§0.1)
+    fc = forecast(ec(s=np.where(np.arange(10) == 7, 0.0, S)), "eum", rounds=3)
+    assert len(fc.details["ec"]["positions"][:, 7]) == 4
+
+
+def test_bad_input_refused():
+    with pytest.raises(ModelInputError, match="'ec'"):
+        forecast(ec(s=np.zeros(10)), "eum")
+    with pytest.raises(ModelInputError, match="profile"):
+        ExpectedUtility(profile="bdm1985")
+    with pytest.raises(ModelInputError, match="prob_norm"):
+        ExpectedUtility(prob_norm="local")
+    with pytest.raises(ModelInputError, match="Q"):
+        ExpectedUtility(Q=1.5)
+
+
+def test_get_params_resolves_the_profile():
+    assert ExpectedUtility().get_params() == {
+        "profile": "scholz2011", "Q": 1.0, "max_rounds": 10, "range_mode": "initial_spread",
+        "prob_norm": "global", "vote_exponent": "voter", "perspective": "receiver",
+        "offer_choice": "enforceable", "capitulation": True}
+    m = ExpectedUtility("masad2014", perspective="receiver")
+    assert (m.prob_norm, m.vote_exponent, m.perspective) == ("net", "linear", "receiver")

@@ -1,0 +1,320 @@
+"""Equal-gain exchange model: models.md §3 (Stokman & Van Oosten 1994; decide-exchange-model).
+
+The decide importer (``equipoise.io.decide``) is written by another engineer; until it is
+there, :func:`parse_decide` below reads the sample input (test helper only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from equipoise.errors import ModelInputError
+from equipoise.models import BargainingProblem, EqualGainExchange, forecast, forecast_batch
+
+SAMPLE = Path("/work/shared/data/decide/sample_data.txt")
+
+
+def parse_decide(path: Path) -> BargainingProblem:
+    """Minimal reader of decide's tab-separated input (#A actors, #P issues, #M scale
+    points, #D actor-issue data: position, salience, power). Test helper only."""
+    actors, issues, points, data = [], [], {}, []
+    for line in Path(path).read_text().splitlines():
+        f = [t.strip().strip("'") for t in line.split("\t")]
+        if f[0] == "#A":
+            actors.append(f[1])
+        elif f[0] == "#P":
+            issues.append(f[1])
+        elif f[0] == "#M":
+            points.setdefault(f[1], []).append(float(f[2]))
+        elif f[0] == "#D":
+            data.append((f[1], f[2], float(f[3]), float(f[4]), float(f[5])))
+    X = np.full((len(actors), len(issues)), np.nan)
+    S = np.zeros_like(X)
+    C = np.zeros_like(X)
+    for a, i, x, s, c in data:
+        k, j = actors.index(a), issues.index(i)
+        X[k, j], S[k, j], C[k, j] = x, s, c
+    lo = [min(points.get(i, [0.0])) for i in issues]
+    hi = [max(points.get(i, [100.0])) for i in issues]
+    return BargainingProblem(tuple(actors), tuple(issues), X, S, C, lo, hi)
+
+
+@pytest.fixture(scope="module")
+def sample() -> BargainingProblem:
+    if not SAMPLE.exists():
+        pytest.skip(f"shared data {SAMPLE} not available")
+    return parse_decide(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def sample_fc(sample):
+    return forecast(sample, "exchange", rounds=10)
+
+
+def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProblem:
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 21, size=(n_a, n_i)) * 5.0
+    X[rng.uniform(size=X.shape) < 0.1] = np.nan  # some actors skip some issues
+    S = rng.uniform(0.1, 1.0, size=(n_a, n_i)).round(2)
+    C = rng.uniform(0.1, 1.0, size=n_a).round(2)
+    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
+                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+
+
+# ----------------------------------------------------------------------------- oracle
+def scalar_round(problem: BargainingProblem):
+    """Plain-Python transcription of one round of models.md §3.3 (steps 1-8), written
+    independently of the vectorised model to cross-check it. Returns the realised
+    exchanges (A, B, p, q, gain) and the outcomes on the voting positions (0-100 units)."""
+    lo, hi = problem.lower, problem.upper
+    present = problem.present
+    X = np.where(present, (problem.position - lo) * 100.0 / (hi - lo), 0.0)
+    s, c = problem.salience, problem.capability
+    n_a, n_i = X.shape
+    w = c * s
+    D = w.sum(0)
+    O = (w * X).sum(0) / D
+    left = X <= O
+    cands = []
+    for p in range(n_i):
+        for q in range(p + 1, n_i):
+            code = {a: int(left[a, p]) + 2 * int(left[a, q])
+                    for a in range(n_a) if present[a, p] and present[a, q]}
+            for i in code:
+                for j in code:
+                    if code[i] <= 1 and code[i] + code[j] == 3:
+                        B, A = (i, j) if s[i, p] * s[j, q] < s[j, p] * s[i, q] else (j, i)
+                        cands.append((p, q, A, B))
+    cur, acc, Oc = X.copy(), np.zeros_like(X), O.copy()
+
+    def ok(m, sg, x0, a):
+        y = x0 + sg * m
+        return (1e-10 < m <= 100 and -1e-9 <= y <= 100 + 1e-9
+                and (a == 0 or np.sign(a) == sg) and abs(a + sg * m) <= 100 + 1e-9)
+
+    def size(cd):
+        p, q, A, B = cd
+        if w[B, p] <= 0 or w[A, q] <= 0:
+            return None
+        k = (s[A, p] + s[B, p]) / (s[A, q] + s[B, q])
+        mB = abs(cur[A, p] - cur[B, p])
+        dp = mB * w[B, p] / D[p]
+        dq = k * dp
+        mA = dq * D[q] / w[A, q]
+        if mA > abs(cur[B, q] - cur[A, q]):
+            mA = abs(cur[B, q] - cur[A, q])
+            dq = mA * w[A, q] / D[q]
+            dp = dq / k
+            mB = dp * D[p] / w[B, p]
+        sB, sA = np.sign(cur[A, p] - cur[B, p]), np.sign(cur[B, q] - cur[A, q])
+        if not (ok(mA, sA, cur[A, q], acc[A, q]) and ok(mB, sB, cur[B, p], acc[B, p])):
+            return None
+        cut = False
+        t = Oc[q] - cur[B, q]
+        if t * (t + sA * dq) < 0:
+            dq, dp, cut = abs(t), abs(t) / k, True
+        t = Oc[p] - cur[A, p]
+        if t * (t + sB * dp) < 0:
+            dp, dq, cut = abs(t), k * abs(t), True
+        mA, mB = dq * D[q] / w[A, q], dp * D[p] / w[B, p]
+        if cut and not (ok(mA, sA, cur[A, q], acc[A, q]) and ok(mB, sB, cur[B, p], acc[B, p])):
+            return None
+        G = abs(dp * s[A, p] - dq * s[A, q])
+        return None if G < 1e-10 else (G, mA, mB, sA, sB)
+
+    live = {n: r for n, cd in enumerate(cands) if (r := size(cd))}
+    out = []
+    while live:
+        n = max(live, key=lambda k: (live[k][0], -k))
+        G, mA, mB, sA, sB = live.pop(n)
+        p, q, A, B = cands[n]
+        cur[A, q] += sA * mA
+        cur[B, p] += sB * mB
+        acc[A, q] += sA * mA
+        acc[B, p] += sB * mB
+        Oc[p], Oc[q] = w[:, p] @ cur[:, p] / D[p], w[:, q] @ cur[:, q] / D[q]
+        out.append((problem.actors[A], problem.actors[B], p, q, G))
+        for k in list(live):
+            if {cands[k][0], cands[k][1]} & {p, q}:
+                r = size(cands[k])
+                if r:
+                    live[k] = r
+                else:
+                    del live[k]
+    return out, (w * cur).sum(0) / D, len(cands)
+
+
+def test_round_one_matches_scalar_transcription(sample):
+    ref, O_ref, n_ref = scalar_round(sample)
+    fc = forecast(sample, "exchange", rounds=1)
+    r0 = fc.details["rounds"][0]
+    assert r0["n_candidates"] == n_ref
+    got = [(e["actors"][0], e["actors"][1], e["gain"]) for e in r0["exchanges"]]
+    assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, *_ in ref]
+    np.testing.assert_allclose([g for *_, g in got], [r[-1] for r in ref], rtol=1e-10)
+    span = (sample.upper - sample.lower) / 100.0
+    np.testing.assert_allclose([fc.outcome[i] for i in sample.issues],
+                               sample.lower + O_ref * span, rtol=1e-10)
+
+
+def test_round_one_reference_figures(sample):
+    """decide-exchange-model's own test on this file (decide/model/test/test_model.py):
+    240 candidate exchanges; best gain 1.97368421052..., next 1.79263630876..."""
+    r0 = forecast(sample, "exchange", rounds=1).details["rounds"][0]
+    assert r0["n_candidates"] == 240
+    assert r0["exchanges"][0]["gain"] == pytest.approx(1.973684210526316, abs=1e-9)
+    assert r0["exchanges"][1]["gain"] == pytest.approx(1.792636308765342, abs=1e-9)
+
+
+def _norm(problem, issue, v):
+    j = problem.issues.index(issue)
+    return (v - problem.lower[j]) * 100.0 / (problem.upper[j] - problem.lower[j])
+
+
+def check_equal_gain(problem, fc):
+    """Every realised exchange: both partners gain the same, positive amount, recomputed
+    from the recorded outcome shifts and moves with the problem's own s, c."""
+    n = 0
+    w = problem.weight
+    D = w.sum(axis=0)
+    for rnd in fc.details["rounds"]:
+        for e in rnd["exchanges"]:
+            A, B = e["actors"]
+            p, q = e["supply"][B], e["supply"][A]
+            a, b = problem.actors.index(A), problem.actors.index(B)
+            ip, iq = problem.issues.index(p), problem.issues.index(q)
+            dp = abs(_norm(problem, p, e["outcome_after"][p]) - _norm(problem, p, e["outcome_before"][p]))
+            dq = abs(_norm(problem, q, e["outcome_after"][q]) - _norm(problem, q, e["outcome_before"][q]))
+            gain_A = dp * problem.salience[a, ip] - dq * problem.salience[a, iq]
+            gain_B = dq * problem.salience[b, iq] - dp * problem.salience[b, ip]
+            assert gain_A > 0 and gain_B > 0
+            assert gain_A == pytest.approx(gain_B, rel=1e-9, abs=1e-12)
+            assert gain_A == pytest.approx(e["gain"], rel=1e-9, abs=1e-12)
+            # the outcome shifts are what the recorded moves give (m c s / D)
+            mB = abs(_norm(problem, p, e["voting"][B]) - _norm(problem, p, e["start"][B]))
+            mA = abs(_norm(problem, q, e["voting"][A]) - _norm(problem, q, e["start"][A]))
+            assert dp == pytest.approx(mB * w[b, ip] / D[ip], rel=1e-9, abs=1e-12)
+            assert dq == pytest.approx(mA * w[a, iq] / D[iq], rel=1e-9, abs=1e-12)
+            n += 1
+    return n
+
+
+def test_every_exchange_gives_equal_gain_sample(sample, sample_fc):
+    assert check_equal_gain(sample, sample_fc) > 100
+
+
+def test_every_exchange_gives_equal_gain_random():
+    p = cop21_like()
+    assert check_equal_gain(p, forecast(p, "exchange", rounds=4)) > 100
+
+
+def test_positions_and_outcomes_stay_in_range(sample, sample_fc):
+    for prob, fc in ((sample, sample_fc), (cop21_like(3), forecast(cop21_like(3), "exchange"))):
+        for j, issue in enumerate(prob.issues):
+            lo, hi = prob.lower[j], prob.upper[j]
+            assert np.all((fc.trajectory[issue] >= lo) & (fc.trajectory[issue] <= hi))
+            for v in list(fc.positions[issue].values()) + list(fc.details["next_start"][issue].values()):
+                assert lo <= v <= hi
+        for rnd in fc.details["rounds"]:
+            for e in rnd["exchanges"]:
+                for actor, v in e["voting"].items():
+                    j = prob.issues.index(e["supply"][actor])
+                    assert prob.lower[j] <= v <= prob.upper[j]
+
+
+def test_deterministic(sample):
+    a = forecast(sample, "exchange", rounds=10)
+    b = forecast(sample, "exchange", rounds=10)
+    assert a.to_dict() == b.to_dict()
+    assert a.details["rounds"][3]["exchanges"] == b.details["rounds"][3]["exchanges"]
+
+
+def test_outcome_overshoot_cut_uses_the_displacement():
+    """models.md §3.3 step 7. Issue p: B at 10 (weight .5), A at 60 (.3), C at 100 (.2):
+    O_p = 43. B moving all the way to 60 would carry O_p to 68, past A's 60, so B's move is
+    cut to land O_p on 60: B's position x* with .5 x* + .3*60 + .2*100 = 60 is 44, a
+    displacement of 34 (the reference's quirk would move B by |x*| = 44, to 54)."""
+    p = BargainingProblem(("A", "B", "C"), ("p", "q"),
+                          [[60.0, 0.0], [10.0, 100.0], [100.0, np.nan]],
+                          [[0.3, 0.25], [0.5, 1.0], [0.2, 0.0]], [1.0, 1.0, 1.0])
+    fc = forecast(p, "exchange", rounds=1)
+    (e,) = fc.details["rounds"][0]["exchanges"]
+    assert e["actors"] == ("A", "B") and e["supply"] == {"A": "q", "B": "p"}
+    assert e["cut"] is True
+    assert e["outcome_before"]["p"] == pytest.approx(43.0)
+    assert e["outcome_after"]["p"] == pytest.approx(60.0, abs=1e-12)  # lands on A's position
+    assert e["move"]["B"] == pytest.approx(34.0) and e["voting"]["B"] == pytest.approx(44.0)
+    # A's move follows from equal gain: delta_q = 17 (.3 + .5)/(.25 + 1) = 10.88 -> m_A = 54.4
+    assert e["move"]["A"] == pytest.approx(54.4)
+    assert e["gain"] == pytest.approx(17 * 0.3 - 10.88 * 0.25)
+    assert fc.outcome["p"] == pytest.approx(60.0)
+
+
+def test_scale_normalisation_round_trips(sample):
+    """Issues on other scales (tol-hoogte runs 0.5-7) are normalised and de-normalised:
+    rescaling an issue's scale and positions rescales its outcome the same way."""
+    j = sample.issues.index("tol-hoogte")
+    pos = sample.position.copy()
+    pos[:, j] = (pos[:, j] - 0.5) * 10.0  # 0.5..7 -> 0..65
+    lo, hi = sample.lower.copy(), sample.upper.copy()
+    lo[j], hi[j] = 0.0, 65.0
+    a = forecast(sample, "exchange", rounds=3)
+    b = forecast(sample.replace(position=pos, lower=lo, upper=hi), "exchange", rounds=3)
+    for k, issue in enumerate(sample.issues):
+        va, vb = a.trajectory[issue], b.trajectory[issue]
+        if k == j:
+            va = (va - 0.5) * 10.0
+        np.testing.assert_allclose(vb, va, rtol=1e-9, atol=1e-9)
+
+
+def test_externalities_own_equals_gains(sample_fc):
+    rnd = sample_fc.details["rounds"][0]
+    own = {a: 0.0 for a in sample_fc.actors}
+    for e in rnd["exchanges"]:
+        for a in e["actors"]:
+            own[a] += e["gain"]
+    ext = rnd["externalities"]["by_actor"]
+    for a in sample_fc.actors:
+        assert ext[a]["own"] == pytest.approx(own[a])
+        assert ext[a]["inner_positive"] >= 0 >= ext[a]["inner_negative"]
+        assert ext[a]["outer_positive"] >= 0 >= ext[a]["outer_negative"]
+    pairs = rnd["externalities"]["by_issue_pair"]
+    assert sum(v["own"] for v in pairs.values()) == pytest.approx(sum(own.values()))
+
+
+def test_round_count_and_early_stop():
+    p = cop21_like(5)
+    fc = forecast(p, "exchange", rounds=3)
+    assert all(v == 3 for v in fc.rounds_run.values()) and not any(fc.converged.values())
+    assert all(len(t) == 4 for t in fc.trajectory.values())
+    # nobody can trade when all actors agree: one empty round, converged
+    same = p.replace(position=np.where(p.present, 40.0, np.nan))
+    fc = forecast(same, "exchange", rounds=10)
+    assert all(fc.converged.values()) and set(fc.rounds_run.values()) == {1}
+    assert fc.outcome["I0"] == pytest.approx(40.0)
+
+
+def test_batch_equals_forecast():
+    p = cop21_like(8, n_a=8, n_i=4)
+    rng = np.random.default_rng(0)
+    x = np.clip(p.position[None] + rng.normal(0, 5, (3,) + p.position.shape), 0, 100)
+    out = forecast_batch(p, "exchange", position=x, rounds=4)
+    for b in range(3):
+        fc = forecast(p.replace(position=x[b]), "exchange", rounds=4)
+        np.testing.assert_allclose(out[b], [fc.outcome[i] for i in p.issues], rtol=1e-12)
+
+
+def test_bad_input_refused():
+    one_issue = BargainingProblem.single_issue(["a", "b"], [0, 100], [1, 1], [1, 1])
+    with pytest.raises(ModelInputError, match="at least two issues"):
+        forecast(one_issue, "exchange")
+    p = cop21_like(n_a=4, n_i=3)
+    no_sal = p.salience.copy()
+    no_sal[:, 1] = 0.0
+    with pytest.raises(ModelInputError, match="'I1'"):
+        forecast(p.replace(salience=no_sal), "exchange")
+    with pytest.raises(ModelInputError):
+        EqualGainExchange(rounds=-1)
