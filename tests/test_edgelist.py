@@ -118,3 +118,16 @@ def test_parse_text_directly():
     assert g.m == 2
     with pytest.raises(InputError, match="inline:1"):
         parse_edgelist("1 2 x\n", name="inline")
+
+
+def test_as_scenario_via_io_load(tmp_path):
+    io = pytest.importorskip("equipoise.io")
+    sc = io.load(str(FIXTURE))
+    assert len(sc.actors) == 16 and len(sc.relations) == 58
+    from equipoise.io.edgelist import dump_edgelist_scenario, parse_edgelist as parse
+
+    g = parse(dump_edgelist_scenario(sc))
+    assert (g.n, g.m) == (16, 58)
+    from equipoise.network import frustration_index, signed_graph_from_scenario
+
+    assert frustration_index(signed_graph_from_scenario(sc)).value == 7

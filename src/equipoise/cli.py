@@ -230,6 +230,119 @@ ModelOpt = Annotated[
 ]
 
 
+def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
+    from .models import MODELS
+
+    chosen = names or [m for m in MODELS if m != "exchange" or n_issues >= 2]
+    unknown = [m for m in chosen if m not in MODELS]
+    if unknown:
+        _fail([f"error: unknown model {', '.join(map(repr, unknown))}; valid models are: "
+               f"{', '.join(MODELS)}"])
+    return list(dict.fromkeys(chosen))
+
+
+@app.command()
+@handles_input_errors
+def forecast(
+    input: InputArg,
+    model: Annotated[
+        Optional[list[str]],
+        typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
+                     "exchange. Default: all that apply."),
+    ] = None,
+    rounds: Annotated[int, typer.Option("--rounds", min=0,
+                                        help="Rounds of the iterative models.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Forecast the outcome of every issue with the bargaining models."""
+    from .display import forecast_tables
+    from .io import load
+    from .models.api import forecast as run_forecast
+
+    s = load(input)
+    if not s.issues or not s.stances:
+        _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
+    results = {m: run_forecast(s, model=m, rounds=rounds) for m in _models_for(model,
+                                                                                 len(s.issues))}
+    if json_:
+        _print_json({"models": {m: fc.to_dict() for m, fc in results.items()}})
+        return
+    names = {i.id: i.name for i in s.issues}
+    actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
+    out.print(forecast_tables(names, results, actual if any(
+        v is not None for v in actual.values()) else None))
+
+
+@app.command()
+@handles_input_errors
+def backtest(
+    data: Annotated[str, typer.Argument(metavar="DATA", help="A DEU-style table (TSV/CSV).")],
+    format: Annotated[str, typer.Option("--format", help="Data format (only 'deu').")] = "deu",
+    model: Annotated[
+        Optional[list[str]],
+        typer.Option("--model", "-m", help="Model to score (repeatable). Default: all four."),
+    ] = None,
+    equal_capability: Annotated[
+        bool, typer.Option("--equal-capability",
+                           help="Give every actor capability 1 instead of the GDP row."),
+    ] = False,
+    rounds: Annotated[int, typer.Option("--rounds", min=0,
+                                        help="Rounds of the iterative models.")] = 10,
+    json_: JsonOpt = False,
+) -> None:
+    """Score the models against real outcomes (mean absolute error) with two baselines."""
+    from .backtest import backtest_deu
+    from .display import backtest_table
+    from .io import resolve
+    from .io.deu import read_deu_table
+    from .io.document import read_text
+    from .progress import progress_bar
+
+    if format != "deu":
+        _fail([f"error: --format {format!r} is not supported; the backtest reads 'deu' tables"])
+    path = resolve(data)
+    table = read_deu_table(data, read_text(path))
+    with progress_bar("Backtesting models", enabled=not json_) as report:
+        result = backtest_deu(table, _models_for(model, 2), equal_capability=equal_capability,
+                              rounds=rounds, progress=report)
+    if json_:
+        _print_json(result.to_dict())
+        return
+    out.print(backtest_table(result))
+
+
+@app.command()
+@handles_input_errors
+def balance(
+    input: InputArg,
+    as_of: Annotated[
+        Optional[str], typer.Option("--as-of", metavar="DATE",
+                                    help="Only relations valid on this date (YYYY-MM-DD); "
+                                    "default: the scenario's as_of.")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
+                                              help="Seconds for the exact solver.")] = 60.0,
+    no_organisations: Annotated[
+        bool, typer.Option("--no-organisations", help="Leave organisations out.")] = False,
+    unweighted: Annotated[
+        bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")] = False,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
+                           "rule) instead of refusing them.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Structural balance of the relations network: camps, frustrated ties, cross-pressure."""
+    from .balance import balance_of_input
+
+    report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
+                                     organisations=not no_organisations,
+                                     weighted=not unweighted, merge=merge)
+    if json_:
+        _print_json(report)
+        return
+    for line in lines:
+        out.print(line, markup=False)
+
+
 @app.command()
 @handles_input_errors
 def decide(

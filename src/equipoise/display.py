@@ -163,3 +163,66 @@ def decision_tables(result: Any) -> RenderableType:
         out.append(t)
     out.append(Text(decision_sentence(result), style="bold"))
     return Group(*out)
+
+
+# -- forecasts ---------------------------------------------------------------------------
+
+def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
+                    outcomes: dict[str, float | None] | None = None) -> RenderableType:
+    """Per issue: each model's forecast (and the actual outcome), then a compact
+    round-by-round view of the iterative models."""
+    out: list[RenderableType] = []
+    issues = list(next(iter(forecasts.values())).issues) if forecasts else []
+    t = _table("Forecasts", ["issue", *forecasts, *(["actual"] if outcomes else [])])
+    for issue in issues:
+        cells = [fmt_num(fc.outcome[issue], 2) if issue in fc.outcome else "-"
+                 for fc in forecasts.values()]
+        if outcomes:
+            cells.append(fmt_num(outcomes.get(issue), 2))
+        label = scenario_issues.get(issue, issue)
+        t.add_row(label, *cells)
+    out.append(t)
+    for name, fc in forecasts.items():
+        longest = max((len(fc.trajectory[i]) for i in fc.issues), default=0)
+        if longest <= 1:
+            continue
+        shown = min(longest, 12)
+        rt = _table(f"{name}: forecast by round (0 = initial positions)",
+                    ["issue", *(str(r) for r in range(shown)),
+                     *(["..."] if longest > shown else [])])
+        for issue in fc.issues:
+            traj = list(fc.trajectory[issue])
+            cells = [fmt_num(traj[r], 1) if r < len(traj) else "" for r in range(shown)]
+            if longest > shown:
+                cells.append(fmt_num(traj[-1], 1))
+            rt.add_row(issue, *cells)
+        out.append(rt)
+    return Group(*out)
+
+
+def backtest_table(result: Any) -> RenderableType:
+    """Per model and baseline: MAE, spread, issues scored and skipped."""
+    t = _table(f"Backtest on {result.path}: {result.scored} of {result.n_issues} issues scored",
+               ["model", "MAE", "sd", "median |error|", "n", "skipped"])
+    ranked = sorted(result.models.values(), key=lambda s: s.mae)
+    for score in ranked:
+        t.add_row(score.name, fmt_num(score.mae, 2), fmt_num(score.sd, 2),
+                  fmt_num(score.median, 2), str(score.n), str(len(score.skipped)))
+    for score in result.baselines.values():
+        t.add_row(f"[dim]{score.name} (baseline)[/dim]", fmt_num(score.mae, 2),
+                  fmt_num(score.sd, 2), fmt_num(score.median, 2), str(score.n),
+                  str(len(score.skipped)))
+    notes = [t]
+    if result.skipped:
+        reasons: dict[str, list[str]] = {}
+        for issue, why in result.skipped.items():
+            reasons.setdefault(why, []).append(issue)
+        for why, ids in reasons.items():
+            notes.append(Text(f"Not scored ({len(ids)}): {why} — {', '.join(ids[:8])}"
+                              + (" ..." if len(ids) > 8 else "")))
+    for score in result.models.values():
+        if score.skipped:
+            example = next(iter(score.skipped.values()))
+            notes.append(Text(f"{score.name} skipped {len(score.skipped)} issues, e.g.: "
+                              f"{example}"))
+    return Group(*notes)

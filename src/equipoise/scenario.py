@@ -44,6 +44,7 @@ __all__ = [
     "Variant",
     "Doctrine",
     "Scenario",
+    "Checkpoint",
     "ActorKind",
     "RELATION_KINDS",
     "DEFAULT_SIGN",
@@ -401,6 +402,13 @@ class Doctrine(_Provenance):
     weights: dict[str, float | tuple[float, float]] = Field(default_factory=dict)
 
 
+class Checkpoint(_Strict):
+    """A date at which the relations network is worth looking at (e.g. before a war)."""
+
+    date: dt.date
+    label: str = Field(min_length=1)
+
+
 class Scenario(_Strict):
     """Everything known about one conflict at one date (``as_of``)."""
 
@@ -420,6 +428,9 @@ class Scenario(_Strict):
     options: list[Option] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     doctrines: list[Doctrine] = Field(default_factory=list)
+    checkpoints: list[Checkpoint] = Field(
+        default_factory=list,
+        description="Dates at which to compare the relations network (besides as_of).")
 
     # -- lookups ---------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:

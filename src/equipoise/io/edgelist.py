@@ -39,7 +39,8 @@ import numpy as np
 from equipoise.errors import InputError, Problem
 from equipoise.network.graph import SignedGraph
 
-__all__ = ["read_edgelist", "parse_edgelist", "write_edgelist"]
+__all__ = ["read_edgelist", "parse_edgelist", "write_edgelist", "format_edgelist",
+           "read_edgelist_scenario", "dump_edgelist_scenario"]
 
 _POS = {"1", "+1", "+", "1.0", "+1.0"}
 _NEG = {"-1", "-", "-1.0"}
@@ -174,13 +175,8 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
                        np.array(ss, np.int8), np.array(ws, float), weighted=has_weight)
 
 
-def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
-    """Write ``graph`` as a tab-separated signed edge list (UTF-8).
-
-    A comment line gives the counts; a weight column is written when the graph is weighted.
-    Tab-separated, or comma-separated when a label contains a space. Isolated nodes are not
-    represented. Labels must not contain tabs, newlines, commas or ``#``.
-    """
+def format_edgelist(graph: SignedGraph) -> str:
+    """The text of ``graph`` as a signed edge list (see :func:`write_edgelist`)."""
     labels = [str(x) for x in graph.nodes]
     for x in labels:
         if any(c in x for c in "\t\n\r#,") or x != x.strip() or not x:
@@ -192,4 +188,57 @@ def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
         if graph.weighted:
             row += f"{sep}{w:.17g}"
         lines.append(row)
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
+    """Write ``graph`` as a signed edge list (UTF-8).
+
+    A comment line gives the counts; a weight column is written when the graph is weighted.
+    Tab-separated, or comma-separated when a label contains a space. Isolated nodes are not
+    represented. Labels must not contain tabs, newlines, commas or ``#``.
+    """
+    Path(path).write_text(format_edgelist(graph), encoding="utf-8")
+
+
+# -- as a scenario (for ``equipoise.io.load`` / ``save``) ------------------------------------
+
+def read_edgelist_scenario(name: str, text: str, merge: bool = False):
+    """A minimal :class:`~equipoise.scenario.Scenario` from an edge list: one actor (kind
+    ``other``) per node, one relation per tie — kind ``cooperation`` (+1) or ``hostility``
+    (−1), with the weight when the list has a weight column (marked as an assumption read
+    from the file)."""
+    from pydantic import ValidationError
+
+    from equipoise.scenario import Scenario
+
+    g = parse_edgelist(text, name=name, merge=merge)
+    bad = [x for x in g.nodes if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", str(x))
+           or len(str(x)) > 64]
+    if bad:
+        raise InputError(Problem(name, None, f"node labels {', '.join(map(repr, bad[:5]))} "
+                                             "cannot be actor ids (letters, digits, '_', '.', "
+                                             "'-'; starting with a letter or digit)"))
+    stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", Path(name).stem).strip("-._") or "edgelist"
+    relations = []
+    for a, b, s, w in g.edges():
+        r = {"from": str(a), "to": str(b), "kind": "cooperation" if s > 0 else "hostility",
+             "sign": int(s)}
+        if g.weighted:
+            r["weight"] = {"value": float(w), "assumption": f"tie weight read from {name}"}
+        relations.append(r)
+    data = {"id": stem, "title": f"Signed network from {Path(name).name}",
+            "actors": [{"id": str(x), "name": str(x), "kind": "other"} for x in g.nodes],
+            "relations": relations}
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:  # pragma: no cover - labels were checked above
+        raise InputError(Problem(name, None, f"cannot build a scenario: {exc}")) from None
+
+
+def dump_edgelist_scenario(scenario, as_of=None) -> str:
+    """The signed graph of a scenario's relations (default combine rule, at ``as_of`` or the
+    scenario's own date) as edge-list text."""
+    from equipoise.network.graph import signed_graph_from_scenario
+
+    return format_edgelist(signed_graph_from_scenario(scenario, as_of=as_of))

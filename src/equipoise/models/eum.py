@@ -126,12 +126,13 @@ def _sorted_voters(x: np.ndarray, grids: tuple) -> tuple[np.ndarray, np.ndarray,
 
 
 def _support(
-    x: np.ndarray, w: np.ndarray, e: np.ndarray | None, R: np.ndarray, want_D: bool,
+    x: np.ndarray, w: np.ndarray, e: np.ndarray | None, dr: np.ndarray, want_D: bool,
     grids: tuple, sv: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``N[b_, a, b] = sum_k max(0, f_k(x_b) - f_k(x_a))`` and the global ``D`` per row.
 
-    ``f_k(y) = w_k (|x_k - y| / R)^e_k``; ``e = None`` means linear votes. Voters closer to
+    ``f_k(y) = w_k (|x_k - y| / R)^e_k``; ``e = None`` means linear votes; ``dr[k, p] =
+    |x_k - x_p| / R``. Voters closer to
     ``a`` than to ``b`` form a prefix (``x_k < m``, ``m`` the midpoint, when ``x_a < x_b``)
     or a suffix (``x_k >= m`` when ``x_a > x_b``) of the voters sorted by position, so
     ``N`` is a difference of prefix sums of ``f_k(x_b) - f_k(x_a)``. Voters exactly at ``m``
@@ -143,20 +144,13 @@ def _support(
     bi, bi3, ii3, iiT, coef, lt = grids
     B, n = x.shape
     if sv is None:  # small n: direct O(n^3) sum, fewest array operations
-        F = x[:, :, None] - x[:, None, :]  # (B, k, p)
-        np.abs(F, out=F)
-        F /= R[:, None, None]
-        if e is not None:
-            F **= e[:, :, None]
-        F *= w[:, :, None]
+        F = dr * w[:, :, None] if e is None else dr ** e[:, :, None] * w[:, :, None]
         V = F[:, :, None, :] - F[:, :, :, None]  # [k, a, b] = f_k(x_b) - f_k(x_a)
         np.maximum(V, 0.0, out=V)
         N = V.sum(axis=1)
     else:
         order, xs, idx = sv
-        F = xs[:, :, None] - x[:, None, :]  # (B, k sorted, p)
-        np.abs(F, out=F)
-        F /= R[:, None, None]
+        F = dr[bi, order]  # (B, k sorted, p)
         if e is not None:
             F **= e[bi, order][:, :, None]
         F *= w[bi, order][:, :, None]
@@ -191,6 +185,8 @@ def _probability(N: np.ndarray, D: np.ndarray | None, prob_norm: str) -> np.ndar
 #: Up to this many actors the vote sums are done directly (O(n^3), fewer array operations);
 #: above it with sorted prefix sums (O(n^2 log n)).
 _CUBIC_MAX_N = 16
+#: ... and only while the (B, n, n, n) temporary stays small (8e6 floats = 64 MB).
+_CUBIC_MAX_ELEMS = 8_000_000
 
 _GRID_CACHE: dict[tuple[int, int], tuple] = {}
 
@@ -234,9 +230,9 @@ def _round(
     diff = x[:, None, :] - x[:, :, None]  # [a, b] = x_b - x_a
     absd = np.abs(diff)
     same = absd <= eps[:, None, None]
+    dr = absd / R[:, None, None]
     # d = 0 for actors at the same position: then every EU of the pair is exactly 0 (Q = 1)
-    d = np.where(same, 0.0, absd)
-    d /= R[:, None, None]
+    d = np.where(same, 0.0, dr)
     s_col = s[:, None, :]  # salience of the target b (column)
     s_row = s[:, :, None]  # salience of the target when the row is the target
     if Q != 1.0:
@@ -246,8 +242,9 @@ def _round(
         u = (dm + absd) / R[:, None, None]
     need_D = cfg.prob_norm == "global"
     # ---- first pass, all exponents 1: EU_1(a->b) = 2 d (1 - 2 s_b (1 - P)) - (1-Q)(2T-1)u
-    sv = None if n <= _CUBIC_MAX_N else _sorted_voters(x, grids)
-    N1, D1 = _support(x, w, None, R, need_D, grids, sv)
+    direct = n <= _CUBIC_MAX_N and B * n ** 3 <= _CUBIC_MAX_ELEMS
+    sv = None if direct else _sorted_voters(x, grids)
+    N1, D1 = _support(x, w, None, dr, need_D, grids, sv)
     P1 = _probability(N1, D1, cfg.prob_norm)
     eu1 = 1.0 - P1
     eu1 *= s_col
@@ -268,7 +265,7 @@ def _round(
     r = (3.0 - Rr) / (3.0 + Rr)  # (1 - R/3) / (1 + R/3)
     # ---- second pass: votes with the voters' exponents (A7)
     if cfg.vote_exponent == "voter":
-        N2, D2 = _support(x, w, r, R, need_D, grids, sv)
+        N2, D2 = _support(x, w, r, dr, need_D, grids, sv)
         P2 = _probability(N2, D2, cfg.prob_norm)
     else:
         N2, D2, P2 = N1, D1, P1
@@ -497,16 +494,14 @@ class ExpectedUtility:
             med = weighted_median(H, w[0][None], eps[0])[0]
             mean = (H * w[0]).sum(axis=1) / W
             offers = []
-            for rec in recs:
-                t, jj = rec["type"][0], rec["proposer"][0]
+            for t, rec in enumerate(recs):
+                typ, jj = rec["type"][0], rec["proposer"][0]
+                ra, rb = rec["a"][0], rec["b"][0]
                 offers.append([
-                    {"actor": names[k], "offer": OFFER_NAMES[t[k]], "proposer": names[jj[k]],
-                     "a": float(rec["a"][0, k]), "b": float(rec["b"][0, k])}
-                    for k in range(len(names)) if t[k] != _NONE
+                    {"actor": names[k], "offer": OFFER_NAMES[typ[k]], "proposer": names[jj[k]],
+                     "a": float(ra[k]), "b": float(rb[k]), "new_position": float(H[t + 1, k])}
+                    for k in np.flatnonzero(typ != _NONE).tolist()
                 ])
-            for t, lst in enumerate(offers):
-                for o in lst:
-                    o["new_position"] = float(H[t + 1, names.index(o["actor"])])
             T = len(hist) - 1
             outcome[issue] = float(med[-1])
             traj[issue] = med

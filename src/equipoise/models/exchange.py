@@ -67,12 +67,13 @@ class _Cands:
     """Static per-candidate arrays of one round (structure of arrays).
 
     ``I`` rows: flat cell indices (into the ``n_a x n_i`` position array) of
-    ``(B, p), (A, q), (A, p), (B, q)``, then ``p``, ``q``. ``F`` rows: ``k`` (``delta_q =
-    k delta_p``), ``rB = c_Bp s_Bp / D_p`` and ``rA = c_Aq s_Aq / D_q`` (outcome shift per
-    unit move), ``s_Ap``, ``s_Aq``.
+    ``(B, p), (A, q), (A, p), (B, q)``, then ``p``, ``q``. ``SF`` = ``I`` as floats (exact)
+    stacked on ``k`` (``delta_q = k delta_p``), ``rB = c_Bp s_Bp / D_p`` and
+    ``rA = c_Aq s_Aq / D_q`` (outcome shift per unit move), ``s_Ap``, ``s_Aq``: one gather
+    fetches everything static about a set of candidates.
     """
 
-    __slots__ = ("p", "q", "A", "B", "pair", "kind", "I", "F", "touch", "n")
+    __slots__ = ("p", "q", "A", "B", "pair", "kind", "I", "SF", "touch", "n")
 
 
 def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
@@ -113,7 +114,7 @@ def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
     c.p, c.q, c.A, c.B, c.pair = p, q, A, B, pr
     c.kind = code[pr, i] == 0  # True: a-d exchange, False: b-c
     c.I = np.stack([B * n_i + p, A * n_i + q, A * n_i + p, B * n_i + q, p, q])
-    c.F = np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])
+    c.SF = np.concatenate([c.I.astype(float), np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
     c.n = len(p)
     ar = np.arange(n_i)[:, None]
     c.touch = (p[None, :] == ar) | (q[None, :] == ar)
@@ -133,9 +134,9 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     invalid), the unsigned moves ``m_B`` (on p) and ``m_A`` (on q), their directions, the
     outcome shifts ``delta_p``, ``delta_q`` and whether the step-7 cut applied.
     """
-    I = c.I[:, idx]
-    F = c.F[:, idx]
-    k, R2, sAp, sAq = F[0], F[1:3], F[3], F[4]
+    SF = c.SF[:, idx]  # one gather: 6 index rows (as floats, exact) + 5 value rows
+    I = SF[:6].astype(np.intp)
+    k, R2, sAp, sAq = SF[6], SF[7:9], SF[9], SF[10]
     v = curf[I[:4]]  # x_Bp, x_Aq, x_Ap, x_Bq
     G = v[2:] - v[:2]  # (x_Ap - x_Bp, x_Bq - x_Aq): each supplier moves towards its partner
     Z = np.empty((8, G.shape[1]))
@@ -153,16 +154,16 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
         np.minimum(DP[1], gap[1], out=DP[1])
         DP[0] = np.where(over, DP[1] / k, DP[0])
     M0 = DP / R2  # uncut moves (m_B, m_A)
-    # step 6: validity (in range, one direction per actor and issue, at most 100 in a round)
+    # step 6: validity. Each supplier moves towards its partner by at most the gap between
+    # them, so the new position stays inside [0, 100] and within 100 of where the round
+    # started; what remains to check is a positive move and one direction per actor-issue.
     acc = accf[I[:2]]
-    y = v[:2] + sg * M0
-    ok = (M0 > 1e-10) & (y >= -_TOL_POS) & (y <= 100.0 + _TOL_POS) & (acc * sg >= 0.0)
-    ok &= np.abs(acc) + M0 <= 100.0 + _TOL_POS
-    valid = ok.all(axis=0)
+    valid = ((M0 > 1e-10) & (acc * sg >= 0.0)).all(axis=0)
     # step 7: the outcome of q must not pass B's position on q (A's side first), nor that of
     # p A's position on p; cut to land exactly on it (a displacement, not the position)
     T2 = O[I[4:]] - v[2:]  # (O_p - x_Ap, O_q - x_Bq)
-    tp, tq = T2
+    tp = T2[0]
+    tq = T2[1]
     cutA = tq * (tq + sg[1] * DP[1]) < 0
     if cutA.any():
         DP[1] = np.where(cutA, np.abs(tq), DP[1])
