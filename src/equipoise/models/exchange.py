@@ -125,6 +125,16 @@ def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
 _G, _MB, _MA, _SB, _SA, _DP, _DQ, _CUT = range(8)
 
 
+def _compact(c: _Cands, keep: np.ndarray) -> None:
+    """Keep only candidates ``keep`` (dropped candidates never come back)."""
+    for name in ("p", "q", "A", "B", "pair", "kind"):
+        setattr(c, name, getattr(c, name)[keep])
+    c.I = c.I[:, keep]
+    c.SF = c.SF[:, keep]
+    c.touch = c.touch[:, keep]
+    c.n = len(keep)
+
+
 def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray,
           O: np.ndarray) -> np.ndarray:
     """Equal-gain sizing, outcome-overshoot cut and validity of candidates ``idx``.
@@ -162,14 +172,17 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     # step 7: the outcome of q must not pass B's position on q (A's side first), nor that of
     # p A's position on p; cut to land exactly on it (a displacement, not the position)
     T2 = O[I[4:]] - v[2:]  # (O_p - x_Ap, O_q - x_Bq)
-    tp = T2[0]
-    tq = T2[1]
-    cutA = tq * (tq + sg[1] * DP[1]) < 0
+    cross = T2 * (T2 + sg * DP) < 0  # (B's outcome passes A, A's passes B), uncut moves
+    cutA = cross[1]
+    cutB = cross[0]
     if cutA.any():
+        tq = T2[1]
         DP[1] = np.where(cutA, np.abs(tq), DP[1])
         DP[0] = np.where(cutA, DP[1] / k, DP[0])
-    cutB = tp * (tp + sg[0] * DP[0]) < 0
+        tp = T2[0]
+        cutB = tp * (tp + sg[0] * DP[0]) < 0  # B's side with the shorter moves
     if cutB.any():
+        tp = T2[0]
         DP[0] = np.where(cutB, np.abs(tp), DP[0])
         DP[1] = np.where(cutB, k * DP[0], DP[1])
     cut = cutA | cutB
@@ -237,9 +250,15 @@ class EqualGainExchange:
             accf = acc.reshape(-1)
             Ocur = O.copy()
             Z = _size(cand, slice(None), curf, accf, Ocur)
+            n_cand = cand.n
+            keep = np.flatnonzero(Z[_G] > 0.0)
+            if keep.size < cand.n:
+                _compact(cand, keep)
+                Z = Z[:, keep]
             g = Z[_G]  # live candidates have g >= 1e-10, dropped ones -1
             touch = cand.touch
             Ilist = cand.I
+            since = 0
             wD = w / D  # outcome shift per unit move
             realised: list[tuple] = []
             ties = 0
@@ -262,22 +281,33 @@ class EqualGainExchange:
                 Ocur[p] = Op0 + (yB - xBp0) * wD[fBp // n_i, p]
                 Ocur[q] = Oq0 + (yA - xAq0) * wD[fAq // n_i, q]
                 if record:
-                    realised.append((kk, int(cand.A[kk]), int(cand.B[kk]), p, q, xAq0, xBp0, mA,
-                                     mB, gk, dp_k, dq_k, Op0, float(Ocur[p]), Oq0,
-                                     float(Ocur[q]), bool(cut_k), yA, yB))
+                    realised.append((int(cand.pair[kk]), int(cand.A[kk]), int(cand.B[kk]), p, q,
+                                     xAq0, xBp0, mA, mB, gk, dp_k, dq_k, Op0, float(Ocur[p]),
+                                     Oq0, float(Ocur[q]), bool(cut_k), yA, yB,
+                                     bool(cand.kind[kk])))
                 else:
                     realised.append(())
                 g[kk] = -1.0
                 aff = np.flatnonzero((g > 0.0) & (touch[p] | touch[q]))
                 if aff.size:
                     Z[:, aff] = _size(cand, aff, curf, accf, Ocur)
+                since += 1
+                if since >= 16:  # drop dead candidates so the per-step scans stay short
+                    since = 0
+                    keep = np.flatnonzero(g > 0.0)
+                    if 2 * keep.size < g.size:
+                        _compact(cand, keep)
+                        Z = Z[:, keep]
+                        g = Z[_G]
+                        touch = cand.touch
+                        Ilist = cand.I
             # end of round: forecast on the voting positions, then partial concessions
             np.clip(cur, 0.0, 100.0, out=cur)  # removes round-off only (checked in _size)
             O = (w * cur).sum(axis=0) / D
             traj.append(O)
             if record:
                 recs.append(self._round_record(realised, cand, code, start, s, present, ties,
-                                               actors, issues, lower, upper))
+                                               actors, issues, lower, upper, n_cand))
             nxt = start + lam * (cur - start)
             start = np.where(present, nxt, 0.0)
             if not realised:
@@ -288,14 +318,14 @@ class EqualGainExchange:
     def _round_record(self, realised: list[tuple], cand: _Cands, code: np.ndarray,
                       X: np.ndarray, s: np.ndarray, present: np.ndarray, ties: int,
                       actors: tuple[str, ...], issues: tuple[str, ...],
-                      lower: np.ndarray, upper: np.ndarray) -> dict[str, Any]:
+                      lower: np.ndarray, upper: np.ndarray, n_cand: int) -> dict[str, Any]:
         span = (upper - lower) / 100.0
         den = lambda v, d: float(lower[d] + v * span[d])  # noqa: E731
         ex = []
-        for (kk, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
-             yB) in realised:
+        for (pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
+             yB, is_ad) in realised:
             a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
-            kind = "a-d" if cand.kind[kk] else "b-c"
+            kind = "a-d" if is_ad else "b-c"
             ex.append({
                 "actors": (a, b), "supply": {a: iq, b: ip}, "demand": {a: ip, b: iq},
                 "start": {a: den(xAq0, q), b: den(xBp0, p)},
@@ -306,7 +336,7 @@ class EqualGainExchange:
                 "outcome_after": {ip: den(Op1, p), iq: den(Oq1, q)},
                 "groups": kind, "cut": cut,
             })
-        rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(cand.n), "ties": ties}
+        rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(n_cand), "ties": ties}
         if self.record_externalities:
             rec["externalities"] = self._externalities(realised, cand, code, X, s, present,
                                                        actors, issues)
@@ -323,15 +353,15 @@ class EqualGainExchange:
         if realised:
             R = np.array([(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15])
                           for r in realised])
-            kk, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
+            pair, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
             G, Op0, Op1, Oq0, Oq1 = (R[:, j] for j in range(5, 10))
             E = (s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
                  + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))).T  # (n_r, n_a)
             on_both = (present[:, p] & present[:, q]).T
             ar = np.arange(n_a)[None, :]
             own = (ar == A[:, None]) | (ar == B[:, None])
-            codes = code[cand.pair[kk]]  # (n_r, n_a)
-            kind = cand.kind[kk][:, None]
+            codes = code[pair]  # (n_r, n_a) group codes at the start of the round
+            kind = np.array([r[19] for r in realised])[:, None]
             inner = np.where(kind, (codes == 0) | (codes == 3), (codes == 1) | (codes == 2))
             other = on_both & ~own
             cols = [
