@@ -60,7 +60,6 @@ __all__ = ["EqualGainExchange"]
 
 _GROUP = ("a", "b", "c", "d")
 _EXT_KEYS = ("own", "inner_positive", "inner_negative", "outer_positive", "outer_negative")
-_TOL_POS = 1e-9  # round-off slack for "inside [0, 100]" (normalised units)
 
 
 class _Cands:
@@ -302,7 +301,7 @@ class EqualGainExchange:
                         touch = cand.touch
                         Ilist = cand.I
             # end of round: forecast on the voting positions, then partial concessions
-            np.clip(cur, 0.0, 100.0, out=cur)  # removes round-off only (checked in _size)
+            np.clip(cur, 0.0, 100.0, out=cur)  # round-off only: moves never leave [0, 100]
             O = (w * cur).sum(axis=0) / D
             traj.append(O)
             if record:

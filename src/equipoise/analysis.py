@@ -1,0 +1,273 @@
+"""The whole analysis of one scenario: forecasts, structural balance, the decision.
+
+:func:`run_analysis` runs every analysis the scenario supports and records, for the others,
+why they were skipped. The :class:`Analysis` it returns feeds the terminal summary, the
+HTML report and ``results.json`` (:meth:`Analysis.to_dict`), which carries the equipoise
+version, the scenario's hash, the parameters and the seed so that a run can be reproduced
+and compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .errors import ModelInputError
+from .scenario import Scenario
+
+__all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
+
+#: SMAA draws of ``equipoise analyze`` unless ``--draws`` says otherwise.
+DEFAULT_DRAWS = 1000
+
+Step = Callable[[str], Any]
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON (key order fixed): same content, same hash."""
+    from .io.scenario_file import scenario_to_data
+
+    text = json.dumps(scenario_to_data(scenario), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Analysis:
+    """Results of :func:`run_analysis` (``None`` for a section that was skipped)."""
+
+    scenario: Scenario
+    params: dict[str, Any]
+    forecasts: dict[str, Any] | None = None  # model -> Forecast
+    balance: dict[str, Any] | None = None  # analyse_balance report at as_of
+    timeline: list[dict[str, Any]] | None = None  # balancer's triads at checkpoints
+    decision: Any = None  # DecisionResult
+    variants: dict[str, Any] = field(default_factory=dict)  # variant id -> DecisionResult
+    skipped: dict[str, str] = field(default_factory=dict)  # section -> why
+    seconds: dict[str, float] = field(default_factory=dict)  # section -> run time
+
+    @property
+    def hash(self) -> str:
+        return scenario_hash(self.scenario)
+
+    def forecast_errors(self) -> dict[str, dict[str, float]]:
+        """model -> issue -> |forecast - actual| where the scenario records the outcome."""
+        if not self.forecasts:
+            return {}
+        actual = {i.id: i.outcome.value for i in self.scenario.issues if i.outcome}
+        return {m: {i: abs(fc.outcome[i] - actual[i]) for i in fc.issues if i in actual}
+                for m, fc in self.forecasts.items()}
+
+    def mean_errors(self) -> dict[str, float]:
+        """model -> mean absolute error over the issues with a recorded outcome."""
+        out = {}
+        for m, errs in self.forecast_errors().items():
+            if errs:
+                out[m] = sum(errs.values()) / len(errs)
+        return out
+
+    def summary(self) -> str:
+        """One paragraph in plain words: cross-pressure, forecast settlement, robust option."""
+        s = self.scenario
+        names = {a.id: a.name for a in s.actors}
+        parts: list[str] = []
+        if self.balance is not None:
+            ranked = sorted(self.balance["actors"].items(),
+                            key=lambda kv: -kv[1]["unbalanced_triads"])
+            ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
+            if ranked:
+                top = ", ".join(f"{names.get(a, a)} ({d['unbalanced_triads']} of "
+                                f"{d['triads']} triads)" for a, d in ranked[:3])
+                parts.append(f"The most cross-pressured actors are {top}.")
+            else:
+                parts.append("The relations network is structurally balanced: nobody is "
+                             "cross-pressured.")
+            if s.balancer and s.balancer in self.balance["actors"]:
+                d = self.balance["actors"][s.balancer]
+                pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
+                if pairs:
+                    parts.append(f"{names[s.balancer]} sits in {d['unbalanced_triads']} "
+                                 f"unbalanced triads: with {'; '.join(pairs[:4])}.")
+        if self.forecasts:
+            preferred = self.params.get("decision_model")
+            model = preferred if preferred in self.forecasts else next(iter(self.forecasts))
+            fc = self.forecasts[model]
+            issue_names = {i.id: i.name for i in s.issues}
+            bits = []
+            for i in s.issues:
+                if i.id in fc.outcome:
+                    bits.append(f"{issue_names[i.id]} at {fc.outcome[i.id]:.0f} "
+                                f"({_nearest_label(i, fc.outcome[i.id])})")
+            parts.append(f"The {model} model forecasts " + "; ".join(bits) + ".")
+            errs = self.mean_errors()
+            if errs:
+                best = min(errs, key=errs.get)
+                parts.append(f"Against the recorded outcomes the {best} model errs least "
+                             f"(mean {errs[best]:.1f} points on the 0–100 scales).")
+        if self.decision is not None:
+            from .display import decision_sentence
+
+            parts.append(decision_sentence(self.decision))
+        return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
+            "issues with stances, no relations and no options."
+
+    def to_dict(self) -> dict[str, Any]:
+        """All results as JSON-ready data (see the README for the layout)."""
+        s = self.scenario
+        out: dict[str, Any] = {
+            "equipoise_version": __version__,
+            "scenario": {"id": s.id, "title": s.title, "hash": self.hash,
+                         "as_of": s.as_of.isoformat() if s.as_of else None,
+                         "balancer": s.balancer},
+            "params": self.params,
+            "skipped": self.skipped,
+            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
+            "summary": self.summary(),
+        }
+        if self.forecasts is not None:
+            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": fc.to_dict(),
+                                    "rounds_run": fc.rounds_run, "converged": fc.converged}
+                                for m, fc in self.forecasts.items()}
+            out["actual_outcomes"] = {i.id: {"value": i.outcome.value,
+                                             "reasoning": i.outcome.reasoning,
+                                             "provenance": i.outcome.provenance}
+                                      for i in s.issues if i.outcome}
+            out["forecast_errors"] = self.forecast_errors()
+            out["mean_absolute_errors"] = self.mean_errors()
+        if self.balance is not None:
+            out["balance"] = self.balance
+        if self.timeline is not None:
+            out["balancer_timeline"] = self.timeline
+        if self.decision is not None:
+            out["decision"] = self.decision.to_dict()
+        if self.variants:
+            out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
+        return out
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _nearest_label(issue: Any, value: float) -> str:
+    points = [(issue.scale.min, issue.scale.min_label), (issue.scale.max, issue.scale.max_label)]
+    points += [(p.value, p.label) for p in issue.scale.points]
+    at, label = min(points, key=lambda p: abs(p[0] - value))
+    return ("close to " if abs(at - value) > 1e-9 else "") + f"“{label}”"
+
+
+def run_analysis(
+    scenario: Scenario,
+    *,
+    models: list[str] | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    rounds: int = 10,
+    decision_model: str | None = None,
+    time_limit: float = 60.0,
+    step: Step | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Analysis:
+    """Run every analysis ``scenario`` supports.
+
+    ``models``: bargaining models for the forecasts (default: all that apply);
+    ``decision_model``: the model the decision analysis uses (default: ``eum`` if it is
+    among ``models``, else the first of them); ``draws``/``seed``: SMAA draws and seed;
+    ``step(name)`` is called before each section, ``progress(done, total)`` during the SMAA
+    draws.
+    """
+    from .models import MODELS
+    from .models.api import forecast
+
+    applicable = [m for m in MODELS if m != "exchange" or len(scenario.issues) >= 2]
+    models = list(models) if models else applicable
+    if decision_model is None:
+        decision_model = "eum" if "eum" in models else models[0]
+    result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
+                                        "draws": draws, "seed": seed, "rounds": rounds,
+                                        "time_limit": time_limit})
+
+    def timed(name: str, func: Callable[[], Any]) -> Any:
+        if step is not None:
+            step(name)
+        start = time.perf_counter()
+        try:
+            return func()
+        finally:
+            result.seconds[name] = time.perf_counter() - start
+
+    # forecasts
+    if not scenario.issues or not scenario.stances:
+        result.skipped["forecasts"] = "the scenario has no issues with stances"
+    else:
+        forecasts = {}
+        for m in models:
+            if m == "exchange" and len(scenario.issues) < 2:
+                result.skipped["forecast:exchange"] = "the exchange model needs two issues"
+                continue
+            try:
+                forecasts[m] = timed(f"forecast:{m}",
+                                     lambda m=m: forecast(scenario, model=m, rounds=rounds))
+            except ModelInputError as exc:
+                result.skipped[f"forecast:{m}"] = str(exc)
+        result.forecasts = forecasts or None
+        if not forecasts:
+            result.skipped["forecasts"] = "no model could run on this scenario"
+
+    # structural balance
+    if not scenario.relations:
+        result.skipped["network"] = "the scenario has no relations"
+    else:
+        from .balance import balance_of_scenario, balancer_timeline
+
+        report = timed("network", lambda: balance_of_scenario(scenario,
+                                                              time_limit=time_limit))
+        if report["ties"] == 0:
+            result.skipped["network"] = "no relation is valid on the scenario's date"
+        else:
+            result.balance = report
+            if scenario.balancer and scenario.checkpoints:
+                result.timeline = timed("network timeline", lambda: balancer_timeline(
+                    scenario, time_limit=time_limit))
+
+    # decision
+    why_not = _decision_unsupported(scenario, result)
+    if why_not:
+        result.skipped["decision"] = why_not
+    else:
+        from .decision import decide
+
+        try:
+            result.decision = timed("decision", lambda: decide(
+                scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
+                progress=progress))
+            for v in scenario.variants:
+                result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
+                    scenario, model=decision_model, variant=v.id, draws=draws // 4,
+                    seed=seed, rounds=rounds))
+        except ModelInputError as exc:
+            result.skipped["decision"] = str(exc)
+    return result
+
+
+def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:
+    if scenario.balancer is None:
+        return "the scenario names no balancer"
+    if not scenario.options:
+        return "the scenario has no options for the balancer"
+    if result.forecasts is None:
+        return "the decision needs forecasts, and none could run"
+    if scenario.stance(scenario.balancer, scenario.issues[0].id) is None and not any(
+            st.actor == scenario.balancer for st in scenario.stances):
+        return "the balancer has no stance on any issue"
+    return None
