@@ -303,16 +303,15 @@ def _round(
     # have a = b = 0 and give no offer
     a, b = A, Bm
     bpos = b > 0
-    apos = a > 0
-    aneg = a < 0
-    nega = -a
-    confront = bpos & apos & (b > a)
-    compromise = bpos & aneg & (b > nega)  # a == 0 would give no move: dropped
-    typ = np.full(a.shape, _NONE, dtype=np.int8)
-    typ[confront] = 0
-    typ[compromise] = 1
+    confront = bpos & (a > 0)
+    confront &= b > a
+    yield_ = bpos & (a < 0)  # j has the upper hand: compromise if b > |a|, else capitulate
+    small = (b + a) > 0
+    compromise = yield_ & small  # a == 0 would give no move: dropped (a < 0 here)
+    typ = np.where(confront, 0, np.where(compromise, 1, _NONE)).astype(np.int8)
     if cfg.capitulation:
-        typ[bpos & aneg & (nega >= b)] = 2
+        typ[yield_ & ~small] = 2
+    nega = -a
     frac = np.divide(nega, b, out=np.ones_like(a), where=compromise)
     move = absd * frac
     # receiver's choice (§2.6): type order; confront/capitulate: least move, then larger b;
