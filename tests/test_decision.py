@@ -210,3 +210,15 @@ def test_decide_command_unknown_variant_exit_2() -> None:
     result = CliRunner().invoke(app, ["decide", str(FIXTURE), "--variant", "nope"])
     assert result.exit_code == 2
     assert "unknown variant 'nope'" in result.stderr
+
+
+def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) -> None:
+    """The shortcut (options rerun only the issues they change) equals the full run."""
+    import equipoise.decision.analysis as analysis
+
+    fast = decide(scenario, model="eum", draws=150, seed=5).to_dict()
+    monkeypatch.setattr(analysis, "_changed_issues",
+                        lambda p, base, per_issue: list(range(p.position.shape[1])))
+    monkeypatch.setattr(analysis, "_plan_key", lambda p, cols: id(p).to_bytes(8, "little"))
+    full = decide(scenario, model="eum", draws=150, seed=5).to_dict()
+    assert fast == full

@@ -318,3 +318,22 @@ def test_bad_input_refused():
         forecast(p.replace(salience=no_sal), "exchange")
     with pytest.raises(ModelInputError):
         EqualGainExchange(rounds=-1)
+
+
+def test_decide_importer_gives_the_same_problem(sample):
+    """Once ``equipoise.io.decide`` exists, the scenario it loads must give the same arrays
+    (and so the same forecast) as the test helper above."""
+    try:
+        from equipoise.io import load
+
+        sc = load(str(SAMPLE))
+    except Exception as exc:  # importer written by another engineer
+        pytest.skip(f"decide importer not usable yet: {exc}")
+    p = BargainingProblem.from_scenario(sc)
+    assert p.actors == sample.actors and p.issues == sample.issues
+    np.testing.assert_array_equal(p.position, sample.position)
+    np.testing.assert_array_equal(p.salience, sample.salience)
+    np.testing.assert_array_equal(p.capability, sample.capability)
+    np.testing.assert_array_equal(p.lower, sample.lower)
+    np.testing.assert_array_equal(p.upper, sample.upper)
+    assert forecast(sc, "exchange", rounds=3).to_dict() == forecast(sample, "exchange", rounds=3).to_dict()

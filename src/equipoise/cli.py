@@ -382,14 +382,40 @@ def analyze(
         typer.Argument(metavar="[INPUT]",
                        help="Scenario file or built-in name (default: nagorno-karabakh-2020)."),
     ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.html and "
+                                          "results.json.")] = Path("equipoise-report"),
+    model: Annotated[
+        Optional[list[str]],
+        typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
+                     "exchange. Default: all that apply; the decision uses eum if chosen."),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    rounds: Annotated[int, typer.Option("--rounds", min=1,
+                                        help="Rounds of the iterative models.")] = 10,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
+                                              help="Seconds for the exact balance solver.")] = 60.0,
 ) -> None:
-    """Run every analysis the scenario supports and summarise it."""
-    from .display import scenario_tables
+    """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
+    from .analysis import run_analysis
+    from .display import analysis_summary
     from .io import load
+    from .progress import step_progress
+    from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
 
     s = load(input or DEFAULT_SCENARIO)
-    out.print(scenario_tables(s))
+    chosen = _models_for(model, len(s.issues)) if model else None
+    if out_dir.exists() and not out_dir.is_dir():
+        _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
+    with step_progress() as (step, report):
+        analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
+                                time_limit=time_limit, step=step, progress=report)
+        step("writing the report")
+        written = write_report(analysis, out_dir)
+    out.print(analysis_summary(analysis))
+    for path in written.values():
+        out.print(f"wrote {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from .scenario import Scenario
 
-__all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables",
+__all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", "analysis_summary",
            "decision_sentence"]
 
 
@@ -226,3 +226,44 @@ def backtest_table(result: Any) -> RenderableType:
             notes.append(Text(f"{score.name} skipped {len(score.skipped)} issues, e.g.: "
                               f"{example}"))
     return Group(*notes)
+
+
+# -- the whole analysis ------------------------------------------------------------------
+
+def analysis_summary(analysis: Any) -> RenderableType:
+    """Terminal summary of :func:`equipoise.analysis.run_analysis`."""
+    from rich.panel import Panel
+
+    s = analysis.scenario
+    parts: list[RenderableType] = [
+        Panel(Text(analysis.summary()), title=f"{s.title}", title_align="left",
+              subtitle=f"as of {s.as_of}" if s.as_of else None, subtitle_align="left")]
+    if analysis.forecasts:
+        names = {i.id: i.name for i in s.issues}
+        actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
+        t = _table("Forecasts (actual outcome where recorded)",
+                   ["issue", *analysis.forecasts, "actual"])
+        for issue in s.issues:
+            cells = []
+            for fc in analysis.forecasts.values():
+                v = fc.outcome.get(issue.id)
+                cells.append(fmt_num(v, 1) if v is not None else "-")
+            t.add_row(names[issue.id], *cells, fmt_num(actual[issue.id], 1))
+        errs = analysis.mean_errors()
+        if errs:
+            t.add_row("[italic]mean |error|[/italic]",
+                      *(fmt_num(errs.get(m), 1) for m in analysis.forecasts), "")
+        parts.append(t)
+    if analysis.balance is not None:
+        b = analysis.balance
+        proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
+        parts.append(Text(f"Relations network: frustration index {fmt_num(b['frustration_index'])}"
+                          f" ({proven}, {b['method']}); {b['triads']['unbalanced']} of "
+                          f"{b['triads']['total']} triads unbalanced."))
+    if analysis.decision is not None:
+        parts.append(decision_tables(analysis.decision))
+        for vid, res in analysis.variants.items():
+            parts.append(Text(f"Variant {vid}: " + decision_sentence(res)))
+    for section, why in analysis.skipped.items():
+        parts.append(Text(f"skipped {section}: {why}", style="yellow"))
+    return Group(*parts)

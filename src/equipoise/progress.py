@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-__all__ = ["progress_bar"]
+__all__ = ["progress_bar", "step_progress"]
 
 _stderr = Console(stderr=True)
 
@@ -44,4 +44,46 @@ def progress_bar(description: str, enabled: bool = True,
         yield report
     finally:
         if task is not None:
+            progress.stop()
+
+
+@contextlib.contextmanager
+def step_progress(enabled: bool = True, delay: float = 1.0) -> Iterator[
+        tuple[Callable[[str], None], Callable[[int, int], None]]]:
+    """Yield ``(step, report)``: ``step(name)`` names the section being run and
+    ``report(done, total)`` advances a bar within it. Drawn on stderr, only on a terminal,
+    and only once the whole run has taken longer than ``delay`` seconds."""
+    if not enabled or not _stderr.is_terminal:
+        yield (lambda name: None), (lambda done, total: None)
+        return
+    start = time.perf_counter()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                        TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
+                        console=_stderr, transient=True)
+    state: dict[str, object] = {"task": None, "started": False, "name": ""}
+
+    def ensure_started() -> bool:
+        if not state["started"] and time.perf_counter() - start >= delay:
+            progress.start()
+            state["started"] = True
+        return bool(state["started"])
+
+    def step(name: str) -> None:
+        state["name"] = name
+        if ensure_started():
+            if state["task"] is None:
+                state["task"] = progress.add_task(name, total=None)
+            progress.update(state["task"], description=name, completed=0, total=None)
+
+    def report(done: int, total: int) -> None:
+        if ensure_started():
+            if state["task"] is None:
+                state["task"] = progress.add_task(str(state["name"]), total=total)
+            progress.update(state["task"], description=f"{state['name']} (draws)",
+                            completed=done, total=total)
+
+    try:
+        yield step, report
+    finally:
+        if state["started"]:
             progress.stop()

@@ -307,7 +307,8 @@ def decide(
         for p in problems])  # (m, D)
     values = criteria_values(det_out[None], base_problem.position, base_problem.salience)[0]
 
-    # perturbed draws
+    # perturbed draws; per-issue models rerun only the issues an option changes
+    plans = [_changed_issues(p, problems[0], per_issue=model != "exchange") for p in problems]
     all_values = None
     if draws > 0:
         unc = np.full((n_a, n_d), np.nan)
@@ -332,11 +333,28 @@ def decide(
                 s = np.clip(p.salience * mult_s, 0.0, 1.0)
                 return x, s, p.capability * mult_c
 
-            outs = []
-            for p in problems:
+            outs: list[np.ndarray] = []
+            done_plans: dict[bytes, np.ndarray] = {}
+            for p, cols in zip(problems, plans):
+                key = _plan_key(p, cols)
+                if key in done_plans:  # an option identical to an earlier one
+                    outs.append(done_plans[key])
+                    continue
+                if outs and not cols:  # nothing differs from the baseline
+                    outs.append(outs[0])
+                    continue
                 x, s, c = perturb(p)
-                outs.append(estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
-                                                     issues=p.issues, actors=p.actors))
+                if outs and len(cols) < n_d:  # per-issue model: rerun the changed issues
+                    res = outs[0].copy()
+                    res[:, cols] = estimator.forecast_batch(
+                        x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=p.lower[cols],
+                        upper=p.upper[cols], issues=[p.issues[k] for k in cols],
+                        actors=p.actors)
+                else:
+                    res = estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
+                                                   issues=p.issues, actors=p.actors)
+                done_plans[key] = res
+                outs.append(res)
             ix, isal, _ = perturb(base_problem)
             chunks.append(criteria_values(np.stack(outs, axis=1), ix, isal))
             done += n
@@ -400,6 +418,25 @@ def decide(
                 f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale",
                 "relative_uncertainty": DEFAULT_RELATIVE_UNCERTAINTY, **model_params},
     )
+
+
+def _changed_issues(p: BargainingProblem, base: BargainingProblem,
+                    per_issue: bool) -> list[int]:
+    """Indices of the issues whose inputs differ between ``p`` and ``base`` (all issues when
+    the model couples issues, as the exchange model does)."""
+    n_d = p.position.shape[1]
+    if not per_issue:
+        return list(range(n_d))
+    return [d for d in range(n_d) if not (
+        np.array_equal(p.position[:, d], base.position[:, d], equal_nan=True)
+        and np.array_equal(p.salience[:, d], base.salience[:, d])
+        and np.array_equal(p.capability[:, d], base.capability[:, d]))]
+
+
+def _plan_key(p: BargainingProblem, cols: list[int]) -> bytes:
+    """Identity of an option's model inputs (to evaluate identical options once)."""
+    return b"|".join([np.asarray(cols).tobytes(), p.position.tobytes(), p.salience.tobytes(),
+                      p.capability.tobytes()])
 
 
 def estimator_needs_two_issues(model: str) -> bool:

@@ -272,7 +272,7 @@ def _round(
     # utilities with the row actor's exponent r_i (d is symmetric)
     rr = r[:, :, None]
     half = 0.5 * d
-    Us = 0.5 - half
+    Us = np.maximum(0.5 - half, 0.0)  # bases lie in [0, 1]; clamp round-off (models.md §2.3)
     Us **= rr
     Uf = 0.5 + half
     Uf **= rr

@@ -1,0 +1,423 @@
+"""The report's figures: matplotlib (no pyplot, no global backend) rendered to inline SVG.
+
+One function per figure; each returns the ``<svg>`` element as a string, ready to be placed
+in the HTML page (XML prolog, DOCTYPE and metadata removed, element ids prefixed so that
+several figures can share a page). Text stays text (``svg.fonttype: none``): it is
+searchable, selectable and small. Nothing here reads files or computes an analysis.
+
+Every figure is readable without colour: ties are solid (positive) or dashed (negative),
+camps are told apart by node shape, models by line style, ranks by printed labels.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "network_figure",
+    "issue_figure",
+    "trajectory_figure",
+    "rank_acceptability_figure",
+    "network_layout",
+    "MODEL_STYLES",
+]
+
+#: Line style, colour and marker of each model's forecast (told apart without colour).
+MODEL_STYLES: dict[str, dict[str, Any]] = {
+    "mean": {"linestyle": (0, (1, 1.5)), "color": "#7b3294", "marker": "v"},
+    "median": {"linestyle": (0, (6, 2, 1, 2)), "color": "#008837", "marker": "s"},
+    "eum": {"linestyle": (0, (5, 2)), "color": "#d95f02", "marker": "o"},
+    "exchange": {"linestyle": "-", "color": "#1f78b4", "marker": "D"},
+}
+_FALLBACK_STYLES = [
+    {"linestyle": (0, (3, 1, 1, 1, 1, 1)), "color": "#e7298a", "marker": "^"},
+    {"linestyle": (0, (8, 3)), "color": "#666666", "marker": "P"},
+]
+POSITIVE = "#2060a8"
+NEGATIVE = "#b8322a"
+INK = "#222222"
+CAMP_SHAPES = ("o", "s")
+CAMP_FILLS = ("#dce8f5", "#f6e0c8")
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "equipoise",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial"],
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#555555",
+    "axes.linewidth": 0.8,
+    "legend.frameon": False,
+    "path.simplify": True,
+}
+
+
+def _style(model: str, k: int = 0) -> dict[str, Any]:
+    return MODEL_STYLES.get(model, _FALLBACK_STYLES[k % len(_FALLBACK_STYLES)])
+
+
+def _new_figure(width: float, height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=96)
+
+
+def _to_svg(fig: Any, name: str, label: str) -> str:
+    """Serialise ``fig`` as an inline ``<svg>`` element with ids prefixed by ``name``."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.06,
+                metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", name) + "-"
+    text = re.sub(r'(\bid="|href="#|url\(#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2),
+                  text)
+    esc = (label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+           .replace(">", "&gt;"))
+    text = text.replace("<svg ", f'<svg role="img" aria-label="{esc}" class="fig-svg" ', 1)
+    return text.strip()
+
+
+def _render(draw: Any, name: str, label: str) -> str:
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = draw()
+        return _to_svg(fig, name, label)
+
+
+def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, width - 1)].rstrip() + "…"
+    return "\n".join(lines)
+
+
+# -- relations network -------------------------------------------------------------------
+
+def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]]
+                   ) -> dict[str, tuple[float, float]]:
+    """Deterministic 2-D layout: stress majorisation started from classical scaling.
+
+    Target distances are shortest paths with positive ties of length 1 and negative ties
+    of length 2 (so rivals sit apart); unconnected pairs get the longest distance plus one.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    n = len(nodes)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    idx = {x: i for i, x in enumerate(nodes)}
+    rows, cols, lengths = [], [], []
+    for u, v, sign, _w in edges:
+        if u in idx and v in idx and u != v:
+            length = 1.0 if sign > 0 else 2.0
+            rows += [idx[u], idx[v]]
+            cols += [idx[v], idx[u]]
+            lengths += [length, length]
+    dist = shortest_path(csr_matrix((lengths, (rows, cols)), shape=(n, n)), directed=False)
+    finite = dist[np.isfinite(dist)]
+    far = (finite.max() if finite.size else 1.0) + 1.0
+    dist[~np.isfinite(dist)] = far
+    dist = np.maximum(dist, 1e-9)
+    np.fill_diagonal(dist, 0.0)
+    # classical scaling
+    d2 = dist ** 2
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ d2 @ j
+    vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1][:2]
+    x = vecs[:, order] * np.sqrt(np.maximum(vals[order], 1e-9))
+    if x.shape[1] < 2:
+        x = np.column_stack([x, np.zeros(n)])
+    # break exact ties deterministically (structurally equivalent nodes)
+    x = x + 1e-3 * np.column_stack([np.cos(np.arange(n)), np.sin(np.arange(n))])
+    # SMACOF iterations, weights 1/d^2
+    w = np.zeros_like(dist)
+    off = ~np.eye(n, dtype=bool)
+    w[off] = 1.0 / dist[off] ** 2
+    v = -w.copy()
+    np.fill_diagonal(v, w.sum(axis=1))
+    v_pinv = np.linalg.pinv(v)
+    for _ in range(200):
+        diff = x[:, None, :] - x[None, :, :]
+        cur = np.sqrt((diff ** 2).sum(-1))
+        ratio = np.zeros_like(cur)
+        nz = cur > 1e-12
+        ratio[nz] = dist[nz] / cur[nz]
+        bz = -w * ratio
+        np.fill_diagonal(bz, 0.0)
+        np.fill_diagonal(bz, -bz.sum(axis=1))
+        new = v_pinv @ bz @ x
+        if np.abs(new - x).max() < 1e-6:
+            x = new
+            break
+        x = new
+    x = x - x.mean(axis=0)
+    # fix orientation: widest spread horizontal, first node on the left
+    u_, s_, vt = np.linalg.svd(x, full_matrices=False)
+    x = x @ vt.T
+    if x[0, 0] > 0:
+        x[:, 0] = -x[:, 0]
+    if n > 1 and x[1, 1] < 0:
+        x[:, 1] = -x[:, 1]
+    return {nodes[i]: (float(x[i, 0]), float(x[i, 1])) for i in range(n)}
+
+
+def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]],
+                   camps: Sequence[Sequence[str]], frustrated: Sequence[Sequence[str]],
+                   *, balancer: str | None = None, labels: Mapping[str, str] | None = None,
+                   name: str = "fig-network") -> str:
+    """The signed relations network.
+
+    Nodes are actors (shape = camp: circle or square; the balancer drawn larger with a
+    thick outline); positive ties solid, negative ties dashed, line width by weight;
+    frustrated ties (those the best two-camp split leaves against the camps) drawn thick
+    with an ✕ at their middle. A legend explains every mark.
+    """
+    labels = dict(labels or {})
+    pos = network_layout(list(nodes), list(edges))
+    camp_of = {x: k for k, group in enumerate(camps) for x in group}
+    bad = {frozenset(map(str, e)) for e in frustrated}
+
+    def draw() -> Any:
+        from matplotlib.lines import Line2D
+
+        n = max(len(nodes), 1)
+        width = 7.0 if n <= 25 else 8.5
+        fig = _new_figure(width, width * 0.62)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        wmax = max((abs(w) for *_, w in edges), default=1.0) or 1.0
+        for u, v, sign, w in edges:
+            if u not in pos or v not in pos:
+                continue
+            (x0, y0), (x1, y1) = pos[u], pos[v]
+            lw = 0.8 + 2.2 * abs(w) / wmax
+            is_bad = frozenset((str(u), str(v))) in bad
+            colour = POSITIVE if sign > 0 else NEGATIVE
+            if is_bad:
+                ax.plot([x0, x1], [y0, y1], color="#f2c94c", lw=lw + 6, alpha=0.7,
+                        solid_capstyle="round", zorder=1)
+            ax.plot([x0, x1], [y0, y1], color=colour, lw=lw,
+                    linestyle="-" if sign > 0 else (0, (4, 2.5)), zorder=2,
+                    dash_capstyle="butt")
+            if is_bad:
+                ax.plot([(x0 + x1) / 2], [(y0 + y1) / 2], marker="X", ms=11, color=INK,
+                        markeredgecolor="white", markeredgewidth=1.0, zorder=3)
+        for node in nodes:
+            if node not in pos:
+                continue
+            x, y = pos[node]
+            k = camp_of.get(node, 0)
+            is_b = node == balancer
+            ax.plot([x], [y], marker=CAMP_SHAPES[k % 2], ms=30 if is_b else 24,
+                    color=CAMP_FILLS[k % 2], markeredgecolor=INK,
+                    markeredgewidth=2.6 if is_b else 1.0, zorder=4, linestyle="none")
+            ax.text(x, y, str(node), ha="center", va="center", zorder=5,
+                    fontsize=8 if len(str(node)) <= 4 else 6.5,
+                    fontweight="bold" if is_b else "normal", color=INK)
+        xs = [p[0] for p in pos.values()] or [0]
+        ys = [p[1] for p in pos.values()] or [0]
+        padx = 0.12 * (max(xs) - min(xs) or 1) + 0.35
+        pady = 0.12 * (max(ys) - min(ys) or 1) + 0.35
+        ax.set_xlim(min(xs) - padx, max(xs) + padx)
+        ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        handles = [
+            Line2D([], [], color=POSITIVE, lw=2, label="positive tie (solid)"),
+            Line2D([], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)),
+                   label="negative tie (dashed)"),
+        ]
+        if bad:
+            handles.append(Line2D([], [], color="#f2c94c", lw=7, alpha=0.7, marker="X",
+                                  ms=9, markerfacecolor=INK, markeredgecolor="white",
+                                  label="frustrated tie (✕)"))
+        for k, group in enumerate(camps):
+            if group:
+                handles.append(Line2D([], [], marker=CAMP_SHAPES[k % 2], ms=10,
+                                      color=CAMP_FILLS[k % 2], markeredgecolor=INK,
+                                      linestyle="none",
+                                      label=f"camp {'AB'[k % 2]} ({len(group)} actors)"))
+        if balancer and balancer in pos:
+            handles.append(Line2D([], [], marker="o", ms=11, color="white",
+                                  markeredgecolor=INK, markeredgewidth=2.6, linestyle="none",
+                                  label=f"balancer ({balancer})"))
+        fig.legend(handles=handles, loc="upper center", ncol=min(3, len(handles)),
+                   bbox_to_anchor=(0.5, 0.0), handlelength=3.2)
+        return fig
+
+    label = (f"Relations network: {len(nodes)} actors, {len(edges)} ties, "
+             f"{len(bad)} frustrated")
+    return _render(draw, name, label)
+
+
+# -- issues ------------------------------------------------------------------------------
+
+def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
+                 forecasts: Mapping[str, float], actual: float | None = None,
+                 *, name: str = "fig-issue") -> str:
+    """One issue's scale with every actor's position and the forecasts.
+
+    ``actors``: ``(label, position, weight)`` with weight = capability × salience (marker
+    area proportional to it); ``forecasts``: model -> forecast (a vertical line per model,
+    each in its own line style); ``actual``: the recorded outcome (thick black line).
+    The scale's labelled points are the ticks, its two ends are labelled in words.
+    """
+    scale = issue.scale
+    rows = sorted(actors, key=lambda a: (a[1], a[0]))
+
+    def draw() -> Any:
+        from matplotlib.lines import Line2D
+
+        n = max(len(rows), 1)
+        fig = _new_figure(7.0, 1.5 + 0.27 * n)
+        ax = fig.add_subplot(1, 1, 1)
+        lo, hi = float(scale.min), float(scale.max)
+        span = hi - lo
+        ax.set_xlim(lo - 0.03 * span, hi + 0.03 * span)
+        ax.set_ylim(-0.7, n - 0.3)
+        ticks = sorted({lo, hi, *(float(p.value) for p in scale.points)})
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t:g}" for t in ticks])
+        for t in ticks:
+            ax.axvline(t, color="#e3e3e3", lw=0.8, zorder=0)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([r[0] for r in rows])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        weights = [max(r[2], 0.0) for r in rows]
+        wmax = max(weights, default=1.0) or 1.0
+        for k, (lab, x, w) in enumerate(rows):
+            ax.plot([lo, hi], [k, k], color="#f0f0f0", lw=0.6, zorder=0)
+            size = 4 + 18 * math.sqrt(max(w, 0.0) / wmax)
+            ax.plot([x], [k], marker="o", ms=size, color="#8fb3d9", alpha=0.85,
+                    markeredgecolor="#2b4f7a", markeredgewidth=0.9, linestyle="none", zorder=3)
+        handles = []
+        for j, (model, value) in enumerate(forecasts.items()):
+            st = _style(model, j)
+            ax.axvline(value, color=st["color"], linestyle=st["linestyle"], lw=1.7, zorder=4)
+            ax.plot([value], [n - 0.45], marker=st["marker"], color=st["color"], ms=6,
+                    linestyle="none", zorder=5, clip_on=False)
+            handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], lw=1.7,
+                                  marker=st["marker"], ms=5,
+                                  label=f"{model} forecast {value:.1f}"))
+        if actual is not None:
+            ax.axvline(actual, color=INK, lw=3.2, zorder=4, alpha=0.9)
+            handles.append(Line2D([], [], color=INK, lw=3.2, label=f"actual outcome {actual:g}"))
+        handles.append(Line2D([], [], marker="o", ms=9, color="#8fb3d9",
+                              markeredgecolor="#2b4f7a", linestyle="none",
+                              label="actor position (area ∝ capability × salience)"))
+        ax.text(0.0, -0.16, "◀ " + _wrap(scale.min_label, 52, 3), transform=ax.transAxes,
+                ha="left", va="top", fontsize=7.5, color="#333333")
+        ax.text(1.0, -0.16, _wrap(scale.max_label, 52, 3) + " ▶", transform=ax.transAxes,
+                ha="right", va="top", fontsize=7.5, color="#333333", multialignment="right")
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                  ncol=3 if len(handles) > 4 else 2, handlelength=3.0)
+        return fig
+
+    label = f"{issue.name}: positions of {len(rows)} actors and the forecasts"
+    return _render(draw, name, label)
+
+
+def trajectory_figure(issue: Any, trajectories: Mapping[str, Sequence[float]],
+                      actual: float | None = None, *, name: str = "fig-trajectory") -> str:
+    """Forecast by round of the iterative models (round 0 = the initial positions)."""
+    scale = issue.scale
+
+    def draw() -> Any:
+        fig = _new_figure(4.6, 2.2)
+        ax = fig.add_subplot(1, 1, 1)
+        longest = 1
+        for j, (model, traj) in enumerate(trajectories.items()):
+            st = _style(model, j)
+            ys = list(traj)
+            longest = max(longest, len(ys))
+            ax.plot(range(len(ys)), ys, color=st["color"], linestyle=st["linestyle"],
+                    marker=st["marker"], ms=3.5, lw=1.5, label=model)
+        if actual is not None:
+            ax.axhline(actual, color=INK, lw=2.4, alpha=0.85, label=f"actual {actual:g}")
+        lo, hi = float(scale.min), float(scale.max)
+        span = hi - lo
+        ax.set_ylim(lo - 0.04 * span, hi + 0.04 * span)
+        ax.set_xlim(-0.3, longest - 0.7)
+        ax.set_xlabel("round (0 = initial positions)")
+        ax.set_ylabel("forecast")
+        ax.set_xticks(range(0, longest, max(1, longest // 10)))
+        ax.grid(axis="y", color="#e8e8e8", lw=0.6)
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), handlelength=3.0)
+        return fig
+
+    label = f"{issue.name}: forecast by round of {', '.join(trajectories)}"
+    return _render(draw, name, label)
+
+
+# -- decision ----------------------------------------------------------------------------
+
+def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: np.ndarray,
+                              *, name: str = "fig-ranks", draws: int | None = None) -> str:
+    """SMAA-2 rank acceptability: one stacked bar per option, a segment per rank.
+
+    Options are ordered by first-rank acceptability; every segment wide enough carries its
+    rank number, so the chart reads without colour.
+    """
+    ra = np.asarray(rank_acceptability, float)
+    m = ra.shape[0]
+    order = sorted(range(m), key=lambda i: tuple(-ra[i, r] for r in range(ra.shape[1])))
+
+    def draw() -> Any:
+        from matplotlib import colormaps
+
+        cmap = colormaps["viridis"]
+        fig = _new_figure(7.0, 0.9 + 0.34 * m)
+        ax = fig.add_subplot(1, 1, 1)
+        ranks = ra.shape[1]
+        for row, i in enumerate(order):
+            left = 0.0
+            for r in range(ranks):
+                share = float(ra[i, r])
+                if share <= 0:
+                    continue
+                colour = cmap(r / max(ranks - 1, 1))
+                ax.barh(row, share, left=left, height=0.7, color=colour,
+                        edgecolor="white", lw=0.6, label=f"rank {r + 1}" if row == 0 else None)
+                if share >= 0.06:
+                    dark = r / max(ranks - 1, 1) < 0.55
+                    ax.text(left + share / 2, row,
+                            f"{r + 1}" + (f" · {share:.0%}" if share >= 0.16 else ""),
+                            ha="center", va="center", fontsize=7.5,
+                            color="white" if dark else INK)
+                left += share
+        ax.set_yticks(range(m))
+        ax.set_yticklabels([option_labels[i] for i in order])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
+        ax.set_xlabel("share of draws" + (f" ({draws:,})" if draws else "")
+                      + " in which the option takes each rank (1 = best)")
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        return fig
+
+    label = "Rank acceptability of the options (SMAA-2)"
+    return _render(draw, name, label)

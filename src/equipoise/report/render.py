@@ -1,0 +1,659 @@
+"""The HTML report and ``results.json`` of one :class:`~equipoise.analysis.Analysis`.
+
+:func:`write_report` renders ``report.html`` (Jinja2 with autoescape; figures from
+:mod:`equipoise.report.figures` as inline SVG; CSS inlined: one self-contained file that
+makes no network request) and ``results.json`` (:meth:`Analysis.to_dict`), both written
+atomically: everything is rendered in memory first, then each file is written to a
+temporary file in ``out_dir`` and renamed over the target, so a failure leaves no
+half-written file behind.
+
+:func:`report_context` gathers the plain data the template shows; :func:`render_html`
+turns an analysis into the HTML text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+
+__all__ = ["write_report", "render_html", "report_context", "results_json"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: Report sections (anchor, title) in page order; a section appears when it applies.
+SECTIONS = [
+    ("summary", "Summary"),
+    ("network", "Relations network"),
+    ("issues", "Issues and forecasts"),
+    ("decision", "The balancer's decision"),
+    ("variants", "What-if variants"),
+    ("events", "Timeline of events"),
+    ("method", "Method notes"),
+    ("sources", "Sources"),
+]
+
+
+# -- small helpers -----------------------------------------------------------------------
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON types; non-finite floats become ``null`` (strict JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_json_ready(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def results_json(analysis: Any) -> str:
+    """``results.json`` text: :meth:`Analysis.to_dict` as strict JSON."""
+    return json.dumps(_json_ready(analysis.to_dict()), indent=1, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def _prov(record: Any, known: set[str]) -> dict[str, Any]:
+    """Provenance of a record or :class:`Sourced` number: tooltip text and source link."""
+    if record is None:
+        return {"text": "", "ref": None, "assumed": False}
+    source = getattr(record, "source", None)
+    ref = source.ref if source is not None else None
+    text = getattr(record, "provenance", "") or ""
+    assumption = getattr(record, "assumption", None)
+    if source is not None and assumption:
+        text = f"{text}; assumption: {assumption}"
+    return {"text": text, "ref": ref if ref in known else None,
+            "missing_ref": ref if ref is not None and ref not in known else None,
+            "assumed": assumption is not None}
+
+
+def _num(value: Any, record: Any, known: set[str], digits: int = 3) -> dict[str, Any]:
+    from ..display import fmt_num
+
+    return {"value": None if value is None else float(value),
+            "text": fmt_num(None if value is None else float(value), digits),
+            "prov": _prov(record, known)}
+
+
+def _refs(records: Iterable[Any], known: set[str]) -> dict[str, Any]:
+    """Distinct source links and assumptions of several provenance-carrying records."""
+    refs: list[str] = []
+    assumptions: list[str] = []
+    for r in records:
+        if r is None:
+            continue
+        src = getattr(r, "source", None)
+        if src is not None and src.ref in known and src.ref not in refs:
+            refs.append(src.ref)
+        a = getattr(r, "assumption", None)
+        if a and a not in assumptions:
+            assumptions.append(a)
+    return {"refs": refs, "assumptions": assumptions}
+
+
+def _citations(obj: Any, counter: Counter) -> None:
+    """Count the citations (``source.ref``) anywhere in a pydantic model tree."""
+    from pydantic import BaseModel
+
+    from ..scenario import Citation
+
+    if isinstance(obj, Citation):
+        counter[obj.ref] += 1
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            _citations(getattr(obj, name), counter)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _citations(v, counter)
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            _citations(v, counter)
+
+
+def _nearest_label(issue: Any, value: float) -> tuple[float, str]:
+    points = [(issue.scale.min, issue.scale.min_label), (issue.scale.max, issue.scale.max_label)]
+    points += [(p.value, p.label) for p in issue.scale.points]
+    return min(points, key=lambda p: abs(p[0] - value))
+
+
+def _figure(func: Callable[..., str], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Render one figure; a figure that fails becomes a note, not a broken report."""
+    start = time.perf_counter()
+    try:
+        svg = func(*args, **kwargs)
+        error = None
+    except Exception as exc:  # pragma: no cover - defensive: the report must still render
+        svg, error = None, f"{type(exc).__name__}: {exc}"
+    return {"svg": svg, "error": error, "seconds": time.perf_counter() - start}
+
+
+# -- context -----------------------------------------------------------------------------
+
+def report_context(analysis: Any) -> dict[str, Any]:
+    """Everything the template shows, as plain data (figures as SVG strings)."""
+    from markupsafe import Markup
+
+    from . import figures as F
+
+    s = analysis.scenario
+    known = {src.id for src in s.sources}
+    names = {a.id: a.name for a in s.actors}
+    actor_by_id = {a.id: a for a in s.actors}
+    figure_seconds: dict[str, float] = {}
+    skipped_notes: dict[str, str] = {}
+
+    def fig(key: str, func: Callable[..., str], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        out = _figure(func, *args, name=key, **kwargs)
+        figure_seconds[key] = out["seconds"]
+        if out["svg"] is not None:
+            out["svg"] = Markup(out["svg"])  # matplotlib's own escaped SVG
+        out["id"] = key
+        return out
+
+    ctx: dict[str, Any] = {
+        "title": s.title,
+        "scenario_id": s.id,
+        "description": s.description,
+        "as_of": s.as_of.isoformat() if s.as_of else None,
+        "balancer": s.balancer,
+        "balancer_name": names.get(s.balancer, s.balancer) if s.balancer else None,
+        "version": __version__,
+        "hash": analysis.hash,
+        "params": dict(analysis.params),
+        "seed": analysis.params.get("seed"),
+        "generated": None,
+        "summary": analysis.summary(),
+        "names": names,
+    }
+
+    # -- network -------------------------------------------------------------------------
+    ctx["network"] = None
+    if analysis.balance is not None:
+        from ..network.graph import signed_graph_from_scenario
+
+        b = analysis.balance
+        date = dt.date.fromisoformat(b["as_of"]) if b.get("as_of") else s.as_of
+        graph = signed_graph_from_scenario(s, as_of=date, organisations=True, weighted=True)
+        edges = [(str(u), str(v), int(sg), float(w)) for u, v, sg, w in graph.edges()]
+        sign_of = {frozenset((u, v)): sg for u, v, sg, _ in edges}
+        groups = [[str(x) for x in g] for g in b.get("groups", [])]
+        while len(groups) < 2:
+            groups.append([])
+        frustrated = [[str(t["u"]), str(t["v"])] for t in b.get("frustrated_ties", [])]
+
+        def triad_row(triad: Iterable[Any]) -> dict[str, Any]:
+            t = [str(x) for x in triad]
+            if s.balancer in t:
+                t.remove(s.balancer)
+                t.insert(0, s.balancer)
+            ties = []
+            for x, y in ((t[0], t[1]), (t[1], t[2]), (t[2], t[0])):
+                sg = sign_of.get(frozenset((x, y)))
+                ties.append({"a": x, "b": y, "sign": "+" if sg and sg > 0 else
+                             ("−" if sg else "?")})
+            return {"actors": t, "names": [names.get(x, x) for x in t], "ties": ties}
+
+        balancer_info = b["actors"].get(s.balancer) if s.balancer else None
+        balancer_triads = []
+        if balancer_info:
+            balancer_triads = [triad_row([s.balancer, *pair])
+                               for pair in balancer_info.get("unbalanced_with", [])]
+        cross = sorted(((a, d) for a, d in b["actors"].items() if d["unbalanced_triads"] > 0),
+                       key=lambda kv: (-kv[1]["unbalanced_triads"], kv[0]))
+        relations = []
+        for r in s.relations:
+            relations.append({
+                "from": r.from_, "to": r.to, "kind": r.kind, "sign": "+" if r.sign == 1 else "−",
+                "weight": _num(r.weight_value, r.weight if r.weight is not None else r, known),
+                "since": r.since.isoformat() if r.since else "",
+                "until": r.until.isoformat() if r.until else "",
+                "active": r.active_on(date),
+                "prov": _prov(r, known), "description": r.description,
+            })
+        timeline = None
+        if analysis.timeline:
+            timeline = []
+            for entry in analysis.timeline:
+                timeline.append({
+                    "date": entry["date"], "label": entry["label"],
+                    "frustration_index": entry["frustration_index"],
+                    "optimal": entry["optimal"],
+                    "triads": entry["triads"],
+                    "unbalanced": [triad_row(t) for t in entry["unbalanced_triads"]],
+                    "appeared": [triad_row(t) for t in entry.get("appeared", [])],
+                    "disappeared": [triad_row(t) for t in entry.get("disappeared", [])],
+                    "first": "appeared" not in entry,
+                })
+        ctx["network"] = {
+            "figure": fig("fig-network", F.network_figure, [str(x) for x in graph.nodes],
+                          edges, groups, frustrated, balancer=s.balancer, labels=names),
+            "date": date.isoformat() if date else None,
+            "stats": {k: b.get(k) for k in ("frustration_index", "optimal", "lower_bound",
+                                             "method", "status", "nodes", "ties",
+                                             "positive_ties", "negative_ties", "estrada")},
+            "triads": b.get("triads", {}),
+            "camps": [{"label": "AB"[k], "shape": ("circles", "squares")[k],
+                       "members": [{"id": x, "name": names.get(x, x)} for x in g]}
+                      for k, g in enumerate(groups[:2])],
+            "frustrated": [{"u": t["u"], "v": t["v"], "un": names.get(t["u"], t["u"]),
+                            "vn": names.get(t["v"], t["v"]),
+                            "sign": "+" if t["sign"] > 0 else "−", "weight": t["weight"],
+                            "strain": t["strain"]} for t in b.get("frustrated_ties", [])],
+            "balancer_triads": balancer_triads,
+            "balancer_counts": balancer_info,
+            "all_triads": [triad_row(t) for t in b.get("unbalanced_triads", [])],
+            "truncated": b.get("unbalanced_triads_truncated", False),
+            "cross": [{"id": a, "name": names.get(a, a), **d} for a, d in cross],
+            "relations": relations,
+            "timeline": timeline,
+        }
+        if s.balancer and s.checkpoints and not analysis.timeline:
+            skipped_notes["balancer timeline"] = "no checkpoint gave a result"
+        elif not s.checkpoints:
+            skipped_notes["balancer timeline"] = "the scenario has no checkpoints"
+        elif not s.balancer:
+            skipped_notes["balancer timeline"] = "the scenario names no balancer"
+
+    # -- issues --------------------------------------------------------------------------
+    ctx["issues"] = []
+    errors = analysis.forecast_errors() if analysis.forecasts else {}
+    ctx["mean_errors"] = analysis.mean_errors() if analysis.forecasts else {}
+    if analysis.forecasts:
+        for k, issue in enumerate(s.issues):
+            stances = [st for st in s.stances if st.issue == issue.id]
+            if not stances:
+                continue
+            rows, points = [], []
+            for st in stances:
+                actor = actor_by_id.get(st.actor)
+                cap_rec = st.capability if st.capability is not None else (
+                    actor.capability if actor is not None else None)
+                cap = cap_rec.value if cap_rec is not None else None
+                weight = (cap * st.salience.value) if cap is not None else None
+                rows.append({
+                    "actor": st.actor, "name": names.get(st.actor, st.actor),
+                    "position": _num(st.position.value, st.position, known, 1),
+                    "salience": _num(st.salience.value, st.salience, known, 2),
+                    "capability": _num(cap, cap_rec, known, 3) if cap_rec is not None else None,
+                    "capability_from": "stance" if st.capability is not None else "actor",
+                    "weight": weight,
+                    "refs": _refs([st.position, st.salience, cap_rec], known),
+                    "note": st.note,
+                })
+                points.append((f"{names.get(st.actor, st.actor)} ({st.actor})"
+                               if names.get(st.actor, st.actor) != st.actor else st.actor,
+                               float(st.position.value), float(weight or 0.0)))
+            rows.sort(key=lambda r: (r["position"]["value"], r["actor"]))
+            outcomes = {m: fc.outcome[issue.id] for m, fc in analysis.forecasts.items()
+                        if issue.id in fc.outcome}
+            actual = issue.outcome.value if issue.outcome else None
+            forecast_rows = []
+            for m, fc in analysis.forecasts.items():
+                if issue.id not in fc.outcome:
+                    continue
+                value = float(fc.outcome[issue.id])
+                at, lab = _nearest_label(issue, value)
+                forecast_rows.append({
+                    "model": m, "value": value, "nearest": lab, "nearest_at": at,
+                    "exact": abs(at - value) < 1e-9,
+                    "error": errors.get(m, {}).get(issue.id),
+                    "rounds": fc.rounds_run.get(issue.id) if isinstance(fc.rounds_run, dict)
+                    else None,
+                    "converged": fc.converged.get(issue.id) if isinstance(fc.converged, dict)
+                    else None,
+                    "iterative": len(np.asarray(fc.trajectory.get(issue.id, [0]))) > 1,
+                })
+            trajectories = {m: [float(v) for v in np.asarray(fc.trajectory[issue.id])]
+                            for m, fc in analysis.forecasts.items()
+                            if issue.id in fc.trajectory
+                            and len(np.asarray(fc.trajectory[issue.id])) > 1}
+            key = f"issue-{k + 1}"
+            item = {
+                "anchor": f"issue-{issue.id}", "id": issue.id, "name": issue.name,
+                "description": issue.description,
+                "min": issue.scale.min, "max": issue.scale.max,
+                "min_label": issue.scale.min_label, "max_label": issue.scale.max_label,
+                "points": [{"value": p.value, "label": p.label}
+                           for p in sorted(issue.scale.points, key=lambda p: p.value)],
+                "stances": rows,
+                "forecasts": forecast_rows,
+                "figure": fig(f"fig-{key}", F.issue_figure, issue, points, outcomes, actual),
+                "trajectory": (fig(f"fig-{key}-rounds", F.trajectory_figure, issue,
+                                   trajectories, actual) if trajectories else None),
+                "trajectory_table": trajectories,
+                "outcome": None,
+            }
+            if issue.outcome is not None:
+                at, lab = _nearest_label(issue, issue.outcome.value)
+                item["outcome"] = {"value": issue.outcome.value,
+                                   "date": issue.outcome.date.isoformat()
+                                   if issue.outcome.date else None,
+                                   "reasoning": issue.outcome.reasoning,
+                                   "label": lab, "exact": abs(at - issue.outcome.value) < 1e-9,
+                                   "prov": _prov(issue.outcome, known)}
+            ctx["issues"].append(item)
+        ctx["models"] = [{"name": m, "params": {k: v for k, v in fc.params.items()},
+                          "iterative": any(len(np.asarray(t)) > 1
+                                           for t in fc.trajectory.values())}
+                         for m, fc in analysis.forecasts.items()]
+    else:
+        ctx["models"] = []
+
+    # -- decision ------------------------------------------------------------------------
+    ctx["decision"] = None
+    d = analysis.decision
+    if d is not None:
+        ctx["decision"] = _decision_context(analysis, d, known, names, fig)
+    ctx["variants"] = []
+    for vid, vr in analysis.variants.items():
+        variant = next((v for v in s.variants if v.id == vid), None)
+        ctx["variants"].append({
+            "id": vid, "name": variant.name if variant else vid,
+            "description": variant.description if variant else None,
+            "prov": _prov(variant, known),
+            "changes": len(variant.changes) if variant else 0,
+            "best": [{"doctrine": dd, "name": v.get("name", dd), "best": v["best"],
+                      "best_name": vr.option_names[v["best"]],
+                      "score": v["scores"][v["best"]]} for dd, v in vr.by_doctrine.items()],
+            "robust": vr.robust_option(),
+            "robust_name": vr.option_names[vr.robust_option()],
+            "acceptability": vr.acceptability.get(vr.robust_option()),
+            "draws": vr.draws,
+            "sentence": _sentence(vr),
+            "same_as_base": d is not None and vr.robust_option() == d.robust_option(),
+        })
+    if d is not None and not s.variants:
+        skipped_notes["variants"] = "the scenario defines no what-if variants"
+
+    # -- events --------------------------------------------------------------------------
+    ctx["events"] = []
+    for e in sorted(s.events, key=lambda e: (e.date, e.end_date or e.date)):
+        ctx["events"].append({
+            "date": e.date.isoformat(), "end": e.end_date.isoformat() if e.end_date else None,
+            "kind": e.kind, "actors": e.actors, "description": e.description,
+            "after": s.as_of is not None and e.date > s.as_of,
+            "on": s.as_of is not None and e.date == s.as_of,
+            "prov": _prov(e, known),
+        })
+    if not s.events:
+        skipped_notes["events"] = "the scenario records no events"
+
+    # -- red lines -----------------------------------------------------------------------
+    ctx["red_lines"] = [{"id": r.id, "actor": r.actor, "protects": r.protects,
+                         "condition": r.condition, "commitment": r.commitment,
+                         "excludes": r.excludes, "variant": r.variant,
+                         "prov": _prov(r, known)} for r in s.red_lines]
+
+    # -- sources -------------------------------------------------------------------------
+    cited: Counter = Counter()
+    _citations(s, cited)
+    ctx["sources"] = [{"id": src.id, "title": src.title, "author": src.author,
+                       "publisher": src.publisher,
+                       "date": src.date.isoformat() if src.date else None,
+                       "url": src.url, "note": src.note, "cited": cited.get(src.id, 0)}
+                      for src in s.sources]
+    ctx["actors"] = [{"id": a.id, "name": a.name, "kind": a.kind,
+                      "capability": _num(a.capability.value, a.capability, known)
+                      if a.capability else None,
+                      "basis": a.capability_basis, "description": a.description}
+                     for a in s.actors]
+
+    # -- skipped and sections ------------------------------------------------------------
+    skipped = dict(analysis.skipped)
+    for k, v in skipped_notes.items():
+        skipped.setdefault(k, v)
+    ctx["skipped"] = skipped
+    present = {
+        "summary": True,
+        "network": ctx["network"] is not None,
+        "issues": bool(ctx["issues"]),
+        "decision": ctx["decision"] is not None,
+        "variants": bool(ctx["variants"]),
+        "events": bool(ctx["events"]),
+        "method": True,
+        "sources": True,
+    }
+    ctx["sections"] = [{"id": a, "title": t} for a, t in SECTIONS if present[a]]
+    ctx["present"] = present
+    ctx["seconds"] = dict(analysis.seconds)
+    ctx["figure_seconds"] = figure_seconds
+    return ctx
+
+
+def _sentence(result: Any) -> str:
+    from ..display import decision_sentence
+
+    return decision_sentence(result)
+
+
+def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, str],
+                      fig: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    from . import figures as F
+
+    s = analysis.scenario
+    options = list(d.options)
+    option_records = {o.id: o for o in s.options}
+    doctrine_records = {doc.id: doc for doc in s.doctrines}
+    robust = d.robust_option()
+    acc = d.acceptability
+    doctrines = []
+    for did, v in d.by_doctrine.items():
+        rec = doctrine_records.get(did)
+        ordered = sorted(options, key=lambda o: -v["scores"][o])
+        doctrines.append({"id": did, "name": v.get("name", did), "holder": v.get("holder"),
+                          "best": v["best"], "prov": _prov(rec, known),
+                          "weights": v.get("weights", {}),
+                          "raw_weights": {k: (list(w) if isinstance(w, tuple) else w)
+                                          for k, w in (rec.weights.items() if rec else [])},
+                          "rank": {o: ordered.index(o) + 1 for o in options}})
+    confidence = {}
+    if d.smaa is not None:
+        confidence = {o: _finite(d.smaa.confidence[i]) for i, o in enumerate(options)}
+    rows = []
+    for i, o in enumerate(options):
+        rec = option_records.get(o)
+        costs = []
+        if rec is not None:
+            for cname, cval in rec.costs.items():
+                costs.append({"name": cname, **_num(cval.value, cval, known, 2)})
+        rows.append({
+            "id": o, "name": d.option_names[o], "robust": o == robust,
+            "description": rec.description if rec else
+            ("No action: the scenario as it stands." if o == "baseline" else None),
+            "prov": _prov(rec, known) if rec else None,
+            "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
+            "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
+            "values": [_finite(x) for x in d.values[i]],
+            "acceptability": acc.get(o),
+            "confidence": confidence.get(o),
+            "rank_acceptability": ([_finite(x) for x in d.smaa.rank_acceptability[i]]
+                                   if d.smaa is not None else None),
+            "outcomes": d.outcomes.get(o, {}),
+            "unbalanced_triads": d.unbalanced_triads.get(o),
+            "costs": costs,
+            "changes": len(rec.changes) if rec else 0,
+        })
+    ranks_fig = None
+    if d.smaa is not None:
+        ranks_fig = fig("fig-ranks", F.rank_acceptability_figure,
+                        [d.option_names[o] for o in options], d.smaa.rank_acceptability,
+                        draws=d.draws)
+    return {
+        "balancer": d.balancer, "model": d.model, "draws": d.draws, "seed": d.seed,
+        "params": d.params,
+        "options": rows, "doctrines": doctrines, "criteria": list(d.criteria),
+        "criteria_labels": [_criterion_label(c, names) for c in d.criteria],
+        "robust": robust, "robust_name": d.option_names[robust],
+        "dissenters": [{"doctrine": k, "name": d.by_doctrine[k].get("name", k),
+                        "best": v, "best_name": d.option_names[v]}
+                       for k, v in d.dissenters().items()],
+        "sentence": _sentence(d),
+        "figure": ranks_fig,
+        "issues": [{"id": i.id, "name": i.name} for i in s.issues
+                   if any(i.id in out for out in d.outcomes.values())],
+        "actual": _what_happened(analysis, d, names, known),
+    }
+
+
+def _criterion_label(c: str, names: dict[str, str]) -> str:
+    if c.startswith("satisfaction:"):
+        who = c.split(":", 1)[1]
+        return f"satisfaction of {names.get(who, who)}"
+    return c.replace("_", " ")
+
+
+def _what_happened(analysis: Any, d: Any, names: dict[str, str],
+                   known: set[str]) -> dict[str, Any] | None:
+    """What the scenario records the balancer did (events from ``as_of`` on that involve it,
+    the issues' recorded outcomes) and which analysed option's forecast comes closest."""
+    s = analysis.scenario
+    b = s.balancer
+    events = []
+    if s.as_of is not None and b is not None:
+        for e in sorted(s.events, key=lambda e: e.date):
+            if e.date >= s.as_of and b in e.actors:
+                events.append({"date": e.date.isoformat(),
+                               "end": e.end_date.isoformat() if e.end_date else None,
+                               "kind": e.kind, "description": e.description,
+                               "prov": _prov(e, known)})
+    outcomes = []
+    actual: dict[str, float] = {}
+    spans: dict[str, float] = {}
+    for issue in s.issues:
+        if issue.outcome is not None:
+            at, lab = _nearest_label(issue, issue.outcome.value)
+            outcomes.append({"issue": issue.id, "name": issue.name,
+                             "value": issue.outcome.value, "label": lab,
+                             "exact": abs(at - issue.outcome.value) < 1e-9,
+                             "date": issue.outcome.date.isoformat()
+                             if issue.outcome.date else None,
+                             "prov": _prov(issue.outcome, known)})
+            actual[issue.id] = issue.outcome.value
+            spans[issue.id] = issue.scale.max - issue.scale.min
+    if not events and not outcomes:
+        return None
+    closest = []
+    for o in d.options:
+        out = d.outcomes.get(o, {})
+        common = [i for i in actual if i in out]
+        if not common:
+            continue
+        dist = sum(abs(out[i] - actual[i]) / spans[i] * 100 for i in common) / len(common)
+        closest.append({"option": o, "name": d.option_names[o], "distance": dist,
+                        "issues": len(common)})
+    closest.sort(key=lambda c: (c["distance"], c["option"]))
+    best = closest[0] if closest else None
+    ranks = None
+    if best is not None:
+        ranks = []
+        for did, v in d.by_doctrine.items():
+            ordered = sorted(d.options, key=lambda o: -v["scores"][o])
+            ranks.append({"doctrine": did, "name": v.get("name", did),
+                          "rank": ordered.index(best["option"]) + 1})
+    return {"events": events, "outcomes": outcomes, "closest": closest, "best": best,
+            "ranks_of_best": ranks, "n_options": len(d.options),
+            "acceptability_of_best": d.acceptability.get(best["option"]) if best else None,
+            "as_of": s.as_of.isoformat() if s.as_of else None,
+            "balancer_name": names.get(b, b) if b else None}
+
+
+# -- rendering and writing ---------------------------------------------------------------
+
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2", "html.j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from ..display import fmt_num
+
+    def num(value: Any, digits: int = 3) -> str:
+        v = _finite(value)
+        return "–" if v is None else fmt_num(v, digits)
+
+    def pct(value: Any, digits: int = 0) -> str:
+        v = _finite(value)
+        return "–" if v is None else f"{v:.{digits}%}"
+
+    env.filters["num"] = num
+    env.filters["pct"] = pct
+    env.filters["plural"] = lambda n, word, many=None: (
+        f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}")
+    return env
+
+
+def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
+    """The report's HTML text (one self-contained page)."""
+    from markupsafe import Markup
+
+    ctx = context if context is not None else report_context(analysis)
+    env = _environment()
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
+
+
+def _write_atomically(files: dict[Path, str]) -> None:
+    """Write every file to a temporary sibling, then rename them all into place."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def write_report(analysis: Any, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write ``out_dir/report.html`` and ``out_dir/results.json`` (atomically).
+
+    Both texts are rendered in memory before anything is written, so an error in the
+    analysis data or a figure leaves ``out_dir`` as it was. Returns
+    ``{"report": Path, "results": Path}``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    results = results_json(analysis)
+    html = render_html(analysis)
+    paths = {"report": out / "report.html", "results": out / "results.json"}
+    _write_atomically({paths["report"]: html, paths["results"]: results})
+    return paths
