@@ -32,3 +32,16 @@ def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
     scenario = load(path)
     assert scenario.balancer is not None
     assert all(s.position.has_provenance() for s in scenario.stances)
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+@pytest.mark.parametrize("block", range(len(python_blocks())))
+def test_readme_python_example_runs(tmp_path: Path, monkeypatch, block: int) -> None:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(python_blocks()[block], f"README.md python block {block}", "exec"), namespace)
+    if "outcomes" in namespace:
+        assert namespace["outcomes"].shape == (1000, 4)
