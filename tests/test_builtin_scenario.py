@@ -262,3 +262,15 @@ def test_options_variants_doctrines(scenario: Scenario) -> None:
             lo, hi = (w, w) if isinstance(w, (int, float)) else w
             assert 0 <= lo <= hi, d.id
         assert sum(w if isinstance(w, (int, float)) else w[1] for w in d.weights.values()) > 0
+
+
+def test_actual_choice_is_recorded_and_refers_to_options():
+    from equipoise.io import load
+
+    s = load("nagorno-karabakh-2020")
+    assert s.actual_choice is not None
+    option_ids = {o.id for o in s.options}
+    assert set(s.actual_choice.options) <= option_ids
+    assert "deploy-peacekeepers" in s.actual_choice.options
+    assert "intervene-for-armenia" not in s.actual_choice.options
+    assert s.actual_choice.has_provenance()

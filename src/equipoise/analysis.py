@@ -72,6 +72,28 @@ class Analysis:
                 out[m] = sum(errs.values()) / len(errs)
         return out
 
+    def actual_vs_analysis(self) -> dict[str, Any] | None:
+        """What the balancer actually did beside the analysis' ranking of those options."""
+        choice = self.scenario.actual_choice
+        if choice is None:
+            return None
+        out: dict[str, Any] = {"description": choice.description,
+                               "date": choice.date.isoformat() if choice.date else None,
+                               "provenance": choice.provenance, "options": {}}
+        d = self.decision
+        if d is not None:
+            acc = d.acceptability
+            order = sorted(d.options, key=lambda o: -acc.get(o, 0.0)) if acc else d.options
+            for o in choice.options:
+                if o in d.options:
+                    out["options"][o] = {
+                        "name": d.option_names[o],
+                        "rank_by_acceptability": order.index(o) + 1 if acc else None,
+                        "acceptability": acc.get(o),
+                        "best_for_doctrines": [k for k, v in d.by_doctrine.items()
+                                               if v["best"] == o]}
+        return out
+
     def summary(self) -> str:
         """One paragraph in plain words: cross-pressure, forecast settlement, robust option."""
         s = self.scenario
@@ -114,6 +136,17 @@ class Analysis:
             from .display import decision_sentence
 
             parts.append(decision_sentence(self.decision))
+        actual = self.actual_vs_analysis()
+        if actual is not None:
+            who = names.get(s.balancer or "", "The balancer")
+            text = f"What {who} actually did: {actual['description'].rstrip('.')}."
+            ranked = [f"'{v['name']}' ranks {v['rank_by_acceptability']} of "
+                      f"{len(self.decision.options)} ({v['acceptability']:.0%} first-rank "
+                      "acceptability)" for v in actual["options"].values()
+                      if v["rank_by_acceptability"] is not None]
+            if ranked:
+                text += " In this analysis " + " and ".join(ranked) + "."
+            parts.append(text)
         return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
             "issues with stances, no relations and no options."
 
@@ -146,6 +179,9 @@ class Analysis:
             out["balancer_timeline"] = self.timeline
         if self.decision is not None:
             out["decision"] = self.decision.to_dict()
+        actual = self.actual_vs_analysis()
+        if actual is not None:
+            out["actual_choice"] = actual
         if self.variants:
             out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
         return out

@@ -45,6 +45,7 @@ __all__ = [
     "Doctrine",
     "Scenario",
     "Checkpoint",
+    "ActualChoice",
     "ActorKind",
     "RELATION_KINDS",
     "DEFAULT_SIGN",
@@ -402,6 +403,16 @@ class Doctrine(_Provenance):
     weights: dict[str, float | tuple[float, float]] = Field(default_factory=dict)
 
 
+class ActualChoice(_Provenance):
+    """What the balancer actually did, recorded from the facts (not from any model): the
+    options that match it and a plain description. Shown beside what the analysis ranks."""
+
+    options: list[Identifier] = Field(default_factory=list,
+                                      description="Ids of the options that match what was done.")
+    description: str = Field(min_length=1)
+    date: dt.date | None = None
+
+
 class Checkpoint(_Strict):
     """A date at which the relations network is worth looking at (e.g. before a war)."""
 
@@ -428,6 +439,8 @@ class Scenario(_Strict):
     options: list[Option] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     doctrines: list[Doctrine] = Field(default_factory=list)
+    actual_choice: ActualChoice | None = Field(
+        default=None, description="What the balancer actually did (for comparison).")
     checkpoints: list[Checkpoint] = Field(
         default_factory=list,
         description="Dates at which to compare the relations network (besides as_of).")
@@ -609,6 +622,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             add((("red_lines", k, "variant"), f"unknown variant '{rl.variant}'; expected one "
                  f"of: {_listing(variant_ids)}"))
         provenance(("red_lines", k), rl, what="red line")
+
+    if scenario.actual_choice is not None:
+        for k, ref in enumerate(scenario.actual_choice.options):
+            if ref not in option_ids and ref != "baseline":
+                add((("actual_choice", "options", k), f"unknown option '{ref}'; expected one "
+                     f"of the option ids: {_listing(option_ids)}"))
+        provenance(("actual_choice",), scenario.actual_choice, what="actual choice")
 
     for section, items in (("options", scenario.options), ("variants", scenario.variants)):
         for k, item in enumerate(items):

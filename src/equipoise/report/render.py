@@ -491,7 +491,7 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
             "prov": _prov(rec, known) if rec else None,
             "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
             "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
-            "values": [_finite(x) for x in d.values[i]],
+            "criteria_values": [_finite(x) for x in d.values[i]],
             "acceptability": acc.get(o),
             "confidence": confidence.get(o),
             "rank_acceptability": ([_finite(x) for x in d.smaa.rank_acceptability[i]]
