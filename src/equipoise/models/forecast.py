@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Forecast"]
+__all__ = ["Forecast", "single_pass_forecast"]
 
 
 @dataclass
@@ -58,3 +58,23 @@ class Forecast:
         out = ", ".join(f"{i}={self.outcome[i]:.4g}" for i in self.issues[:6])
         more = ", ..." if len(self.issues) > 6 else ""
         return f"Forecast(model={self.model!r}, {out}{more})"
+
+
+def single_pass_forecast(model: str, problem: Any, values: Any,
+                         details: dict[str, Any]) -> Forecast:
+    """The :class:`Forecast` of a single-pass model (``mean``, ``median``): one value per
+    issue (``values``, in ``problem.issues`` order), no rounds, the actors' positions
+    unchanged."""
+    present = problem.present
+    outcome, traj, pos = {}, {}, {}
+    for i, issue in enumerate(problem.issues):
+        outcome[issue] = float(values[i])
+        traj[issue] = np.array([outcome[issue]])
+        pos[issue] = {a: float(problem.position[k, i])
+                      for k, a in enumerate(problem.actors) if present[k, i]}
+    return Forecast(
+        model=model, params={}, actors=problem.actors, issues=problem.issues,
+        outcome=outcome, trajectory=traj, positions=pos,
+        rounds_run={i: 0 for i in problem.issues},
+        converged={i: True for i in problem.issues}, details=details,
+    )

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .forecast import Forecast
+from .forecast import Forecast, single_pass_forecast
 from .median import _refuse_zero_weight
 from .problem import BargainingProblem, prepare_batch
 
@@ -45,24 +45,12 @@ class WeightedMean:
         W = w.sum(axis=0)
         val = (w * x).sum(axis=0) / W
         # all weighted positions equal -> exactly that position (no round-off)
-        present = problem.present
-        outcome, traj, pos, details = {}, {}, {}, {}
-        for i, issue in enumerate(problem.issues):
+        values = []
+        for i in range(problem.n_issues):
             col = problem.position[w[:, i] > 0, i]
-            v = float(col[0]) if np.all(col == col[0]) else float(val[i])
-            outcome[issue] = v
-            traj[issue] = np.array([v])
-            pos[issue] = {
-                a: float(problem.position[k, i])
-                for k, a in enumerate(problem.actors) if present[k, i]
-            }
-            details[issue] = {"total_weight": float(W[i])}
-        return Forecast(
-            model=self.name, params={}, actors=problem.actors, issues=problem.issues,
-            outcome=outcome, trajectory=traj, positions=pos,
-            rounds_run={i: 0 for i in problem.issues},
-            converged={i: True for i in problem.issues}, details=details,
-        )
+            values.append(float(col[0]) if np.all(col == col[0]) else float(val[i]))
+        details = {issue: {"total_weight": float(W[i])} for i, issue in enumerate(problem.issues)}
+        return single_pass_forecast(self.name, problem, values, details)
 
     def forecast_batch(
         self,

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
-from .forecast import Forecast
+from .forecast import Forecast, single_pass_forecast
 from .problem import EPS_REL, BargainingProblem, prepare_batch
 
 __all__ = ["WeightedMedian", "weighted_median"]
@@ -126,22 +126,9 @@ class WeightedMedian:
         x = problem.position.T  # (n_i, n_a)
         w = problem.weight.T
         val, lo, hi, tie = weighted_median(x, w, problem.eps_x)
-        outcome, traj, pos, details = {}, {}, {}, {}
-        present = problem.present
-        for i, issue in enumerate(problem.issues):
-            outcome[issue] = float(val[i])
-            traj[issue] = np.array([val[i]])
-            pos[issue] = {
-                a: float(problem.position[k, i])
-                for k, a in enumerate(problem.actors) if present[k, i]
-            }
-            details[issue] = {"interval": (float(lo[i]), float(hi[i])), "tie": bool(tie[i])}
-        return Forecast(
-            model=self.name, params={}, actors=problem.actors, issues=problem.issues,
-            outcome=outcome, trajectory=traj, positions=pos,
-            rounds_run={i: 0 for i in problem.issues},
-            converged={i: True for i in problem.issues}, details=details,
-        )
+        details = {issue: {"interval": (float(lo[i]), float(hi[i])), "tie": bool(tie[i])}
+                   for i, issue in enumerate(problem.issues)}
+        return single_pass_forecast(self.name, problem, val, details)
 
     def forecast_batch(
         self,
