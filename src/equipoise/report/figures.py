@@ -77,9 +77,15 @@ def _new_figure(width: float, height: float) -> Any:
 
 
 def _to_svg(fig: Any, name: str, label: str) -> str:
-    """Serialise ``fig`` as an inline ``<svg>`` element with ids prefixed by ``name``."""
+    """Serialise ``fig`` as an inline ``<svg>`` element with ids prefixed by ``name``.
+
+    Figures that set their own margins (``fig._eq_fixed``) are drawn once; the others are
+    cropped to their content (``bbox_inches="tight"``, which costs a second draw).
+    """
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.06,
+    crop = {} if getattr(fig, "_eq_fixed", False) else {"bbox_inches": "tight",
+                                                        "pad_inches": 0.06}
+    fig.savefig(buf, format="svg", **crop,
                 metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]
@@ -101,6 +107,19 @@ def _render(draw: Any, name: str, label: str) -> str:
         return _to_svg(fig, name, label)
 
 
+def _margins(fig: Any, *, left: float, right: float, top: float, bottom: float) -> None:
+    """Fixed margins in inches (one draw instead of two for a cropped figure)."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h,
+                        bottom=bottom / h)
+    fig._eq_fixed = True
+
+
+def _text_width(texts: Sequence[str], size: float = 8.0) -> float:
+    """Rough width in inches of the longest of ``texts`` at ``size`` points (DejaVu Sans)."""
+    return max((len(t) for t in texts), default=0) * size * 0.0074
+
+
 def _wrap(text: str, width: int, max_lines: int = 3) -> str:
     lines = textwrap.wrap(text, width) or [""]
     if len(lines) > max_lines:
@@ -116,7 +135,7 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     """Deterministic 2-D layout: stress majorisation started from classical scaling.
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
-    of length 2 (so rivals sit apart); unconnected pairs get the longest distance plus one.
+    of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs get the longest distance plus one.
     """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
@@ -130,7 +149,7 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     rows, cols, lengths = [], [], []
     for u, v, sign, _w in edges:
         if u in idx and v in idx and u != v:
-            length = 1.0 if sign > 0 else 2.0
+            length = 1.0 if sign > 0 else 1.7
             rows += [idx[u], idx[v]]
             cols += [idx[v], idx[u]]
             lengths += [length, length]
@@ -203,8 +222,11 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
         from matplotlib.lines import Line2D
 
         n = max(len(nodes), 1)
-        width = 7.0 if n <= 25 else 8.5
-        fig = _new_figure(width, width * 0.62)
+        xs = [p[0] for p in pos.values()] or [0.0]
+        ys = [p[1] for p in pos.values()] or [0.0]
+        aspect = (max(ys) - min(ys) + 1.0) / (max(xs) - min(xs) + 1.0)
+        width = 7.2 if n <= 25 else 8.5
+        fig = _new_figure(width, width * min(max(aspect, 0.45), 0.85))
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         ax.set_axis_off()
         ax.set_aspect("equal")
@@ -213,11 +235,11 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             if u not in pos or v not in pos:
                 continue
             (x0, y0), (x1, y1) = pos[u], pos[v]
-            lw = 0.8 + 2.2 * abs(w) / wmax
+            lw = (1.0 if sign > 0 else 1.6) + 2.2 * abs(w) / wmax
             is_bad = frozenset((str(u), str(v))) in bad
             colour = POSITIVE if sign > 0 else NEGATIVE
             if is_bad:
-                ax.plot([x0, x1], [y0, y1], color="#f2c94c", lw=lw + 6, alpha=0.7,
+                ax.plot([x0, x1], [y0, y1], color="#f2c94c", lw=lw + 5, alpha=0.55,
                         solid_capstyle="round", zorder=1)
             ax.plot([x0, x1], [y0, y1], color=colour, lw=lw,
                     linestyle="-" if sign > 0 else (0, (4, 2.5)), zorder=2,
@@ -237,8 +259,6 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             ax.text(x, y, str(node), ha="center", va="center", zorder=5,
                     fontsize=8 if len(str(node)) <= 4 else 6.5,
                     fontweight="bold" if is_b else "normal", color=INK)
-        xs = [p[0] for p in pos.values()] or [0]
-        ys = [p[1] for p in pos.values()] or [0]
         padx = 0.12 * (max(xs) - min(xs) or 1) + 0.35
         pady = 0.12 * (max(ys) - min(ys) or 1) + 0.35
         ax.set_xlim(min(xs) - padx, max(xs) + padx)
@@ -290,8 +310,13 @@ def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
         from matplotlib.lines import Line2D
 
         n = max(len(rows), 1)
-        fig = _new_figure(7.0, 1.5 + 0.27 * n)
+        n_legend = len(forecasts) + (actual is not None) + 1
+        legend_rows = math.ceil(n_legend / (3 if n_legend > 4 else 2))
+        top, bottom = 0.12 + 0.19 * legend_rows, 0.95
+        fig = _new_figure(7.0, top + bottom + 0.3 + 0.27 * n)
         ax = fig.add_subplot(1, 1, 1)
+        _margins(fig, left=0.2 + _text_width([r[0] for r in rows]), right=0.15, top=top,
+                 bottom=bottom)
         lo, hi = float(scale.min), float(scale.max)
         span = hi - lo
         ax.set_xlim(lo - 0.03 * span, hi + 0.03 * span)
@@ -326,13 +351,14 @@ def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
             handles.append(Line2D([], [], color=INK, lw=3.2, label=f"actual outcome {actual:g}"))
         handles.append(Line2D([], [], marker="o", ms=9, color="#8fb3d9",
                               markeredgecolor="#2b4f7a", linestyle="none",
-                              label="actor position (area ∝ capability × salience)"))
-        ax.text(0.0, -0.16, "◀ " + _wrap(scale.min_label, 52, 3), transform=ax.transAxes,
+                              label="position (area ∝ capability × salience)"))
+        below = -0.33 / (fig.get_size_inches()[1] - top - bottom)
+        ax.text(0.0, below, "◀ " + _wrap(scale.min_label, 36, 4), transform=ax.transAxes,
                 ha="left", va="top", fontsize=7.5, color="#333333")
-        ax.text(1.0, -0.16, _wrap(scale.max_label, 52, 3) + " ▶", transform=ax.transAxes,
+        ax.text(1.0, below, _wrap(scale.max_label, 36, 4) + " ▶", transform=ax.transAxes,
                 ha="right", va="top", fontsize=7.5, color="#333333", multialignment="right")
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                  ncol=3 if len(handles) > 4 else 2, handlelength=3.0)
+        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0),
+                   ncol=3 if len(handles) > 4 else 2, handlelength=3.0)
         return fig
 
     label = f"{issue.name}: positions of {len(rows)} actors and the forecasts"
@@ -345,8 +371,10 @@ def trajectory_figure(issue: Any, trajectories: Mapping[str, Sequence[float]],
     scale = issue.scale
 
     def draw() -> Any:
-        fig = _new_figure(4.6, 2.2)
+        fig = _new_figure(4.8, 2.2)
         ax = fig.add_subplot(1, 1, 1)
+        _margins(fig, left=0.55, right=0.3 + _text_width([*trajectories, "actual 100.5"]),
+                 top=0.1, bottom=0.45)
         longest = 1
         for j, (model, traj) in enumerate(trajectories.items()):
             st = _style(model, j)
@@ -388,8 +416,10 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
         from matplotlib import colormaps
 
         cmap = colormaps["viridis"]
-        fig = _new_figure(7.0, 0.9 + 0.34 * m)
+        fig = _new_figure(7.0, 0.6 + 0.34 * m)
         ax = fig.add_subplot(1, 1, 1)
+        _margins(fig, left=0.2 + _text_width(option_labels), right=0.15, top=0.05,
+                 bottom=0.55)
         ranks = ra.shape[1]
         for row, i in enumerate(order):
             left = 0.0
@@ -413,8 +443,9 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
-        ax.set_xlabel("share of draws" + (f" ({draws:,})" if draws else "")
-                      + " in which the option takes each rank (1 = best)")
+        fig.text(0.5, 0.02, "share of the" + (f" {draws:,}" if draws else "")
+                 + " draws in which the option takes each rank (1 = best)",
+                 ha="center", va="bottom")
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         return fig

@@ -209,14 +209,20 @@ def report_context(analysis: Any) -> dict[str, Any]:
             groups.append([])
         frustrated = [[str(t["u"]), str(t["v"])] for t in b.get("frustrated_ties", [])]
 
-        def triad_row(triad: Iterable[Any]) -> dict[str, Any]:
+        def signs_on(day: dt.date | None) -> dict[frozenset, int]:
+            g = signed_graph_from_scenario(s, as_of=day, organisations=True, weighted=True)
+            return {frozenset((str(u), str(v))): int(sg) for u, v, sg, _ in g.edges()}
+
+        def triad_row(triad: Iterable[Any], signs: dict[frozenset, int] | None = None
+                      ) -> dict[str, Any]:
+            signs = sign_of if signs is None else signs
             t = [str(x) for x in triad]
             if s.balancer in t:
                 t.remove(s.balancer)
                 t.insert(0, s.balancer)
             ties = []
             for x, y in ((t[0], t[1]), (t[1], t[2]), (t[2], t[0])):
-                sg = sign_of.get(frozenset((x, y)))
+                sg = signs.get(frozenset((x, y)))
                 ties.append({"a": x, "b": y, "sign": "+" if sg and sg > 0 else
                              ("−" if sg else "?")})
             return {"actors": t, "names": [names.get(x, x) for x in t], "ties": ties}
@@ -241,17 +247,22 @@ def report_context(analysis: Any) -> dict[str, Any]:
         timeline = None
         if analysis.timeline:
             timeline = []
+            previous_signs: dict[frozenset, int] = {}
             for entry in analysis.timeline:
+                day_signs = signs_on(dt.date.fromisoformat(entry["date"]))
                 timeline.append({
                     "date": entry["date"], "label": entry["label"],
                     "frustration_index": entry["frustration_index"],
                     "optimal": entry["optimal"],
                     "triads": entry["triads"],
-                    "unbalanced": [triad_row(t) for t in entry["unbalanced_triads"]],
-                    "appeared": [triad_row(t) for t in entry.get("appeared", [])],
-                    "disappeared": [triad_row(t) for t in entry.get("disappeared", [])],
+                    "unbalanced": [triad_row(t, day_signs) for t in entry["unbalanced_triads"]],
+                    "appeared": [triad_row(t, day_signs) for t in entry.get("appeared", [])],
+                    # resolved triads: the signs they had on the previous date
+                    "disappeared": [triad_row(t, previous_signs)
+                                    for t in entry.get("disappeared", [])],
                     "first": "appeared" not in entry,
                 })
+                previous_signs = day_signs
         ctx["network"] = {
             "figure": fig("fig-network", F.network_figure, [str(x) for x in graph.nodes],
                           edges, groups, frustrated, balancer=s.balancer, labels=names),
@@ -308,9 +319,9 @@ def report_context(analysis: Any) -> dict[str, Any]:
                     "refs": _refs([st.position, st.salience, cap_rec], known),
                     "note": st.note,
                 })
-                points.append((f"{names.get(st.actor, st.actor)} ({st.actor})"
-                               if names.get(st.actor, st.actor) != st.actor else st.actor,
-                               float(st.position.value), float(weight or 0.0)))
+                name = names.get(st.actor, st.actor)
+                label = st.actor if name == st.actor or len(name) > 22 else f"{name} ({st.actor})"
+                points.append((label, float(st.position.value), float(weight or 0.0)))
             rows.sort(key=lambda r: (r["position"]["value"], r["actor"]))
             outcomes = {m: fc.outcome[issue.id] for m, fc in analysis.forecasts.items()
                         if issue.id in fc.outcome}
@@ -558,7 +569,17 @@ def _what_happened(analysis: Any, d: Any, names: dict[str, str],
                              "prov": _prov(issue.outcome, known)})
             actual[issue.id] = issue.outcome.value
             spans[issue.id] = issue.scale.max - issue.scale.min
-    if not events and not outcomes:
+    choice = None
+    recorded = getattr(s, "actual_choice", None)
+    if recorded is not None and hasattr(analysis, "actual_vs_analysis"):
+        choice = analysis.actual_vs_analysis()
+        if choice is not None:
+            choice = dict(choice)
+            choice["prov"] = _prov(recorded, known)
+            choice["matched"] = [{"id": o, **v, "best_for": [
+                d.by_doctrine[k].get("name", k) for k in v.get("best_for_doctrines", [])]}
+                for o, v in choice.get("options", {}).items()]
+    if not events and not outcomes and choice is None:
         return None
     closest = []
     for o in d.options:
@@ -578,7 +599,8 @@ def _what_happened(analysis: Any, d: Any, names: dict[str, str],
             ordered = sorted(d.options, key=lambda o: -v["scores"][o])
             ranks.append({"doctrine": did, "name": v.get("name", did),
                           "rank": ordered.index(best["option"]) + 1})
-    return {"events": events, "outcomes": outcomes, "closest": closest, "best": best,
+    return {"choice": choice, "events": events, "outcomes": outcomes, "closest": closest,
+            "best": best,
             "ranks_of_best": ranks, "n_options": len(d.options),
             "acceptability_of_best": d.acceptability.get(best["option"]) if best else None,
             "as_of": s.as_of.isoformat() if s.as_of else None,
@@ -624,6 +646,12 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomically(files: dict[Path, str]) -> None:
     """Write every file to a temporary sibling, then rename them all into place."""
     temps: list[tuple[str, Path]] = []
@@ -635,6 +663,7 @@ def _write_atomically(files: dict[Path, str]) -> None:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())
         for tmp, path in temps:
             os.replace(tmp, path)
     finally:

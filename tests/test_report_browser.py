@@ -1,0 +1,125 @@
+"""End to end: the report opened in headless Chromium, as a person would open it.
+
+Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/setup-browser``) driven by
+Playwright for Python. The page is opened from a file:// URL; every request is recorded and
+none may leave file:// (no fonts, scripts, styles or images from the network). Every
+section and figure must be present and visible; a screenshot is saved under the test's
+temporary folder. Skipped, with the reason, only when the browser or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright for Python is not installed (pip install playwright; it is in the "
+           "test extras)")
+if not CHROMIUM.exists() and shutil.which("chromium") is None:
+    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
+                "(run .ci/setup-browser as root on Debian)", allow_module_level=True)
+
+SECTIONS = ["summary", "network", "issues", "decision", "variants", "events", "method",
+            "sources"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from equipoise.analysis import run_analysis
+    from equipoise.io import load
+    from equipoise.report import write_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        analysis = run_analysis(load("nagorno-karabakh-2020"), draws=200, seed=0)
+    out = tmp_path_factory.mktemp("browser-report")
+    return analysis, write_report(analysis, out)["report"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        except Exception as exc:  # a broken browser install is not a report failure
+            pytest.skip(f"chromium could not be started by Playwright: {exc}")
+        yield b
+        b.close()
+
+
+def _open(browser, path: Path, width: int = 1366, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    requests: list[str] = []
+    failed: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, requests, failed, errors
+
+
+def test_report_in_chromium(report, browser, tmp_path):
+    analysis, path = report
+    page, requests, failed, errors = _open(browser, path)
+
+    # sections, each visible
+    for section in SECTIONS:
+        loc = page.locator(f'section[data-section="{section}"]')
+        assert loc.count() == 1, section
+        loc.scroll_into_view_if_needed()
+        assert loc.is_visible(), section
+    # figures: present, visible, of a sensible size, with drawn content
+    figures = page.locator("figure.report-figure")
+    n = figures.count()
+    assert n == 2 + 2 * len(analysis.scenario.issues)  # network, ranks, issue + rounds
+    for k in range(n):
+        fig = figures.nth(k)
+        fig.scroll_into_view_if_needed()
+        svg = fig.locator("svg")
+        assert svg.count() == 1
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box is not None and box["width"] > 250 and box["height"] > 100, box
+        assert svg.locator("path, use, text").count() > 10
+    # the title and the provenance links work inside the page
+    assert analysis.scenario.title[:30] in page.title()
+    page.locator('a.cite[href^="#src-"]').first.click()
+    assert page.evaluate("location.hash").startswith("#src-")
+    # nothing but the file itself was requested
+    outside = [u for u in requests if not u.startswith("file://")]
+    assert not outside, outside[:5]
+    assert requests and requests[0].startswith("file://")
+    assert not failed, failed[:5]
+    assert not errors, errors[:5]
+
+    shot = tmp_path / "report.png"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.exists() and shot.stat().st_size > 50_000
+    page.close()
+
+
+def test_report_readable_on_a_narrow_screen_and_in_print(report, browser, tmp_path):
+    analysis, path = report
+    page, requests, failed, errors = _open(browser, path, width=800, height=1000)
+    # no horizontal scrolling of the page itself (wide tables scroll in their own box)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 800 + 1, width
+    page.screenshot(path=str(tmp_path / "narrow.png"))
+    page.emulate_media(media="print")
+    assert page.locator("nav.toc").is_visible()
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.stat().st_size > 50_000
+    assert not [u for u in requests if not u.startswith("file://")]
+    page.close()
