@@ -61,6 +61,18 @@ def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProble
                              tuple(f"I{j}" for j in range(n_i)), X, S, C)
 
 
+def exchange_numpy(p: BargainingProblem, **kw):
+    """The exchange model with its NumPy realisation loop (the reference path; the default
+    is the compiled numba loop when numba is installed)."""
+    from equipoise.models import exchange
+
+    saved, exchange._KERNEL = exchange._KERNEL, False
+    try:
+        return forecast(p, "exchange", **kw)
+    finally:
+        exchange._KERNEL = saved
+
+
 def ec_batch(B: int, seed: int = 0):
     p = ec()
     rng = np.random.default_rng(seed)
@@ -74,6 +86,7 @@ CASES = {
     "eum 25 actors 10 rounds": (lambda: random_issue(25), lambda p: forecast(p, "eum", rounds=10), 10e-3),
     "eum 200 actors 10 rounds": (lambda: random_issue(200), lambda p: forecast(p, "eum", rounds=10), 1.0),
     "exchange cop21-size 10 rounds": (lambda: cop21_like(), lambda p: forecast(p, "exchange", rounds=10), 75e-3),
+    "exchange cop21-size 10 rounds, NumPy loop": (lambda: cop21_like(), lambda p: exchange_numpy(p, rounds=10), None),
     "mean EC": (lambda: ec(), lambda p: forecast(p, "mean"), None),
     "median EC": (lambda: ec(), lambda p: forecast(p, "median"), None),
 }
@@ -111,7 +124,8 @@ def main() -> None:
     print(f"{'case':40s} {'best':>10s} {'target':>10s}")
     for name, (make, run, target) in CASES.items():
         p = make()
-        reps = 3 if "200" in name or "exchange" in name else 30
+        reps = 3 if "200" in name or "NumPy" in name else 10 if "exchange" in name else 30
+        run(p)  # warm-up (the exchange model's first call loads or compiles the numba kernel)
         t = min(timeit.repeat(lambda: run(p), number=1, repeat=reps))
         tgt = "" if target is None else f"<= {target * 1e3:g} ms"
         print(f"{name:40s} {t * 1e3:8.2f} ms {tgt:>10s}")

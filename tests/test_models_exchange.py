@@ -337,3 +337,173 @@ def test_decide_importer_gives_the_same_problem(sample):
     np.testing.assert_array_equal(p.lower, sample.lower)
     np.testing.assert_array_equal(p.upper, sample.upper)
     assert forecast(sc, "exchange", rounds=3).to_dict() == forecast(sample, "exchange", rounds=3).to_dict()
+
+
+# ----------------------------------------------------------------------------- regression
+# Regression fixture: the exchange model's output BEFORE the compiled realisation loop was
+# added (NumPy path, commit 7ae4770), 10 rounds. The trajectory is the full O_d after each
+# round (decide sample, original units); the counts and gain sums are per round.
+SAMPLE_10_ROUNDS = {
+    "trajectory": {
+        "tolheffing-binnenstad": [
+            49.35323383084577, 79.25226826336281, 81.41967347776838,
+            81.04565968206117, 74.53647423467329, 75.22652586971317,
+            84.73687548607234, 74.54741420776452, 76.72606308769414,
+            75.59330824755997, 74.14627896867344,
+        ],
+        "tol-hoogte": [
+            2.270992366412213, 4.643765903307887, 4.564935452826869,
+            4.53428288415023, 4.973271058122286, 4.992093614058392,
+            4.863922658380379, 4.967458605437157, 4.953747819480213,
+            4.999999999999998, 4.999999999999999,
+        ],
+        "wanneer-tol": [
+            50.57894736842104, 38.18406561538497, 35.49084250032526,
+            43.918278677905626, 35.546773500429616, 49.09291158482456,
+            43.15549010628226, 44.67500307949941, 43.47385835841594,
+            43.32229929453173, 50.06537487934296,
+        ],
+        "woonwerkverkeer": [
+            52.485549132947966, 7.2248739623565, 8.101328466749427,
+            6.357747846272967, 4.8771517228993755, 5.582716723189496,
+            9.492752766219805, 4.277697323275953, 6.935352642813595,
+            2.897707346995182, 3.141076717933828,
+        ],
+        "extra-investering": [
+            49.488304093567244, 77.68871066882316, 87.86131038024055,
+            83.14186652614468, 73.13491256388419, 78.48992305928282,
+            80.74062411049614, 80.56791209629507, 84.13715865512272,
+            82.43597853089142, 80.4464524988589,
+        ],
+        "kleine-of-grote-ring": [
+            56.6008316008316, 45.21628569943102, 40.06763433923533,
+            43.442534070910845, 44.62614356478409, 42.014025024628694,
+            37.037528571598415, 53.305665122107136, 45.97454330039065,
+            47.64993956681939, 52.23788390901111,
+        ],
+    },
+    "n_exchanges": [35, 39, 38, 38, 35, 34, 31, 31, 32, 31],
+    "n_candidates": [240, 201, 191, 218, 202, 181, 181, 154, 192, 165],
+    "ties": [0, 0, 1, 0, 0, 1, 0, 1, 0, 0],
+    "cuts": [0, 0, 0, 1, 1, 0, 0, 0, 1, 1],
+    "gain_sum": [
+        15.305376325393816, 12.338721564955767, 9.487888129257657,
+        7.304647338319961, 6.744598589131275, 6.360936152856122,
+        5.154705678071419, 4.720413216523178, 4.214690968562983,
+        3.45214088283853,
+    ],
+}
+# the same for cop21_like() above (15 x 13, some absent cells): outcome after 10 rounds
+COP21_10_ROUNDS = {
+    "outcome": [
+        35.33391771487876, 69.03846152330894, 22.09420199749972,
+        22.697214737938445, 41.681545226934645, 64.69421174923342,
+        34.64080106671829, 25.664105960245113, 33.4257651893661,
+        76.60123235358193, 33.063336799600236, 75.95055690822385,
+        67.20122484178391,
+    ],
+    "n_exchanges": [111, 116, 125, 110, 113, 112, 108, 101, 107, 105],
+    "n_candidates": [1335, 1338, 1383, 1316, 1304, 1326, 1325, 1254, 1221, 1316],
+    "ties": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "cuts": [0, 1, 2, 0, 1, 1, 1, 2, 0, 2],
+    "gain_sum": [
+        48.934836907950896, 34.68378713797572, 26.322536375082155,
+        21.25986631531601, 18.015078816802543, 16.34309809950995,
+        14.863220936237466, 14.258932014286998, 13.088892041868432,
+        12.997040366876458,
+    ],
+}
+
+
+def _round_summary(fc):
+    rounds = fc.details["rounds"]
+    return {
+        "n_exchanges": [len(r["exchanges"]) for r in rounds],
+        "n_candidates": [r["n_candidates"] for r in rounds],
+        "ties": [r["ties"] for r in rounds],
+        "cuts": [sum(e["cut"] for e in r["exchanges"]) for r in rounds],
+    }, [sum(e["gain"] for e in r["exchanges"]) for r in rounds]
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def backend(request, monkeypatch):
+    """Run a test with the NumPy realisation loop (the reference) and with the compiled one
+    (numba, optional; skipped when not installed)."""
+    from equipoise.models import exchange
+
+    if request.param == "numpy":
+        monkeypatch.setattr(exchange, "_KERNEL", False)
+    else:
+        pytest.importorskip("numba")
+        monkeypatch.setattr(exchange, "_KERNEL", None)
+        if exchange._kernel() is None:
+            pytest.skip("numba kernel switched off (EQUIPOISE_NUMBA=0)")
+    return request.param
+
+
+def test_ten_round_trajectory_unchanged_sample(sample, backend):
+    """The full 10-round trajectory on the decide sample is what the model gave before the
+    realisation loop was compiled (numbers above, computed with the NumPy path)."""
+    fc = forecast(sample, "exchange", rounds=10)
+    ref = SAMPLE_10_ROUNDS
+    assert list(fc.trajectory) == list(ref["trajectory"])
+    for issue, traj in ref["trajectory"].items():
+        np.testing.assert_allclose(fc.trajectory[issue], traj, rtol=1e-12, atol=1e-12)
+    counts, gains = _round_summary(fc)
+    assert counts == {k: ref[k] for k in counts}
+    np.testing.assert_allclose(gains, ref["gain_sum"], rtol=1e-12)
+
+
+def test_ten_rounds_unchanged_cop21_like(backend):
+    p = cop21_like()
+    fc = forecast(p, "exchange", rounds=10)
+    ref = COP21_10_ROUNDS
+    np.testing.assert_allclose([fc.outcome[i] for i in p.issues], ref["outcome"],
+                               rtol=1e-12, atol=1e-12)
+    counts, gains = _round_summary(fc)
+    assert counts == {k: ref[k] for k in counts}
+    np.testing.assert_allclose(gains, ref["gain_sum"], rtol=1e-12)
+
+
+def _random_problem(seed: int) -> BargainingProblem:
+    rng = np.random.default_rng(seed)
+    n_a, n_i = int(rng.integers(2, 16)), int(rng.integers(2, 8))
+    X = (rng.integers(0, 11, size=(n_a, n_i)) * 10.0 if seed % 2
+         else rng.uniform(0, 100, size=(n_a, n_i)))
+    X[rng.uniform(size=X.shape) < 0.15] = np.nan
+    S = rng.uniform(0, 1, size=(n_a, n_i)).round(1 if seed % 3 == 0 else 3)
+    C = rng.uniform(0.1, 1, size=(n_a, n_i)).round(2)
+    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
+                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+
+
+def test_compiled_loop_is_bit_identical_to_numpy(sample, monkeypatch):
+    """The numba kernel transcribes the NumPy loop operation by operation: every recorded
+    number (exchanges, ties, cuts, externalities, trajectory, positions) is identical."""
+    pytest.importorskip("numba")
+    from equipoise.models import exchange
+
+    monkeypatch.setattr(exchange, "_KERNEL", None)
+    if exchange._kernel() is None:
+        pytest.skip("numba kernel switched off (EQUIPOISE_NUMBA=0)")
+    kernel = exchange._KERNEL
+    probs = [sample, cop21_like(), cop21_like(4)] + [_random_problem(s) for s in range(12)]
+    n_ex = 0
+    for prob in probs:
+        for rounds in (1, 10):
+            out = []
+            for k in (kernel, False):
+                monkeypatch.setattr(exchange, "_KERNEL", k)
+                fc = forecast(prob, "exchange", rounds=rounds)
+                traj = {i: v.tolist() for i, v in fc.trajectory.items()}
+                out.append((fc.to_dict(), fc.details, traj))
+            assert out[0] == out[1]
+            n_ex += sum(len(r["exchanges"]) for r in out[0][1]["rounds"])
+        x = prob.position[None] + np.zeros((2, 1, 1))
+        kw = dict(position=x, rounds=10)
+        monkeypatch.setattr(exchange, "_KERNEL", kernel)
+        a = forecast_batch(prob, "exchange", **kw)
+        monkeypatch.setattr(exchange, "_KERNEL", False)
+        b = forecast_batch(prob, "exchange", **kw)
+        np.testing.assert_array_equal(a, b)
+    assert n_ex > 2000
