@@ -154,3 +154,19 @@ def test_balance_edge_list_duplicates_need_merge(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"{path}:3:" in result.stderr
     merged = invoke_json("balance", str(path), "--merge")
     assert merged["ties"] == 2 and merged["frustration_index"] == 0
+
+
+def test_balance_kind_overrides_change_the_graph() -> None:
+    plain = invoke_json("balance", "nagorno-karabakh-2020")
+    # arms supply to both sides read as hostile ties: more negative ties
+    hostile = invoke_json("balance", "nagorno-karabakh-2020", "--sign", "arms-supply=-1",
+                          "--priority", "arms-supply=3")
+    assert hostile["negative_ties"] > plain["negative_ties"]
+    for bad in (["--sign", "war=+2"], ["--sign", "war"], ["--priority", "war=high"]):
+        result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", *bad])
+        assert result.exit_code == 2 and "expected KIND=VALUE" in result.stderr
+
+
+def test_balance_without_organisations_drops_them() -> None:
+    data = invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations")
+    assert not {"CSTO", "NATO", "OSCE-MG", "EU"} & set(data["actors"])

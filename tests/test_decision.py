@@ -222,3 +222,22 @@ def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) ->
     monkeypatch.setattr(analysis, "_plan_key", lambda p, cols: id(p).to_bytes(8, "little"))
     full = decide(scenario, model="eum", draws=150, seed=5).to_dict()
     assert fast == full
+
+
+def test_declared_uncertainty_is_used(scenario) -> None:
+    from equipoise.scenario import Uncertainty
+
+    none = scenario.model_copy(update={"uncertainty": Uncertainty(position=0, salience=0,
+                                                                   capability=0)})
+    result = decide(none, model="mean", draws=200, seed=1)
+    # no input uncertainty and point weights: every draw repeats the deterministic ranking
+    cautious = result.smaa_by_doctrine["cautious"].acceptability
+    assert cautious[result.options.index("baseline")] == 1.0
+    loyal = result.smaa_by_doctrine["loyal"].acceptability
+    assert loyal[result.options.index("back-ally")] == loyal[
+        result.options.index("back-ally-twin")] == 0.5
+    wide = scenario.model_copy(update={"uncertainty": Uncertainty(position=40)})
+    spread = decide(wide, model="mean", draws=200, seed=1)
+    # with positions uncertain by 40 points the rankings spread out
+    assert (spread.smaa.rank_acceptability > 0).sum() > (result.smaa.rank_acceptability > 0).sum()
+    assert spread.params["position_uncertainty"].startswith("40 scale points")

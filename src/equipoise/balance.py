@@ -17,7 +17,8 @@ from .network.graph import signed_graph_from_scenario
 from .network.report import analyse_balance, explain_balance, triad_changes
 from .scenario import Scenario
 
-__all__ = ["balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date"]
+__all__ = ["balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
+           "parse_overrides"]
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
@@ -31,20 +32,42 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
                          option) from None
 
 
+def parse_overrides(items: list[str] | None, option: str,
+                    allowed: tuple[int, ...] | None = None) -> dict[str, int]:
+    """``["war=2", "arms-supply=-1"]`` -> ``{"war": 2, "arms-supply": -1}``; bad items give an
+    :class:`InputError` naming the option."""
+    out: dict[str, int] = {}
+    for item in items or []:
+        kind, sep, value = item.partition("=")
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if not sep or not kind or number is None or (allowed and number not in allowed):
+            expected = (" or ".join(f"{a:+d}" for a in allowed) if allowed else "an integer")
+            raise InputError(f"{option} {item!r}: expected KIND=VALUE with VALUE {expected}",
+                             option)
+        out[kind] = number
+    return out
+
+
 def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
                         time_limit: float = 60.0, organisations: bool = True,
-                        weighted: bool = True) -> dict[str, Any]:
-    """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own)."""
+                        weighted: bool = True, signs: dict[str, int] | None = None,
+                        priorities: dict[str, int] | None = None) -> dict[str, Any]:
+    """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own);
+    ``signs``/``priorities`` override the defaults per relation kind."""
     date = as_of or scenario.as_of
     graph = signed_graph_from_scenario(scenario, as_of=date, organisations=organisations,
-                                       weighted=weighted)
+                                       weighted=weighted, signs=signs, priorities=priorities)
     report = analyse_balance(graph, time_limit=time_limit)
     report["as_of"] = date.isoformat() if date else None
     return report
 
 
 def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
-                      organisations: bool = True, weighted: bool = True) -> list[dict[str, Any]]:
+                      organisations: bool = True, weighted: bool = True,
+                      **overrides: Any) -> list[dict[str, Any]]:
     """The balancer's unbalanced triads at each checkpoint (and ``as_of``), in date order,
     with the triads that appeared and disappeared since the previous date."""
     if scenario.balancer is None:
@@ -56,7 +79,8 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     previous = None
     for date in sorted(dates):
         report = balance_of_scenario(scenario, date, time_limit=time_limit,
-                                     organisations=organisations, weighted=weighted)
+                                     organisations=organisations, weighted=weighted,
+                                     **overrides)
         entry: dict[str, Any] = {
             "date": date.isoformat(), "label": dates[date],
             "frustration_index": report["frustration_index"],
@@ -97,7 +121,9 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
 
 def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
                      organisations: bool = True, weighted: bool = True,
-                     merge: bool = False) -> tuple[dict[str, Any], list[str]]:
+                     merge: bool = False, signs: dict[str, int] | None = None,
+                     priorities: dict[str, int] | None = None
+                     ) -> tuple[dict[str, Any], list[str]]:
     """Balance report (JSON-ready) and its explanation in words for any input."""
     from .io import detect_format, load, resolve
     from .io.document import read_text
@@ -116,7 +142,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
         return report, explain_balance(report)
     scenario = load(input)
     report = balance_of_scenario(scenario, date, time_limit=time_limit,
-                                 organisations=organisations, weighted=weighted)
+                                 organisations=organisations, weighted=weighted,
+                                 signs=signs, priorities=priorities)
     names = {a.id: a.name for a in scenario.actors}
     lines = []
     if report["as_of"]:
@@ -124,7 +151,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     lines += explain_balance(report, names=names)
     if scenario.balancer and as_of is None:
         timeline = balancer_timeline(scenario, time_limit=time_limit,
-                                     organisations=organisations, weighted=weighted)
+                                     organisations=organisations, weighted=weighted,
+                                     signs=signs, priorities=priorities)
         report["balancer"] = scenario.balancer
         report["balancer_timeline"] = timeline
         if timeline:

@@ -328,14 +328,30 @@ def balance(
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
+    sign: Annotated[
+        Optional[list[str]],
+        typer.Option("--sign", metavar="KIND=SIGN",
+                     help="Override the sign of a relation kind, e.g. --sign arms-supply=-1 "
+                     "(repeatable).")] = None,
+    priority: Annotated[
+        Optional[list[str]],
+        typer.Option("--priority", metavar="KIND=N",
+                     help="Override a kind's priority when relations combine (war 2, "
+                     "rivalry/hostility 1, others 0), e.g. --priority sanctions=1.")] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Structural balance of the relations network: camps, frustrated ties, cross-pressure."""
-    from .balance import balance_of_input
+    """Structural balance of the relations network: camps, frustrated ties, cross-pressure.
+
+    Several relations between two actors combine into one tie: only the relations of the
+    highest priority present count (war dominates partnership) and their signed weights add.
+    """
+    from .balance import balance_of_input, parse_overrides
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      organisations=not no_organisations,
-                                     weighted=not unweighted, merge=merge)
+                                     weighted=not unweighted, merge=merge,
+                                     signs=parse_overrides(sign, "--sign", (-1, 1)),
+                                     priorities=parse_overrides(priority, "--priority"))
     if json_:
         _print_json(report)
         return
@@ -413,7 +429,7 @@ def analyze(
                                 time_limit=time_limit, step=step, progress=report)
         step("writing the report")
         written = write_report(analysis, out_dir)
-    out.print(analysis_summary(analysis))
+    out.print(analysis_summary(analysis), soft_wrap=False)
     for path in written.values():
         out.print(f"wrote {path}")
 

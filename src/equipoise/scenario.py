@@ -46,6 +46,7 @@ __all__ = [
     "Scenario",
     "Checkpoint",
     "ActualChoice",
+    "Uncertainty",
     "ActorKind",
     "RELATION_KINDS",
     "DEFAULT_SIGN",
@@ -413,6 +414,19 @@ class ActualChoice(_Provenance):
     date: dt.date | None = None
 
 
+class Uncertainty(_Provenance):
+    """How uncertain the inputs are, for the robustness analysis (SMAA draws).
+
+    Positions vary uniformly by ± ``position`` scale points (default: 10 % of each issue's
+    scale, i.e. 10 points on 0-100) unless a stance gives its own ``uncertainty``; saliences
+    and capabilities by ± ``salience`` / ``capability`` as a share of their value.
+    """
+
+    position: float | None = Field(default=None, ge=0)
+    salience: float = Field(default=0.2, ge=0, le=1)
+    capability: float = Field(default=0.2, ge=0, le=1)
+
+
 class Checkpoint(_Strict):
     """A date at which the relations network is worth looking at (e.g. before a war)."""
 
@@ -439,6 +453,8 @@ class Scenario(_Strict):
     options: list[Option] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     doctrines: list[Doctrine] = Field(default_factory=list)
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty, description="Input uncertainty for the SMAA draws.")
     actual_choice: ActualChoice | None = Field(
         default=None, description="What the balancer actually did (for comparison).")
     checkpoints: list[Checkpoint] = Field(

@@ -60,7 +60,6 @@ __all__ = ["DecisionResult", "decide", "CORE_CRITERIA", "utilities"]
 #: Criteria every analysis computes (plus ``satisfaction:X`` and declared costs).
 CORE_CRITERIA = ("outcome", "relations", "cross_pressure")
 DEFAULT_UNCERTAINTY_SHARE = 0.10  # of the scale length: 10 points on 0-100
-DEFAULT_RELATIVE_UNCERTAINTY = 0.20  # saliences and capabilities
 CHUNK = 2000  # draws per batch call (bounds memory)
 
 Progress = Callable[[int, int], None]
@@ -317,16 +316,18 @@ def decide(
         for st in world.stances:
             if st.uncertainty is not None:
                 unc[a_idx[st.actor], i_idx[st.issue]] = st.uncertainty
-        unc = np.where(np.isnan(unc), DEFAULT_UNCERTAINTY_SHARE * length, unc)
+        declared = scenario.uncertainty
+        default_unc = (DEFAULT_UNCERTAINTY_SHARE * length if declared.position is None
+                       else np.full(n_d, declared.position))
+        unc = np.where(np.isnan(unc), default_unc, unc)
+        rel_s, rel_c = declared.salience, declared.capability
         chunks = []
         done = 0
         while done < draws:
             n = min(CHUNK, draws - done)
             noise_x = rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc
-            mult_s = rng.uniform(1 - DEFAULT_RELATIVE_UNCERTAINTY,
-                                 1 + DEFAULT_RELATIVE_UNCERTAINTY, (n, n_a, n_d))
-            mult_c = rng.uniform(1 - DEFAULT_RELATIVE_UNCERTAINTY,
-                                 1 + DEFAULT_RELATIVE_UNCERTAINTY, (n, n_a, n_d))
+            mult_s = rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d))
+            mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
 
             def perturb(p: BargainingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 x = np.clip(p.position + noise_x, p.lower, p.upper)
@@ -414,9 +415,13 @@ def decide(
         unbalanced_triads=triads, by_doctrine=by_doctrine, smaa=result_smaa,
         smaa_by_doctrine=per_doctrine, draws=draws, seed=seed,
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
-                "variant": variant, "position_uncertainty_default":
-                f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale",
-                "relative_uncertainty": DEFAULT_RELATIVE_UNCERTAINTY, **model_params},
+                "variant": variant,
+                "position_uncertainty": (f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale"
+                                         if scenario.uncertainty.position is None else
+                                         f"{scenario.uncertainty.position:g} scale points")
+                + " unless a stance gives its own",
+                "salience_uncertainty": scenario.uncertainty.salience,
+                "capability_uncertainty": scenario.uncertainty.capability, **model_params},
     )
 
 
