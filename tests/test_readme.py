@@ -27,11 +27,20 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 @pytest.mark.parametrize("block", range(len(yaml_blocks())))
 def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
+    """The first YAML block is a whole scenario; later blocks extend it."""
     path = tmp_path / "example.yaml"
-    path.write_text(yaml_blocks()[block], encoding="utf-8")
+    blocks = yaml_blocks()
+    text = blocks[0] if block == 0 else blocks[0] + blocks[block]
+    path.write_text(text, encoding="utf-8")
     scenario = load(path)
     assert scenario.balancer is not None
     assert all(s.position.has_provenance() for s in scenario.stances)
+    if block > 0:  # the decision example runs
+        from equipoise.decision import decide
+
+        result = decide(scenario, model="mean", draws=50)
+        assert set(result.options) == {"baseline", "back-west"}
+        assert set(result.by_doctrine) == {"cautious"}
 
 
 def python_blocks() -> list[str]:

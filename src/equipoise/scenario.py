@@ -639,6 +639,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                  f"of: {_listing(variant_ids)}"))
         provenance(("red_lines", k), rl, what="red line")
 
+    if scenario.uncertainty != Uncertainty():
+        provenance(("uncertainty",), scenario.uncertainty, what="uncertainty")
+
     if scenario.actual_choice is not None:
         for k, ref in enumerate(scenario.actual_choice.options):
             if ref not in option_ids and ref != "baseline":
