@@ -203,6 +203,218 @@ def _weight_bounds(doctrine: Doctrine, criteria: list[str]) -> tuple[np.ndarray,
     return lo, hi
 
 
+@dataclass
+class _Setting:
+    """Everything fixed before the draws: the world, the options and the criteria."""
+
+    world: Scenario
+    balancer: str
+    options: list[Option]
+    estimator: Any
+    per_issue: bool
+    base: BargainingProblem  # the world's arrays: the actors' interests
+    problems: list[BargainingProblem]  # one per option (option applied)
+    plans: list[list[int]]  # per option: the issues whose inputs differ from the baseline
+    actors: list[str]
+    ties: dict[str, float]  # actor -> signed tie with the balancer
+    tied: list[str]  # actors with stances and a tie to the balancer
+    satisfied: list[str]  # actors with a satisfaction criterion
+    cost_keys: list[str]
+    triads: dict[str, int]  # option -> balancer's unbalanced triads
+    base_triads: int
+    criteria: list[str]
+
+    @property
+    def length(self) -> np.ndarray:
+        return self.base.upper - self.base.lower
+
+
+def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
+             model_params: dict[str, Any]) -> _Setting:
+    """Check the request and fix the world, options, arrays and criteria."""
+    if scenario.balancer is None:
+        raise ModelInputError(f"scenario '{scenario.id}' names no balancer; add "
+                              "'balancer: ACTOR_ID' to analyse a decision")
+    if not scenario.issues or not scenario.stances:
+        raise ModelInputError("the decision analysis needs issues with stances")
+    balancer = scenario.balancer
+    world = scenario
+    if variant is not None:
+        match = [v for v in scenario.variants if v.id == variant]
+        if not match:
+            known = ", ".join(v.id for v in scenario.variants) or "(none defined)"
+            raise ModelInputError(f"unknown variant '{variant}'; variants: {known}")
+        world = apply(scenario, match[0])
+    options: list[Option] = options_of(scenario)
+    try:
+        estimator = make_model(model, rounds, **model_params)
+    except (ValueError, TypeError) as exc:
+        raise ModelInputError(str(exc)) from None
+    base = BargainingProblem.from_scenario(world)
+    if estimator_needs_two_issues(model) and base.n_issues < 2:
+        raise ModelInputError("the exchange model needs at least two issues")
+    actors = list(base.actors)
+    if balancer not in actors:
+        raise ModelInputError(f"balancer '{balancer}' is not an actor")
+    if np.all(np.isnan(base.position[actors.index(balancer)])):
+        raise ModelInputError(f"the balancer '{balancer}' has no stance on any issue")
+
+    worlds = [apply(world, o) for o in options]
+    problems = [BargainingProblem.from_scenario(w) for w in worlds]
+    per_issue = model != "exchange"
+    base_triads, ties = _balancer_triads(world, balancer)
+    triads = {o.id: _balancer_triads(w, balancer)[0] for o, w in zip(options, worlds)}
+
+    cost_keys = sorted({k for o in options for k in o.costs})
+    tied = [a for a in actors if a in ties and a != balancer
+            and not np.all(np.isnan(base.position[actors.index(a)]))]
+    named = sorted({c.split(":", 1)[1] for d in scenario.doctrines for c in d.weights
+                    if c.startswith("satisfaction:")})
+    for a in named:
+        if a not in actors:
+            raise ModelInputError(f"a doctrine weighs 'satisfaction:{a}' but '{a}' is not an "
+                                  "actor")
+    satisfied = list(dict.fromkeys(tied + named))
+    criteria = [*CORE_CRITERIA, *(f"satisfaction:{a}" for a in satisfied), *cost_keys]
+    return _Setting(world, balancer, options, estimator, per_issue, base, problems,
+                    [_changed_issues(p, problems[0], per_issue) for p in problems], actors,
+                    ties, tied, satisfied, cost_keys, triads, base_triads, criteria)
+
+
+def _criteria_values(st: _Setting, outcomes: np.ndarray, interest_x: np.ndarray,
+                     interest_s: np.ndarray) -> np.ndarray:
+    """Forecast outcomes ``(N, m, D)`` -> criteria values ``(N, m, k)`` (module docstring)."""
+    n, m = outcomes.shape[:2]
+    util = np.stack([utilities(outcomes[:, i], interest_x, interest_s, st.length)
+                     for i in range(m)], axis=1)  # (N, m, n_actors)
+    delta = util - util[:, :1, :]  # against the baseline option (index 0)
+    cols = [util[:, :, st.actors.index(st.balancer)]]
+    tie_idx = [st.actors.index(a) for a in st.tied]
+    t = np.array([st.ties[a] for a in st.tied], float)
+    cols.append(delta[:, :, tie_idx] @ t / np.abs(t).sum() if tie_idx else np.zeros((n, m)))
+    cols.append(np.broadcast_to(
+        np.array([st.base_triads - st.triads[o.id] for o in st.options], float), (n, m)))
+    for a in st.satisfied:
+        cols.append(delta[:, :, st.actors.index(a)])
+    for key in st.cost_keys:
+        declared = [-(o.costs[key].value if key in o.costs else 0.0) for o in st.options]
+        cols.append(np.broadcast_to(np.array(declared), (n, m)))
+    return np.stack(cols, axis=-1)
+
+
+def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
+    """``(n_actors, n_issues)`` half-widths of the position draws (module docstring)."""
+    n_a, n_d = st.base.position.shape
+    unc = np.full((n_a, n_d), np.nan)
+    a_idx = {a: k for k, a in enumerate(st.actors)}
+    i_idx = {i: k for k, i in enumerate(st.base.issues)}
+    for stance in st.world.stances:
+        if stance.uncertainty is not None:
+            unc[a_idx[stance.actor], i_idx[stance.issue]] = stance.uncertainty
+    declared = scenario.uncertainty.position
+    default = DEFAULT_UNCERTAINTY_SHARE * st.length if declared is None else np.full(n_d,
+                                                                                     declared)
+    return np.where(np.isnan(unc), default, unc)
+
+
+def _forecast_options(st: _Setting, perturb: Callable[[BargainingProblem], tuple[
+        np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Outcomes ``(N, m, D)`` of every option on the perturbed inputs; per-issue models
+    rerun only the issues an option changes, and identical options run once."""
+    n_d = st.base.n_issues
+    outs: list[np.ndarray] = []
+    seen: dict[bytes, np.ndarray] = {}
+    for p, cols in zip(st.problems, st.plans):
+        key = _plan_key(p, cols)
+        if key in seen:  # an option identical to an earlier one
+            outs.append(seen[key])
+            continue
+        if outs and not cols:  # nothing differs from the baseline
+            outs.append(outs[0])
+            continue
+        x, s, c = perturb(p)
+        if outs and len(cols) < n_d:
+            res = outs[0].copy()
+            res[:, cols] = st.estimator.forecast_batch(
+                x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=p.lower[cols],
+                upper=p.upper[cols], issues=[p.issues[k] for k in cols], actors=p.actors)
+        else:
+            res = st.estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
+                                              issues=p.issues, actors=p.actors)
+        seen[key] = res
+        outs.append(res)
+    return np.stack(outs, axis=1)
+
+
+def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator,
+                 progress: Progress | None) -> np.ndarray:
+    """Criteria values ``(draws, m, k)`` on perturbed inputs, in chunks of :data:`CHUNK`."""
+    n_a, n_d = st.base.position.shape
+    unc = _position_uncertainty(st, scenario)
+    rel_s, rel_c = scenario.uncertainty.salience, scenario.uncertainty.capability
+    chunks = []
+    done = 0
+    while done < draws:
+        n = min(CHUNK, draws - done)
+        noise_x = rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc
+        mult_s = rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d))
+        mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
+
+        def perturb(p: BargainingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            x = np.clip(p.position + noise_x, p.lower, p.upper)
+            s = np.clip(p.salience * mult_s, 0.0, 1.0)
+            return x, s, p.capability * mult_c
+
+        outcomes = _forecast_options(st, perturb)
+        interest_x, interest_s, _ = perturb(st.base)
+        chunks.append(_criteria_values(st, outcomes, interest_x, interest_s))
+        done += n
+        if progress is not None:
+            progress(done, draws)
+    return np.concatenate(chunks)
+
+
+def _doctrine_scores(st: _Setting, scenario: Scenario, norm: np.ndarray) -> tuple[
+        dict[str, dict[str, Any]], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Each doctrine's scores (midpoint weights, normalised) and its weight bounds."""
+    by_doctrine: dict[str, dict[str, Any]] = {}
+    bounds = {}
+    for d in scenario.doctrines:
+        lo_w, hi_w = _weight_bounds(d, st.criteria)
+        bounds[d.id] = (lo_w, hi_w)
+        w = (lo_w + hi_w) / 2
+        w = w / w.sum()
+        scores = norm @ w
+        by_doctrine[d.id] = {
+            "name": d.name, "holder": d.holder, "best": st.options[int(np.argmax(scores))].id,
+            "scores": {o.id: float(scores[i]) for i, o in enumerate(st.options)},
+            "weights": {c: float(w[j]) for j, c in enumerate(st.criteria) if w[j] > 0}}
+    return by_doctrine, bounds
+
+
+def _smaa(st: _Setting, values: np.ndarray, bounds: dict[str, tuple[np.ndarray, np.ndarray]],
+          rng: np.random.Generator) -> tuple[SMAAResult, dict[str, SMAAResult]]:
+    """SMAA-2 overall (a random doctrine per draw, or the simplex of the core criteria when
+    there are no doctrines) and per doctrine, on normalised values ``(N, m, k)``."""
+    n, k = values.shape[0], len(st.criteria)
+    per_doctrine: dict[str, SMAAResult] = {}
+    if bounds:
+        names = list(bounds)
+        pick = rng.integers(0, len(names), n)
+        weights = np.empty((n, k))
+        for j, name in enumerate(names):
+            sel = pick == j
+            weights[sel] = sample_weights(rng, int(sel.sum()), *bounds[name])
+        for name in names:
+            per_doctrine[name] = smaa2(values, sample_weights(rng, n, *bounds[name]))
+    else:
+        core = [st.criteria.index(c) for c in st.criteria
+                if c in CORE_CRITERIA or c in st.cost_keys]
+        weights = np.zeros((n, k))
+        weights[:, core] = sample_simplex(rng, n, len(core))
+    return smaa2(values, weights), per_doctrine
+
+
 def decide(
     scenario: Scenario,
     *,
@@ -226,193 +438,33 @@ def decide(
     rounds: rounds of the iterative models.
     progress: called as ``progress(done, total)`` while draws are evaluated.
     """
-    if scenario.balancer is None:
-        raise ModelInputError(f"scenario '{scenario.id}' names no balancer; add "
-                              "'balancer: ACTOR_ID' to analyse a decision")
-    if not scenario.issues or not scenario.stances:
-        raise ModelInputError("the decision analysis needs issues with stances")
-    balancer = scenario.balancer
-    world = scenario
-    if variant is not None:
-        match = [v for v in scenario.variants if v.id == variant]
-        if not match:
-            known = ", ".join(v.id for v in scenario.variants) or "(none defined)"
-            raise ModelInputError(f"unknown variant '{variant}'; variants: {known}")
-        world = apply(scenario, match[0])
-    options: list[Option] = options_of(scenario)
-    try:
-        estimator = make_model(model, rounds, **model_params)
-    except (ValueError, TypeError) as exc:
-        raise ModelInputError(str(exc)) from None
-
-    base_problem = BargainingProblem.from_scenario(world)
-    if estimator_needs_two_issues(model) and base_problem.n_issues < 2:
-        raise ModelInputError("the exchange model needs at least two issues")
-    actors = list(base_problem.actors)
-    if balancer not in actors:
-        raise ModelInputError(f"balancer '{balancer}' is not an actor")
-    b_index = actors.index(balancer)
-    if np.all(np.isnan(base_problem.position[b_index])):
-        raise ModelInputError(f"the balancer '{balancer}' has no stance on any issue")
-    length = base_problem.upper - base_problem.lower
-
-    problems = [BargainingProblem.from_scenario(apply(world, o)) for o in options]
-    base_triads, ties = _balancer_triads(world, balancer)
-    triads = {o.id: _balancer_triads(apply(world, o), balancer)[0] for o in options}
-
-    # criteria
-    cost_keys = sorted({k for o in options for k in o.costs})
-    tied = [a for a in actors if a in ties and a != balancer
-            and not np.all(np.isnan(base_problem.position[actors.index(a)]))]
-    named = sorted({c.split(":", 1)[1] for d in scenario.doctrines for c in d.weights
-                    if c.startswith("satisfaction:")})
-    for a in named:
-        if a not in actors:
-            raise ModelInputError(f"a doctrine weighs 'satisfaction:{a}' but '{a}' is not an "
-                                  "actor")
-    satisfied = list(dict.fromkeys(tied + named))
-    criteria = [*CORE_CRITERIA, *(f"satisfaction:{a}" for a in satisfied), *cost_keys]
-
+    st = _setting(scenario, model, variant, rounds, model_params)
     rng = np.random.default_rng(seed)
-    n_a, n_d = base_problem.position.shape
-    m = len(options)
 
-    def criteria_values(outcomes: np.ndarray, interest_x: np.ndarray,
-                        interest_s: np.ndarray) -> np.ndarray:
-        """outcomes (N, m, D) -> criteria (N, m, k)."""
-        n = outcomes.shape[0]
-        util = np.stack([utilities(outcomes[:, i], interest_x, interest_s, length)
-                         for i in range(m)], axis=1)  # (N, m, n_a)
-        delta = util - util[:, :1, :]  # against the baseline option (index 0)
-        cols = [util[:, :, b_index]]
-        tie_idx = [actors.index(a) for a in tied]
-        t = np.array([ties[a] for a in tied], float)
-        cols.append(delta[:, :, tie_idx] @ t / np.abs(t).sum() if tie_idx
-                    else np.zeros((n, m)))
-        cols.append(np.broadcast_to(
-            np.array([base_triads - triads[o.id] for o in options], float), (n, m)))
-        for a in satisfied:
-            cols.append(delta[:, :, actors.index(a)])
-        for key in cost_keys:
-            cols.append(np.broadcast_to(
-                np.array([-(o.costs[key].value if key in o.costs else 0.0) for o in options]),
-                (n, m)))
-        return np.stack(cols, axis=-1)
+    # deterministic evaluation: the unperturbed inputs
+    exact = _forecast_options(st, lambda p: (p.position[None], p.salience[None],
+                                             p.capability[None]))[0]  # (m, D)
+    values = _criteria_values(st, exact[None], st.base.position, st.base.salience)[0]
+    drawn = _draw_values(st, scenario, draws, rng, progress) if draws > 0 else None
 
-    # deterministic evaluation (one unperturbed draw)
-    det_out = np.stack([estimator.forecast_batch(
-        p.position[None], p.salience[None], p.capability[None],
-        lower=p.lower, upper=p.upper, issues=p.issues, actors=p.actors)[0]
-        for p in problems])  # (m, D)
-    values = criteria_values(det_out[None], base_problem.position, base_problem.salience)[0]
-
-    # perturbed draws; per-issue models rerun only the issues an option changes
-    plans = [_changed_issues(p, problems[0], per_issue=model != "exchange") for p in problems]
-    all_values = None
-    if draws > 0:
-        unc = np.full((n_a, n_d), np.nan)
-        a_idx = {a: k for k, a in enumerate(actors)}
-        i_idx = {i: k for k, i in enumerate(base_problem.issues)}
-        for st in world.stances:
-            if st.uncertainty is not None:
-                unc[a_idx[st.actor], i_idx[st.issue]] = st.uncertainty
-        declared = scenario.uncertainty
-        default_unc = (DEFAULT_UNCERTAINTY_SHARE * length if declared.position is None
-                       else np.full(n_d, declared.position))
-        unc = np.where(np.isnan(unc), default_unc, unc)
-        rel_s, rel_c = declared.salience, declared.capability
-        chunks = []
-        done = 0
-        while done < draws:
-            n = min(CHUNK, draws - done)
-            noise_x = rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc
-            mult_s = rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d))
-            mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
-
-            def perturb(p: BargainingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-                x = np.clip(p.position + noise_x, p.lower, p.upper)
-                s = np.clip(p.salience * mult_s, 0.0, 1.0)
-                return x, s, p.capability * mult_c
-
-            outs: list[np.ndarray] = []
-            done_plans: dict[bytes, np.ndarray] = {}
-            for p, cols in zip(problems, plans):
-                key = _plan_key(p, cols)
-                if key in done_plans:  # an option identical to an earlier one
-                    outs.append(done_plans[key])
-                    continue
-                if outs and not cols:  # nothing differs from the baseline
-                    outs.append(outs[0])
-                    continue
-                x, s, c = perturb(p)
-                if outs and len(cols) < n_d:  # per-issue model: rerun the changed issues
-                    res = outs[0].copy()
-                    res[:, cols] = estimator.forecast_batch(
-                        x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=p.lower[cols],
-                        upper=p.upper[cols], issues=[p.issues[k] for k in cols],
-                        actors=p.actors)
-                else:
-                    res = estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
-                                                   issues=p.issues, actors=p.actors)
-                done_plans[key] = res
-                outs.append(res)
-            ix, isal, _ = perturb(base_problem)
-            chunks.append(criteria_values(np.stack(outs, axis=1), ix, isal))
-            done += n
-            if progress is not None:
-                progress(done, draws)
-        all_values = np.concatenate(chunks)
-
-    # normalisation: min-max over options (and draws)
-    pool = values[None] if all_values is None else np.concatenate([values[None], all_values])
+    # normalisation: min-max over options (and draws), a fixed linear value function
+    pool = values[None] if drawn is None else np.concatenate([values[None], drawn])
     lo = pool.min(axis=(0, 1))
     span = pool.max(axis=(0, 1)) - lo
     span = np.where(span > 1e-12 * np.maximum(np.abs(lo), 1.0), span, np.inf)
     norm = (values - lo) / span
 
-    by_doctrine: dict[str, dict[str, Any]] = {}
-    bounds = {}
-    for d in scenario.doctrines:
-        lo_w, hi_w = _weight_bounds(d, criteria)
-        bounds[d.id] = (lo_w, hi_w)
-        w = (lo_w + hi_w) / 2
-        w = w / w.sum()
-        scores = norm @ w
-        best = int(np.argmax(scores))
-        by_doctrine[d.id] = {"name": d.name, "holder": d.holder,
-                             "best": options[best].id,
-                             "scores": {o.id: float(scores[i]) for i, o in enumerate(options)},
-                             "weights": {c: float(w[j]) for j, c in enumerate(criteria)
-                                         if w[j] > 0}}
-
-    result_smaa = None
-    per_doctrine: dict[str, SMAAResult] = {}
-    if all_values is not None:
-        vn = (all_values - lo) / span
-        n = vn.shape[0]
-        if bounds:
-            names = list(bounds)
-            pick = rng.integers(0, len(names), n)
-            weights = np.empty((n, len(criteria)))
-            for k, name in enumerate(names):
-                sel = pick == k
-                weights[sel] = sample_weights(rng, int(sel.sum()), *bounds[name])
-            for name in names:
-                per_doctrine[name] = smaa2(vn, sample_weights(rng, n, *bounds[name]))
-        else:
-            core = [criteria.index(c) for c in criteria
-                    if c in CORE_CRITERIA or c in cost_keys]
-            weights = np.zeros((n, len(criteria)))
-            weights[:, core] = sample_simplex(rng, n, len(core))
-        result_smaa = smaa2(vn, weights)
-
+    by_doctrine, bounds = _doctrine_scores(st, scenario, norm)
+    overall, per_doctrine = (None, {}) if drawn is None else _smaa(
+        st, (drawn - lo) / span, bounds, rng)
+    options = st.options
     return DecisionResult(
-        balancer=balancer, model=model, variant=variant,
+        balancer=st.balancer, model=model, variant=variant,
         options=[o.id for o in options], option_names={o.id: o.name for o in options},
-        criteria=criteria, values=values, normalised=norm,
-        outcomes={o.id: {i: float(det_out[k, j]) for j, i in enumerate(base_problem.issues)}
+        criteria=st.criteria, values=values, normalised=norm,
+        outcomes={o.id: {i: float(exact[k, j]) for j, i in enumerate(st.base.issues)}
                   for k, o in enumerate(options)},
-        unbalanced_triads=triads, by_doctrine=by_doctrine, smaa=result_smaa,
+        unbalanced_triads=st.triads, by_doctrine=by_doctrine, smaa=overall,
         smaa_by_doctrine=per_doctrine, draws=draws, seed=seed,
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
                 "variant": variant,
