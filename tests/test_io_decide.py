@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
+from fuzzing import corrupt_and_read
+
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.decide import SOURCE_ID, dump_decide, read_decide
@@ -247,13 +249,4 @@ CORRUPT_ALPHABET = "#ADPM0/\t,\n '0123456789.-eai"
 @settings(max_examples=300, deadline=None)
 @given(hst.data())
 def test_random_corruption_never_crashes(data: hst.DataObject) -> None:
-    text = SAMPLE_TEXT
-    for _ in range(data.draw(hst.integers(1, 4))):
-        k = data.draw(hst.integers(0, len(text)))
-        junk = data.draw(hst.text(alphabet=CORRUPT_ALPHABET, max_size=4))
-        cut = data.draw(hst.integers(0, 3))
-        text = text[:k] + junk + text[k + cut:]
-    try:
-        read_decide("fuzz", text)
-    except InputError as exc:
-        assert exc.problems and all(p.message for p in exc.problems)
+    corrupt_and_read(data, SAMPLE_TEXT, CORRUPT_ALPHABET, read_decide)

@@ -71,7 +71,7 @@ def handles_input_errors(func: F) -> F:
             _fail([f"error: {exc}"])
         except KeyboardInterrupt:
             err.print("interrupted")
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -85,7 +85,7 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"no such file; expected a scenario file or a built-in name", name)
+        raise InputError("no such file; expected a scenario file or a built-in name", name) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", name)
     if p.is_dir():

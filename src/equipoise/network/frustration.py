@@ -554,7 +554,7 @@ def frustration_index(
         raise ValueError("method must be 'auto' or 'heuristic'")
     t0 = time.perf_counter()
     deadline = t0 + float(time_limit)
-    n, m = graph.n, graph.m
+    m = graph.m
     step = weight_step(graph.weight)
     if decompose:
         labels = biconnected_blocks(graph)
