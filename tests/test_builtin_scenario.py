@@ -4,13 +4,13 @@ quotes are verbatim, and the content the foundation and decision issues require 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from pydantic import BaseModel
+
+from shareddata import SHARED as _SHARED
 
 from equipoise.io.scenario_file import read_scenario
 from equipoise.scenario import Citation, Scenario, Sourced
@@ -18,8 +18,6 @@ from equipoise.scenarios import builtin_names, builtin_path
 
 NAME = "nagorno-karabakh-2020"
 
-# The shared folder beside the repository (../shared), or $EQUIPOISE_SHARED.
-_SHARED = Path(os.environ.get("EQUIPOISE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED = _SHARED / "seed" / "000_b648253928af2a5c.txt"
 CASE_FACTS = _SHARED / "docs" / "case-facts.md"
 

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from shareddata import DATA
+
 from equipoise.cli import app
 from equipoise.io import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = DATA
 runner = CliRunner()
 
 

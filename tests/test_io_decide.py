@@ -11,14 +11,13 @@ from hypothesis import strategies as hst
 
 from fuzzing import corrupt_and_read
 
+from shareddata import DATA
+
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.decide import SOURCE_ID, dump_decide, read_decide
 from equipoise.scenario import Scenario, Stance
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/data")
 SAMPLE = DATA / "decide" / "sample_data.txt"
 needs_data = pytest.mark.skipif(not SAMPLE.is_file(),
                                 reason="development data ../shared/data/decide is not present")

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from shareddata import DATA
+
 from equipoise.io import detect_format, load
 from equipoise.io.decide import dump_decide, read_decide
 from equipoise.io.deu import dump_deu
 from equipoise.io.ktab import dump_ktab, read_ktab
 from equipoise.io.scenario_file import dump_scenario
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/data")
 needs_data = pytest.mark.skipif(not DATA.is_dir(),
                                 reason="development data ../shared/data is not present")
 

@@ -14,14 +14,13 @@ from hypothesis import strategies as hst
 
 from fuzzing import corrupt_and_read
 
+from shareddata import DATA
+
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.deu import RP_LABEL, SOURCE_ID, dump_deu, read_deu, read_deu_table
 from equipoise.scenario import Scenario
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/data")
 DEU = DATA / "deu3" / "deu3-dev.tsv"
 needs_data = pytest.mark.skipif(not DEU.is_file(),
                                 reason="development data ../shared/data/deu3 is not present")

@@ -11,14 +11,13 @@ from hypothesis import strategies as hst
 
 from fuzzing import corrupt_and_read
 
+from shareddata import DATA
+
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.ktab import SOURCE_ID, dump_ktab, read_ktab
 from equipoise.scenario import Scenario, Stance
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.is_dir():
-    DATA = Path("/work/shared/data")
 needs_data = pytest.mark.skipif(not (DATA / "ktab").is_dir(),
                                 reason="development data ../shared/data/ktab is not present")
 

@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from shareddata import DATA
+
 from equipoise.errors import ModelInputError
 from equipoise.models import BargainingProblem, EqualGainExchange, forecast, forecast_batch
 
-SAMPLE = Path("/work/shared/data/decide/sample_data.txt")
+SAMPLE = DATA / "decide" / "sample_data.txt"
 
 
 def parse_decide(path: Path) -> BargainingProblem:

@@ -10,6 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from shareddata import data_file
+
 from equipoise.errors import ModelInputError
 from equipoise.models import BargainingProblem, WeightedMean, WeightedMedian, forecast, forecast_batch
 
@@ -69,9 +71,7 @@ def test_multi_issue_only_participants_count():
 
 def test_decide_sample_reference_means():
     """data/README.md: power x salience weighted means of the decide sample input."""
-    path = Path("/work/shared/data/decide/sample_data.txt")
-    if not path.exists():
-        pytest.skip("shared data /work/shared/data/decide/sample_data.txt not available")
+    path = data_file("decide", "sample_data.txt")
     from test_models_exchange import parse_decide
 
     p = parse_decide(path)

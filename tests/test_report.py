@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from shareddata import DATA
+
 from equipoise.analysis import run_analysis
 from equipoise.io import load
 from equipoise.report import render as render_mod
 from equipoise.report import write_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(os.environ.get("EQUIPOISE_SHARED",
-                             Path(__file__).resolve().parents[2] / "shared")) / "data"
-KTAB = SHARED / "ktab" / "dummyData_3Dim.csv"
-DECIDE = SHARED / "decide" / "sample_data.txt"
+KTAB = DATA / "ktab" / "dummyData_3Dim.csv"
+DECIDE = DATA / "decide" / "sample_data.txt"
 
 
 class Page(HTMLParser):
