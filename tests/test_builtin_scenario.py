@@ -9,7 +9,6 @@ from typing import Any, Iterator
 
 import pytest
 from pydantic import BaseModel
-
 from shareddata import SHARED as _SHARED
 
 from equipoise.io.scenario_file import read_scenario

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
-
 from shareddata import DATA
+from typer.testing import CliRunner
 
 from equipoise.cli import app
 from equipoise.io import load

@@ -124,7 +124,8 @@ def test_as_scenario_via_io_load(tmp_path):
     io = pytest.importorskip("equipoise.io")
     sc = io.load(str(FIXTURE))
     assert len(sc.actors) == 16 and len(sc.relations) == 58
-    from equipoise.io.edgelist import dump_edgelist_scenario, parse_edgelist as parse
+    from equipoise.io.edgelist import dump_edgelist_scenario
+    from equipoise.io.edgelist import parse_edgelist as parse
 
     g = parse(dump_edgelist_scenario(sc))
     assert (g.n, g.m) == (16, 58)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from shareddata import DATA
 
 from equipoise.io import detect_format, load

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fuzzing import corrupt_and_read
 from hypothesis import given, settings
 from hypothesis import strategies as hst
-
-from fuzzing import corrupt_and_read
-
 from shareddata import DATA
 
 from equipoise.errors import InputError

@@ -15,8 +15,13 @@ import numpy as np
 import pytest
 
 from equipoise.errors import ModelInputError
-from equipoise.models import (BargainingProblem, ExpectedUtility, eum_round_diagnostics,
-                              forecast, forecast_batch)
+from equipoise.models import (
+    BargainingProblem,
+    ExpectedUtility,
+    eum_round_diagnostics,
+    forecast,
+    forecast_batch,
+)
 from equipoise.models import eum as eum_mod
 
 DATA = json.loads((Path(__file__).parent / "fixtures" / "emission_standards.json").read_text())

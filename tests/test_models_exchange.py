@@ -10,11 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from shareddata import DATA
 
 from equipoise.errors import ModelInputError
-from equipoise.models import BargainingProblem, EqualGainExchange, forecast, forecast_batch
+from equipoise.models import (
+    BargainingProblem,
+    EqualGainExchange,
+    forecast,
+    forecast_batch,
+)
 
 SAMPLE = DATA / "decide" / "sample_data.txt"
 

@@ -9,11 +9,16 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
 from shareddata import data_file
 
 from equipoise.errors import ModelInputError
-from equipoise.models import BargainingProblem, WeightedMean, WeightedMedian, forecast, forecast_batch
+from equipoise.models import (
+    BargainingProblem,
+    WeightedMean,
+    WeightedMedian,
+    forecast,
+    forecast_batch,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "emission_standards.json"
 

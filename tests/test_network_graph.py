@@ -9,7 +9,11 @@ import numpy as np
 import pytest
 
 from equipoise.errors import ModelInputError
-from equipoise.network import SignedGraph, signed_graph_from_relations, signed_graph_from_scenario
+from equipoise.network import (
+    SignedGraph,
+    signed_graph_from_relations,
+    signed_graph_from_scenario,
+)
 
 D = dt.date
 

@@ -9,8 +9,13 @@ import numpy as np
 import pytest
 
 from equipoise.io.edgelist import read_edgelist
-from equipoise.network import SignedGraph, analyse_balance, explain_balance, triad_changes
-from equipoise.network import walk_balance
+from equipoise.network import (
+    SignedGraph,
+    analyse_balance,
+    explain_balance,
+    triad_changes,
+    walk_balance,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
 

@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from shareddata import DATA
 
 from equipoise.analysis import run_analysis

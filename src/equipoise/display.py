@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text

@@ -25,8 +25,15 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..scenario import Scenario
-from ._tabular import (Problems, build_scenario, dump_error, fmt_num, make_id, parse_number,
-                       stem_id)
+from ._tabular import (
+    Problems,
+    build_scenario,
+    dump_error,
+    fmt_num,
+    make_id,
+    parse_number,
+    stem_id,
+)
 
 __all__ = ["read_decide", "dump_decide", "SOURCE_ID"]
 

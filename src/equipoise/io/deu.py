@@ -29,8 +29,17 @@ import numpy as np
 
 from ..errors import InputError, Problem
 from ..scenario import Issue, Scenario, Stance
-from ._tabular import (Problems, actor_capability, build_scenario, dump_error, fmt_num,
-                       from_percent, make_id, parse_number, stem_id)
+from ._tabular import (
+    Problems,
+    actor_capability,
+    build_scenario,
+    dump_error,
+    fmt_num,
+    from_percent,
+    make_id,
+    parse_number,
+    stem_id,
+)
 
 __all__ = ["DeuIssue", "DeuTable", "read_deu_table", "read_deu", "dump_deu", "SOURCE_ID",
            "ACTOR_NAMES", "RP_LABEL"]

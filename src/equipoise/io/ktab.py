@@ -23,8 +23,17 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from ..scenario import Scenario
-from ._tabular import (Problems, actor_capability, build_scenario, dump_error, fmt_num,
-                       from_percent, make_id, parse_number, stem_id)
+from ._tabular import (
+    Problems,
+    actor_capability,
+    build_scenario,
+    dump_error,
+    fmt_num,
+    from_percent,
+    make_id,
+    parse_number,
+    stem_id,
+)
 
 __all__ = ["read_ktab", "dump_ktab", "SOURCE_ID"]
 

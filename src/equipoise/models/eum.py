@@ -57,6 +57,8 @@ models-verification.md.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -472,6 +474,25 @@ class ExpectedUtility:
                 break
         return np.stack(hist), recs, stop
 
+    def _run_final(
+        self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+    ) -> np.ndarray:
+        """Final positions of a (B, n) batch, computing each round only for the draws that
+        still move. A draw whose round moves nobody has reached a fixed point: a round
+        depends on the positions alone (exponents are recomputed from them, A12), so it
+        would never move again, and it leaves the active set."""
+        x = x0.copy()
+        active = np.flatnonzero(R > eps)  # R = 0: all positions equal, nothing moves
+        for _ in range(self.max_rounds):
+            if active.size == 0:
+                break
+            xa = x[active]
+            new_x, _ = _round(xa, s[active], w[active], R[active], eps[active], self._cfg)
+            moved = np.abs(new_x - xa).max(axis=1) > eps[active]
+            x[active] = new_x
+            active = active[moved]
+        return x
+
     def forecast(self, problem: BargainingProblem) -> Forecast:
         """Run the EUM on every issue of ``problem`` independently (actors taking part)."""
         problem.require_weight()
@@ -528,14 +549,16 @@ class ExpectedUtility:
         upper: Any = None,
         issues: Any = None,
         actors: Any = None,
-        chunk: int = 4096,
+        chunk: int = 1024,
+        n_jobs: int | None = None,
     ) -> np.ndarray:
         """EUM forecasts (final weighted medians) of many draws at once.
 
         ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
         (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
         Each issue is run for all draws at once (arrays ``(B, n, n)``), in chunks of
-        ``chunk`` draws to bound memory. Which actors take part in an issue must be the same
+        ``chunk`` draws to bound memory; the chunks run on ``n_jobs`` threads (default: one
+        per CPU core; results do not depend on it). Which actors take part in an issue must be the same
         in every draw. ``eps_x`` = ``1e-9 (upper - lower)`` if bounds are given, else
         ``1e-9`` times each draw's initial spread. Draws stop changing once they reach a
         fixed point, so running every draw to ``max_rounds`` gives the same result as
@@ -548,6 +571,7 @@ class ExpectedUtility:
         _refuse_zero_weight(w.sum(axis=1), issues)
         B, n_a, n_i = x.shape
         out = np.empty((B, n_i))
+        tasks = []
         for i in range(n_i):
             pres = present[:, :, i]
             if not (pres == pres[0]).all():
@@ -557,19 +581,29 @@ class ExpectedUtility:
                     f"batch needs the same participants in every draw"
                 )
             take = np.flatnonzero(pres[0])
-            for b0 in range(0, B, chunk):
-                sl = slice(b0, min(B, b0 + chunk))
-                x0 = x[sl][:, take, i]
-                si = s[sl][:, take, i]
-                wi = w[sl][:, take, i]
-                R = _resolve_R(x0, None if lo is None else lo[i], None if hi is None else hi[i],
-                               self.range_mode)
-                spread = x0.max(axis=1) - x0.min(axis=1)
-                if lo is not None and hi is not None:
-                    eps = np.full(x0.shape[0], EPS_REL * (hi[i] - lo[i]))
-                else:
-                    eps = EPS_REL * spread
-                R = np.where(spread <= eps, 0.0, R)
-                hist, _, _ = self._run(x0, si, wi, R, eps, record=False)
-                out[sl, i] = weighted_median(hist[-1], wi, eps)[0]
+            tasks += [(i, take, slice(b0, min(B, b0 + chunk))) for b0 in range(0, B, chunk)]
+
+        def run(task: tuple[int, np.ndarray, slice]) -> None:
+            i, take, sl = task
+            x0 = x[sl][:, take, i]
+            si = s[sl][:, take, i]
+            wi = w[sl][:, take, i]
+            R = _resolve_R(x0, None if lo is None else lo[i], None if hi is None else hi[i],
+                           self.range_mode)
+            spread = x0.max(axis=1) - x0.min(axis=1)
+            if lo is not None and hi is not None:
+                eps = np.full(x0.shape[0], EPS_REL * (hi[i] - lo[i]))
+            else:
+                eps = EPS_REL * spread
+            R = np.where(spread <= eps, 0.0, R)
+            final = self._run_final(x0, si, wi, R, eps)
+            out[sl, i] = weighted_median(final, wi, eps)[0]
+
+        workers = min(len(tasks), n_jobs or os.cpu_count() or 1)
+        if workers <= 1:
+            for task in tasks:
+                run(task)
+        else:  # NumPy releases the GIL in the array work: threads share the cores
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, tasks))
         return out

@@ -32,7 +32,12 @@ from equipoise.network.graph import (
 )
 from equipoise.network.heuristic import HeuristicResult, frustration_of, heuristic_split
 from equipoise.network.report import analyse_balance, explain_balance, triad_changes
-from equipoise.network.triads import Triangles, node_triads, triangles, unbalanced_triads_of
+from equipoise.network.triads import (
+    Triangles,
+    node_triads,
+    triangles,
+    unbalanced_triads_of,
+)
 
 __all__ = [
     "SignedGraph",
