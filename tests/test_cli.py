@@ -82,3 +82,13 @@ def test_unknown_input_lists_the_builtin_scenarios() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and "equipoise" in result.stdout
+
+
+def test_unwritable_report_folder_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["analyze", MINIMAL, "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr and str(blocker / "sub") in result.stderr
+    result = runner.invoke(app, ["analyze", MINIMAL, "--out", str(blocker)])
+    assert result.exit_code == 2 and "is not a folder" in result.stderr

@@ -69,6 +69,9 @@ def handles_input_errors(func: F) -> F:
             _fail([str(p) for p in exc.problems])
         except ModelInputError as exc:
             _fail([f"error: {exc}"])
+        except OSError as exc:  # a file or folder that cannot be read or written
+            where = exc.filename if exc.filename is not None else "error"
+            _fail([f"{where}: {exc.strerror or exc}"])
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
@@ -424,6 +427,7 @@ def analyze(
     chosen = _models_for(model, len(s.issues)) if model else None
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
+    out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
                                 time_limit=time_limit, step=step, progress=report)
