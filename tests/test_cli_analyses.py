@@ -171,3 +171,17 @@ def test_balance_kind_overrides_change_the_graph() -> None:
 def test_balance_without_organisations_drops_them() -> None:
     data = invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations")
     assert not {"CSTO", "NATO", "OSCE-MG", "EU"} & set(data["actors"])
+
+
+def test_forecast_model_parameters() -> None:
+    default = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "eum")
+    other = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "eum", "-m", "mean",
+                        "-p", "profile=paper_literal")
+    assert other["models"]["eum"] != default["models"]["eum"]  # the profile changes eum
+    plain_mean = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "mean")
+    assert other["models"]["mean"] == plain_mean["models"]["mean"]  # mean takes no profile
+    for bad, message in ((["-m", "mean", "-p", "Q=0.5"], "none of the models mean takes it"),
+                         (["-m", "eum", "-p", "Q=7"], "must lie in [0, 1]"),
+                         (["-m", "eum", "-p", "Q"], "expected NAME=VALUE")):
+        result = runner.invoke(app, ["forecast", "nagorno-karabakh-2020", *bad])
+        assert result.exit_code == 2 and message in result.stderr, result.stderr

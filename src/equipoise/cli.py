@@ -244,6 +244,43 @@ def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[str, Any]]:
+    """``["Q=0.5", "profile=masad2014"]`` -> per model, the parameters its constructor takes.
+
+    Values are read as a boolean (true/false), an integer, a float, or else text. A parameter
+    that none of the chosen models takes is an error.
+    """
+    import inspect
+
+    from .models import MODELS
+
+    parsed: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            _fail([f"error: --param {item!r}: expected NAME=VALUE, e.g. --param Q=0.5"])
+        value: Any = raw
+        if raw.lower() in ("true", "false"):
+            value = raw.lower() == "true"
+        else:
+            for cast in (int, float):
+                try:
+                    value = cast(raw)
+                    break
+                except ValueError:
+                    continue
+        parsed[name] = value
+    per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
+    for name, value in parsed.items():
+        takers = [m for m in models
+                  if name in inspect.signature(MODELS[m].__init__).parameters]
+        if not takers:
+            _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
+        for m in takers:
+            per_model[m][name] = value
+    return per_model
+
+
 @app.command()
 @handles_input_errors
 def forecast(
@@ -255,6 +292,11 @@ def forecast(
     ] = None,
     rounds: Annotated[int, typer.Option("--rounds", min=0,
                                         help="Rounds of the iterative models.")] = 10,
+    param: Annotated[
+        Optional[list[str]],
+        typer.Option("--param", "-p", metavar="NAME=VALUE",
+                     help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
+                     "for eum; given to the chosen models that take it.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
@@ -265,8 +307,14 @@ def forecast(
     s = load(input)
     if not s.issues or not s.stances:
         _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
-    results = {m: run_forecast(s, model=m, rounds=rounds) for m in _models_for(model,
-                                                                                 len(s.issues))}
+    chosen = _models_for(model, len(s.issues))
+    params = _parse_params(param, chosen)
+    try:
+        results = {m: run_forecast(s, model=m, rounds=rounds, **params[m]) for m in chosen}
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        _fail([f"error: {exc}"])
     if json_:
         _print_json({"models": {m: fc.to_dict() for m, fc in results.items()}})
         return
