@@ -92,3 +92,17 @@ def test_unwritable_report_folder_is_an_error_not_a_traceback(tmp_path: Path) ->
     assert "Traceback" not in result.stderr and str(blocker / "sub") in result.stderr
     result = runner.invoke(app, ["analyze", MINIMAL, "--out", str(blocker)])
     assert result.exit_code == 2 and "is not a folder" in result.stderr
+
+
+def test_new_writes_a_valid_scenario_and_does_not_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "mine.yaml"
+    result = runner.invoke(app, ["new", str(target)])
+    assert result.exit_code == 0, result.stderr
+    scenario = load(target)
+    assert scenario.balancer and scenario.options and scenario.doctrines
+    target.write_text("mine")
+    result = runner.invoke(app, ["new", str(target)])
+    assert result.exit_code == 2 and "exists" in result.stderr
+    assert target.read_text() == "mine"
+    assert runner.invoke(app, ["new", str(target), "--force"]).exit_code == 0
+    assert load(target) == scenario

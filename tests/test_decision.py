@@ -241,3 +241,15 @@ def test_declared_uncertainty_is_used(scenario) -> None:
     # with positions uncertain by 40 points the rankings spread out
     assert (spread.smaa.rank_acceptability > 0).sum() > (result.smaa.rank_acceptability > 0).sum()
     assert spread.params["position_uncertainty"].startswith("40 scale points")
+
+
+def test_a_declared_baseline_keeps_its_costs(scenario) -> None:
+    from equipoise.scenario import Option, Sourced
+
+    declared = Option(id="baseline", name="Do nothing", assumption="t",
+                      costs={"risk": Sourced(value=6, assumption="t")})
+    s = scenario.model_copy(update={"options": [*scenario.options, declared]})
+    result = decide(s, model="mean", draws=0)
+    assert result.options[0] == "baseline" and result.options.count("baseline") == 1
+    assert result.option_names["baseline"] == "Do nothing"
+    assert result.values[0, result.criteria.index("risk")] == -6

@@ -54,3 +54,11 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch, block: int) -> 
     exec(compile(python_blocks()[block], f"README.md python block {block}", "exec"), namespace)
     if "outcomes" in namespace:
         assert namespace["outcomes"].shape == (1000, 4)
+
+
+def test_readme_examples_are_the_packaged_template() -> None:
+    """`equipoise new` writes the README's example: the two must not drift apart."""
+    from importlib import resources
+
+    template = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
+    assert "".join(yaml_blocks()[:2]) in template

@@ -185,6 +185,24 @@ def show(
 
 @app.command()
 @handles_input_errors
+def new(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the scenario.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Write a commented, valid example scenario to FILE, to edit into your own."""
+    from importlib import resources
+
+    if path.exists() and not force:
+        _fail([f"{path}: exists; choose another name or add --force to overwrite it"])
+    text = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    err.print(f"wrote {path}; next: equipoise validate {path}")
+
+
+@app.command()
+@handles_input_errors
 def schema(
     output: Annotated[
         Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")
