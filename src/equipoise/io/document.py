@@ -20,7 +20,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Problem
@@ -38,9 +38,10 @@ MAX_EXPANDED_NODES = 500_000
 class Document:
     """A parsed document and where it came from.
 
-    ``data`` is the parsed content. For YAML it carries line numbers already; JSON is read
-    with the standard library (fast) and :meth:`located` re-reads it with line numbers only
-    when a problem needs locating.
+    ``data`` is the parsed content, read by a fast parser (the standard library for JSON,
+    ruamel.yaml's C-accelerated safe loader for YAML when it is installed); :meth:`located`
+    re-reads the text with ruamel's round-trip loader, which records the line of every key
+    and item, only when a problem needs locating.
     """
 
     path: str
@@ -51,8 +52,6 @@ class Document:
 
     def located(self) -> Any:
         """The content with line information (for :func:`line_of`)."""
-        if self.format == "yaml":
-            return self.data
         if self._located is None:
             try:
                 self._located = _yaml().load(self.text)
@@ -70,6 +69,23 @@ _TextDatesConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp",
     lambda constructor, node: constructor.construct_scalar(node),
 )
+
+
+class _FastTextDatesConstructor(SafeConstructor):
+    """The safe constructor (used with the C parser), timestamps left as text too."""
+
+
+_FastTextDatesConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda constructor, node: constructor.construct_scalar(node),
+)
+
+
+def _fast_yaml() -> YAML:
+    """ruamel.yaml's safe loader: C-accelerated when ruamel.yaml.clib is installed."""
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _FastTextDatesConstructor
+    return yaml
 
 
 def _yaml() -> YAML:
@@ -157,7 +173,7 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
                                       "with keys such as 'id', 'title', 'actors', 'issues'")])
         return Document(name, data, "json", text)
     try:
-        data = _yaml().load(text)
+        data = _fast_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -199,7 +199,7 @@ def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
     data = scenario_to_data(scenario)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe")  # C emitter when ruamel.yaml.clib is installed
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     yaml.width = 100
