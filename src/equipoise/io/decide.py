@@ -150,50 +150,43 @@ def _key(rec: _Record, raw: str, what: str, problems: Problems) -> str | None:
     return key
 
 
-def _actors(records: list[_Record],
-            problems: Problems) -> dict[str, tuple[dict[str, Any], int]]:
-    """``#A`` records: raw key -> (actor data, line)."""
-    actors: dict[str, tuple[dict[str, Any], int]] = {}
+def _named_records(records: list[_Record], what: str, tag: str, third: str,
+                   problems: Problems) -> list[tuple[str, str, str, str | None, int]]:
+    """``#A``/``#P`` records as ``(raw key, id, name, third field, line)``, duplicates and
+    malformed records reported."""
+    out = []
     ids: dict[str, int] = {}
     for rec in records:
-        if not _fields(rec, 1, 3, "actor key, name[, comment]", problems):
+        if not _fields(rec, 1, 3, f"{what} key, name[, {third}]", problems):
             continue
         raw = rec.fields[0]
-        key = _key(rec, raw, "actor", problems)
+        key = _key(rec, raw, what, problems)
         if key is None:
             continue
         if key in ids:
-            problems.add(rec.line, f"duplicate actor '{raw}' (first on line {ids[key]}); "
-                         "expected one #A record per actor")
+            problems.add(rec.line, f"duplicate {what} '{raw}' (first on line {ids[key]}); "
+                         f"expected one {tag} record per {what}")
             continue
         ids[key] = rec.line
         name = rec.fields[1] if len(rec.fields) > 1 and rec.fields[1] else raw
-        comment = rec.fields[2] if len(rec.fields) > 2 and rec.fields[2] else None
-        actors[raw] = ({"id": key, "name": name, "kind": "other", "description": comment},
-                       rec.line)
-    return actors
+        extra = rec.fields[2] if len(rec.fields) > 2 and rec.fields[2] else None
+        out.append((raw, key, name, extra, rec.line))
+    return out
+
+
+def _actors(records: list[_Record],
+            problems: Problems) -> dict[str, tuple[dict[str, Any], int]]:
+    """``#A`` records: raw key -> (actor data, line)."""
+    return {raw: ({"id": key, "name": name, "kind": "other", "description": comment}, line)
+            for raw, key, name, comment, line in _named_records(records, "actor", "#A",
+                                                               "comment", problems)}
 
 
 def _issues(records: list[_Record], problems: Problems) -> dict[str, _Issue]:
     """``#P`` records: raw key -> issue."""
-    issues: dict[str, _Issue] = {}
-    ids: dict[str, int] = {}
-    for rec in records:
-        if not _fields(rec, 1, 3, "issue key, name[, description]", problems):
-            continue
-        raw = rec.fields[0]
-        key = _key(rec, raw, "issue", problems)
-        if key is None:
-            continue
-        if key in ids:
-            problems.add(rec.line, f"duplicate issue '{raw}' (first on line {ids[key]}); "
-                         "expected one #P record per issue")
-            continue
-        ids[key] = rec.line
-        name = rec.fields[1] if len(rec.fields) > 1 and rec.fields[1] else raw
-        description = rec.fields[2] if len(rec.fields) > 2 and rec.fields[2] else None
-        issues[raw] = _Issue(key, rec.line, name, description)
-    return issues
+    return {raw: _Issue(key, line, name, description)
+            for raw, key, name, description, line in _named_records(records, "issue", "#P",
+                                                                   "description", problems)}
 
 
 def _meanings(records: list[_Record], issues: dict[str, _Issue], problems: Problems) -> None:
