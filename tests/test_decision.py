@@ -253,3 +253,25 @@ def test_a_declared_baseline_keeps_its_costs(scenario) -> None:
     assert result.options[0] == "baseline" and result.options.count("baseline") == 1
     assert result.option_names["baseline"] == "Do nothing"
     assert result.values[0, result.criteria.index("risk")] == -6
+
+
+def test_variant_costs_apply_only_in_the_variant(scenario) -> None:
+    plain = decide(scenario, model="mean", draws=0)
+    varied = decide(scenario, model="mean", draws=0, variant="rival-joins")
+    risk = plain.criteria.index("risk")
+    assert plain.values[0, risk] == 0 and varied.values[0, risk] == -6  # baseline
+    mediate = plain.options.index("mediate")
+    assert plain.values[mediate, risk] == -1 and varied.values[mediate, risk] == -4
+    cost = plain.criteria.index("cost")
+    assert varied.values[mediate, cost] == plain.values[mediate, cost]  # not overridden
+
+
+def test_variant_costs_must_name_known_options(tmp_path) -> None:
+    text = FIXTURE.read_text().replace("      mediate: {risk: 4}", "      meditate: {risk: 4}")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    line = text.splitlines().index("      meditate: {risk: 4}") + 1
+    assert f"{path}:{line}: variant 'rival-joins' sets costs of unknown option 'meditate'" in \
+        result.stderr

@@ -158,6 +158,17 @@ def _inherit(data: Any, fields: tuple[str, ...]) -> Any:
     return out
 
 
+def _costs_shorthand(costs: Any, record: dict[str, Any]) -> Any:
+    """Plain numbers in a costs mapping become :class:`Sourced` with the record's provenance."""
+    if not isinstance(costs, dict):
+        return costs
+    out = _inherit({**costs, "source": record.get("source"),
+                    "assumption": record.get("assumption")}, tuple(costs))
+    out.pop("source", None)
+    out.pop("assumption", None)
+    return out
+
+
 class Source(_Strict):
     """A named source: an article, a news page, a data set."""
 
@@ -375,21 +386,30 @@ class Option(_Provenance):
     def _shorthand(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("costs"), dict):
             data = dict(data)
-            data["costs"] = _inherit({**data["costs"], "source": data.get("source"),
-                                      "assumption": data.get("assumption")},
-                                     tuple(data["costs"]))
-            data["costs"].pop("source", None)
-            data["costs"].pop("assumption", None)
+            data["costs"] = _costs_shorthand(data["costs"], data)
         return data
 
 
 class Variant(_Provenance):
-    """A what-if: changes applied to the scenario before options are evaluated."""
+    """A what-if: changes applied to the scenario before options are evaluated, and the
+    options' declared costs that differ in this world (``costs``: option id -> criterion ->
+    value; e.g. doing nothing once an ally's territory is attacked costs credibility)."""
 
     id: Identifier
     name: str = Field(min_length=1)
     description: str | None = None
     changes: list[Change] = Field(default_factory=list)
+    costs: dict[Identifier, dict[str, Sourced]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("costs"), dict):
+            data = dict(data)
+            data["costs"] = {
+                option: _costs_shorthand(values, data) for option, values in data["costs"].items()
+            }
+        return data
 
 
 class Doctrine(_Provenance):
@@ -649,6 +669,14 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                      f"of the option ids: {_listing(option_ids)}"))
         provenance(("actual_choice",), scenario.actual_choice, what="actual choice")
 
+    for k, v in enumerate(scenario.variants):
+        for ref, costs in v.costs.items():
+            if ref not in option_ids and ref != "baseline":
+                add((("variants", k, "costs", ref), f"variant '{v.id}' sets costs of unknown "
+                     f"option '{ref}'; expected one of the option ids: {_listing(option_ids)}"))
+            for key, value in costs.items():
+                provenance(("variants", k, "costs", ref, key), value, v, what="cost")
+
     for section, items in (("options", scenario.options), ("variants", scenario.variants)):
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
@@ -664,7 +692,6 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                 if ch.target == "relation" and (ch.other is None or ch.action is None):
                     add((loc, "a relation change needs 'other' and 'action' "
                          "(add, remove or set-sign)"))
-    del option_ids
     return problems
 
 

@@ -246,6 +246,9 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
             raise ModelInputError(f"unknown variant '{variant}'; variants: {known}")
         world = apply(scenario, match[0])
     options: list[Option] = options_of(scenario)
+    if variant is not None and match[0].costs:  # costs that differ in this world
+        options = [o.model_copy(update={"costs": {**o.costs, **match[0].costs.get(o.id, {})}})
+                   for o in options]
     try:
         estimator = make_model(model, rounds, **model_params)
     except (ValueError, TypeError) as exc:
