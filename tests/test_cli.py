@@ -106,3 +106,20 @@ def test_new_writes_a_valid_scenario_and_does_not_overwrite(tmp_path: Path) -> N
     assert target.read_text() == "mine"
     assert runner.invoke(app, ["new", str(target), "--force"]).exit_code == 0
     assert load(target) == scenario
+
+
+def test_show_lists_stances_one_per_row_when_there_are_many_issues(tmp_path: Path) -> None:
+    from equipoise.io import save
+
+    scenario = load(MINIMAL)
+    issue = scenario.issues[0]
+    many = scenario.model_copy(update={
+        "issues": [issue.model_copy(update={"id": f"q{k}"}) for k in range(12)],
+        "stances": [st.model_copy(update={"issue": f"q{k}"}) for k in range(12)
+                    for st in scenario.stances if st.issue == issue.id]})
+    save(many, tmp_path / "many.yaml")
+    result = runner.invoke(app, ["show", str(tmp_path / "many.yaml"), "-s", "stances"])
+    assert result.exit_code == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if "position" in line)
+    assert "issue" in header and "salience" in header and "q11" not in header
+    assert sum("q11" in line for line in result.stdout.splitlines()) == 2  # A and B

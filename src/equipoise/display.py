@@ -20,6 +20,10 @@ __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", 
            "decision_sentence"]
 
 
+#: Above this many issues, stances are listed one per row rather than one column per issue.
+WIDE_ISSUES = 8
+
+
 def fmt_num(value: float | None, digits: int = 3) -> str:
     """A number for a table cell: up to ``digits`` significant decimals, '-' for None."""
     if value is None:
@@ -76,7 +80,15 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
             t.add_row(i.id, i.name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
                       i.scale.min_label, i.scale.max_label, outcome)
         out.append(t)
-    if "stances" in want and scenario.stances:
+    if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
+        # many issues: one row per stance instead of one column per issue
+        t = _table("Stances", ["issue", "actor", "position", "salience", "capability"])
+        for st in scenario.stances:
+            t.add_row(st.issue, st.actor, fmt_num(st.position.value, 2),
+                      fmt_num(st.salience.value, 2),
+                      fmt_num(st.capability.value) if st.capability else "")
+        out.append(t)
+    elif "stances" in want and scenario.stances:
         issues = [i.id for i in scenario.issues]
         t = _table("Stances (position / salience)", ["actor", *issues])
         for a in scenario.actors:
