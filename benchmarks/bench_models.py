@@ -73,6 +73,18 @@ def exchange_numpy(p: BargainingProblem, **kw):
         exchange._KERNEL = saved
 
 
+def eum_numpy(p: BargainingProblem, **kw):
+    """The EUM on its NumPy path (the reference; the default is the compiled numba rounds
+    when numba is installed)."""
+    from equipoise.models import eum
+
+    saved, eum._KERNEL = eum._KERNEL, False
+    try:
+        return forecast(p, "eum", **kw)
+    finally:
+        eum._KERNEL = saved
+
+
 def ec_batch(B: int, seed: int = 0):
     p = ec()
     rng = np.random.default_rng(seed)
@@ -85,6 +97,8 @@ CASES = {
     "eum EC 10 rounds": (lambda: ec(), lambda p: forecast(p, "eum", rounds=10), 2e-3),
     "eum 25 actors 10 rounds": (lambda: random_issue(25), lambda p: forecast(p, "eum", rounds=10), 10e-3),
     "eum 200 actors 10 rounds": (lambda: random_issue(200), lambda p: forecast(p, "eum", rounds=10), 1.0),
+    "eum EC 10 rounds, NumPy path": (lambda: ec(), lambda p: eum_numpy(p, rounds=10), None),
+    "eum 200 actors 10 rounds, NumPy path": (lambda: random_issue(200), lambda p: eum_numpy(p, rounds=10), None),
     "exchange cop21-size 10 rounds": (lambda: cop21_like(), lambda p: forecast(p, "exchange", rounds=10), 75e-3),
     "exchange cop21-size 10 rounds, NumPy loop": (lambda: cop21_like(), lambda p: exchange_numpy(p, rounds=10), None),
     "mean EC": (lambda: ec(), lambda p: forecast(p, "mean"), None),
@@ -124,8 +138,9 @@ def main() -> None:
     print(f"{'case':40s} {'best':>10s} {'target':>10s}")
     for name, (make, run, target) in CASES.items():
         p = make()
-        reps = 3 if "200" in name or "NumPy" in name else 10 if "exchange" in name else 30
-        run(p)  # warm-up (the exchange model's first call loads or compiles the numba kernel)
+        reps = (3 if "200" in name or ("exchange" in name and "NumPy" in name)
+                else 10 if "exchange" in name else 30)
+        run(p)  # warm-up (the first eum / exchange call loads or compiles the numba kernel)
         t = min(timeit.repeat(lambda: run(p), number=1, repeat=reps))
         tgt = "" if target is None else f"<= {target * 1e3:g} ms"
         print(f"{name:40s} {t * 1e3:8.2f} ms {tgt:>10s}")
@@ -135,6 +150,15 @@ def main() -> None:
         t = min(timeit.repeat(lambda: forecast_batch(p, model, position=x, salience=s),
                               number=1, repeat=reps))
         print(f"{name:40s} {t * 1e3:8.1f} ms {'< ' + format(target, 'g') + ' s':>10s}")
+    from equipoise.models import eum
+
+    p, x, s = ec_batch(10_000)
+    saved, eum._KERNEL = eum._KERNEL, False
+    try:
+        t = timeit.timeit(lambda: forecast_batch(p, "eum", position=x, salience=s), number=1)
+    finally:
+        eum._KERNEL = saved
+    print(f"{'batch eum 10,000 x EC, NumPy path':40s} {t * 1e3:8.1f} ms")
 
 
 if __name__ == "__main__":

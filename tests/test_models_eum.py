@@ -23,6 +23,7 @@ from equipoise.models import (
     forecast_batch,
 )
 from equipoise.models import eum as eum_mod
+from equipoise.models.eum import PROFILES
 
 DATA = json.loads((Path(__file__).parent / "fixtures" / "emission_standards.json").read_text())
 NAMES = [a["name"] for a in DATA["actors"]]
@@ -291,3 +292,125 @@ def test_get_params_resolves_the_profile():
         "offer_choice": "enforceable", "capitulation": True}
     m = ExpectedUtility("masad2014", perspective="receiver")
     assert (m.prob_norm, m.vote_exponent, m.perspective) == ("net", "linear", "receiver")
+
+
+# ----------------------------------------------------------------------------- numba kernel
+SWITCHES = [dict(profile=p) for p in PROFILES] + [
+    dict(Q=0.5), dict(Q=0.0, perspective="own"), dict(offer_choice="scholz_code"),
+    dict(capitulation=False), dict(prob_norm="net", vote_exponent="voter"),
+    dict(profile="paper_literal", Q=0.8, offer_choice="scholz_code", vote_exponent="voter"),
+    dict(profile="masad2014", perspective="receiver", capitulation=False, Q=0.3),
+    dict(range_mode="scale"),
+]
+
+
+@pytest.fixture
+def kernel(monkeypatch):
+    """The compiled EUM rounds, loaded even under EQUIPOISE_NUMBA=0 (skip without numba)."""
+    pytest.importorskip("numba")
+    monkeypatch.setenv("EQUIPOISE_NUMBA", "1")
+    monkeypatch.setattr(eum_mod, "_KERNEL", None)
+    if eum_mod._kernel() is None:
+        pytest.skip("numba kernel unavailable")
+    return monkeypatch
+
+
+def both_paths(kernel, fn):
+    """``fn()`` with the compiled rounds, then with the NumPy path (the reference)."""
+    fast = fn()
+    kernel.setattr(eum_mod, "_KERNEL", False)
+    ref = fn()
+    kernel.setattr(eum_mod, "_KERNEL", None)
+    eum_mod._kernel()
+    return fast, ref
+
+
+def assert_same_forecast(fast, ref):
+    """Positions, medians, means, exponents and offers agree to 1e-12; offer kinds, actors,
+    proposers, rounds and stop rules exactly (in practice all numbers are bit-identical)."""
+    assert fast.rounds_run == ref.rounds_run and fast.converged == ref.converged
+    for issue in ref.issues:
+        a, b = fast.details[issue], ref.details[issue]
+        assert a["stop"] == b["stop"] and a["R"] == b["R"]
+        for k in ("positions", "median", "mean", "r"):
+            assert np.shape(a[k]) == np.shape(b[k])
+            np.testing.assert_allclose(a[k], b[k], rtol=0, atol=1e-12)
+        assert fast.outcome[issue] == pytest.approx(ref.outcome[issue], abs=1e-12)
+        assert len(a["offers"]) == len(b["offers"])
+        for ra, rb in zip(a["offers"], b["offers"]):
+            assert [(o["actor"], o["offer"], o["proposer"]) for o in ra] == \
+                   [(o["actor"], o["offer"], o["proposer"]) for o in rb]
+            for key in ("a", "b", "new_position"):
+                np.testing.assert_allclose([o[key] for o in ra], [o[key] for o in rb],
+                                           rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("params", SWITCHES)
+def test_kernel_equals_numpy_on_ec(kernel, params):
+    fast, ref = both_paths(kernel, lambda: forecast(ec(), "eum", rounds=12, **params))
+    assert_same_forecast(fast, ref)
+
+
+def test_kernel_equals_numpy_on_random_problems(kernel):
+    """n = 2..30 (both vote-sum methods), ties in positions, zero weights, Q < 1, every
+    switch, until a fixed point or common position or the round cap."""
+    rng = np.random.default_rng(2024)
+    choices = {k: v for k, v in eum_mod._CHOICES.items() if k != "range_mode"}
+    for t in range(60):
+        n = int(rng.integers(2, 31))
+        x = rng.uniform(0, 100, n)
+        if t % 2:
+            x = rng.choice(np.linspace(0, 100, 6), n)  # many ties
+        s = rng.uniform(0, 1, n).round(2)
+        c = rng.uniform(0, 2, n).round(2)
+        if t % 3 == 0:
+            c[rng.random(n) < 0.3] = 0.0  # zero weights
+        if not (c * s).sum() > 0:
+            c[:] = 1.0
+            s[0] = 1.0
+        params = {k: str(rng.choice(v)) for k, v in choices.items()}
+        params.update(Q=float(rng.choice([1.0, 1.0, 0.5, 0.0, 0.9])),
+                      capitulation=bool(rng.random() < 0.8), rounds=int(rng.integers(1, 16)))
+        p = BargainingProblem.single_issue([f"a{i}" for i in range(n)], x, s, c)
+        fast, ref = both_paths(kernel, lambda: forecast(p, "eum", **params))
+        assert_same_forecast(fast, ref)
+
+
+@pytest.mark.parametrize("params", [{}, dict(profile="paper_literal", Q=0.5),
+                                    dict(profile="masad2014", offer_choice="scholz_code",
+                                         capitulation=False)])
+def test_kernel_equals_numpy_in_batches(kernel, params):
+    rng = np.random.default_rng(9)
+    B = 40
+    x = np.clip(X[None, :] + rng.normal(0, 0.8, (B, 10)), 4, 10)
+    x[:5] = np.round(x[:5])  # ties
+    x[5] = 7.0  # one draw with a common position
+    s = np.clip(S[None, :] + rng.normal(0, 0.05, (B, 10)), 0, 1)
+    s[6, :3] = 0.0
+    fast, ref = both_paths(kernel, lambda: forecast_batch(
+        ec(), "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10, **params))
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-12)
+    model = ExpectedUtility(**params, max_rounds=8)
+    fast, ref = both_paths(kernel, lambda: model.forecast_batch(
+        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], chunk=16,
+        n_jobs=2))
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-12)
+    # 20 actors: the prefix-sum vote sums; no bounds (eps from each draw's spread)
+    xs, ss, cs = random_issue(20, 2)
+    xb = np.clip(xs[None] + rng.normal(0, 3, (6, 20)), 0, 100)
+    fast, ref = both_paths(kernel, lambda: model.forecast_batch(xb[:, :, None], ss[:, None],
+                                                                cs[:, None]))
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-12)
+    # ... and each draw equals its single forecast on the compiled path
+    pb = BargainingProblem.single_issue([f"a{i}" for i in range(20)], xs, ss, cs)
+    one = [model.forecast(pb.replace(position=xb[b][:, None])).outcome["issue"]
+           for b in range(6)]
+    np.testing.assert_allclose(fast[:, 0], one, rtol=0, atol=1e-12)
+
+
+def test_kernel_switched_off_by_environment(monkeypatch):
+    monkeypatch.setenv("EQUIPOISE_NUMBA", "0")
+    monkeypatch.setattr(eum_mod, "_KERNEL", None)
+    assert eum_mod._kernel() is None
+    assert forecast(ec(), "eum", rounds=10).outcome["ec"] == pytest.approx(SPEC["median"][-1],
+                                                                          abs=1e-9)

@@ -1,0 +1,528 @@
+r"""Compiled rounds of the expected utility model (optional numba accelerator).
+
+A scalar transcription of :func:`equipoise.models.eum._round` (models.md §2.4-2.6) and of
+the round loops of :meth:`ExpectedUtility._run` / :meth:`ExpectedUtility._run_final`, for
+one draw at a time (a batch of draws is looped inside the kernel). Every ``_Config`` option
+of the NumPy path is covered (``Q``, ``prob_norm``, ``vote_exponent``, ``perspective``,
+``offer_choice``, ``capitulation``). The NumPy path stays the reference: the arithmetic is
+the same IEEE operations in the same order (the vote sums are sequential over the voters,
+the direct O(n^3) sum up to ``eum._CUBIC_MAX_N`` actors and the sorted prefix sums above,
+as there for one draw; the global denominator uses NumPy's pairwise summation; ``0.5 ** r``
+gets its base at run time, since LLVM rewrites a pow with a literal base into something
+not bit-identical to libm's), no ``fastmath``, NumPy's error model. On every input tried
+both paths agree bit for bit; ``tests/test_models_eum.py`` checks them against each other
+to 1e-12 (EC case with every profile and switch, random problems, batches). The only
+shortcuts are exact: ``x ** r`` is not called where its value is known (``0 ** r = 0``
+for ``r > 0``, ``0.5 ** r`` reused for same-position pairs).
+
+Imported lazily by :mod:`equipoise.models.eum`, and only if numba is installed;
+``cache=True`` keeps the compiled code in ``__pycache__``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["run_final", "run_record"]
+
+_JIT = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+
+_NONE = 3
+
+
+@njit(**_JIT)
+def _block_sum(a, lo, n):  # pragma: no cover - compiled
+    """A leaf of NumPy's pairwise summation (``n <= 128``): 8 accumulators."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    i = 8
+    m = n - (n % 8)
+    while i < m:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@njit(**_JIT)
+def _pairwise_sum(a, lo, n):  # pragma: no cover - compiled
+    """NumPy's pairwise summation of ``a[lo:lo + n]`` (``pairwise_sum_DOUBLE``: halves
+    rounded down to a multiple of 8, leaves of <= 128), without recursion (recursive
+    functions do not survive numba's on-disk cache)."""
+    if n <= 128:
+        return _block_sum(a, lo, n)
+    # explicit post-order walk: task (lo, n, kind); kind 1 = add the last two values
+    tl = np.empty(256, np.int64)
+    tn = np.empty(256, np.int64)
+    tk = np.empty(256, np.int64)
+    vals = np.empty(128)
+    nt = 1
+    nv = 0
+    tl[0] = lo
+    tn[0] = n
+    tk[0] = 0
+    while nt:
+        nt -= 1
+        l0 = tl[nt]
+        m0 = tn[nt]
+        if tk[nt] == 1:
+            nv -= 1
+            vals[nv - 1] = vals[nv - 1] + vals[nv]
+        elif m0 <= 128:
+            vals[nv] = _block_sum(a, l0, m0)
+            nv += 1
+        else:
+            n2 = m0 // 2
+            n2 -= n2 % 8
+            tk[nt] = 1
+            tl[nt + 1] = l0 + n2
+            tn[nt + 1] = m0 - n2
+            tk[nt + 1] = 0
+            tl[nt + 2] = l0
+            tn[nt + 2] = n2
+            tk[nt + 2] = 0
+            nt += 3
+    return vals[0]
+
+
+@njit(**_JIT)
+def _stable_order(x, order):  # pragma: no cover - compiled
+    """``order`` = stable argsort of ``x`` (insertion sort; ``inf`` sorts last)."""
+    n = x.shape[0]
+    for i in range(n):
+        order[i] = i
+    for i in range(1, n):
+        k = order[i]
+        v = x[k]
+        j = i - 1
+        while j >= 0 and x[order[j]] > v:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = k
+
+
+@njit(**_JIT)
+def _wmedian(x, w, eps, order, xs, C):  # pragma: no cover - compiled
+    """``median.weighted_median(x, w, eps)[0]`` for one row."""
+    n = x.shape[0]
+    xx = np.empty(n)
+    ww = np.empty(n)
+    for i in range(n):
+        use = w[i] > 0.0 and np.isfinite(x[i])
+        xx[i] = x[i] if use else np.inf
+        ww[i] = w[i] if use else 0.0
+    _stable_order(xx, order)
+    acc = 0.0
+    for i in range(n):
+        xs[i] = xx[order[i]]
+        acc += ww[order[i]]
+        C[i] = acc
+    W = C[n - 1]
+    h = 0.5 * W
+    tol = 1e-12 * W
+    k = 0
+    for i in range(n):
+        if C[i] >= h - tol:
+            k = i
+            break
+    e = k
+    while e < n - 1 and not (xs[e + 1] - xs[e] > eps):
+        e += 1
+    p_lo = xs[k]
+    val = p_lo
+    if abs(C[e] - h) <= tol and e < n - 1 and np.isfinite(xs[e + 1]):
+        val = 0.5 * (p_lo + xs[e + 1])
+    if not (W > 0.0):
+        val = np.nan
+    return val
+
+
+@njit(**_JIT)
+def _support(x, w, e, use_e, dr, N, F, CF, order, idx, direct):  # pragma: no cover
+    """``eum._support`` for one draw: ``N[a, b]`` in place; returns ``D = 2 sum N``."""
+    n = x.shape[0]
+    if direct:
+        for k in range(n):
+            wk = w[k]
+            if use_e:
+                ek = e[k]  # r_k > 0: 0 ** r_k = 0 (skip pow for the voter's own column)
+                for p in range(n):
+                    dkp = dr[k, p]
+                    F[k, p] = (dkp ** ek if dkp != 0.0 else 0.0) * wk
+            else:
+                for p in range(n):
+                    F[k, p] = dr[k, p] * wk
+        # N[a, b] = sum over voters k in order of max(0, F[k, b] - F[k, a]): the same
+        # sequential sums as NumPy's, with the loop over b innermost (vectorised)
+        for a in range(n):
+            Fa = F[0, a]
+            for b in range(n):
+                v = F[0, b] - Fa
+                N[a, b] = v if v > 0.0 else 0.0
+            for k in range(1, n):
+                Fa = F[k, a]
+                for b in range(n):
+                    v = F[k, b] - Fa
+                    N[a, b] += v if v > 0.0 else 0.0
+    else:
+        for p in range(n):
+            CF[0, p] = 0.0
+        for t in range(n):
+            k = order[t]
+            wk = w[k]
+            if use_e:
+                ek = e[k]
+                for p in range(n):
+                    CF[t + 1, p] = CF[t, p] + dr[k, p] ** ek * wk
+            else:
+                for p in range(n):
+                    CF[t + 1, p] = CF[t, p] + dr[k, p] * wk
+        for a in range(n):
+            xa = x[a]
+            for b in range(n):
+                i = idx[a, b]
+                pref = CF[i, b] - CF[i, a]
+                if xa < x[b]:
+                    v = pref
+                else:
+                    v = (CF[n, b] - CF[n, a]) - pref
+                N[a, b] = v if v > 0.0 else 0.0
+    return 2.0 * _pairwise_sum(N.reshape(N.shape[0] * n), 0, n * n)
+
+
+@njit(**_JIT)
+def _probability(N, D, prob_norm, P):  # pragma: no cover - compiled
+    n = N.shape[0]
+    if prob_norm == 0:
+        for a in range(n):
+            for b in range(n):
+                P[a, b] = N[a, b] / D if D > 0.0 else 0.0
+    else:
+        for a in range(n):
+            for b in range(n):
+                nab = N[a, b]
+                nba = N[b, a]
+                den = nab + nba
+                if prob_norm == 1:
+                    num = nab
+                else:
+                    num = nab - nba
+                    if not (num >= 0.0):
+                        num = 0.0
+                P[a, b] = num / den if den > 0.0 else 0.0
+
+
+@njit(**_JIT)
+def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
+           cubic_max, new_x, r, typ_out, prop_out, a_out, b_out, ws, iws):  # pragma: no cover
+    """One round of one draw (``eum._round`` with ``B = 1``), results in the out arrays."""
+    n = x.shape[0]
+    absd = ws[0]
+    d = ws[1]
+    dr = ws[2]
+    T = ws[3]
+    u = ws[4]
+    N1 = ws[5]
+    P1 = ws[6]
+    N2 = ws[7]
+    P2 = ws[8]
+    A = ws[9]
+    Bm = ws[10]
+    base = ws[11]
+    dU = ws[12]
+    F = ws[13]
+    CF = ws[14]  # (n + 1) rows used
+    idx = iws[0]
+    order = iws[1, 0]
+    same_q = Q != 1.0
+    for a in range(n):
+        for b in range(n):
+            ad = abs(x[b] - x[a])
+            absd[a, b] = ad
+            v = ad / R
+            dr[a, b] = v
+            d[a, b] = 0.0 if ad <= eps else v
+    if same_q:
+        xs = np.empty(n)
+        Cw = np.empty(n)
+        mu = _wmedian(x, w, eps, order, xs, Cw)
+        for a in range(n):
+            dm = abs(x[a] - mu)
+            for b in range(n):
+                ad = absd[a, b]
+                T[a, b] = 1.0 if dm < ad else (0.0 if dm > ad else 0.5)
+                u[a, b] = (dm + ad) / R
+    direct = n <= cubic_max
+    if not direct:
+        _stable_order(x, order)
+        for a in range(n):
+            for b in range(n):
+                m = x[a] + x[b]
+                m *= 0.5
+                lo = 0
+                hi = n
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if x[order[mid]] < m:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                idx[a, b] = lo
+    D1 = _support(x, w, r, False, dr, N1, F, CF, order, idx, direct)
+    _probability(N1, D1, prob_norm, P1)
+    # first pass: S_i = sum_a EU_1(a -> i), sequential over a
+    S = np.zeros(n)
+    om = 1.0 - Q
+    for a in range(n):
+        for b in range(n):
+            v = 1.0 - P1[a, b]
+            v *= s[b]
+            v *= -4.0
+            v += 2.0
+            v *= d[a, b]
+            if same_q:
+                v -= om * (2.0 * T[a, b] - 1.0) * u[a, b]
+                if absd[a, b] <= eps:
+                    v = 0.0
+            if a == 0:
+                S[b] = v
+            else:
+                S[b] += v
+    Smax = S[0]
+    Smin = S[0]
+    for i in range(1, n):
+        if S[i] > Smax:
+            Smax = S[i]
+        if S[i] < Smin:
+            Smin = S[i]
+    spread = Smax - Smin
+    if spread <= 1e-12 * max(Smax, -Smin):
+        spread = np.inf
+    for i in range(n):
+        Rr = (2.0 * S[i] - Smax - Smin) / spread
+        r[i] = (3.0 - Rr) / (3.0 + Rr)
+    if voter:
+        D2 = _support(x, w, r, True, dr, N2, F, CF, order, idx, direct)
+        _probability(N2, D2, prob_norm, P2)
+    else:
+        P2 = P1
+    # utilities with the row actor's exponent r_i
+    for i in range(n):
+        ri = r[i]
+        h5 = c05 ** ri  # c05 = 0.5 at run time: a literal base lets LLVM rewrite pow
+        usq = 4.0 * h5
+        extra = om * (2.0 - 4.0 * h5)
+        for j in range(n):
+            half = 0.5 * d[i, j]
+            if half == 0.0:  # same position (and the diagonal): both are 0.5 ** r_i
+                us = h5
+                uf = h5
+            else:
+                us = 0.5 - half
+                if us < 0.0:
+                    us = 0.0
+                us = us ** ri
+                uf = (0.5 + half) ** ri
+            du = uf - us
+            du *= 4.0
+            dU[i, j] = du
+            bs = us * -4.0
+            bs += usq
+            if same_q:
+                bs = bs + extra
+            base[i, j] = bs
+    for i in range(n):
+        ri = r[i]
+        for j in range(n):
+            av = base[i, j] - s[j] * (1.0 - P2[i, j]) * dU[i, j]
+            if same_q:
+                uu = u[i, j]
+                tt = T[i, j]
+                ub = 0.5 - 0.25 * uu
+                if ub < 0.0:
+                    ub = 0.0
+                ub = 2.0 - 4.0 * ub ** ri
+                uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
+                av -= om * (tt * ub + (1.0 - tt) * uw)
+                if absd[i, j] <= eps:
+                    av = 0.0
+            A[i, j] = av
+    if receiver:
+        for i in range(n):
+            ri = r[i]
+            si = s[i]
+            for j in range(n):
+                bv = base[i, j] - si * (1.0 - P2[j, i]) * dU[i, j]
+                if same_q:
+                    uu = u[j, i]
+                    tt = T[j, i]
+                    ub = 0.5 - 0.25 * uu
+                    if ub < 0.0:
+                        ub = 0.0
+                    ub = 2.0 - 4.0 * ub ** ri
+                    uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
+                    bv -= om * (tt * ub + (1.0 - tt) * uw)
+                    if absd[i, j] <= eps:
+                        bv = 0.0
+                Bm[i, j] = bv
+    else:
+        for i in range(n):
+            for j in range(n):
+                Bm[i, j] = A[j, i]
+    # offers to receiver i from proposer j (§2.5) and the receiver's choice (§2.6):
+    # lexicographic minimum of (type, key1, key2, j)
+    for i in range(n):
+        bt = 4
+        bk1 = 0.0
+        bk2 = 0.0
+        bj = 0
+        bfrac = 1.0
+        for j in range(n):
+            av = A[i, j]
+            bv = Bm[i, j]
+            bpos = bv > 0.0
+            confront = bpos and av > 0.0 and bv > av
+            yld = bpos and av < 0.0
+            small = (bv + av) > 0.0
+            compromise = yld and small
+            if confront:
+                t = 0
+            elif compromise:
+                t = 1
+            elif capitulation and yld:
+                t = 2
+            else:
+                t = _NONE
+            nega = -av
+            frac = nega / bv if compromise else 1.0
+            move = absd[i, j] * frac
+            negb = -bv
+            if compromise:
+                if scholz:
+                    k1 = (nega * x[i] + bv * x[j]) / (bv + nega)
+                else:
+                    k1 = negb
+                k2 = move
+            else:
+                k1 = move
+                k2 = negb
+            if t < bt or (t == bt and (k1 < bk1 or (k1 == bk1 and k2 < bk2))):
+                bt = t
+                bk1 = k1
+                bk2 = k2
+                bj = j
+                bfrac = frac
+        typ_out[i] = bt
+        prop_out[i] = bj
+        a_out[i] = A[i, bj]
+        b_out[i] = Bm[i, bj]
+        if bt < _NONE:
+            new_x[i] = x[i] + (x[bj] - x[i]) * bfrac
+        else:
+            new_x[i] = x[i]
+
+
+@njit(**_JIT)
+def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
+              max_rounds, c05, cubic_max):  # pragma: no cover - compiled
+    """``ExpectedUtility._run_final`` on (B, n) arrays: the final positions (new array).
+
+    A draw with ``R <= eps`` does not move; a draw stops after its first round that moves
+    nobody by more than ``eps`` (a fixed point)."""
+    B, n = X.shape
+    out = X.copy()
+    ws = np.empty((15, n + 1, n))
+    iws = np.empty((2, n, n), np.int64)
+    x = np.empty(n)
+    new_x = np.empty(n)
+    r = np.empty(n)
+    typ = np.empty(n, np.int8)
+    prop = np.empty(n, np.int64)
+    av = np.empty(n)
+    bv = np.empty(n)
+    for b in range(B):
+        if not (R[b] > eps[b]):
+            continue
+        for k in range(n):
+            x[k] = X[b, k]
+        for _ in range(max_rounds):
+            _round(x, S[b], W[b], R[b], eps[b], Q, prob_norm, voter, receiver, scholz,
+                   capitulation, c05, cubic_max, new_x, r, typ, prop, av, bv, ws, iws)
+            moved = 0.0
+            for k in range(n):
+                dv = abs(new_x[k] - x[k])
+                if dv > moved:
+                    moved = dv
+                x[k] = new_x[k]
+            if not (moved > eps[b]):
+                break
+        for k in range(n):
+            out[b, k] = x[k]
+    return out
+
+
+@njit(**_JIT)
+def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
+               max_rounds, c05, cubic_max):  # pragma: no cover - compiled
+    """``ExpectedUtility._run`` for one draw (``R > eps``; ``R`` already the one used for
+    scaling). Returns positions ``(T+1, n)``, per round ``r``, offer ``type``, ``proposer``,
+    ``a``, ``b`` (each ``(T, n)``) and the stop rule (0 max_rounds, 1 fixed_point,
+    2 common_position)."""
+    n = x0.shape[0]
+    H = np.empty((max_rounds + 1, n))
+    rr = np.empty((max_rounds, n))
+    typ = np.empty((max_rounds, n), np.int8)
+    prop = np.empty((max_rounds, n), np.int64)
+    av = np.empty((max_rounds, n))
+    bv = np.empty((max_rounds, n))
+    ws = np.empty((15, n + 1, n))
+    iws = np.empty((2, n, n), np.int64)
+    for k in range(n):
+        H[0, k] = x0[k]
+    stop = 0
+    T = 0
+    for t in range(max_rounds):
+        _round(H[t], s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
+               cubic_max, H[t + 1], rr[t], typ[t], prop[t], av[t], bv[t], ws, iws)
+        T = t + 1
+        moved = 0.0
+        hi = H[t + 1, 0]
+        lo = hi
+        for k in range(n):
+            v = H[t + 1, k]
+            dv = abs(v - H[t, k])
+            if dv > moved:
+                moved = dv
+            if v > hi:
+                hi = v
+            if v < lo:
+                lo = v
+        if not (moved > eps):
+            stop = 1
+            break
+        if hi - lo <= eps:
+            stop = 2
+            break
+    return H[:T + 1], rr[:T], typ[:T], prop[:T], av[:T], bv[:T], stop
