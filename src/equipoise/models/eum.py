@@ -63,13 +63,13 @@ models-verification.md.
 from __future__ import annotations
 
 import os
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelInputError
+from ._accel import load_kernel
 from .forecast import Forecast
 from .median import _refuse_zero_weight, weighted_median
 from .problem import EPS_REL, BargainingProblem, prepare_batch
@@ -349,31 +349,28 @@ def _round(
 _KERNEL: Any = None
 
 
+def _import_kernel() -> Any:
+    from . import _eum_kernel
+
+    return _eum_kernel
+
+
+def _warm_up(kern: Any) -> None:
+    """Compile (or load the cached build of) both entry points on a tiny input."""
+    x = np.array([[0.0, 1.0]])
+    one = np.ones(1)
+    kern.run_final(x, x + 1.0, x + 1.0, one, one * 1e-9, 1.0, 0, True, True, False, True, 1,
+                   0.5, 16)
+    kern.run_record(x[0], x[0] + 1.0, x[0] + 1.0, 1.0, 1e-9, 1.0, 0, True, True, False, True,
+                    1, 0.5, 16)
+
+
 def _kernel() -> Any:
     """The compiled EUM rounds if numba is installed and not switched off, else None (then
-    the NumPy path runs; both give the same numbers). Imported on first use only."""
+    the NumPy path runs; both give the same numbers). Looked for on first use only."""
     global _KERNEL
     if _KERNEL is None:
-        _KERNEL = False
-        off = ("0", "false", "no", "off")
-        if os.environ.get("EQUIPOISE_NUMBA", "1").strip().lower() not in off:
-            try:
-                from . import _eum_kernel as kern
-            except ImportError:  # numba not installed: the NumPy path
-                pass
-            else:
-                try:  # compile (or load the cached build) now, on a tiny input
-                    x = np.array([[0.0, 1.0]])
-                    one = np.ones(1)
-                    kern.run_final(x, x + 1.0, x + 1.0, one, one * 1e-9, 1.0, 0, True, True,
-                                   False, True, 1, 0.5, 16)
-                    kern.run_record(x[0], x[0] + 1.0, x[0] + 1.0, 1.0, 1e-9, 1.0, 0, True,
-                                    True, False, True, 1, 0.5, 16)
-                except Exception as exc:  # pragma: no cover - broken numba install
-                    warnings.warn(f"EUM: numba kernel unusable ({exc!r}); using the NumPy "
-                                  "path", RuntimeWarning, stacklevel=2)
-                else:
-                    _KERNEL = kern
+        _KERNEL = load_kernel(_import_kernel, _warm_up, "EUM") or False
     return _KERNEL or None
 
 

@@ -53,13 +53,12 @@ Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
 
 from __future__ import annotations
 
-import os
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelInputError
+from ._accel import load_kernel
 from .forecast import Forecast
 from .problem import BargainingProblem, prepare_batch
 
@@ -72,28 +71,25 @@ _GROUP = ("a", "b", "c", "d")
 _KERNEL: Any = None
 
 
+def _import_kernel() -> Any:
+    from ._exchange_kernel import realise_round
+
+    return realise_round
+
+
+def _warm_up(realise_round: Any) -> None:
+    """Compile (or load the cached build of) the loop on empty input."""
+    e = np.empty(0)
+    realise_round(np.empty((0, 6), np.intp), np.empty((0, 5)), e, e.copy(), e.copy(),
+                  e.copy())
+
+
 def _kernel() -> Any:
     """The compiled realisation loop if numba is installed and not switched off, else None
-    (then the NumPy loop runs; both give the same numbers). Imported on first use only."""
+    (then the NumPy loop runs; both give the same numbers). Looked for on first use only."""
     global _KERNEL
     if _KERNEL is None:
-        _KERNEL = False
-        off = ("0", "false", "no", "off")
-        if os.environ.get("EQUIPOISE_NUMBA", "1").strip().lower() not in off:
-            try:
-                from ._exchange_kernel import realise_round
-            except ImportError:  # numba not installed: the NumPy path
-                pass
-            else:
-                try:  # compile (or load the cached build) now, on empty input
-                    e = np.empty(0)
-                    realise_round(np.empty((0, 6), np.intp), np.empty((0, 5)), e, e.copy(),
-                                  e.copy(), e.copy())
-                except Exception as exc:  # pragma: no cover - broken numba install
-                    warnings.warn(f"exchange model: numba kernel unusable ({exc!r}); "
-                                  "using the NumPy path", RuntimeWarning, stacklevel=2)
-                else:
-                    _KERNEL = realise_round
+        _KERNEL = load_kernel(_import_kernel, _warm_up, "exchange model") or False
     return _KERNEL or None
 _EXT_KEYS = ("own", "inner_positive", "inner_negative", "outer_positive", "outer_negative")
 
