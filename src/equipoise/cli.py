@@ -497,8 +497,8 @@ def analyze(
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
                                 time_limit=time_limit, step=step, progress=report)
-        step("writing the report")
-        written = write_report(analysis, out_dir)
+        step("drawing the report")
+        written = write_report(analysis, out_dir, progress=report)
     out.print(analysis_summary(analysis), soft_wrap=False)
     for path in written.values():
         out.print(f"wrote {path}")

@@ -79,7 +79,7 @@ def step_progress(enabled: bool = True, delay: float = 1.0) -> Iterator[
         if ensure_started():
             if state["task"] is None:
                 state["task"] = progress.add_task(str(state["name"]), total=total)
-            progress.update(state["task"], description=f"{state['name']} (draws)",
+            progress.update(state["task"], description=str(state["name"]),
                             completed=done, total=total)
 
     try:

@@ -157,7 +157,8 @@ def _figure(func: Callable[..., str], *args: Any, **kwargs: Any) -> dict[str, An
 
 # -- context -----------------------------------------------------------------------------
 
-def report_context(analysis: Any) -> dict[str, Any]:
+def report_context(analysis: Any,
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain data (figures as SVG strings)."""
     from markupsafe import Markup
 
@@ -299,6 +300,8 @@ def report_context(analysis: Any) -> dict[str, Any]:
     ctx["mean_errors"] = analysis.mean_errors() if analysis.forecasts else {}
     if analysis.forecasts:
         for k, issue in enumerate(s.issues):
+            if progress is not None:
+                progress(k + 1, len(s.issues))
             stances = [st for st in s.stances if st.issue == issue.id]
             if not stances:
                 continue
@@ -672,17 +675,18 @@ def _write_atomically(files: dict[Path, str]) -> None:
                 os.unlink(tmp)
 
 
-def write_report(analysis: Any, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+def write_report(analysis: Any, out_dir: str | os.PathLike[str],
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Write ``out_dir/report.html`` and ``out_dir/results.json`` (atomically).
 
     Both texts are rendered in memory before anything is written, so an error in the
-    analysis data or a figure leaves ``out_dir`` as it was. Returns
-    ``{"report": Path, "results": Path}``.
+    analysis data or a figure leaves ``out_dir`` as it was. ``progress(done, total)`` is
+    called as the issues' figures are drawn. Returns ``{"report": Path, "results": Path}``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     results = results_json(analysis)
-    html = render_html(analysis)
+    html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
     _write_atomically({paths["report"]: html, paths["results"]: results})
     return paths
