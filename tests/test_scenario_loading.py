@@ -238,3 +238,29 @@ def test_library_error_lists_problems() -> None:
     with pytest.raises(InputError) as info:
         load("no-such-scenario-or-file")
     assert info.value.problems[0].path == "no-such-scenario-or-file"
+
+
+DOCTRINE_BASE = BASE + """\
+options:
+  - {id: o1, name: Option one, costs: {cost: 2}, assumption: a}
+doctrines:
+  - {id: d1, name: Doctrine, weights: {outcome: 1, cost: 0.5}, assumption: a}
+"""
+DOCTRINE_LINE = DOCTRINE_BASE.splitlines().index(
+    "  - {id: d1, name: Doctrine, weights: {outcome: 1, cost: 0.5}, assumption: a}") + 1
+
+
+@pytest.mark.parametrize("weights, fragment", [
+    ("{outcom: 1}", "weighs unknown criterion 'outcom'; expected one of: outcome, relations"),
+    ("{'satisfaction:ZZ': 1}", "unknown actor 'ZZ' in criterion 'satisfaction:ZZ'"),
+    ("{outcome: [0.5, 0.2]}", "must be >= 0, or a range [lo, hi] with 0 <= lo <= hi"),
+    ("{outcome: -1}", "must be >= 0"),
+    ("{outcome: 0, cost: 0}", "gives no criterion a positive weight"),
+])
+def test_doctrine_weights_are_checked(tmp_path: Path, weights: str, fragment: str) -> None:
+    assert run_validate(tmp_path, DOCTRINE_BASE)[1].exit_code == 0
+    text = DOCTRINE_BASE.replace("{outcome: 1, cost: 0.5}", weights)
+    path, result = run_validate(tmp_path, text)
+    assert result.exit_code == 2
+    assert any(ln.startswith(f"{path}:{DOCTRINE_LINE}: ") and fragment in ln
+               for ln in result.stderr.splitlines()), result.stderr

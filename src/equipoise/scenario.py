@@ -677,6 +677,30 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             for key, value in costs.items():
                 provenance(("variants", k, "costs", ref, key), value, v, what="cost")
 
+    cost_keys = {k for o in scenario.options for k in o.costs}
+    core = ("outcome", "relations", "cross_pressure")
+    for k, d in enumerate(scenario.doctrines):
+        provenance(("doctrines", k), d, what="doctrine")
+        for name, w in d.weights.items():
+            loc = ("doctrines", k, "weights", name)
+            actor = name.split(":", 1)[1] if name.startswith("satisfaction:") else None
+            if (scenario.options and name not in core and name not in cost_keys
+                    and actor is None):
+                add((loc, f"doctrine '{d.id}' weighs unknown criterion '{name}'; expected "
+                     f"one of: {', '.join(core)}, satisfaction:ACTOR, or a key of the options' "
+                     f"costs ({', '.join(sorted(cost_keys)) or 'none declared'})"))
+            elif actor is not None and actor not in actor_ids:
+                add((loc, f"unknown actor '{actor}' in criterion '{name}'; expected one of "
+                     f"the actor ids: {_listing(actor_ids)}"))
+            lo, hi = (w, w) if isinstance(w, (int, float)) else w
+            if not (0 <= lo <= hi) or not math.isfinite(hi):
+                add((loc, f"weight of '{name}' must be >= 0, or a range [lo, hi] with "
+                     f"0 <= lo <= hi; got {w}"))
+        if d.weights and all(((w, w) if isinstance(w, (int, float)) else w)[1] <= 0
+                             for w in d.weights.values()):
+            add((("doctrines", k, "weights"), f"doctrine '{d.id}' gives no criterion a "
+                 "positive weight"))
+
     for section, items in (("options", scenario.options), ("variants", scenario.variants)):
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
