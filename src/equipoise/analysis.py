@@ -222,11 +222,10 @@ def run_analysis(
     ``step(name)`` is called before each section, ``progress(done, total)`` during the SMAA
     draws.
     """
-    from .models import MODELS
+    from .models import MODELS, applicable_models
     from .models.api import forecast
 
-    applicable = [m for m in MODELS if m != "exchange" or len(scenario.issues) >= 2]
-    models = list(models) if models else applicable
+    models = list(models) if models else applicable_models(len(scenario.issues))
     if decision_model is None:
         decision_model = "eum" if "eum" in models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
@@ -248,8 +247,9 @@ def run_analysis(
     else:
         forecasts = {}
         for m in models:
-            if m == "exchange" and len(scenario.issues) < 2:
-                result.skipped["forecast:exchange"] = "the exchange model needs two issues"
+            if len(scenario.issues) < MODELS[m].min_issues:
+                result.skipped[f"forecast:{m}"] = (f"the {m} model needs at least "
+                                                   f"{MODELS[m].min_issues} issues")
                 continue
             try:
                 forecasts[m] = timed(f"forecast:{m}",

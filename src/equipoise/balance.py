@@ -125,22 +125,23 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
                      priorities: dict[str, int] | None = None
                      ) -> tuple[dict[str, Any], list[str]]:
     """Balance report (JSON-ready) and its explanation in words for any input."""
-    from .io import detect_format, load, resolve
+    from .io import detect_format, parse, resolve
     from .io.document import read_text
 
     date = parse_date(as_of)
     path = resolve(input)
+    shown = input if Path(input).exists() else str(path)
     text = read_text(path)
-    if detect_format(text) == "edgelist":
+    fmt = detect_format(text)
+    if fmt == "edgelist":
         from .io.edgelist import parse_edgelist
 
-        shown = input if Path(input).exists() else str(path)
         graph = parse_edgelist(text, name=shown, merge=merge)
         if not weighted:
             graph = type(graph).from_edges(graph.u, graph.v, graph.sign, nodes=graph.nodes)
         report = analyse_balance(graph, time_limit=time_limit)
         return report, explain_balance(report)
-    scenario = load(input)
+    scenario = parse(shown, text, fmt)  # the text already read, not the file again
     report = balance_of_scenario(scenario, date, time_limit=time_limit,
                                  organisations=organisations, weighted=weighted,
                                  signs=signs, priorities=priorities)

@@ -252,9 +252,9 @@ ModelOpt = Annotated[
 
 
 def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
-    from .models import MODELS
+    from .models import MODELS, applicable_models
 
-    chosen = names or [m for m in MODELS if m != "exchange" or n_issues >= 2]
+    chosen = names or applicable_models(n_issues)
     unknown = [m for m in chosen if m not in MODELS]
     if unknown:
         _fail([f"error: unknown model {', '.join(map(repr, unknown))}; valid models are: "

@@ -254,8 +254,8 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
     except (ValueError, TypeError) as exc:
         raise ModelInputError(str(exc)) from None
     base = BargainingProblem.from_scenario(world)
-    if estimator_needs_two_issues(model) and base.n_issues < 2:
-        raise ModelInputError("the exchange model needs at least two issues")
+    if base.n_issues < estimator.min_issues:
+        raise ModelInputError(f"the {model} model needs at least {estimator.min_issues} issues")
     actors = list(base.actors)
     if balancer not in actors:
         raise ModelInputError(f"balancer '{balancer}' is not an actor")
@@ -264,7 +264,7 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
 
     worlds = [apply(world, o) for o in options]
     problems = [BargainingProblem.from_scenario(w) for w in worlds]
-    per_issue = model != "exchange"
+    per_issue = not estimator.joint_issues
     base_triads, ties = _balancer_triads(world, balancer)
     triads = {o.id: _balancer_triads(w, balancer)[0] for o, w in zip(options, worlds)}
 
@@ -498,7 +498,4 @@ def _plan_key(p: BargainingProblem, cols: list[int]) -> bytes:
     return b"|".join([np.asarray(cols).tobytes(), p.position.tobytes(), p.salience.tobytes(),
                       p.capability.tobytes()])
 
-
-def estimator_needs_two_issues(model: str) -> bool:
-    return model == "exchange"
 

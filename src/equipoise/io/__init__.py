@@ -24,7 +24,7 @@ from ..scenario import Scenario
 from .detect import FORMATS, detect_format
 from .document import read_text
 
-__all__ = ["load", "save", "resolve", "detect_format", "FORMATS", "format_for_path"]
+__all__ = ["load", "parse", "save", "resolve", "detect_format", "FORMATS", "format_for_path"]
 
 _SUFFIX_FORMAT = {".yaml": "scenario", ".yml": "scenario", ".json": "scenario",
                   ".csv": "ktab", ".tsv": "deu"}
@@ -62,7 +62,13 @@ def load(path_or_name: str | Path, format: str | None = None) -> Scenario:
     """
     path = resolve(path_or_name)
     shown = str(path_or_name) if Path(path_or_name).exists() else str(path)
-    text = read_text(path)
+    return parse(shown, read_text(path), format)
+
+
+def parse(name: str, text: str, format: str | None = None) -> Scenario:
+    """The :class:`Scenario` in ``text`` (already read from the file called ``name``, which
+    the messages cite); ``format`` is detected from the content when ``None``."""
+    shown = name
     fmt = format or detect_format(text)
     if fmt == "scenario":
         from .scenario_file import read_scenario

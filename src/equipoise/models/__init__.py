@@ -22,7 +22,7 @@ from .median import WeightedMedian, weighted_median
 from .problem import BargainingProblem
 
 __all__ = [
-    "MODELS", "get_model", "forecast", "forecast_batch", "Forecast", "BargainingProblem",
+    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast", "BargainingProblem",
     "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
     "weighted_median", "eum_round_diagnostics",
 ]
@@ -34,6 +34,11 @@ MODELS: dict[str, type] = {
     "eum": ExpectedUtility,
     "exchange": EqualGainExchange,
 }
+
+
+def applicable_models(n_issues: int) -> list[str]:
+    """Names of the models that can forecast a problem with ``n_issues`` issues."""
+    return [name for name, cls in MODELS.items() if n_issues >= cls.min_issues]
 
 
 def get_model(name: str, **params: Any) -> Any:

@@ -235,6 +235,17 @@ def _probability(N, D, prob_norm, P):  # pragma: no cover - compiled
 
 
 @njit(**_JIT)
+def _q_term(uu, tt, ri, om):  # pragma: no cover - compiled
+    """``(1 - Q) (T Ub + (1 - T) Uw)`` of models.md §2.3 (``om`` = 1 - Q; Q < 1 only)."""
+    ub = 0.5 - 0.25 * uu
+    if ub < 0.0:
+        ub = 0.0
+    ub = 2.0 - 4.0 * ub ** ri
+    uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
+    return om * (tt * ub + (1.0 - tt) * uw)
+
+
+@njit(**_JIT)
 def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
            cubic_max, new_x, r, typ_out, prop_out, a_out, b_out, ws, iws):  # pragma: no cover
     """One round of one draw (``eum._round`` with ``B = 1``), results in the out arrays."""
@@ -358,14 +369,7 @@ def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
         for j in range(n):
             av = base[i, j] - s[j] * (1.0 - P2[i, j]) * dU[i, j]
             if same_q:
-                uu = u[i, j]
-                tt = T[i, j]
-                ub = 0.5 - 0.25 * uu
-                if ub < 0.0:
-                    ub = 0.0
-                ub = 2.0 - 4.0 * ub ** ri
-                uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
-                av -= om * (tt * ub + (1.0 - tt) * uw)
+                av -= _q_term(u[i, j], T[i, j], ri, om)
                 if absd[i, j] <= eps:
                     av = 0.0
             A[i, j] = av
@@ -376,14 +380,7 @@ def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
             for j in range(n):
                 bv = base[i, j] - si * (1.0 - P2[j, i]) * dU[i, j]
                 if same_q:
-                    uu = u[j, i]
-                    tt = T[j, i]
-                    ub = 0.5 - 0.25 * uu
-                    if ub < 0.0:
-                        ub = 0.0
-                    ub = 2.0 - 4.0 * ub ** ri
-                    uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
-                    bv -= om * (tt * ub + (1.0 - tt) * uw)
+                    bv -= _q_term(u[j, i], T[j, i], ri, om)
                     if absd[i, j] <= eps:
                         bv = 0.0
                 Bm[i, j] = bv

@@ -449,6 +449,10 @@ class ExpectedUtility:
     """
 
     name = "eum"
+    #: Issues are decided together (an option changing one issue can move the others),
+    #: and the model needs at least this many.
+    joint_issues = False
+    min_issues = 1
 
     def __init__(
         self,

@@ -241,6 +241,10 @@ class EqualGainExchange:
     """
 
     name = "exchange"
+    #: Issues are decided together (an option changing one issue can move the others),
+    #: and the model needs at least this many.
+    joint_issues = True
+    min_issues = 2
 
     def __init__(self, rounds: int = 10, *, record_externalities: bool = True) -> None:
         self.rounds = int(rounds)

@@ -34,6 +34,10 @@ class WeightedMean:
     """
 
     name = "mean"
+    #: Issues are decided together (an option changing one issue can move the others),
+    #: and the model needs at least this many.
+    joint_issues = False
+    min_issues = 1
 
     def get_params(self) -> dict[str, Any]:
         return {}

@@ -117,6 +117,10 @@ class WeightedMedian:
     """
 
     name = "median"
+    #: Issues are decided together (an option changing one issue can move the others),
+    #: and the model needs at least this many.
+    joint_issues = False
+    min_issues = 1
 
     def get_params(self) -> dict[str, Any]:
         return {}
