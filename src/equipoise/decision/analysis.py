@@ -54,6 +54,8 @@ from ..models.problem import BargainingProblem
 from ..scenario import Doctrine, Option, Scenario
 from .changes import apply, options_of
 from .smaa import SMAAResult, sample_simplex, sample_weights, smaa2
+from .criteria import declared_criteria
+from .values import utilities
 
 __all__ = ["DecisionResult", "decide", "CORE_CRITERIA", "utilities"]
 
@@ -142,24 +144,6 @@ class DecisionResult:
                 d: {o: fl(r.acceptability[i]) for i, o in enumerate(self.options)}
                 for d, r in self.smaa_by_doctrine.items()}
         return out
-
-
-# -- utilities ---------------------------------------------------------------------------
-
-def utilities(outcomes: np.ndarray, position: np.ndarray, salience: np.ndarray,
-              length: np.ndarray) -> np.ndarray:
-    """Utility of every actor for forecast outcomes, vectorised over draws.
-
-    ``outcomes`` ``(N, D)``; ``position``, ``salience`` ``(N, n, D)`` or ``(n, D)`` with NaN
-    positions for absent actors; ``length`` ``(D,)`` scale lengths. Returns ``(N, n)``:
-    ``U = - sum_d s |O_d - x| / R_d / sum_d s`` (0 for an actor with no salience anywhere).
-    """
-    x = np.asarray(position, float)
-    s = np.where(np.isnan(x), 0.0, np.asarray(salience, float))
-    dist = np.abs(outcomes[:, None, :] - np.nan_to_num(x)) / length
-    total = s.sum(axis=-1)
-    loss = (s * dist).sum(axis=-1)
-    return -np.divide(loss, total, out=np.zeros_like(loss), where=total > 0)
 
 
 # -- the analysis ------------------------------------------------------------------------
@@ -268,7 +252,7 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
     base_triads, ties = _balancer_triads(world, balancer)
     triads = {o.id: _balancer_triads(w, balancer)[0] for o, w in zip(options, worlds)}
 
-    cost_keys = sorted({k for o in options for k in o.costs})
+    cost_keys = list(dict.fromkeys(k for o in options for k in {**o.costs, **o.criteria}))
     tied = [a for a in actors if a in ties and a != balancer
             and not np.all(np.isnan(base.position[actors.index(a)]))]
     named = sorted({c.split(":", 1)[1] for d in scenario.doctrines for c in d.weights
@@ -300,7 +284,9 @@ def _criteria_values(st: _Setting, outcomes: np.ndarray, interest_x: np.ndarray,
     for a in st.satisfied:
         cols.append(delta[:, :, st.actors.index(a)])
     for key in st.cost_keys:
-        declared = [-(o.costs[key].value if key in o.costs else 0.0) for o in st.options]
+        sign = declared_criteria(st.world)[key].sign if key in declared_criteria(
+            st.world) else -1.0
+        declared = [sign * ({**o.costs, **o.criteria}[key].value) for o in st.options]
         cols.append(np.broadcast_to(np.array(declared), (n, m)))
     return np.stack(cols, axis=-1)
 
