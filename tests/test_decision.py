@@ -162,7 +162,10 @@ def test_criteria_have_the_documented_meaning(scenario) -> None:
     assert result.values[back, col["cost"]] == -7.0
     # turning the partnership hostile leaves BIG in the ALLY-PART-war triad balanced
     assert result.unbalanced_triads["back-ally"] < result.unbalanced_triads["baseline"]
-    assert result.values[back, col["cross_pressure"]] > 0
+    assert "cross_pressure" not in col  # information, a criterion only when weighed
+    # the partner turned hostile: the lost weight (1) plus the hostile weight (1), over the
+    # partnership weight of the status quo (alliance 1 + partnership 1 + membership 1)
+    assert result.values[back, col["relations"]] == pytest.approx(-2 / 3)
     # the balancer's utility is minus its salience-weighted normalised distance
     out = result.outcomes["baseline"]
     expected = -(0.6 * abs(out["land"] - 40) / 100 + 0.4 * abs(out["role"] - 30) / 100) / 1.0
@@ -227,8 +230,8 @@ def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) ->
 def test_declared_uncertainty_is_used(scenario) -> None:
     from equipoise.scenario import Uncertainty
 
-    none = scenario.model_copy(update={"uncertainty": Uncertainty(position=0, salience=0,
-                                                                   capability=0)})
+    none = scenario.model_copy(update={"uncertainty": Uncertainty(
+        position=0, salience=0, capability=0, criteria=0, relations=0)})
     result = decide(none, model="mean", draws=200, seed=1)
     # no input uncertainty and point weights: every draw repeats the deterministic ranking
     cautious = result.smaa_by_doctrine["cautious"].acceptability
