@@ -450,6 +450,12 @@ def decide(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[int, typer.Option("--rounds", min=1,
                                         help="Rounds of the iterative models.")] = 10,
+    combinations: Annotated[int, typer.Option(
+        "--combinations", min=0, metavar="K",
+        help="Also evaluate every compatible package of up to K options.")] = 0,
+    models: Annotated[Optional[str], typer.Option(
+        "--models", metavar="M1,M2,...",
+        help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -461,7 +467,9 @@ def decide(
     s = load(input)
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
-                            rounds=rounds, progress=report)
+                            rounds=rounds, progress=report, combinations=combinations,
+                            models=_models_for([m.strip() for m in models.split(",")
+                                                if m.strip()], 1) if models else None)
     if json_:
         _print_json(result.to_dict())
         return
