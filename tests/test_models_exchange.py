@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shareddata import DATA
+from shareddata import data_file
 
 from equipoise.errors import ModelInputError
 from equipoise.models import (
@@ -20,7 +20,7 @@ from equipoise.models import (
     forecast_batch,
 )
 
-SAMPLE = DATA / "decide" / "sample_data.txt"
+SAMPLE = data_file("decide", "sample_data.txt")
 
 
 def parse_decide(path: Path) -> BargainingProblem:
@@ -50,8 +50,6 @@ def parse_decide(path: Path) -> BargainingProblem:
 
 @pytest.fixture(scope="module")
 def sample() -> BargainingProblem:
-    if not SAMPLE.exists():
-        pytest.skip(f"shared data {SAMPLE} not available")
     return parse_decide(SAMPLE)
 
 
