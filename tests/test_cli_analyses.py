@@ -67,7 +67,7 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
 
     scenario = load(FIXTURES / "decision.yaml")
     one = scenario.model_copy(update={
-        "issues": scenario.issues[:1], "options": [], "variants": [],
+        "issues": scenario.issues[:1], "options": [], "variants": [], "status_quo": None,
         "stances": [s for s in scenario.stances if s.issue == "land"]})
     save(one, tmp_path / "one.yaml")
     result = runner.invoke(app, ["forecast", str(tmp_path / "one.yaml"), "-m", "exchange"])
