@@ -26,7 +26,7 @@ from ..errors import ModelInputError
 
 __all__ = ["BargainingProblem", "EPS_REL"]
 
-#: Relative position tolerance of models.md §0.1 (``eps_x = EPS_REL * (hi - lo)``).
+#: Relative position tolerance of docs/models.md §0.1 (``eps_x = EPS_REL * (hi - lo)``).
 EPS_REL = 1e-9
 
 _MAX_LISTED = 8  # validation problems listed in one message
@@ -170,7 +170,7 @@ class BargainingProblem:
 
     @property
     def eps_x(self) -> np.ndarray:
-        """Per-issue position tolerance ``1e-9 * (upper - lower)`` (models.md §0.1)."""
+        """Per-issue position tolerance ``1e-9 * (upper - lower)`` (docs/models.md §0.1)."""
         return EPS_REL * (self.upper - self.lower)
 
     def require_weight(self, issues: Iterable[int] | None = None) -> None:
