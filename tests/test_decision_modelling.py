@@ -383,3 +383,20 @@ def test_the_report_shows_the_decision_format(tmp_path) -> None:
     data = json.loads((out / "results.json").read_text())
     assert data["decision"]["status_quo"] == "baseline"
     assert data["forecasts"]["mean"]["issues"]["role"]["decided_by"] == "BIG"
+
+
+def test_the_problem_refuses_a_decider_without_a_position() -> None:
+    from equipoise.errors import ModelInputError
+    from equipoise.models.problem import BargainingProblem
+
+    pos = np.array([[10.0, np.nan], [90.0, 40.0]])
+    ok = BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                           decided_by=(None, "B"))
+    assert ok.bargained == [0] and ok.decided == {1: 1}
+    assert ok.subset_issues(["j"]).decided_by == ("B",)
+    with pytest.raises(ModelInputError, match="decided by 'A', who has no position"):
+        BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                          decided_by=(None, "A"))
+    with pytest.raises(ModelInputError, match="unknown actor 'Z'"):
+        BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                          decided_by=("Z", None))
