@@ -164,8 +164,9 @@ def test_criteria_have_the_documented_meaning(scenario) -> None:
     assert result.unbalanced_triads["back-ally"] < result.unbalanced_triads["baseline"]
     assert "cross_pressure" not in col  # information, a criterion only when weighed
     # the partner turned hostile: the lost weight (1) plus the hostile weight (1), over the
-    # partnership weight of the status quo (alliance 1 + partnership 1 + membership 1)
-    assert result.values[back, col["relations"]] == pytest.approx(-2 / 3)
+    # partnership weight of the status quo (alliance 1 + partnership 1; the membership of an
+    # organisation is context, out of the network by default)
+    assert result.values[back, col["relations"]] == pytest.approx(-2 / 2)
     # the balancer's utility is minus its salience-weighted normalised distance
     out = result.outcomes["baseline"]
     expected = -(0.6 * abs(out["land"] - 40) / 100 + 0.4 * abs(out["role"] - 30) / 100) / 1.0

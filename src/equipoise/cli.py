@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 
 app = typer.Typer(
     name="equipoise",
@@ -50,6 +51,34 @@ InputArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+# The relations network's options, shared by every command that builds the network.
+SignOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--sign", metavar="KIND=SIGN", rich_help_panel="Relations network",
+                 help="Override a relation kind's sign: 1, -1 or 0 (neutral, no tie), e.g. "
+                 "--sign arms-supply=-1 (repeatable).")]
+WeightOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--weight", metavar="KIND=W", rich_help_panel="Relations network",
+                 help="Override a relation kind's weight (> 0), e.g. --weight sanctions=2.")]
+LayerOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--layer", metavar="KIND=LAYER", rich_help_panel="Relations network",
+                 help="Move a relation kind to another layer (or declare a new kind with "
+                 "--layer and --sign), e.g. --layer support=security.")]
+OrganisationsOpt = Annotated[
+    Optional[bool],
+    typer.Option("--organisations/--no-organisations", rich_help_panel="Relations network",
+                 help="Bring organisations and memberships into the balance computation "
+                 "(default: left out, they are context; or the scenario's network: setting).")]
+
+
+def _network_overrides(sign: list[str] | None, weight: list[str] | None,
+                       layer: list[str] | None, organisations: bool | None) -> dict[str, Any]:
+    from .balance import parse_kind_overrides
+
+    return parse_kind_overrides(sign, weight, layer, organisations)
 
 
 def _fail(lines: list[str]) -> None:
@@ -389,7 +418,12 @@ def backtest(
     out.print(backtest_table(result))
 
 
-@app.command()
+@app.command(help=(
+    "Structural balance of the relations network: camps, frustrated ties, cross-pressure, "
+    "whether the camps are robust, and which layers carry the strain.\n\n"
+    "Relation kinds sit in layers (security, supply, diplomatic, economic, conflict, "
+    "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
+    "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."))
 @handles_input_errors
 def balance(
     input: InputArg,
@@ -397,39 +431,29 @@ def balance(
         Optional[str], typer.Option("--as-of", metavar="DATE",
                                     help="Only relations valid on this date (YYYY-MM-DD); "
                                     "default: the scenario's as_of.")] = None,
+    compare: Annotated[
+        Optional[tuple[str, str]],
+        typer.Option("--compare", metavar="DATE1 DATE2",
+                     help="Compare the network on two dates: ties, triads and camps that "
+                     "changed.")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact solver.")] = 60.0,
-    no_organisations: Annotated[
-        bool, typer.Option("--no-organisations", help="Leave organisations out.")] = False,
     unweighted: Annotated[
         bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")] = False,
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
-    sign: Annotated[
-        Optional[list[str]],
-        typer.Option("--sign", metavar="KIND=SIGN",
-                     help="Override the sign of a relation kind, e.g. --sign arms-supply=-1 "
-                     "(repeatable).")] = None,
-    priority: Annotated[
-        Optional[list[str]],
-        typer.Option("--priority", metavar="KIND=N",
-                     help="Override a kind's priority when relations combine (war 2, "
-                     "rivalry/hostility 1, others 0), e.g. --priority sanctions=1.")] = None,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Structural balance of the relations network: camps, frustrated ties, cross-pressure.
-
-    Several relations between two actors combine into one tie: only the relations of the
-    highest priority present count (war dominates partnership) and their signed weights add.
-    """
-    from .balance import balance_of_input, parse_overrides
+    from .balance import balance_of_input
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
-                                     organisations=not no_organisations,
-                                     weighted=not unweighted, merge=merge,
-                                     signs=parse_overrides(sign, "--sign", (-1, 1)),
-                                     priorities=parse_overrides(priority, "--priority"))
+                                     weighted=not unweighted, merge=merge, compare=compare,
+                                     **_network_overrides(sign, weight, layer, organisations))
     if json_:
         _print_json(report)
         return
@@ -456,6 +480,10 @@ def decide(
     models: Annotated[Optional[str], typer.Option(
         "--models", metavar="M1,M2,...",
         help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -464,7 +492,10 @@ def decide(
     from .io import load
     from .progress import progress_bar
 
-    s = load(input)
+    from .balance import with_network_overrides
+
+    s = with_network_overrides(load(input), **_network_overrides(sign, weight, layer,
+                                                                organisations))
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
                             rounds=rounds, progress=report, combinations=combinations,
@@ -497,6 +528,10 @@ def analyze(
                                         help="Rounds of the iterative models.")] = 10,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
@@ -506,7 +541,10 @@ def analyze(
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
 
-    s = load(input or DEFAULT_SCENARIO)
+    from .balance import with_network_overrides
+
+    s = with_network_overrides(load(input or DEFAULT_SCENARIO),
+                               **_network_overrides(sign, weight, layer, organisations))
     chosen = _models_for(model, _bargained(s)) if model else None
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])

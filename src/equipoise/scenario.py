@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .network.kinds import DEFAULT_KINDS
+
 __all__ = [
     "Citation",
     "Sourced",
@@ -55,31 +57,17 @@ __all__ = [
     "ActorKind",
     "RELATION_KINDS",
     "DEFAULT_SIGN",
+    "KindSettings",
+    "NetworkSettings",
     "check_scenario",
     "scenario_json_schema",
 ]
 
-#: Relation kinds with their default sign (+1 cooperative, -1 hostile). A relation may state
-#: its own ``sign``; these are the defaults when it does not.
-DEFAULT_SIGN: dict[str, int] = {
-    "alliance": +1,
-    "security-guarantee": +1,
-    "strategic-partnership": +1,
-    "arms-supply": +1,
-    "military-base": +1,
-    "membership": +1,
-    "mediation": +1,
-    "co-chair": +1,
-    "support": +1,
-    "cooperation": +1,
-    "economic": +1,
-    "rivalry": -1,
-    "strained": -1,
-    "sanctions": -1,
-    "dispute": -1,
-    "hostility": -1,
-    "war": -1,
-}
+#: Relation kinds with their default sign (+1 cooperative, -1 hostile, 0 neutral: no tie), from
+#: the taxonomy of :mod:`equipoise.network.kinds` (layers, weights, the combination rule). A
+#: relation may state its own ``sign``; these are the defaults when it does not. Other kinds
+#: must be declared in the scenario's ``network: kinds:`` section.
+DEFAULT_SIGN: dict[str, int] = {name: k.sign for name, k in DEFAULT_KINDS.items()}
 RELATION_KINDS = tuple(DEFAULT_SIGN)
 
 ActorKind = Literal["state", "organisation", "sub-state", "other"]
@@ -301,8 +289,9 @@ class Relation(_Provenance):
     from_: Identifier = Field(alias="from")
     to: Identifier
     kind: str = Field(min_length=1, description="alliance, war, arms-supply, ... (see docs)")
-    sign: Literal[-1, 1] | None = Field(
-        default=None, description="+1 cooperative, -1 hostile; default by kind."
+    sign: Literal[-1, 0, 1] | None = Field(
+        default=None, description="+1 cooperative, -1 hostile, 0 neutral (no tie); default "
+        "by kind."
     )
     weight: Sourced | None = Field(default=None, description="Strength of the tie (> 0).")
     since: dt.date | None = None
@@ -316,13 +305,11 @@ class Relation(_Provenance):
 
     @model_validator(mode="after")
     def _default_sign(self) -> Relation:
-        if self.sign is None:
-            if self.kind not in DEFAULT_SIGN:
-                raise ValueError(
-                    f"relation kind '{self.kind}' has no default sign: give 'sign: 1' or "
-                    f"'sign: -1' (kinds with defaults: {', '.join(RELATION_KINDS)})"
-                )
-            self.sign = DEFAULT_SIGN[self.kind]  # type: ignore[assignment]
+        # the default of a known kind; kinds declared in the scenario's 'network' section
+        # (or unknown, which check_scenario reports) keep None. Set without marking the
+        # field as given, so that the graph can tell a default from an explicit sign.
+        if self.sign is None and self.kind in DEFAULT_SIGN:
+            object.__setattr__(self, "sign", DEFAULT_SIGN[self.kind])
         return self
 
     @property
@@ -382,7 +369,7 @@ class Change(_Provenance):
     capability: float | None = Field(default=None, ge=0)
     action: Literal["add", "remove", "set-sign"] | None = None
     kind: str | None = None
-    sign: Literal[-1, 1] | None = None
+    sign: Literal[-1, 0, 1] | None = None
     weight: float | None = Field(default=None, gt=0)
 
 
@@ -575,6 +562,28 @@ class Uncertainty(_Provenance):
                              description="± share of each tie weight of the balancer.")
 
 
+class KindSettings(_Provenance):
+    """A relation kind's layer, sign, weight (and dominance) in a scenario's ``network:``
+    section: an override of a built-in kind, or the declaration of a new one (which needs a
+    layer and a sign)."""
+
+    layer: Identifier | None = None
+    sign: Literal[-1, 0, 1] | None = None
+    weight: float | None = Field(default=None, gt=0)
+    dominant: bool | None = Field(
+        default=None, description="Decides the tie alone, like a war.")
+
+
+class NetworkSettings(_Strict):
+    """How relations become ties: kinds (see ``equipoise.network.kinds``) and whether
+    organisations take part in the balance computation."""
+
+    organisations: bool | None = Field(
+        default=None, description="Organisations and memberships in the balance computation "
+        "(default: no; they are context).")
+    kinds: dict[Identifier, KindSettings] = Field(default_factory=dict)
+
+
 class Checkpoint(_Strict):
     """A date at which the relations network is worth looking at (e.g. before a war)."""
 
@@ -618,6 +627,9 @@ class Scenario(_Strict):
     checkpoints: list[Checkpoint] = Field(
         default_factory=list,
         description="Dates at which to compare the relations network (besides as_of).")
+    network: NetworkSettings | None = Field(
+        default=None, description="Relation kinds (layer, sign, weight) and organisations "
+        "for the relations network.")
 
     # -- lookups ---------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -783,8 +795,26 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             nonnegative(loc + ("capability",), s.capability.value, "capability")
             provenance(loc + ("capability",), s.capability, s, what="capability")
 
+    declared = set(scenario.network.kinds) if scenario.network is not None else set()
+    known_kinds = set(DEFAULT_KINDS) | declared
+
+    def kind_ref(loc: Loc, kind: str | None) -> None:
+        if kind is not None and kind not in known_kinds:
+            add((loc, f"unknown relation kind '{kind}'; expected one of: "
+                 f"{', '.join(sorted(known_kinds))} (or declare it under 'network: kinds:' "
+                 "with its layer and sign)"))
+
+    if scenario.network is not None:
+        for name, ks in scenario.network.kinds.items():
+            loc = ("network", "kinds", name)
+            if name not in DEFAULT_KINDS and (ks.layer is None or ks.sign is None):
+                add((loc, f"new relation kind '{name}' needs a 'layer' and a 'sign' (-1, 0 "
+                     "or 1)"))
+            provenance(loc, ks, what="relation kind setting")
+
     for k, r in enumerate(scenario.relations):
         loc = ("relations", k)
+        kind_ref(loc + ("kind",), r.kind)
         actor_ref(loc + ("from",), r.from_)
         actor_ref(loc + ("to",), r.to)
         if r.from_ == r.to:
@@ -868,6 +898,8 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                         on_scale(loc + ("position",), ch.position, ch.issue, "position")
                 if ch.target == "stance" and ch.issue is None:
                     add((loc, "a stance change needs 'issue'"))
+                if ch.target == "relation":
+                    kind_ref(loc + ("kind",), ch.kind)
                 if ch.target == "relation" and (ch.other is None or ch.action is None):
                     add((loc, "a relation change needs 'other' and 'action' "
                          "(add, remove or set-sign)"))
