@@ -7,21 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shareddata import DATA
+from shareddata import data_file
 from typer.testing import CliRunner
 
 from equipoise.cli import app
 from equipoise.io import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = DATA
 runner = CliRunner()
-
-
-def needs_shared(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"development data {path} is absent (only in the equipoise workplace)")
-    return path
 
 
 def invoke_json(*args: str) -> dict:
@@ -54,7 +47,7 @@ def test_forecast_json_shape_and_trajectories() -> None:
 
 
 def test_forecast_selected_models_and_ktab_input() -> None:
-    path = needs_shared(SHARED / "ktab" / "dummyData_3Dim.csv")
+    path = data_file("ktab", "dummyData_3Dim.csv")
     data = invoke_json("forecast", str(path), "--model", "mean")
     outcomes = [f["outcome"] for f in data["models"]["mean"].values()]
     np.testing.assert_allclose(outcomes, [78.7837, 47.5997, 52.3226], atol=1e-3)
@@ -74,7 +67,7 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
 
     scenario = load(FIXTURES / "decision.yaml")
     one = scenario.model_copy(update={
-        "issues": scenario.issues[:1], "options": [], "variants": [],
+        "issues": scenario.issues[:1], "options": [], "variants": [], "status_quo": None,
         "stances": [s for s in scenario.stances if s.issue == "land"]})
     save(one, tmp_path / "one.yaml")
     result = runner.invoke(app, ["forecast", str(tmp_path / "one.yaml"), "-m", "exchange"])
@@ -88,7 +81,7 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
 # -- backtest --------------------------------------------------------------------------------
 
 def test_backtest_reproduces_the_reference_figures() -> None:
-    path = needs_shared(SHARED / "deu3" / "deu3-dev.tsv")
+    path = data_file("deu3", "deu3-dev.tsv")
     data = invoke_json("backtest", str(path), "--format", "deu", "-m", "mean", "-m", "median")
     assert data["n_issues"] == 182
     # reference figures of data/README.md, tolerance 1e-4
@@ -101,7 +94,7 @@ def test_backtest_reproduces_the_reference_figures() -> None:
 
 
 def test_backtest_all_models_and_skips_explained() -> None:
-    path = needs_shared(SHARED / "deu3" / "deu3-dev.tsv")
+    path = data_file("deu3", "deu3-dev.tsv")
     data = invoke_json("backtest", str(path))
     assert set(data["models"]) == {"mean", "median", "eum", "exchange"}
     assert len(data["skipped"]) == 4

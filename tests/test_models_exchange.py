@@ -1,4 +1,4 @@
-"""Equal-gain exchange model: models.md §3 (Stokman & Van Oosten 1994; decide-exchange-model).
+"""Equal-gain exchange model: docs/models.md §3 (Stokman & Van Oosten 1994; decide-exchange-model).
 
 The decide importer (``equipoise.io.decide``) is written by another engineer; until it is
 there, :func:`parse_decide` below reads the sample input (test helper only).
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shareddata import DATA
+from shareddata import data_file
 
 from equipoise.errors import ModelInputError
 from equipoise.models import (
@@ -20,7 +20,7 @@ from equipoise.models import (
     forecast_batch,
 )
 
-SAMPLE = DATA / "decide" / "sample_data.txt"
+SAMPLE = data_file("decide", "sample_data.txt")
 
 
 def parse_decide(path: Path) -> BargainingProblem:
@@ -50,8 +50,6 @@ def parse_decide(path: Path) -> BargainingProblem:
 
 @pytest.fixture(scope="module")
 def sample() -> BargainingProblem:
-    if not SAMPLE.exists():
-        pytest.skip(f"shared data {SAMPLE} not available")
     return parse_decide(SAMPLE)
 
 
@@ -72,7 +70,7 @@ def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProble
 
 # ----------------------------------------------------------------------------- oracle
 def scalar_round(problem: BargainingProblem):
-    """Plain-Python transcription of one round of models.md §3.3 (steps 1-8), written
+    """Plain-Python transcription of one round of docs/models.md §3.3 (steps 1-8), written
     independently of the vectorised model to cross-check it. Returns the realised
     exchanges (A, B, p, q, gain) and the outcomes on the voting positions (0-100 units)."""
     lo, hi = problem.lower, problem.upper
@@ -239,7 +237,7 @@ def test_deterministic(sample):
 
 
 def test_outcome_overshoot_cut_uses_the_displacement():
-    """models.md §3.3 step 7. Issue p: B at 10 (weight .5), A at 60 (.3), C at 100 (.2):
+    """docs/models.md §3.3 step 7. Issue p: B at 10 (weight .5), A at 60 (.3), C at 100 (.2):
     O_p = 43. B moving all the way to 60 would carry O_p to 68, past A's 60, so B's move is
     cut to land O_p on 60: B's position x* with .5 x* + .3*60 + .2*100 = 60 is 44, a
     displacement of 34 (the reference's quirk would move B by |x*| = 44, to 54)."""

@@ -39,7 +39,7 @@ def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
         from equipoise.decision import decide
 
         result = decide(scenario, model="mean", draws=50)
-        assert set(result.options) == {"baseline", "back-west"}
+        assert set(result.options) == {"hold", "back-west"}
         assert set(result.by_doctrine) == {"cautious"}
 
 

@@ -241,6 +241,7 @@ def test_library_error_lists_problems() -> None:
 
 
 DOCTRINE_BASE = BASE + """\
+status_quo: o1
 options:
   - {id: o1, name: Option one, costs: {cost: 2}, assumption: a}
 doctrines:

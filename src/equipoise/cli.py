@@ -291,6 +291,13 @@ def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _bargained(scenario: Any) -> int:
+    """Issues the models bargain over (unilateral issues set aside; all decided: any model)."""
+    from .models.api import bargained_count
+
+    return bargained_count(scenario) or 10**6
+
+
 def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[str, Any]]:
     """``["Q=0.5", "profile=masad2014"]`` -> per model, the parameters its constructor takes.
 
@@ -354,7 +361,7 @@ def forecast(
     s = load(input)
     if not s.issues or not s.stances:
         _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
-    chosen = _models_for(model, len(s.issues))
+    chosen = _models_for(model, _bargained(s))
     params = _parse_params(param, chosen)
     try:
         results = {m: run_forecast(s, model=m, rounds=rounds, **params[m]) for m in chosen}
@@ -363,7 +370,9 @@ def forecast(
             raise
         _fail([f"error: {exc}"])
     if json_:
-        _print_json({"models": {m: fc.to_dict() for m, fc in results.items()}})
+        from .models.api import forecast_dict
+
+        _print_json({"models": {m: forecast_dict(fc) for m, fc in results.items()}})
         return
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
@@ -528,7 +537,7 @@ def analyze(
 
     s = with_network_overrides(load(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))
-    chosen = _models_for(model, len(s.issues)) if model else None
+    chosen = _models_for(model, _bargained(s)) if model else None
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
