@@ -81,7 +81,8 @@ def test_report_in_chromium(report, browser, tmp_path):
     # figures: present, visible, of a sensible size, with drawn content
     figures = page.locator("figure.report-figure")
     n = figures.count()
-    assert n == 2 + 2 * len(analysis.scenario.issues)  # network, ranks, issue + rounds
+    checkpoints = len(analysis.timeline or [])                   # one small multiple each
+    assert n == 2 + checkpoints + 2 * len(analysis.scenario.issues)  # network, ranks, ...
     for k in range(n):
         fig = figures.nth(k)
         fig.scroll_into_view_if_needed()
