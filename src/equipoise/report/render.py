@@ -416,6 +416,8 @@ def report_context(analysis: Any,
             item = {
                 "anchor": f"issue-{issue.id}", "id": issue.id, "name": issue.name,
                 "description": issue.description,
+                "decided_by": issue.decided_by,
+                "decider_name": names.get(issue.decided_by, issue.decided_by),
                 "min": issue.scale.min, "max": issue.scale.max,
                 "min_label": issue.scale.min_label, "max_label": issue.scale.max_label,
                 "points": [{"value": p.value, "label": p.label}
@@ -555,17 +557,24 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
     if d.smaa is not None:
         confidence = {o: _finite(d.smaa.confidence[i]) for i, o in enumerate(options)}
     rows = []
+    package_records = {p.package_id: p for p in s.packages}
     for i, o in enumerate(options):
         rec = option_records.get(o)
         costs = []
-        if rec is not None:
-            for cname, cval in rec.costs.items():
-                costs.append({"name": cname, **_num(cval.value, cval, known, 2)})
+        declared_records = ({**rec.costs, **rec.criteria} if rec is not None else
+                            dict(package_records[o].criteria) if o in package_records else {})
+        for cname, value in d.declared.get(o, {}).items():
+            cval = declared_records.get(cname)
+            costs.append({"name": cname, **(_num(cval.value, cval, known, 2) if cval else
+                                             _num(value, None, known, 2))})
+        prec = rec or package_records.get(o)
         rows.append({
             "id": o, "name": d.option_names[o], "robust": o == robust,
-            "description": rec.description if rec else
-            ("No action: the scenario as it stands." if o == "baseline" else None),
-            "prov": _prov(rec, known) if rec else None,
+            "kind": d.kinds.get(o, "option"), "parts": [d.option_names.get(p, p)
+                                                        for p in d.parts.get(o, [])],
+            "bounded": d.bounded.get(o, {}),
+            "description": prec.description if prec else None,
+            "prov": _prov(prec, known) if prec else None,
             "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
             "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
             "criteria_values": [_finite(x) for x in d.values[i]],
@@ -594,8 +603,17 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
                        for k, v in d.dissenters().items()],
         "sentence": _sentence(d),
         "figure": ranks_fig,
-        "issues": [{"id": i.id, "name": i.name} for i in s.issues
-                   if any(i.id in out for out in d.outcomes.values())],
+        "issues": [{"id": i.id, "name": i.name, "decided_by": d.decided_by.get(i.id)}
+                   for i in s.issues if any(i.id in out for out in d.outcomes.values())],
+        "status_quo": d.status_quo,
+        "status_quo_name": d.option_names.get(d.status_quo, d.status_quo),
+        "expectations": [{**e, "actor_name": names.get(e["actor"], e["actor"]),
+                          "best_name": d.option_names[e["best"]],
+                          "prov": _prov(next((x for x in s.expectations if x.id == e["id"]),
+                                             None), known)}
+                         for e in d.expectations.values()],
+        "perturbed": list(d.perturbed),
+        "models": list(d.models),
         "actual": _what_happened(analysis, d, names, known),
     }
 
