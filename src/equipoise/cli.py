@@ -478,6 +478,12 @@ def decide(
     weight: WeightOpt = None,
     layer: LayerOpt = None,
     organisations: OrganisationsOpt = None,
+    combinations: Annotated[int, typer.Option(
+        "--combinations", min=0, metavar="K",
+        help="Also evaluate every compatible package of up to K options.")] = 0,
+    models: Annotated[Optional[str], typer.Option(
+        "--models", metavar="M1,M2,...",
+        help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -492,7 +498,9 @@ def decide(
                                                                 organisations))
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
-                            rounds=rounds, progress=report)
+                            rounds=rounds, progress=report, combinations=combinations,
+                            models=_models_for([m.strip() for m in models.split(",")
+                                                if m.strip()], 1) if models else None)
     if json_:
         _print_json(result.to_dict())
         return

@@ -156,9 +156,10 @@ def package_option(package: Package, options: dict[str, Option],
     prov = ({"source": package.source, "assumption": package.assumption}
             if package.has_provenance() else
             {"assumption": "package of " + ", ".join(package.options)})
-    return Option(id=package.package_id, name=package.name or " + ".join(
-        p.name for p in parts), description=package.description, changes=changes,
-        criteria=values, consequences=combined_consequences(parts) or [], **prov)
+    option = Option(id="package", name=package.name or " + ".join(p.name for p in parts),
+                    description=package.description, changes=changes, criteria=values,
+                    consequences=combined_consequences(parts) or [], **prov)
+    return option.model_copy(update={"id": package.package_id})  # 'a+b' is no identifier
 
 
 def combinations(options: Sequence[Option], k: int, status_quo: str | None,
