@@ -474,16 +474,16 @@ def decide(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[int, typer.Option("--rounds", min=1,
                                         help="Rounds of the iterative models.")] = 10,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
     combinations: Annotated[int, typer.Option(
         "--combinations", min=0, metavar="K",
         help="Also evaluate every compatible package of up to K options.")] = 0,
     models: Annotated[Optional[str], typer.Option(
         "--models", metavar="M1,M2,...",
         help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
-    sign: SignOpt = None,
-    weight: WeightOpt = None,
-    layer: LayerOpt = None,
-    organisations: OrganisationsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
