@@ -270,3 +270,45 @@ def test_the_example_case_is_explained() -> None:
                 result = decide(apply_judgements(s, v.change), draws=0)
                 assert result.by_doctrine[d]["best"] == o
                 break
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def test_cli_explain_json_and_words() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["explain", "nagorno-karabakh-2020", "--option",
+                              "deploy-peacekeepers", "--doctrine", "trenin", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert list(data["options"]) == ["deploy-peacekeepers"]
+    assert set(data["doctrines"]) == {"trenin"}
+    entry = data["options"]["deploy-peacekeepers"]["doctrines"]["trenin"]
+    assert entry["can_be_first"] is False and entry["widening"] > 0
+    assert all(set(c) >= {"input", "from", "to"} for c in entry["smallest_change"])
+    res = runner.invoke(app, ["explain", "nagorno-karabakh-2020", "--option",
+                              "deploy-peacekeepers", "--doctrine", "trenin", "--no-search"])
+    assert res.exit_code == 0, res.output
+    assert "would be first under its central weights if" in res.output
+    assert "cannot be first under" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--option", "no-such-option"], "unknown option 'no-such-option'"),
+    (["--doctrine", "no-such-doctrine"], "unknown doctrine 'no-such-doctrine'"),
+    (["--variant", "no-such-variant"], "unknown variant 'no-such-variant'"),
+])
+def test_cli_explain_bad_names_exit_2(args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    res = CliRunner().invoke(app, ["explain", "nagorno-karabakh-2020", "--no-search", *args])
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output

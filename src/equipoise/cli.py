@@ -509,6 +509,46 @@ def decide(
 
 @app.command()
 @handles_input_errors
+def explain(
+    input: InputArg,
+    option: Annotated[Optional[str], typer.Option(
+        "--option", help="Explain this option (default: every option; the sentences for "
+        "the actual choice and the option most doctrines pick).")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", help="Only this doctrine (or '(any weights)').")] = None,
+    variant: Annotated[
+        Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
+    ] = None,
+    model: ModelOpt = "eum",
+    rounds: Annotated[int, typer.Option("--rounds", min=1,
+                                        help="Rounds of the iterative models.")] = 10,
+    search: Annotated[bool, typer.Option(
+        "--search/--no-search", help="Also search (approximately) the smallest single "
+        "change of a stance, capability or tie weight.")] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """What you would have to believe for each option to be first: exact favourable weights,
+    stability intervals and the smallest change of judgement."""
+    from .decision.explain import explain as run_explain
+    from .decision.explain.tables import explanation_renderables
+    from .decision.explain.words import focus_options
+    from .io import load
+
+    s = load(input)
+    result = run_explain(s, model=model, variant=variant, option=option, doctrine=doctrine,
+                         rounds=rounds, search=search)
+    if json_:
+        _print_json(result.to_dict())
+        return
+    actual = list(s.actual_choice.options) if s.actual_choice is not None else []
+    focus = [option] if option else focus_options(result, actual,
+                                                  result.decision.robust_option())
+    for item in explanation_renderables(result, focus):
+        out.print(item)
+
+
+@app.command()
+@handles_input_errors
 def analyze(
     input: Annotated[
         Optional[str],
