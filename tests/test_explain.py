@@ -312,3 +312,27 @@ def test_cli_explain_bad_names_exit_2(args: list[str], message: str) -> None:
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+# -- the report ----------------------------------------------------------------------------
+
+def test_report_explains_the_actual_choice_then_the_robust_option(builtin, tmp_path) -> None:
+    import json
+
+    from equipoise.analysis import run_analysis
+    from equipoise.report import write_report
+
+    analysis = run_analysis(builtin, models=["eum"], draws=200, seed=0)
+    written = write_report(analysis, tmp_path)
+    html = Path(written["html"] if isinstance(written, dict) and "html" in written
+                else tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "What you would have to believe" in html
+    actual = builtin.actual_choice.options
+    robust = analysis.decision.robust_option()
+    order = [o for o in (*actual, robust) if f'id="believe-{o}"' in html]
+    assert order and order[0] == actual[0]
+    positions = [html.index(f'id="believe-{o}"') for o in dict.fromkeys(order)]
+    assert positions == sorted(positions)
+    assert f'id="believe-{robust}"' in html
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert set(data["explanation"]["options"]) == set(analysis.decision.options)

@@ -451,6 +451,9 @@ def report_context(analysis: Any,
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
+    from .believe import believe_context
+
+    ctx["believe"] = believe_context(analysis)  # "What you would have to believe"
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
