@@ -17,7 +17,7 @@ deterministic analysis' normalisation). That normalisation depends on the values
 themselves; the program **keeps every declared criterion's normalisation bounds**: every
 value stays within the criterion's present lowest and highest value over the options, and
 some option still takes each of the two (one binary variable per option, criterion and end,
-added only when the LP relaxation moved an extreme inward). Under that condition the
+added lazily, for the ends a relaxation moved inward). Under that condition the
 scores are linear in ``x`` and the optimum is exact: re-running ``decide`` on the changed
 scenario reproduces the predicted scores. X must lead every other option by at least
 :data:`LEAD` (a strict first, as ``decide``'s ``argmax`` requires).
@@ -183,10 +183,13 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
     return model
 
 
-def _extremes_kept(model: JudgementModel, x: np.ndarray) -> bool:
+def _extremes_lost(model: JudgementModel, x: np.ndarray) -> set[tuple[int, int]]:
+    """(criterion, end) whose present extreme no option takes any more (0: highest)."""
     v = model.values(x)
-    return bool(np.all(v.max(axis=0) >= model.high - 1e-9)
-                and np.all(v.min(axis=0) <= model.low + 1e-9))
+    live = model.high - model.low > 0
+    top = np.flatnonzero(live & (v.max(axis=0) < model.high - 1e-9))
+    bottom = np.flatnonzero(live & (v.min(axis=0) > model.low + 1e-9))
+    return {(int(j), 0) for j in top} | {(int(j), 1) for j in bottom}
 
 
 def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.ndarray,
@@ -245,18 +248,27 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
     if res.status == 2 or res.x is None:
         return None
     x = res.x[:nv]
-    if not _extremes_kept(model, x):
-        x = _with_extremes(model, cost, a, b, lower, upper)
+    # keep the extremes lazily: add the binaries of the ends the relaxation lost, re-solve,
+    # until every end is kept (each round's optimum bounds the full problem's from below,
+    # so the first that keeps every end is optimal)
+    enforced: set[tuple[int, int]] = set()
+    lost = _extremes_lost(model, x)
+    while lost:
+        enforced |= lost
+        x = _with_extremes(model, cost, a, b, lower, upper, enforced)
         if x is None:
             return None
+        lost = _extremes_lost(model, x)
     return [Change(j.input, j.value, float(x[v]), abs(float(x[v]) - j.value) / j.unit,
                    j.owner, j.criterion)
             for v, j in enumerate(model.judgements) if abs(x[v] - j.value) > 1e-9]
 
 
 def _with_extremes(model: JudgementModel, cost: np.ndarray, a: np.ndarray, b: np.ndarray,
-                   lower: np.ndarray, upper: np.ndarray) -> np.ndarray | None:
-    """The MILP: some option still takes each criterion's lowest and highest value."""
+                   lower: np.ndarray, upper: np.ndarray, ends: set[tuple[int, int]]
+                   ) -> np.ndarray | None:
+    """The MILP: some option still takes each of ``ends`` — (criterion, 0) its highest
+    value, (criterion, 1) its lowest."""
     m, kd, nv = model.expr.shape
     n_bin = 2 * m * kd
     width = 2 * nv
@@ -267,6 +279,8 @@ def _with_extremes(model: JudgementModel, cost: np.ndarray, a: np.ndarray, b: np
         if spread <= 0:
             continue
         for end in (0, 1):  # 0: the highest value is taken; 1: the lowest
+            if (j, end) not in ends:
+                continue
             pick = np.zeros(width + n_bin)
             for i in range(m):
                 z = width + (end * m * kd) + i * kd + j

@@ -29,7 +29,7 @@ set** is therefore
   bound is 0): otherwise shrinking every weight towards zero would count as a widening.
   Linear in ``(v, a, b)`` because "X first" is a cone condition.
 
-Solved with SciPy's HiGHS (``scipy.optimize.linprog``). Dantzig's linear programming;
+Solved with HiGHS (``highspy``, :mod:`.lp`). Dantzig's linear programming;
 the fractional-to-linear change of variables is Charnes & Cooper (1962), *Programming with
 linear fractional functionals*, Naval Research Logistics Quarterly 9, 181-186.
 """
@@ -39,7 +39,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
+
+from .lp import lp_model, run, solve_lp
 
 __all__ = ["Favourable", "Widening", "favourable_weights", "smallest_widening", "TIE"]
 
@@ -66,13 +67,6 @@ class Widening:
     lower: np.ndarray  # (k,) widened lower bounds
     upper: np.ndarray  # (k,) widened upper bounds
     weights: np.ndarray  # (k,) the favourable weight vector, normalised to sum 1
-
-
-def _solve(c: np.ndarray, a_ub: np.ndarray, b_ub: np.ndarray, a_eq: np.ndarray | None,
-           b_eq: np.ndarray | None, bounds: list[tuple[float | None, float | None]]):
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                  method="highs")
-    return res
 
 
 def _rows(normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndarray
@@ -105,68 +99,45 @@ def favourable_weights(normalised: np.ndarray, option: int, lower: np.ndarray,
     if m == 1:  # no rival: first for every weight
         return Favourable(True, np.inf, upper / upper.sum(), None, None)
     a_ub, rivals, _ = _rows(n, option, lower, upper)
-    b_ub = np.zeros(a_ub.shape[0])
-    a_eq = np.hstack([np.ones((1, k)), np.zeros((1, 2))])
-    w_bounds: list[tuple[float | None, float | None]] = [
-        (0.0, 1.0 if upper[j] > 0 else 0.0) for j in range(k)]
-    bounds = [*w_bounds, (0.0, None), (None, None)]
+    a = np.vstack([a_ub, np.hstack([np.ones((1, k)), np.zeros((1, 2))])])  # sum w = 1
+    row_lo = np.concatenate([np.full(a_ub.shape[0], -np.inf), [1.0]])
+    row_hi = np.concatenate([np.zeros(a_ub.shape[0]), [1.0]])
+    col_lo = np.concatenate([np.zeros(k), [0.0, -np.inf]])
+    col_hi = np.concatenate([np.where(upper > 0, 1.0, 0.0), [np.inf, np.inf]])
     c = np.zeros(k + 2)
     c[-1] = -1.0  # maximise z
-    res = _solve(c, a_ub, b_ub, a_eq, np.ones(1), bounds)
-    if res.status != 0:
-        raise RuntimeError(f"the margin LP failed: {res.message}")
-    margin = float(-res.fun)
+    res = solve_lp(c, a, row_lo, row_hi, col_lo, col_hi)
+    if res.status != "optimal":
+        raise RuntimeError(f"the margin LP failed: {res.status}")
+    margin = float(-res.objective)
     witness = np.clip(res.x[:k], 0.0, None)
     witness = witness / witness.sum()
     if margin < -TIE:
         lam = np.zeros(m)
-        lam[rivals] = np.clip(-res.ineqlin.marginals[:len(rivals)], 0.0, None)
+        lam[rivals] = np.clip(-res.row_dual[:len(rivals)], 0.0, None)
         total = lam.sum()
         return Favourable(False, margin, None, None, lam / total if total > 0 else lam)
     out = None
     if ranges:
-        first = [*w_bounds, (0.0, None), (0.0, 0.0)]  # z = 0: X (weakly) first
-        out = _extreme_weights(a_ub, b_ub, a_eq, first, [j for j in range(k) if upper[j] > 0],
-                               witness)
+        col_hi_first = col_hi.copy()
+        col_lo_first = col_lo.copy()
+        col_lo_first[-1] = col_hi_first[-1] = 0.0  # z = 0: X (weakly) first
+        h = lp_model(np.zeros(k + 2), a, row_lo, row_hi, col_lo_first, col_hi_first)
+        out = _extreme_weights(h, [j for j in range(k) if upper[j] > 0], witness)
     return Favourable(True, margin, witness, out, None)
 
 
-def _extreme_weights(a_ub: np.ndarray, b_ub: np.ndarray, a_eq: np.ndarray,
-                     bounds: list[tuple[float | None, float | None]], columns: list[int],
-                     witness: np.ndarray) -> np.ndarray:
-    """``(k, 2)``: min and max of each weight in ``columns`` over the polytope (2 LPs per
-    column on one HiGHS model, only the objective changing)."""
-    import highspy
-    from scipy.sparse import csc_matrix
-
-    from ...network.frustration import _new_highs  # a quiet Highs (no banner on stdout)
-
-    k = len(witness)
-    a = csc_matrix(np.vstack([a_ub, a_eq]))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-    inf = highspy.kHighsInf
-    lp.col_cost_ = np.zeros(a.shape[1])
-    lp.col_lower_ = np.array([-inf if lo is None else lo for lo, _ in bounds])
-    lp.col_upper_ = np.array([inf if hi is None else hi for _, hi in bounds])
-    lp.row_lower_ = np.concatenate([np.full(len(b_ub), -inf), np.ones(1)])
-    lp.row_upper_ = np.concatenate([b_ub, np.ones(1)])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = a.shape[1], a.shape[0]
-    h = _new_highs()
-    h.passModel(lp)
-    out = np.zeros((k, 2))
+def _extreme_weights(h, columns: list[int], witness: np.ndarray) -> np.ndarray:
+    """``(k, 2)``: min and max of each weight in ``columns`` over the polytope held by the
+    HiGHS model ``h`` (2 LPs per column, only the objective changing)."""
+    out = np.zeros((len(witness), 2))
     for j in columns:
         for side, sign in ((0, 1.0), (1, -1.0)):
             h.changeColCost(j, sign)
-            h.run()
-            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                out[j, side] = float(np.clip(h.getSolution().col_value[j], 0.0, 1.0))
-            else:  # numerically at the edge: fall back on the witness
-                out[j, side] = witness[j]
+            r = run(h)
+            # numerically at the edge: fall back on the witness
+            out[j, side] = (float(np.clip(r.x[j], 0.0, 1.0)) if r.status == "optimal"
+                            else witness[j])
         h.changeColCost(j, 0.0)
     return out
 
@@ -193,12 +164,12 @@ def smallest_widening(normalised: np.ndarray, option: int, lower: np.ndarray,
     ])
     b_ub = np.concatenate([upper, -lower, np.zeros(len(rivals)), [-total_floor]])
     c = np.concatenate([np.zeros(k), np.ones(2 * k)])
-    bounds = [(0.0, None)] * (3 * k)
-    res = _solve(c, a_ub, b_ub, None, None, bounds)
-    if res.status == 2:  # infeasible: no weights make X first
+    res = solve_lp(c, a_ub, np.full(len(b_ub), -np.inf), b_ub, np.zeros(3 * k),
+                   np.full(3 * k, np.inf))
+    if res.status == "infeasible":  # no weights make X first
         return None
-    if res.status != 0:
-        raise RuntimeError(f"the widening LP failed: {res.message}")
+    if res.status != "optimal":
+        raise RuntimeError(f"the widening LP failed: {res.status}")
     v, a, b = res.x[:k], res.x[k:2 * k], res.x[2 * k:]
     a = np.where(a > 1e-12, a, 0.0)
     b = np.where(b > 1e-12, b, 0.0)
