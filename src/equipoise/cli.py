@@ -308,8 +308,10 @@ def forecast(
         typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply."),
     ] = None,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     param: Annotated[
         Optional[list[str]],
         typer.Option("--param", "-p", metavar="NAME=VALUE",
@@ -355,8 +357,10 @@ def backtest(
         bool, typer.Option("--equal-capability",
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the models against real outcomes (mean absolute error) with two baselines."""
@@ -439,8 +443,9 @@ def decide(
     draws: Annotated[int, typer.Option("--draws", min=0,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -476,8 +481,9 @@ def analyze(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
 ) -> None:

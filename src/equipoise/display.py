@@ -173,26 +173,117 @@ def decision_tables(result: Any) -> RenderableType:
                       "-" if np.isnan(conf) else f"{conf:.1%}")
         out.append(t)
     out.append(Text(decision_sentence(result), style="bold"))
+    note = non_converged_note(result)
+    if note:
+        out.append(Text("warning: " + note, style="yellow"))
     return Group(*out)
+
+
+def non_converged_note(result: Any) -> str | None:
+    """How many of the decision's forecasts did not converge (None if all did)."""
+    bad = getattr(result, "non_converged", None) or {}
+    if not bad:
+        return None
+    n = sum(len(v) for v in bad.values())
+    total = len(result.options) * len(next(iter(result.outcomes.values()), {}))
+    where = "; ".join(f"{o}: {', '.join(v)}" for o, v in bad.items())
+    return (f"the {result.model} forecast did not converge on {n} of {total} option x issue "
+            f"forecasts (scored on the last round's forecast) — {where}")
 
 
 # -- forecasts ---------------------------------------------------------------------------
 
+def accuracy_sentence(mae: dict[str, float], n: dict[str, int], unit: str = "points") -> str:
+    """An accuracy claim that states n (see :func:`equipoise.models.convergence` for why
+    forecasts can be unstable): with at least :data:`MIN_ISSUES_FOR_RANKING` issues scored
+    by every model it names the model with the lowest mean absolute error, with fewer it
+    gives the errors and names none."""
+    from .analysis import MIN_ISSUES_FOR_RANKING
+
+    if not mae:
+        return ""
+    parts = ", ".join(f"{m} {fmt_num(v, 1)} (n = {n[m]})" for m, v in mae.items())
+    fewest = min(n.values())
+    if fewest < MIN_ISSUES_FOR_RANKING:
+        return (f"Mean absolute error in {unit}: {parts}. With fewer than "
+                f"{MIN_ISSUES_FOR_RANKING} scored issues no model is named the most accurate.")
+    best = min(mae, key=mae.get)
+    return (f"Mean absolute error in {unit}: {parts}; the lowest is {best}'s (n = {n[best]}), "
+            "a difference that can be within the spread of the errors (sd above).")
+
+
+def convergence_note(fc: Any, issue: str) -> str | None:
+    """One line on how an iterative model's run on ``issue`` ended, or None when it reached
+    a fixed point (or the model is single-pass)."""
+    if not fc.iterative:
+        return None
+    c = fc.convergence(issue)
+    lo, hi = c["range"]
+    if c["cycle"]:
+        return (f"{fc.model}: {issue} settles into a cycle of {c['cycle']} rounds (found after "
+                f"{c['rounds_run']}); forecast = the cycle's mean, range {fmt_num(lo, 2)}–"
+                f"{fmt_num(hi, 2)}")
+    if not c["converged"]:
+        return (f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds; last "
+                f"round's forecast, range {fmt_num(lo, 2)}–{fmt_num(hi, 2)} over the last "
+                f"rounds")
+    return None
+
+
 def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
                     outcomes: dict[str, float | None] | None = None) -> RenderableType:
-    """Per issue: each model's forecast (and the actual outcome), then a compact
-    round-by-round view of the iterative models."""
+    """Per issue: each model's forecast (``*`` a cycle's mean, ``!`` not converged), the
+    spread across models and the actual outcome; a warning per issue that did not converge;
+    the actors that moved most; then a compact round-by-round view of the iterative
+    models."""
     out: list[RenderableType] = []
     issues = list(next(iter(forecasts.values())).issues) if forecasts else []
-    t = _table("Forecasts", ["issue", *forecasts, *(["actual"] if outcomes else [])])
+    t = _table("Forecasts", ["issue", *forecasts, "spread",
+                             *(["actual"] if outcomes else [])])
     for issue in issues:
-        cells = [fmt_num(fc.outcome[issue], 2) if issue in fc.outcome else "-"
-                 for fc in forecasts.values()]
+        cells, values = [], []
+        for fc in forecasts.values():
+            if issue not in fc.outcome:
+                cells.append("-")
+                continue
+            v = fc.outcome[issue]
+            values.append(v)
+            mark = ""
+            if fc.iterative:
+                c = fc.convergence(issue)
+                mark = " *" if c["cycle"] else ("" if c["converged"] else " !")
+            cells.append(fmt_num(v, 2) + mark)
+        cells.append(fmt_num(max(values) - min(values), 2) if len(values) > 1 else "-")
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
         t.add_row(label, *cells)
     out.append(t)
+    legend = ("* the mean of a cycle the positions settled into; ! did not converge (the "
+              "last round's forecast); spread = largest minus smallest forecast")
+    out.append(Text(legend, style="dim"))
+    for fc in forecasts.values():
+        for issue in fc.issues:
+            note = convergence_note(fc, issue)
+            if note is None:
+                continue
+            warn = not fc.converged.get(issue, True)
+            out.append(Text(("warning: " if warn else "note: ") + note,
+                            style="yellow" if warn else "dim"))
+    for name, fc in forecasts.items():
+        if not fc.iterative:
+            continue
+        mt = _table(f"{name}: actors that moved most (initial → final position; ⚑ more than "
+                    "half the scale)", ["issue", "actor", "initial", "final", "moved"])
+        for issue in fc.issues:
+            for row in fc.movers(issue, top=3):
+                if abs(row["moved"]) <= 0.0:
+                    continue
+                flag = " ⚑" if row["crossed_half"] else ""
+                mt.add_row(issue, row["actor"], fmt_num(row["initial"], 1),
+                           fmt_num(row["final"], 1), f"{row['moved']:+.1f}{flag}")
+        if mt.row_count:
+            out.append(mt)
     for name, fc in forecasts.items():
         longest = max((len(fc.trajectory[i]) for i in fc.issues), default=0)
         if longest <= 1:
@@ -200,12 +291,13 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         shown = min(longest, 12)
         rt = _table(f"{name}: forecast by round (0 = initial positions)",
                     ["issue", *(str(r) for r in range(shown)),
-                     *(["..."] if longest > shown else [])])
+                     *(["...", "last"] if longest > shown else [])])
         for issue in fc.issues:
             traj = list(fc.trajectory[issue])
             cells = [fmt_num(traj[r], 1) if r < len(traj) else "" for r in range(shown)]
             if longest > shown:
-                cells.append(fmt_num(traj[-1], 1))
+                cells += ["", f"{fmt_num(traj[-1], 1)} (r{len(traj) - 1})"
+                          if len(traj) > shown else ""]
             rt.add_row(issue, *cells)
         out.append(rt)
     return Group(*out)
@@ -214,16 +306,24 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
 def backtest_table(result: Any) -> RenderableType:
     """Per model and baseline: MAE, spread, issues scored and skipped."""
     t = _table(f"Backtest on {result.path}: {result.scored} of {result.n_issues} issues scored",
-               ["model", "MAE", "sd", "median |error|", "n", "skipped"])
+               ["model", "MAE", "sd", "median |error|", "n", "skipped", "not converged"])
     ranked = sorted(result.models.values(), key=lambda s: s.mae)
     for score in ranked:
         t.add_row(score.name, fmt_num(score.mae, 2), fmt_num(score.sd, 2),
-                  fmt_num(score.median, 2), str(score.n), str(len(score.skipped)))
+                  fmt_num(score.median, 2), str(score.n), str(len(score.skipped)),
+                  str(len(score.non_converged)))
     for score in result.baselines.values():
         t.add_row(f"[dim]{score.name} (baseline)[/dim]", fmt_num(score.mae, 2),
                   fmt_num(score.sd, 2), fmt_num(score.median, 2), str(score.n),
-                  str(len(score.skipped)))
-    notes = [t]
+                  str(len(score.skipped)), "")
+    notes: list[RenderableType] = [t, Text(accuracy_sentence(
+        {s.name: s.mae for s in result.models.values()},
+        {s.name: s.n for s in result.models.values()}, unit="points"))]
+    for score in ranked:
+        if score.non_converged:
+            notes.append(Text(f"warning: {score.name} did not converge on "
+                              f"{len(score.non_converged)} of {score.n} scored issues (scored "
+                              "on the last round's forecast)", style="yellow"))
     if result.skipped:
         reasons: dict[str, list[str]] = {}
         for issue, why in result.skipped.items():

@@ -85,6 +85,8 @@ class DecisionResult:
     draws: int
     seed: int | None
     params: dict[str, Any] = field(default_factory=dict)
+    #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
+    non_converged: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def acceptability(self) -> dict[str, float]:
@@ -127,6 +129,7 @@ class DecisionResult:
             "acceptability": self.acceptability,
             "robust_option": self.robust_option(),
             "params": self.params,
+            "non_converged": self.non_converged,
         }
         if self.smaa is not None:
             out["rank_acceptability"] = {
@@ -229,7 +232,7 @@ class _Setting:
         return self.base.upper - self.base.lower
 
 
-def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
+def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
              model_params: dict[str, Any]) -> _Setting:
     """Check the request and fix the world, options, arrays and criteria."""
     if scenario.balancer is None:
@@ -321,19 +324,31 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
 
 
 def _forecast_options(st: _Setting, perturb: Callable[[BargainingProblem], tuple[
-        np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+        np.ndarray, np.ndarray, np.ndarray]],
+        converged: list[np.ndarray] | None = None) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs; per-issue models
-    rerun only the issues an option changes, and identical options run once."""
+    rerun only the issues an option changes, and identical options run once. With a list
+    ``converged``, appends per option the ``(N, D)`` flags of the iterative models'
+    convergence (the batch API's ``batch_info_``; single-pass models: all True)."""
     n_d = st.base.n_issues
     outs: list[np.ndarray] = []
+    conv: list[np.ndarray] = []
+    seen_conv: dict[bytes, np.ndarray] = {}
+
+    def flags(n: int, width: int) -> np.ndarray:
+        info = getattr(st.estimator, "batch_info_", None)
+        return np.ones((n, width), bool) if info is None else info["converged"].copy()
+
     seen: dict[bytes, np.ndarray] = {}
     for p, cols in zip(st.problems, st.plans):
         key = _plan_key(p, cols)
         if key in seen:  # an option identical to an earlier one
             outs.append(seen[key])
+            conv.append(seen_conv[key])
             continue
         if outs and not cols:  # nothing differs from the baseline
             outs.append(outs[0])
+            conv.append(conv[0])
             continue
         x, s, c = perturb(p)
         if outs and len(cols) < n_d:
@@ -341,11 +356,18 @@ def _forecast_options(st: _Setting, perturb: Callable[[BargainingProblem], tuple
             res[:, cols] = st.estimator.forecast_batch(
                 x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=p.lower[cols],
                 upper=p.upper[cols], issues=[p.issues[k] for k in cols], actors=p.actors)
+            ok = conv[0].copy()
+            ok[:, cols] = flags(res.shape[0], len(cols))
         else:
             res = st.estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
                                               issues=p.issues, actors=p.actors)
+            ok = flags(res.shape[0], n_d)
         seen[key] = res
+        seen_conv[key] = ok
         outs.append(res)
+        conv.append(ok)
+    if converged is not None:
+        converged.extend(conv)
     return np.stack(outs, axis=1)
 
 
@@ -425,7 +447,7 @@ def decide(
     variant: str | None = None,
     draws: int = 1000,
     seed: int | None = 0,
-    rounds: int = 10,
+    rounds: int | None = None,
     progress: Progress | None = None,
     **model_params: Any,
 ) -> DecisionResult:
@@ -438,15 +460,18 @@ def decide(
     variant: id of a what-if variant to apply first (``None``: the scenario as it is).
     draws: number of SMAA draws (0: deterministic scores only).
     seed: seed of NumPy's ``default_rng`` (results are identical for the same seed).
-    rounds: rounds of the iterative models.
+    rounds: round cap of the iterative models (None: the models' default, 50 = the convergence horizon).
     progress: called as ``progress(done, total)`` while draws are evaluated.
     """
     st = _setting(scenario, model, variant, rounds, model_params)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
+    conv: list[np.ndarray] = []
     exact = _forecast_options(st, lambda p: (p.position[None], p.salience[None],
-                                             p.capability[None]))[0]  # (m, D)
+                                             p.capability[None]), conv)[0]  # (m, D)
+    non_converged = {o.id: [i for j, i in enumerate(st.base.issues) if not conv[k][0, j]]
+                     for k, o in enumerate(st.options)}
     values = _criteria_values(st, exact[None], st.base.position, st.base.salience)[0]
     drawn = _draw_values(st, scenario, draws, rng, progress) if draws > 0 else None
 
@@ -477,6 +502,7 @@ def decide(
                 + " unless a stance gives its own",
                 "salience_uncertainty": scenario.uncertainty.salience,
                 "capability_uncertainty": scenario.uncertainty.capability, **model_params},
+        non_converged={o: v for o, v in non_converged.items() if v},
     )
 
 

@@ -7,8 +7,10 @@
 ``scenario_or_problem`` is a :class:`~equipoise.models.problem.BargainingProblem` or any
 object with the Scenario API (``actors``, ``issues``, ``stances``; see
 :meth:`BargainingProblem.from_scenario`). ``rounds`` sets ``max_rounds`` of ``eum`` and
-``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); other
-keyword arguments go to the model's constructor.
+``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); ``None``
+keeps the model's default (a cap of 50 rounds = the convergence horizon, so the forecast does
+not depend on it; ``exchange`` with ``mode="decide"``: 10 rounds, as decide). Other keyword
+arguments go to the model's constructor.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
     return get_model(model, **params)
 
 
-def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int = 10,
+def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int | None = None,
              **params: Any) -> Forecast:
     """Run one model on every issue of a scenario or problem; returns a :class:`Forecast`.
 
@@ -58,7 +60,7 @@ def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int = 10,
 
 
 def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: Any = None,
-                   salience: Any = None, capability: Any = None, rounds: int = 10,
+                   salience: Any = None, capability: Any = None, rounds: int | None = None,
                    **params: Any) -> np.ndarray:
     """Forecast many perturbed copies of a scenario at once; returns ``(B, n_issues)``.
 

@@ -298,6 +298,9 @@ def report_context(analysis: Any,
     ctx["issues"] = []
     errors = analysis.forecast_errors() if analysis.forecasts else {}
     ctx["mean_errors"] = analysis.mean_errors() if analysis.forecasts else {}
+    ctx["scored_issues"] = analysis.scored_issues() if analysis.forecasts else {}
+    ctx["accuracy_sentence"] = analysis.accuracy_sentence() if analysis.forecasts else ""
+    ctx["non_converged"] = analysis.non_converged() if analysis.forecasts else {}
     if analysis.forecasts:
         for k, issue in enumerate(s.issues):
             if progress is not None:
@@ -344,6 +347,7 @@ def report_context(analysis: Any,
                     "converged": fc.converged.get(issue.id) if isinstance(fc.converged, dict)
                     else None,
                     "iterative": len(np.asarray(fc.trajectory.get(issue.id, [0]))) > 1,
+                    "settled": _settled_text(fc, issue.id),
                 })
             trajectories = {m: [float(v) for v in np.asarray(fc.trajectory[issue.id])]
                             for m, fc in analysis.forecasts.items()
@@ -364,6 +368,11 @@ def report_context(analysis: Any,
                                    trajectories, actual) if trajectories else None),
                 "trajectory_table": trajectories,
                 "outcome": None,
+                "spread": (max(outcomes.values()) - min(outcomes.values())
+                           if len(outcomes) > 1 else None),
+                "movers": {m: [row for row in fc.movers(issue.id, top=3) if row["moved"]]
+                           for m, fc in analysis.forecasts.items()
+                           if issue.id in fc.outcome and fc.iterative},
             }
             if issue.outcome is not None:
                 at, lab = _nearest_label(issue, issue.outcome.value)
@@ -690,3 +699,17 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     paths = {"report": out / "report.html", "results": out / "results.json"}
     _write_atomically({paths["report"]: html, paths["results"]: results})
     return paths
+
+
+def _settled_text(fc: Any, issue: str) -> str:
+    """How the model's run ended on ``issue``, in words, for the forecasts table."""
+    if not fc.iterative:
+        return "single pass"
+    c = fc.convergence(issue)
+    lo, hi = c["range"]
+    rng = f"{lo:.4g}" if abs(hi - lo) < 1e-9 else f"{lo:.4g}–{hi:.4g}"
+    if c["cycle"]:
+        return f"yes: a cycle of {c['cycle']} rounds (mean shown; range {rng})"
+    if c["converged"]:
+        return "yes: fixed point"
+    return f"NO: range {rng} over the last rounds (last round shown)"
