@@ -3,7 +3,7 @@
     .venv/bin/python -m pytest benchmarks/bench_backtest.py --benchmark-only
     .venv/bin/python benchmarks/bench_backtest.py
 
-Needs the development data (``../shared/data/deu3/deu3-dev.tsv``); skipped without it.
+Reads the DEU III development table kept in ``tests/fixtures/deu3/``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from equipoise.backtest import backtest_deu
 from equipoise.io.deu import read_deu_table
 from equipoise.io.document import read_text
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "deu3" / "deu3-dev.tsv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "deu3" / "deu3-dev.tsv"
 
 
 def table():
-    if not DATA.exists():
-        pytest.skip(f"{DATA} is absent (development data of the equipoise workplace)")
     return read_deu_table(str(DATA), read_text(DATA))
 
 

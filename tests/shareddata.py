@@ -1,7 +1,14 @@
-"""Where the development data lives, for the tests that use it.
+"""Where the tests find their reference data.
 
-The workplace keeps it in ``shared/`` beside the repository; ``$EQUIPOISE_SHARED`` points
-elsewhere. A user's clone has none of it: the tests that need it skip with the reason.
+The public data sets the reference tests need (the decide sample and its reference outcomes, the
+DEU III development table, the KTAB inputs, Highland tribes, the EC emission-standards case) are
+copied into ``tests/fixtures/`` (see its README for sources and licences), so a clean clone runs
+every reference test. ``DATA`` is that folder, with the layout of the development data folder
+(``decide/``, ``deu3/``, ``ktab/``).
+
+Only the seed article and the case-facts notes are not in the repository. They live in the
+workplace's shared folder: ``$EQUIPOISE_SHARED``, else ``shared/`` beside the repository. The
+tests that check quotes against them skip, saying so, when neither exists.
 """
 
 from __future__ import annotations
@@ -11,19 +18,29 @@ from pathlib import Path
 
 import pytest
 
-_CANDIDATES = [Path(os.environ["EQUIPOISE_SHARED"])] if "EQUIPOISE_SHARED" in os.environ else []
-_CANDIDATES += [Path(__file__).resolve().parents[2] / "shared", Path("/work/shared")]
+#: The reference data copied into the repository.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The reference data sets, laid out as ``decide/``, ``deu3/``, ``ktab/`` (+ the flat fixtures).
+DATA = FIXTURES
 
-#: The shared folder (``seed/``, ``docs/``, ``data/``), or the first candidate if none exists.
+_CANDIDATES = [Path(os.environ["EQUIPOISE_SHARED"])] if os.environ.get("EQUIPOISE_SHARED") else []
+_CANDIDATES += [Path(__file__).resolve().parents[2] / "shared"]
+
+#: The workplace's shared folder (``seed/``, ``docs/``), or the first candidate if none exists.
 SHARED = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
-#: Its development data sets.
-DATA = SHARED / "data"
 
 
 def data_file(*parts: str) -> Path:
-    """``DATA/<parts>``; skips the calling test with the reason when the file is absent."""
+    """``DATA/<parts>``; a missing fixture is an error of the repository, not a reason to skip."""
     path = DATA.joinpath(*parts)
+    assert path.is_file(), f"test fixture {path} is missing from the repository"
+    return path
+
+
+def shared_file(*parts: str) -> Path:
+    """``SHARED/<parts>`` (seed article, case facts); skips the calling test when absent."""
+    path = SHARED.joinpath(*parts)
     if not path.is_file():
-        pytest.skip(f"development data {path} is absent (it exists only in the equipoise "
-                    "workplace; set EQUIPOISE_SHARED to its shared folder)")
+        pytest.skip(f"{path} is absent: it is not part of the repository (set EQUIPOISE_SHARED "
+                    "to the workplace's shared folder to run this check)")
     return path

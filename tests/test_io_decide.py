@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -9,16 +11,14 @@ import pytest
 from fuzzing import corrupt_and_read
 from hypothesis import given, settings
 from hypothesis import strategies as hst
-from shareddata import DATA
+from shareddata import data_file
 
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.decide import SOURCE_ID, dump_decide, read_decide
 from equipoise.scenario import Scenario, Stance
 
-SAMPLE = DATA / "decide" / "sample_data.txt"
-needs_data = pytest.mark.skipif(not SAMPLE.is_file(),
-                                reason="development data ../shared/data/decide is not present")
+SAMPLE = data_file("decide", "sample_data.txt")
 
 REFERENCE = {
     "tolheffing-binnenstad": 49.3532,
@@ -65,12 +65,19 @@ def read_sample() -> Scenario:
 
 # -- development file ----------------------------------------------------------------------
 
-@needs_data
 def test_reference_means() -> None:
     assert weighted_means(read_sample()) == pytest.approx(REFERENCE, abs=1e-3)
 
 
-@needs_data
+def test_round_one_means_match_decide_exactly() -> None:
+    """decide's own first-round NBS (its reference run, as exact fractions) is the power x
+    salience weighted mean of what the reader reads, to rounding."""
+    ref = json.loads(data_file("decide", "sample_data_reference.json").read_text(encoding="utf-8"))
+    exact = {k: float(Fraction(v)) for k, v in ref["nbs_round1_exact_fraction"].items()}
+    assert list(exact) == [i.id for i in read_sample().issues]
+    assert weighted_means(read_sample()) == pytest.approx(exact, rel=1e-12)
+
+
 def test_structure_scales_and_provenance() -> None:
     s = read_sample()
     assert len(s.actors) == 10 and len(s.issues) == 6 and len(s.stances) == 60
@@ -87,14 +94,12 @@ def test_structure_scales_and_provenance() -> None:
     assert all(a.capability is None for a in s.actors)  # power is per issue
 
 
-@needs_data
 def test_load_detects_decide() -> None:
     assert weighted_means(load(SAMPLE)) == pytest.approx(REFERENCE, abs=1e-3)
 
 
 # -- round trips ---------------------------------------------------------------------------
 
-@needs_data
 def test_round_trip_decide() -> None:
     s = read_sample()
     again = read_decide("again.txt", dump_decide(s))
@@ -104,7 +109,6 @@ def test_round_trip_decide() -> None:
     assert dump_decide(again).splitlines()[1:] == dump_decide(s).splitlines()[1:]
 
 
-@needs_data
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
 def test_round_trip_through_scenario_files(tmp_path: Path, suffix: str) -> None:
     s = read_sample()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from shareddata import DATA
+from shareddata import data_file
 
 from equipoise.io import detect_format, load
 from equipoise.io.decide import dump_decide, read_decide
@@ -13,16 +13,14 @@ from equipoise.io.deu import dump_deu
 from equipoise.io.ktab import dump_ktab, read_ktab
 from equipoise.io.scenario_file import dump_scenario
 
-needs_data = pytest.mark.skipif(not DATA.is_dir(),
-                                reason="development data ../shared/data is not present")
 
 DEV_FILES = {
     "ktab/dummyData_3Dim.csv": "ktab",
     "ktab/dummyData-a040.csv": "ktab",
     "decide/sample_data.txt": "decide",
     "deu3/deu3-dev.tsv": "deu",
-    "signed/highland_tribes.tsv": "edgelist",
-    "bdm/emission_standards.json": "scenario",  # not a scenario: JSON goes to the YAML/JSON loader
+    "highland_tribes.tsv": "edgelist",
+    "emission_standards.json": "scenario",  # not a scenario: JSON goes to the YAML/JSON loader
 }
 
 KTAB = ("K,desc,2,1\nActor,Description,Power,A Position,A Salience\n"
@@ -31,12 +29,9 @@ DECIDE = ("'#A'\t'a'\t'A'\n'#A'\t'b'\t'B'\n'#P'\t'i'\t'I'\n"
           "'#D'\t'a'\t'i'\t5\t0.5\t1\n'#D'\t'b'\t'i'\t50\t0.5\t0.2\n")
 
 
-@needs_data
 @pytest.mark.parametrize("name", sorted(DEV_FILES))
 def test_development_files(name: str) -> None:
-    path = DATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not present")
+    path = data_file(name)
     assert detect_format(path.read_text(encoding="utf-8")) == DEV_FILES[name]
 
 

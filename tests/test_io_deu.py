@@ -12,16 +12,14 @@ import pytest
 from fuzzing import corrupt_and_read
 from hypothesis import given, settings
 from hypothesis import strategies as hst
-from shareddata import DATA
+from shareddata import data_file
 
 from equipoise.errors import InputError
 from equipoise.io import load, save
 from equipoise.io.deu import RP_LABEL, SOURCE_ID, dump_deu, read_deu, read_deu_table
 from equipoise.scenario import Scenario
 
-DEU = DATA / "deu3" / "deu3-dev.tsv"
-needs_data = pytest.mark.skipif(not DEU.is_file(),
-                                reason="development data ../shared/data/deu3 is not present")
+DEU = data_file("deu3", "deu3-dev.tsv")
 
 STATES = "at be bu cr cy cz dk ee fi fr de el hu ie it lv lt lu mt nl pl pt ro si sk es se uk"
 NO_OUTCOME = ["d05127i1", "d05214i2", "d05214i4", "d160397i2"]
@@ -64,7 +62,6 @@ def numbers(s: Scenario) -> dict[tuple[str, ...], float]:
 
 # -- development file ----------------------------------------------------------------------
 
-@needs_data
 def test_counts(scenario: Scenario) -> None:
     assert len(scenario.issues) == 182
     assert sum(i.outcome is not None for i in scenario.issues) == 178
@@ -73,7 +70,6 @@ def test_counts(scenario: Scenario) -> None:
     assert sum(bool(i.scale.points) for i in scenario.issues) == 182 - 51  # rp empty for 51
 
 
-@needs_data
 def test_actors_and_capability_row(scenario: Scenario) -> None:
     kinds = {a.id: a.kind for a in scenario.actors}
     assert kinds["com"] == kinds["ep"] == "organisation"
@@ -86,7 +82,6 @@ def test_actors_and_capability_row(scenario: Scenario) -> None:
     assert all(not i.id.startswith("row") and i.id for i in scenario.issues)
 
 
-@needs_data
 def test_participation_counts(scenario: Scenario) -> None:
     """Stances exactly where both pX and sX are non-empty (counted here with plain csv)."""
     with DEU.open(encoding="utf-8", newline="") as f:
@@ -103,7 +98,6 @@ def test_participation_counts(scenario: Scenario) -> None:
     assert with_p - len(scenario.stances) == 7  # a position but an empty salience
 
 
-@needs_data
 def test_issue_fields(scenario: Scenario) -> None:
     first = scenario.issue("d00032i1")
     assert first.name == "documents issue 1"
@@ -115,14 +109,12 @@ def test_issue_fields(scenario: Scenario) -> None:
     assert st is not None and (st.position.value, st.salience.value) == (100, 0.5)
 
 
-@needs_data
 def test_reference_mean_mae(scenario: Scenario) -> None:
     mae, n = mean_mae(scenario)
     assert n == 178
     assert mae == pytest.approx(22.5508, abs=1e-3)
 
 
-@needs_data
 def test_table_follows_the_conventions() -> None:
     table = read_deu_table(str(DEU), DEU.read_text(encoding="utf-8"))
     assert len(table.issues) == 182 and len(table.actors) == 30
@@ -138,14 +130,12 @@ def test_table_follows_the_conventions() -> None:
     assert math.isnan(table.issues[0].positions[table.actors.index("bu")])
 
 
-@needs_data
 def test_load_detects_deu() -> None:
     assert mean_mae(load(DEU)) == pytest.approx((22.5508, 178), abs=1e-3)
 
 
 # -- round trips ---------------------------------------------------------------------------
 
-@needs_data
 def test_round_trip_deu(scenario: Scenario) -> None:
     text = dump_deu(scenario)
     again = read_deu("again.tsv", text)
@@ -162,7 +152,6 @@ def first_issues(s: Scenario, n: int) -> Scenario:
                                 "stances": [st for st in s.stances if st.issue in keep]})
 
 
-@needs_data
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".tsv"])
 def test_round_trip_through_files(tmp_path: Path, scenario: Scenario, suffix: str) -> None:
     part = scenario if suffix == ".tsv" else first_issues(scenario, 12)

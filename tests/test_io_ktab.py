@@ -16,8 +16,6 @@ from equipoise.io import load, save
 from equipoise.io.ktab import SOURCE_ID, dump_ktab, read_ktab
 from equipoise.scenario import Scenario, Stance
 
-needs_data = pytest.mark.skipif(not (DATA / "ktab").is_dir(),
-                                reason="development data ../shared/data/ktab is not present")
 
 REFERENCE = {
     "dummyData_3Dim.csv": [78.7837, 47.5997, 52.3226],
@@ -63,13 +61,11 @@ def read(name: str) -> Scenario:
 
 # -- development files ---------------------------------------------------------------------
 
-@needs_data
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_reference_means(name: str) -> None:
     assert weighted_means(read(name)) == pytest.approx(REFERENCE[name], abs=1e-3)
 
 
-@needs_data
 def test_3dim_structure_and_provenance() -> None:
     s = read("dummyData_3Dim.csv")
     assert s.id == "DummyData_3Dim"
@@ -92,7 +88,6 @@ def test_3dim_structure_and_provenance() -> None:
         assert 0 <= st.salience.value <= 1
 
 
-@needs_data
 def test_a040_influence_column() -> None:
     s = read("dummyData-a040.csv")
     assert len(s.actors) == 40 and [i.id for i in s.issues] == ["XYZ"]
@@ -100,7 +95,6 @@ def test_a040_influence_column() -> None:
     assert "Influence" in dump_ktab(s).splitlines()[1]
 
 
-@needs_data
 def test_load_detects_ktab() -> None:
     s = load(DATA / "ktab" / "dummyData_3Dim.csv")
     assert weighted_means(s) == pytest.approx(REFERENCE["dummyData_3Dim.csv"], abs=1e-3)
@@ -108,7 +102,6 @@ def test_load_detects_ktab() -> None:
 
 # -- round trips ---------------------------------------------------------------------------
 
-@needs_data
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_round_trip_csv(name: str) -> None:
     s = read(name)
@@ -119,7 +112,6 @@ def test_round_trip_csv(name: str) -> None:
     assert dump_ktab(again) == dump_ktab(s)
 
 
-@needs_data
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".csv"])
 def test_round_trip_through_files(tmp_path: Path, suffix: str) -> None:
     s = read("dummyData_3Dim.csv")

@@ -1,4 +1,4 @@
-"""Expected utility model: models.md §2, checked on the EC car-emission-standards case
+"""Expected utility model: docs/models.md §2, checked on the EC car-emission-standards case
 (BDM 1994 data as printed in Scholz, Calbert & Smith 2011, Table 1).
 
 The fixture ``tests/fixtures/emission_standards.json`` is a copy of
@@ -77,7 +77,7 @@ def test_truncated_median_equals_scholz_table2(run10, rnd):
     assert trunc1(run10.trajectory["ec"][rnd]) == TABLE2["median"][rnd - 1]
 
 
-@pytest.mark.xfail(strict=True, reason="models.md A16: Scholz print 9.9 for round 2; the spec "
+@pytest.mark.xfail(strict=True, reason="docs/models.md A16: Scholz print 9.9 for round 2; the spec "
                    "(and the port of Scholz's own code) give 9.611 -> 9.6; no tested reading "
                    "reproduces 9.9 while matching the other rounds")
 def test_truncated_median_round2_equals_scholz_table2(run10):
@@ -118,7 +118,7 @@ def test_round1_view_from_belgium():
 
 def test_round1_figures_7_to_10_within_plot_precision():
     """Scholz Figs 7-10, digitised to +-0.05: 35 of 36 points (Greece in Fig. 9 is the
-    documented miss, models.md §2.10)."""
+    documented miss, docs/models.md §2.10)."""
     d = eum_round_diagnostics(X, S, C)
     figs = DATA["reference_values"]["eu_round1_figures_7_to_10"]["points"]
     checked = 0
@@ -166,7 +166,7 @@ def test_alternatives_that_coincide_on_ec(run10, params):
 
 
 def test_switches_that_change_results(run10):
-    # A5 own exponent and A7 linear votes: models-verification.md ablations (3/8, 6/8 of T2)
+    # A5 own exponent and A7 linear votes: docs/models-verification.md ablations (3/8, 6/8 of T2)
     own = forecast(ec(), "eum", rounds=8, perspective="own").trajectory["ec"]
     lin = forecast(ec(), "eum", rounds=8, vote_exponent="linear").trajectory["ec"]
     assert not np.allclose(own, run10.trajectory["ec"][:9])

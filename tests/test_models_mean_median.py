@@ -1,4 +1,4 @@
-"""Compromise model (weighted mean) and weighted median: models.md §1."""
+"""Compromise model (weighted mean) and weighted median: docs/models.md §1."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def one(x, s, c) -> BargainingProblem:
 
 # ----------------------------------------------------------------------------- check values
 def test_ec_check_values():
-    """models.md §1.2 / §2.12: median 7.0 (cumulative .341 at 7 vs W/2 = .3385), mean 7.389956."""
+    """docs/models.md §1.2 / §2.12: median 7.0 (cumulative .341 at 7 vs W/2 = .3385), mean 7.389956."""
     p = ec_problem()
     med = forecast(p, "median")
     assert med.outcome["ec"] == 7.0

@@ -1,4 +1,4 @@
-"""BargainingProblem: validation (models.md §0.1), from_scenario, registry and API basics."""
+"""BargainingProblem: validation (docs/models.md §0.1), from_scenario, registry and API basics."""
 
 from __future__ import annotations
 

@@ -23,7 +23,6 @@ from equipoise.network.cuts import separate_cycle_inequalities
 from equipoise.network.frustration import split_from_frustrated
 
 FIXTURE = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
-SHARED = Path("/work/shared/data/signed/highland_tribes.tsv")
 
 
 def brute_force(g: SignedGraph) -> float:
@@ -80,12 +79,6 @@ def test_highland_tribes_fixture():
     check_result(g, res, 7)
     assert res.method in ("certificate", "milp")
     assert len(res.frustrated_edges) == 7
-
-
-@pytest.mark.skipif(not SHARED.exists(), reason="shared data /work/shared not available")
-def test_highland_tribes_shared_copy():
-    res = frustration_index(read_edgelist(SHARED), time_limit=30)
-    assert res.value == 7 and res.optimal
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,7 +21,7 @@ own inputs. What differs from the default mode (``exchange.EqualGainExchange``):
   position (as the candidate sees it), the supplier's move becomes the displacement that
   puts that outcome on the partner's position and the partner's move follows by the
   equal-gain relation. (Read literally decide's helper returns a position, the quirk
-  models.md §3.3 step 7 warns of; run, it returns the displacement, because its sum over
+  docs/models.md §3.3 step 7 warns of; run, it returns the displacement, because its sum over
   the other actors keeps the supplier too. Reproduced as it runs.)
 * **Validity** of a side: ``1e-10 < |m| <= 100``, the new position inside [0, 100], the sum
   of the side's proposed moves (its history in this candidate, not the actor's realised
@@ -130,7 +130,7 @@ class _Round:
         ``target``, the others as seen: decide's ``adjusted_nbs_by_position``, whose sum
         leaves nobody out (its identity test never matches a deep-copied key), so it returns
         the displacement from the actor's seen position (``x_pos``, or the position the
-        candidate was told about), not the position models.md §3.3 step 7 warns of."""
+        candidate was told about), not the position docs/models.md §3.3 step 7 warns of."""
         X = self.X
         num = 0.0
         for a, w in self.members[d]:

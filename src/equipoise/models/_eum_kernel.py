@@ -1,6 +1,6 @@
 r"""Compiled rounds of the expected utility model (optional numba accelerator).
 
-A scalar transcription of :func:`equipoise.models.eum._round` (models.md §2.4-2.6) and of
+A scalar transcription of :func:`equipoise.models.eum._round` (docs/models.md §2.4-2.6) and of
 the round loops of :meth:`ExpectedUtility._run` / :meth:`ExpectedUtility._run_final`, for
 one draw at a time (a batch of draws is looped inside the kernel). Every ``_Config`` option
 of the NumPy path is covered (``Q``, ``prob_norm``, ``vote_exponent``, ``perspective``,
@@ -236,7 +236,7 @@ def _probability(N, D, prob_norm, P):  # pragma: no cover - compiled
 
 @njit(**_JIT)
 def _q_term(uu, tt, ri, om):  # pragma: no cover - compiled
-    """``(1 - Q) (T Ub + (1 - T) Uw)`` of models.md §2.3 (``om`` = 1 - Q; Q < 1 only)."""
+    """``(1 - Q) (T Ub + (1 - T) Uw)`` of docs/models.md §2.3 (``om`` = 1 - Q; Q < 1 only)."""
     ub = 0.5 - 0.25 * uu
     if ub < 0.0:
         ub = 0.0

@@ -1,7 +1,7 @@
 r"""Compiled realisation loop of the equal-gain exchange model (optional numba accelerator).
 
 A scalar transcription of :func:`equipoise.models.exchange._size` and of the greedy
-realisation loop in :meth:`EqualGainExchange._realise_numpy` (models.md §3.3 steps 5-8).
+realisation loop in :meth:`EqualGainExchange._realise_numpy` (docs/models.md §3.3 steps 5-8).
 The NumPy path stays the reference: every floating-point operation here is the same IEEE
 operation, on the same operands, in the same order as there (no ``fastmath``, NumPy's
 error model), so both paths give bit-identical results; ``tests/test_models_exchange.py``

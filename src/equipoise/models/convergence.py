@@ -34,7 +34,7 @@ Other stop rules (named options, as published):
   over in Bueno de Mesquita's (1994) sense. Checked before the round's moves; also stops at
   a fixed point.
 
-``tol`` = ``1e-9`` of the issue's scale width (models.md §0.1), ``horizon`` = 50 rounds,
+``tol`` = ``1e-9`` of the issue's scale width (docs/models.md §0.1), ``horizon`` = 50 rounds,
 ``max_period`` = 12, ``window`` = 10 (module constants; the models take them as keyword
 arguments).
 """

@@ -63,8 +63,8 @@ process pays once for numba: importing it ~0.3 s plus loading the cached build.
 References: Scholz, J. B., Calbert, G. J., Smith, G. A. (2011), "Unravelling Bueno De
 Mesquita's group decision model", J. Theoretical Politics 23(4) / ICAART 2011 pp. 18-30;
 Bueno de Mesquita, B. (1994), "Political forecasting: an expected utility method", in
-*European Community Decision Making*, Yale UP, 71-104; models.md §2 and
-models-verification.md.
+*European Community Decision Making*, Yale UP, 71-104; docs/models.md §2 and
+docs/models-verification.md.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ from .problem import EPS_REL, BargainingProblem, prepare_batch
 
 __all__ = ["ExpectedUtility", "PROFILES", "eum_round_diagnostics"]
 
-#: Named sets of the A5/A6/A7/A4 switches (models.md §2.11).
+#: Named sets of the A5/A6/A7/A4 switches (docs/models.md §2.11).
 PROFILES: dict[str, dict[str, str]] = {
     "scholz2011": dict(perspective="receiver", prob_norm="global", vote_exponent="voter",
                        offer_choice="enforceable"),
@@ -288,7 +288,7 @@ def _round(
     # utilities with the row actor's exponent r_i (d is symmetric)
     rr = r[:, :, None]
     half = 0.5 * d
-    Us = np.maximum(0.5 - half, 0.0)  # bases lie in [0, 1]; clamp round-off (models.md §2.3)
+    Us = np.maximum(0.5 - half, 0.0)  # bases lie in [0, 1]; clamp round-off (docs/models.md §2.3)
     Us **= rr
     Uf = 0.5 + half
     Uf **= rr
@@ -430,7 +430,7 @@ def eum_round_diagnostics(
 
 # ----------------------------------------------------------------------------- model
 class ExpectedUtility:
-    """Bueno de Mesquita's expected utility model per Scholz et al. 2011 (models.md §2).
+    """Bueno de Mesquita's expected utility model per Scholz et al. 2011 (docs/models.md §2).
 
     Parameters
     ----------

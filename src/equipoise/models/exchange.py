@@ -48,7 +48,7 @@ the next round would start from; ``"ties"`` total.
 References: Stokman, F. N. & Van Oosten, R. (1994), "The exchange of voting positions: an
 object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds.), *European
 Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
-(``decide/model/equalgain.py``, ``base.py``, ``calculations.py``); models.md §3.
+(``decide/model/equalgain.py``, ``base.py``, ``calculations.py``); docs/models.md §3.
 """
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
 
 
 class EqualGainExchange:
-    """Stokman's equal-gain exchange model (models.md §3).
+    """Stokman's equal-gain exchange model (docs/models.md §3).
 
     Parameters
     ----------

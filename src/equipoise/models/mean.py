@@ -8,7 +8,7 @@ exchange model (decide-exchange-model) calls the Nash bargaining solution (NBS) 
 Single pass, no iteration. ``W = sum c_i s_i = 0`` on an issue raises
 :class:`~equipoise.errors.ModelInputError` naming the issue.
 
-References: models.md §1.1; Achen, C. H. (2006), "Institutional realism and bargaining
+References: docs/models.md §1.1; Achen, C. H. (2006), "Institutional realism and bargaining
 models", in Thomson, Stokman, Achen & König (eds.), *The European Union Decides*, CUP;
 Stokman & Van Oosten (1994) in Bueno de Mesquita & Stokman (eds.), *European Community
 Decision Making*, Yale UP.
@@ -28,7 +28,7 @@ __all__ = ["WeightedMean"]
 
 
 class WeightedMean:
-    """Capability x salience weighted mean of positions (models.md §1.1). No parameters.
+    """Capability x salience weighted mean of positions (docs/models.md §1.1). No parameters.
 
     ``details[issue]`` holds ``total_weight`` (``W``).
     """

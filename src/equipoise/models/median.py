@@ -15,7 +15,7 @@ midpoint, ``tie = True`` and both end points are reported (``details[issue]["int
 This is also the Condorcet winner with linear votes that the expected utility model uses
 (§2.3), so :func:`weighted_median` is shared with :mod:`equipoise.models.eum`.
 
-References: models.md §1.2; Black (1948) median voter; Achen (2006) in *The European Union
+References: docs/models.md §1.2; Black (1948) median voter; Achen (2006) in *The European Union
 Decides* (CUP) for its use as a bargaining forecast.
 """
 
@@ -109,7 +109,7 @@ def _refuse_zero_weight(W: np.ndarray, issues: Any) -> None:
 
 
 class WeightedMedian:
-    """Weighted median of positions with weights ``capability x salience`` (models.md §1.2).
+    """Weighted median of positions with weights ``capability x salience`` (docs/models.md §1.2).
 
     No parameters. ``forecast(problem)`` forecasts every issue independently from the
     actors taking part; ``details[issue]`` holds ``interval`` (the two end points of the
