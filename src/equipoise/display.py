@@ -400,9 +400,15 @@ def analysis_summary(analysis: Any) -> RenderableType:
             t.add_row(names[issue.id], *cells, fmt_num(actual[issue.id], 1))
         errs = analysis.mean_errors()
         if errs:
-            t.add_row("[italic]mean |error|[/italic]",
-                      *(fmt_num(errs.get(m), 1) for m in analysis.forecasts), "")
+            n = analysis.scored_issues()
+            t.add_row("[italic]mean |error| (n)[/italic]",
+                      *(f"{fmt_num(errs[m], 1)} ({n[m]})" if m in errs else "-"
+                        for m in analysis.forecasts), "")
         parts.append(t)
+        for m, issues in analysis.non_converged().items():
+            parts.append(Text(f"warning: the {m} model did not converge on {len(issues)} "
+                              f"issue(s): {', '.join(issues)} (the last round's forecast; "
+                              "see the report for the range)", style="yellow"))
     if analysis.balance is not None:
         b = analysis.balance
         proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
