@@ -352,3 +352,51 @@ def test_draws_can_use_several_models_in_turn(tmp_path) -> None:
     assert any("mean, median in turn" in p for p in mixed.perturbed)
     assert one.to_dict()["rank_acceptability"] != mixed.to_dict()["rank_acceptability"]
     np.testing.assert_array_equal(one.values, mixed.values)  # deterministic part: mean
+
+
+# -- the report --------------------------------------------------------------------------------
+
+def test_the_report_shows_the_decision_format(tmp_path) -> None:
+    text = unilateral_text()
+    for option, value in (("baseline", 0), ("mediate", 1), ("back-ally", 3),
+                          ("back-ally-twin", 3), ("press-ally", 0)):
+        marker = f"  - id: {option}\n"
+        text = text.replace(marker, marker + f"    criteria: {{presence: {value}}}\n", 1)
+    from test_decision_format import EXTRA
+
+    text += EXTRA
+    text = text.replace("    costs: {cost: 2, risk: 1}\n", "    costs: {cost: 2, risk: 1}\n"
+                        "    consequences:\n      - {issue: land, max: 30, assumption: test}\n", 1)
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["analyze", str(path), "--out", str(out), "--draws", "40",
+                                      "-m", "mean"])
+    assert result.exit_code == 0, result.stderr
+    html = (out / "report.html").read_text()
+    assert 'id="status-quo"' in html and "Continue the present course" in html
+    assert 'data-unilateral="BIG"' in html
+    assert 'data-kind="package"' in html and 'data-kind="status quo"' in html
+    assert 'data-expectation="ally-hopes"' in html
+    assert 'class="n bounded"' in html
+    assert '<ul id="perturbed">' in html and "declared criteria" in html
+    data = json.loads((out / "results.json").read_text())
+    assert data["decision"]["status_quo"] == "baseline"
+    assert data["forecasts"]["mean"]["issues"]["role"]["decided_by"] == "BIG"
+
+
+def test_the_problem_refuses_a_decider_without_a_position() -> None:
+    from equipoise.errors import ModelInputError
+    from equipoise.models.problem import BargainingProblem
+
+    pos = np.array([[10.0, np.nan], [90.0, 40.0]])
+    ok = BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                           decided_by=(None, "B"))
+    assert ok.bargained == [0] and ok.decided == {1: 1}
+    assert ok.subset_issues(["j"]).decided_by == ("B",)
+    with pytest.raises(ModelInputError, match="decided by 'A', who has no position"):
+        BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                          decided_by=(None, "A"))
+    with pytest.raises(ModelInputError, match="unknown actor 'Z'"):
+        BargainingProblem(("A", "B"), ("i", "j"), pos, np.ones((2, 2)), np.ones((2, 2)),
+                          decided_by=("Z", None))

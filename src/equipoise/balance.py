@@ -26,7 +26,9 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{option} {text!r} is not a date; expected YYYY-MM-DD",
+        from .io.scenario_file import bad_date_message
+
+        raise InputError(f"{option} {text!r} is not a date: {bad_date_message(text)}",
                          option) from None
 
 
@@ -274,6 +276,15 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
                      f"of {entry['triads']} triads unbalanced"
                      + (" — with " + "; ".join(fmt(t) for t in entry["unbalanced_triads"][:6])
                         if entry["unbalanced_triads"] else ""))
+        g0, g1 = (entry.get("groups") or [[], []])[:2]
+        camps = " | ".join(", ".join(names.get(x, x) for x in g) for g in (g0, g1) if g)
+        bad = "; ".join(f"{names.get(u, u)}–{names.get(v, v)}"
+                        for u, v in entry.get("frustrated_edges", []))
+        loose = [names.get(a, a) for a, f in (entry.get("camp_fixed") or {}).items()
+                 if f is False]
+        lines.append(f"    camps: {camps or 'none'}; frustration {entry['frustration_index']}"
+                     + (f" ({bad})" if bad else "")
+                     + (f"; camp not fixed: {', '.join(loose)}" if loose else ""))
         if entry.get("appeared"):
             lines.append("    new: " + "; ".join(fmt(t) for t in entry["appeared"]))
         if entry.get("disappeared"):

@@ -669,6 +669,13 @@ def scenario_json_schema() -> dict[str, Any]:
                 prop["additionalProperties"] = {"anyOf": [
                     {"type": "number", "description": "plain number; the record's "
                      "source/assumption applies"}, prop["additionalProperties"]]}
+    variant_costs = schema["$defs"]["Variant"]["properties"]["costs"]
+    for per_option in [variant_costs.get("additionalProperties", {}),
+                       *variant_costs.get("patternProperties", {}).values()]:
+        if "additionalProperties" in per_option:  # option -> criterion -> number or Sourced
+            per_option["additionalProperties"] = {"anyOf": [
+                {"type": "number", "description": "plain number; the variant's "
+                 "source/assumption applies"}, per_option["additionalProperties"]]}
     for model, fields in shorthand.items():
         props = schema["$defs"][model]["properties"]
         for name in fields:
