@@ -133,17 +133,13 @@ def test_turning_a_partner_hostile_costs_relations(tmp_path) -> None:
 
 
 def test_a_neutral_tie_changes_no_relations_score(tmp_path) -> None:
-    from equipoise.scenario import Change
-
-    try:
-        Change(target="relation", actor="BIG", other="PART", action="add", kind="mediation",
-               sign=0, assumption="t")
-    except ValueError:
-        pytest.skip("neutral ties (sign: 0) are not in this branch's format yet (issue 16)")
+    """Peacekeeping both parties accept (a neutral kind) and a relation declared neutral
+    (sign 0) take no side: relations and cross-pressure are those of the option without them."""
     text = FIXTURE.read_text().replace(
         "      - {target: stance, actor: BIG, issue: role, position: 40, salience: 0.7}\n",
         "      - {target: stance, actor: BIG, issue: role, position: 40, salience: 0.7}\n"
-        "      - {target: relation, actor: BIG, other: RIV, action: add, kind: peacekeeping,"
+        "      - {target: relation, actor: BIG, other: PART, action: add, kind: peacekeeping}\n"
+        "      - {target: relation, actor: BIG, other: ALLY, action: add, kind: support,"
         " sign: 0}\n", 1)
     base = decide(load(FIXTURE), model="mean", draws=0)
     neutral = decide(load_text(tmp_path, text), model="mean", draws=0)
@@ -151,6 +147,10 @@ def test_a_neutral_tie_changes_no_relations_score(tmp_path) -> None:
     i = base.options.index("mediate")
     assert neutral.values[i, rel] == base.values[i, rel] == 0.0
     assert neutral.unbalanced_triads == base.unbalanced_triads
+    # the control: the same record as a war with the partner is not neutral
+    hostile = text.replace("kind: peacekeeping}", "kind: war}")
+    assert decide(load_text(tmp_path, hostile, "h.yaml"), model="mean",
+                  draws=0).values[i, rel] < 0
 
 
 # -- declared criteria, doctrines, expectations ----------------------------------------------

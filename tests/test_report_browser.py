@@ -83,8 +83,8 @@ def test_report_in_chromium(report, browser, tmp_path):
     n = figures.count()
     checkpoints = len(analysis.timeline or [])                   # one small multiple each
     bargained = sum(1 for i in analysis.scenario.issues if i.decided_by is None)
-    # network, ranks, checkpoints, one per issue, rounds for each bargained issue (none when
-    # one actor decides it)
+    # network, ranks, the checkpoints, one per issue, rounds for each bargained issue (none
+    # when one actor decides)
     assert n == 2 + checkpoints + len(analysis.scenario.issues) + bargained
     for k in range(n):
         fig = figures.nth(k)

@@ -77,7 +77,8 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         t = _table("Issues", ["id", "name", "scale", "low end", "high end", "actual outcome"])
         for i in scenario.issues:
             outcome = fmt_num(i.outcome.value) if i.outcome else "-"
-            t.add_row(i.id, i.name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+            name = i.name + (f" (decided by {i.decided_by})" if i.decided_by else "")
+            t.add_row(i.id, name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
                       i.scale.min_label, i.scale.max_label, outcome)
         out.append(t)
     if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
@@ -103,7 +104,7 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
     if "relations" in want and scenario.relations:
         t = _table("Relations", ["from", "to", "kind", "sign", "weight", "since", "until"])
         for r in scenario.relations:
-            t.add_row(r.from_, r.to, r.kind, "+" if r.sign == 1 else "-",
+            t.add_row(r.from_, r.to, r.kind, {1: "+", -1: "-", 0: "0"}.get(r.sign, "?"),
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:

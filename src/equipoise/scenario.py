@@ -369,7 +369,7 @@ class Change(_Provenance):
     capability: float | None = Field(default=None, ge=0)
     action: Literal["add", "remove", "set-sign"] | None = None
     kind: str | None = None
-    sign: Literal[-1, 1] | None = None
+    sign: Literal[-1, 0, 1] | None = None
     weight: float | None = Field(default=None, gt=0)
 
 
