@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..io.atomic import write_files
 
 __all__ = ["write_report", "render_html", "report_context", "results_json"]
 
@@ -649,32 +649,6 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary sibling, then rename them all into place."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
 def write_report(analysis: Any, out_dir: str | os.PathLike[str],
                  progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Write ``out_dir/report.html`` and ``out_dir/results.json`` (atomically).
@@ -688,5 +662,5 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    _write_atomically({paths["report"]: html, paths["results"]: results})
+    write_files({paths["report"]: html, paths["results"]: results})
     return paths
