@@ -67,7 +67,7 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
 
     scenario = load(FIXTURES / "decision.yaml")
     one = scenario.model_copy(update={
-        "issues": scenario.issues[:1], "options": [], "variants": [],
+        "issues": scenario.issues[:1], "options": [], "variants": [], "status_quo": None,
         "stances": [s for s in scenario.stances if s.issue == "land"]})
     save(one, tmp_path / "one.yaml")
     result = runner.invoke(app, ["forecast", str(tmp_path / "one.yaml"), "-m", "exchange"])
@@ -156,16 +156,28 @@ def test_balance_kind_overrides_change_the_graph() -> None:
     plain = invoke_json("balance", "nagorno-karabakh-2020")
     # arms supply to both sides read as hostile ties: more negative ties
     hostile = invoke_json("balance", "nagorno-karabakh-2020", "--sign", "arms-supply=-1",
-                          "--priority", "arms-supply=3")
+                          "--weight", "arms-supply=3")
     assert hostile["negative_ties"] > plain["negative_ties"]
-    for bad in (["--sign", "war=+2"], ["--sign", "war"], ["--priority", "war=high"]):
+    for bad in (["--sign", "war=+2"], ["--sign", "war"], ["--weight", "war=high"],
+                ["--weight", "war=0"]):
         result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", *bad])
         assert result.exit_code == 2 and "expected KIND=VALUE" in result.stderr
+    result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", "--weight", "bogus=2"])
+    assert result.exit_code == 2 and "'bogus' is not known" in result.stderr
 
 
-def test_balance_without_organisations_drops_them() -> None:
-    data = invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations")
-    assert not {"CSTO", "NATO", "OSCE-MG", "EU"} & set(data["actors"])
+def test_balance_organisations_only_on_request() -> None:
+    orgs = {"CSTO", "NATO", "OSCE-MG", "EU"}
+    default = invoke_json("balance", "nagorno-karabakh-2020")
+    assert not orgs & set(default["actors"])
+    assert not default["organisations"]
+    assert invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations") == default \
+        or not orgs & set(invoke_json("balance", "nagorno-karabakh-2020",
+                                      "--no-organisations")["actors"])
+    included = invoke_json("balance", "nagorno-karabakh-2020", "--organisations")
+    assert orgs <= set(included["actors"]) and included["organisations"]
+    # memberships tie the members to their organisations
+    assert included["ties"] > default["ties"]
 
 
 def test_forecast_model_parameters() -> None:

@@ -103,9 +103,9 @@ def test_adding_and_removing_relations(scenario) -> None:
     assert len(removed.relations) == len(scenario.relations) - 1
 
 
-def test_baseline_is_always_first(scenario) -> None:
+def test_status_quo_is_always_first(scenario) -> None:
     ids = [o.id for o in options_of(scenario)]
-    assert ids[0] == "baseline" and "mediate" in ids
+    assert ids[0] == scenario.status_quo == "baseline" and "mediate" in ids
 
 
 # -- the analysis -----------------------------------------------------------------------------
@@ -162,7 +162,11 @@ def test_criteria_have_the_documented_meaning(scenario) -> None:
     assert result.values[back, col["cost"]] == -7.0
     # turning the partnership hostile leaves BIG in the ALLY-PART-war triad balanced
     assert result.unbalanced_triads["back-ally"] < result.unbalanced_triads["baseline"]
-    assert result.values[back, col["cross_pressure"]] > 0
+    assert "cross_pressure" not in col  # information, a criterion only when weighed
+    # the partner turned hostile: the lost weight (1) plus the hostile weight (1), over the
+    # partnership weight of the status quo (alliance 1 + partnership 1; the membership of an
+    # organisation is context, out of the network by default)
+    assert result.values[back, col["relations"]] == pytest.approx(-2 / 2)
     # the balancer's utility is minus its salience-weighted normalised distance
     out = result.outcomes["baseline"]
     expected = -(0.6 * abs(out["land"] - 40) / 100 + 0.4 * abs(out["role"] - 30) / 100) / 1.0
@@ -227,8 +231,8 @@ def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) ->
 def test_declared_uncertainty_is_used(scenario) -> None:
     from equipoise.scenario import Uncertainty
 
-    none = scenario.model_copy(update={"uncertainty": Uncertainty(position=0, salience=0,
-                                                                   capability=0)})
+    none = scenario.model_copy(update={"uncertainty": Uncertainty(
+        position=0, salience=0, capability=0, criteria=0, relations=0)})
     result = decide(none, model="mean", draws=200, seed=1)
     # no input uncertainty and point weights: every draw repeats the deterministic ranking
     cautious = result.smaa_by_doctrine["cautious"].acceptability
@@ -243,16 +247,36 @@ def test_declared_uncertainty_is_used(scenario) -> None:
     assert spread.params["position_uncertainty"].startswith("40 scale points")
 
 
-def test_a_declared_baseline_keeps_its_costs(scenario) -> None:
-    from equipoise.scenario import Option, Sourced
+def test_the_status_quo_is_the_reference_and_comes_first(scenario) -> None:
+    moved = scenario.model_copy(update={"options": [*scenario.options[1:],
+                                                    scenario.options[0]]})
+    result = decide(moved, model="mean", draws=0)
+    assert result.options[0] == "baseline"
+    assert result.option_names["baseline"] == "Continue the present course"
+    col = result.criteria.index("satisfaction:ALLY")
+    assert result.values[0, col] == 0.0  # deltas are taken against the status quo
 
-    declared = Option(id="baseline", name="Do nothing", assumption="t",
-                      costs={"risk": Sourced(value=6, assumption="t")})
-    s = scenario.model_copy(update={"options": [*scenario.options, declared]})
-    result = decide(s, model="mean", draws=0)
-    assert result.options[0] == "baseline" and result.options.count("baseline") == 1
-    assert result.option_names["baseline"] == "Do nothing"
-    assert result.values[0, result.criteria.index("risk")] == -6
+
+def _refused(tmp_path: Path, text: str, marker: str, fragment: str) -> None:
+    """``validate`` refuses ``text`` with FILE:LINE at the line of ``marker``."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.stdout
+    line = text.splitlines().index(marker) + 1
+    assert any(ln.startswith(f"{path}:{line}: ") and fragment in ln
+               for ln in result.stderr.splitlines()), result.stderr
+
+
+def test_options_without_a_status_quo_are_refused(tmp_path) -> None:
+    text = FIXTURE.read_text().replace("status_quo: baseline", "# no status quo")
+    _refused(tmp_path, text, "options:", "has options but no status quo")
+
+
+def test_a_criterion_left_undeclared_on_one_option_is_refused(tmp_path) -> None:
+    text = FIXTURE.read_text().replace("    costs: {cost: 1, risk: 3}\n", "    costs: {cost: 1}\n")
+    _refused(tmp_path, text, "  - id: press-ally",
+             "option 'press-ally' leaves criteria undeclared that other options declare: risk")
 
 
 def test_variant_costs_apply_only_in_the_variant(scenario) -> None:

@@ -72,7 +72,8 @@ def test_weighted_and_degenerate_reports():
     assert balanced["frustration_index"] == 0 and balanced["optimal"]
     assert any("balanced" in x for x in explain_balance(balanced))
     lonely = analyse_balance(SignedGraph(("a", "b"), [], [], [], []))
-    assert lonely["frustration_index"] == 0 and lonely["groups"][0] == ["a", "b"]
+    assert lonely["frustration_index"] == 0 and lonely["groups"] == [[], []]
+    assert lonely["unplaced"] == ["a", "b"] and lonely["camp_fixed"] == {}
     assert "no ties" in explain_balance(lonely)[0]
 
 

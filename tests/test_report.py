@@ -106,7 +106,8 @@ def test_every_section_and_figure_present(builtin):
     assert "fig-network" in figures and "fig-ranks" in figures
     for k, issue in enumerate(analysis.scenario.issues, start=1):
         assert f"fig-issue-{k}" in figures
-        assert f"fig-issue-{k}-rounds" in figures  # eum and exchange iterate
+        # eum and exchange iterate on bargained issues; an issue one actor decides has no rounds
+        assert (f"fig-issue-{k}-rounds" in figures) == (issue.decided_by is None), issue.id
         assert f'id="issue-{issue.id}"' in html
     assert html.count("<svg") == len(figures)
     assert "fig-error" not in re.sub(r"\.fig-error", "", html)  # no figure failed
@@ -233,7 +234,49 @@ def test_balancer_triads_and_timeline(builtin):
     timeline = html[html.index('id="timeline-table"'):].split("</table>")[0]
     for entry in data["balancer_timeline"]:
         assert entry["date"] in timeline
-    assert "+ new" in timeline and "✓ resolved" in timeline
+    assert "+ new" in timeline
+    if any(e.get("disappeared") for e in data["balancer_timeline"]):
+        assert "✓ resolved" in timeline
+
+
+def test_network_section_layers_robust_camps_and_checkpoints(builtin):
+    analysis, paths, html, page, data = builtin
+    b = data["balance"]
+    section = html[html.index('id="network"'):html.index('id="issues"')]
+    from equipoise.network.kinds import COMBINATION_RULE
+
+    assert COMBINATION_RULE in section                       # the same words as --help
+    layers = section[section.index('id="layers-table"'):].split("</table>")[0]
+    for name in b["layers"]:
+        assert f"<th scope=\"row\">{name}</th>" in layers
+    robust = section[section.index('id="robust-camps"'):].split("</div>")[0]
+    assert ("only optimal one" in robust) == (b["unique"] is True)
+    for actor in b["unplaced"]:
+        assert analysis.scenario.actor(actor).name in robust
+    # one small multiple per checkpoint, titled with its date
+    multiples = section[section.index('id="network-checkpoints"'):]
+    for entry in data["balancer_timeline"]:
+        assert f"Relations network: {entry['date']}" in multiples
+
+
+def test_network_figure_geometry_and_legend():
+    import numpy as np
+
+    from equipoise.report.figures import _route, camp_layout, network_figure
+
+    nodes = ["A", "B", "C", "D", "E"]
+    edges = [("A", "B", 1, 1.0), ("A", "C", 1, 1.0), ("B", "C", 1, 1.0), ("D", "A", -1, 1.0)]
+    pos = camp_layout(nodes, edges, [["A", "B", "C"], ["D"]], unplaced=["E"])
+    assert max(pos[x][0] for x in "ABC") < pos["D"][0]       # camp A left of camp B
+    assert pos["E"][1] < min(pos[x][1] for x in "ABCD")      # unplaced below
+    # a straight tie through a third node is bent around it
+    path = _route((0.0, 0.0), (2.0, 0.0), [(1.0, 0.0)], 0.2)
+    assert np.hypot(path[:, 0] - 1.0, path[:, 1]).min() >= 0.2
+    assert np.allclose(_route((0.0, 0.0), (2.0, 0.0), [(1.0, 1.0)], 0.2)[:, 1], 0.0)
+    svg = network_figure(nodes, edges, [["A", "B", "C"], ["D"]], [], unplaced=["E"],
+                         not_fixed=["C"], cancelled=[["B", "D"]])
+    assert "(1 actor)" in svg and "(3 actors)" in svg and "1 actors" not in svg
+    assert "camp not fixed" in svg and "=0" in svg
 
 
 def test_print_rules_and_figure_breaks(builtin):

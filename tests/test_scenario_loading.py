@@ -116,7 +116,7 @@ BAD_CASES = {
     "unknown balancer": (replace_line(BASE, 3, "balancer: Q"), 3, "unknown balancer 'Q'"),
     "relation kind without a default sign": (
         replace_line(BASE, 17, "  - {from: A, to: B, kind: frenemy, source: {ref: s1, quote: q}}"),
-        17, "relation kind 'frenemy' has no default sign"),
+        17, "unknown relation kind 'frenemy'; expected one of: alliance"),
     "YAML syntax error": (replace_line(BASE, 11, "    name: [unclosed"), 12, "invalid YAML"),
     "YAML that is a list": ("- id: t\n- title: x\n", 1, "the document is a list; expected a mapping"),
     "YAML that is a scalar": ("just some words\n", 1, "expected a mapping"),
@@ -241,6 +241,7 @@ def test_library_error_lists_problems() -> None:
 
 
 DOCTRINE_BASE = BASE + """\
+status_quo: o1
 options:
   - {id: o1, name: Option one, costs: {cost: 2}, assumption: a}
 doctrines:

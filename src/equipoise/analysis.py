@@ -164,7 +164,9 @@ class Analysis:
             "summary": self.summary(),
         }
         if self.forecasts is not None:
-            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": fc.to_dict(),
+            from .models.api import forecast_dict
+
+            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": forecast_dict(fc),
                                     "rounds_run": fc.rounds_run, "converged": fc.converged}
                                 for m, fc in self.forecasts.items()}
             out["actual_outcomes"] = {i.id: {"value": i.outcome.value,
@@ -223,7 +225,7 @@ def run_analysis(
     draws.
     """
     from .models import MODELS, applicable_models
-    from .models.api import forecast
+    from .models.api import bargained_count, forecast
 
     models = list(models) if models else applicable_models(len(scenario.issues))
     if decision_model is None:
@@ -247,7 +249,7 @@ def run_analysis(
     else:
         forecasts = {}
         for m in models:
-            if len(scenario.issues) < MODELS[m].min_issues:
+            if 0 < bargained_count(scenario) < MODELS[m].min_issues:
                 result.skipped[f"forecast:{m}"] = (f"the {m} model needs at least "
                                                    f"{MODELS[m].min_issues} issues")
                 continue

@@ -12,13 +12,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .network.graph import signed_graph_from_scenario
-from .network.report import analyse_balance, explain_balance, triad_changes
+from .errors import InputError, ModelInputError
 from .scenario import Scenario
 
 __all__ = ["balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
-           "parse_overrides"]
+           "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides"]
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
@@ -35,53 +33,120 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
 
 
 def parse_overrides(items: list[str] | None, option: str,
-                    allowed: tuple[int, ...] | None = None) -> dict[str, int]:
+                    allowed: tuple[int, ...] | None = None, *,
+                    number: type = int) -> dict[str, Any]:
     """``["war=2", "arms-supply=-1"]`` -> ``{"war": 2, "arms-supply": -1}``; bad items give an
-    :class:`InputError` naming the option."""
-    out: dict[str, int] = {}
+    :class:`InputError` naming the option. ``number=str`` keeps the values as text."""
+    out: dict[str, Any] = {}
     for item in items or []:
         kind, sep, value = item.partition("=")
         try:
-            number = int(value)
+            parsed = number(value) if value else None
         except ValueError:
-            number = None
-        if not sep or not kind or number is None or (allowed and number not in allowed):
-            expected = (" or ".join(f"{a:+d}" for a in allowed) if allowed else "an integer")
+            parsed = None
+        if number is float and parsed is not None and not (parsed > 0 and parsed < float("inf")):
+            parsed = None
+        if (not sep or not kind or parsed is None
+                or (allowed is not None and parsed not in allowed)):
+            if allowed is not None:
+                expected = ", ".join(f"{a:+d}" if a else "0" for a in allowed)
+            else:
+                expected = {int: "an integer", float: "a number > 0"}.get(number, "a name")
             raise InputError(f"{option} {item!r}: expected KIND=VALUE with VALUE {expected}",
                              option)
-        out[kind] = number
+        out[kind] = parsed
     return out
 
 
+def parse_kind_overrides(sign: list[str] | None = None, weight: list[str] | None = None,
+                         layer: list[str] | None = None,
+                         organisations: bool | None = None) -> dict[str, Any]:
+    """The command line's relation-kind overrides (``--sign``, ``--weight``, ``--layer``,
+    ``--organisations``) as keyword arguments of
+    :func:`equipoise.network.kinds.network_config`."""
+    return {"signs": parse_overrides(sign, "--sign", (-1, 0, 1)) or None,
+            "weights": parse_overrides(weight, "--weight", number=float) or None,
+            "layers": parse_overrides(layer, "--layer", number=str) or None,
+            "organisations": organisations}
+
+
+def _config(scenario: Scenario, overrides: dict[str, Any]):
+    from .network.kinds import network_config
+
+    try:
+        return network_config(scenario, **overrides)
+    except ValueError as exc:
+        raise InputError(str(exc), "--sign") from None
+
+
+def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
+    """A copy of ``scenario`` whose ``network:`` section carries the command line's kind
+    overrides (so that every command — ``decide``, ``analyze`` — builds the same graph)."""
+    from .scenario import KindSettings, NetworkSettings
+
+    signs = overrides.get("signs") or {}
+    weights = overrides.get("weights") or {}
+    layers = overrides.get("layers") or {}
+    orgs = overrides.get("organisations")
+    if not (signs or weights or layers) and orgs is None:
+        return scenario
+    _config(scenario, overrides)  # refuse unknown kinds without layer and sign now
+    section = scenario.network or NetworkSettings()
+    kinds = dict(section.kinds)
+    for name in set(signs) | set(weights) | set(layers):
+        old = kinds.get(name)
+        data = old.model_dump(exclude_none=True) if old is not None else {}
+        data.update({k: v for k, v in (("sign", signs.get(name)), ("weight", weights.get(name)),
+                                       ("layer", layers.get(name))) if v is not None})
+        data.setdefault("assumption", "set on the command line")
+        kinds[name] = KindSettings.model_validate(data)
+    new = NetworkSettings(organisations=section.organisations if orgs is None else orgs,
+                          kinds=kinds)
+    return scenario.model_copy(update={"network": new})
+
+
 def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
-                        time_limit: float = 60.0, organisations: bool = True,
-                        weighted: bool = True, signs: dict[str, int] | None = None,
-                        priorities: dict[str, int] | None = None) -> dict[str, Any]:
-    """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own);
-    ``signs``/``priorities`` override the defaults per relation kind."""
+                        time_limit: float = 60.0, weighted: bool = True,
+                        robust_time_limit: float = 10.0, **overrides: Any) -> dict[str, Any]:
+    """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
+    camps read against the balancer. ``overrides`` (``signs``, ``weights``, ``layers``,
+    ``organisations``) change the kinds on top of the scenario's ``network:`` section."""
+    from .network.graph import signed_graph_from_scenario
+    from .network.report import analyse_balance
+
     date = as_of or scenario.as_of
-    graph = signed_graph_from_scenario(scenario, as_of=date, organisations=organisations,
-                                       weighted=weighted, signs=signs, priorities=priorities)
-    report = analyse_balance(graph, time_limit=time_limit)
+    config = _config(scenario, overrides)
+    try:
+        graph = signed_graph_from_scenario(scenario, as_of=date, config=config,
+                                           weighted=weighted)
+    except ModelInputError as exc:
+        raise InputError(str(exc)) from None
+    report = analyse_balance(graph, time_limit=time_limit, reference=scenario.balancer,
+                             robust_time_limit=robust_time_limit)
     report["as_of"] = date.isoformat() if date else None
+    report["organisations"] = config.organisations
     return report
 
 
-def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
-                      organisations: bool = True, weighted: bool = True,
-                      **overrides: Any) -> list[dict[str, Any]]:
-    """The balancer's unbalanced triads at each checkpoint (and ``as_of``), in date order,
-    with the triads that appeared and disappeared since the previous date."""
-    if scenario.balancer is None:
-        return []
+def _checkpoint_dates(scenario: Scenario) -> dict[dt.date, str]:
     dates: dict[dt.date, str] = {c.date: c.label for c in scenario.checkpoints}
     if scenario.as_of is not None:
         dates.setdefault(scenario.as_of, "as of the scenario date")
+    return dates
+
+
+def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
+                      weighted: bool = True, **overrides: Any) -> list[dict[str, Any]]:
+    """The network at each checkpoint (and ``as_of``), in date order: the balancer's unbalanced
+    triads, the triads that appeared and disappeared since the previous date, and the camps,
+    frustrated ties and unplaced actors of that date (``"report"``: the full analysis)."""
+    if scenario.balancer is None:
+        return []
+    dates = _checkpoint_dates(scenario)
     timeline: list[dict[str, Any]] = []
     previous = None
     for date in sorted(dates):
-        report = balance_of_scenario(scenario, date, time_limit=time_limit,
-                                     organisations=organisations, weighted=weighted,
+        report = balance_of_scenario(scenario, date, time_limit=time_limit, weighted=weighted,
                                      **overrides)
         entry: dict[str, Any] = {
             "date": date.isoformat(), "label": dates[date],
@@ -90,14 +155,111 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
             "unbalanced_triads": [t for t in report["unbalanced_triads"]
                                   if scenario.balancer in map(str, t)],
             "triads": report["actors"].get(scenario.balancer, {}).get("triads", 0),
+            "groups": report["groups"],
+            "unplaced": report["unplaced"],
+            "frustrated_edges": report["frustrated_edges"],
+            "camp_fixed": report["camp_fixed"],
+            "unique": report["unique"],
+            "layers": report["layers"],
+            "cancelled_pairs": report["cancelled_pairs"],
         }
         if previous is not None:
+            from .network.report import triad_changes
+
             change = triad_changes(previous, report, scenario.balancer)
             entry["appeared"] = change["appeared"]
             entry["disappeared"] = change["disappeared"]
         timeline.append(entry)
         previous = report
     return timeline
+
+
+def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
+                  time_limit: float = 60.0, weighted: bool = True,
+                  **overrides: Any) -> dict[str, Any]:
+    """What changed in the network between two dates: ties (added, removed, sign or weight
+    changed), unbalanced triads (appeared, resolved) and camps (actors whose side relative to
+    the reference changed, or who became placed/unplaced)."""
+    from .network.graph import signed_graph_from_scenario
+    from .network.report import triad_changes
+
+    config = _config(scenario, overrides)
+    reports, ties = [], []
+    for date in (first, second):
+        reports.append(balance_of_scenario(scenario, date, time_limit=time_limit,
+                                           weighted=weighted, **overrides))
+        g = signed_graph_from_scenario(scenario, as_of=date, config=config, weighted=weighted)
+        ties.append({(str(a), str(b)): (s, w) for a, b, s, w in g.edges()})
+    a, b = ties
+    tie_changes = []
+    for pair in sorted(set(a) | set(b)):
+        x, y = a.get(pair), b.get(pair)
+        if x == y:
+            continue
+        change = ("added" if x is None else "removed" if y is None else
+                  "sign changed" if x[0] != y[0] else "weight changed")
+        tie_changes.append({"pair": list(pair), "change": change,
+                            "before": None if x is None else x[0] * x[1],
+                            "after": None if y is None else y[0] * y[1]})
+    before, after = reports
+    triads = triad_changes(before, after)
+
+    def side(rep: dict[str, Any]) -> dict[str, int | None]:
+        return {k: v["camp"] for k, v in rep["actors"].items()}
+
+    s0, s1 = side(before), side(after)
+    camps = []
+    for actor in sorted(set(s0) | set(s1)):
+        c0, c1 = s0.get(actor), s1.get(actor)
+        if c0 == c1:
+            continue
+        what = ("placed" if c0 is None else "unplaced" if c1 is None else
+                "changed side")
+        camps.append({"actor": actor, "change": what, "before": c0, "after": c1})
+    return {
+        "dates": [first.isoformat(), second.isoformat()],
+        "reference": [before["reference"], after["reference"]],
+        "frustration_index": [before["frustration_index"], after["frustration_index"]],
+        "ties": tie_changes,
+        "triads": {"appeared": triads["appeared"], "resolved": triads["disappeared"],
+                   "complete": triads["complete"]},
+        "camps": camps,
+        "groups": [before["groups"], after["groups"]],
+    }
+
+
+def compare_lines(scenario: Scenario, result: dict[str, Any]) -> list[str]:
+    """The comparison of :func:`compare_dates` in words."""
+    names = {a.id: a.name for a in scenario.actors}
+    nm = lambda x: names.get(x, x)  # noqa: E731
+    d0, d1 = result["dates"]
+    f0, f1 = result["frustration_index"]
+    lines = [f"From {d0} to {d1}: frustration index {f0} -> {f1}."]
+    if result["ties"]:
+        lines.append(f"Ties that changed ({len(result['ties'])}):")
+        for t in result["ties"]:
+            u, v = t["pair"]
+            fmt = lambda x: "none" if x is None else f"{x:+.3g}"  # noqa: E731
+            lines.append(f"  {nm(u)}–{nm(v)}: {t['change']} ({fmt(t['before'])} -> "
+                         f"{fmt(t['after'])})")
+    else:
+        lines.append("No tie changed.")
+    for key, title in (("appeared", "Unbalanced triads that appeared"),
+                       ("resolved", "Unbalanced triads that were resolved")):
+        items = result["triads"][key]
+        if items:
+            lines.append(f"{title} ({len(items)}): "
+                         + "; ".join(" – ".join(nm(x) for x in t) for t in items) + ".")
+    if not result["triads"]["appeared"] and not result["triads"]["resolved"]:
+        lines.append("No unbalanced triad appeared or was resolved.")
+    if result["camps"]:
+        ref = result["reference"][1] or result["reference"][0]
+        lines.append(f"Camps that changed (sides relative to {nm(ref)}):")
+        for c in result["camps"]:
+            lines.append(f"  {nm(c['actor'])}: {c['change']}")
+    else:
+        lines.append("No actor changed camp.")
+    return lines
 
 
 def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[str]:
@@ -114,6 +276,15 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
                      f"of {entry['triads']} triads unbalanced"
                      + (" — with " + "; ".join(fmt(t) for t in entry["unbalanced_triads"][:6])
                         if entry["unbalanced_triads"] else ""))
+        g0, g1 = (entry.get("groups") or [[], []])[:2]
+        camps = " | ".join(", ".join(names.get(x, x) for x in g) for g in (g0, g1) if g)
+        bad = "; ".join(f"{names.get(u, u)}–{names.get(v, v)}"
+                        for u, v in entry.get("frustrated_edges", []))
+        loose = [names.get(a, a) for a, f in (entry.get("camp_fixed") or {}).items()
+                 if f is False]
+        lines.append(f"    camps: {camps or 'none'}; frustration {entry['frustration_index']}"
+                     + (f" ({bad})" if bad else "")
+                     + (f"; camp not fixed: {', '.join(loose)}" if loose else ""))
         if entry.get("appeared"):
             lines.append("    new: " + "; ".join(fmt(t) for t in entry["appeared"]))
         if entry.get("disappeared"):
@@ -122,13 +293,17 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
 
 
 def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
-                     organisations: bool = True, weighted: bool = True,
-                     merge: bool = False, signs: dict[str, int] | None = None,
-                     priorities: dict[str, int] | None = None
-                     ) -> tuple[dict[str, Any], list[str]]:
-    """Balance report (JSON-ready) and its explanation in words for any input."""
+                     weighted: bool = True, merge: bool = False,
+                     compare: tuple[str, str] | None = None,
+                     **overrides: Any) -> tuple[dict[str, Any], list[str]]:
+    """Balance report (JSON-ready) and its explanation in words for any input.
+
+    ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
+    :func:`parse_kind_overrides`); ``compare``: two dates to compare instead.
+    """
     from .io import detect_format, parse, resolve
     from .io.document import read_text
+    from .network.report import analyse_balance, explain_balance
 
     date = parse_date(as_of)
     path = resolve(input)
@@ -136,26 +311,36 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     text = read_text(path)
     fmt = detect_format(text)
     if fmt == "edgelist":
+        if compare:
+            raise InputError("--compare needs a scenario with dated relations, not an edge "
+                             "list", "--compare")
         from .io.edgelist import parse_edgelist
 
         graph = parse_edgelist(text, name=shown, merge=merge)
         if not weighted:
-            graph = type(graph).from_edges(graph.u, graph.v, graph.sign, nodes=graph.nodes)
+            graph = type(graph)(graph.nodes, graph.u, graph.v, graph.sign, None)
         report = analyse_balance(graph, time_limit=time_limit)
         return report, explain_balance(report)
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
-    report = balance_of_scenario(scenario, date, time_limit=time_limit,
-                                 organisations=organisations, weighted=weighted,
-                                 signs=signs, priorities=priorities)
+    if compare:
+        d0 = parse_date(compare[0], "--compare")
+        d1 = parse_date(compare[1], "--compare")
+        result = compare_dates(scenario, d0, d1, time_limit=time_limit, weighted=weighted,
+                               **overrides)
+        return result, compare_lines(scenario, result)
+    report = balance_of_scenario(scenario, date, time_limit=time_limit, weighted=weighted,
+                                 **overrides)
     names = {a.id: a.name for a in scenario.actors}
     lines = []
     if report["as_of"]:
-        lines.append(f"Relations valid on {report['as_of']}.")
+        lines.append(f"Relations valid on {report['as_of']}"
+                     + ("" if report["organisations"] else
+                        " (organisations and memberships left out: --organisations brings "
+                        "them in)") + ".")
     lines += explain_balance(report, names=names)
     if scenario.balancer and as_of is None:
-        timeline = balancer_timeline(scenario, time_limit=time_limit,
-                                     organisations=organisations, weighted=weighted,
-                                     signs=signs, priorities=priorities)
+        timeline = balancer_timeline(scenario, time_limit=time_limit, weighted=weighted,
+                                     **overrides)
         report["balancer"] = scenario.balancer
         report["balancer_timeline"] = timeline
         if timeline:

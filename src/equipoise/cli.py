@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 
 app = typer.Typer(
     name="equipoise",
@@ -50,6 +51,34 @@ InputArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+# The relations network's options, shared by every command that builds the network.
+SignOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--sign", metavar="KIND=SIGN", rich_help_panel="Relations network",
+                 help="Override a relation kind's sign: 1, -1 or 0 (neutral, no tie), e.g. "
+                 "--sign arms-supply=-1 (repeatable).")]
+WeightOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--weight", metavar="KIND=W", rich_help_panel="Relations network",
+                 help="Override a relation kind's weight (> 0), e.g. --weight sanctions=2.")]
+LayerOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--layer", metavar="KIND=LAYER", rich_help_panel="Relations network",
+                 help="Move a relation kind to another layer (or declare a new kind with "
+                 "--layer and --sign), e.g. --layer support=security.")]
+OrganisationsOpt = Annotated[
+    Optional[bool],
+    typer.Option("--organisations/--no-organisations", rich_help_panel="Relations network",
+                 help="Bring organisations and memberships into the balance computation "
+                 "(default: left out, they are context; or the scenario's network: setting).")]
+
+
+def _network_overrides(sign: list[str] | None, weight: list[str] | None,
+                       layer: list[str] | None, organisations: bool | None) -> dict[str, Any]:
+    from .balance import parse_kind_overrides
+
+    return parse_kind_overrides(sign, weight, layer, organisations)
 
 
 def _fail(lines: list[str]) -> None:
@@ -269,6 +298,13 @@ def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def _bargained(scenario: Any) -> int:
+    """Issues the models bargain over (unilateral issues set aside; all decided: any model)."""
+    from .models.api import bargained_count
+
+    return bargained_count(scenario) or 10**6
+
+
 def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[str, Any]]:
     """``["Q=0.5", "profile=masad2014"]`` -> per model, the parameters its constructor takes.
 
@@ -332,7 +368,7 @@ def forecast(
     s = load(input)
     if not s.issues or not s.stances:
         _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
-    chosen = _models_for(model, len(s.issues))
+    chosen = _models_for(model, _bargained(s))
     params = _parse_params(param, chosen)
     try:
         results = {m: run_forecast(s, model=m, rounds=rounds, **params[m]) for m in chosen}
@@ -341,7 +377,9 @@ def forecast(
             raise
         _fail([f"error: {exc}"])
     if json_:
-        _print_json({"models": {m: fc.to_dict() for m, fc in results.items()}})
+        from .models.api import forecast_dict
+
+        _print_json({"models": {m: forecast_dict(fc) for m, fc in results.items()}})
         return
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
@@ -387,7 +425,12 @@ def backtest(
     out.print(backtest_table(result))
 
 
-@app.command()
+@app.command(help=(
+    "Structural balance of the relations network: camps, frustrated ties, cross-pressure, "
+    "whether the camps are robust, and which layers carry the strain.\n\n"
+    "Relation kinds sit in layers (security, supply, diplomatic, economic, conflict, "
+    "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
+    "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."))
 @handles_input_errors
 def balance(
     input: InputArg,
@@ -395,39 +438,29 @@ def balance(
         Optional[str], typer.Option("--as-of", metavar="DATE",
                                     help="Only relations valid on this date (YYYY-MM-DD); "
                                     "default: the scenario's as_of.")] = None,
+    compare: Annotated[
+        Optional[tuple[str, str]],
+        typer.Option("--compare", metavar="DATE1 DATE2",
+                     help="Compare the network on two dates: ties, triads and camps that "
+                     "changed.")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact solver.")] = 60.0,
-    no_organisations: Annotated[
-        bool, typer.Option("--no-organisations", help="Leave organisations out.")] = False,
     unweighted: Annotated[
         bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")] = False,
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
-    sign: Annotated[
-        Optional[list[str]],
-        typer.Option("--sign", metavar="KIND=SIGN",
-                     help="Override the sign of a relation kind, e.g. --sign arms-supply=-1 "
-                     "(repeatable).")] = None,
-    priority: Annotated[
-        Optional[list[str]],
-        typer.Option("--priority", metavar="KIND=N",
-                     help="Override a kind's priority when relations combine (war 2, "
-                     "rivalry/hostility 1, others 0), e.g. --priority sanctions=1.")] = None,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Structural balance of the relations network: camps, frustrated ties, cross-pressure.
-
-    Several relations between two actors combine into one tie: only the relations of the
-    highest priority present count (war dominates partnership) and their signed weights add.
-    """
-    from .balance import balance_of_input, parse_overrides
+    from .balance import balance_of_input
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
-                                     organisations=not no_organisations,
-                                     weighted=not unweighted, merge=merge,
-                                     signs=parse_overrides(sign, "--sign", (-1, 1)),
-                                     priorities=parse_overrides(priority, "--priority"))
+                                     weighted=not unweighted, merge=merge, compare=compare,
+                                     **_network_overrides(sign, weight, layer, organisations))
     if json_:
         _print_json(report)
         return
@@ -449,6 +482,16 @@ def decide(
                                       help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[int, typer.Option("--rounds", min=1,
                                         help="Rounds of the iterative models.")] = 10,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
+    combinations: Annotated[int, typer.Option(
+        "--combinations", min=0, metavar="K",
+        help="Also evaluate every compatible package of up to K options.")] = 0,
+    models: Annotated[Optional[str], typer.Option(
+        "--models", metavar="M1,M2,...",
+        help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -457,10 +500,15 @@ def decide(
     from .io import load
     from .progress import progress_bar
 
-    s = load(input)
+    from .balance import with_network_overrides
+
+    s = with_network_overrides(load(input), **_network_overrides(sign, weight, layer,
+                                                                organisations))
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
-                            rounds=rounds, progress=report)
+                            rounds=rounds, progress=report, combinations=combinations,
+                            models=_models_for([m.strip() for m in models.split(",")
+                                                if m.strip()], 1) if models else None)
     if json_:
         _print_json(result.to_dict())
         return
@@ -488,6 +536,10 @@ def analyze(
                                         help="Rounds of the iterative models.")] = 10,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
+    sign: SignOpt = None,
+    weight: WeightOpt = None,
+    layer: LayerOpt = None,
+    organisations: OrganisationsOpt = None,
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
@@ -497,8 +549,11 @@ def analyze(
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
 
-    s = load(input or DEFAULT_SCENARIO)
-    chosen = _models_for(model, len(s.issues)) if model else None
+    from .balance import with_network_overrides
+
+    s = with_network_overrides(load(input or DEFAULT_SCENARIO),
+                               **_network_overrides(sign, weight, layer, organisations))
+    chosen = _models_for(model, _bargained(s)) if model else None
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis

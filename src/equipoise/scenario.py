@@ -26,6 +26,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .network.kinds import DEFAULT_KINDS
+
 __all__ = [
     "Citation",
     "Sourced",
@@ -43,6 +45,11 @@ __all__ = [
     "Option",
     "Variant",
     "Doctrine",
+    "Criterion",
+    "CriterionScale",
+    "Consequence",
+    "Package",
+    "Expectation",
     "Scenario",
     "Checkpoint",
     "ActualChoice",
@@ -50,31 +57,17 @@ __all__ = [
     "ActorKind",
     "RELATION_KINDS",
     "DEFAULT_SIGN",
+    "KindSettings",
+    "NetworkSettings",
     "check_scenario",
     "scenario_json_schema",
 ]
 
-#: Relation kinds with their default sign (+1 cooperative, -1 hostile). A relation may state
-#: its own ``sign``; these are the defaults when it does not.
-DEFAULT_SIGN: dict[str, int] = {
-    "alliance": +1,
-    "security-guarantee": +1,
-    "strategic-partnership": +1,
-    "arms-supply": +1,
-    "military-base": +1,
-    "membership": +1,
-    "mediation": +1,
-    "co-chair": +1,
-    "support": +1,
-    "cooperation": +1,
-    "economic": +1,
-    "rivalry": -1,
-    "strained": -1,
-    "sanctions": -1,
-    "dispute": -1,
-    "hostility": -1,
-    "war": -1,
-}
+#: Relation kinds with their default sign (+1 cooperative, -1 hostile, 0 neutral: no tie), from
+#: the taxonomy of :mod:`equipoise.network.kinds` (layers, weights, the combination rule). A
+#: relation may state its own ``sign``; these are the defaults when it does not. Other kinds
+#: must be declared in the scenario's ``network: kinds:`` section.
+DEFAULT_SIGN: dict[str, int] = {name: k.sign for name, k in DEFAULT_KINDS.items()}
 RELATION_KINDS = tuple(DEFAULT_SIGN)
 
 ActorKind = Literal["state", "organisation", "sub-state", "other"]
@@ -255,6 +248,11 @@ class Issue(_Strict):
     description: str | None = None
     scale: Scale
     outcome: Outcome | None = None
+    decided_by: Identifier | None = Field(
+        default=None,
+        description="Actor who decides this issue alone: its outcome is that actor's "
+                    "position, not a bargain (other actors' stances still count for their "
+                    "utility).")
 
 
 class Stance(_Provenance):
@@ -272,6 +270,12 @@ class Stance(_Provenance):
         ge=0,
         description="Uncertainty of the position in scale points (for robustness analysis).",
     )
+    value_function: list[tuple[float, float]] | None = Field(
+        default=None,
+        description="Piecewise-linear value over the issue's scale: points [x, v] with x "
+                    "strictly increasing on the scale and v in [0, 1] (1 best), flat beyond "
+                    "the ends. The actor's utility on the issue is then v(outcome) - 1 "
+                    "instead of the linear distance.")
 
     @model_validator(mode="before")
     @classmethod
@@ -285,8 +289,9 @@ class Relation(_Provenance):
     from_: Identifier = Field(alias="from")
     to: Identifier
     kind: str = Field(min_length=1, description="alliance, war, arms-supply, ... (see docs)")
-    sign: Literal[-1, 1] | None = Field(
-        default=None, description="+1 cooperative, -1 hostile; default by kind."
+    sign: Literal[-1, 0, 1] | None = Field(
+        default=None, description="+1 cooperative, -1 hostile, 0 neutral (no tie); default "
+        "by kind."
     )
     weight: Sourced | None = Field(default=None, description="Strength of the tie (> 0).")
     since: dt.date | None = None
@@ -300,13 +305,11 @@ class Relation(_Provenance):
 
     @model_validator(mode="after")
     def _default_sign(self) -> Relation:
-        if self.sign is None:
-            if self.kind not in DEFAULT_SIGN:
-                raise ValueError(
-                    f"relation kind '{self.kind}' has no default sign: give 'sign: 1' or "
-                    f"'sign: -1' (kinds with defaults: {', '.join(RELATION_KINDS)})"
-                )
-            self.sign = DEFAULT_SIGN[self.kind]  # type: ignore[assignment]
+        # the default of a known kind; kinds declared in the scenario's 'network' section
+        # (or unknown, which check_scenario reports) keep None. Set without marking the
+        # field as given, so that the graph can tell a default from an explicit sign.
+        if self.sign is None and self.kind in DEFAULT_SIGN:
+            object.__setattr__(self, "sign", DEFAULT_SIGN[self.kind])
         return self
 
     @property
@@ -366,12 +369,36 @@ class Change(_Provenance):
     capability: float | None = Field(default=None, ge=0)
     action: Literal["add", "remove", "set-sign"] | None = None
     kind: str | None = None
-    sign: Literal[-1, 1] | None = None
+    sign: Literal[-1, 0, 1] | None = None
     weight: float | None = Field(default=None, gt=0)
 
 
+class Consequence(_Provenance):
+    """A declared effect on an issue's outcome that the bargaining models cannot produce
+    (e.g. a peacekeeping force freezes the line): bounds ``min``/``max`` or a ``value``,
+    applied to the forecast after the models have run."""
+
+    issue: Identifier
+    min: float | None = Field(default=None, description="Lower bound on the outcome.")
+    max: float | None = Field(default=None, description="Upper bound on the outcome.")
+    value: float | None = Field(default=None, description="The outcome, set outright.")
+    description: str | None = None
+
+
+def _criteria_shorthand(data: Any) -> Any:
+    """Plain numbers in ``costs``/``criteria`` mappings inherit the record's provenance."""
+    if isinstance(data, dict):
+        for key in ("costs", "criteria"):
+            if isinstance(data.get(key), dict):
+                data = dict(data)
+                data[key] = _costs_shorthand(data[key], data)
+    return data
+
+
 class Option(_Provenance):
-    """One of the balancer's policy options: a named set of changes with costs and risks."""
+    """One of the balancer's policy options: a named set of changes, declared criteria
+    values (``criteria``; ``costs`` is the older spelling for cost criteria on 0-10) and
+    declared consequences on issue outcomes."""
 
     id: Identifier
     name: str = Field(min_length=1)
@@ -379,15 +406,19 @@ class Option(_Provenance):
     changes: list[Change] = Field(default_factory=list)
     costs: dict[str, Sourced] = Field(
         default_factory=dict,
-        description="Declared costs and risks on stated scales (e.g. cost, risk: 0-10).")
+        description="Declared costs and risks on stated scales (e.g. cost, risk: 0-10); "
+                    "each key is a cost criterion on 0-10 unless declared in `criteria`.")
+    criteria: dict[str, Sourced] = Field(
+        default_factory=dict,
+        description="Values of the scenario's declared criteria (ids of `criteria`).")
+    consequences: list[Consequence] = Field(
+        default_factory=list,
+        description="Bounds or values on issue outcomes, applied after forecasting.")
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("costs"), dict):
-            data = dict(data)
-            data["costs"] = _costs_shorthand(data["costs"], data)
-        return data
+        return _criteria_shorthand(data)
 
 
 class Variant(_Provenance):
@@ -399,7 +430,14 @@ class Variant(_Provenance):
     name: str = Field(min_length=1)
     description: str | None = None
     changes: list[Change] = Field(default_factory=list)
-    costs: dict[Identifier, dict[str, Sourced]] = Field(default_factory=dict)
+    costs: dict[Identifier, dict[str, Sourced]] = Field(
+        default_factory=dict,
+        description="Option id -> criterion -> value: the options' declared criteria values "
+                    "that differ in this world.")
+    consequences: list[Consequence] = Field(
+        default_factory=list,
+        description="Bounds or values on issue outcomes for every option in this variant "
+                    "(an option's own consequences apply on top).")
 
     @model_validator(mode="before")
     @classmethod
@@ -422,6 +460,77 @@ class Doctrine(_Provenance):
     name: str = Field(min_length=1)
     holder: str | None = None
     weights: dict[str, float | tuple[float, float]] = Field(default_factory=dict)
+    weights_by_variant: dict[Identifier, dict[str, float | tuple[float, float]]] = Field(
+        default_factory=dict,
+        description="Variant id -> weights that replace `weights` under that variant "
+                    "(a view conditional on the world, e.g. 'intervene if the ally is "
+                    "attacked').")
+
+
+class Expectation(_Provenance):
+    """Another actor's expectation of the balancer (e.g. an ally's appeal): a weighting of
+    the balancer's criteria, scored beside the analysis but not one of the balancer's own
+    doctrines (kept out of the robust option)."""
+
+    id: Identifier
+    actor: Identifier = Field(description="The actor who holds this expectation.")
+    name: str = Field(min_length=1)
+    description: str | None = None
+    weights: dict[str, float | tuple[float, float]] = Field(default_factory=dict)
+
+
+class CriterionScale(_Strict):
+    """The scale of a declared criterion (0-10 by default)."""
+
+    min: float = 0.0
+    max: float = 10.0
+
+    @model_validator(mode="after")
+    def _check_bounds(self) -> CriterionScale:
+        _finite(self.min, "scale min")
+        _finite(self.max, "scale max")
+        if not self.max > self.min:
+            raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
+        return self
+
+
+class Criterion(_Provenance):
+    """A criterion of the balancer's decision that options declare values on (e.g.
+    presence on the ground, standing as patron, a rival's foothold)."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    direction: Literal["benefit", "cost"] = Field(
+        description="benefit: more is better; cost: less is better.")
+    scale: CriterionScale = Field(default_factory=CriterionScale)
+    uncertainty: float | None = Field(
+        default=None, ge=0,
+        description="± in scale units for the SMAA draws (default: `uncertainty.criteria` "
+                    "times the scale length).")
+    description: str | None = None
+
+
+class Package(_Provenance):
+    """Several options taken together. Changes apply in the declared order; consequences
+    combine by intersecting bounds; declared criteria combine by ``combine`` (sum, max or
+    mean of the parts, kept within the criterion's scale) unless ``criteria`` overrides."""
+
+    id: Identifier | None = Field(default=None, description="Default: option ids joined by '+'.")
+    name: str | None = None
+    description: str | None = None
+    options: list[Identifier] = Field(min_length=2)
+    combine: Literal["sum", "max", "mean"] = "sum"
+    criteria: dict[str, Sourced] = Field(
+        default_factory=dict, description="Criteria values that override the combination.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return _criteria_shorthand(data)
+
+    @property
+    def package_id(self) -> str:
+        return self.id or "+".join(self.options)
 
 
 class ActualChoice(_Provenance):
@@ -445,6 +554,34 @@ class Uncertainty(_Provenance):
     position: float | None = Field(default=None, ge=0)
     salience: float = Field(default=0.2, ge=0, le=1)
     capability: float = Field(default=0.2, ge=0, le=1)
+    criteria: float = Field(
+        default=0.10, ge=0,
+        description="± share of each declared criterion's scale, for criteria without their "
+                    "own `uncertainty`.")
+    relations: float = Field(default=0.2, ge=0, le=1,
+                             description="± share of each tie weight of the balancer.")
+
+
+class KindSettings(_Provenance):
+    """A relation kind's layer, sign, weight (and dominance) in a scenario's ``network:``
+    section: an override of a built-in kind, or the declaration of a new one (which needs a
+    layer and a sign)."""
+
+    layer: Identifier | None = None
+    sign: Literal[-1, 0, 1] | None = None
+    weight: float | None = Field(default=None, gt=0)
+    dominant: bool | None = Field(
+        default=None, description="Decides the tie alone, like a war.")
+
+
+class NetworkSettings(_Strict):
+    """How relations become ties: kinds (see ``equipoise.network.kinds``) and whether
+    organisations take part in the balance computation."""
+
+    organisations: bool | None = Field(
+        default=None, description="Organisations and memberships in the balance computation "
+        "(default: no; they are context).")
+    kinds: dict[Identifier, KindSettings] = Field(default_factory=dict)
 
 
 class Checkpoint(_Strict):
@@ -463,6 +600,10 @@ class Scenario(_Strict):
     description: str | None = None
     as_of: dt.date | None = None
     balancer: Identifier | None = Field(default=None, description="Actor id of the balancer.")
+    status_quo: Identifier | None = Field(
+        default=None,
+        description="Id of the option that means continuing the present course (required "
+                    "when there are options); every delta is taken against it.")
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=1)
     issues: list[Issue] = Field(default_factory=list)
@@ -473,6 +614,12 @@ class Scenario(_Strict):
     options: list[Option] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=list)
     doctrines: list[Doctrine] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(
+        default_factory=list, description="Declared criteria of the balancer's decision.")
+    packages: list[Package] = Field(
+        default_factory=list, description="Options taken together, evaluated as options.")
+    expectations: list[Expectation] = Field(
+        default_factory=list, description="Other actors' expectations of the balancer.")
     uncertainty: Uncertainty = Field(
         default_factory=Uncertainty, description="Input uncertainty for the SMAA draws.")
     actual_choice: ActualChoice | None = Field(
@@ -480,6 +627,9 @@ class Scenario(_Strict):
     checkpoints: list[Checkpoint] = Field(
         default_factory=list,
         description="Dates at which to compare the relations network (besides as_of).")
+    network: NetworkSettings | None = Field(
+        default=None, description="Relation kinds (layer, sign, weight) and organisations "
+        "for the relations network.")
 
     # -- lookups ---------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -512,6 +662,20 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema(by_alias=True)
     shorthand = {"Actor": ("capability",), "Stance": ("position", "salience", "capability"),
                  "Relation": ("weight",)}
+    for model in ("Option", "Package"):  # mappings of criterion -> number or Sourced
+        for name in ("costs", "criteria"):
+            prop = schema["$defs"][model]["properties"].get(name)
+            if prop is not None and "additionalProperties" in prop:
+                prop["additionalProperties"] = {"anyOf": [
+                    {"type": "number", "description": "plain number; the record's "
+                     "source/assumption applies"}, prop["additionalProperties"]]}
+    variant_costs = schema["$defs"]["Variant"]["properties"]["costs"]
+    for per_option in [variant_costs.get("additionalProperties", {}),
+                       *variant_costs.get("patternProperties", {}).values()]:
+        if "additionalProperties" in per_option:  # option -> criterion -> number or Sourced
+            per_option["additionalProperties"] = {"anyOf": [
+                {"type": "number", "description": "plain number; the variant's "
+                 "source/assumption applies"}, per_option["additionalProperties"]]}
     for model, fields in shorthand.items():
         props = schema["$defs"][model]["properties"]
         for name in fields:
@@ -631,8 +795,26 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             nonnegative(loc + ("capability",), s.capability.value, "capability")
             provenance(loc + ("capability",), s.capability, s, what="capability")
 
+    declared = set(scenario.network.kinds) if scenario.network is not None else set()
+    known_kinds = set(DEFAULT_KINDS) | declared
+
+    def kind_ref(loc: Loc, kind: str | None) -> None:
+        if kind is not None and kind not in known_kinds:
+            add((loc, f"unknown relation kind '{kind}'; expected one of: "
+                 f"{', '.join(sorted(known_kinds))} (or declare it under 'network: kinds:' "
+                 "with its layer and sign)"))
+
+    if scenario.network is not None:
+        for name, ks in scenario.network.kinds.items():
+            loc = ("network", "kinds", name)
+            if name not in DEFAULT_KINDS and (ks.layer is None or ks.sign is None):
+                add((loc, f"new relation kind '{name}' needs a 'layer' and a 'sign' (-1, 0 "
+                     "or 1)"))
+            provenance(loc, ks, what="relation kind setting")
+
     for k, r in enumerate(scenario.relations):
         loc = ("relations", k)
+        kind_ref(loc + ("kind",), r.kind)
         actor_ref(loc + ("from",), r.from_)
         actor_ref(loc + ("to",), r.to)
         if r.from_ == r.to:
@@ -663,22 +845,25 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         provenance(("uncertainty",), scenario.uncertainty, what="uncertainty")
 
     if scenario.actual_choice is not None:
+        package_ids = {p.package_id for p in scenario.packages}
         for k, ref in enumerate(scenario.actual_choice.options):
-            if ref not in option_ids and ref != "baseline":
+            if ref not in option_ids and ref not in package_ids:
                 add((("actual_choice", "options", k), f"unknown option '{ref}'; expected one "
                      f"of the option ids: {_listing(option_ids)}"))
         provenance(("actual_choice",), scenario.actual_choice, what="actual choice")
 
     for k, v in enumerate(scenario.variants):
         for ref, costs in v.costs.items():
-            if ref not in option_ids and ref != "baseline":
+            if ref not in option_ids:
                 add((("variants", k, "costs", ref), f"variant '{v.id}' sets costs of unknown "
                      f"option '{ref}'; expected one of the option ids: {_listing(option_ids)}"))
             for key, value in costs.items():
                 provenance(("variants", k, "costs", ref, key), value, v, what="cost")
 
-    cost_keys = {k for o in scenario.options for k in o.costs}
-    core = ("outcome", "relations", "cross_pressure")
+    from .decision.criteria import known_criteria
+
+    cost_keys = known_criteria(scenario)
+    core = ("outcome", "relations", "partner_satisfaction", "cross_pressure")
     for k, d in enumerate(scenario.doctrines):
         provenance(("doctrines", k), d, what="doctrine")
         for name, w in d.weights.items():
@@ -687,8 +872,8 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             if (scenario.options and name not in core and name not in cost_keys
                     and actor is None):
                 add((loc, f"doctrine '{d.id}' weighs unknown criterion '{name}'; expected "
-                     f"one of: {', '.join(core)}, satisfaction:ACTOR, or a key of the options' "
-                     f"costs ({', '.join(sorted(cost_keys)) or 'none declared'})"))
+                     f"one of: {', '.join(core)}, satisfaction:ACTOR, or a declared "
+                     f"criterion ({', '.join(sorted(set(cost_keys) - set(core))) or 'none'})"))
             elif actor is not None and actor not in actor_ids:
                 add((loc, f"unknown actor '{actor}' in criterion '{name}'; expected one of "
                      f"the actor ids: {_listing(actor_ids)}"))
@@ -713,9 +898,14 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                         on_scale(loc + ("position",), ch.position, ch.issue, "position")
                 if ch.target == "stance" and ch.issue is None:
                     add((loc, "a stance change needs 'issue'"))
+                if ch.target == "relation":
+                    kind_ref(loc + ("kind",), ch.kind)
                 if ch.target == "relation" and (ch.other is None or ch.action is None):
                     add((loc, "a relation change needs 'other' and 'action' "
                          "(add, remove or set-sign)"))
+    from .decision.validation import check_decision
+
+    problems.extend(check_decision(scenario))
     return problems
 
 

@@ -1,206 +1,98 @@
 """The balancer's decision: options scored under doctrines, and how robust the choice is.
 
-For every option (the baseline — no action — always included), optionally in a what-if
+For every option — the declared **status quo** first (``status_quo:``, the course the
+balancer is on; the reference of every delta), the other options, the declared packages
+and, on request, every compatible combination of up to K options — optionally in a what-if
 variant, equipoise applies the option's changes, forecasts every issue with a bargaining
-model and computes the balancer's criteria (all oriented so that higher is better):
+model (unilateral issues — ``decided_by`` — take their decider's position instead of a
+bargain), applies the declared consequences (bounds on outcomes) and computes the
+balancer's criteria (all oriented so that higher is better):
 
 ``outcome``
     The balancer's utility from the forecast outcomes ``O``:
-    ``U_b(O) = - sum_d s_bd |O_d - x_bd| / R_d  /  sum_d s_bd`` — the salience-weighted mean
-    distance between outcome and the balancer's position, each issue's distance divided by
-    its scale length ``R_d`` (so 0 is best, -1 worst). Linear loss, as in the median and
-    expected utility models. Positions and saliences are the balancer's *interests*: those of
-    the scenario (or variant) before the option is applied, so that an option which changes
-    what the balancer says does not change what it wants.
-``satisfaction:X``
-    Actor X's utility change against the baseline option, ``U_X(O^option) - U_X(O^baseline)``,
-    with X's own positions and saliences.
+    ``U_b(O) = sum_d s_bd u_bd(O_d) / sum_d s_bd`` with ``u_bd = -|O_d - x_bd| / R_d`` or,
+    where the stance declares a value function, ``u_bd = v_bd(O_d) - 1``
+    (:mod:`equipoise.decision.values`; 0 best, -1 worst). Positions, saliences and value
+    functions are the balancer's *interests*: those of the scenario (or variant) before any
+    option is applied, so an option that changes what the balancer says does not change
+    what it wants.
 ``relations``
-    The satisfaction of every actor tied to the balancer, weighted by that tie:
-    ``sum_X t_bX (U_X(O^option) - U_X(O^baseline)) / sum_X |t_bX|``, ``t_bX`` the signed,
-    weighted tie of the relations network (a partner's gain counts for, a rival's against).
-``cross_pressure``
-    The fall in the number of unbalanced triads the balancer sits in, against the baseline
-    (the option's relation changes applied; :mod:`equipoise.network`).
-``cost``, ``risk``, ...
-    Minus the option's declared costs (``costs`` of the option; 0-10 scales in the built-in
-    scenario; the baseline's are 0).
+    Minus the share of the balancer's partnership weight the option loses against the
+    status quo (a neutral actor turned hostile counts as a loss too; neutral ties are not
+    taking a side): :mod:`equipoise.decision.relations`.
+``partner_satisfaction``
+    ``sum_X t_bX ΔU_X / sum_X |t_bX|`` over the actors tied to the balancer (a partner's
+    gain counts for, a rival's against).
+``satisfaction:X``
+    Actor X's utility change against the status quo, ``U_X(O^option) - U_X(O^status quo)``.
+``cross_pressure`` (only when a doctrine or an expectation weighs it)
+    The fall in the number of unbalanced triads the balancer sits in, against the status
+    quo. Always reported as information (``unbalanced_triads``).
+declared criteria (``criteria:``, and the cost keys of ``costs:``)
+    The option's declared value, negated for a cost criterion.
 
 Each criterion is normalised to [0, 1] by its minimum and maximum over all options and
 draws (a fixed linear value function) and a doctrine's score is the weighted sum with its
-weights normalised to sum 1 (the midpoint of each weight range).
+weights normalised to sum 1 (the midpoint of each weight range; a doctrine's
+``weights_by_variant`` replace its weights under that variant). Expectations (another
+actor's view of what the balancer should do) are scored the same way but kept out of the
+robust option and the overall SMAA.
 
 Robustness (SMAA-2, :mod:`equipoise.decision.smaa`): ``draws`` copies of the inputs are
-perturbed — positions by a uniform ``± u`` scale points (``u`` = the stance's
-``uncertainty``, default 10 % of the scale), saliences and capabilities by a uniform ±20 %
-(clipped to their ranges) — the same perturbations for every option (common random numbers),
-and each copy is forecast through the model's batch API. Weights are drawn uniformly within a
-doctrine's ranges; the overall acceptability draws a doctrine at random for each draw (or
-uniform weights on the simplex of the core criteria when the scenario has no doctrines).
+perturbed, the same perturbations for every option (common random numbers) — positions by
+a uniform ``± u`` scale points (``u`` = the stance's ``uncertainty``, default 10 % of the
+scale), saliences and capabilities by a uniform ± share (``uncertainty.salience`` /
+``.capability``, 20 % by default, clipped to their ranges), every declared criterion value
+of every option (status quo included) by a uniform ± its criterion's ``uncertainty``
+(default ``uncertainty.criteria`` = 10 % of its scale; clipped to the scale; independently
+per option, except that options with identical content share their draws), and the weight of each of the balancer's ties by a uniform ± share
+(``uncertainty.relations``, 20 %; one factor per actor, the same before and after the
+option). With several ``models`` the draws use them in turn (draw ``n`` uses model
+``n mod len(models)``). Weights are drawn uniformly within a doctrine's ranges; the overall
+acceptability draws a doctrine at random for each draw (or uniform weights on the simplex of
+``outcome``, ``relations`` and the declared criteria when the scenario has no doctrines).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelInputError
-from ..models.api import make_model
+from ..models.api import bargain_batch, check_bargained, make_model
 from ..models.problem import BargainingProblem
-from ..scenario import Doctrine, Option, Scenario
+from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
+from .consequences import apply_bounds, bounds
+from .criteria import COMPUTED, DeclaredCriterion, declared_criteria, declared_values
+from .packages import combinations as compatible_combinations
+from .packages import package_option
+from .relations import balancer_ties, relations_loss
+from .result import DecisionResult
 from .smaa import SMAAResult, sample_simplex, sample_weights, smaa2
+from .values import ValueFunctions, utilities, value_functions
 
 __all__ = ["DecisionResult", "decide", "CORE_CRITERIA", "utilities"]
 
-#: Criteria every analysis computes (plus ``satisfaction:X`` and declared costs).
-CORE_CRITERIA = ("outcome", "relations", "cross_pressure")
+#: Criteria every analysis computes (plus ``satisfaction:X`` and the declared criteria).
+CORE_CRITERIA = COMPUTED
 DEFAULT_UNCERTAINTY_SHARE = 0.10  # of the scale length: 10 points on 0-100
 CHUNK = 2000  # draws per batch call (bounds memory)
 
 Progress = Callable[[int, int], None]
+Weights = dict[str, "float | tuple[float, float]"]
 
 
 @dataclass
-class DecisionResult:
-    """Everything the decision analysis found (``to_dict`` for JSON)."""
+class _Engine:
+    """One bargaining model and, per option, the issues it must rerun."""
 
-    balancer: str
-    model: str
-    variant: str | None
-    options: list[str]
-    option_names: dict[str, str]
-    criteria: list[str]
-    values: np.ndarray  # (m, k) raw criteria values, deterministic
-    normalised: np.ndarray  # (m, k) in [0, 1]
-    outcomes: dict[str, dict[str, float]]  # option -> issue -> forecast
-    unbalanced_triads: dict[str, int]  # option -> balancer's unbalanced triads
-    by_doctrine: dict[str, dict[str, Any]]
-    smaa: SMAAResult | None
-    smaa_by_doctrine: dict[str, SMAAResult]
-    draws: int
-    seed: int | None
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def acceptability(self) -> dict[str, float]:
-        if self.smaa is None:
-            return {}
-        return {o: float(a) for o, a in zip(self.options, self.smaa.acceptability)}
-
-    def robust_option(self) -> str:
-        """The option with the largest first-rank acceptability (deterministic if no draws)."""
-        if self.smaa is not None:
-            return self.options[int(np.argmax(self.smaa.acceptability))]
-        best = [d["best"] for d in self.by_doctrine.values()]
-        return max(set(best), key=best.count) if best else self.options[0]
-
-    def dissenters(self) -> dict[str, str]:
-        """Doctrines whose best option differs from the robust one: doctrine -> its best."""
-        robust = self.robust_option()
-        return {d: v["best"] for d, v in self.by_doctrine.items() if v["best"] != robust}
-
-    def to_dict(self) -> dict[str, Any]:
-        def fl(x: float) -> float | None:
-            return None if not math.isfinite(float(x)) else round(float(x), 12)
-
-        out: dict[str, Any] = {
-            "balancer": self.balancer,
-            "model": self.model,
-            "variant": self.variant,
-            "draws": self.draws,
-            "seed": self.seed,
-            "options": {o: self.option_names[o] for o in self.options},
-            "criteria": self.criteria,
-            "values": {o: {c: fl(self.values[i, j]) for j, c in enumerate(self.criteria)}
-                       for i, o in enumerate(self.options)},
-            "normalised": {o: {c: fl(self.normalised[i, j])
-                               for j, c in enumerate(self.criteria)}
-                           for i, o in enumerate(self.options)},
-            "outcomes": self.outcomes,
-            "unbalanced_triads": self.unbalanced_triads,
-            "by_doctrine": self.by_doctrine,
-            "acceptability": self.acceptability,
-            "robust_option": self.robust_option(),
-            "params": self.params,
-        }
-        if self.smaa is not None:
-            out["rank_acceptability"] = {
-                o: [fl(v) for v in self.smaa.rank_acceptability[i]]
-                for i, o in enumerate(self.options)}
-            out["central_weights"] = {
-                o: ({c: fl(self.smaa.central_weights[i, j]) for j, c in enumerate(self.criteria)}
-                    if math.isfinite(self.smaa.confidence[i]) else None)
-                for i, o in enumerate(self.options)}
-            out["confidence"] = {o: fl(self.smaa.confidence[i])
-                                 for i, o in enumerate(self.options)}
-            out["acceptability_by_doctrine"] = {
-                d: {o: fl(r.acceptability[i]) for i, o in enumerate(self.options)}
-                for d, r in self.smaa_by_doctrine.items()}
-        return out
-
-
-# -- utilities ---------------------------------------------------------------------------
-
-def utilities(outcomes: np.ndarray, position: np.ndarray, salience: np.ndarray,
-              length: np.ndarray) -> np.ndarray:
-    """Utility of every actor for forecast outcomes, vectorised over draws.
-
-    ``outcomes`` ``(N, D)``; ``position``, ``salience`` ``(N, n, D)`` or ``(n, D)`` with NaN
-    positions for absent actors; ``length`` ``(D,)`` scale lengths. Returns ``(N, n)``:
-    ``U = - sum_d s |O_d - x| / R_d / sum_d s`` (0 for an actor with no salience anywhere).
-    """
-    x = np.asarray(position, float)
-    s = np.where(np.isnan(x), 0.0, np.asarray(salience, float))
-    dist = np.abs(outcomes[:, None, :] - np.nan_to_num(x)) / length
-    total = s.sum(axis=-1)
-    loss = (s * dist).sum(axis=-1)
-    return -np.divide(loss, total, out=np.zeros_like(loss), where=total > 0)
-
-
-# -- the analysis ------------------------------------------------------------------------
-
-def _balancer_triads(scenario: Scenario, balancer: str) -> tuple[int, dict[str, float]]:
-    """Unbalanced triads of the balancer and its signed ties, in ``scenario``'s network."""
-    from ..network.graph import signed_graph_from_scenario
-    from ..network.triads import node_triads
-
-    graph = signed_graph_from_scenario(scenario, as_of=None)
-    index = {node: k for k, node in enumerate(graph.nodes)}
-    if balancer not in index:
-        return 0, {}
-    _, unbalanced = node_triads(graph)
-    ties: dict[str, float] = {}
-    sw = graph.signed_weight
-    for u, v, w in zip(graph.u, graph.v, sw):
-        a, b = graph.nodes[u], graph.nodes[v]
-        if a == balancer:
-            ties[str(b)] = float(w)
-        elif b == balancer:
-            ties[str(a)] = float(w)
-    return int(unbalanced[index[balancer]]), ties
-
-
-def _weight_bounds(doctrine: Doctrine, criteria: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.zeros(len(criteria))
-    hi = np.zeros(len(criteria))
-    for name, w in doctrine.weights.items():
-        if name not in criteria:
-            raise ModelInputError(
-                f"doctrine '{doctrine.id}' weighs unknown criterion '{name}'; criteria here: "
-                + ", ".join(criteria))
-        a, b = (w, w) if isinstance(w, (int, float)) else w
-        if a < 0 or b < a:
-            raise ModelInputError(f"doctrine '{doctrine.id}': weight of '{name}' must be >= 0 "
-                                  f"(a range [lo, hi] with lo <= hi); got {w}")
-        lo[criteria.index(name)], hi[criteria.index(name)] = a, b
-    if hi.sum() <= 0:
-        raise ModelInputError(f"doctrine '{doctrine.id}' gives no criterion a positive weight")
-    return lo, hi
+    name: str
+    estimator: Any
+    plans: list[list[int]]
 
 
 @dataclass
@@ -209,28 +101,90 @@ class _Setting:
 
     world: Scenario
     balancer: str
-    options: list[Option]
-    estimator: Any
-    per_issue: bool
+    options: list[Option]  # status quo first
+    kinds: dict[str, str]
+    parts: dict[str, list[str]]
+    declared: dict[str, DeclaredCriterion]
+    declared_values: np.ndarray  # (m, kd) as declared
+    engine: _Engine  # the deterministic evaluation's model
+    draw_engines: list[_Engine]  # the draws' models, in turn
     base: BargainingProblem  # the world's arrays: the actors' interests
     problems: list[BargainingProblem]  # one per option (option applied)
-    plans: list[list[int]]  # per option: the issues whose inputs differ from the baseline
-    actors: list[str]
-    ties: dict[str, float]  # actor -> signed tie with the balancer
-    tied: list[str]  # actors with stances and a tie to the balancer
+    functions: ValueFunctions
+    tie_actors: list[str]
+    ties_before: np.ndarray  # (X,) ties in the status quo's world
+    ties_after: np.ndarray  # (m, X) ties in each option's world
+    tied: list[str]  # actors with stances and a tie to the balancer (status quo world)
     satisfied: list[str]  # actors with a satisfaction criterion
-    cost_keys: list[str]
     triads: dict[str, int]  # option -> balancer's unbalanced triads
-    base_triads: int
+    layers: list[tuple[np.ndarray, np.ndarray]]  # consequence bounds, applied in order
     criteria: list[str]
+    weights: dict[str, Weights]  # doctrine id -> weights in this world
+    variant: str | None
+    judgements: np.ndarray  # (m,) options with identical content share their value draws
 
     @property
     def length(self) -> np.ndarray:
         return self.base.upper - self.base.lower
 
 
+def _weight_bounds(owner: str, weights: Weights, criteria: list[str]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.zeros(len(criteria))
+    hi = np.zeros(len(criteria))
+    for name, w in weights.items():
+        if name not in criteria:
+            raise ModelInputError(
+                f"'{owner}' weighs unknown criterion '{name}'; criteria here: "
+                + ", ".join(criteria))
+        a, b = (w, w) if isinstance(w, (int, float)) else w
+        if a < 0 or b < a:
+            raise ModelInputError(f"'{owner}': weight of '{name}' must be >= 0 (a range "
+                                  f"[lo, hi] with lo <= hi); got {w}")
+        lo[criteria.index(name)], hi[criteria.index(name)] = a, b
+    if hi.sum() <= 0:
+        raise ModelInputError(f"'{owner}' gives no criterion a positive weight")
+    return lo, hi
+
+
+def _evaluated_options(scenario: Scenario, variant: Variant | None,
+                       declared: dict[str, DeclaredCriterion], combinations: int
+                       ) -> tuple[list[Option], dict[str, str], dict[str, list[str]]]:
+    """The status quo, the options, the packages and the combinations, each with its
+    declared values (the variant's overrides applied) in ``criteria``."""
+    overrides = variant.costs if variant is not None else {}
+    options = [o.model_copy(update={"criteria": {**declared_values(o),
+                                                 **overrides.get(o.id, {})}, "costs": {}})
+               for o in options_of(scenario)]
+    status_quo = options[0].id
+    kinds = {o.id: "option" for o in options}
+    kinds[status_quo] = "status quo"
+    parts: dict[str, list[str]] = {}
+    by_id = {o.id: o for o in options}
+    scales = {k: (c.lo, c.hi) for k, c in declared.items()}
+    packages = [(p, "package") for p in scenario.packages]
+    if combinations >= 2:
+        skip = [frozenset(p.options) for p in scenario.packages]
+        packages += [(p, "combination") for p in compatible_combinations(
+            options, combinations, status_quo, skip)]
+    for package, kind in packages:
+        option = package_option(package, by_id, scales)
+        if option.id in kinds:
+            raise ModelInputError(f"package id '{option.id}' is already used")
+        options.append(option)
+        kinds[option.id] = kind
+        parts[option.id] = list(package.options)
+    for o in options:
+        missing = [k for k in declared if k not in o.criteria]
+        if missing:
+            raise ModelInputError(f"option '{o.id}' declares no value for "
+                                  f"{', '.join(missing)}; no criterion is ever silently 0")
+    return options, kinds, parts
+
+
 def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
-             model_params: dict[str, Any]) -> _Setting:
+             model_params: dict[str, Any], models: list[str] | None,
+             combinations: int) -> _Setting:
     """Check the request and fix the world, options, arrays and criteria."""
     if scenario.balancer is None:
         raise ModelInputError(f"scenario '{scenario.id}' names no balancer; add "
@@ -238,70 +192,117 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
     if not scenario.issues or not scenario.stances:
         raise ModelInputError("the decision analysis needs issues with stances")
     balancer = scenario.balancer
-    world = scenario
+    world, chosen = scenario, None
     if variant is not None:
         match = [v for v in scenario.variants if v.id == variant]
         if not match:
             known = ", ".join(v.id for v in scenario.variants) or "(none defined)"
             raise ModelInputError(f"unknown variant '{variant}'; variants: {known}")
-        world = apply(scenario, match[0])
-    options: list[Option] = options_of(scenario)
-    if variant is not None and match[0].costs:  # costs that differ in this world
-        options = [o.model_copy(update={"costs": {**o.costs, **match[0].costs.get(o.id, {})}})
-                   for o in options]
-    try:
-        estimator = make_model(model, rounds, **model_params)
-    except (ValueError, TypeError) as exc:
-        raise ModelInputError(str(exc)) from None
+        chosen = match[0]
+        world = apply(scenario, chosen)
+    declared = declared_criteria(scenario)
+    options, kinds, parts = _evaluated_options(scenario, chosen, declared, combinations)
+
     base = BargainingProblem.from_scenario(world)
-    if base.n_issues < estimator.min_issues:
-        raise ModelInputError(f"the {model} model needs at least {estimator.min_issues} issues")
     actors = list(base.actors)
     if balancer not in actors:
         raise ModelInputError(f"balancer '{balancer}' is not an actor")
     if np.all(np.isnan(base.position[actors.index(balancer)])):
         raise ModelInputError(f"the balancer '{balancer}' has no stance on any issue")
-
     worlds = [apply(world, o) for o in options]
     problems = [BargainingProblem.from_scenario(w) for w in worlds]
-    per_issue = not estimator.joint_issues
-    base_triads, ties = _balancer_triads(world, balancer)
-    triads = {o.id: _balancer_triads(w, balancer)[0] for o, w in zip(options, worlds)}
 
-    cost_keys = sorted({k for o in options for k in o.costs})
-    tied = [a for a in actors if a in ties and a != balancer
+    def engine(name: str, params: dict[str, Any]) -> _Engine:
+        try:
+            est = make_model(name, rounds, **params)
+        except (ValueError, TypeError) as exc:
+            raise ModelInputError(str(exc)) from None
+        check_bargained(est, base)
+        per_issue = not est.joint_issues
+        return _Engine(name, est, [_changed_issues(p, problems[0], per_issue)
+                                   for p in problems])
+
+    main = engine(model, model_params)
+    draw_engines = ([main] if not models else
+                    [main if m == model else engine(m, {}) for m in models])
+
+    found = [balancer_ties(w, balancer) for w in worlds]
+    triads = {o.id: f[0] for o, f in zip(options, found)}
+    tie_actors = sorted({a for _, t in found for a in t})
+    ties_before = np.array([found[0][1].get(a, 0.0) for a in tie_actors])
+    ties_after = np.array([[t.get(a, 0.0) for a in tie_actors] for _, t in found]).reshape(
+        len(options), len(tie_actors))
+    tied = [a for a in actors if found[0][1].get(a, 0.0) != 0 and a != balancer
             and not np.all(np.isnan(base.position[actors.index(a)]))]
-    named = sorted({c.split(":", 1)[1] for d in scenario.doctrines for c in d.weights
-                    if c.startswith("satisfaction:")})
+
+    weights = {d.id: d.weights_by_variant.get(variant, d.weights) if variant else d.weights
+               for d in scenario.doctrines}
+    weighed = [name for w in [*weights.values(), *(e.weights for e in scenario.expectations)]
+               for name in w]
+    named = sorted({c.split(":", 1)[1] for c in weighed if c.startswith("satisfaction:")})
     for a in named:
         if a not in actors:
             raise ModelInputError(f"a doctrine weighs 'satisfaction:{a}' but '{a}' is not an "
                                   "actor")
     satisfied = list(dict.fromkeys(tied + named))
-    criteria = [*CORE_CRITERIA, *(f"satisfaction:{a}" for a in satisfied), *cost_keys]
-    return _Setting(world, balancer, options, estimator, per_issue, base, problems,
-                    [_changed_issues(p, problems[0], per_issue) for p in problems], actors,
-                    ties, tied, satisfied, cost_keys, triads, base_triads, criteria)
+    criteria = [*COMPUTED, *(f"satisfaction:{a}" for a in satisfied),
+                *(["cross_pressure"] if "cross_pressure" in weighed else []), *declared]
+
+    layers = []
+    if chosen is not None and chosen.consequences:
+        layers.append(bounds(chosen.consequences, base.issues))
+    per_option = [bounds(o.consequences, base.issues) for o in options]
+    layers.append((np.stack([b[0] for b in per_option]), np.stack([b[1] for b in per_option])))
+    values = np.array([[o.criteria[k].value for k in declared] for o in options],
+                      float).reshape(len(options), len(declared))
+    return _Setting(world, balancer, options, kinds, parts, declared, values, main,
+                    draw_engines, base, problems, value_functions(world, base.actors,
+                                                                  base.issues),
+                    tie_actors, ties_before, ties_after, tied, satisfied, triads, layers,
+                    criteria, weights, variant, _judgements(options))
+
+
+def _judgements(options: list[Option]) -> np.ndarray:
+    """Index of each option's judgement: options with the same changes, consequences and
+    declared values are one judgement and draw the same perturbations (twins stay tied)."""
+    keys: dict[str, int] = {}
+    out = []
+    for o in options:
+        key = o.model_dump_json(include={"changes", "consequences", "criteria"})
+        out.append(keys.setdefault(key, len(keys)))
+    return np.array(out, dtype=int)
 
 
 def _criteria_values(st: _Setting, outcomes: np.ndarray, interest_x: np.ndarray,
-                     interest_s: np.ndarray) -> np.ndarray:
-    """Forecast outcomes ``(N, m, D)`` -> criteria values ``(N, m, k)`` (module docstring)."""
+                     interest_s: np.ndarray, tie_factor: np.ndarray,
+                     declared: np.ndarray) -> np.ndarray:
+    """Forecast outcomes ``(N, m, D)``, tie factors ``(N, X)`` and declared values
+    ``(N, m, kd)`` -> criteria values ``(N, m, k)`` (module docstring)."""
     n, m = outcomes.shape[:2]
-    util = np.stack([utilities(outcomes[:, i], interest_x, interest_s, st.length)
-                     for i in range(m)], axis=1)  # (N, m, n_actors)
-    delta = util - util[:, :1, :]  # against the baseline option (index 0)
-    cols = [util[:, :, st.actors.index(st.balancer)]]
-    tie_idx = [st.actors.index(a) for a in st.tied]
-    t = np.array([st.ties[a] for a in st.tied], float)
-    cols.append(delta[:, :, tie_idx] @ t / np.abs(t).sum() if tie_idx else np.zeros((n, m)))
-    cols.append(np.broadcast_to(
-        np.array([st.base_triads - st.triads[o.id] for o in st.options], float), (n, m)))
+    util = np.stack([utilities(outcomes[:, i], interest_x, interest_s, st.length,
+                               st.functions) for i in range(m)], axis=1)  # (N, m, n_actors)
+    delta = util - util[:, :1, :]  # against the status quo (index 0)
+    actors = list(st.base.actors)
+    cols = [util[:, :, actors.index(st.balancer)]]
+    before = st.ties_before * tie_factor  # (N, X)
+    after = st.ties_after[None] * tie_factor[:, None, :]  # (N, m, X)
+    cols.append(relations_loss(before, after) if st.tie_actors else np.zeros((n, m)))
+    if st.tied:
+        pick = [st.tie_actors.index(a) for a in st.tied]
+        t = before[:, pick]  # (N, T)
+        gain = np.einsum("nmt,nt->nm", delta[:, :, [actors.index(a) for a in st.tied]], t)
+        cols.append(gain / np.abs(t).sum(axis=1)[:, None])
+    else:
+        cols.append(np.zeros((n, m)))
     for a in st.satisfied:
-        cols.append(delta[:, :, st.actors.index(a)])
-    for key in st.cost_keys:
-        declared = [-(o.costs[key].value if key in o.costs else 0.0) for o in st.options]
-        cols.append(np.broadcast_to(np.array(declared), (n, m)))
+        cols.append(delta[:, :, actors.index(a)])
+    if "cross_pressure" in st.criteria:
+        sq = st.triads[st.options[0].id]
+        cols.append(np.broadcast_to(np.array([sq - st.triads[o.id] for o in st.options],
+                                             float), (n, m)))
+    signs = np.array([c.sign for c in st.declared.values()])
+    for j in range(len(st.declared)):
+        cols.append(signs[j] * declared[:, :, j])
     return np.stack(cols, axis=-1)
 
 
@@ -309,7 +310,7 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
     """``(n_actors, n_issues)`` half-widths of the position draws (module docstring)."""
     n_a, n_d = st.base.position.shape
     unc = np.full((n_a, n_d), np.nan)
-    a_idx = {a: k for k, a in enumerate(st.actors)}
+    a_idx = {a: k for k, a in enumerate(st.base.actors)}
     i_idx = {i: k for k, i in enumerate(st.base.issues)}
     for stance in st.world.stances:
         if stance.uncertainty is not None:
@@ -320,30 +321,34 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
     return np.where(np.isnan(unc), default, unc)
 
 
-def _forecast_options(st: _Setting, perturb: Callable[[BargainingProblem], tuple[
-        np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Outcomes ``(N, m, D)`` of every option on the perturbed inputs; per-issue models
-    rerun only the issues an option changes, and identical options run once."""
+Perturb = Callable[[BargainingProblem], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb) -> np.ndarray:
+    """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
+    consequences; per-issue models rerun only the issues an option changes, and identical
+    options run once."""
     n_d = st.base.n_issues
     outs: list[np.ndarray] = []
     seen: dict[bytes, np.ndarray] = {}
-    for p, cols in zip(st.problems, st.plans):
+    for p, cols in zip(st.problems, engine.plans):
         key = _plan_key(p, cols)
         if key in seen:  # an option identical to an earlier one
             outs.append(seen[key])
             continue
-        if outs and not cols:  # nothing differs from the baseline
+        if outs and not cols:  # nothing differs from the status quo
             outs.append(outs[0])
             continue
         x, s, c = perturb(p)
         if outs and len(cols) < n_d:
             res = outs[0].copy()
-            res[:, cols] = st.estimator.forecast_batch(
-                x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=p.lower[cols],
-                upper=p.upper[cols], issues=[p.issues[k] for k in cols], actors=p.actors)
+            res[:, cols] = bargain_batch(
+                engine.estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
+                lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
+                actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
         else:
-            res = st.estimator.forecast_batch(x, s, c, lower=p.lower, upper=p.upper,
-                                              issues=p.issues, actors=p.actors)
+            res = bargain_batch(engine.estimator, x, s, c, lower=p.lower, upper=p.upper,
+                                issues=p.issues, actors=p.actors, decided_by=p.decided_by)
         seen[key] = res
         outs.append(res)
     return np.stack(outs, axis=1)
@@ -353,8 +358,13 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
                  progress: Progress | None) -> np.ndarray:
     """Criteria values ``(draws, m, k)`` on perturbed inputs, in chunks of :data:`CHUNK`."""
     n_a, n_d = st.base.position.shape
+    m, kd = st.declared_values.shape
     unc = _position_uncertainty(st, scenario)
     rel_s, rel_c = scenario.uncertainty.salience, scenario.uncertainty.capability
+    rel_t = scenario.uncertainty.relations
+    crit_u = np.array([c.uncertainty for c in st.declared.values()])
+    crit_lo = np.array([c.lo for c in st.declared.values()])
+    crit_hi = np.array([c.hi for c in st.declared.values()])
     chunks = []
     done = 0
     while done < draws:
@@ -362,60 +372,124 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
         noise_x = rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc
         mult_s = rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d))
         mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
+        tie_factor = rng.uniform(1 - rel_t, 1 + rel_t, (n, len(st.tie_actors)))
+        noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
+        declared = np.clip(st.declared_values + noise[:, st.judgements] * crit_u,
+                           crit_lo, crit_hi)
+        which = (done + np.arange(n)) % len(st.draw_engines)  # round-robin over the models
 
-        def perturb(p: BargainingProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            x = np.clip(p.position + noise_x, p.lower, p.upper)
-            s = np.clip(p.salience * mult_s, 0.0, 1.0)
-            return x, s, p.capability * mult_c
+        outcomes = np.empty((n, m, n_d))
+        for j, engine in enumerate(st.draw_engines):
+            sel = np.flatnonzero(which == j)
+            if sel.size == 0:
+                continue
 
-        outcomes = _forecast_options(st, perturb)
-        interest_x, interest_s, _ = perturb(st.base)
-        chunks.append(_criteria_values(st, outcomes, interest_x, interest_s))
+            def perturb(p: BargainingProblem, sel: np.ndarray = sel) -> tuple[
+                    np.ndarray, np.ndarray, np.ndarray]:
+                x = np.clip(p.position + noise_x[sel], p.lower, p.upper)
+                s = np.clip(p.salience * mult_s[sel], 0.0, 1.0)
+                return x, s, p.capability * mult_c[sel]
+
+            outcomes[sel] = _forecast_options(st, engine, perturb)
+        outcomes = apply_bounds(outcomes, st.layers)
+        interest_x = np.clip(st.base.position + noise_x, st.base.lower, st.base.upper)
+        interest_s = np.clip(st.base.salience * mult_s, 0.0, 1.0)
+        chunks.append(_criteria_values(st, outcomes, interest_x, interest_s, tie_factor,
+                                       declared))
         done += n
         if progress is not None:
             progress(done, draws)
     return np.concatenate(chunks)
 
 
+def _scores(st: _Setting, norm: np.ndarray, owner: str, weights: Weights
+            ) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
+    lo_w, hi_w = _weight_bounds(owner, weights, st.criteria)
+    w = (lo_w + hi_w) / 2
+    w = w / w.sum()
+    scores = norm @ w
+    return ({"best": st.options[int(np.argmax(scores))].id,
+             "scores": {o.id: float(scores[i]) for i, o in enumerate(st.options)},
+             "weights": {c: float(w[j]) for j, c in enumerate(st.criteria) if w[j] > 0}},
+            (lo_w, hi_w))
+
+
 def _doctrine_scores(st: _Setting, scenario: Scenario, norm: np.ndarray) -> tuple[
         dict[str, dict[str, Any]], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Each doctrine's scores (midpoint weights, normalised) and its weight bounds."""
     by_doctrine: dict[str, dict[str, Any]] = {}
-    bounds = {}
+    bounds_ = {}
     for d in scenario.doctrines:
-        lo_w, hi_w = _weight_bounds(d, st.criteria)
-        bounds[d.id] = (lo_w, hi_w)
-        w = (lo_w + hi_w) / 2
-        w = w / w.sum()
-        scores = norm @ w
-        by_doctrine[d.id] = {
-            "name": d.name, "holder": d.holder, "best": st.options[int(np.argmax(scores))].id,
-            "scores": {o.id: float(scores[i]) for i, o in enumerate(st.options)},
-            "weights": {c: float(w[j]) for j, c in enumerate(st.criteria) if w[j] > 0}}
-    return by_doctrine, bounds
+        scored, bounds_[d.id] = _scores(st, norm, d.id, st.weights[d.id])
+        by_doctrine[d.id] = {"name": d.name, "holder": d.holder,
+                             "variant_weights": st.variant in d.weights_by_variant, **scored}
+    return by_doctrine, bounds_
 
 
-def _smaa(st: _Setting, values: np.ndarray, bounds: dict[str, tuple[np.ndarray, np.ndarray]],
+def _expectation_scores(st: _Setting, scenario: Scenario, norm: np.ndarray
+                        ) -> dict[str, dict[str, Any]]:
+    """Other actors' expectations, keyed by actor (by id when an actor holds several)."""
+    holders = [e.actor for e in scenario.expectations]
+    out: dict[str, dict[str, Any]] = {}
+    for e in scenario.expectations:
+        key = e.actor if holders.count(e.actor) == 1 else e.id
+        scored, _ = _scores(st, norm, e.id, e.weights)
+        out[key] = {"id": e.id, "actor": e.actor, "name": e.name, **scored}
+    return out
+
+
+def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray, np.ndarray]],
           rng: np.random.Generator) -> tuple[SMAAResult, dict[str, SMAAResult]]:
-    """SMAA-2 overall (a random doctrine per draw, or the simplex of the core criteria when
-    there are no doctrines) and per doctrine, on normalised values ``(N, m, k)``."""
+    """SMAA-2 overall (a random doctrine per draw, or the simplex of ``outcome``,
+    ``relations`` and the declared criteria when there are no doctrines) and per doctrine,
+    on normalised values ``(N, m, k)``."""
     n, k = values.shape[0], len(st.criteria)
     per_doctrine: dict[str, SMAAResult] = {}
-    if bounds:
-        names = list(bounds)
+    if bounds_:
+        names = list(bounds_)
         pick = rng.integers(0, len(names), n)
         weights = np.empty((n, k))
         for j, name in enumerate(names):
             sel = pick == j
-            weights[sel] = sample_weights(rng, int(sel.sum()), *bounds[name])
+            weights[sel] = sample_weights(rng, int(sel.sum()), *bounds_[name])
         for name in names:
-            per_doctrine[name] = smaa2(values, sample_weights(rng, n, *bounds[name]))
+            per_doctrine[name] = smaa2(values, sample_weights(rng, n, *bounds_[name]))
     else:
         core = [st.criteria.index(c) for c in st.criteria
-                if c in CORE_CRITERIA or c in st.cost_keys]
+                if c in ("outcome", "relations") or c in st.declared]
         weights = np.zeros((n, k))
         weights[:, core] = sample_simplex(rng, n, len(core))
     return smaa2(values, weights), per_doctrine
+
+
+def _perturbed(st: _Setting, scenario: Scenario, draws: int) -> list[str]:
+    """What the draws perturb, and how (for the report and ``--json``)."""
+    if draws <= 0:
+        return []
+    u = scenario.uncertainty
+    pos = (f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of each issue's scale" if u.position is None
+           else f"{u.position:g} scale points")
+    out = [f"positions: uniform ± {pos}, unless a stance gives its own uncertainty",
+           f"saliences: uniform ± {u.salience:.0%} of each value, clipped to [0, 1]",
+           f"capabilities: uniform ± {u.capability:.0%} of each value"]
+    if st.declared:
+        out.append("declared criteria (every option, the status quo included): uniform ± "
+                   + ", ".join(f"{c.id} {c.uncertainty:g} on [{c.lo:g}, {c.hi:g}]"
+                               for c in st.declared.values()) + ", clipped to the scale")
+    if st.tie_actors:
+        out.append(f"relation ties of {st.balancer}: uniform ± {u.relations:.0%} of each "
+                   "tie's weight (one factor per actor)")
+    if scenario.doctrines:
+        out.append("doctrine weights: uniform within each doctrine's ranges; a doctrine at "
+                   "random per draw for the overall acceptability")
+    else:
+        out.append("weights: uniform on the simplex of outcome, relations and the declared "
+                   "criteria")
+    if len(st.draw_engines) > 1:
+        out.append("bargaining model: draw n uses "
+                   + ", ".join(e.name for e in st.draw_engines) + " in turn (n mod "
+                   f"{len(st.draw_engines)})")
+    return out
 
 
 def decide(
@@ -427,27 +501,36 @@ def decide(
     seed: int | None = 0,
     rounds: int = 10,
     progress: Progress | None = None,
+    models: list[str] | None = None,
+    combinations: int = 0,
     **model_params: Any,
 ) -> DecisionResult:
     """Score the balancer's options under every doctrine, with SMAA-2 robustness.
 
     Parameters
     ----------
-    scenario: the scenario; it needs a ``balancer`` and at least one issue with stances.
-    model: bargaining model name (``equipoise.models.MODELS``).
+    scenario: the scenario; it needs a ``balancer``, a ``status_quo`` and at least one issue
+        with stances.
+    model: bargaining model name (``equipoise.models.MODELS``) of the deterministic scores
+        (and of the draws unless ``models`` is given); ``model_params`` go to it.
     variant: id of a what-if variant to apply first (``None``: the scenario as it is).
     draws: number of SMAA draws (0: deterministic scores only).
     seed: seed of NumPy's ``default_rng`` (results are identical for the same seed).
     rounds: rounds of the iterative models.
     progress: called as ``progress(done, total)`` while draws are evaluated.
+    models: bargaining models the draws use in turn (module docstring).
+    combinations: also evaluate every compatible package of 2..K options (0: none).
     """
-    st = _setting(scenario, model, variant, rounds, model_params)
+    st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
-    exact = _forecast_options(st, lambda p: (p.position[None], p.salience[None],
-                                             p.capability[None]))[0]  # (m, D)
-    values = _criteria_values(st, exact[None], st.base.position, st.base.salience)[0]
+    raw = _forecast_options(st, st.engine, lambda p: (p.position[None], p.salience[None],
+                                                      p.capability[None]))
+    exact = apply_bounds(raw, st.layers)
+    m = len(st.options)
+    values = _criteria_values(st, exact, st.base.position, st.base.salience,
+                              np.ones((1, len(st.tie_actors))), st.declared_values[None])[0]
     drawn = _draw_values(st, scenario, draws, rng, progress) if draws > 0 else None
 
     # normalisation: min-max over options (and draws), a fixed linear value function
@@ -457,26 +540,40 @@ def decide(
     span = np.where(span > 1e-12 * np.maximum(np.abs(lo), 1.0), span, np.inf)
     norm = (values - lo) / span
 
-    by_doctrine, bounds = _doctrine_scores(st, scenario, norm)
+    by_doctrine, weight_bounds = _doctrine_scores(st, scenario, norm)
     overall, per_doctrine = (None, {}) if drawn is None else _smaa(
-        st, (drawn - lo) / span, bounds, rng)
-    options = st.options
+        st, (drawn - lo) / span, weight_bounds, rng)
+    issues = st.base.issues
+    bounded = {o.id: {issue: {"before": float(raw[0, k, d]), "after": float(exact[0, k, d])}
+                      for d, issue in enumerate(issues) if raw[0, k, d] != exact[0, k, d]}
+               for k, o in enumerate(st.options)}
     return DecisionResult(
         balancer=st.balancer, model=model, variant=variant,
-        options=[o.id for o in options], option_names={o.id: o.name for o in options},
+        options=[o.id for o in st.options], option_names={o.id: o.name for o in st.options},
         criteria=st.criteria, values=values, normalised=norm,
-        outcomes={o.id: {i: float(exact[k, j]) for j, i in enumerate(st.base.issues)}
-                  for k, o in enumerate(options)},
+        outcomes={o.id: {i: float(exact[0, k, j]) for j, i in enumerate(issues)}
+                  for k, o in enumerate(st.options)},
         unbalanced_triads=st.triads, by_doctrine=by_doctrine, smaa=overall,
         smaa_by_doctrine=per_doctrine, draws=draws, seed=seed,
+        status_quo=st.options[0].id, kinds=st.kinds, parts=st.parts,
+        declared={o.id: {c: float(st.declared_values[k, j]) for j, c in enumerate(st.declared)}
+                  for k, o in enumerate(st.options)},
+        bounded={o: b for o, b in bounded.items() if b},
+        decided_by=dict(zip(issues, st.base.decided_by)),
+        expectations=_expectation_scores(st, scenario, norm),
+        perturbed=_perturbed(st, scenario, draws),
+        models=[e.name for e in st.draw_engines],
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
-                "variant": variant,
+                "variant": variant, "models": [e.name for e in st.draw_engines],
+                "combinations": combinations, "options_evaluated": m,
                 "position_uncertainty": (f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale"
                                          if scenario.uncertainty.position is None else
                                          f"{scenario.uncertainty.position:g} scale points")
                 + " unless a stance gives its own",
                 "salience_uncertainty": scenario.uncertainty.salience,
-                "capability_uncertainty": scenario.uncertainty.capability, **model_params},
+                "capability_uncertainty": scenario.uncertainty.capability,
+                "criteria_uncertainty": scenario.uncertainty.criteria,
+                "relations_uncertainty": scenario.uncertainty.relations, **model_params},
     )
 
 
@@ -497,5 +594,3 @@ def _plan_key(p: BargainingProblem, cols: list[int]) -> bytes:
     """Identity of an option's model inputs (to evaluate identical options once)."""
     return b"|".join([np.asarray(cols).tobytes(), p.position.tobytes(), p.salience.tobytes(),
                       p.capability.tobytes()])
-
-

@@ -20,24 +20,25 @@ from collections.abc import Sequence
 from ..errors import ModelInputError
 from ..scenario import Change, Option, Relation, Scenario, Sourced, Stance, Variant
 
-__all__ = ["apply_changes", "apply", "BASELINE_ID", "baseline_option", "options_of"]
-
-#: Id of the no-action option that every decision analysis includes.
-BASELINE_ID = "baseline"
+__all__ = ["apply_changes", "apply", "options_of", "status_quo_of"]
 
 
-def baseline_option() -> Option:
-    """The no-action option (no changes, no declared costs)."""
-    return Option(id=BASELINE_ID, name="Baseline (no action)",
-                  description="The scenario as it stands: the balancer changes nothing.",
-                  assumption="the reference point every option is compared with")
+def status_quo_of(scenario: Scenario) -> Option:
+    """The scenario's status quo option (``status_quo:``), the reference of every delta."""
+    if scenario.status_quo is None:
+        raise ModelInputError(
+            f"scenario '{scenario.id}' declares no status quo; add 'status_quo: OPTION_ID' "
+            "naming the option that continues the present course")
+    for o in scenario.options:
+        if o.id == scenario.status_quo:
+            return o
+    raise ModelInputError(f"status_quo '{scenario.status_quo}' is not one of the options")
 
 
 def options_of(scenario: Scenario) -> list[Option]:
-    """The scenario's options, with the baseline first (added unless already present)."""
-    given = [o for o in scenario.options if o.id == BASELINE_ID]
-    rest = [o for o in scenario.options if o.id != BASELINE_ID]
-    return [given[0] if given else baseline_option(), *rest]
+    """The scenario's options, the status quo first, the others in declared order."""
+    sq = status_quo_of(scenario)
+    return [sq, *(o for o in scenario.options if o.id != sq.id)]
 
 
 def _provenance_of(owner: Option | Variant, change: Change) -> dict[str, object]:

@@ -202,8 +202,8 @@ def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
 
 def read_edgelist_scenario(name: str, text: str, merge: bool = False):
     """A minimal :class:`~equipoise.scenario.Scenario` from an edge list: one actor (kind
-    ``other``) per node, one relation per tie — kind ``cooperation`` (+1) or ``hostility``
-    (−1), with the weight when the list has a weight column (marked as an assumption read
+    ``other``) per node, one relation per tie — kind ``cooperation`` (+1) or ``dispute``
+    (−1; both of kind weight 1, so the tie keeps the file's weight), with the weight when the list has a weight column (marked as an assumption read
     from the file)."""
     from pydantic import ValidationError
 
@@ -229,7 +229,7 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False):
     stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", Path(name).stem).strip("-._") or "edgelist"
     relations = []
     for a, b, s, w in g.edges():
-        r = {"from": ids[a], "to": ids[b], "kind": "cooperation" if s > 0 else "hostility",
+        r = {"from": ids[a], "to": ids[b], "kind": "cooperation" if s > 0 else "dispute",
              "sign": int(s)}
         if g.weighted:
             r["weight"] = {"value": float(w), "assumption": f"tie weight read from {name}"}

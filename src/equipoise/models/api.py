@@ -9,6 +9,12 @@ object with the Scenario API (``actors``, ``issues``, ``stances``; see
 :meth:`BargainingProblem.from_scenario`). ``rounds`` sets ``max_rounds`` of ``eum`` and
 ``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); other
 keyword arguments go to the model's constructor.
+
+Unilateral issues (``decided_by`` on an issue; :attr:`BargainingProblem.decided_by`) are not
+bargained: both entry points run the model on the other issues only (so the exchange model
+couples only those, and ``min_issues`` counts only those) and set each decided issue's
+outcome to its decider's position. ``Forecast.details["decided_by"]`` maps every issue to
+its decider or ``None``.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ModelInputError
 from .forecast import Forecast
 from .problem import BargainingProblem
 
-__all__ = ["forecast", "forecast_batch", "as_problem", "make_model"]
+__all__ = ["forecast", "forecast_batch", "as_problem", "make_model", "bargain_batch",
+           "check_bargained", "forecast_dict", "bargained_count"]
 
 
 def as_problem(scenario_or_problem: Any) -> BargainingProblem:
@@ -54,7 +62,91 @@ def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int = 10,
     """
     problem = as_problem(scenario_or_problem)
     m = make_model(model, rounds if isinstance(model, str) else None, **params)
-    return m.forecast(problem)
+    decided = problem.decided
+    if not decided:
+        fc = m.forecast(problem)
+        fc.details["decided_by"] = {i: None for i in problem.issues}
+        return fc
+    check_bargained(m, problem)
+    bargained = problem.bargained
+    sub = m.forecast(problem.subset_issues(bargained)) if bargained else None
+    return _with_decided(problem, sub, getattr(m, "name", None) or str(model))
+
+
+def check_bargained(model: Any, problem: BargainingProblem) -> None:
+    """Raise :class:`ModelInputError` if ``model`` cannot run on the bargained issues."""
+    need = getattr(model, "min_issues", 1)
+    n = len(problem.bargained)
+    if 0 < n < need:
+        decided = ", ".join(f"{problem.issues[i]} (decided by {problem.decided_by[i]})"
+                            for i in problem.decided)
+        raise ModelInputError(f"the {getattr(model, 'name', type(model).__name__)} model needs "
+                              f"at least {need} bargained issues; {n} remain once the "
+                              f"unilateral issues are set aside: {decided}")
+
+
+def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) -> Forecast:
+    """The forecast of every issue: ``sub``'s for the bargained ones, the decider's position
+    (no rounds, positions unchanged) for the decided ones."""
+    outcome, traj, pos, rounds_run, converged = {}, {}, {}, {}, {}
+    present = problem.present
+    for i, issue in enumerate(problem.issues):
+        who = problem.decided_by[i]
+        if who is None and sub is not None:
+            outcome[issue] = sub.outcome[issue]
+            traj[issue] = sub.trajectory[issue]
+            pos[issue] = sub.positions[issue]
+            rounds_run[issue] = sub.rounds_run[issue]
+            converged[issue] = sub.converged[issue]
+            continue
+        value = float(problem.position[problem.actors.index(who), i])
+        outcome[issue] = value
+        traj[issue] = np.array([value])
+        pos[issue] = {a: float(problem.position[k, i]) for k, a in enumerate(problem.actors)
+                      if present[k, i]}
+        rounds_run[issue] = 0
+        converged[issue] = True
+    details = dict(sub.details) if sub is not None else {}
+    details["decided_by"] = dict(zip(problem.issues, problem.decided_by))
+    return Forecast(model=sub.model if sub is not None else model,
+                    params=sub.params if sub is not None else {}, actors=problem.actors,
+                    issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
+                    rounds_run=rounds_run, converged=converged, details=details)
+
+
+def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
+                  upper: np.ndarray, issues: Any, actors: Any,
+                  decided_by: Any = None) -> np.ndarray:
+    """``estimator.forecast_batch`` over the bargained issues only; each decided issue's
+    outcome is its decider's (possibly perturbed) position in ``x``. Returns
+    ``(B, n_issues)``. ``decided_by``: one actor id or ``None`` per issue."""
+    issues = tuple(issues)
+    actors = tuple(actors)
+    if decided_by is None or all(d is None for d in decided_by):
+        return estimator.forecast_batch(x, s, c, lower=lower, upper=upper, issues=issues,
+                                        actors=actors)
+    x = np.asarray(x, float)
+    if x.ndim == 2:
+        x = x[None]
+    s = np.broadcast_to(np.asarray(s, float), x.shape)
+    c = np.asarray(c, float)
+    if c.ndim == 1 or (c.ndim == 2 and c.shape != x.shape[1:]):
+        c = c[..., None]
+    c = np.broadcast_to(c, x.shape)
+    cols = [d for d, who in enumerate(decided_by) if who is None]
+    out = np.empty((x.shape[0], len(issues)))
+    need = getattr(estimator, "min_issues", 1)
+    if 0 < len(cols) < need:
+        raise ModelInputError(f"the model needs at least {need} bargained issues; "
+                              f"{len(cols)} remain once the unilateral issues are set aside")
+    if cols:
+        out[:, cols] = estimator.forecast_batch(
+            x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=np.asarray(lower)[cols],
+            upper=np.asarray(upper)[cols], issues=[issues[d] for d in cols], actors=actors)
+    for d, who in enumerate(decided_by):
+        if who is not None:
+            out[:, d] = x[:, actors.index(who), d]
+    return out
 
 
 def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: Any = None,
@@ -71,5 +163,18 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
     x = problem.position if position is None else position
     s = problem.salience if salience is None else salience
     c = problem.capability if capability is None else capability
-    return m.forecast_batch(x, s, c, lower=problem.lower, upper=problem.upper,
-                            issues=problem.issues, actors=problem.actors)
+    return bargain_batch(m, x, s, c, lower=problem.lower, upper=problem.upper,
+                         issues=problem.issues, actors=problem.actors,
+                         decided_by=problem.decided_by)
+
+
+def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
+    """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
+    deciders = fc.details.get("decided_by", {})
+    return {issue: {**entry, "decided_by": deciders.get(issue)}
+            for issue, entry in fc.to_dict().items()}
+
+
+def bargained_count(scenario: Any) -> int:
+    """Number of a scenario's issues that are bargained (no ``decided_by``)."""
+    return sum(getattr(i, "decided_by", None) is None for i in scenario.issues)

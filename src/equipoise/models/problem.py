@@ -55,6 +55,10 @@ class BargainingProblem:
         ignored (set to 0) where the actor is absent.
     lower, upper:
         ``(n_issues,)`` issue scale end points, ``lower < upper``. Default 0 and 100.
+    decided_by:
+        ``(n_issues,)`` actor ids (or ``None``): an issue with a decider is not bargained —
+        its outcome is the decider's position (:mod:`equipoise.models.api` bargains over
+        the other issues only and fills these). Default: every issue is bargained.
     """
 
     actors: tuple[str, ...]
@@ -64,6 +68,7 @@ class BargainingProblem:
     capability: np.ndarray
     lower: np.ndarray = field(default=None)  # type: ignore[assignment]
     upper: np.ndarray = field(default=None)  # type: ignore[assignment]
+    decided_by: tuple[str | None, ...] | None = None
 
     def __post_init__(self) -> None:
         actors = tuple(str(a) for a in self.actors)
@@ -131,9 +136,11 @@ class BargainingProblem:
             listed = problems[:_MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
             raise ModelInputError("invalid model input:\n  " + "\n  ".join(listed))
 
+        deciders = _deciders(self.decided_by, actors, issues, present)
         salience = np.where(present, salience, 0.0)
         capability = np.where(present, capability, 0.0)
         set_ = object.__setattr__
+        set_(self, "decided_by", deciders)
         set_(self, "actors", actors)
         set_(self, "issues", issues)
         set_(self, "position", _ro(position))
@@ -178,6 +185,17 @@ class BargainingProblem:
                 + " (the weighted models are undefined there)"
             )
 
+    @property
+    def bargained(self) -> list[int]:
+        """Indices of the issues the models bargain over (those with no decider)."""
+        return [i for i, who in enumerate(self.decided_by) if who is None]
+
+    @property
+    def decided(self) -> dict[int, int]:
+        """Issue index -> actor index of its decider, for the unilateral issues."""
+        return {i: self.actors.index(who) for i, who in enumerate(self.decided_by)
+                if who is not None}
+
     def issue_index(self, issue: str | int) -> int:
         if isinstance(issue, (int, np.integer)):
             return int(issue)
@@ -199,13 +217,15 @@ class BargainingProblem:
             self.capability[:, idx],
             self.lower[idx],
             self.upper[idx],
+            tuple(self.decided_by[i] for i in idx),
         )
 
     def replace(self, **changes: Any) -> "BargainingProblem":
         """A copy with some fields replaced (validated again)."""
         kw = {
             k: getattr(self, k)
-            for k in ("actors", "issues", "position", "salience", "capability", "lower", "upper")
+            for k in ("actors", "issues", "position", "salience", "capability", "lower", "upper",
+                      "decided_by")
         }
         kw.update(changes)
         return BargainingProblem(**kw)
@@ -279,13 +299,34 @@ class BargainingProblem:
             )
         lower = np.array([float(i.scale.min) for i in scenario.issues])
         upper = np.array([float(i.scale.max) for i in scenario.issues])
-        return cls(tuple(actors), tuple(issues), pos, sal, cap, lower, upper)
+        deciders = tuple(getattr(i, "decided_by", None) for i in scenario.issues)
+        return cls(tuple(actors), tuple(issues), pos, sal, cap, lower, upper, deciders)
 
     def __repr__(self) -> str:
         return (
             f"BargainingProblem({self.n_actors} actors x {self.n_issues} issues: "
             f"{', '.join(self.issues[:5])}{', ...' if self.n_issues > 5 else ''})"
         )
+
+
+def _deciders(decided_by: Any, actors: tuple[str, ...], issues: tuple[str, ...],
+              present: np.ndarray) -> tuple[str | None, ...]:
+    """Validated ``decided_by``: one entry per issue, each an actor present on the issue."""
+    if decided_by is None:
+        return (None,) * len(issues)
+    deciders = tuple(None if d is None else str(d) for d in decided_by)
+    if len(deciders) != len(issues):
+        raise ModelInputError(f"decided_by: {len(deciders)} entries, expected one per issue "
+                              f"({len(issues)})")
+    for i, who in enumerate(deciders):
+        if who is None:
+            continue
+        if who not in actors:
+            raise ModelInputError(f"issue {issues[i]!r} is decided by unknown actor {who!r}")
+        if not present[actors.index(who), i]:
+            raise ModelInputError(f"issue {issues[i]!r} is decided by {who!r}, who has no "
+                                  "position on it")
+    return deciders
 
 
 def prepare_batch(

@@ -15,51 +15,52 @@ Modules (one job each):
 * :mod:`~equipoise.network.report` — everything as a JSON-ready dict, explained in words.
 """
 
-from equipoise.network.certificate import Certificate, certify_split
-from equipoise.network.estrada import walk_balance
-from equipoise.network.frustration import (
-    BlockResult,
-    FrustrationResult,
-    biconnected_blocks,
-    frustration_index,
-)
-from equipoise.network.graph import (
-    DEFAULT_PRIORITY,
-    SignedGraph,
-    relation_active,
-    signed_graph_from_relations,
-    signed_graph_from_scenario,
-)
-from equipoise.network.heuristic import HeuristicResult, frustration_of, heuristic_split
-from equipoise.network.report import analyse_balance, explain_balance, triad_changes
-from equipoise.network.triads import (
-    Triangles,
-    node_triads,
-    triangles,
-    unbalanced_triads_of,
-)
+from __future__ import annotations
 
-__all__ = [
-    "SignedGraph",
-    "signed_graph_from_relations",
-    "signed_graph_from_scenario",
-    "relation_active",
-    "DEFAULT_PRIORITY",
-    "Triangles",
-    "triangles",
-    "node_triads",
-    "unbalanced_triads_of",
-    "HeuristicResult",
-    "heuristic_split",
-    "frustration_of",
-    "Certificate",
-    "certify_split",
-    "FrustrationResult",
-    "BlockResult",
-    "frustration_index",
-    "biconnected_blocks",
-    "walk_balance",
-    "analyse_balance",
-    "explain_balance",
-    "triad_changes",
-]
+import importlib
+from typing import Any
+
+# Names are imported on first use (PEP 562), so that ``import equipoise.network.kinds`` (the
+# scenario validator does) does not pull in SciPy.
+_WHERE: dict[str, str] = {
+    "SignedGraph": "graph",
+    "signed_graph_from_relations": "graph",
+    "signed_graph_from_scenario": "graph",
+    "relation_active": "graph",
+    "DEFAULT_KINDS": "kinds",
+    "LAYERS": "kinds",
+    "COMBINATION_RULE": "kinds",
+    "NetworkConfig": "kinds",
+    "network_config": "kinds",
+    "Triangles": "triads",
+    "triangles": "triads",
+    "node_triads": "triads",
+    "unbalanced_triads_of": "triads",
+    "HeuristicResult": "heuristic",
+    "heuristic_split": "heuristic",
+    "frustration_of": "heuristic",
+    "Certificate": "certificate",
+    "certify_split": "certificate",
+    "FrustrationResult": "frustration",
+    "BlockResult": "frustration",
+    "frustration_index": "frustration",
+    "biconnected_blocks": "frustration",
+    "walk_balance": "estrada",
+    "analyse_balance": "report",
+    "explain_balance": "report",
+    "triad_changes": "report",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"equipoise.network.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'equipoise.network' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

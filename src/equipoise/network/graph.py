@@ -11,26 +11,20 @@ every negative tie between them.
 weight), one entry per unordered pair, so every algorithm of :mod:`equipoise.network` can be
 vectorised. :func:`signed_graph_from_relations` builds one from a scenario's relations.
 
-The combine rule (several relations between the same two actors)
-----------------------------------------------------------------
-Relations are undirected for balance: ``A → B`` and ``B → A`` concern the same pair. With the
-default ``combine="priority"``:
+The combination rule (several relations between the same two actors)
+--------------------------------------------------------------------
+Relations are undirected for balance: ``A → B`` and ``B → A`` concern the same pair. The
+default ``combine="layers"`` applies :func:`equipoise.network.kinds.combine_records` with the
+taxonomy of :mod:`equipoise.network.kinds`: within a layer the strongest record counts; across
+layers a war decides the tie alone, otherwise the layers' values add up. Neutral records
+(third-party roles) make no tie. A pair whose non-neutral records add up to exactly zero is
+left without a tie and listed in :attr:`SignedGraph.cancelled` (with its records in
+:attr:`SignedGraph.cancelled_detail`). Each tie keeps its layers' values
+(:attr:`SignedGraph.layer_values`), so that frustration can be attributed to layers.
 
-1. each relation gets its sign (the relation's own ``sign``, unless ``signs`` overrides it for
-   its kind) and its weight (``weight.value``, 1 when absent);
-2. each kind has a priority (``DEFAULT_PRIORITY``: ``war`` 2, ``rivalry`` and ``hostility``
-   1, every other kind 0; ``priorities`` overrides per kind). Only the relations of the highest
-   priority present on the pair count — a war between two states dominates their strategic
-   partnership, a rivalry dominates an arms deal;
-3. the tie is the sum of the signed weights of those relations: its sign is the sign of the
-   sum and its weight the absolute value. A sum of exactly zero (an alliance and a dispute of
-   equal weight) leaves the pair without a tie; such pairs are listed in
-   :attr:`SignedGraph.cancelled`.
-
-``combine="sum"`` skips step 2 (every relation counts); ``combine="negative"`` makes any
-hostile relation decide the sign (the tie's weight is then the sum of the hostile weights);
-a callable ``combine(relations) -> (sign, weight) | None`` replaces the rule entirely.
-With ``weighted=False`` every resulting tie has weight 1, so the frustration index counts ties.
+``combine="sum"`` adds every record's strength (no layers); a callable
+``combine(relations) -> (sign, weight) | None`` replaces the rule entirely. With
+``weighted=False`` every resulting tie has weight 1, so the frustration index counts ties.
 """
 
 from __future__ import annotations
@@ -44,17 +38,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from equipoise.errors import ModelInputError
+from equipoise.network.kinds import NetworkConfig, combine_records, network_config
 
 __all__ = [
     "SignedGraph",
     "signed_graph_from_relations",
     "signed_graph_from_scenario",
     "relation_active",
-    "DEFAULT_PRIORITY",
 ]
-
-#: Priority of relation kinds in the default combine rule; kinds not listed have priority 0.
-DEFAULT_PRIORITY: dict[str, int] = {"war": 2, "rivalry": 1, "hostility": 1}
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +67,12 @@ class SignedGraph:
         float); ``False`` means every weight is 1 and the index counts ties.
     cancelled : tuple of (label, label)
         Pairs whose relations cancelled out exactly (see the module docstring).
+    layer_names : tuple of str
+        Layers of the taxonomy in use (empty for graphs not built from relations).
+    layer_values : ndarray of float, shape (m, len(layer_names)), optional
+        Each tie's value per layer (signed strengths; a dominant record fills one layer).
+    cancelled_detail : tuple of dict
+        Per cancelled pair: ``{"pair": [a, b], "layers": {...}, "records": [...]}``.
     """
 
     nodes: tuple[Hashable, ...]
@@ -85,6 +82,9 @@ class SignedGraph:
     weight: np.ndarray
     weighted: bool = False
     cancelled: tuple[tuple[Hashable, Hashable], ...] = field(default=())
+    layer_names: tuple[str, ...] = field(default=())
+    layer_values: np.ndarray | None = field(default=None, repr=False)
+    cancelled_detail: tuple[dict, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         u = np.asarray(self.u, dtype=np.int64).ravel()
@@ -109,6 +109,11 @@ class SignedGraph:
         lo, hi, s, w = lo[order], hi[order], s[order], w[order]
         if len(lo) > 1 and np.any((np.diff(lo) == 0) & (np.diff(hi) == 0)):
             raise ValueError("each unordered pair may carry at most one tie")
+        if self.layer_values is not None:
+            lv = np.asarray(self.layer_values, float).reshape(len(u), len(self.layer_names))
+            lv = lv[order]
+            lv.setflags(write=False)
+            object.__setattr__(self, "layer_values", lv)
         for name, arr in (("u", lo), ("v", hi), ("sign", s.astype(np.int8)), ("weight", w)):
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -202,8 +207,10 @@ class SignedGraph:
         """The graph restricted to the ties selected by a boolean mask (or index array)."""
         u, v = self.u[edge_mask], self.v[edge_mask]
         if keep_nodes:
+            lv = None if self.layer_values is None else self.layer_values[edge_mask]
             return SignedGraph(self.nodes, u, v, self.sign[edge_mask], self.weight[edge_mask],
-                               weighted=self.weighted)
+                               weighted=self.weighted, layer_names=self.layer_names,
+                               layer_values=lv)
         used = np.unique(np.concatenate([u, v]))
         remap = np.full(self.n, -1, np.int64)
         remap[used] = np.arange(len(used))
@@ -249,15 +256,26 @@ def relation_active(relation: Any, as_of: dt.date | None) -> bool:
 Combine = Callable[[list[Any]], "tuple[int, float] | None"]
 
 
+def _own_sign(relation: Any) -> int | None:
+    """The sign the record states itself (``None`` when it relies on its kind's default)."""
+    fields_set = getattr(relation, "model_fields_set", None)
+    if fields_set is not None and "sign" not in fields_set:
+        return None
+    s = getattr(relation, "sign", None)
+    return None if s is None else int(s)
+
+
 def signed_graph_from_relations(
     relations: Iterable[Any],
     actors: Iterable[Any],
     as_of: dt.date | None = None,
-    organisations: bool = True,
-    combine: str | Combine = "priority",
+    organisations: bool | None = None,
+    combine: str | Combine = "layers",
     *,
+    config: NetworkConfig | None = None,
     signs: Mapping[str, int] | None = None,
-    priorities: Mapping[str, int] | None = None,
+    weights: Mapping[str, float] | None = None,
+    layers: Mapping[str, str] | None = None,
     weighted: bool = True,
 ) -> SignedGraph:
     """Build the signed relations graph of a scenario.
@@ -265,20 +283,23 @@ def signed_graph_from_relations(
     Parameters
     ----------
     relations : iterable
-        Objects with ``from_``, ``to`` (actor ids), ``kind``, ``sign`` (+1/−1), ``weight``
-        (``None``, a number or an object with ``.value``), ``since``/``until`` (dates or
-        ``None``).
+        Objects with ``from_``, ``to`` (actor ids), ``kind``, ``sign`` (+1/−1/0 or ``None``
+        for the kind's default), ``weight`` (``None``, a number or an object with
+        ``.value``), ``since``/``until`` (dates or ``None``).
     actors : iterable
         Objects with ``id`` and ``kind``; they become the nodes, in this order (isolated
         actors included).
     as_of : date, optional
         Keep only relations with ``since <= as_of <= until``; ``None`` keeps all.
-    organisations : bool
-        When false, actors of kind ``"organisation"`` and their relations are left out.
-    combine : {"priority", "sum", "negative"} or callable
+    organisations : bool, optional
+        Whether actors of kind ``"organisation"`` and the institutional layer take part
+        (default: the configuration's, i.e. no).
+    combine : {"layers", "sum"} or callable
         How several relations between the same pair become one tie (module docstring).
-    signs, priorities : mapping, optional
-        Per relation kind, override the sign (+1/−1) and the priority of the default rule.
+    config : NetworkConfig, optional
+        The taxonomy (default :data:`~equipoise.network.kinds.DEFAULT_KINDS`).
+    signs, weights, layers : mapping, optional
+        Per relation kind, override the sign (+1/−1/0), weight and layer.
     weighted : bool
         When false, every tie gets weight 1 (the frustration index then counts ties).
 
@@ -286,16 +307,20 @@ def signed_graph_from_relations(
     -------
     SignedGraph
     """
+    config = (config or NetworkConfig())
+    if signs or weights or layers:
+        try:
+            config = config.with_overrides(signs=signs, weights=weights, layers=layers)
+        except ValueError as exc:
+            raise ModelInputError(str(exc)) from None
+    if organisations is None:
+        organisations = config.organisations
     actors = list(actors)
     nodes = [a.id for a in actors if organisations or getattr(a, "kind", None) != "organisation"]
     excluded = {a.id for a in actors} - set(nodes)
     index = {x: i for i, x in enumerate(nodes)}
-    signs = dict(signs or {})
-    prio = dict(DEFAULT_PRIORITY)
-    prio.update(priorities or {})
-    for k, s in signs.items():
-        if s not in (-1, 1):
-            raise ValueError(f"override sign for kind '{k}' must be +1 or -1, got {s!r}")
+    layer_names = tuple(config.layers())
+    layer_col = {x: k for k, x in enumerate(layer_names)}
 
     groups: dict[tuple[int, int], list[Any]] = {}
     for r in relations:
@@ -307,55 +332,75 @@ def signed_graph_from_relations(
                 raise ModelInputError(f"relation {a} -> {b} ({r.kind}): unknown actor '{x}'")
         if a == b:
             raise ModelInputError(f"relation {a} -> {b} ({r.kind}): an actor to itself")
+        if not config.known(r.kind):
+            raise ModelInputError(f"relation {a} -> {b}: unknown kind '{r.kind}'; known kinds: "
+                                  f"{', '.join(sorted(config.kinds))} (declare others in the "
+                                  "scenario's 'network: kinds:' section)")
+        if not organisations and config.spec(r.kind).layer == "institutional":
+            continue
         if not relation_active(r, as_of):
             continue
         i, j = sorted((index[a], index[b]))
         groups.setdefault((i, j), []).append(r)
 
-    def sign_of(r: Any) -> int:
-        s = signs.get(r.kind, getattr(r, "sign", None))
-        if s not in (-1, 1):
-            raise ModelInputError(f"relation {r.from_} -> {r.to} ({r.kind}): no sign")
-        return int(s)
-
-    def rule(rs: list[Any]) -> tuple[int, float] | None:
-        if combine == "priority":
-            top = max(prio.get(r.kind, 0) for r in rs)
-            rs = [r for r in rs if prio.get(r.kind, 0) == top]
-        elif combine == "negative":
-            neg = [r for r in rs if sign_of(r) < 0]
-            rs = neg or rs
-        elif combine != "sum":
-            raise ValueError(f"unknown combine rule {combine!r}: 'priority', 'sum', "
-                             "'negative' or a callable")
-        total = sum(sign_of(r) * _weight_of(r) for r in rs)
-        if total == 0:
-            return None
-        return (1 if total > 0 else -1), abs(total)
-
-    f = combine if callable(combine) else rule
-    us, vs, ss, ws, cancelled = [], [], [], [], []
+    us, vs, ss, ws, rows, cancelled, detail = [], [], [], [], [], [], []
     for (i, j), rs in sorted(groups.items()):
-        tie = f(rs)
-        if tie is None:
-            cancelled.append((nodes[i], nodes[j]))
-            continue
-        s, w = tie
+        if callable(combine):
+            tie = combine(rs)
+            layer_row = np.zeros(len(layer_names))
+            if tie is None:
+                cancelled.append((nodes[i], nodes[j]))
+                continue
+            s, w = tie
+        elif combine in ("layers", "sum"):
+            pair = combine_records(((r.kind, _own_sign(r), _weight_of(r)) for r in rs), config)
+            if combine == "sum":
+                total = sum(x for _, _, x in pair.records)
+                value = 0.0 if abs(total) < 1e-12 else total
+                layer_row = np.zeros(len(layer_names))
+                for _, layer, x in pair.records:
+                    layer_row[layer_col[layer]] += x
+            else:
+                value = pair.value
+                layer_row = np.zeros(len(layer_names))
+                for layer, x in pair.layers.items():
+                    layer_row[layer_col[layer]] = x
+            if value == 0:
+                if any(x != 0 for _, _, x in pair.records):
+                    cancelled.append((nodes[i], nodes[j]))
+                    detail.append({
+                        "pair": [nodes[i], nodes[j]],
+                        "layers": {k: v for k, v in pair.layers.items()},
+                        "records": [{"from": r.from_, "to": r.to, "kind": r.kind,
+                                     "layer": layer, "strength": x}
+                                    for r, (_, layer, x) in zip(rs, pair.records)],
+                    })
+                continue
+            s, w = (1 if value > 0 else -1), abs(value)
+        else:
+            raise ValueError(f"unknown combine rule {combine!r}: 'layers', 'sum' or a callable")
         us.append(i)
         vs.append(j)
         ss.append(int(s))
         ws.append(float(w) if weighted else 1.0)
+        rows.append(layer_row)
+    lv = np.array(rows, float).reshape(len(rows), len(layer_names))
     return SignedGraph(tuple(nodes), np.array(us, np.int64), np.array(vs, np.int64),
                        np.array(ss, np.int8), np.array(ws, float), weighted=weighted,
-                       cancelled=tuple(cancelled))
+                       cancelled=tuple(cancelled), layer_names=layer_names,
+                       layer_values=lv, cancelled_detail=tuple(detail))
 
 
 def signed_graph_from_scenario(scenario: Any, as_of: dt.date | None = None,
                                **kwargs: Any) -> SignedGraph:
     """:func:`signed_graph_from_relations` on ``scenario.relations`` and ``scenario.actors``.
 
-    ``as_of`` defaults to the scenario's own ``as_of`` (``None`` when it has none).
+    ``as_of`` defaults to the scenario's own ``as_of`` (``None`` when it has none). The
+    taxonomy is the scenario's (its ``network:`` section over the defaults) unless ``config``
+    is given; ``signs``/``weights``/``layers`` override kinds on top of it.
     """
     if as_of is None:
         as_of = getattr(scenario, "as_of", None)
+    if kwargs.get("config") is None:
+        kwargs["config"] = network_config(scenario)
     return signed_graph_from_relations(scenario.relations, scenario.actors, as_of, **kwargs)

@@ -13,7 +13,17 @@ JSON-ready ``dict``::
      "frustrated_ties": [{"u", "v", "sign", "weight", "strain"}, ...],
      "triads": {"total": int, "unbalanced": int},
      "unbalanced_triads": [[a, b, c], ...], "unbalanced_triads_truncated": bool,
-     "estrada": float | None, "blocks": [...]}
+     "estrada": float | None, "blocks": [...],
+     "reference": ID | None, "camp_fixed": {ID: bool | None}, "unique": bool | None,
+     "swing": [ID, ...], "robustness": str, "unplaced": [ID, ...],
+     "cancelled_pairs": [[u, v], ...], "cancelled": [{"pair", "layers", "records"}, ...],
+     "layers": {LAYER: {"ties": int, "frustrated": float}}}
+
+``groups[0]`` is the reference actor's camp; actors without any tie are ``unplaced`` (in no
+camp, ``"camp": null``). ``camp_fixed`` and ``swing`` come from
+:func:`~equipoise.network.robust.camp_robustness`. ``layers`` attributes each frustrated tie's
+weight to the layers that pull the tie's way, in proportion to their values (a war-decided tie
+to the conflict layer alone), so the layers' ``frustrated`` add up to the frustration index.
 
 (values are floats when ties are weighted). :func:`explain_balance` turns it into sentences —
 the two camps, the ties under strain, the most cross-pressured actors — and
@@ -30,6 +40,7 @@ import numpy as np
 from equipoise.network.estrada import walk_balance
 from equipoise.network.frustration import frustration_index
 from equipoise.network.graph import SignedGraph
+from equipoise.network.robust import camp_robustness
 from equipoise.network.triads import node_triads, triangles
 
 __all__ = ["analyse_balance", "explain_balance", "triad_changes"]
@@ -49,6 +60,9 @@ def analyse_balance(
     max_listed: int = 200,
     estrada: bool = True,
     seed: int = 0,
+    reference: Hashable | None = None,
+    robust: bool = True,
+    robust_time_limit: float = 10.0,
     **solver_options: Any,
 ) -> dict:
     """Structural balance of ``graph``: exact frustration index, camps, triads, cross-pressure.
@@ -64,6 +78,11 @@ def analyse_balance(
     estrada : bool
         Compute the walk-based degree of balance (dense eigenvalues; skipped above 5,000
         nodes).
+    reference : label, optional
+        The actor camps are read against (default: the node of highest degree).
+    robust : bool
+        Examine whether each actor's camp is fixed across optimal splits (within
+        ``robust_time_limit`` seconds).
     solver_options
         Passed on to :func:`~equipoise.network.frustration.frustration_index`.
 
@@ -76,8 +95,22 @@ def analyse_balance(
     tri = triangles(graph)
     n_tri, n_unb = node_triads(graph, tri)
     nodes = graph.nodes
-    camp = (res.spins != res.spins[0]).astype(int) if graph.n else np.zeros(0, int)
     num = (lambda x: float(x)) if graph.weighted else (lambda x: int(round(x)))
+    deg = graph.degree()
+    placed = deg > 0
+    if robust:
+        rob = camp_robustness(graph, res.spins, float(res.value), res.optimal,
+                              preferred=reference, time_limit=robust_time_limit, seed=seed)
+        ref = rob.reference
+    else:
+        rob = None
+        ref = None
+        if graph.m:
+            idx = graph.index()
+            ref = idx[reference] if reference in idx and placed[idx[reference]] else \
+                int(np.argmax(deg))
+    side = res.spins * (res.spins[ref] if ref is not None else 1.0)
+    camp = (side < 0).astype(int)
 
     unb = tri.nodes[tri.unbalanced]
     # per actor: the other two members of its unbalanced triads (capped)
@@ -91,7 +124,7 @@ def analyse_balance(
         str(nodes[i]): {
             "unbalanced_triads": int(n_unb[i]),
             "triads": int(n_tri[i]),
-            "camp": int(camp[i]),
+            "camp": int(camp[i]) if placed[i] else None,
             "unbalanced_with": with_[i],
         }
         for i in range(graph.n)
@@ -104,8 +137,26 @@ def analyse_balance(
             "weight": num(graph.weight[e]),
             "strain": "positive tie across the camps" if s > 0 else "negative tie inside a camp",
         })
-    groups = [[_py(x) for x in g] for g in res.groups]
+    groups = [[_py(nodes[i]) for i in range(graph.n) if placed[i] and camp[i] == k]
+              for k in (0, 1)]
     pos = int((graph.sign > 0).sum())
+    layers: dict[str, dict[str, float]] = {}
+    if graph.layer_values is not None and graph.layer_names:
+        lv = graph.layer_values
+        agree = np.where(np.sign(lv) == graph.sign[:, None], np.abs(lv), 0.0)
+        share = np.divide(agree, agree.sum(axis=1, keepdims=True),
+                          out=np.zeros_like(agree), where=agree.sum(axis=1, keepdims=True) > 0)
+        bad = np.zeros(graph.m, bool)
+        bad[res.frustrated] = True
+        per_layer = (share * graph.weight[:, None])[bad].sum(axis=0)
+        present = (lv != 0).sum(axis=0)
+        for k, name in enumerate(graph.layer_names):
+            if present[k] or per_layer[k]:
+                layers[name] = {"ties": int(present[k]),
+                                "frustrated": round(float(per_layer[k]), 12)}
+        for t, e in zip(ties, res.frustrated.tolist()):
+            t["layers"] = {name: float(lv[e, k]) for k, name in enumerate(graph.layer_names)
+                           if lv[e, k] != 0}
     return {
         "frustration_index": num(res.value),
         "optimal": bool(res.optimal),
@@ -127,6 +178,15 @@ def analyse_balance(
         "unbalanced_triads_truncated": bool(len(unb) > max_listed),
         "estrada": walk_balance(graph) if estrada else None,
         "cancelled_pairs": [[_py(a), _py(b)] for a, b in graph.cancelled],
+        "cancelled": [dict(d, pair=[_py(x) for x in d["pair"]]) for d in graph.cancelled_detail],
+        "unplaced": [_py(nodes[i]) for i in range(graph.n) if not placed[i]],
+        "reference": _py(nodes[ref]) if ref is not None else None,
+        "camp_fixed": ({str(nodes[i]): rob.fixed[i] for i in range(graph.n) if placed[i]}
+                       if rob else {}),
+        "unique": rob.unique if rob else None,
+        "swing": ([_py(nodes[i]) for i in range(graph.n) if rob.swing[i]] if rob else []),
+        "robustness": rob.note if rob else "not examined",
+        "layers": layers,
         "blocks": [
             {"nodes": b.nodes, "ties": b.edges, "value": num(b.value),
              "lower_bound": num(b.lower_bound), "optimal": b.optimal, "method": b.method,
@@ -178,18 +238,38 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
                      f"within the time limit — the true frustration index lies between "
                      f"{_fmt(lb)} and {_fmt(fi)}.")
     g0, g1 = report["groups"]
-    lines.append(f"Camp 1 ({len(g0)}): {_names(g0, names)}.")
+    ref = report.get("reference")
+    with_ref = f", with {nm(ref)}" if ref is not None and len(g0) > 1 else ""
+    lines.append(f"Camp 1 ({_count(len(g0), 'actor')}{with_ref}): {_names(g0, names)}.")
     if g1:
-        lines.append(f"Camp 2 ({len(g1)}): {_names(g1, names)}.")
+        lines.append(f"Camp 2 ({_count(len(g1), 'actor')}): {_names(g1, names)}.")
+    lines += _robustness_lines(report, nm, names)
+    unplaced = report.get("unplaced") or []
+    if unplaced:
+        lines.append(f"Unplaced ({_count(len(unplaced), 'actor')} without any tie, in no "
+                     f"camp): {_names(unplaced, names)}.")
     ties = report.get("frustrated_ties", [])
     if ties:
         shown = sorted(ties, key=lambda t: -t["weight"])[:max(top, 1) * 2]
         parts = [f"{nm(t['u'])}–{nm(t['v'])} ({t['strain']}"
-                 + (f", weight {_fmt(t['weight'])})" if report["weighted"] else ")")
+                 + (f", weight {_fmt(t['weight'])}" if report["weighted"] else "")
+                 + (f"; {_layer_text(t['layers'])}" if t.get("layers") else "") + ")"
                  for t in shown]
         more = len(ties) - len(shown)
         lines.append(f"Ties under strain ({len(ties)}): " + "; ".join(parts)
                      + (f"; and {more} more." if more > 0 else "."))
+    layer_line = _layers_sentence(report)
+    if layer_line:
+        lines.append(layer_line)
+    for c in report.get("cancelled", []):
+        a, b = c["pair"]
+        recs = ", ".join(f"{r['kind']} {r['strength']:+.3g}" for r in c["records"])
+        lines.append(f"Cancelled pair {nm(a)}–{nm(b)}: its layers cancel out ("
+                     f"{_layer_text(c['layers']) or 'records of equal strength'}; records: "
+                     f"{recs}), so it has no tie.")
+    if not report.get("cancelled") and report.get("cancelled_pairs"):
+        pairs = "; ".join(f"{nm(a)}–{nm(b)}" for a, b in report["cancelled_pairs"])
+        lines.append(f"Cancelled pairs (records add up to 0, no tie): {pairs}.")
     tri = report["triads"]
     if tri["total"]:
         lines.append(f"Triads: {tri['unbalanced']} of {tri['total']} triangles are unbalanced "
@@ -212,6 +292,49 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
         lines.append(f"Walk-based degree of balance (Estrada & Benzi): {report['estrada']:.3f} "
                      "(1 = balanced).")
     return lines
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}" + ("" if k == 1 else "s")
+
+
+def _layer_text(layers: dict) -> str:
+    return ", ".join(f"{name} {v:+.3g}" for name, v in layers.items())
+
+
+def _layers_sentence(report: dict) -> str | None:
+    layers = {k: v["frustrated"] for k, v in (report.get("layers") or {}).items()
+              if v["frustrated"] > 0}
+    if not layers:
+        return None
+    parts = ", ".join(f"{k} {_fmt(round(v, 6) if report['weighted'] else v)}"
+                      for k, v in sorted(layers.items(), key=lambda kv: -kv[1]))
+    which = " and ".join(sorted(layers, key=lambda k: -layers[k]))
+    return (f"The frustrated ties come from the {which} "
+            f"layer{'s' if len(layers) > 1 else ''} (frustrated weight by layer: {parts}).")
+
+
+def _robustness_lines(report: dict, nm: Any, names: dict | None) -> list[str]:
+    fixed = report.get("camp_fixed") or {}
+    if not fixed:
+        return []
+    ref = report.get("reference")
+    loose = [a for a, f in fixed.items() if f is False]
+    unknown = [a for a, f in fixed.items() if f is None]
+    out = []
+    if report.get("unique") is True:
+        out.append(f"The split is the only optimal one (up to swapping the camps): every "
+                   f"actor's side relative to {nm(ref)} is fixed.")
+    elif loose:
+        out.append(f"Not every camp is fixed: {_names(loose, names)} can sit on either side "
+                   f"of {nm(ref)} in an optimal split.")
+    if unknown:
+        out.append(f"Undecided within the time budget: {_names(unknown, names)}.")
+    swing = [a for a in report.get("swing", []) if a not in loose]
+    if swing:
+        out.append(f"Near-optimal splits (at most one tie more, unweighted) also move "
+                   f"{_names(swing, names)}.")
+    return out
 
 
 def triad_changes(before: dict, after: dict, actor: Hashable | None = None) -> dict:

@@ -26,6 +26,7 @@ __all__ = [
     "trajectory_figure",
     "rank_acceptability_figure",
     "network_layout",
+    "camp_layout",
     "MODEL_STYLES",
 ]
 
@@ -202,67 +203,174 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     return {nodes[i]: (float(x[i, 0]), float(x[i, 1])) for i in range(n)}
 
 
+def camp_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]],
+                camps: Sequence[Sequence[str]], unplaced: Sequence[str] = ()
+                ) -> dict[str, tuple[float, float]]:
+    """Camps by position: camp A on the left, camp B on the right, unplaced actors in a row
+    below. Inside each camp the stress layout of the camp's own ties (``network_layout``)
+    is scaled into its half of the picture, so allies sit close and rivals apart."""
+    pos: dict[str, tuple[float, float]] = {}
+    node_set = set(nodes)
+    for k, group in enumerate(camps[:2]):
+        members = [x for x in group if x in node_set]
+        if not members:
+            continue
+        inner = [e for e in edges if e[0] in members and e[1] in members]
+        local = network_layout(members, inner)
+        xs = np.array([local[x][0] for x in members])
+        ys = np.array([local[x][1] for x in members])
+        if np.ptp(ys) > np.ptp(xs):          # tall camps: the long axis vertical
+            xs, ys = ys, xs
+        span = max(np.ptp(xs), np.ptp(ys), 1e-9)
+        scale = min(1.0, 0.45 * math.sqrt(len(members))) / span * 2.0
+        xs = (xs - xs.mean()) * scale * 0.6
+        ys = (ys - ys.mean()) * scale
+        centre = -1.6 if k == 0 else 1.6
+        for x, px, py in zip(members, xs, ys):
+            pos[x] = (float(centre + px), float(py))
+    rest = [x for x in nodes if x not in pos]
+    if rest:
+        low = min((p[1] for p in pos.values()), default=0.0) - 1.1
+        width = 0.9 * (len(rest) - 1)
+        for i, x in enumerate(rest):
+            pos[x] = (float(-width / 2 + 0.9 * i), float(low))
+    return pos
+
+
+def _route(p0: tuple[float, float], p1: tuple[float, float],
+           obstacles: Sequence[tuple[float, float]], radius: float) -> np.ndarray:
+    """Points of a tie from ``p0`` to ``p1``: the straight segment when it passes no other
+    node (distance ≥ ``radius``), otherwise the least bent quadratic Bézier curve that does
+    (bends tried on both sides, growing)."""
+    a, b = np.asarray(p0, float), np.asarray(p1, float)
+    obs = np.asarray(obstacles, float).reshape(-1, 2)
+    t = np.linspace(0.0, 1.0, 41)[:, None]
+    d = b - a
+    normal = np.array([-d[1], d[0]]) / (np.hypot(*d) or 1.0)
+
+    def clear(points: np.ndarray) -> bool:
+        if len(obs) == 0:
+            return True
+        seg_a, seg_b = points[:-1], points[1:]
+        v = seg_b - seg_a
+        w = obs[:, None, :] - seg_a[None, :, :]
+        tt = np.clip((w * v).sum(-1) / np.maximum((v * v).sum(-1), 1e-12), 0.0, 1.0)
+        closest = seg_a[None] + tt[..., None] * v[None]
+        return bool(np.hypot(*(obs[:, None, :] - closest).transpose(2, 0, 1)).min() >= radius)
+
+    best = a + t * d
+    if clear(best):
+        return best
+    length = float(np.hypot(*d))
+    for bend in (0.15, -0.15, 0.3, -0.3, 0.45, -0.45, 0.65, -0.65, 0.9, -0.9):
+        control = (a + b) / 2 + bend * length * normal
+        curve = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
+        if clear(curve):
+            return curve
+    return best
+
+
 def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]],
                    camps: Sequence[Sequence[str]], frustrated: Sequence[Sequence[str]],
                    *, balancer: str | None = None, labels: Mapping[str, str] | None = None,
-                   name: str = "fig-network") -> str:
-    """The signed relations network.
+                   unplaced: Sequence[str] = (), not_fixed: Sequence[str] = (),
+                   cancelled: Sequence[Sequence[str]] = (), compact: bool = False,
+                   title: str | None = None, name: str = "fig-network") -> str:
+    """The signed relations network, camps by position and by shape.
 
-    Nodes are actors (shape = camp: circle or square; the balancer drawn larger with a
-    thick outline); positive ties solid, negative ties dashed, line width by weight;
-    frustrated ties (those the best two-camp split leaves against the camps) drawn thick
-    with an ✕ at their middle. A legend explains every mark.
+    Camp A (circles) on the left, camp B (squares) on the right, unplaced actors (no tie;
+    diamonds) in a row below; the balancer drawn larger with a thick outline; actors whose
+    camp is not fixed across optimal splits ringed with a dotted circle. Positive ties solid,
+    negative ties dashed, line width by weight; frustrated ties highlighted with an ✕ at
+    their middle; pairs whose layers cancel drawn as thin dotted grey lines marked ``=0``.
+    No tie passes through a node it does not join: such ties are bent around (quadratic
+    Bézier). ``compact``: a small multiple (smaller, legend left to the large figure).
     """
     labels = dict(labels or {})
-    pos = network_layout(list(nodes), list(edges))
-    camp_of = {x: k for k, group in enumerate(camps) for x in group}
+    groups = [list(map(str, g)) for g in camps[:2]]
+    while len(groups) < 2:
+        groups.append([])
+    pos = camp_layout(list(nodes), list(edges), groups, unplaced)
+    camp_of = {x: k for k, group in enumerate(groups) for x in group}
     bad = {frozenset(map(str, e)) for e in frustrated}
+    loose = set(map(str, not_fixed))
+    lone = set(map(str, unplaced))
+    radius = 0.2
 
     def draw() -> Any:
         from matplotlib.lines import Line2D
 
-        n = max(len(nodes), 1)
         xs = [p[0] for p in pos.values()] or [0.0]
         ys = [p[1] for p in pos.values()] or [0.0]
         aspect = (max(ys) - min(ys) + 1.0) / (max(xs) - min(xs) + 1.0)
-        width = 7.2 if n <= 25 else 8.5
-        fig = _new_figure(width, width * min(max(aspect, 0.45), 0.85))
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        width = 3.6 if compact else 7.2
+        fig = _new_figure(width, width * min(max(aspect, 0.5), 0.9))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 0.92 if title else 1.0))
         ax.set_axis_off()
         ax.set_aspect("equal")
+        if title:
+            fig.suptitle(title, fontsize=8.5, y=0.99)
         wmax = max((abs(w) for *_, w in edges), default=1.0) or 1.0
+        scale = 0.55 if compact else 1.0
+
+        def path(u: str, v: str) -> np.ndarray:
+            others = [pos[x] for x in pos if x not in (u, v)]
+            return _route(pos[u], pos[v], others, radius)
+
+        for u, v in cancelled:
+            u, v = str(u), str(v)
+            if u in pos and v in pos:
+                pts = path(u, v)
+                ax.plot(pts[:, 0], pts[:, 1], color="#888888", lw=1.0, linestyle=(0, (1, 2)),
+                        zorder=1)
+                mid = pts[len(pts) // 2]
+                ax.text(mid[0], mid[1], "=0", fontsize=7 * max(scale, 0.8), ha="center",
+                        va="center", color=INK, zorder=3,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#888888",
+                              "lw": 0.6})
         for u, v, sign, w in edges:
+            u, v = str(u), str(v)
             if u not in pos or v not in pos:
                 continue
-            (x0, y0), (x1, y1) = pos[u], pos[v]
-            lw = (1.0 if sign > 0 else 1.6) + 2.2 * abs(w) / wmax
-            is_bad = frozenset((str(u), str(v))) in bad
+            pts = path(u, v)
+            lw = ((1.0 if sign > 0 else 1.6) + 2.2 * abs(w) / wmax) * scale
+            is_bad = frozenset((u, v)) in bad
             colour = POSITIVE if sign > 0 else NEGATIVE
             if is_bad:
-                ax.plot([x0, x1], [y0, y1], color="#f2c94c", lw=lw + 5, alpha=0.55,
+                ax.plot(pts[:, 0], pts[:, 1], color="#f2c94c", lw=lw + 5 * scale, alpha=0.55,
                         solid_capstyle="round", zorder=1)
-            ax.plot([x0, x1], [y0, y1], color=colour, lw=lw,
+            ax.plot(pts[:, 0], pts[:, 1], color=colour, lw=lw,
                     linestyle="-" if sign > 0 else (0, (4, 2.5)), zorder=2,
                     dash_capstyle="butt")
             if is_bad:
-                ax.plot([(x0 + x1) / 2], [(y0 + y1) / 2], marker="X", ms=11, color=INK,
+                mid = pts[len(pts) // 2]
+                ax.plot([mid[0]], [mid[1]], marker="X", ms=11 * scale, color=INK,
                         markeredgecolor="white", markeredgewidth=1.0, zorder=3)
         for node in nodes:
+            node = str(node)
             if node not in pos:
                 continue
             x, y = pos[node]
-            k = camp_of.get(node, 0)
             is_b = node == balancer
-            ax.plot([x], [y], marker=CAMP_SHAPES[k % 2], ms=30 if is_b else 24,
-                    color=CAMP_FILLS[k % 2], markeredgecolor=INK,
+            if node in lone:
+                marker, fill = "D", "#eeeeee"
+            else:
+                k = camp_of.get(node, 0)
+                marker, fill = CAMP_SHAPES[k % 2], CAMP_FILLS[k % 2]
+            size = (30 if is_b else 24) * (0.62 if compact else 1.0)
+            if node in loose:
+                ax.add_patch(_dotted_ring(x, y, radius * 0.95))
+            ax.plot([x], [y], marker=marker, ms=size, color=fill, markeredgecolor=INK,
                     markeredgewidth=2.6 if is_b else 1.0, zorder=4, linestyle="none")
             ax.text(x, y, str(node), ha="center", va="center", zorder=5,
-                    fontsize=8 if len(str(node)) <= 4 else 6.5,
+                    fontsize=(8 if len(str(node)) <= 4 else 6.5) * (0.8 if compact else 1),
                     fontweight="bold" if is_b else "normal", color=INK)
-        padx = 0.12 * (max(xs) - min(xs) or 1) + 0.35
-        pady = 0.12 * (max(ys) - min(ys) or 1) + 0.35
+        padx = 0.1 * (max(xs) - min(xs) or 1) + 0.45
+        pady = 0.1 * (max(ys) - min(ys) or 1) + 0.45
         ax.set_xlim(min(xs) - padx, max(xs) + padx)
         ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        if compact:
+            return fig
         handles = [
             Line2D([], [], color=POSITIVE, lw=2, label="positive tie (solid)"),
             Line2D([], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)),
@@ -272,12 +380,25 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             handles.append(Line2D([], [], color="#f2c94c", lw=7, alpha=0.7, marker="X",
                                   ms=9, markerfacecolor=INK, markeredgecolor="white",
                                   label="frustrated tie (✕)"))
-        for k, group in enumerate(camps):
+        if cancelled:
+            handles.append(Line2D([], [], color="#888888", lw=1, linestyle=(0, (1, 2)),
+                                  label=f"layers cancel, no tie (=0): {_count(len(cancelled), 'pair')}"))
+        for k, group in enumerate(groups):
             if group:
+                side = "left" if k == 0 else "right"
                 handles.append(Line2D([], [], marker=CAMP_SHAPES[k % 2], ms=10,
                                       color=CAMP_FILLS[k % 2], markeredgecolor=INK,
                                       linestyle="none",
-                                      label=f"camp {'AB'[k % 2]} ({len(group)} actors)"))
+                                      label=f"camp {'AB'[k]}, {side} "
+                                            f"({_count(len(group), 'actor')})"))
+        if lone:
+            handles.append(Line2D([], [], marker="D", ms=9, color="#eeeeee",
+                                  markeredgecolor=INK, linestyle="none",
+                                  label=f"unplaced, no tie ({_count(len(lone), 'actor')})"))
+        if loose:
+            handles.append(Line2D([], [], marker="o", ms=13, color="none",
+                                  markeredgecolor=INK, linestyle="none", markeredgewidth=1.0,
+                                  label=f"camp not fixed ({_count(len(loose), 'actor')})"))
         if balancer and balancer in pos:
             handles.append(Line2D([], [], marker="o", ms=11, color="white",
                                   markeredgecolor=INK, markeredgewidth=2.6, linestyle="none",
@@ -286,9 +407,21 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
                    bbox_to_anchor=(0.5, 0.0), handlelength=3.2)
         return fig
 
-    label = (f"Relations network: {len(nodes)} actors, {len(edges)} ties, "
+    label = (f"Relations network{': ' + title if title else ''}: "
+             f"{_count(len(nodes), 'actor')}, {_count(len(edges), 'tie')}, "
              f"{len(bad)} frustrated")
     return _render(draw, name, label)
+
+
+def _count(k: int, noun: str) -> str:
+    return f"{k} {noun}" + ("" if k == 1 else "s")
+
+
+def _dotted_ring(x: float, y: float, r: float) -> Any:
+    from matplotlib.patches import Circle
+
+    return Circle((x, y), r, fill=False, edgecolor=INK, linewidth=1.1, linestyle=(0, (1, 1.5)),
+                  zorder=3.5)
 
 
 # -- issues ------------------------------------------------------------------------------

@@ -202,7 +202,11 @@ def report_context(analysis: Any,
 
         b = analysis.balance
         date = dt.date.fromisoformat(b["as_of"]) if b.get("as_of") else s.as_of
-        graph = signed_graph_from_scenario(s, as_of=date, organisations=True, weighted=True)
+        from ..network.kinds import COMBINATION_RULE, LAYERS, network_config
+
+        organisations = b.get("organisations")
+        graph = signed_graph_from_scenario(s, as_of=date, organisations=organisations,
+                                           weighted=True)
         edges = [(str(u), str(v), int(sg), float(w)) for u, v, sg, w in graph.edges()]
         sign_of = {frozenset((u, v)): sg for u, v, sg, _ in edges}
         groups = [[str(x) for x in g] for g in b.get("groups", [])]
@@ -211,8 +215,12 @@ def report_context(analysis: Any,
         frustrated = [[str(t["u"]), str(t["v"])] for t in b.get("frustrated_ties", [])]
 
         def signs_on(day: dt.date | None) -> dict[frozenset, int]:
-            g = signed_graph_from_scenario(s, as_of=day, organisations=True, weighted=True)
+            g = signed_graph_from_scenario(s, as_of=day, organisations=organisations,
+                                           weighted=True)
             return {frozenset((str(u), str(v))): int(sg) for u, v, sg, _ in g.edges()}
+
+        def loose(report: dict[str, Any]) -> list[str]:
+            return [a for a, f in (report.get("camp_fixed") or {}).items() if f is False]
 
         def triad_row(triad: Iterable[Any], signs: dict[frozenset, int] | None = None
                       ) -> dict[str, Any]:
@@ -235,10 +243,16 @@ def report_context(analysis: Any,
                                for pair in balancer_info.get("unbalanced_with", [])]
         cross = sorted(((a, d) for a, d in b["actors"].items() if d["unbalanced_triads"] > 0),
                        key=lambda kv: (-kv[1]["unbalanced_triads"], kv[0]))
+        config = network_config(s, organisations=organisations)
         relations = []
         for r in s.relations:
+            spec = config.kinds.get(r.kind)
+            own = r.sign if "sign" in r.model_fields_set else None
+            rsign = config.record_sign(r.kind, own) if spec is not None else r.sign
             relations.append({
-                "from": r.from_, "to": r.to, "kind": r.kind, "sign": "+" if r.sign == 1 else "−",
+                "from": r.from_, "to": r.to, "kind": r.kind,
+                "layer": spec.layer if spec is not None else "",
+                "sign": {1: "+", -1: "−", 0: "0"}.get(rsign, "?"),
                 "weight": _num(r.weight_value, r.weight if r.weight is not None else r, known),
                 "since": r.since.isoformat() if r.since else "",
                 "until": r.until.isoformat() if r.until else "",
@@ -249,7 +263,7 @@ def report_context(analysis: Any,
         if analysis.timeline:
             timeline = []
             previous_signs: dict[frozenset, int] = {}
-            for entry in analysis.timeline:
+            for k, entry in enumerate(analysis.timeline):
                 day_signs = signs_on(dt.date.fromisoformat(entry["date"]))
                 timeline.append({
                     "date": entry["date"], "label": entry["label"],
@@ -262,11 +276,57 @@ def report_context(analysis: Any,
                     "disappeared": [triad_row(t, previous_signs)
                                     for t in entry.get("disappeared", [])],
                     "first": "appeared" not in entry,
+                    "groups": entry.get("groups"),
+                    "unplaced": entry.get("unplaced", []),
+                    "layers": entry.get("layers", {}),
+                    "figure": fig(f"fig-network-{k}", F.network_figure,
+                                  [str(x) for x in signed_graph_from_scenario(
+                                      s, as_of=dt.date.fromisoformat(entry["date"]),
+                                      organisations=organisations).nodes],
+                                  [(str(u), str(v), int(sg), float(w)) for u, v, sg, w in
+                                   signed_graph_from_scenario(
+                                       s, as_of=dt.date.fromisoformat(entry["date"]),
+                                       organisations=organisations).edges()],
+                                  entry.get("groups") or [[], []],
+                                  entry.get("frustrated_edges", []), balancer=s.balancer,
+                                  labels=names, unplaced=entry.get("unplaced", []),
+                                  not_fixed=loose(entry),
+                                  cancelled=entry.get("cancelled_pairs", []), compact=True,
+                                  title=f"{entry['date']} · {entry['label']}"),
                 })
                 previous_signs = day_signs
         ctx["network"] = {
             "figure": fig("fig-network", F.network_figure, [str(x) for x in graph.nodes],
-                          edges, groups, frustrated, balancer=s.balancer, labels=names),
+                          edges, groups, frustrated, balancer=s.balancer, labels=names,
+                          unplaced=b.get("unplaced", []), not_fixed=loose(b),
+                          cancelled=b.get("cancelled_pairs", [])),
+            "rule": COMBINATION_RULE,
+            "organisations": organisations,
+            "layers": [{"name": name, "what": LAYERS.get(name, ""),
+                        "ties": d.get("ties", 0), "frustrated": d.get("frustrated", 0)}
+                       for name, d in (b.get("layers") or {}).items()],
+            "kinds": [{"kind": name, "layer": k.layer,
+                       "sign": {1: "+", -1: "−", 0: "0 (neutral)"}[k.sign],
+                       "weight": k.weight, "dominant": k.dominant}
+                      for name, k in sorted(config.kinds.items(),
+                                            key=lambda kv: (list(LAYERS).index(kv[1].layer)
+                                                            if kv[1].layer in LAYERS else 99,
+                                                            kv[0]))],
+            "reference": b.get("reference"),
+            "reference_name": names.get(b.get("reference"), b.get("reference")),
+            "unique": b.get("unique"),
+            "not_fixed": [{"id": a, "name": names.get(a, a)} for a in loose(b)],
+            "undecided": [{"id": a, "name": names.get(a, a)}
+                          for a, f in (b.get("camp_fixed") or {}).items() if f is None],
+            "swing": [{"id": a, "name": names.get(a, a)} for a in b.get("swing", [])],
+            "unplaced": [{"id": a, "name": names.get(a, a)} for a in b.get("unplaced", [])],
+            "cancelled": [{"u": c["pair"][0], "v": c["pair"][1],
+                           "un": names.get(c["pair"][0], c["pair"][0]),
+                           "vn": names.get(c["pair"][1], c["pair"][1]),
+                           "layers": ", ".join(f"{k} {v:+.3g}" for k, v in c["layers"].items()),
+                           "records": ", ".join(f"{r['kind']} ({r['from']}→{r['to']}, "
+                                                f"{r['strength']:+.3g})" for r in c["records"])}
+                          for c in b.get("cancelled", [])],
             "date": date.isoformat() if date else None,
             "stats": {k: b.get(k) for k in ("frustration_index", "optimal", "lower_bound",
                                              "method", "status", "nodes", "ties",
@@ -278,7 +338,10 @@ def report_context(analysis: Any,
             "frustrated": [{"u": t["u"], "v": t["v"], "un": names.get(t["u"], t["u"]),
                             "vn": names.get(t["v"], t["v"]),
                             "sign": "+" if t["sign"] > 0 else "−", "weight": t["weight"],
-                            "strain": t["strain"]} for t in b.get("frustrated_ties", [])],
+                            "strain": t["strain"],
+                            "layers": ", ".join(f"{k} {v:+.3g}"
+                                                for k, v in (t.get("layers") or {}).items())}
+                           for t in b.get("frustrated_ties", [])],
             "balancer_triads": balancer_triads,
             "balancer_counts": balancer_info,
             "all_triads": [triad_row(t) for t in b.get("unbalanced_triads", [])],
@@ -353,6 +416,8 @@ def report_context(analysis: Any,
             item = {
                 "anchor": f"issue-{issue.id}", "id": issue.id, "name": issue.name,
                 "description": issue.description,
+                "decided_by": issue.decided_by,
+                "decider_name": names.get(issue.decided_by, issue.decided_by),
                 "min": issue.scale.min, "max": issue.scale.max,
                 "min_label": issue.scale.min_label, "max_label": issue.scale.max_label,
                 "points": [{"value": p.value, "label": p.label}
@@ -492,17 +557,24 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
     if d.smaa is not None:
         confidence = {o: _finite(d.smaa.confidence[i]) for i, o in enumerate(options)}
     rows = []
+    package_records = {p.package_id: p for p in s.packages}
     for i, o in enumerate(options):
         rec = option_records.get(o)
         costs = []
-        if rec is not None:
-            for cname, cval in rec.costs.items():
-                costs.append({"name": cname, **_num(cval.value, cval, known, 2)})
+        declared_records = ({**rec.costs, **rec.criteria} if rec is not None else
+                            dict(package_records[o].criteria) if o in package_records else {})
+        for cname, value in d.declared.get(o, {}).items():
+            cval = declared_records.get(cname)
+            costs.append({"name": cname, **(_num(cval.value, cval, known, 2) if cval else
+                                             _num(value, None, known, 2))})
+        prec = rec or package_records.get(o)
         rows.append({
             "id": o, "name": d.option_names[o], "robust": o == robust,
-            "description": rec.description if rec else
-            ("No action: the scenario as it stands." if o == "baseline" else None),
-            "prov": _prov(rec, known) if rec else None,
+            "kind": d.kinds.get(o, "option"), "parts": [d.option_names.get(p, p)
+                                                        for p in d.parts.get(o, [])],
+            "bounded": d.bounded.get(o, {}),
+            "description": prec.description if prec else None,
+            "prov": _prov(prec, known) if prec else None,
             "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
             "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
             "criteria_values": [_finite(x) for x in d.values[i]],
@@ -531,8 +603,17 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
                        for k, v in d.dissenters().items()],
         "sentence": _sentence(d),
         "figure": ranks_fig,
-        "issues": [{"id": i.id, "name": i.name} for i in s.issues
-                   if any(i.id in out for out in d.outcomes.values())],
+        "issues": [{"id": i.id, "name": i.name, "decided_by": d.decided_by.get(i.id)}
+                   for i in s.issues if any(i.id in out for out in d.outcomes.values())],
+        "status_quo": d.status_quo,
+        "status_quo_name": d.option_names.get(d.status_quo, d.status_quo),
+        "expectations": [{**e, "actor_name": names.get(e["actor"], e["actor"]),
+                          "best_name": d.option_names[e["best"]],
+                          "prov": _prov(next((x for x in s.expectations if x.id == e["id"]),
+                                             None), known)}
+                         for e in d.expectations.values()],
+        "perturbed": list(d.perturbed),
+        "models": list(d.models),
         "actual": _what_happened(analysis, d, names, known),
     }
 
