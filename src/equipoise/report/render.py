@@ -497,7 +497,8 @@ def report_context(analysis: Any,
     ctx["sources"] = [{"id": src.id, "title": src.title, "author": src.author,
                        "publisher": src.publisher,
                        "date": src.date.isoformat() if src.date else None,
-                       "url": src.url, "note": src.note, "cited": cited.get(src.id, 0)}
+                       "url": src.url, "link": web_link(src.url), "note": src.note,
+                       "cited": cited.get(src.id, 0)}
                       for src in s.sources]
     ctx["actors"] = [{"id": a.id, "name": a.name, "kind": a.kind,
                       "capability": _num(a.capability.value, a.capability, known)
@@ -728,6 +729,21 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     env = _environment()
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is an ``http(s)://`` address with a host, else ``None``: only web
+    links become clickable in the report (a ``javascript:``, ``data:`` or ``file:`` address
+    is shown as plain text, never as a link)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def write_report(analysis: Any, out_dir: str | os.PathLike[str],
