@@ -521,7 +521,14 @@ def decide(
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
+
+    Raises ``ValueError`` for a negative ``draws`` or ``seed``.
     """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
