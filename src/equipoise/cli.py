@@ -221,12 +221,13 @@ def new(
     """Write a commented, valid example scenario to FILE, to edit into your own."""
     from importlib import resources
 
-    if path.exists() and not force:
+    from .io.atomic import check_target, write_text
+
+    if (path.exists() or path.is_symlink()) and not force:
         _fail([f"{path}: exists; choose another name or add --force to overwrite it"])
+    check_target(path)
     text = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, text)
     err.print(f"wrote {path}; next: equipoise validate {path}")
 
 
@@ -240,11 +241,15 @@ def schema(
     """Print the JSON Schema of the scenario format (for editors and validators)."""
     from .scenario import scenario_json_schema
 
+    from .io.atomic import check_target, write_text
+
+    if output is not None:
+        check_target(output)
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         err.print(f"wrote {output}")
 
 
@@ -265,7 +270,9 @@ def convert(
 ) -> None:
     """Convert between formats: scenario YAML/JSON, KTAB CSV, decide, DEU table, edge list."""
     from .io import FORMATS, load, save
+    from .io.atomic import check_target
 
+    check_target(output)  # before the work: a device, FIFO or symlink is never replaced
     for name, value in (("--to", to), ("--from", from_)):
         if value is not None and value not in FORMATS:
             _fail([f"error: {name} {value!r} is not a format; expected one of "
@@ -447,6 +454,11 @@ def balance(
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
+    robust_time: Annotated[
+        float, typer.Option("--robust-time", min=0.0, metavar="SECONDS",
+                            help="Seconds (per date) for deciding whose camp is fixed across "
+                            "optimal splits; 0 skips it. Actors left undecided are listed.")
+    ] = 2.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -457,6 +469,7 @@ def balance(
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      weighted=not unweighted, merge=merge, compare=compare,
+                                     robust_time=robust_time,
                                      **_network_overrides(sign, weight, layer, organisations))
     if json_:
         _print_json(report)
@@ -475,7 +488,8 @@ def decide(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
         "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
@@ -528,7 +542,7 @@ def analyze(
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
         "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
@@ -555,6 +569,10 @@ def analyze(
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
+    from .io.atomic import check_target
+
+    for target in ("report.html", "results.json"):
+        check_target(out_dir / target)
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
                                 time_limit=time_limit, step=step, progress=report)

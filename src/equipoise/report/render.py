@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..io.atomic import write_files
 
 __all__ = ["write_report", "render_html", "report_context", "results_json"]
 
@@ -506,7 +506,8 @@ def report_context(analysis: Any,
     ctx["sources"] = [{"id": src.id, "title": src.title, "author": src.author,
                        "publisher": src.publisher,
                        "date": src.date.isoformat() if src.date else None,
-                       "url": src.url, "note": src.note, "cited": cited.get(src.id, 0)}
+                       "url": src.url, "link": web_link(src.url), "note": src.note,
+                       "cited": cited.get(src.id, 0)}
                       for src in s.sources]
     ctx["actors"] = [{"id": a.id, "name": a.name, "kind": a.kind,
                       "capability": _num(a.capability.value, a.capability, known)
@@ -739,30 +740,19 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is an ``http(s)://`` address with a host, else ``None``: only web
+    links become clickable in the report (a ``javascript:``, ``data:`` or ``file:`` address
+    is shown as plain text, never as a link)."""
+    from urllib.parse import urlsplit
 
-
-def _write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary sibling, then rename them all into place."""
-    temps: list[tuple[str, Path]] = []
+    if not url:
+        return None
     try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def write_report(analysis: Any, out_dir: str | os.PathLike[str],
@@ -778,7 +768,7 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    _write_atomically({paths["report"]: html, paths["results"]: results})
+    write_files({paths["report"]: html, paths["results"]: results})
     return paths
 
 
