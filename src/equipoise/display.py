@@ -258,6 +258,11 @@ def convergence_note(fc: Any, issue: str) -> str | None:
                 f"{c['rounds_run']}); forecast = the cycle's mean, range {fmt_num(lo, 2)}–"
                 f"{fmt_num(hi, 2)}")
     if not c["converged"]:
+        s_lo, s_hi = fc.scale.get(issue, (0.0, 100.0))
+        if hi - lo < 1e-3 * (s_hi - s_lo):
+            return (f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds (the "
+                    f"positions still move), though its forecast varied by less than 0.1 % of "
+                    f"the scale over the last rounds (range {fmt_num(lo, 3)}–{fmt_num(hi, 3)})")
         return (f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds; last "
                 f"round's forecast, range {fmt_num(lo, 2)}–{fmt_num(hi, 2)} over the last "
                 f"rounds")

@@ -783,4 +783,8 @@ def _settled_text(fc: Any, issue: str) -> str:
         return f"yes: a cycle of {c['cycle']} rounds (mean shown; range {rng})"
     if c["converged"]:
         return "yes: fixed point"
+    s_lo, s_hi = fc.scale.get(issue, (0.0, 100.0))
+    if abs(hi - lo) < 1e-3 * (s_hi - s_lo):
+        return (f"NO: the positions still move, though the forecast varied by less than 0.1 % "
+                f"of the scale over the last rounds ({lo:.6g}–{hi:.6g})")
     return f"NO: range {rng} over the last rounds (last round shown)"
