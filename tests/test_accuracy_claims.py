@@ -73,3 +73,4 @@ def test_report_states_n_and_how_each_run_ended(tmp_path):
     assert 'id="non-converged"' in html and f"exchange model on {len(bad)} issues" in html
     assert "Spread of the forecasts across models" in html
     assert "⚑ FRA 5 → 90" in html  # France crosses more than half the Turkey scale
+    assert ('id="decision-non-converged"' in html) == bool(a.decision.non_converged)

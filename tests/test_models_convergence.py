@@ -255,3 +255,19 @@ def test_movers_flag_actors_crossing_half_the_scale():
     assert moved == sorted(moved, reverse=True)
     assert all(r["crossed_half"] == (abs(r["moved"]) > 50) for r in rows)
     assert forecast(s, "mean").movers("turkey-role") == []
+
+
+def test_decide_counts_the_forecasts_that_did_not_converge():
+    """The decision analysis scores options on forecasts by the same rule and lists the
+    option x issue forecasts that did not converge: for the status quo (the scenario as it
+    is) exactly the issues the single forecast reports."""
+    from equipoise.decision import decide
+
+    s = equipoise.load("nagorno-karabakh-2020")
+    res = decide(s, model="exchange", draws=0)
+    single = forecast(s, "exchange")
+    assert single.non_converged()
+    assert res.non_converged[res.status_quo] == single.non_converged()
+    assert res.to_dict()["non_converged"] == res.non_converged
+    for o, issues in res.outcomes.items():
+        assert set(res.non_converged.get(o, [])) <= set(issues)

@@ -457,9 +457,14 @@ def report_context(analysis: Any,
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
+    ctx["decision_non_converged"] = None
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
+        from ..display import non_converged_note
+
+        note = non_converged_note(d)
+        ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
