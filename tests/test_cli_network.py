@@ -140,3 +140,14 @@ def test_decide_and_analyze_take_the_same_kind_options(tmp_path: Path) -> None:
         assert "--layer" in result.stdout and "--weight" in result.stdout
     result = run("decide", "nagorno-karabakh-2020", "--draws", "0", "--weight", "bogus=2")
     assert result.exit_code == 2 and "'bogus' is not known" in result.stderr
+
+
+def test_edge_list_reference_and_robust_time() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
+    data = json.loads(run("balance", str(fixture), "--json").stdout)
+    assert data["frustration_index"] == 7 and data["optimal"]          # the published value
+    assert data["reference"] in data["camp_fixed"] and data["camp_fixed"][data["reference"]]
+    assert len(data["camp_fixed"]) == 16 and data["unplaced"] == []
+    skipped = json.loads(run("balance", str(fixture), "--robust-time", "0", "--json").stdout)
+    assert skipped["camp_fixed"] == {} and skipped["robustness"] == "not examined"
+    assert skipped["frustration_index"] == 7
