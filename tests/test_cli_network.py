@@ -151,3 +151,18 @@ def test_edge_list_reference_and_robust_time() -> None:
     skipped = json.loads(run("balance", str(fixture), "--robust-time", "0", "--json").stdout)
     assert skipped["camp_fixed"] == {} and skipped["robustness"] == "not examined"
     assert skipped["frustration_index"] == 7
+
+
+def test_overrides_reach_decide_and_analyze_through_the_scenario() -> None:
+    from equipoise.balance import with_network_overrides
+    from equipoise.io import load
+    from equipoise.network import signed_graph_from_scenario
+
+    s = load("nagorno-karabakh-2020")
+    changed = with_network_overrides(s, signs={"arms-supply": -1}, organisations=True)
+    g = signed_graph_from_scenario(changed)
+    # Russia-Armenia: security +1, supply now -1: the layers cancel
+    assert ("RUS", "ARM") in g.cancelled and "CSTO" in g.nodes
+    assert s.network is None                                  # the loaded scenario is intact
+    assert ("RUS", "ARM") not in signed_graph_from_scenario(s).cancelled
+    assert with_network_overrides(s) is s
