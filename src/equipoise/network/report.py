@@ -224,7 +224,8 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
                "milp": "proven optimal by the binary program (HiGHS)"}.get(
             report["method"], "proven optimal")
         if fi == 0:
-            lines.append(f"The network of {n} actors and {m} ties is structurally balanced: "
+            lines.append(f"The network of {_count(n, 'actor')} and {_count(m, 'tie')} is "
+                         "structurally balanced: "
                          "it splits into two camps with every positive tie inside a camp and "
                          "every negative tie between them.")
         else:
