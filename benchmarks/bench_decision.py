@@ -9,8 +9,8 @@ or as a plain script that prints the figures (and the peak memory) of
 
     .venv/bin/python benchmarks/bench_decision.py
 
-Input ``synthetic()``: a balancer and 11 other actors, 4 issues, 5 options + the baseline
-(6 options), 3 doctrines with weight ranges; positions uniform on 0-100, saliences
+Input ``synthetic()``: a balancer and 11 other actors, 4 issues, 5 options + the status quo
+(6 options; the status quo has no changes and declares cost 0, risk 0), 3 doctrines with weight ranges; positions uniform on 0-100, saliences
 U(0.1, 1), capabilities U(1, 100), all from numpy ``default_rng(0)``.
 """
 
@@ -38,7 +38,8 @@ def synthetic(seed: int = 0) -> Scenario:
     relations = [{"from": "A0", "to": a, "kind": "alliance" if k % 2 else "rivalry", **prov}
                  for k, a in enumerate(actors[1:6])]
     relations += [{"from": "A1", "to": "A2", "kind": "war", **prov}]
-    options = []
+    options = [{"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0},
+                **prov}]
     for k in range(5):
         changes = [{"target": "stance", "actor": str(rng.choice(actors)),
                     "issue": str(rng.choice(issues)), "position": float(rng.uniform(0, 100))}
@@ -60,7 +61,7 @@ def synthetic(seed: int = 0) -> Scenario:
         "issues": [{"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
                    for i in issues],
         "stances": stances, "relations": relations, "options": options,
-        "doctrines": doctrines})
+        "status_quo": "hold", "doctrines": doctrines})
 
 
 @pytest.fixture(scope="module")

@@ -103,3 +103,24 @@ def test_consequence_outside_the_scale_is_refused(tmp_path: Path) -> None:
     line = text.splitlines().index("      - {issue: land, max: 120, assumption: test}") + 1
     assert f"{path}:{line}: consequence max 120 is outside the scale of issue 'land'" in \
         result.stderr
+
+
+def test_the_json_schema_accepts_the_decision_format(tmp_path: Path) -> None:
+    """`equipoise schema` describes every new field, plain-number shorthand included."""
+    import json
+
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    from equipoise.scenario import scenario_json_schema
+
+    schema = scenario_json_schema()
+    data = json.loads(json.dumps(YAML(typ="safe").load(extended()), default=str))
+    data["issues"][1]["decided_by"] = "BIG"
+    data["stances"][0]["value_function"] = [[0, 1], [50, 1], [60, 0]]
+    data["options"][1]["consequences"] = [{"issue": "land", "max": 40, "assumption": "t"}]
+    data["doctrines"][0]["weights_by_variant"] = {"rival-joins": {"outcome": 1}}
+    jsonschema.validate(data, schema)
+    data["packages"][0]["combine"] = "product"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

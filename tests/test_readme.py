@@ -25,7 +25,13 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert first[2] in ci, ".ci/run must run exactly the README's test command"
 
 
-@pytest.mark.parametrize("block", range(len(yaml_blocks())))
+def whole(block: str) -> bool:
+    """A block that is a whole scenario of its own (it has a top-level ``id``)."""
+    return re.search(r"^id: ", block, re.M) is not None
+
+
+@pytest.mark.parametrize("block", [k for k, b in enumerate(yaml_blocks()) if k == 0
+                                   or not whole(b)])
 def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
     """The first YAML block is a whole scenario; later blocks extend it."""
     path = tmp_path / "example.yaml"
@@ -62,3 +68,27 @@ def test_readme_examples_are_the_packaged_template() -> None:
 
     template = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
     assert "".join(yaml_blocks()[:2]) in template
+
+
+def test_readme_worked_decision_example(tmp_path: Path) -> None:
+    """*Modelling a decision*: the worked example validates and does what the README says."""
+    from equipoise.decision import decide
+
+    blocks = [b for b in yaml_blocks()[1:] if whole(b)]
+    assert len(blocks) == 1
+    path = tmp_path / "valley.yaml"
+    path.write_text(blocks[0], encoding="utf-8")
+    scenario = load(path)
+    result = decide(scenario, model="eum", draws=100, combinations=2)
+    assert result.options[:4] == ["watch", "mediate", "deploy", "mediate-and-deploy"]
+    assert result.kinds["watch"] == "status quo"
+    assert result.kinds["mediate-and-deploy"] == "package"
+    assert "mediate+deploy" not in result.options  # the declared package, not again
+    assert {o: result.outcomes[o]["troops"] for o in ("watch", "mediate", "deploy")} == {
+        "watch": 0.0, "mediate": 0.0, "deploy": 60.0}
+    assert result.outcomes["deploy"]["valley"] <= 55.0
+    assert set(result.expectations) == {"WEST"}
+    assert "west-asks" not in result.by_doctrine
+    varied = decide(scenario, model="eum", draws=0, variant="east-advances")
+    assert varied.by_doctrine["arbiter"]["weights"] == {"outcome": 0.6, "relations": 0.2,
+                                                        "cost": 0.2}

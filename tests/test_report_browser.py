@@ -82,7 +82,10 @@ def test_report_in_chromium(report, browser, tmp_path):
     figures = page.locator("figure.report-figure")
     n = figures.count()
     checkpoints = len(analysis.timeline or [])                   # one small multiple each
-    assert n == 2 + checkpoints + 2 * len(analysis.scenario.issues)  # network, ranks, ...
+    bargained = sum(1 for i in analysis.scenario.issues if i.decided_by is None)
+    # network, ranks, the checkpoints, one per issue, rounds for each bargained issue (none
+    # when one actor decides)
+    assert n == 2 + checkpoints + len(analysis.scenario.issues) + bargained
     for k in range(n):
         fig = figures.nth(k)
         fig.scroll_into_view_if_needed()

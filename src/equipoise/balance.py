@@ -26,7 +26,9 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{option} {text!r} is not a date; expected YYYY-MM-DD",
+        from .io.scenario_file import bad_date_message
+
+        raise InputError(f"{option} {text!r} is not a date: {bad_date_message(text)}",
                          option) from None
 
 

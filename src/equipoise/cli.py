@@ -221,12 +221,13 @@ def new(
     """Write a commented, valid example scenario to FILE, to edit into your own."""
     from importlib import resources
 
-    if path.exists() and not force:
+    from .io.atomic import check_target, write_text
+
+    if (path.exists() or path.is_symlink()) and not force:
         _fail([f"{path}: exists; choose another name or add --force to overwrite it"])
+    check_target(path)
     text = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, text)
     err.print(f"wrote {path}; next: equipoise validate {path}")
 
 
@@ -240,11 +241,15 @@ def schema(
     """Print the JSON Schema of the scenario format (for editors and validators)."""
     from .scenario import scenario_json_schema
 
+    from .io.atomic import check_target, write_text
+
+    if output is not None:
+        check_target(output)
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         err.print(f"wrote {output}")
 
 
@@ -265,7 +270,9 @@ def convert(
 ) -> None:
     """Convert between formats: scenario YAML/JSON, KTAB CSV, decide, DEU table, edge list."""
     from .io import FORMATS, load, save
+    from .io.atomic import check_target
 
+    check_target(output)  # before the work: a device, FIFO or symlink is never replaced
     for name, value in (("--to", to), ("--from", from_)):
         if value is not None and value not in FORMATS:
             _fail([f"error: {name} {value!r} is not a format; expected one of "
@@ -477,13 +484,20 @@ def decide(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[int, typer.Option("--rounds", min=1,
                                         help="Rounds of the iterative models.")] = 10,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
     organisations: OrganisationsOpt = None,
+    combinations: Annotated[int, typer.Option(
+        "--combinations", min=0, metavar="K",
+        help="Also evaluate every compatible package of up to K options.")] = 0,
+    models: Annotated[Optional[str], typer.Option(
+        "--models", metavar="M1,M2,...",
+        help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -498,7 +512,9 @@ def decide(
                                                                 organisations))
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
-                            rounds=rounds, progress=report)
+                            rounds=rounds, progress=report, combinations=combinations,
+                            models=_models_for([m.strip() for m in models.split(",")
+                                                if m.strip()], 1) if models else None)
     if json_:
         _print_json(result.to_dict())
         return
@@ -521,7 +537,7 @@ def analyze(
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[int, typer.Option("--rounds", min=1,
                                         help="Rounds of the iterative models.")] = 10,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
@@ -547,6 +563,10 @@ def analyze(
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
+    from .io.atomic import check_target
+
+    for target in ("report.html", "results.json"):
+        check_target(out_dir / target)
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
                                 time_limit=time_limit, step=step, progress=report)

@@ -77,7 +77,8 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         t = _table("Issues", ["id", "name", "scale", "low end", "high end", "actual outcome"])
         for i in scenario.issues:
             outcome = fmt_num(i.outcome.value) if i.outcome else "-"
-            t.add_row(i.id, i.name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+            name = i.name + (f" (decided by {i.decided_by})" if i.decided_by else "")
+            t.add_row(i.id, name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
                       i.scale.min_label, i.scale.max_label, outcome)
         out.append(t)
     if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
@@ -162,7 +163,7 @@ def decision_tables(result: Any) -> RenderableType:
                 cell = f"{score:.3f}"
                 cells.append(f"[bold]{cell}[/bold]" if result.by_doctrine[d]["best"] == o
                              else cell)
-            t.add_row(result.option_names[o], *cells)
+            t.add_row(_option_label(result, o), *cells)
         out.append(t)
     crit = _table("Criteria (raw values; higher is better)", ["option", *result.criteria])
     for i, o in enumerate(result.options):
@@ -176,12 +177,45 @@ def decision_tables(result: Any) -> RenderableType:
         order = np.argsort(-result.smaa.acceptability, kind="stable")
         for i in order:
             conf = result.smaa.confidence[i]
-            t.add_row(result.option_names[result.options[i]],
+            t.add_row(_option_label(result, result.options[i]),
                       *(f"{result.smaa.rank_acceptability[i, r]:.1%}" for r in range(len(ranks))),
                       "-" if np.isnan(conf) else f"{conf:.1%}")
         out.append(t)
+    out.extend(_decision_notes(result))
     out.append(Text(decision_sentence(result), style="bold"))
     return Group(*out)
+
+
+def _option_label(result: Any, o: str) -> str:
+    """An option's name, marked as the status quo, a package or a combination."""
+    kind = getattr(result, "kinds", {}).get(o, "option")
+    name = result.option_names[o]
+    return name if kind == "option" else f"{name} ({kind})"
+
+
+def _decision_notes(result: Any) -> list[RenderableType]:
+    """Expectations, unilateral issues, bounded forecasts and what the draws perturbed."""
+    out: list[RenderableType] = []
+    expectations = getattr(result, "expectations", {})
+    if expectations:
+        t = _table("Expectations of other actors (not the balancer's doctrines; kept out of "
+                   "the robust option)", ["actor", "expectation", "best option", "score"])
+        for e in expectations.values():
+            t.add_row(e["actor"], e["name"], result.option_names[e["best"]],
+                      f"{e['scores'][e['best']]:.3f}")
+        out.append(t)
+    decided = {i: a for i, a in getattr(result, "decided_by", {}).items() if a}
+    if decided:
+        out.append(Text("Unilateral issues (outcome = the decider's position, not bargained): "
+                        + ", ".join(f"{i} (decided by {a})" for i, a in decided.items())))
+    for o, issues in getattr(result, "bounded", {}).items():
+        out.append(Text(f"Bounded by declared consequences under '{result.option_names[o]}': "
+                        + "; ".join(f"{i} {b['before']:.1f} → {b['after']:.1f}"
+                                    for i, b in issues.items())))
+    perturbed = getattr(result, "perturbed", [])
+    if perturbed:
+        out.append(Text("The draws perturb: " + "; ".join(perturbed) + ".", style="dim"))
+    return out
 
 
 # -- forecasts ---------------------------------------------------------------------------
@@ -199,6 +233,10 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
+        decider = next((fc.details.get("decided_by", {}).get(issue) for fc in
+                        forecasts.values() if fc.details.get("decided_by", {}).get(issue)), None)
+        if decider:
+            label += f" (decided by {decider})"
         t.add_row(label, *cells)
     out.append(t)
     for name, fc in forecasts.items():

@@ -369,7 +369,7 @@ class Change(_Provenance):
     capability: float | None = Field(default=None, ge=0)
     action: Literal["add", "remove", "set-sign"] | None = None
     kind: str | None = None
-    sign: Literal[-1, 1] | None = None
+    sign: Literal[-1, 0, 1] | None = None
     weight: float | None = Field(default=None, gt=0)
 
 
@@ -507,19 +507,27 @@ class Criterion(_Provenance):
         default=None, ge=0,
         description="± in scale units for the SMAA draws (default: `uncertainty.criteria` "
                     "times the scale length).")
+    combine: Literal["sum", "max", "mean"] = Field(
+        default="sum",
+        description="How a package's value on this criterion follows from its parts' values: "
+                    "sum (costs that add up), max (a standing or presence that does not), "
+                    "mean. A package's own `combine` or `criteria` take precedence.")
     description: str | None = None
 
 
 class Package(_Provenance):
     """Several options taken together. Changes apply in the declared order; consequences
-    combine by intersecting bounds; declared criteria combine by ``combine`` (sum, max or
-    mean of the parts, kept within the criterion's scale) unless ``criteria`` overrides."""
+    combine by intersecting bounds; declared criteria combine by the package's ``combine``
+    if given, else by each criterion's own ``combine`` (default sum) — of the parts' values,
+    kept within the criterion's scale — unless ``criteria`` overrides."""
 
     id: Identifier | None = Field(default=None, description="Default: option ids joined by '+'.")
     name: str | None = None
     description: str | None = None
     options: list[Identifier] = Field(min_length=2)
-    combine: Literal["sum", "max", "mean"] = "sum"
+    combine: Literal["sum", "max", "mean"] | None = Field(
+        default=None, description="One rule for every criterion (default: each criterion's "
+                                  "own `combine`, sum unless declared).")
     criteria: dict[str, Sourced] = Field(
         default_factory=dict, description="Criteria values that override the combination.")
 
@@ -669,6 +677,13 @@ def scenario_json_schema() -> dict[str, Any]:
                 prop["additionalProperties"] = {"anyOf": [
                     {"type": "number", "description": "plain number; the record's "
                      "source/assumption applies"}, prop["additionalProperties"]]}
+    variant_costs = schema["$defs"]["Variant"]["properties"]["costs"]
+    for per_option in [variant_costs.get("additionalProperties", {}),
+                       *variant_costs.get("patternProperties", {}).values()]:
+        if "additionalProperties" in per_option:  # option -> criterion -> number or Sourced
+            per_option["additionalProperties"] = {"anyOf": [
+                {"type": "number", "description": "plain number; the variant's "
+                 "source/assumption applies"}, per_option["additionalProperties"]]}
     for model, fields in shorthand.items():
         props = schema["$defs"][model]["properties"]
         for name in fields:

@@ -162,13 +162,14 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     parts: dict[str, list[str]] = {}
     by_id = {o.id: o for o in options}
     scales = {k: (c.lo, c.hi) for k, c in declared.items()}
+    rules = {k: c.combine for k, c in declared.items()}
     packages = [(p, "package") for p in scenario.packages]
     if combinations >= 2:
         skip = [frozenset(p.options) for p in scenario.packages]
         packages += [(p, "combination") for p in compatible_combinations(
             options, combinations, status_quo, skip)]
     for package, kind in packages:
-        option = package_option(package, by_id, scales)
+        option = package_option(package, by_id, scales, rules)
         if option.id in kinds:
             raise ModelInputError(f"package id '{option.id}' is already used")
         options.append(option)
@@ -520,7 +521,14 @@ def decide(
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
+
+    Raises ``ValueError`` for a negative ``draws`` or ``seed``.
     """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
     rng = np.random.default_rng(seed)
 

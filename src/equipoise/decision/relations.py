@@ -61,4 +61,4 @@ def relations_loss(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     lost = np.where(keep, np.maximum(0.0, before[:, None, :] - after), 0.0).sum(axis=-1)
     total = np.where(before > 0, before, 0.0).sum(axis=-1)
     total = np.where(total > 0, total, 1.0)
-    return -lost / total[:, None]
+    return 0.0 - lost / total[:, None]  # 0.0, not -0.0, when nothing is lost

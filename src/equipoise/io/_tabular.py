@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from ..errors import InputError, Problem
 from ..scenario import Scenario, check_scenario
 
-__all__ = ["Problems", "make_id", "parse_number", "fmt_num", "build_scenario",
+__all__ = ["Problems", "make_id", "parse_number", "not_a_number", "MAX_MAGNITUDE", "fmt_num",
+           "build_scenario",
            "actor_capability", "stem_id", "dump_error", "from_percent", "ID_PATTERN"]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -58,13 +59,30 @@ def stem_id(path: str, fallback: str) -> str:
     return make_id(Path(path).stem) or fallback
 
 
+#: Largest magnitude accepted for a number read from a table: beyond it the models' sums
+#: and products overflow to infinity (the same limit as for scenario documents).
+MAX_MAGNITUDE = 1e15
+
+
 def parse_number(cell: str) -> float | None:
-    """``cell`` as a finite float, or ``None`` when it is not a finite number."""
+    """``cell`` as a finite float of at most :data:`MAX_MAGNITUDE` in size, else ``None``
+    (:func:`not_a_number` says which)."""
     try:
         value = float(cell.strip())
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
+
+
+def not_a_number(cell: str) -> str:
+    """Why :func:`parse_number` refused ``cell``: ``'x' is not a number`` or too large."""
+    try:
+        value = float(cell.strip())
+    except ValueError:
+        return f"{cell!r} is not a number"
+    if math.isfinite(value):
+        return f"{cell!r} is larger than {MAX_MAGNITUDE:g} in size"
+    return f"{cell!r} is not a finite number"
 
 
 def fmt_num(value: float) -> str:

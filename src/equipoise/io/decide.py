@@ -31,6 +31,7 @@ from ._tabular import (
     dump_error,
     fmt_num,
     make_id,
+    not_a_number,
     parse_number,
     stem_id,
 )
@@ -197,7 +198,7 @@ def _meanings(records: list[_Record], issues: dict[str, _Issue], problems: Probl
         issue = _known(rec, rec.fields[0], issues, "issue", "#P", problems)
         value = parse_number(rec.fields[1])
         if value is None:
-            problems.add(rec.line, f"position {rec.fields[1]!r} is not a number; expected a "
+            problems.add(rec.line, f"position {not_a_number(rec.fields[1])}; expected a "
                          "point on the issue's scale")
         if issue is None or value is None:
             continue
@@ -278,7 +279,7 @@ def _data_numbers(rec: _Record, scale: dict[str, Any] | None,
     ok = True
     for name, cell, value in zip(names, rec.fields[2:5], values):
         if value is None:
-            problems.add(rec.line, f"{name} {cell!r} is not a number; expected "
+            problems.add(rec.line, f"{name} {not_a_number(cell)}; expected "
                          + ("a point on the issue's scale" if name == "position"
                             else "a number from 0 to 1"))
             ok = False

@@ -37,6 +37,7 @@ from ._tabular import (
     fmt_num,
     from_percent,
     make_id,
+    not_a_number,
     parse_number,
     stem_id,
 )
@@ -197,8 +198,18 @@ def _layout(row: tuple[int, list[str]], problems: Problems) -> _Layout | None:
     """Find the actor, ``rp``, ``out`` and id columns of the header."""
     line, header = row
     columns: dict[str, int] = {}
+    clashes: list[str] = []
     for k, name in enumerate(header):
-        columns.setdefault(name.lower(), k)
+        key = name.lower()
+        if key in columns and key:
+            first = header[columns[key]]
+            clashes.append(f"'{name}' repeats '{first}'" if name == first else
+                           f"'{first}' and '{name}' differ only in case")
+        columns.setdefault(key, k)
+    if clashes:
+        problems.add(line, "header columns " + "; ".join(clashes) + "; expected each column "
+                     "once (column names are read without regard to case)")
+        return None
     actors = [name[1:] for name in header
               if name[:1].lower() == "p" and len(name) > 1 and "s" + name[1:].lower() in columns]
     if not actors or "out" not in columns:
@@ -236,7 +247,7 @@ def _cell(line: int, cells: list[str], col: int, layout: _Layout, problems: Prob
     expected = "a number from 0 to 100" if high is not None else "a number >= 0"
     name = layout.header[col]
     if value is None:
-        problems.add(line, f"column '{name}': {cell!r} is not a number; expected {expected} "
+        problems.add(line, f"column '{name}': {not_a_number(cell)}; expected {expected} "
                      "or an empty cell")
         return math.nan
     if value < 0 or (high is not None and value > high):

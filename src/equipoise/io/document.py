@@ -14,6 +14,10 @@ syntax-error positions) and then read the same way. Guards against hostile input
 from __future__ import annotations
 
 import json
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Problem
 
-__all__ = ["Document", "read_text", "read_document", "line_of", "MAX_BYTES",
+__all__ = ["Document", "read_bytes", "read_text", "read_document", "line_of", "MAX_BYTES",
            "MAX_EXPANDED_NODES"]
 
 #: Largest scenario file accepted (bytes).
@@ -94,23 +98,43 @@ def _yaml() -> YAML:
     return yaml
 
 
-def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
-    """The text of ``path`` as UTF-8; :class:`InputError` if missing, huge, empty or not UTF-8."""
-    p = Path(path)
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """At most ``max_bytes`` bytes of the regular file ``path``; :class:`InputError` otherwise.
+
+    The size is found by reading (at most ``max_bytes + 1`` bytes), not trusted from
+    ``st_size``; devices, FIFOs and sockets are refused before anything is read (the file is
+    opened non-blocking, so a FIFO without a writer cannot hang the command).
+    """
     name = str(path)
     try:
-        size = p.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError("no such file; expected a scenario file or a built-in name", name) from None
+        raise InputError("cannot read: no such file; expected an existing input file", name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory; expected a file", name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", name)
-    if p.is_dir():
-        raise InputError("is a directory; expected a file", name)
-    if size > max_bytes:
-        raise InputError(
-            f"file is {size:,} bytes; the limit is {max_bytes:,} bytes for an input file", name
-        )
-    raw = p.read_bytes()
+        raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory; expected a file", name)
+        if not stat.S_ISREG(mode):
+            raise InputError("is not a regular file (a device, FIFO or socket); expected a "
+                             "file", name)
+        try:
+            raw = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
+    if len(raw) > max_bytes:
+        raise InputError(f"file has more than {max_bytes:,} bytes; the limit is {max_bytes:,} "
+                         "bytes for an input file", name)
+    return raw
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
+    """The text of ``path`` as UTF-8; :class:`InputError` if missing, huge, empty or not UTF-8."""
+    name = str(path)
+    raw = read_bytes(path, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -153,32 +177,140 @@ def _expanded_size(data: Any, limit: int) -> int:
     return size(data)
 
 
+#: Deepest nesting of mappings and lists accepted (a scenario needs fewer than 10 levels).
+MAX_DEPTH = 100
+#: Longest run of digits accepted in a number (Python refuses to convert longer integers).
+MAX_DIGITS = 4000
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
+_BLOCK_MARKERS = re.compile(r"(?:[-?](?:[ \t]+|$))+")
+_LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+_EXPECTED_FORMATS = ("expected a mapping with keys such as 'id', 'title', 'actors', 'issues' "
+                     "(a scenario in YAML or JSON), or another supported format: a KTAB CSV "
+                     "(comma-separated), a decide input, a DEU-style table (tab- or "
+                     "comma-separated) or a signed edge list ('u v sign' per line)")
+
+
+def nesting_problem(name: str, text: str, max_depth: int = MAX_DEPTH) -> Problem | None:
+    """A problem at the first line where ``text`` nests deeper than ``max_depth``, else None.
+
+    Checked on the text, before any parser runs (the parsers recurse per level: 1,000 levels
+    exhaust Python's stack and 30,000 crash the C parser). The depth is an upper estimate:
+    open brackets of flow collections outside quoted strings and comments, plus, in block
+    style, the indentation levels of the enclosing lines and the ``-``/``?`` markers that
+    open a nested collection on the line itself.
+    """
+    stripped = _COMMENT.sub("", _QUOTED.sub('""', text))
+    flow = 0
+    indents: list[int] = []
+    for number, line in enumerate(stripped.split("\n"), 1):
+        body = line.lstrip(" ")
+        if flow == 0 and body.strip():
+            indent = len(line) - len(body)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            markers = _BLOCK_MARKERS.match(body)
+            block = len(indents) + (markers.group(0).count("-") + markers.group(0).count("?")
+                                    if markers else 0)
+        else:
+            block = len(indents)
+        deepest = flow
+        if any(bracket in line for bracket in "[]{}"):
+            for char in line:
+                if char in "[{":
+                    flow += 1
+                    deepest = max(deepest, flow)
+                elif char in "]}":
+                    flow = max(flow - 1, 0)
+        if block + deepest > max_depth:
+            return Problem(name, number, f"nested more than {max_depth} levels deep; a "
+                           "scenario needs only a few levels (is the file generated wrongly?)")
+    return None
+
+
+def _long_number_problem(name: str, text: str) -> Problem | None:
+    match = _LONG_NUMBER.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return Problem(name, line, f"a number with {len(match.group(0)):,} digits; numbers are "
+                   f"limited to {MAX_DIGITS:,} digits")
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _duplicate_line(text: str, key: str) -> int | None:
+    """The line of the second occurrence of ``"key":`` (JSON), as the located reader sees it."""
+    try:
+        _yaml().load(text)
+    except MarkedYAMLError as exc:
+        if exc.problem_mark is not None:
+            return exc.problem_mark.line + 1
+    except Exception:
+        pass
+    hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, hits[1]) + 1 if len(hits) > 1 else None
+
+
+def _yaml_message(exc: MarkedYAMLError, text: str) -> str:
+    what = exc.problem or exc.context or "syntax error"
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.split("\n")
+        line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+        if "\t" in line[: mark.column + 1] and not line[: mark.column].strip(" \t-"):
+            what += "; tabs are not allowed for indentation in YAML: indent with spaces"
+    return f"invalid YAML: {what}"
+
+
 def read_document(path: str | Path, text: str | None = None) -> Document:
     """Parse ``path`` (YAML, or JSON when it ends in .json or starts with '{')."""
     name = str(path)
     if text is None:
         text = read_text(path)
+    for guard in (nesting_problem(name, text), _long_number_problem(name, text)):
+        if guard is not None:
+            raise InputError([guard])
     is_json = name.lower().endswith(".json") or text.lstrip().startswith("{")
     if is_json:
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_refuse_duplicates)
+        except _DuplicateKey as exc:
+            raise InputError([Problem(name, _duplicate_line(text, exc.key),
+                                      f"key '{exc.key}' appears twice in the same object; "
+                                      "expected each key once")]) from None
         except json.JSONDecodeError as exc:
             raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
                                       f"(column {exc.colno})")])
         except RecursionError:
             raise InputError([Problem(name, None, "JSON nested too deeply")])
+        except ValueError as exc:
+            raise InputError([Problem(name, None, f"invalid JSON: {exc}")]) from None
+        _refuse_non_finite(name, text, data)
         if not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-            raise InputError([Problem(name, 1, f"the document is {kind}; expected a mapping "
-                                      "with keys such as 'id', 'title', 'actors', 'issues'")])
+            raise InputError([Problem(name, 1, _not_a_mapping(data))])
         return Document(name, data, "json", text)
     try:
         data = _fast_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = exc.problem or exc.context or "syntax error"
-        raise InputError([Problem(name, line, f"invalid YAML: {what}")])
+        raise InputError([Problem(name, line, _yaml_message(exc, text))])
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise InputError([Problem(name, None, f"invalid YAML: {exc}")])
     if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
@@ -187,10 +319,55 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
             f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb or "
             "a recursive alias); refused")])
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-        raise InputError([Problem(name, 1, f"the document is {kind}; expected a mapping "
-                                  "with keys such as 'id', 'title', 'actors', 'issues'")])
-    return Document(name, data, "yaml", text)
+        raise InputError([Problem(name, 1, _not_a_mapping(data))])
+    doc = Document(name, data, "yaml", text)
+    _refuse_non_finite(name, text, data, doc)
+    return doc
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """``actors[2].capability`` for the path ``("actors", 1, "capability")``."""
+    text = "".join(f"[{k + 1}]" if isinstance(k, int) else f".{k}" for k in loc).lstrip(".")
+    return text or "value"
+
+
+def _not_a_mapping(data: Any) -> str:
+    kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+    return f"the document is {kind}; {_EXPECTED_FORMATS}"
+
+
+#: Largest magnitude accepted for a number in a document: beyond it sums and products in
+#: the models overflow to infinity.
+MAX_MAGNITUDE = 1e15
+
+
+def _refuse_non_finite(name: str, text: str, data: Any, doc: Document | None = None) -> None:
+    """Refuse finite numbers larger than :data:`MAX_MAGNITUDE` in absolute value (such as
+    1e308, whose sums overflow to infinity), at the line they are on. ``.inf`` and ``.nan``
+    are left to the scenario's own checks ("must be a finite number")."""
+    bad: list[tuple[tuple[Any, ...], float]] = []
+
+    def walk(node: Any, loc: tuple[Any, ...]) -> None:
+        if isinstance(node, bool):
+            return
+        if isinstance(node, (int, float)):
+            if math.isfinite(node) and abs(node) > MAX_MAGNITUDE:
+                bad.append((loc, float(node)))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*loc, key))
+        elif isinstance(node, list):
+            for k, value in enumerate(node):
+                walk(value, (*loc, k))
+
+    walk(data, ())
+    if not bad:
+        return
+    located = (doc or Document(name, data, "json", text)).located()
+    raise InputError([Problem(name, line_of(located, loc),
+                              f"{_where(loc)} is {value:g}; "
+                              f"expected a number between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
+                      for loc, value in bad[:20]])
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

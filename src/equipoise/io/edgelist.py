@@ -61,12 +61,9 @@ def read_edgelist(path: str | os.PathLike, merge: bool = False) -> SignedGraph:
     InputError
         With one :class:`~equipoise.errors.Problem` per bad line (all at once).
     """
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(name, None, f"cannot read the file: {exc.strerror or exc}"))
-    return parse_edgelist(data, name=name, merge=merge)
+    from .document import read_bytes
+
+    return parse_edgelist(read_bytes(path), name=str(path), merge=merge)
 
 
 def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False) -> SignedGraph:
@@ -212,27 +209,37 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False):
 
     from equipoise.scenario import Scenario
 
+    from ._tabular import ID_PATTERN, make_id
+
     g = parse_edgelist(text, name=name, merge=merge)
-    bad = [x for x in g.nodes if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", str(x))
-           or len(str(x)) > 64]
-    if bad:
-        raise InputError(Problem(name, None, f"node labels {', '.join(map(repr, bad[:5]))} "
-                                             "cannot be actor ids (letters, digits, '_', '.', "
-                                             "'-'; starting with a letter or digit)"))
+    ids: dict[object, str] = {}
+    taken: set[str] = set()
+    for x in g.nodes:  # labels with spaces etc. get a made id; the label stays the name
+        label = str(x)
+        base = label if ID_PATTERN.match(label) and len(label) <= 64 else make_id(label)
+        if not base:
+            raise InputError(Problem(name, None, f"node label {label!r} has no letter or digit "
+                                     "to make an actor id from; expected labels with letters "
+                                     "or digits"))
+        ident, k = base, 2
+        while ident in taken:
+            ident, k = f"{base}-{k}", k + 1
+        ids[x] = ident
+        taken.add(ident)
     stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", Path(name).stem).strip("-._") or "edgelist"
     relations = []
     for a, b, s, w in g.edges():
-        r = {"from": str(a), "to": str(b), "kind": "cooperation" if s > 0 else "dispute",
+        r = {"from": ids[a], "to": ids[b], "kind": "cooperation" if s > 0 else "dispute",
              "sign": int(s)}
         if g.weighted:
             r["weight"] = {"value": float(w), "assumption": f"tie weight read from {name}"}
         relations.append(r)
     data = {"id": stem, "title": f"Signed network from {Path(name).name}",
-            "actors": [{"id": str(x), "name": str(x), "kind": "other"} for x in g.nodes],
+            "actors": [{"id": ids[x], "name": str(x), "kind": "other"} for x in g.nodes],
             "relations": relations}
     try:
         return Scenario.model_validate(data)
-    except ValidationError as exc:  # pragma: no cover - labels were checked above
+    except ValidationError as exc:  # pragma: no cover - ids were made valid above
         raise InputError(Problem(name, None, f"cannot build a scenario: {exc}")) from None
 
 

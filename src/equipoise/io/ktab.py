@@ -31,6 +31,7 @@ from ._tabular import (
     fmt_num,
     from_percent,
     make_id,
+    not_a_number,
     parse_number,
     stem_id,
 )
@@ -229,7 +230,7 @@ def _number(cell: str, line: int, column: str, problems: Problems,
     expected = f"a number from {low:g} to {high:g}" if high is not None else \
         f"a number >= {low:g}"
     if value is None:
-        problems.add(line, f"column '{column}': {cell!r} is not a number; expected {expected}")
+        problems.add(line, f"column '{column}': {not_a_number(cell)}; expected {expected}")
         return None
     if value < low or (high is not None and value > high):
         problems.add(line, f"column '{column}': {fmt_num(value)} is out of range; "
@@ -257,22 +258,30 @@ def dump_ktab(scenario: Scenario) -> str:
     basis = _basis(scenario)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([scenario.title, scenario.description or scenario.title,
+    writer.writerow([_one_line(scenario.title),
+                     _one_line(scenario.description or scenario.title),
                      len(scenario.actors), len(scenario.issues)])
     header = ["Actor", "Description", basis]
     for issue in scenario.issues:
-        label = issue.name if make_id(issue.name) == issue.id else issue.id
+        label = _one_line(issue.name) if make_id(issue.name) == issue.id else issue.id
         header += [f"{label} Position", f"{label} Salience"]
     writer.writerow(header)
     for actor in scenario.actors:
         capability, _ = actor_capability(scenario, actor.id)
-        row = [actor.id, actor.description or actor.name, fmt_num(capability or 0.0)]
+        row = [actor.id, _one_line(actor.description or actor.name),
+               fmt_num(capability or 0.0)]
         for issue in scenario.issues:
             stance = scenario.stance(actor.id, issue.id)
             assert stance is not None  # checked by _dump_problems
             row += [fmt_num(stance.position.value), fmt_num(stance.salience.value * 100.0)]
         writer.writerow(row)
     return out.getvalue()
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: KTAB (and format detection) read a CSV record per line, so line
+    breaks inside a title or description become spaces."""
+    return " ".join(text.split())
 
 
 def _basis(scenario: Scenario) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import types
 import typing
 from pathlib import Path
@@ -172,7 +173,7 @@ def _describe(err: dict[str, Any]) -> str:
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         msg = "expected a number"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        msg = "expected a date written YYYY-MM-DD"
+        msg = bad_date_message(value)
     elif kind in ("model_type", "dict_type"):
         if isinstance(value, (str, int, float)) and where.split(".")[-1] in _NUMBER_FIELDS:
             msg = ("expected a number, or a mapping {value: ..., source: ...} / "
@@ -184,6 +185,21 @@ def _describe(err: dict[str, Any]) -> str:
     elif kind == "finite_number":
         msg = "expected a finite number (not NaN or infinity)"
     return f"{where}: {msg} (got {shown})"
+
+
+def bad_date_message(value: Any) -> str:
+    """Why ``value`` is not a date: a day or month that does not exist when it is written
+    ``YYYY-MM-DD`` (``2022-02-30``: "day is out of range for month"), else the format."""
+    import datetime as dt
+
+    text = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as exc:
+            return (f"{text} does not exist ({exc}); expected a date written YYYY-MM-DD "
+                    "that is in the calendar")
+    return "expected a date written YYYY-MM-DD"
 
 
 # -- writing -----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..io.atomic import write_files
 
 __all__ = ["write_report", "render_html", "report_context", "results_json"]
 
@@ -416,6 +416,8 @@ def report_context(analysis: Any,
             item = {
                 "anchor": f"issue-{issue.id}", "id": issue.id, "name": issue.name,
                 "description": issue.description,
+                "decided_by": issue.decided_by,
+                "decider_name": names.get(issue.decided_by, issue.decided_by),
                 "min": issue.scale.min, "max": issue.scale.max,
                 "min_label": issue.scale.min_label, "max_label": issue.scale.max_label,
                 "points": [{"value": p.value, "label": p.label}
@@ -495,7 +497,8 @@ def report_context(analysis: Any,
     ctx["sources"] = [{"id": src.id, "title": src.title, "author": src.author,
                        "publisher": src.publisher,
                        "date": src.date.isoformat() if src.date else None,
-                       "url": src.url, "note": src.note, "cited": cited.get(src.id, 0)}
+                       "url": src.url, "link": web_link(src.url), "note": src.note,
+                       "cited": cited.get(src.id, 0)}
                       for src in s.sources]
     ctx["actors"] = [{"id": a.id, "name": a.name, "kind": a.kind,
                       "capability": _num(a.capability.value, a.capability, known)
@@ -555,17 +558,24 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
     if d.smaa is not None:
         confidence = {o: _finite(d.smaa.confidence[i]) for i, o in enumerate(options)}
     rows = []
+    package_records = {p.package_id: p for p in s.packages}
     for i, o in enumerate(options):
         rec = option_records.get(o)
         costs = []
-        if rec is not None:
-            for cname, cval in rec.costs.items():
-                costs.append({"name": cname, **_num(cval.value, cval, known, 2)})
+        declared_records = ({**rec.costs, **rec.criteria} if rec is not None else
+                            dict(package_records[o].criteria) if o in package_records else {})
+        for cname, value in d.declared.get(o, {}).items():
+            cval = declared_records.get(cname)
+            costs.append({"name": cname, **(_num(cval.value, cval, known, 2) if cval else
+                                             _num(value, None, known, 2))})
+        prec = rec or package_records.get(o)
         rows.append({
             "id": o, "name": d.option_names[o], "robust": o == robust,
-            "description": rec.description if rec else
-            ("No action: the scenario as it stands." if o == "baseline" else None),
-            "prov": _prov(rec, known) if rec else None,
+            "kind": d.kinds.get(o, "option"), "parts": [d.option_names.get(p, p)
+                                                        for p in d.parts.get(o, [])],
+            "bounded": d.bounded.get(o, {}),
+            "description": prec.description if prec else None,
+            "prov": _prov(prec, known) if prec else None,
             "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
             "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
             "criteria_values": [_finite(x) for x in d.values[i]],
@@ -594,8 +604,17 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
                        for k, v in d.dissenters().items()],
         "sentence": _sentence(d),
         "figure": ranks_fig,
-        "issues": [{"id": i.id, "name": i.name} for i in s.issues
-                   if any(i.id in out for out in d.outcomes.values())],
+        "issues": [{"id": i.id, "name": i.name, "decided_by": d.decided_by.get(i.id)}
+                   for i in s.issues if any(i.id in out for out in d.outcomes.values())],
+        "status_quo": d.status_quo,
+        "status_quo_name": d.option_names.get(d.status_quo, d.status_quo),
+        "expectations": [{**e, "actor_name": names.get(e["actor"], e["actor"]),
+                          "best_name": d.option_names[e["best"]],
+                          "prov": _prov(next((x for x in s.expectations if x.id == e["id"]),
+                                             None), known)}
+                         for e in d.expectations.values()],
+        "perturbed": list(d.perturbed),
+        "models": list(d.models),
         "actual": _what_happened(analysis, d, names, known),
     }
 
@@ -712,30 +731,19 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is an ``http(s)://`` address with a host, else ``None``: only web
+    links become clickable in the report (a ``javascript:``, ``data:`` or ``file:`` address
+    is shown as plain text, never as a link)."""
+    from urllib.parse import urlsplit
 
-
-def _write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary sibling, then rename them all into place."""
-    temps: list[tuple[str, Path]] = []
+    if not url:
+        return None
     try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def write_report(analysis: Any, out_dir: str | os.PathLike[str],
@@ -751,5 +759,5 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    _write_atomically({paths["report"]: html, paths["results"]: results})
+    write_files({paths["report"]: html, paths["results"]: results})
     return paths

@@ -1,0 +1,86 @@
+"""Issue 12 findings outside the readers: report links, decide's arguments, numba's cache."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from equipoise.decision import decide
+from equipoise.io import load
+from equipoise.report.render import web_link
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+# -- only web links in the report -------------------------------------------------------------
+
+@pytest.mark.parametrize("url, link", [
+    ("https://example.org/a?b=c", "https://example.org/a?b=c"),
+    ("HTTP://example.org", "HTTP://example.org"),
+    ("javascript:alert(1)", None),
+    ("JavaScript:alert(1)", None),
+    (" javascript:alert(1)", None),
+    ("file:///etc/passwd", None),
+    ("data:text/html,<script>alert(1)</script>", None),
+    ("//example.org/x", None),
+    ("http:/no-host", None),
+    ("", None),
+    (None, None),
+])
+def test_only_http_links(url, link) -> None:
+    assert web_link(url) == link
+
+
+def test_report_renders_other_urls_as_text(tmp_path: Path) -> None:
+    from equipoise.analysis import run_analysis
+    from equipoise.report import write_report
+
+    s = load(FIXTURES / "minimal.yaml")
+    evil = s.sources[0].model_copy(update={"url": "javascript:alert(document.cookie)"})
+    good = s.sources[0].model_copy(update={"id": "web", "url": "https://example.org/page"})
+    s = s.model_copy(update={"sources": [evil, good, *s.sources[1:]]})
+    html = write_report(run_analysis(s, draws=0, seed=1), tmp_path)["report"].read_text("utf-8")
+    assert 'href="javascript:' not in html.lower()
+    assert "javascript:alert(document.cookie)" in html  # still shown, as text
+    assert 'href="https://example.org/page"' in html
+
+
+# -- decide's arguments -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs", [{"draws": -5}, {"draws": 2.5}, {"seed": -1}])
+def test_decide_refuses_negative_draws_and_seeds(kwargs) -> None:
+    s = load("nagorno-karabakh-2020")
+    with pytest.raises(ValueError, match="must be a whole number >= 0"):
+        decide(s, **kwargs)
+
+
+# -- numba's cache ----------------------------------------------------------------------------
+
+NO_LOCATOR = '''
+class NoLocator:
+    """A numba cache locator that never finds a writable place (a read-only install)."""
+    @classmethod
+    def from_function(cls, py_func, source_path):
+        return None
+'''
+
+
+def test_kernels_work_when_no_cache_folder_is_writable(tmp_path: Path) -> None:
+    pytest.importorskip("numba")
+    (tmp_path / "nolocator.py").write_text(NO_LOCATOR, encoding="utf-8")
+    env = dict(os.environ, NUMBA_CACHE_LOCATOR_CLASSES="nolocator.NoLocator",
+               PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    env.pop("EQUIPOISE_NUMBA", None)
+    code = ("from equipoise.models import eum, exchange, forecast\n"
+            "from equipoise.io import load\n"
+            "s = load('nagorno-karabakh-2020')\n"
+            "print(eum._kernel() is not None, exchange._kernel() is not None)\n"
+            "print(forecast(s, 'eum', rounds=3).outcome)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "True True"  # compiled, just not cached on disk
