@@ -102,9 +102,17 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
                 t.add_row(a.id, *cells)
         out.append(t)
     if "relations" in want and scenario.relations:
-        t = _table("Relations", ["from", "to", "kind", "sign", "weight", "since", "until"])
+        from .network.kinds import network_config
+
+        config = network_config(scenario)
+        t = _table("Relations", ["from", "to", "kind", "layer", "sign", "weight", "since",
+                                 "until"])
         for r in scenario.relations:
-            t.add_row(r.from_, r.to, r.kind, {1: "+", -1: "-", 0: "0"}.get(r.sign, "?"),
+            spec = config.kinds.get(r.kind)
+            own = r.sign if "sign" in r.model_fields_set else None
+            sign = config.record_sign(r.kind, own) if spec is not None else r.sign
+            t.add_row(r.from_, r.to, r.kind, spec.layer if spec is not None else "?",
+                      {1: "+", -1: "-", 0: "0"}.get(sign, "?"),
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:
