@@ -84,3 +84,45 @@ def test_kernels_work_when_no_cache_folder_is_writable(tmp_path: Path) -> None:
                           env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "True True"  # compiled, just not cached on disk
+
+
+# -- show --section ---------------------------------------------------------------------------
+
+def test_show_refuses_unknown_sections_and_lists_them() -> None:
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    result = CliRunner().invoke(app, ["show", "nagorno-karabakh-2020", "--section", "foo"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("--section: unknown section 'foo'; expected one of actors,")
+    assert "actual_choice" in result.stderr
+
+
+@pytest.mark.parametrize("section, title, expected", [
+    ("options", "Options", "Deploy peacekeepers"),
+    ("variants", "Variants", "fighting-on-armenian-territory"),
+    ("doctrines", "Doctrines", "trenin"),
+    ("checkpoints", "Checkpoints", "2020-09-26"),
+    ("actual_choice", "Actual choice", "deploy-peacekeepers"),
+])
+def test_show_decision_sections(section: str, title: str, expected: str) -> None:
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    result = CliRunner().invoke(app, ["show", "nagorno-karabakh-2020", "--section", section],
+                                terminal_width=250)
+    assert result.exit_code == 0, result.stderr
+    assert title in result.stdout and expected in result.stdout
+    assert "Actors" not in result.stdout  # only the chosen section
+
+
+def test_show_says_when_a_chosen_section_is_empty() -> None:
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    result = CliRunner().invoke(app, ["show", str(FIXTURES / "minimal.yaml"),
+                                      "--section", "doctrines"])
+    assert result.exit_code == 0 and "no records in: doctrines" in result.stdout

@@ -195,16 +195,22 @@ def show(
     section: Annotated[
         Optional[list[str]],
         typer.Option("--section", "-s",
-                     help="Only these sections: actors, issues, stances, relations, events, "
-                     "red_lines (repeatable)."),
+                     help="Only these sections (repeatable): actors, issues, stances, "
+                     "relations, events, red_lines, options, variants, doctrines, checkpoints, "
+                     "actual_choice."),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show a scenario as tables: actors, issues, stances, relations, events."""
-    from .display import scenario_tables
+    """Show a scenario as tables: actors, issues, stances, relations, events, red lines,
+    options, variants, doctrines, checkpoints and the actual choice."""
+    from .display import SHOW_SECTIONS, scenario_tables
     from .io import load
     from .io.scenario_file import scenario_to_data
 
+    unknown = [name for name in section or [] if name not in SHOW_SECTIONS]
+    if unknown:
+        _fail([f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
+               + ", ".join(SHOW_SECTIONS)])
     s = load(input)
     if json_:
         _print_json(scenario_to_data(s))
