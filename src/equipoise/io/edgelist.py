@@ -45,6 +45,9 @@ __all__ = ["read_edgelist", "parse_edgelist", "write_edgelist", "format_edgelist
 _POS = {"1", "+1", "+", "1.0", "+1.0"}
 _NEG = {"-1", "-", "-1.0"}
 _INT = re.compile(r"^[+-]?\d+$")
+#: Largest tie weight accepted: beyond it sums of weights overflow to infinity (the same
+#: limit as for numbers in scenarios and tables).
+_MAX_WEIGHT = 1e15
 
 
 def read_edgelist(path: str | os.PathLike, merge: bool = False) -> SignedGraph:
@@ -124,9 +127,9 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
                 weight = float(fields[3])
             except ValueError:
                 weight = math.nan
-            if not (math.isfinite(weight) and weight > 0):
+            if not (math.isfinite(weight) and 0 < weight <= _MAX_WEIGHT):
                 problems.append(Problem(name, no, f"bad weight {fields[3]!r}: expected a number "
-                                                  "> 0"))
+                                                  f"> 0 and at most {_MAX_WEIGHT:g}"))
                 ok = False
         if a == b:
             problems.append(Problem(name, no, f"self-loop {a}–{a}: a tie needs two different "
