@@ -245,9 +245,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors and validators)."""
-    from .scenario import scenario_json_schema
-
     from .io.atomic import check_target, write_text
+    from .scenario import scenario_json_schema
 
     if output is not None:
         check_target(output)

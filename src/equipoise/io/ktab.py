@@ -95,8 +95,8 @@ def _rows(path: str, text: str) -> list[Row]:
             if cells:
                 rows.append((line, cells))
     except csv.Error as exc:
-        raise InputError([Problem(path, reader.line_num or 1,
-                                  f"not valid CSV ({exc}); expected comma-separated cells")])
+        raise InputError([Problem(path, reader.line_num or 1, f"not valid CSV ({exc}); "
+                                  "expected comma-separated cells")]) from None
     return rows
 
 
@@ -202,7 +202,7 @@ def _issues(dims: list[tuple[str, str, str]], header_line: int,
     """One 0-100 issue per dimension of the header."""
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for name, pos_hdr, _ in dims:
+    for name, _, _ in dims:
         issue_id = make_id(name) or f"dim{len(issues) + 1}"
         if issue_id in seen:
             problems.add(header_line, f"dimension '{name}' appears twice in the header; expected "
