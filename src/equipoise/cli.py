@@ -339,10 +339,15 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in parsed.items():
         takers = [m for m in models
-                  if name in inspect.signature(MODELS[m].__init__).parameters]
+                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
         if not takers:
             _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
         for m in takers:
+            default = inspect.signature(MODELS[m].__init__).parameters[name].default
+            if (isinstance(default, (int, float)) and not isinstance(default, bool)
+                    and not isinstance(value, (int, float))):
+                _fail([f"error: --param {name}={value}: expected a number (model {m}, "
+                       f"default {default})"])
             per_model[m][name] = value
     return per_model
 

@@ -185,6 +185,11 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
                                   " (0-100, divided by 100)"),
             })
             lines["stances"].append(line)
+    raw = [s["salience"]["value"] * 100.0 for s in stances]
+    if len(raw) >= 2 and max(raw) <= 1.0 and any(v not in (0.0, 1.0) for v in raw):
+        problems.add(header_line, "every salience is between 0 and 1: they look like shares, "
+                     "but KTAB saliences are on 0-100; expected e.g. 30 for 0.3 (multiply "
+                     "them by 100)")
     name = Path(path).name
     data = {
         "id": make_id(title) or stem_id(path, "ktab"),
