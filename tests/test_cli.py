@@ -123,3 +123,11 @@ def test_show_lists_stances_one_per_row_when_there_are_many_issues(tmp_path: Pat
     header = next(line for line in result.stdout.splitlines() if "position" in line)
     assert "issue" in header and "salience" in header and "q11" not in header
     assert sum("q11" in line for line in result.stdout.splitlines()) == 2  # A and B
+
+
+def test_show_marks_a_neutral_relation_with_sign_zero() -> None:
+    result = runner.invoke(app, ["show", "nagorno-karabakh-2020", "-s", "relations"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "peacekeeping" in line]
+    assert rows and all("│ 0 " in line for line in rows), rows

@@ -460,6 +460,11 @@ def balance(
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
+    robust_time: Annotated[
+        float, typer.Option("--robust-time", min=0.0, metavar="SECONDS",
+                            help="Seconds (per date) for deciding whose camp is fixed across "
+                            "optimal splits; 0 skips it. Actors left undecided are listed.")
+    ] = 2.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -470,6 +475,7 @@ def balance(
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      weighted=not unweighted, merge=merge, compare=compare,
+                                     robust_time=robust_time,
                                      **_network_overrides(sign, weight, layer, organisations))
     if json_:
         _print_json(report)

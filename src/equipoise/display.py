@@ -111,7 +111,7 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
     if "relations" in want and scenario.relations:
         t = _table("Relations", ["from", "to", "kind", "sign", "weight", "since", "until"])
         for r in scenario.relations:
-            t.add_row(r.from_, r.to, r.kind, "+" if r.sign == 1 else "-",
+            t.add_row(r.from_, r.to, r.kind, {1: "+", -1: "-", 0: "0"}.get(r.sign, "?"),
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:

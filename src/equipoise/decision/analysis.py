@@ -162,13 +162,14 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     parts: dict[str, list[str]] = {}
     by_id = {o.id: o for o in options}
     scales = {k: (c.lo, c.hi) for k, c in declared.items()}
+    rules = {k: c.combine for k, c in declared.items()}
     packages = [(p, "package") for p in scenario.packages]
     if combinations >= 2:
         skip = [frozenset(p.options) for p in scenario.packages]
         packages += [(p, "combination") for p in compatible_combinations(
             options, combinations, status_quo, skip)]
     for package, kind in packages:
-        option = package_option(package, by_id, scales)
+        option = package_option(package, by_id, scales, rules)
         if option.id in kinds:
             raise ModelInputError(f"package id '{option.id}' is already used")
         options.append(option)

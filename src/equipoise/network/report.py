@@ -329,7 +329,8 @@ def _robustness_lines(report: dict, nm: Any, names: dict | None) -> list[str]:
         out.append(f"Not every camp is fixed: {_names(loose, names)} can sit on either side "
                    f"of {nm(ref)} in an optimal split.")
     if unknown:
-        out.append(f"Undecided within the time budget: {_names(unknown, names)}.")
+        out.append(f"Whether these camps are fixed was not decided within the time budget "
+                   f"(--robust-time): {_names(unknown, names)}.")
     swing = [a for a in report.get("swing", []) if a not in loose]
     if swing:
         out.append(f"Near-optimal splits (at most one tie more, unweighted) also move "
