@@ -267,7 +267,8 @@ def run_analysis(
 
     models = list(models) if models else applicable_models(len(scenario.issues))
     if decision_model is None:
-        decision_model = "eum" if "eum" in models else models[0]
+        # no issues (a signed edge list): no model applies; the decision section is skipped
+        decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
                                         "time_limit": time_limit})
