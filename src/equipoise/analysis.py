@@ -144,8 +144,9 @@ class Analysis:
                 d = self.balance["actors"][s.balancer]
                 pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
                 if pairs:
-                    parts.append(f"{names[s.balancer]} sits in {d['unbalanced_triads']} "
-                                 f"unbalanced triads: with {'; '.join(pairs[:4])}.")
+                    n = d["unbalanced_triads"]
+                    parts.append(f"{names[s.balancer]} sits in {n} unbalanced "
+                                 f"triad{'s' if n != 1 else ''}: with {'; '.join(pairs[:4])}.")
         if self.forecasts:
             preferred = self.params.get("decision_model")
             model = preferred if preferred in self.forecasts else next(iter(self.forecasts))
