@@ -173,3 +173,10 @@ def test_ktab_saliences_given_as_shares_are_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"{path}:2: every salience is between 0 and 1")
+
+
+def test_dir_shows_the_lazy_api() -> None:
+    import equipoise
+
+    assert {"load", "save", "forecast", "forecast_batch", "Scenario"} <= set(dir(equipoise))
+    assert callable(equipoise.load)
