@@ -144,8 +144,9 @@ class Analysis:
                 d = self.balance["actors"][s.balancer]
                 pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
                 if pairs:
-                    parts.append(f"{names[s.balancer]} sits in {d['unbalanced_triads']} "
-                                 f"unbalanced triads: with {'; '.join(pairs[:4])}.")
+                    n = d["unbalanced_triads"]
+                    parts.append(f"{names[s.balancer]} sits in {n} unbalanced "
+                                 f"triad{'s' if n != 1 else ''}: with {'; '.join(pairs[:4])}.")
         if self.forecasts:
             preferred = self.params.get("decision_model")
             model = preferred if preferred in self.forecasts else next(iter(self.forecasts))
@@ -267,7 +268,8 @@ def run_analysis(
 
     models = list(models) if models else applicable_models(len(scenario.issues))
     if decision_model is None:
-        decision_model = "eum" if "eum" in models else models[0]
+        # no issues (a signed edge list): no model applies; the decision section is skipped
+        decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
                                         "time_limit": time_limit})

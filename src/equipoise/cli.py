@@ -195,16 +195,22 @@ def show(
     section: Annotated[
         Optional[list[str]],
         typer.Option("--section", "-s",
-                     help="Only these sections: actors, issues, stances, relations, events, "
-                     "red_lines (repeatable)."),
+                     help="Only these sections (repeatable): actors, issues, stances, "
+                     "relations, events, red_lines, options, variants, doctrines, checkpoints, "
+                     "actual_choice."),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show a scenario as tables: actors, issues, stances, relations, events."""
-    from .display import scenario_tables
+    """Show a scenario as tables: actors, issues, stances, relations, events, red lines,
+    options, variants, doctrines, checkpoints and the actual choice."""
+    from .display import SHOW_SECTIONS, scenario_tables
     from .io import load
     from .io.scenario_file import scenario_to_data
 
+    unknown = [name for name in section or [] if name not in SHOW_SECTIONS]
+    if unknown:
+        _fail([f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
+               + ", ".join(SHOW_SECTIONS)])
     s = load(input)
     if json_:
         _print_json(scenario_to_data(s))
@@ -239,9 +245,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors and validators)."""
-    from .scenario import scenario_json_schema
-
     from .io.atomic import check_target, write_text
+    from .scenario import scenario_json_schema
 
     if output is not None:
         check_target(output)
@@ -334,10 +339,15 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in parsed.items():
         takers = [m for m in models
-                  if name in inspect.signature(MODELS[m].__init__).parameters]
+                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
         if not takers:
             _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
         for m in takers:
+            default = inspect.signature(MODELS[m].__init__).parameters[name].default
+            if (isinstance(default, (int, float)) and not isinstance(default, bool)
+                    and not isinstance(value, (int, float))):
+                _fail([f"error: --param {name}={value}: expected a number (model {m}, "
+                       f"default {default})"])
             per_model[m][name] = value
     return per_model
 

@@ -63,9 +63,16 @@ def _table(title: str, columns: Iterable[str]) -> Table:
     return table
 
 
+#: The sections ``equipoise show --section`` knows, in display order.
+SHOW_SECTIONS = ("actors", "issues", "stances", "relations", "events", "red_lines", "options",
+                 "variants", "doctrines", "checkpoints", "actual_choice")
+
+
 def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> RenderableType:
-    """Tables of actors, issues, stances, relations and events (or the chosen ``sections``)."""
-    want = sections or {"actors", "issues", "stances", "relations", "events", "red_lines"}
+    """Tables of the scenario's records: by default actors, issues, stances, relations,
+    events and red lines; else the chosen ``sections`` of :data:`SHOW_SECTIONS` (a chosen
+    section without records says so)."""
+    want = sections or set(SHOW_SECTIONS[:6])
     out: list[RenderableType] = [scenario_summary(scenario)]
     if "actors" in want:
         t = _table("Actors", ["id", "name", "kind", "capability", "basis"])
@@ -102,9 +109,17 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
                 t.add_row(a.id, *cells)
         out.append(t)
     if "relations" in want and scenario.relations:
-        t = _table("Relations", ["from", "to", "kind", "sign", "weight", "since", "until"])
+        from .network.kinds import network_config
+
+        config = network_config(scenario)
+        t = _table("Relations", ["from", "to", "kind", "layer", "sign", "weight", "since",
+                                 "until"])
         for r in scenario.relations:
-            t.add_row(r.from_, r.to, r.kind, {1: "+", -1: "-", 0: "0"}.get(r.sign, "?"),
+            spec = config.kinds.get(r.kind)
+            own = r.sign if "sign" in r.model_fields_set else None
+            sign = config.record_sign(r.kind, own) if spec is not None else r.sign
+            t.add_row(r.from_, r.to, r.kind, spec.layer if spec is not None else "?",
+                      {1: "+", -1: "-", 0: "0"}.get(sign, "?"),
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:
@@ -117,7 +132,72 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         for rl in scenario.red_lines:
             t.add_row(rl.actor, rl.protects or "", rl.condition, rl.commitment, rl.excludes or "")
         out.append(t)
+    out += _decision_tables(scenario, want)
+    if sections:
+        empty = [name for name in SHOW_SECTIONS if name in sections
+                 and not getattr(scenario, name, None)]
+        if empty:
+            out.append(Text("no records in: " + ", ".join(empty), style="dim"))
     return Group(*out)
+
+
+def _change_text(c: Any) -> str:
+    """One change of an option or variant, in words (``stance BIG/border: salience 0.7``)."""
+    if c.target == "stance":
+        parts = [f"{name} {fmt_num(getattr(c, name))}" for name in
+                 ("position", "salience", "capability") if getattr(c, name) is not None]
+        return f"stance {c.actor}/{c.issue}: " + ", ".join(parts)
+    if c.target == "capability":
+        return f"capability {c.actor}: {fmt_num(c.capability)}"
+    what = c.action or "add"
+    extra = " ".join(x for x in (c.kind or "", "" if c.sign is None else f"sign {c.sign:+d}")
+                     if x)
+    return f"relation {c.actor}-{c.other}: {what}" + (f" {extra}" if extra else "")
+
+
+def _criteria_text(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {fmt_num(v.value)}" for k, v in values.items())
+
+
+def _weights_text(weights: dict[str, Any]) -> str:
+    def one(w: Any) -> str:
+        return f"{fmt_num(w[0])}-{fmt_num(w[1])}" if isinstance(w, (tuple, list)) else fmt_num(w)
+    return ", ".join(f"{k} {one(w)}" for k, w in weights.items())
+
+
+def _decision_tables(scenario: Scenario, want: set[str]) -> list[RenderableType]:
+    """Tables of options, variants, doctrines, checkpoints and the actual choice."""
+    out: list[RenderableType] = []
+    if "options" in want and scenario.options:
+        t = _table("Options", ["id", "name", "changes", "criteria"])
+        for o in scenario.options:
+            name = o.name + (" (status quo)" if o.id == scenario.status_quo else "")
+            t.add_row(o.id, name, "\n".join(_change_text(c) for c in o.changes) or "-",
+                      _criteria_text({**o.costs, **o.criteria}) or "-")
+        out.append(t)
+    if "variants" in want and scenario.variants:
+        t = _table("Variants", ["id", "name", "changes"])
+        for v in scenario.variants:
+            t.add_row(v.id, v.name, "\n".join(_change_text(c) for c in v.changes) or "-")
+        out.append(t)
+    if "doctrines" in want and scenario.doctrines:
+        t = _table("Doctrines", ["id", "name", "holder", "weights"])
+        for d in scenario.doctrines:
+            t.add_row(d.id, d.name, d.holder or "", _weights_text(d.weights) or "-")
+        out.append(t)
+    if "checkpoints" in want and scenario.checkpoints:
+        t = _table("Checkpoints", ["date", "label"])
+        for cp in sorted(scenario.checkpoints, key=lambda cp: cp.date):
+            t.add_row(cp.date.isoformat(), cp.label)
+        out.append(t)
+    if "actual_choice" in want and scenario.actual_choice is not None:
+        ac = scenario.actual_choice
+        t = _table("Actual choice (the record, not a model result)",
+                   ["date", "matching options", "what was done"])
+        t.add_row(ac.date.isoformat() if ac.date else "", ", ".join(ac.options) or "-",
+                  ac.description)
+        out.append(t)
+    return out
 
 
 # -- decision ----------------------------------------------------------------------------

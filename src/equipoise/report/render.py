@@ -189,6 +189,7 @@ def report_context(analysis: Any,
         "version": __version__,
         "hash": analysis.hash,
         "params": dict(analysis.params),
+        "rounds_label": _rounds_label(analysis.params.get("rounds")),
         "seed": analysis.params.get("seed"),
         "generated": None,
         "summary": analysis.summary(),
@@ -793,3 +794,12 @@ def _settled_text(fc: Any, issue: str) -> str:
         return (f"NO: the positions still move, though the forecast varied by less than 0.1 % "
                 f"of the scale over the last rounds ({lo:.6g}–{hi:.6g})")
     return f"NO: range {rng} over the last rounds (last round shown)"
+
+
+def _rounds_label(rounds: int | None) -> str:
+    """The round cap as the reader should see it: the default stops at convergence."""
+    from ..models.convergence import HORIZON
+
+    if rounds is None:
+        return f"until converged (at most {HORIZON})"
+    return f"at most {rounds}"
