@@ -52,7 +52,8 @@ def problems() -> list[tuple[str, BargainingProblem]]:
     for parts in (("decide", "sample_data.txt"), ("ktab", "dummyData_3Dim.csv")):
         path = DATA.joinpath(*parts)
         if path.is_file():
-            out.append(("/".join(parts), BargainingProblem.from_scenario(equipoise.load(str(path)))))
+            scenario = equipoise.load(str(path))
+            out.append(("/".join(parts), BargainingProblem.from_scenario(scenario)))
     return out
 
 
