@@ -163,7 +163,8 @@ def _doctrine_ranges(scenario: Scenario, variant: str | None, criteria: list[str
 
 
 def explain(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
-            option: str | None = None, doctrine: str | None = None, rounds: int = 10,
+            option: str | None = None, doctrine: str | None = None,
+            rounds: int | None = None,
             search: bool = False, **model_params: Any) -> Explanation:
     """What one would have to believe for each option to be first (module docstring).
 

@@ -160,7 +160,7 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
 
 
 def search_changes(expl: Explanation, scenario: Scenario, *, model: str,
-                   variant: str | None, rounds: int, **model_params: Any) -> None:
+                   variant: str | None, rounds: int | None, **model_params: Any) -> None:
     """Fill ``approximate`` of every option view of ``expl`` (module docstring)."""
     st = _setting(scenario, model, variant, rounds, model_params, None, 0)
     raw0 = _forecast_options(st, st.engine, lambda p: (
