@@ -336,3 +336,16 @@ def test_report_explains_the_actual_choice_then_the_robust_option(builtin, tmp_p
     assert f'id="believe-{robust}"' in html
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert set(data["explanation"]["options"]) == set(analysis.decision.options)
+
+
+def test_smallest_change_for_a_package_follows_its_combination_rules(builtin, explained
+                                                                    ) -> None:
+    """The package's values follow its parts' (each criterion's own ``combine`` rule); the
+    change, applied to the parts in the file, must make the package first."""
+    package = builtin.packages[0].package_id
+    found = [(d, v.change) for d, v in explained.views[package].items()
+             if v.change and d != ANY]
+    assert found
+    for d, change in found[:3]:
+        result = decide(apply_judgements(builtin, change), draws=0)
+        assert result.by_doctrine[d]["best"] == package, (d, change)

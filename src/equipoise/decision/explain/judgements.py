@@ -149,7 +149,8 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
             p = packages[o]
             parts = [index[(q, c)] for q in p.options if (q, c) in index]
             lo, hi = declared[c].lo, declared[c].hi
-            if p.combine == "max":
+            rule = p.combine or getattr(declared[c], "combine", "sum")
+            if rule == "max":
                 top = max(parts, key=lambda v: x0[v])
                 expr[i, j, top] = 1.0
                 for v in parts:
@@ -160,8 +161,8 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
                         rhs.append(0.0)
                 continue
             coef = np.zeros(nv)
-            coef[parts] = 1.0 if p.combine == "sum" else 1.0 / len(parts)
-            now = COMBINE[p.combine]([x0[v] for v in parts])
+            coef[parts] = 1.0 if rule == "sum" else 1.0 / len(parts)
+            now = COMBINE[rule]([x0[v] for v in parts])
             if now > hi:  # stays clipped at the top: coef.x >= hi
                 offset[i, j] = hi
                 rows.append(-coef)
