@@ -349,3 +349,24 @@ def test_smallest_change_for_a_package_follows_its_combination_rules(builtin, ex
     for d, change in found[:3]:
         result = decide(apply_judgements(builtin, change), draws=0)
         assert result.by_doctrine[d]["best"] == package, (d, change)
+
+
+def test_readme_worked_example_is_the_real_output() -> None:
+    """The sentences quoted in README's *Explaining a decision* are what the command prints
+    today (the tables depend on the terminal's width; the sentences do not)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ equipoise explain (nagorno-karabakh-2020 [^\n]*)\n"
+                      r"(.*?)```", readme, re.S)
+    assert block, "the README quotes an explain run"
+    quoted = [line for line in block.group(2).splitlines() if line.startswith("• ")]
+    res = CliRunner().invoke(app, ["explain", *block.group(1).split()],
+                             env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    printed = [line for line in res.stdout.splitlines() if line.startswith("• ")]
+    assert quoted and quoted == printed

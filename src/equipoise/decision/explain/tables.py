@@ -13,6 +13,11 @@ from .words import option_sentences, stability_sentence
 __all__ = ["explanation_renderables"]
 
 
+def _small(x: float) -> str:
+    """3 decimals, or 2 significant digits below 0.001 (a near tie is not 0.000)."""
+    return f"{x:.3f}" if x >= 5e-4 else f"{x:.1g}"
+
+
 def _first_table(e: Explanation) -> Table:
     doctrines = list(e.doctrines)
     t = Table(title="Can each option be first? (exact LP over each doctrine's weight ranges; "
@@ -28,10 +33,10 @@ def _first_table(e: Explanation) -> Table:
             f = v.favourable
             pick = e.options[e.doctrines[d].pick] == o
             if f.can_be_first:
-                text = f"yes +{f.margin:.3f}" if f.margin > 5e-4 else "tied at best"
+                text = f"yes +{_small(f.margin)}" if f.margin > 1e-9 else "tied at best"
                 cell = Text(text, style="bold" if pick else "")
             else:
-                cell = Text(f"no −{-f.margin:.3f}" + (f" ({v.widening.total:.2f})"
+                cell = Text(f"no −{_small(-f.margin)}" + (f" ({_small(v.widening.total)})"
                                                       if v.widening is not None else ""),
                             style="dim")
             cells.append(cell)

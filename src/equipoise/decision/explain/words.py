@@ -12,6 +12,11 @@ def _num(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
+def _lead(x: float) -> str:
+    """3 decimals, or 1 significant digit below 0.001 (a near tie is not 0.000)."""
+    return f"{x:.3f}" if x >= 5e-4 else f"{x:.1g}"
+
+
 def _weights(crit: list[str], w, top: int = 4) -> str:
     order = sorted(range(len(crit)), key=lambda j: -w[j])
     return ", ".join(f"{crit[j]} {w[j]:.2f}" for j in order[:top] if w[j] > 5e-3)
@@ -64,12 +69,12 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
             spans = [f"{crit[j]} {lo:.2f}–{hi:.2f}" for j, (lo, hi) in
                      enumerate(f.weight_ranges) if hi > 5e-3]
             ranges = "; while it is first the weights (summing to 1) span " + ", ".join(spans)
-        lead = (f"by up to {f.margin:.3f} over the runner-up" if f.margin > 5e-4 else
+        lead = (f"by up to {_lead(f.margin)} over the runner-up" if f.margin > 1e-9 else
                 "but only tied with another option at best")
         out.append(f"{name} can be first {under}: {lead}, with weights "
                    f"{_weights(crit, f.witness)}{ranges}.")
     else:
-        text = (f"{name} cannot be first {under}: at best it trails by {-f.margin:.3f}")
+        text = f"{name} cannot be first {under}: at best it trails by {_lead(-f.margin)}"
         if f.certificate is not None:
             beat = [e.name(e.options[i]) for i in f.certificate.argsort()[::-1]
                     if f.certificate[i] > 0.05][:3]
@@ -84,7 +89,7 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
                      for j in range(len(crit))
                      if abs(wd.lower[j] - doc.lower[j]) > 1e-9
                      or abs(wd.upper[j] - doc.upper[j]) > 1e-9]
-            text += (f". Widening the ranges by {wd.total:.3f} in total would let it: "
+            text += (f". Widening the ranges by {_lead(wd.total)} in total would let it: "
                      + "; ".join(moved))
         elif doctrine != ANY:
             text += ". No weights at all make it first"
@@ -98,6 +103,10 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
         out.append(f"{name} would be first under {central} if "
                    + _join([change_phrase(e, c, option) for c in view.change])
                    + f" ({units:.2f} units of declared uncertainty in all).")
+    if e.searched and view.change != [] and not view.approximate:
+        out.append("Approximately (one input at a time, on a grid of ±0.5 to 5 units of its "
+                   "uncertainty): no single change of a stance, capability or tie weight "
+                   f"makes {name} first.")
     if view.approximate:
         c = view.approximate[0]
         others = [change_phrase(e, a, option) for a in view.approximate[1:]]
