@@ -11,8 +11,14 @@ import numpy as np
 import pytest
 
 from equipoise.decision import decide
-from equipoise.decision.explain import (ANY, apply_judgements, explain, favourable_weights,
-                                        smallest_widening, stability_intervals)
+from equipoise.decision.explain import (
+    ANY,
+    apply_judgements,
+    explain,
+    favourable_weights,
+    smallest_widening,
+    stability_intervals,
+)
 from equipoise.decision.explain.search import apply_input_change
 from equipoise.decision.smaa import sample_weights
 from equipoise.io import load
@@ -131,7 +137,7 @@ def test_stability_intervals_just_inside_and_outside(seed: int) -> None:
     for j, iv in enumerate(intervals):
         assert iv.lower <= w0[j] <= iv.upper
 
-        def at(t: float) -> np.ndarray:
+        def at(t: float, j: int = j) -> np.ndarray:
             q = w0.copy()
             q[j] = 0
             q = q / q.sum() * (1 - t)

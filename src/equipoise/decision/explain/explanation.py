@@ -26,7 +26,7 @@ import numpy as np
 
 from ...errors import ModelInputError
 from ...scenario import Scenario
-from ..analysis import _weight_bounds, decide
+from ..analysis import _setting, _weight_bounds, decide
 from ..criteria import declared_criteria
 from ..result import DecisionResult
 from .judgements import Change, judgement_model, smallest_change
@@ -172,8 +172,9 @@ def explain(scenario: Scenario, *, model: str = "eum", variant: str | None = Non
     ``search`` adds the approximate smallest change of stances, capabilities and relation
     weights (:mod:`.search`; slower: it reruns the model).
     """
+    setting = _setting(scenario, model, variant, rounds, model_params, None, 0)
     result = decide(scenario, model=model, variant=variant, draws=0, rounds=rounds,
-                    **model_params)
+                    prepared=setting, **model_params)
     criteria = list(result.criteria)
     options = list(result.options)
     if option is not None and option not in options:
@@ -203,7 +204,6 @@ def explain(scenario: Scenario, *, model: str = "eum", variant: str | None = Non
     if search:
         from .search import search_changes
 
-        search_changes(out, scenario, model=model, variant=variant, rounds=rounds,
-                       **model_params)
+        search_changes(out, scenario, setting)
         out.searched = True
     return out

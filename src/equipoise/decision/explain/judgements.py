@@ -35,6 +35,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from ...errors import ModelInputError
 from ...scenario import Scenario
 from ..criteria import DeclaredCriterion
+from .lp import solve_lp
 
 __all__ = ["Judgement", "JudgementModel", "Change", "judgement_model", "smallest_change",
            "apply_judgements", "LEAD"]
@@ -244,9 +245,8 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
                                                   0.0)])
     lower = np.concatenate([lo_x, np.zeros(nv)])
     upper = np.concatenate([hi_x, np.full(nv, np.inf)])
-    res = milp(cost, constraints=[LinearConstraint(a, -np.inf, b)],
-               bounds=Bounds(lower, upper))
-    if res.status == 2 or res.x is None:
+    res = solve_lp(cost, a, np.full(len(b), -np.inf), b, lower, upper)  # the relaxation
+    if res.status != "optimal":
         return None
     x = res.x[:nv]
     # keep the extremes lazily: add the binaries of the ends the relaxation lost, re-solve,

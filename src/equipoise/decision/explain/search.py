@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...models.api import bargain_batch
-from ..analysis import (_criteria_values, _forecast_options, _position_uncertainty,
-                        _setting)
+from ..analysis import _criteria_values, _forecast_options, _position_uncertainty
 from ..consequences import apply_bounds
 from .judgements import LEAD, Change
 
@@ -159,10 +158,9 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
     return apply_bounds(outcomes, st.layers), ix, is_, np.ones((n, len(st.tie_actors)))
 
 
-def search_changes(expl: Explanation, scenario: Scenario, *, model: str,
-                   variant: str | None, rounds: int | None, **model_params: Any) -> None:
-    """Fill ``approximate`` of every option view of ``expl`` (module docstring)."""
-    st = _setting(scenario, model, variant, rounds, model_params, None, 0)
+def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
+    """Fill ``approximate`` of every option view of ``expl`` (module docstring); ``st``:
+    the decision analysis' setting (``decision.analysis._setting``) it was computed from."""
     raw0 = _forecast_options(st, st.engine, lambda p: (
         p.position[None], p.salience[None], p.capability[None]))[0]
     inputs = _inputs(st, scenario)
