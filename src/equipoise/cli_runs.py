@@ -305,6 +305,17 @@ def _without_timings(value: Any) -> Any:
     return value
 
 
+def _renamed(value: Any, old: str, new: str) -> Any:
+    """``value`` with the text ``old`` (the rerun's temporary file) read as ``new``."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, dict):
+        return {k: _renamed(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, old, new) for v in value]
+    return value
+
+
 @app.command()
 @handles_input_errors
 def rerun(
@@ -331,6 +342,7 @@ def rerun(
             path = os.path.join(tmp, name)
             Path(path).write_text(content, encoding="utf-8")
             _, results = compute(row.command, path, row.params)
+            results = _renamed(results, path, row.input_name or path)
         old = json.loads(to_json(_without_timings(row.results)))
         new = json.loads(to_json(_without_timings(results)))
         identical = old == new

@@ -100,12 +100,15 @@ def insert_run(store: Store, *, run_id: str, command: str, params: dict[str, Any
                input_hash: str, input_name: str | None, scenario_id: str | None,
                title: str | None, sets: list[str]) -> None:
     """Record the start of a run (status ``running``) with its input, in one transaction."""
+    if store.is_sqlite:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as upsert  # type: ignore[assignment]
     with store.write() as conn:
-        exists = conn.execute(sa.select(run_inputs.c.hash).where(
-            run_inputs.c.hash == input_hash)).first()
-        if exists is None:
-            conn.execute(run_inputs.insert().values(hash=input_hash, kind=input_kind,
-                                                    content=input_text, created=now()))
+        # each input once; concurrent writers of the same input must not collide
+        conn.execute(upsert(run_inputs).values(
+            hash=input_hash, kind=input_kind, content=input_text,
+            created=now()).on_conflict_do_nothing(index_elements=["hash"]))
         conn.execute(runs.insert().values(
             id=run_id, command=command, status="running", started=now(),
             params=to_json(params), seed=seed, version=version, input_hash=input_hash,
