@@ -236,7 +236,7 @@ def compare_lines(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     nm = lambda x: names.get(x, x)  # noqa: E731
     d0, d1 = result["dates"]
     f0, f1 = result["frustration_index"]
-    lines = [f"From {d0} to {d1}: frustration index {f0} -> {f1}."]
+    lines = [f"From {d0} to {d1}: frustration index {f0:.4g} -> {f1:.4g}."]
     if result["ties"]:
         lines.append(f"Ties that changed ({len(result['ties'])}):")
         for t in result["ties"]:

@@ -196,16 +196,22 @@ def show(
     section: Annotated[
         Optional[list[str]],
         typer.Option("--section", "-s",
-                     help="Only these sections: actors, issues, stances, relations, events, "
-                     "red_lines (repeatable)."),
+                     help="Only these sections (repeatable): actors, issues, stances, "
+                     "relations, events, red_lines, options, variants, doctrines, checkpoints, "
+                     "actual_choice."),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show a scenario as tables: actors, issues, stances, relations, events."""
-    from .display import scenario_tables
+    """Show a scenario as tables: actors, issues, stances, relations, events, red lines,
+    options, variants, doctrines, checkpoints and the actual choice."""
+    from .display import SHOW_SECTIONS, scenario_tables
     from .io import load
     from .io.scenario_file import scenario_to_data
 
+    unknown = [name for name in section or [] if name not in SHOW_SECTIONS]
+    if unknown:
+        _fail([f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
+               + ", ".join(SHOW_SECTIONS)])
     s = load(input)
     if json_:
         _print_json(scenario_to_data(s))
@@ -240,9 +246,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors and validators)."""
-    from .scenario import scenario_json_schema
-
     from .io.atomic import check_target, write_text
+    from .scenario import scenario_json_schema
 
     if output is not None:
         check_target(output)
@@ -335,10 +340,15 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in parsed.items():
         takers = [m for m in models
-                  if name in inspect.signature(MODELS[m].__init__).parameters]
+                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
         if not takers:
             _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
         for m in takers:
+            default = inspect.signature(MODELS[m].__init__).parameters[name].default
+            if (isinstance(default, (int, float)) and not isinstance(default, bool)
+                    and not isinstance(value, (int, float))):
+                _fail([f"error: --param {name}={value}: expected a number (model {m}, "
+                       f"default {default})"])
             per_model[m][name] = value
     return per_model
 
@@ -353,8 +363,10 @@ def forecast(
         typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply."),
     ] = None,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     param: Annotated[
         Optional[list[str]],
         typer.Option("--param", "-p", metavar="NAME=VALUE",
@@ -405,8 +417,10 @@ def backtest(
         bool, typer.Option("--equal-capability",
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the models against real outcomes (mean absolute error) with two baselines."""
@@ -501,8 +515,9 @@ def decide(
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -555,8 +570,9 @@ def analyze(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
     sign: SignOpt = None,

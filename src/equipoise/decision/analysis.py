@@ -183,7 +183,7 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     return options, kinds, parts
 
 
-def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
+def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
              model_params: dict[str, Any], models: list[str] | None,
              combinations: int) -> _Setting:
     """Check the request and fix the world, options, arrays and criteria."""
@@ -325,33 +325,56 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
 Perturb = Callable[[BargainingProblem], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb) -> np.ndarray:
+def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
+                      converged: list[np.ndarray] | None = None) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
     consequences; per-issue models rerun only the issues an option changes, and identical
-    options run once."""
+    options run once. With a list ``converged``, appends per option the ``(N, D)`` flags of
+    the iterative models' convergence (the batch API's ``batch_info_``; single-pass models
+    and unilateral issues: True)."""
     n_d = st.base.n_issues
     outs: list[np.ndarray] = []
     seen: dict[bytes, np.ndarray] = {}
+    conv: list[np.ndarray] = []
+    seen_conv: dict[bytes, np.ndarray] = {}
+
+    def flags(n: int, width: int) -> np.ndarray:
+        info = getattr(engine.estimator, "batch_info_", None)
+        if info is None or info["converged"].shape != (n, width):
+            return np.ones((n, width), bool)
+        return info["converged"].copy()
+
     for p, cols in zip(st.problems, engine.plans):
         key = _plan_key(p, cols)
         if key in seen:  # an option identical to an earlier one
             outs.append(seen[key])
+            conv.append(seen_conv[key])
             continue
         if outs and not cols:  # nothing differs from the status quo
             outs.append(outs[0])
+            conv.append(conv[0])
             continue
         x, s, c = perturb(p)
+        if hasattr(engine.estimator, "batch_info_"):
+            del engine.estimator.batch_info_
         if outs and len(cols) < n_d:
             res = outs[0].copy()
             res[:, cols] = bargain_batch(
                 engine.estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
                 actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
+            ok = conv[0].copy()
+            ok[:, cols] = flags(res.shape[0], len(cols))
         else:
             res = bargain_batch(engine.estimator, x, s, c, lower=p.lower, upper=p.upper,
                                 issues=p.issues, actors=p.actors, decided_by=p.decided_by)
+            ok = flags(res.shape[0], n_d)
         seen[key] = res
+        seen_conv[key] = ok
         outs.append(res)
+        conv.append(ok)
+    if converged is not None:
+        converged.extend(conv)
     return np.stack(outs, axis=1)
 
 
@@ -500,7 +523,7 @@ def decide(
     variant: str | None = None,
     draws: int = 1000,
     seed: int | None = 0,
-    rounds: int = 10,
+    rounds: int | None = None,
     progress: Progress | None = None,
     models: list[str] | None = None,
     combinations: int = 0,
@@ -517,7 +540,8 @@ def decide(
     variant: id of a what-if variant to apply first (``None``: the scenario as it is).
     draws: number of SMAA draws (0: deterministic scores only).
     seed: seed of NumPy's ``default_rng`` (results are identical for the same seed).
-    rounds: rounds of the iterative models.
+    rounds: round cap of the iterative models (None: the models' default, 50 = the
+        convergence horizon, so the scores do not depend on it).
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
@@ -533,8 +557,9 @@ def decide(
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
+    conv: list[np.ndarray] = []
     raw = _forecast_options(st, st.engine, lambda p: (p.position[None], p.salience[None],
-                                                      p.capability[None]))
+                                                      p.capability[None]), conv)
     exact = apply_bounds(raw, st.layers)
     m = len(st.options)
     values = _criteria_values(st, exact, st.base.position, st.base.salience,
@@ -571,6 +596,8 @@ def decide(
         expectations=_expectation_scores(st, scenario, norm),
         perturbed=_perturbed(st, scenario, draws),
         models=[e.name for e in st.draw_engines],
+        non_converged={o.id: [i for j, i in enumerate(issues) if not conv[k][0, j]]
+                       for k, o in enumerate(st.options) if not conv[k][0].all()},
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
                 "variant": variant, "models": [e.name for e in st.draw_engines],
                 "combinations": combinations, "options_evaluated": m,

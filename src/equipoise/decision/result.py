@@ -47,6 +47,8 @@ class DecisionResult:
     expectations: dict[str, dict[str, Any]] = field(default_factory=dict)
     perturbed: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # models used by the draws
+    #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
+    non_converged: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def acceptability(self) -> dict[str, float]:
@@ -97,6 +99,7 @@ class DecisionResult:
             "robust_option": self.robust_option(),
             "perturbed": self.perturbed,
             "params": self.params,
+            "non_converged": self.non_converged,
         }
         if self.expectations:
             out["expectations"] = self.expectations

@@ -174,9 +174,13 @@ def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack
     moves: list[bool | None] = [None] * n
     moves[ref] = False
     complete = True
+    failures = 0
     for i in np.argsort(-graph.degree(), kind="stable").tolist():
         if moves[i] is not None:
             continue
+        if failures >= 3 and not any(x is not None for k, x in enumerate(moves) if k != ref):
+            complete = False  # the re-solves do not finish within their share: give up early
+            break
         left = deadline - time.perf_counter()
         if left <= 0.01:
             complete = False
@@ -195,6 +199,7 @@ def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack
             moves[i] = False
         else:
             complete = False
+            failures += 1
     return moves, complete
 
 

@@ -189,6 +189,7 @@ def report_context(analysis: Any,
         "version": __version__,
         "hash": analysis.hash,
         "params": dict(analysis.params),
+        "rounds_label": _rounds_label(analysis.params.get("rounds")),
         "seed": analysis.params.get("seed"),
         "generated": None,
         "summary": analysis.summary(),
@@ -361,6 +362,9 @@ def report_context(analysis: Any,
     ctx["issues"] = []
     errors = analysis.forecast_errors() if analysis.forecasts else {}
     ctx["mean_errors"] = analysis.mean_errors() if analysis.forecasts else {}
+    ctx["scored_issues"] = analysis.scored_issues() if analysis.forecasts else {}
+    ctx["accuracy_sentence"] = analysis.accuracy_sentence() if analysis.forecasts else ""
+    ctx["non_converged"] = analysis.non_converged() if analysis.forecasts else {}
     if analysis.forecasts:
         for k, issue in enumerate(s.issues):
             if progress is not None:
@@ -407,6 +411,7 @@ def report_context(analysis: Any,
                     "converged": fc.converged.get(issue.id) if isinstance(fc.converged, dict)
                     else None,
                     "iterative": len(np.asarray(fc.trajectory.get(issue.id, [0]))) > 1,
+                    "settled": _settled_text(fc, issue.id),
                 })
             trajectories = {m: [float(v) for v in np.asarray(fc.trajectory[issue.id])]
                             for m, fc in analysis.forecasts.items()
@@ -429,6 +434,11 @@ def report_context(analysis: Any,
                                    trajectories, actual) if trajectories else None),
                 "trajectory_table": trajectories,
                 "outcome": None,
+                "spread": (max(outcomes.values()) - min(outcomes.values())
+                           if len(outcomes) > 1 else None),
+                "movers": {m: [row for row in fc.movers(issue.id, top=3) if row["moved"]]
+                           for m, fc in analysis.forecasts.items()
+                           if issue.id in fc.outcome and fc.iterative},
             }
             if issue.outcome is not None:
                 at, lab = _nearest_label(issue, issue.outcome.value)
@@ -448,9 +458,14 @@ def report_context(analysis: Any,
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
+    ctx["decision_non_converged"] = None
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
+        from ..display import non_converged_note
+
+        note = non_converged_note(d)
+        ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
@@ -761,3 +776,30 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     paths = {"report": out / "report.html", "results": out / "results.json"}
     write_files({paths["report"]: html, paths["results"]: results})
     return paths
+
+
+def _settled_text(fc: Any, issue: str) -> str:
+    """How the model's run ended on ``issue``, in words, for the forecasts table."""
+    if not fc.iterative:
+        return "single pass"
+    c = fc.convergence(issue)
+    lo, hi = c["range"]
+    rng = f"{lo:.4g}" if abs(hi - lo) < 1e-9 else f"{lo:.4g}–{hi:.4g}"
+    if c["cycle"]:
+        return f"yes: a cycle of {c['cycle']} rounds (mean shown; range {rng})"
+    if c["converged"]:
+        return "yes: fixed point"
+    s_lo, s_hi = fc.scale.get(issue, (0.0, 100.0))
+    if abs(hi - lo) < 1e-3 * (s_hi - s_lo):
+        return (f"NO: the positions still move, though the forecast varied by less than 0.1 % "
+                f"of the scale over the last rounds ({lo:.6g}–{hi:.6g})")
+    return f"NO: range {rng} over the last rounds (last round shown)"
+
+
+def _rounds_label(rounds: int | None) -> str:
+    """The round cap as the reader should see it: the default stops at convergence."""
+    from ..models.convergence import HORIZON
+
+    if rounds is None:
+        return f"until converged (at most {HORIZON})"
+    return f"at most {rounds}"
