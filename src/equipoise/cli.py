@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .limits import MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 from .store.record import load_scenario, record_input_text, record_results, recorded
 
@@ -364,7 +365,7 @@ def forecast(
                      "exchange. Default: all that apply."),
     ] = None,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     param: Annotated[
@@ -418,7 +419,7 @@ def backtest(
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
@@ -511,12 +512,12 @@ def decide(
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -610,10 +611,10 @@ def analyze(
         typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
