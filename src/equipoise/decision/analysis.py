@@ -553,6 +553,9 @@ def decide(
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    from ..limits import check_draws
+
+    check_draws(draws)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                              or seed < 0):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
