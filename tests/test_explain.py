@@ -376,3 +376,21 @@ def test_readme_worked_example_is_the_real_output() -> None:
     assert res.exit_code == 0, res.output
     printed = [line for line in res.stdout.splitlines() if line.startswith("• ")]
     assert quoted and quoted == printed
+
+
+def test_smallest_change_under_a_variant_edits_its_overrides(builtin) -> None:
+    """Under a variant that overrides options' declared values, the change is made where
+    the variant's world takes the value from (the override), and decide under the variant
+    agrees."""
+    variant = "fighting-on-armenian-territory"
+    overridden = {(o, c) for v in builtin.variants if v.id == variant
+                  for o, cs in v.costs.items() for c in cs}
+    e = explain(builtin, variant=variant)
+    pairs = [(o, d, v.change) for o, per in e.views.items() for d, v in per.items()
+             if v.change and d != ANY]
+    touching = [p for p in pairs if any((c.owner, c.criterion) in overridden for c in p[2])]
+    assert touching, "some smallest change touches a value the variant overrides"
+    for o, d, change in (touching[:2] + pairs[:1]):
+        changed = apply_judgements(builtin, change, variant=variant)
+        result = decide(changed, variant=variant, draws=0)
+        assert result.by_doctrine[d]["best"] == o, (o, d, change)
