@@ -88,7 +88,7 @@ class Explanation:
         def fl(x: float) -> float | None:
             return None if not math.isfinite(float(x)) else round(float(x), 12)
 
-        def vec(w: np.ndarray | None) -> dict[str, float] | None:
+        def vec(w: np.ndarray | None) -> dict[str, float | None] | None:
             return None if w is None else {c: fl(w[j]) for j, c in enumerate(crit)}
 
         def pairs(lo: np.ndarray, hi: np.ndarray) -> dict[str, list[float | None]]:

@@ -95,7 +95,8 @@ class JudgementModel:
 
     def values(self, x: np.ndarray) -> np.ndarray:
         """Declared values ``(m, kd)`` of every evaluated option for judgements ``x``."""
-        return np.einsum("ijv,v->ij", self.expr, x) + self.offset
+        out: np.ndarray = np.einsum("ijv,v->ij", self.expr, x) + self.offset
+        return out
 
 
 def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
@@ -125,11 +126,11 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
             judgements.append(Judgement(o_id, c, float(value), crit.lo, crit.hi,
                                         crit.uncertainty, by))
     for p in scenario.packages:
-        for c, value in p.criteria.items():
+        for c, own_value in p.criteria.items():
             if c in declared:
                 crit = declared[c]
                 index[(p.package_id, c)] = len(judgements)
-                judgements.append(Judgement(p.package_id, c, float(value.value), crit.lo,
+                judgements.append(Judgement(p.package_id, c, float(own_value.value), crit.lo,
                                             crit.hi, crit.uncertainty))
     nv = len(judgements)
     x0 = np.array([j.value for j in judgements])
@@ -150,7 +151,7 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
             p = packages[o]
             parts = [index[(q, c)] for q in p.options if (q, c) in index]
             lo, hi = declared[c].lo, declared[c].hi
-            rule = p.combine or getattr(declared[c], "combine", "sum")
+            rule = str(p.combine or getattr(declared[c], "combine", "sum"))
             if rule == "max":
                 top = max(parts, key=lambda v: x0[v])
                 expr[i, j, top] = 1.0
@@ -246,7 +247,7 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
     lower = np.concatenate([lo_x, np.zeros(nv)])
     upper = np.concatenate([hi_x, np.full(nv, np.inf)])
     res = solve_lp(cost, a, np.full(len(b), -np.inf), b, lower, upper)  # the relaxation
-    if res.status != "optimal":
+    if res.status != "optimal" or res.x is None:
         return None
     x = res.x[:nv]
     # keep the extremes lazily: add the binaries of the ends the relaxation lost, re-solve,
@@ -256,9 +257,10 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
     lost = _extremes_lost(model, x)
     while lost:
         enforced |= lost
-        x = _with_extremes(model, cost, a, b, lower, upper, enforced)
-        if x is None:
+        found = _with_extremes(model, cost, a, b, lower, upper, enforced)
+        if found is None:
             return None
+        x = found
         lost = _extremes_lost(model, x)
     return [Change(j.input, j.value, float(x[v]), abs(float(x[v]) - j.value) / j.unit,
                    j.owner, j.criterion)
@@ -310,7 +312,7 @@ def _with_extremes(model: JudgementModel, cost: np.ndarray, a: np.ndarray, b: np
                              np.concatenate([upper, np.ones(n_bin)])))
     if res.status != 0 or res.x is None:
         return None
-    return res.x[:nv]
+    return np.asarray(res.x[:nv], float)
 
 
 def apply_judgements(scenario: Scenario, changes: list[Change], variant: str | None = None

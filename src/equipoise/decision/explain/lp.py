@@ -45,7 +45,7 @@ def lp_model(c: np.ndarray, a: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarra
     lp.a_matrix_.index_ = m.indices
     lp.a_matrix_.value_ = m.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = m.shape[1], m.shape[0]
-    h = _new_highs()
+    h = _new_highs()  # type: ignore[no-untyped-call]
     h.passModel(lp)
     return h
 

@@ -256,7 +256,7 @@ def apply_input_change(scenario: Scenario, change: Change) -> Scenario:
                     update={"value": st.capability.value * factor})})
         return s
     pair = ".".join(parts[1:-1])
-    balancer = s.balancer
+    balancer = s.balancer or ""
     other = pair[len(balancer) + 1:]
     for k, r in enumerate(s.relations):
         if {r.from_, r.to} == {balancer, other}:

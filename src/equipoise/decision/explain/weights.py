@@ -37,6 +37,7 @@ linear fractional functionals*, Naval Research Logistics Quarterly 9, 181-186.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -107,7 +108,7 @@ def favourable_weights(normalised: np.ndarray, option: int, lower: np.ndarray,
     c = np.zeros(k + 2)
     c[-1] = -1.0  # maximise z
     res = solve_lp(c, a, row_lo, row_hi, col_lo, col_hi)
-    if res.status != "optimal":
+    if res.status != "optimal" or res.x is None or res.row_dual is None:
         raise RuntimeError(f"the margin LP failed: {res.status}")
     margin = float(-res.objective)
     witness = np.clip(res.x[:k], 0.0, None)
@@ -127,7 +128,7 @@ def favourable_weights(normalised: np.ndarray, option: int, lower: np.ndarray,
     return Favourable(True, margin, witness, out, None)
 
 
-def _extreme_weights(h, columns: list[int], witness: np.ndarray) -> np.ndarray:
+def _extreme_weights(h: Any, columns: list[int], witness: np.ndarray) -> np.ndarray:
     """``(k, 2)``: min and max of each weight in ``columns`` over the polytope held by the
     HiGHS model ``h`` (2 LPs per column, only the objective changing)."""
     out = np.zeros((len(witness), 2))
@@ -136,7 +137,7 @@ def _extreme_weights(h, columns: list[int], witness: np.ndarray) -> np.ndarray:
             h.changeColCost(j, sign)
             r = run(h)
             # numerically at the edge: fall back on the witness
-            out[j, side] = (float(np.clip(r.x[j], 0.0, 1.0)) if r.status == "optimal"
+            out[j, side] = (float(np.clip(r.x[j], 0.0, 1.0)) if r.x is not None
                             else witness[j])
         h.changeColCost(j, 0.0)
     return out
@@ -168,7 +169,7 @@ def smallest_widening(normalised: np.ndarray, option: int, lower: np.ndarray,
                    np.full(3 * k, np.inf))
     if res.status == "infeasible":  # no weights make X first
         return None
-    if res.status != "optimal":
+    if res.status != "optimal" or res.x is None:
         raise RuntimeError(f"the widening LP failed: {res.status}")
     v, a, b = res.x[:k], res.x[k:2 * k], res.x[2 * k:]
     a = np.where(a > 1e-12, a, 0.0)

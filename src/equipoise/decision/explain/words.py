@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .explanation import ANY, Explanation
 from .judgements import Change
 
@@ -17,7 +19,7 @@ def _lead(x: float) -> str:
     return f"{x:.3f}" if x >= 5e-4 else f"{x:.1g}"
 
 
-def _weights(crit: list[str], w, top: int = 4) -> str:
+def _weights(crit: list[str], w: Any, top: int = 4) -> str:
     order = sorted(range(len(crit)), key=lambda j: -w[j])
     return ", ".join(f"{crit[j]} {w[j]:.2f}" for j in order[:top] if w[j] > 5e-3)
 
