@@ -18,8 +18,11 @@ per-issue models rerun only the changed issue), the criteria are recomputed and 
 as the deterministic analysis does (min-max over the options, per grid point), and for each
 option and doctrine the grid point with the fewest units that makes the option first under
 the doctrine's central weights is reported (the first of up to three different inputs, each
-sufficient alone). It is approximate twice over: the grid's
-resolution, and one input at a time (a combination of smaller changes may also do).
+sufficient alone), then refined on 7 points evenly spaced between it and the nearest grid
+point (or the present value) that does not make the option first. It is approximate twice
+over: the grid (a change that works between grid points where neither does is missed, and
+the refinement leaves 1/8 of a grid step), and one input at a time (a combination of smaller
+changes may also do).
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ if TYPE_CHECKING:
     from ...scenario import Scenario
     from .explanation import Explanation
 
-__all__ = ["GRID", "search_changes", "apply_input_change"]
+__all__ = ["GRID", "REFINE", "search_changes", "apply_input_change"]
 
 #: Grid of the line search, in units of the input's uncertainty (both signs).
 GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)
+#: Points that refine each reported change between its grid point and the nearest failing one.
+REFINE = 7
 
 
 @dataclass(frozen=True)
@@ -158,26 +163,15 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
     return apply_bounds(outcomes, st.layers), ix, is_, np.ones((n, len(st.tie_actors)))
 
 
-def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
-    """Fill ``approximate`` of every option view of ``expl`` (module docstring); ``st``:
-    the decision analysis' setting (``decision.analysis._setting``) it was computed from."""
-    raw0 = _forecast_options(st, st.engine, lambda p: (
-        p.position[None], p.salience[None], p.capability[None]))[0]
-    inputs = _inputs(st, scenario)
-    rows: list[tuple[_Input, float]] = []
-    units: list[float] = []
-    for inp in inputs:
-        for un, new in _grid(inp, st.base.lower, st.base.upper):
-            rows.append((inp, new))
-            units.append(un)
-    if not rows:
-        return
+def _normalised(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> np.ndarray:
+    """Normalised criteria ``(N, m, k)`` of each row (one input set to a value or factor),
+    min-max over the options per row as in the deterministic analysis."""
     model_rows = [r for r, (inp, _) in enumerate(rows) if inp.kind != "relation"]
     tie_rows = [r for r, (inp, _) in enumerate(rows) if inp.kind == "relation"]
     n = len(rows)
     m = len(st.options)
     values = np.empty((n, m, len(st.criteria)))
-    declared = np.repeat(st.declared_values[None], 1, axis=0)
+    declared = st.declared_values[None]
     if model_rows:
         out, ix, is_, tf = _outcomes(st, [rows[r] for r in model_rows], raw0)
         values[model_rows] = _criteria_values(st, out, ix, is_, tf, np.broadcast_to(
@@ -196,33 +190,77 @@ def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
     lo = values.min(axis=1, keepdims=True)
     span = values.max(axis=1, keepdims=True) - lo
     span = np.where(span > 1e-12 * np.maximum(np.abs(lo), 1.0), span, np.inf)
-    norm = (values - lo) / span
-    units_a = np.asarray(units)
+    out_norm: np.ndarray = (values - lo) / span
+    return out_norm
+
+
+def _units(inp: _Input, new: float) -> float:
+    base = 1.0 if inp.kind in ("capability", "relation") else inp.old
+    return abs(new - base) / inp.unit
+
+
+def _first(norm: np.ndarray, x: int, weights: np.ndarray) -> np.ndarray:
+    """Whether option ``x`` leads every other by at least :data:`LEAD`, per row."""
+    scores = norm @ weights
+    return np.asarray(scores[:, x] - np.delete(scores, x, axis=1).max(axis=1) >= LEAD)
+
+
+def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
+    """Fill ``approximate`` of every option view of ``expl`` (module docstring); ``st``:
+    the decision analysis' setting (``decision.analysis._setting``) it was computed from.
+
+    After the grid, each reported input's change is refined on :data:`REFINE` points evenly
+    spaced between its nearest failing and its succeeding value (one more batch)."""
+    raw0 = _forecast_options(st, st.engine, lambda p: (
+        p.position[None], p.salience[None], p.capability[None]))[0]
+    rows: list[tuple[_Input, float]] = []
+    for inp in _inputs(st, scenario):
+        rows += [(inp, new) for _, new in _grid(inp, st.base.lower, st.base.upper)]
+    if not rows:
+        return
+    norm = _normalised(st, rows, raw0)
+    units = np.array([_units(inp, new) for inp, new in rows])
     order = list(expl.options)
-    index = [order.index(o.id) for o in st.options]  # the setting's order = the analysis'
+    # tasks: (option, doctrine, input, failing value, succeeding value)
+    tasks: list[list[Any]] = []
     for o, per in expl.views.items():
-        x = index.index(order.index(o))
+        x = order.index(o)
         for d, view in per.items():
             if view.change == []:
                 continue
-            scores = norm @ expl.doctrines[d].central  # (N, m)
-            rivals = np.delete(scores, x, axis=1).max(axis=1)
-            ok = np.flatnonzero(scores[:, x] - rivals >= LEAD)
-            if ok.size == 0:
-                continue
-            found = []
-            seen_inputs: set[str] = set()
-            for r in ok[np.argsort(units_a[ok], kind="stable")]:
+            ok = _first(norm, x, expl.doctrines[d].central)
+            seen: set[str] = set()
+            for r in np.flatnonzero(ok)[np.argsort(units[ok], kind="stable")]:
                 inp, new = rows[r]
-                if inp.label in seen_inputs:  # the nearest point of each input only
+                if inp.label in seen:  # the nearest point of each input only
                     continue
-                seen_inputs.add(inp.label)
-                if len(seen_inputs) > 3:
+                seen.add(inp.label)
+                if len(seen) > 3:
                     break
-                factor = inp.kind in ("capability", "relation")
-                found.append(Change(inp.label, inp.old, inp.old * new if factor else new,
-                                    float(units_a[r]), kind=inp.kind))
-            view.approximate = found
+                start = 1.0 if inp.kind in ("capability", "relation") else inp.old
+                side = np.sign(new - start)
+                fails = [v for (i2, v), good in zip(rows, ok)
+                         if i2 is inp and not good and np.sign(v - start) == side
+                         and abs(v - start) < abs(new - start)]
+                near = max(fails, key=lambda v: abs(v - start)) if fails else start
+                tasks.append([o, d, x, inp, near, new])
+    if tasks:  # one batch: REFINE points evenly between the failing and succeeding values
+        share = np.arange(1, REFINE + 1) / (REFINE + 1)
+        fine = [(t[3], t[4] + f * (t[5] - t[4])) for t in tasks for f in share]
+        fine_norm = _normalised(st, fine, raw0)
+        for j, t in enumerate(tasks):
+            block = fine_norm[j * REFINE:(j + 1) * REFINE]
+            good = _first(block, t[2], expl.doctrines[t[1]].central)
+            if good.any():
+                t[5] = fine[j * REFINE + int(np.argmax(good))][1]
+    found: dict[tuple[str, str], list[Change]] = {}
+    for o, d, _, inp, _, new in tasks:
+        factor = inp.kind in ("capability", "relation")
+        found.setdefault((o, d), []).append(Change(
+            inp.label, inp.old, inp.old * new if factor else new, _units(inp, new),
+            kind=inp.kind))
+    for (o, d), changes in found.items():
+        expl.views[o][d].approximate = sorted(changes, key=lambda c: c.units)
 
 
 def apply_input_change(scenario: Scenario, change: Change) -> Scenario:
