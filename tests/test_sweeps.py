@@ -295,3 +295,36 @@ def test_missing_extra_exit_2_with_install_hint(monkeypatch) -> None:
     result = runner.invoke(app, ["decide", str(FIXTURES / "decision.yaml"), "--sensitivity"])
     assert result.exit_code == 2
     assert "pip install 'equipoise[explain]'" in result.stderr
+
+
+# -- report ---------------------------------------------------------------------------------
+
+def test_report_section_with_tornado_chart_and_flip_rule(fixture_scenario) -> None:
+    from equipoise.analysis import run_analysis
+    from equipoise.report import render_html
+
+    analysis = run_analysis(fixture_scenario, draws=300, sensitivity=16, flip=True)
+    assert analysis.decision.draws_kept is None  # the draws are not kept in the results
+    data = analysis.to_dict()
+    assert data["sensitivity"]["robust_option"] == data["decision"]["robust_option"]
+    assert data["flip_rule"]["draws"] == 300
+    html = render_html(analysis)
+    section = html[html.index('<section id="sensitivity"'):]
+    section = section[:section.index("</section>")]
+    assert 'id="fig-tornado"' in section and "<svg" in section
+    margin = analysis.sensitivity.margin("kind")
+    # one row per group in the by-kind table, sorted by total index
+    table = section[section.index("by kind of judgement</caption>"):]
+    table = table[:table.index("</table>")]
+    rows = [r.split("</th>")[0] for r in table.split('<th scope="row">')[1:]]
+    assert rows == [margin.groups[i] for i in np.argsort(-margin.total, kind="stable")]
+    assert analysis.flip.sentence(analysis.decision.option_names[analysis.flip.robust]) \
+        .split(";")[0].replace("'", "&#39;") in section
+
+
+def test_no_sensitivity_section_by_default(fixture_scenario) -> None:
+    from equipoise.analysis import run_analysis
+    from equipoise.report import render_html
+
+    html = render_html(run_analysis(fixture_scenario, draws=100))
+    assert 'id="sensitivity"' not in html

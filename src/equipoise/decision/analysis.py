@@ -67,7 +67,7 @@ from ..models.problem import BargainingProblem
 from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
-from .executor import Executor
+from .executor import Executor, model_threads
 from .criteria import COMPUTED, DeclaredCriterion, declared_criteria, declared_values
 from .packages import combinations as compatible_combinations
 from .packages import package_option
@@ -325,11 +325,36 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
 Perturb = Callable[[BargainingProblem], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
+class _Threads:
+    """An estimator whose batch forecasts use ``n`` threads (results do not depend on it)."""
+
+    def __init__(self, estimator: Any, n: int) -> None:
+        self._estimator, self._n = estimator, n
+
+    def forecast_batch(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        return self._estimator.forecast_batch(*args, n_jobs=self._n, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._estimator, name)
+
+
+def _estimator(engine: _Engine) -> Any:
+    """The engine's estimator, held to one thread inside an executor's worker."""
+    import inspect
+
+    threads = model_threads()
+    est = engine.estimator
+    if threads is None or "n_jobs" not in inspect.signature(est.forecast_batch).parameters:
+        return est
+    return _Threads(est, threads)
+
+
 def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
     consequences; per-issue models rerun only the issues an option changes, and identical
     options run once."""
     n_d = st.base.n_issues
+    estimator = _estimator(engine)
     outs: list[np.ndarray] = []
     seen: dict[bytes, np.ndarray] = {}
     for p, cols in zip(st.problems, engine.plans):
@@ -344,11 +369,11 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb) -> np.nda
         if outs and len(cols) < n_d:
             res = outs[0].copy()
             res[:, cols] = bargain_batch(
-                engine.estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
+                estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
                 actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
         else:
-            res = bargain_batch(engine.estimator, x, s, c, lower=p.lower, upper=p.upper,
+            res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
                                 issues=p.issues, actors=p.actors, decided_by=p.decided_by)
         seen[key] = res
         outs.append(res)
@@ -481,12 +506,18 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
                  progress: Progress | None, executor: Executor | None = None
                  ) -> tuple[np.ndarray, DrawInputs]:
     """Criteria values ``(draws, m, k)`` on perturbed inputs, and those inputs; the draws
-    are evaluated in chunks of :data:`~equipoise.decision.executor.CHUNK_DRAWS` by
-    ``executor`` (default: in this process)."""
+    are evaluated in chunks by ``executor`` (default: in this process, in chunks of
+    :data:`CHUNK`)."""
     inputs = _draw_inputs(st, scenario, draws, rng)
-    values = (executor or Executor(workers=1)).map_rows(
-        _evaluate_draws, st, inputs, len(inputs), progress=progress)
-    return values, inputs
+    if executor is not None:
+        return executor.map_rows(_evaluate_draws, st, inputs, len(inputs),
+                                 progress=progress), inputs
+    chunks = []  # this process, the models with their own threads
+    for start in range(0, len(inputs), CHUNK):
+        chunks.append(_evaluate_draws(st, inputs.rows(start, start + CHUNK)))
+        if progress is not None:
+            progress(min(start + CHUNK, len(inputs)), len(inputs))
+    return np.concatenate(chunks), inputs
 
 
 def _scores(st: _Setting, norm: np.ndarray, owner: str, weights: Weights

@@ -9,13 +9,19 @@ a deterministic function of its rows, the results are bit-identical whatever run
 chunks:
 
 - in this process (``workers=1``);
-- local worker processes (``workers=N``; default: all cores), started by
+- local worker processes (``workers=N``; default: all cores, except that a sweep of
+  fewer than :data:`AUTO_PROCESSES_FROM` chunks then runs in this process), started by
   :mod:`concurrent.futures` with the ``forkserver`` method where it exists (safe beside the
   progress bar's thread), ``spawn`` elsewhere;
 - a Dask distributed cluster (``scheduler="tcp://HOST:PORT"`` or the environment variable
   ``EQUIPOISE_SCHEDULER``): the shared setting is scattered to every worker once, the chunks
   are submitted as tasks. The workers need equipoise installed (the same version). Dask is
   the optional extra ``equipoise[dask]``.
+
+Each worker is one thread of computation: while a chunk runs under an executor, a model
+that can use several threads (eum's batch) is told to use one (:func:`model_threads`), so
+``workers=N`` means N cores; without an executor (``decide()``'s default) the model keeps
+its own threads. Results do not depend on the threads either.
 
 For a sweep that draws random numbers inside a chunk, :func:`chunk_seeds` gives each chunk
 its own stream, spawned from one seed with :class:`numpy.random.SeedSequence` — again
@@ -24,8 +30,10 @@ independent of the worker count.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
+import pickle
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -37,10 +45,13 @@ import numpy as np
 from ..errors import ModelInputError
 
 __all__ = ["Executor", "CHUNK_DRAWS", "SCHEDULER_ENV", "chunk_seeds", "executor_from",
-           "MissingExtraError", "require"]
+           "MissingExtraError", "require", "model_threads"]
 
 #: Rows (draws, samples) per chunk: fixed, so chunks do not depend on the worker count.
 CHUNK_DRAWS = 250
+#: With the default worker count, sweeps of fewer chunks run in this process (starting
+#: the worker processes would cost more than it saves; the model's threads use the cores).
+AUTO_PROCESSES_FROM = 8
 #: Environment variable naming a Dask scheduler when ``--scheduler`` is not given.
 SCHEDULER_ENV = "EQUIPOISE_SCHEDULER"
 
@@ -81,21 +92,57 @@ def chunk_seeds(seed: int, chunks: int) -> list[np.random.SeedSequence]:
 
 # -- local worker processes --------------------------------------------------------------
 
-_SHARED: Any = None
+_SHARED: tuple[str, Any] | None = None  # in a worker: (key, the sweep's shared setting)
+_THREADS: int | None = None  # threads a model may use inside one chunk (None: its default)
 
 
-def _install(shared: Any) -> None:
+def model_threads() -> int | None:
+    """Threads a model may use while a chunk runs: 1 inside a worker (the workers are the
+    parallelism), ``None`` (the model's default, one per core) outside any executor."""
+    return _THREADS
+
+
+def _one_thread(func: Callable[[Any, Any], Any], shared: Any, chunk: Any) -> Any:
+    global _THREADS
+    before, _THREADS = _THREADS, 1
+    try:
+        return func(shared, chunk)
+    finally:
+        _THREADS = before
+_POOL: tuple[int, ProcessPoolExecutor] | None = None  # in the parent: reused across sweeps
+
+
+def _call(func: Callable[[Any, Any], Any], key: str, blob: bytes, chunk: Any) -> Any:
+    """Run one chunk in a worker; the shared setting is unpickled once per sweep."""
     global _SHARED
-    _SHARED = shared
-
-
-def _call(func: Callable[[Any, Any], Any], chunk: Any) -> Any:
-    return func(_SHARED, chunk)
+    if _SHARED is None or _SHARED[0] != key:
+        _SHARED = (key, pickle.loads(blob))
+    return _one_thread(func, _SHARED[1], chunk)
 
 
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """The local worker processes, started once and kept for later sweeps (starting a
+    process and loading the compiled models costs about a second)."""
+    global _POOL
+    if _POOL is not None and _POOL[0] != workers:
+        _POOL[1].shutdown(cancel_futures=True)
+        _POOL = None
+    if _POOL is None:
+        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=_context()))
+    return _POOL[1]
+
+
+@atexit.register
+def _shutdown() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL[1].shutdown(cancel_futures=True)
+        _POOL = None
 
 
 @dataclass(frozen=True)
@@ -161,22 +208,29 @@ class Executor:
 
         if self.scheduler:
             return _dask_map(self.scheduler, func, shared, chunks, tick)
-        if self.n_workers == 1 or len(chunks) <= 1:
+        small = self.workers is None and len(chunks) < AUTO_PROCESSES_FROM
+        if self.n_workers == 1 or len(chunks) <= 1 or small:
             out = []
             for i, c in enumerate(chunks):
-                out.append(func(shared, c))
+                # workers=1: one core; a small sweep by default: the model's own threads
+                out.append(func(shared, c) if small else _one_thread(func, shared, c))
                 tick(i)
             return out
         results: list[Any] = [None] * len(chunks)
-        with ProcessPoolExecutor(min(self.n_workers, len(chunks)), mp_context=_context(),
-                                 initializer=_install, initargs=(shared,)) as pool:
-            pending = {pool.submit(_call, func, c): i for i, c in enumerate(chunks)}
+        blob = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        key = uuid.uuid4().hex
+        pool = _pool(self.n_workers)
+        try:
+            pending = {pool.submit(_call, func, key, blob, c): i for i, c in enumerate(chunks)}
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     i = pending.pop(f)
                     results[i] = f.result()
                     tick(i)
+        except BaseException:
+            _shutdown()  # a broken or interrupted pool is not reused
+            raise
         return results
 
 
@@ -192,7 +246,8 @@ def _dask_map(address: str, func: Callable[[Any, Any], Any], shared: Any,
     try:
         shared_f = client.scatter(shared, broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
-        futures = [client.submit(func, shared_f, c, key=f"equipoise-{run}-{i}", pure=False)
+        futures = [client.submit(_one_thread, func, shared_f, c, key=f"equipoise-{run}-{i}",
+                                 pure=False)
                    for i, c in enumerate(chunks)]
         index = {f.key: i for i, f in enumerate(futures)}
         for f in distributed.as_completed(futures, loop=client.loop):
