@@ -11,8 +11,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from equipoise.backtest import backtest_deu
 from equipoise.io.deu import read_deu_table
 from equipoise.io.document import read_text

@@ -109,6 +109,7 @@ BATCH = {
     "batch mean 10,000 x EC": ("mean", 0.2),
     "batch median 10,000 x EC": ("median", 0.2),
     "batch eum 10,000 x EC (10 rounds)": ("eum", 20.0),
+    "batch eum 10,000 x EC (default cap: 50 rounds)": ("eum", 20.0),
 }
 
 
@@ -126,8 +127,9 @@ def test_batch(benchmark, name):
     model, _ = BATCH[name]
     p, x, s = ec_batch(10_000)
     if model == "eum":
-        out = benchmark.pedantic(forecast_batch, args=(p, model),
-                                 kwargs=dict(position=x, salience=s), rounds=1, iterations=1)
+        kw = dict(position=x, salience=s, rounds=10 if "10 rounds" in name else None)
+        out = benchmark.pedantic(forecast_batch, args=(p, model), kwargs=kw, rounds=1,
+                                 iterations=1)
     else:
         out = benchmark(forecast_batch, p, model, position=x, salience=s)
     assert out.shape == (10_000, 1) and np.isfinite(out).all()
@@ -147,7 +149,9 @@ def main() -> None:
     for name, (model, target) in BATCH.items():
         p, x, s = ec_batch(10_000)
         reps = 1 if model == "eum" else 5
-        t = min(timeit.repeat(lambda: forecast_batch(p, model, position=x, salience=s),
+        cap = 10 if "10 rounds" in name else None
+        t = min(timeit.repeat(lambda: forecast_batch(p, model, position=x, salience=s,
+                                                     rounds=cap),
                               number=1, repeat=reps))
         print(f"{name:40s} {t * 1e3:8.1f} ms {'< ' + format(target, 'g') + ' s':>10s}")
     from equipoise.models import eum
@@ -155,10 +159,34 @@ def main() -> None:
     p, x, s = ec_batch(10_000)
     saved, eum._KERNEL = eum._KERNEL, False
     try:
-        t = timeit.timeit(lambda: forecast_batch(p, "eum", position=x, salience=s), number=1)
+        t = timeit.timeit(lambda: forecast_batch(p, "eum", position=x, salience=s, rounds=10),
+                          number=1)
     finally:
         eum._KERNEL = saved
-    print(f"{'batch eum 10,000 x EC, NumPy path':40s} {t * 1e3:8.1f} ms")
+    print(f"{'batch eum 10,000 x EC (10 rounds), NumPy path':40s} {t * 1e3:8.1f} ms")
+    q = cop21_like()
+    t = min(timeit.repeat(lambda: forecast(q, "exchange"), number=1, repeat=3))
+    print(f"{'exchange cop21-size, default cap (50)':40s} {t * 1e3:8.1f} ms")
+    s_ = decide_sample()
+    if s_ is not None:
+        t = min(timeit.repeat(lambda: forecast(s_, "exchange", mode="decide"), number=1,
+                              repeat=3))
+        print(f"{'exchange mode=decide, decide sample, 10 r':40s} {t * 1e3:8.1f} ms")
+
+
+def decide_sample():
+    """decide's sample input from the development data, or None when absent."""
+    import os
+    from pathlib import Path
+
+    import equipoise
+
+    bases = [Path(os.environ["EQUIPOISE_SHARED"])] if "EQUIPOISE_SHARED" in os.environ else []
+    for base in bases + [Path(__file__).resolve().parents[2] / "shared", Path("../shared")]:
+        path = base / "data" / "decide" / "sample_data.txt"
+        if path.is_file():
+            return BargainingProblem.from_scenario(equipoise.load(str(path)))
+    return None
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ Graphs (fixed seeds, numpy ``default_rng``):
   blocs of uneven size, 3–15 % noise, some with integer weights 1–5 — 60–160 nodes and
   360–1,500 ties (the size of the Correlates-of-War alliance/dispute networks). On most of
   them the eigenvalue certificate fails, so the binary program is exercised.
+* Bitcoin OTC (5,881 nodes, 21,492 ties) and WikiElections (7,115 nodes, 100,693 ties) from
+  the shared data folder (``$EQUIPOISE_SHARED/data/signed``), when present.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 import numpy as np
 import pytest
 
+from equipoise.io.edgelist import read_edgelist
 from equipoise.network import SignedGraph, frustration_index, heuristic_split
 
 
@@ -148,7 +151,51 @@ def main() -> int:
     t = np.array(times)
     print(f"  mean {t.mean():.3f} s, median {np.median(t):.3f} s, max {t.max():.3f} s; "
           f"methods {methods}")
+    print("\nlarge signed networks ($EQUIPOISE_SHARED/data/signed; skipped when absent):")
+    for name, limit in (("bitcoin_otc", 60.0), ("wikielections", 600.0)):
+        path = _shared_signed(name)
+        if path is None:
+            print(f"  {name}: data not found")
+            continue
+        r = frustration_index(read_edgelist(path), time_limit=limit)
+        print(f"  {name}: value {r.value} optimal={r.optimal} lower_bound={r.lower_bound} "
+              f"method={r.method} in {r.seconds:.1f} s (limit {limit:g} s)")
+    print("\nwhole process `equipoise balance FILE --json` on a 1,086-tie graph (suite #0):")
+    for extra in ([], ["--robust-time", "0"]):
+        print(f"  {' '.join(extra) or 'default'}: {_process_seconds(small_suite(1)[0], extra):.2f} s")
     return 0
+
+
+def _shared_signed(name: str):
+    import os
+    from pathlib import Path
+
+    root = os.environ.get("EQUIPOISE_SHARED")
+    candidates = [Path(root)] if root else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared")
+    for base in candidates:
+        path = base / "data" / "signed" / f"{name}.tsv"
+        if path.is_file():
+            return path
+    return None
+
+
+def _process_seconds(graph: SignedGraph, extra: list[str]) -> float:
+    """Wall-clock time of a whole ``equipoise balance`` process (import time included)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from equipoise.io.edgelist import write_edgelist
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.tsv"
+        write_edgelist(graph, path)
+        t = time.perf_counter()
+        script = Path(sys.executable).parent / "equipoise"   # the installed command
+        subprocess.run([str(script), "balance", str(path), "--json", *extra], check=True,
+                       capture_output=True)
+        return time.perf_counter() - t
 
 
 if __name__ == "__main__":

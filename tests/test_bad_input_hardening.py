@@ -219,3 +219,10 @@ def test_ktab_export_of_a_multiline_title_reads_back(tmp_path: Path) -> None:
     again = load(path)
     assert again.title == "two lines, with a comma"
     assert [st.position.value for st in again.stances] == [st.position.value for st in s.stances]
+
+
+def test_edge_list_weights_that_overflow_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.txt"
+    path.write_text("a b 1 2\nb c -1 1e308\n", encoding="utf-8")
+    result = runner.invoke(app, ["balance", str(path)])
+    located(result, path, 2, "bad weight '1e308': expected a number > 0 and at most 1e+15")

@@ -308,6 +308,15 @@ def test_decision_format(scenario: Scenario) -> None:
     assert mid(red_line["cost"]) < mid(karaganov.weights["cost"])
     peacekeeping = _between(scenario, "RUS", "NKR", "peacekeeping", dt.date(2020, 12, 1))
     assert peacekeeping and all(r.sign == 0 for r in peacekeeping)
+    # in the red-line world, options without a military act of their own carry Russia's
+    # commitment; their declared values must describe that (every criterion re-declared)
+    red = next(v for v in scenario.variants if v.id == "fighting-on-armenian-territory")
+    carriers = [o.id for o in scenario.options
+                if not any(c.target == "stance" and c.actor == "RUS"
+                           and c.issue == "russia-military-role" and c.position is not None
+                           for c in o.changes)]
+    assert carriers and set(red.costs) == set(carriers)
+    assert all(set(values) == DECLARED for values in red.costs.values())
     rus = scenario.stance("RUS", "territory")
     assert rus is not None and rus.value_function is not None
     values = dict(rus.value_function)

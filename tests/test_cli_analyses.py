@@ -32,7 +32,8 @@ def test_forecast_json_shape_and_trajectories() -> None:
     for model, issues in data["models"].items():
         assert set(issues) == {"land", "role"}
         for issue, f in issues.items():
-            assert f["outcome"] == pytest.approx(f["trajectory"][-1])
+            if f["cycle"] is None:  # a cycle's forecast is the mean over the cycle
+                assert f["outcome"] == pytest.approx(f["trajectory"][-1])
             assert set(f["positions"]) == {"BIG", "ALLY", "PART", "RIV"}
             assert 0 <= f["outcome"] <= 100
     # eum's trajectory[0] is the weighted median of the initial positions: the position
@@ -44,6 +45,33 @@ def test_forecast_json_shape_and_trajectories() -> None:
         cost = [(w * np.abs(x - y)).sum() for y in x]
         assert data["models"]["eum"][issue]["trajectory"][0] == pytest.approx(
             x[int(np.argmin(cost))])
+
+
+def test_forecast_json_convergence_diagnostics() -> None:
+    """Issue 11: per model and issue converged, rounds_run, cycle, range; history for the
+    iterative models (index 0 the initial position)."""
+    data = invoke_json("forecast", "nagorno-karabakh-2020")
+    scenario = load("nagorno-karabakh-2020")
+    for model, issues in data["models"].items():
+        for issue, f in issues.items():
+            assert isinstance(f["converged"], bool) and isinstance(f["rounds_run"], int)
+            lo, hi = f["range"]
+            assert lo <= f["outcome"] + 1e-9 and f["outcome"] <= hi + 1e-9
+            if model in ("mean", "median") or f.get("decided_by"):  # no rounds
+                assert "history" not in f and f["rounds_run"] == 0 and lo == hi
+                continue
+            assert f["rounds_run"] <= 50
+            for actor, h in f["history"].items():
+                assert len(h) == f["rounds_run"] + 1
+                assert h[0] == scenario.stance(actor, issue).position.value
+    eum = data["models"]["eum"]
+    assert eum["turkey-role"]["cycle"] == 2 and eum["turkey-role"]["outcome"] == 50
+    assert eum["turkey-role"]["history"]["FRA"][-1] == pytest.approx(90)
+    unsettled = [i for i, f in data["models"]["exchange"].items() if not f["converged"]]
+    assert unsettled  # the exchange model keeps trading on the built-in case
+    result = runner.invoke(app, ["forecast", "nagorno-karabakh-2020", "-m", "exchange"])
+    assert result.stdout.count("warning: exchange:") == len(unsettled)
+    assert "did not converge" in result.stdout
 
 
 def test_forecast_selected_models_and_ktab_input() -> None:

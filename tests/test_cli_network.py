@@ -140,3 +140,29 @@ def test_decide_and_analyze_take_the_same_kind_options(tmp_path: Path) -> None:
         assert "--layer" in result.stdout and "--weight" in result.stdout
     result = run("decide", "nagorno-karabakh-2020", "--draws", "0", "--weight", "bogus=2")
     assert result.exit_code == 2 and "'bogus' is not known" in result.stderr
+
+
+def test_edge_list_reference_and_robust_time() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
+    data = json.loads(run("balance", str(fixture), "--json").stdout)
+    assert data["frustration_index"] == 7 and data["optimal"]          # the published value
+    assert data["reference"] in data["camp_fixed"] and data["camp_fixed"][data["reference"]]
+    assert len(data["camp_fixed"]) == 16 and data["unplaced"] == []
+    skipped = json.loads(run("balance", str(fixture), "--robust-time", "0", "--json").stdout)
+    assert skipped["camp_fixed"] == {} and skipped["robustness"] == "not examined"
+    assert skipped["frustration_index"] == 7
+
+
+def test_overrides_reach_decide_and_analyze_through_the_scenario() -> None:
+    from equipoise.balance import with_network_overrides
+    from equipoise.io import load
+    from equipoise.network import signed_graph_from_scenario
+
+    s = load("nagorno-karabakh-2020")
+    changed = with_network_overrides(s, signs={"arms-supply": -1}, organisations=True)
+    g = signed_graph_from_scenario(changed)
+    # Russia-Armenia: security +1, supply now -1: the layers cancel
+    assert ("RUS", "ARM") in g.cancelled and "CSTO" in g.nodes
+    assert s.network is None                                  # the loaded scenario is intact
+    assert ("RUS", "ARM") not in signed_graph_from_scenario(s).cancelled
+    assert with_network_overrides(s) is s

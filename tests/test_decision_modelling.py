@@ -258,6 +258,30 @@ def test_combinations_skip_contradictions_and_the_status_quo(tmp_path) -> None:
     assert "back-ally+back-ally-twin" in contra.options
 
 
+def test_packages_combine_each_criterion_by_its_own_rule(tmp_path) -> None:
+    # presence: mediate 1, back-ally 3; cost (a legacy cost key): mediate 2, back-ally 7
+    by_sum = decide(load_text(tmp_path, extended()), model="mean", draws=0, combinations=2)
+    level = extended().replace("direction: benefit, scale: {min: 0, max: 5},",
+                               "direction: benefit, scale: {min: 0, max: 5}, combine: max,")
+    by_max = decide(load_text(tmp_path, level, "max.yaml"), model="mean", draws=0,
+                    combinations=2)
+
+    def raw(result, option, criterion):
+        return result.values[result.options.index(option), result.criteria.index(criterion)]
+
+    combo = "mediate+back-ally"
+    assert raw(by_sum, combo, "presence") == pytest.approx(4.0)  # 1 + 3, the default sum
+    assert raw(by_max, combo, "presence") == pytest.approx(3.0)  # the criterion's own max
+    assert raw(by_max, combo, "cost") == pytest.approx(-9.0)     # costs still add: -(2 + 7)
+    # a package's own rule takes precedence over the criterion's
+    forced = level.replace("  - {options: [mediate, press-ally], assumption: test}",
+                           "  - {options: [mediate, back-ally], combine: mean, "
+                           "assumption: test}")
+    declared = decide(load_text(tmp_path, forced, "mean.yaml"), model="mean", draws=0)
+    assert raw(declared, combo, "presence") == pytest.approx(2.0)
+    assert raw(declared, combo, "cost") == pytest.approx(-4.5)
+
+
 # -- consequences and value functions --------------------------------------------------------
 
 def test_consequences_bound_the_forecast(tmp_path) -> None:

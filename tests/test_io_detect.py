@@ -13,7 +13,6 @@ from equipoise.io.deu import dump_deu
 from equipoise.io.ktab import dump_ktab, read_ktab
 from equipoise.io.scenario_file import dump_scenario
 
-
 DEV_FILES = {
     "ktab/dummyData_3Dim.csv": "ktab",
     "ktab/dummyData-a040.csv": "ktab",

@@ -16,7 +16,6 @@ from equipoise.io import load, save
 from equipoise.io.ktab import SOURCE_ID, dump_ktab, read_ktab
 from equipoise.scenario import Scenario, Stance
 
-
 REFERENCE = {
     "dummyData_3Dim.csv": [78.7837, 47.5997, 52.3226],
     "dummyData-a040.csv": [62.9514],

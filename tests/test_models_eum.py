@@ -287,9 +287,10 @@ def test_bad_input_refused():
 
 def test_get_params_resolves_the_profile():
     assert ExpectedUtility().get_params() == {
-        "profile": "scholz2011", "Q": 1.0, "max_rounds": 10, "range_mode": "initial_spread",
+        "profile": "scholz2011", "Q": 1.0, "max_rounds": 50, "range_mode": "initial_spread",
         "prob_norm": "global", "vote_exponent": "voter", "perspective": "receiver",
-        "offer_choice": "enforceable", "capitulation": True}
+        "offer_choice": "enforceable", "capitulation": True, "stop_rule": "repeat",
+        "stop_threshold": 0.0, "horizon": 50, "max_period": 12, "window": 10}
     m = ExpectedUtility("masad2014", perspective="receiver")
     assert (m.prob_norm, m.vote_exponent, m.perspective) == ("net", "linear", "receiver")
 

@@ -6,6 +6,7 @@ there, :func:`parse_decide` below reads the sample input (test helper only).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -511,3 +512,86 @@ def test_compiled_loop_is_bit_identical_to_numpy(sample, monkeypatch):
         b = forecast_batch(prob, "exchange", **kw)
         np.testing.assert_array_equal(a, b)
     assert n_ex > 2000
+
+
+# ----------------------------------------------------------------------------- mode="decide"
+@pytest.fixture(scope="module")
+def decide_ref():
+    from shareddata import data_file
+
+    return json.loads(data_file("decide", "sample_data_reference.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def decide_runs(sample):
+    """Our decide-compatible mode on decide's sample: the deterministic run and 50 runs
+    with seeded coin-toss ties (seeds 0-49, as the reference)."""
+    det = forecast(sample, "exchange", mode="decide")
+    rnd = [forecast(sample, "exchange", mode="decide", tie_break="random", seed=k)
+           for k in range(50)]
+    return det, rnd
+
+
+def test_decide_mode_runs_exactly_the_rounds_given(sample):
+    fc = forecast(sample, "exchange", mode="decide")
+    assert fc.params["rounds"] == 10 and set(fc.rounds_run.values()) == {10}
+    assert set(forecast(sample, "exchange", mode="decide", rounds=3).rounds_run.values()) == {3}
+    with pytest.raises(ModelInputError, match="mode='decide'"):
+        forecast(sample, "exchange", tie_break="random")
+
+
+def test_decide_mode_deterministic_equals_decides_run(sample, decide_runs, decide_ref):
+    """decide with ALLOW_RANDOM = False: the same exchanges per round in rounds 1-9 and the
+    same voting outcomes to 1e-9 in rounds 1-7. From round 8 on gains that decide (28-digit
+    decimals) finds exactly equal or not differ in the last bits of binary floats, so two
+    exchanges can be taken in another order: the round-10 outcomes agree within 2.5 scale
+    points (tol-hoogte, scale 0.5-7: within 0.05)."""
+    det, _ = decide_runs
+    ref = decide_ref["deterministic"]
+    assert det.details["exchanges_per_round"][:9] == ref["exchanges_per_round"][:9]
+    for k in range(7):
+        for i in sample.issues:
+            assert det.trajectory[i][k + 1] == pytest.approx(
+                float(ref["per_round"][k]["voting_nbs"][i]), abs=1e-9)
+    for i in sample.issues:
+        tol = 0.05 if i == "tol-hoogte" else 2.5
+        assert det.outcome[i] == pytest.approx(float(ref["voting_nbs_round10"][i]), abs=tol)
+
+
+def test_decide_mode_lies_within_the_random_tie_break_ranges(sample, decide_runs, decide_ref):
+    """Issue 11: the decide-compatible outcome lies within the range of decide's own 50
+    seeded coin-toss runs (the reference figures) on every issue; the default mode's
+    10-round outcome does not on wanneer-tol (it did on 2 of 6 issues). Our 50 seeded runs
+    of the same mode spread like decide's: their median lies inside decide's range and the
+    ends of the two ranges agree within 2.5 % of the scale (coin tosses follow the same seeds;
+    float near-ties make some runs take other paths, see above)."""
+    det, rnd = decide_runs
+    summary = decide_ref["random"]["summary"]
+    default = forecast(sample, "exchange", rounds=10)
+    for k, i in enumerate(sample.issues):
+        lo, hi = (float(summary[i]["voting_nbs_round10"][e]) for e in ("min", "max"))
+        assert lo <= det.outcome[i] <= hi
+        ours = np.array([fc.outcome[i] for fc in rnd])
+        assert lo <= np.median(ours) <= hi
+        width = sample.upper[k] - sample.lower[k]
+        assert abs(ours.min() - lo) <= 0.025 * width and abs(ours.max() - hi) <= 0.025 * width
+    lo, hi = (float(summary["wanneer-tol"]["voting_nbs_round10"][e]) for e in ("min", "max"))
+    assert not lo <= default.outcome["wanneer-tol"] <= hi
+    assert len({round(fc.outcome["wanneer-tol"], 9) for fc in rnd}) > 5  # the coin matters
+
+
+def test_decide_mode_seeded_runs_reproduce_decide_where_no_near_tie_intervenes(decide_runs):
+    """The same seed tosses the same coins as decide's random.seed(seed): seed 4 meets no
+    float near-tie and matches decide's run in every round (the per-seed figures are in the
+    full reference file of the workplace's shared data, not in the compacted fixture)."""
+    from shareddata import shared_file
+
+    full = json.loads(shared_file("data", "decide", "sample_data_reference.json").read_text())
+    _, rnd = decide_runs
+    run = next(r for r in full["random"]["runs"] if r["seed"] == 4)
+    fc = rnd[4]
+    assert fc.details["exchanges_per_round"] == run["exchanges_per_round"]
+    for k in range(10):
+        for i in fc.issues:
+            assert fc.trajectory[i][k + 1] == pytest.approx(
+                float(run["voting_nbs_per_round"][k][i]), abs=1e-9)

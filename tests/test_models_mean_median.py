@@ -40,7 +40,8 @@ def one(x, s, c) -> BargainingProblem:
 
 # ----------------------------------------------------------------------------- check values
 def test_ec_check_values():
-    """docs/models.md §1.2 / §2.12: median 7.0 (cumulative .341 at 7 vs W/2 = .3385), mean 7.389956."""
+    """docs/models.md §1.2 / §2.12: median 7.0 (cumulative .341 at 7 vs W/2 = .3385),
+    mean 7.389956."""
     p = ec_problem()
     med = forecast(p, "median")
     assert med.outcome["ec"] == 7.0

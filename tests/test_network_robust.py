@@ -82,3 +82,27 @@ def test_unique_split_is_reported() -> None:
     assert rep["frustration_index"] == 0 and rep["unique"] is True
     assert all(rep["camp_fixed"].values())
     assert any("only optimal one" in x for x in explain_balance(rep))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_reductions_keep_the_exact_value(seed: int) -> None:
+    """Pendant, degree-2 and parallel-tie reductions: same optimum, a split that realises it."""
+    from equipoise.network.reduce import reduce_graph
+
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(8, 13))
+    g = random_graph(rng, n, 0.18, weighted=seed % 2 == 0)   # sparse: many degree <= 2
+    best = min(c for _, c in all_splits(g, g.weight))
+    red = reduce_graph(g)
+    assert red.graph.n < g.n
+    if red.graph.m:
+        reduced_best = min(c for _, c in all_splits(red.graph, red.graph.weight))
+    else:
+        reduced_best = 0.0
+    assert reduced_best + red.constant == pytest.approx(best)
+    res = frustration_index(g)
+    assert res.optimal and res.value == pytest.approx(best)
+    spins = red.expand(np.ones(red.graph.n) if red.graph.m == 0 else
+                       frustration_index(red.graph).spins)
+    frustrated = g.sign * spins[g.u] * spins[g.v] < 0
+    assert g.weight[frustrated].sum() == pytest.approx(best)

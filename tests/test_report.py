@@ -384,3 +384,12 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_header_says_how_far_the_models_ran(builtin):
+    analysis, paths, html, page, data = builtin
+    # the default cap stops at convergence: the header says so rather than printing None
+    assert "<dt>rounds</dt><dd>until converged (at most 50)</dd>" in html
+    assert ">None<" not in html
+    summary = analysis.summary()
+    assert "1 unbalanced triads" not in summary

@@ -21,9 +21,10 @@ def project_files() -> list[Path]:
     files = [ROOT / name for name in TOP_FILES if (ROOT / name).is_file()]
     for tree in TREES:
         for path in sorted((ROOT / tree).rglob("*")):
+            inner = path.relative_to(ROOT / tree).parts
             if (path.is_file() and path.suffix in TEXT_SUFFIXES
                     and not any(part.endswith(".egg-info") or part == "__pycache__"
-                                for part in path.parts)):
+                                or part.startswith(".") for part in inner)):
                 files.append(path)
     return files
 

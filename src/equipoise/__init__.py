@@ -34,3 +34,8 @@ def __getattr__(name: str) -> Any:
 
         return Scenario
     raise AttributeError(f"module 'equipoise' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The lazy re-exports too, so that ``dir(equipoise)`` and completion show them."""
+    return sorted(set(globals()) | set(__all__))

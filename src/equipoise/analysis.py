@@ -26,6 +26,10 @@ __all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
 #: SMAA draws of ``equipoise analyze`` unless ``--draws`` says otherwise.
 DEFAULT_DRAWS = 1000
 
+#: Fewest scored issues behind a claim that one model is the most accurate; below it the
+#: errors are shown and no model is named.
+MIN_ISSUES_FOR_RANKING = 10
+
 Step = Callable[[str], Any]
 
 
@@ -74,6 +78,32 @@ class Analysis:
                 out[m] = sum(errs.values()) / len(errs)
         return out
 
+    def scored_issues(self) -> dict[str, int]:
+        """model -> number of issues with a recorded outcome it forecast (the n of its
+        mean error)."""
+        return {m: len(errs) for m, errs in self.forecast_errors().items() if errs}
+
+    def accuracy_sentence(self) -> str:
+        """The accuracy claim of the summary, with n: names the most accurate model only
+        with at least :data:`MIN_ISSUES_FOR_RANKING` scored issues."""
+        errs, n = self.mean_errors(), self.scored_issues()
+        if not errs:
+            return ""
+        text = ", ".join(f"{m} {errs[m]:.1f}" for m in errs)
+        fewest = min(n.values())
+        if fewest < MIN_ISSUES_FOR_RANKING:
+            return (f"Against the {fewest} recorded outcomes the mean errors are {text} points "
+                    f"on the 0–100 scales; {fewest} issues are too few (fewer than "
+                    f"{MIN_ISSUES_FOR_RANKING}) to name a most accurate model.")
+        best = min(errs, key=errs.get)
+        return (f"Against the recorded outcomes (n = {n[best]}) the {best} model errs least "
+                f"(mean {errs[best]:.1f} points on the 0–100 scales; all: {text}).")
+
+    def non_converged(self) -> dict[str, list[str]]:
+        """model -> issues whose run did not converge."""
+        return {m: fc.non_converged() for m, fc in (self.forecasts or {}).items()
+                if fc.non_converged()}
+
     def actual_vs_analysis(self) -> dict[str, Any] | None:
         """What the balancer actually did beside the analysis' ranking of those options."""
         choice = self.scenario.actual_choice
@@ -116,8 +146,9 @@ class Analysis:
                 d = self.balance["actors"][s.balancer]
                 pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
                 if pairs:
-                    parts.append(f"{names[s.balancer]} sits in {d['unbalanced_triads']} "
-                                 f"unbalanced triads: with {'; '.join(pairs[:4])}.")
+                    n = d["unbalanced_triads"]
+                    parts.append(f"{names[s.balancer]} sits in {n} unbalanced "
+                                 f"triad{'s' if n != 1 else ''}: with {'; '.join(pairs[:4])}.")
         if self.forecasts:
             preferred = self.params.get("decision_model")
             model = preferred if preferred in self.forecasts else next(iter(self.forecasts))
@@ -129,11 +160,17 @@ class Analysis:
                     bits.append(f"{issue_names[i.id]} at {fc.outcome[i.id]:.0f} "
                                 f"({_nearest_label(i, fc.outcome[i.id])})")
             parts.append(f"The {model} model forecasts " + "; ".join(bits) + ".")
+            unsettled = fc.non_converged()
+            if unsettled:
+                ranges = "; ".join(
+                    f"{issue_names.get(i, i)} {fc.range_of(i)[0]:.0f}–{fc.range_of(i)[1]:.0f}"
+                    for i in unsettled)
+                parts.append(f"Its run did not converge on {len(unsettled)} of "
+                             f"{len(fc.issues)} issues (the last round's forecast is given; "
+                             f"range over the last rounds: {ranges}).")
             errs = self.mean_errors()
             if errs:
-                best = min(errs, key=errs.get)
-                parts.append(f"Against the recorded outcomes the {best} model errs least "
-                             f"(mean {errs[best]:.1f} points on the 0–100 scales).")
+                parts.append(self.accuracy_sentence())
         if self.decision is not None:
             from .display import decision_sentence
 
@@ -169,7 +206,8 @@ class Analysis:
             from .models.api import forecast_dict
 
             out["forecasts"] = {m: {"params": _clean(fc.params), "issues": forecast_dict(fc),
-                                    "rounds_run": fc.rounds_run, "converged": fc.converged}
+                                    "rounds_run": fc.rounds_run, "converged": fc.converged,
+                                    "non_converged": fc.non_converged()}
                                 for m, fc in self.forecasts.items()}
             out["actual_outcomes"] = {i.id: {"value": i.outcome.value,
                                              "reasoning": i.outcome.reasoning,
@@ -177,6 +215,7 @@ class Analysis:
                                       for i in s.issues if i.outcome}
             out["forecast_errors"] = self.forecast_errors()
             out["mean_absolute_errors"] = self.mean_errors()
+            out["scored_issues"] = self.scored_issues()
         if self.balance is not None:
             out["balance"] = self.balance
         if self.timeline is not None:
@@ -216,7 +255,7 @@ def run_analysis(
     models: list[str] | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
-    rounds: int = 10,
+    rounds: int | None = None,
     decision_model: str | None = None,
     time_limit: float = 60.0,
     step: Step | None = None,
@@ -242,7 +281,8 @@ def run_analysis(
 
     models = list(models) if models else applicable_models(len(scenario.issues))
     if decision_model is None:
-        decision_model = "eum" if "eum" in models else models[0]
+        # no issues (a signed edge list): no model applies; the decision section is skipped
+        decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
                                         "time_limit": time_limit,
@@ -318,7 +358,7 @@ def run_analysis(
     return result
 
 
-def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int,
+def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None,
             sensitivity: int | None, seed: int, flip: bool, executor: Any,
             timed: Callable[[str, Callable[[], Any]], Any],
             progress: Callable[[int, int], None] | None) -> None:

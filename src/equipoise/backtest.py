@@ -14,7 +14,9 @@ the development data's README, ``--format deu``):
   ``<proposal>i<k>``) with at least two scored issues; issues of single-issue proposals are
   skipped for that model;
 - error = |forecast - outcome|; reported per model: mean absolute error (MAE), its standard
-  deviation, median, and the number of issues scored.
+  deviation, median, the number of issues scored, and how many of them the iterative
+  models' runs did not converge on (:mod:`equipoise.models.convergence`; scored on the last
+  round's forecast).
 
 Two baselines need no model: the reference point (``rp``, the status quo; scored where
 given) and the Commission's position (``pcom``; scored where given).
@@ -48,6 +50,8 @@ class ModelScore:
     issues: list[str]
     forecasts: np.ndarray
     skipped: dict[str, str] = field(default_factory=dict)  # issue -> why
+    #: issues whose iterative run did not converge (scored on the last round's forecast)
+    non_converged: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -70,7 +74,8 @@ class ModelScore:
             return None if math.isnan(x) else x
 
         return {"mae": clean(self.mae), "n": self.n, "sd": clean(self.sd),
-                "median_abs_error": clean(self.median), "skipped": len(self.skipped)}
+                "median_abs_error": clean(self.median), "skipped": len(self.skipped),
+                "non_converged": len(self.non_converged)}
 
 
 @dataclass
@@ -120,7 +125,7 @@ def backtest_deu(
     models: Sequence[str] = DEFAULT_MODELS,
     *,
     equal_capability: bool = False,
-    rounds: int = 10,
+    rounds: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BacktestResult:
     """Score ``models`` on every scored issue of ``table`` (see the module docstring)."""
@@ -156,7 +161,8 @@ def backtest_deu(
             problem = _problem(table, scored, equal_capability)
             fc = model.forecast(problem)
             pred = np.array([fc.outcome[i] for i in ids])
-            results[name] = ModelScore(name, np.abs(pred - out), ids, pred)
+            results[name] = ModelScore(name, np.abs(pred - out), ids, pred,
+                                       non_converged=fc.non_converged())
         if progress is not None:
             progress(step + 1, total_steps)
     baselines = {}
@@ -180,16 +186,18 @@ def _exchange_scores(table: DeuTable, scored: list[Any], model: Any,
     groups: dict[str, list[Any]] = {}
     for issue in scored:
         groups.setdefault(_proposal(issue.id), []).append(issue)
-    ids, preds, truths, skipped = [], [], [], {}
+    ids, preds, truths, skipped, unsettled = [], [], [], {}, []
     for proposal, issues in groups.items():
         if len(issues) < 2:
             skipped[issues[0].id] = (f"proposal {proposal} has one scored issue; the exchange "
                                      "model needs two or more decided together")
             continue
         fc = model.forecast(_problem(table, issues, equal_capability))
+        unsettled += fc.non_converged()
         for i in issues:
             ids.append(i.id)
             preds.append(fc.outcome[i.id])
             truths.append(i.out)
     pred = np.array(preds)
-    return ModelScore("exchange", np.abs(pred - np.array(truths)), ids, pred, skipped)
+    return ModelScore("exchange", np.abs(pred - np.array(truths)), ids, pred, skipped,
+                      unsettled)

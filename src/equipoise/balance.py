@@ -73,8 +73,10 @@ def parse_kind_overrides(sign: list[str] | None = None, weight: list[str] | None
 def _config(scenario: Scenario, overrides: dict[str, Any]):
     from .network.kinds import network_config
 
+    kinds = {k: v for k, v in overrides.items()
+             if k in ("signs", "weights", "layers", "organisations")}
     try:
-        return network_config(scenario, **overrides)
+        return network_config(scenario, **kinds)
     except ValueError as exc:
         raise InputError(str(exc), "--sign") from None
 
@@ -107,7 +109,7 @@ def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
 
 def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
                         time_limit: float = 60.0, weighted: bool = True,
-                        robust_time_limit: float = 10.0, **overrides: Any) -> dict[str, Any]:
+                        robust_time_limit: float = 2.0, **overrides: Any) -> dict[str, Any]:
     """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
     camps read against the balancer. ``overrides`` (``signs``, ``weights``, ``layers``,
     ``organisations``) change the kinds on top of the scenario's ``network:`` section."""
@@ -122,7 +124,7 @@ def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
     except ModelInputError as exc:
         raise InputError(str(exc)) from None
     report = analyse_balance(graph, time_limit=time_limit, reference=scenario.balancer,
-                             robust_time_limit=robust_time_limit)
+                             robust=robust_time_limit > 0, robust_time_limit=robust_time_limit)
     report["as_of"] = date.isoformat() if date else None
     report["organisations"] = config.organisations
     return report
@@ -234,7 +236,7 @@ def compare_lines(scenario: Scenario, result: dict[str, Any]) -> list[str]:
     nm = lambda x: names.get(x, x)  # noqa: E731
     d0, d1 = result["dates"]
     f0, f1 = result["frustration_index"]
-    lines = [f"From {d0} to {d1}: frustration index {f0} -> {f1}."]
+    lines = [f"From {d0} to {d1}: frustration index {f0:.4g} -> {f1:.4g}."]
     if result["ties"]:
         lines.append(f"Ties that changed ({len(result['ties'])}):")
         for t in result["ties"]:
@@ -294,13 +296,15 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
 
 def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
                      weighted: bool = True, merge: bool = False,
-                     compare: tuple[str, str] | None = None,
+                     compare: tuple[str, str] | None = None, robust_time: float = 2.0,
                      **overrides: Any) -> tuple[dict[str, Any], list[str]]:
     """Balance report (JSON-ready) and its explanation in words for any input.
 
     ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
-    :func:`parse_kind_overrides`); ``compare``: two dates to compare instead.
+    :func:`parse_kind_overrides`); ``compare``: two dates to compare instead;
+    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date).
     """
+    overrides["robust_time_limit"] = robust_time
     from .io import detect_format, parse, resolve
     from .io.document import read_text
     from .network.report import analyse_balance, explain_balance
@@ -319,7 +323,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
         graph = parse_edgelist(text, name=shown, merge=merge)
         if not weighted:
             graph = type(graph)(graph.nodes, graph.u, graph.v, graph.sign, None)
-        report = analyse_balance(graph, time_limit=time_limit)
+        report = analyse_balance(graph, time_limit=time_limit, robust=robust_time > 0,
+                                 robust_time_limit=robust_time)
         return report, explain_balance(report)
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
     if compare:

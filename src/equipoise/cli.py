@@ -195,16 +195,22 @@ def show(
     section: Annotated[
         Optional[list[str]],
         typer.Option("--section", "-s",
-                     help="Only these sections: actors, issues, stances, relations, events, "
-                     "red_lines (repeatable)."),
+                     help="Only these sections (repeatable): actors, issues, stances, "
+                     "relations, events, red_lines, options, variants, doctrines, checkpoints, "
+                     "actual_choice."),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show a scenario as tables: actors, issues, stances, relations, events."""
-    from .display import scenario_tables
+    """Show a scenario as tables: actors, issues, stances, relations, events, red lines,
+    options, variants, doctrines, checkpoints and the actual choice."""
+    from .display import SHOW_SECTIONS, scenario_tables
     from .io import load
     from .io.scenario_file import scenario_to_data
 
+    unknown = [name for name in section or [] if name not in SHOW_SECTIONS]
+    if unknown:
+        _fail([f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
+               + ", ".join(SHOW_SECTIONS)])
     s = load(input)
     if json_:
         _print_json(scenario_to_data(s))
@@ -221,12 +227,13 @@ def new(
     """Write a commented, valid example scenario to FILE, to edit into your own."""
     from importlib import resources
 
-    if path.exists() and not force:
+    from .io.atomic import check_target, write_text
+
+    if (path.exists() or path.is_symlink()) and not force:
         _fail([f"{path}: exists; choose another name or add --force to overwrite it"])
+    check_target(path)
     text = (resources.files("equipoise") / "templates" / "scenario.yaml").read_text("utf-8")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, text)
     err.print(f"wrote {path}; next: equipoise validate {path}")
 
 
@@ -238,13 +245,16 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of the scenario format (for editors and validators)."""
+    from .io.atomic import check_target, write_text
     from .scenario import scenario_json_schema
 
+    if output is not None:
+        check_target(output)
     text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         err.print(f"wrote {output}")
 
 
@@ -265,7 +275,9 @@ def convert(
 ) -> None:
     """Convert between formats: scenario YAML/JSON, KTAB CSV, decide, DEU table, edge list."""
     from .io import FORMATS, load, save
+    from .io.atomic import check_target
 
+    check_target(output)  # before the work: a device, FIFO or symlink is never replaced
     for name, value in (("--to", to), ("--from", from_)):
         if value is not None and value not in FORMATS:
             _fail([f"error: {name} {value!r} is not a format; expected one of "
@@ -327,10 +339,15 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in parsed.items():
         takers = [m for m in models
-                  if name in inspect.signature(MODELS[m].__init__).parameters]
+                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
         if not takers:
             _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
         for m in takers:
+            default = inspect.signature(MODELS[m].__init__).parameters[name].default
+            if (isinstance(default, (int, float)) and not isinstance(default, bool)
+                    and not isinstance(value, (int, float))):
+                _fail([f"error: --param {name}={value}: expected a number (model {m}, "
+                       f"default {default})"])
             per_model[m][name] = value
     return per_model
 
@@ -344,8 +361,10 @@ def forecast(
         typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply."),
     ] = None,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     param: Annotated[
         Optional[list[str]],
         typer.Option("--param", "-p", metavar="NAME=VALUE",
@@ -393,8 +412,10 @@ def backtest(
         bool, typer.Option("--equal-capability",
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
-    rounds: Annotated[int, typer.Option("--rounds", min=0,
-                                        help="Rounds of the iterative models.")] = 10,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon, so the forecasts do not depend on it; exchange "
+        "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the models against real outcomes (mean absolute error) with two baselines."""
@@ -443,6 +464,11 @@ def balance(
     merge: Annotated[
         bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
                            "rule) instead of refusing them.")] = False,
+    robust_time: Annotated[
+        float, typer.Option("--robust-time", min=0.0, metavar="SECONDS",
+                            help="Seconds (per date) for deciding whose camp is fixed across "
+                            "optimal splits; 0 skips it. Actors left undecided are listed.")
+    ] = 2.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -453,6 +479,7 @@ def balance(
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      weighted=not unweighted, merge=merge, compare=compare,
+                                     robust_time=robust_time,
                                      **_network_overrides(sign, weight, layer, organisations))
     if json_:
         _print_json(report)
@@ -519,9 +546,11 @@ def decide(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Random seed (same seed, same result).")] = 0,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -569,7 +598,8 @@ def decide(
     _print_sweeps(sweeps, result.option_names)
 
 
-def _sweeps(scenario: Any, result: Any, *, model: str, variant: str | None, rounds: int,
+def _sweeps(scenario: Any, result: Any, *, model: str, variant: str | None,
+            rounds: int | None,
             sensitivity: int | None, sensitivity_seed: int, flip: bool, executor: Any,
             quiet: bool) -> dict[str, Any]:
     """The flip rule and the Sobol indices asked for (keys ``flip_rule``, ``sensitivity``)."""
@@ -617,9 +647,10 @@ def analyze(
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    rounds: Annotated[int, typer.Option("--rounds", min=1,
-                                        help="Rounds of the iterative models.")] = 10,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
     sign: SignOpt = None,
@@ -651,6 +682,10 @@ def analyze(
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
+    from .io.atomic import check_target
+
+    for target in ("report.html", "results.json"):
+        check_target(out_dir / target)
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
                                 time_limit=time_limit, step=step, progress=report,

@@ -507,19 +507,27 @@ class Criterion(_Provenance):
         default=None, ge=0,
         description="± in scale units for the SMAA draws (default: `uncertainty.criteria` "
                     "times the scale length).")
+    combine: Literal["sum", "max", "mean"] = Field(
+        default="sum",
+        description="How a package's value on this criterion follows from its parts' values: "
+                    "sum (costs that add up), max (a standing or presence that does not), "
+                    "mean. A package's own `combine` or `criteria` take precedence.")
     description: str | None = None
 
 
 class Package(_Provenance):
     """Several options taken together. Changes apply in the declared order; consequences
-    combine by intersecting bounds; declared criteria combine by ``combine`` (sum, max or
-    mean of the parts, kept within the criterion's scale) unless ``criteria`` overrides."""
+    combine by intersecting bounds; declared criteria combine by the package's ``combine``
+    if given, else by each criterion's own ``combine`` (default sum) — of the parts' values,
+    kept within the criterion's scale — unless ``criteria`` overrides."""
 
     id: Identifier | None = Field(default=None, description="Default: option ids joined by '+'.")
     name: str | None = None
     description: str | None = None
     options: list[Identifier] = Field(min_length=2)
-    combine: Literal["sum", "max", "mean"] = "sum"
+    combine: Literal["sum", "max", "mean"] | None = Field(
+        default=None, description="One rule for every criterion (default: each criterion's "
+                                  "own `combine`, sum unless declared).")
     criteria: dict[str, Sourced] = Field(
         default_factory=dict, description="Criteria values that override the combination.")
 

@@ -163,13 +163,14 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     parts: dict[str, list[str]] = {}
     by_id = {o.id: o for o in options}
     scales = {k: (c.lo, c.hi) for k, c in declared.items()}
+    rules = {k: c.combine for k, c in declared.items()}
     packages = [(p, "package") for p in scenario.packages]
     if combinations >= 2:
         skip = [frozenset(p.options) for p in scenario.packages]
         packages += [(p, "combination") for p in compatible_combinations(
             options, combinations, status_quo, skip)]
     for package, kind in packages:
-        option = package_option(package, by_id, scales)
+        option = package_option(package, by_id, scales, rules)
         if option.id in kinds:
             raise ModelInputError(f"package id '{option.id}' is already used")
         options.append(option)
@@ -183,7 +184,7 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     return options, kinds, parts
 
 
-def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int,
+def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
              model_params: dict[str, Any], models: list[str] | None,
              combinations: int) -> _Setting:
     """Check the request and fix the world, options, arrays and criteria."""
@@ -337,6 +338,12 @@ class _Threads:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._estimator, name)
 
+    def __setattr__(self, name: str, value: Any) -> None:  # e.g. batch_info_: on the model
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._estimator, name, value)
+
 
 def _estimator(engine: _Engine) -> Any:
     """The engine's estimator, held to one thread inside an executor's worker."""
@@ -349,34 +356,57 @@ def _estimator(engine: _Engine) -> Any:
     return _Threads(est, threads)
 
 
-def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb) -> np.ndarray:
+def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
+                      converged: list[np.ndarray] | None = None) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
     consequences; per-issue models rerun only the issues an option changes, and identical
-    options run once."""
+    options run once. With a list ``converged``, appends per option the ``(N, D)`` flags of
+    the iterative models' convergence (the batch API's ``batch_info_``; single-pass models
+    and unilateral issues: True)."""
     n_d = st.base.n_issues
     estimator = _estimator(engine)
     outs: list[np.ndarray] = []
     seen: dict[bytes, np.ndarray] = {}
+    conv: list[np.ndarray] = []
+    seen_conv: dict[bytes, np.ndarray] = {}
+
+    def flags(n: int, width: int) -> np.ndarray:
+        info = getattr(engine.estimator, "batch_info_", None)
+        if info is None or info["converged"].shape != (n, width):
+            return np.ones((n, width), bool)
+        return info["converged"].copy()
+
     for p, cols in zip(st.problems, engine.plans):
         key = _plan_key(p, cols)
         if key in seen:  # an option identical to an earlier one
             outs.append(seen[key])
+            conv.append(seen_conv[key])
             continue
         if outs and not cols:  # nothing differs from the status quo
             outs.append(outs[0])
+            conv.append(conv[0])
             continue
         x, s, c = perturb(p)
+        if hasattr(engine.estimator, "batch_info_"):
+            del engine.estimator.batch_info_
         if outs and len(cols) < n_d:
             res = outs[0].copy()
             res[:, cols] = bargain_batch(
                 estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
                 actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
+            ok = conv[0].copy()
+            ok[:, cols] = flags(res.shape[0], len(cols))
         else:
             res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
                                 issues=p.issues, actors=p.actors, decided_by=p.decided_by)
+            ok = flags(res.shape[0], n_d)
         seen[key] = res
+        seen_conv[key] = ok
         outs.append(res)
+        conv.append(ok)
+    if converged is not None:
+        converged.extend(conv)
     return np.stack(outs, axis=1)
 
 
@@ -620,7 +650,7 @@ def decide(
     variant: str | None = None,
     draws: int = 1000,
     seed: int | None = 0,
-    rounds: int = 10,
+    rounds: int | None = None,
     progress: Progress | None = None,
     models: list[str] | None = None,
     combinations: int = 0,
@@ -639,7 +669,8 @@ def decide(
     variant: id of a what-if variant to apply first (``None``: the scenario as it is).
     draws: number of SMAA draws (0: deterministic scores only).
     seed: seed of NumPy's ``default_rng`` (results are identical for the same seed).
-    rounds: rounds of the iterative models.
+    rounds: round cap of the iterative models (None: the models' default, 50 = the
+        convergence horizon, so the scores do not depend on it).
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
@@ -647,13 +678,21 @@ def decide(
         results are identical whatever it is.
     keep_draws: keep the draws' inputs, normalised values and overall weights in the
         result (``result.draws_kept``) for the flip rules (:mod:`.flip`).
+
+    Raises ``ValueError`` for a negative ``draws`` or ``seed``.
     """
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
     st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
+    conv: list[np.ndarray] = []
     raw = _forecast_options(st, st.engine, lambda p: (p.position[None], p.salience[None],
-                                                      p.capability[None]))
+                                                      p.capability[None]), conv)
     exact = apply_bounds(raw, st.layers)
     m = len(st.options)
     values = _criteria_values(st, exact, st.base.position, st.base.salience,
@@ -695,6 +734,8 @@ def decide(
         expectations=_expectation_scores(st, scenario, norm),
         perturbed=_perturbed(st, scenario, draws),
         models=[e.name for e in st.draw_engines], draws_kept=kept,
+        non_converged={o.id: [i for j, i in enumerate(issues) if not conv[k][0, j]]
+                       for k, o in enumerate(st.options) if not conv[k][0].all()},
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
                 "variant": variant, "models": [e.name for e in st.draw_engines],
                 "combinations": combinations, "options_evaluated": m,

@@ -38,6 +38,7 @@ class DeclaredCriterion:
     hi: float
     uncertainty: float  # ± in scale units for the SMAA draws
     legacy: bool  # a key of `costs:` not declared in `criteria:`
+    combine: str = "sum"  # how a package's value follows from its parts' (sum, max, mean)
 
     @property
     def sign(self) -> float:
@@ -56,7 +57,7 @@ def declared_criteria(scenario: Scenario, options: list[Option] | None = None
             continue
         unc = c.uncertainty if c.uncertainty is not None else share * (c.scale.max - c.scale.min)
         out[c.id] = DeclaredCriterion(c.id, c.name, c.direction, c.scale.min, c.scale.max, unc,
-                                      legacy=False)
+                                      legacy=False, combine=c.combine)
     lo, hi = LEGACY_SCALE
     for o in scenario.options if options is None else options:
         for key in o.costs:

@@ -10,9 +10,10 @@ The combination rule (documented in the README, *Modelling a decision*):
   different signs cannot be combined; the message names both options;
 - **consequences** combine by intersecting bounds per issue (a ``value`` is the bound
   ``[value, value]``); an empty intersection is refused;
-- **declared criteria** combine by the package's ``combine`` rule over the parts' values —
-  ``sum`` (default), ``max`` or ``mean`` — kept within the criterion's scale; a package's own
-  ``criteria`` override the combination.
+- **declared criteria** combine over the parts' values by the package's ``combine`` rule when
+  it gives one, else by each criterion's own ``combine`` (``sum`` unless declared; ``max``
+  suits a standing or a presence that does not add up, ``mean`` an average) — kept within the
+  criterion's scale; a package's own ``criteria`` override the combination.
 
 Pure Python (no NumPy): :func:`contradictions` also serves ``validate``.
 """
@@ -125,9 +126,11 @@ def combine_values(values: list[float], rule: str, lo: float, hi: float) -> floa
 
 
 def package_option(package: Package, options: dict[str, Option],
-                   scales: dict[str, tuple[float, float]]) -> Option:
+                   scales: dict[str, tuple[float, float]],
+                   rules: dict[str, str] | None = None) -> Option:
     """The package as one :class:`Option` (module docstring); ``scales``: criterion id ->
-    (min, max) of every criterion the parts declare."""
+    (min, max) of every criterion the parts declare; ``rules``: criterion id -> its own
+    combination rule (``sum`` where absent), used unless the package gives ``combine``."""
     parts = [options[i] for i in package.options]
     problems = contradictions(parts)
     if problems:
@@ -147,9 +150,10 @@ def package_option(package: Package, options: dict[str, Option],
         declared = [(p.criteria.get(key) or p.costs.get(key)) for p in parts]
         given = [d.value for d in declared if d is not None]
         lo, hi = scales.get(key, (0.0, 10.0))
+        rule = package.combine or (rules or {}).get(key, "sum")
         values[key] = Sourced(
-            value=combine_values(given, package.combine, lo, hi),
-            assumption=f"{package.combine} of the parts' values ("
+            value=combine_values(given, rule, lo, hi),
+            assumption=f"{rule} of the parts' values ("
             + ", ".join(f"{p.id}: {d.value:g}" for p, d in zip(parts, declared)
                         if d is not None) + f"), within [{lo:g}, {hi:g}]")
     values.update(package.criteria)

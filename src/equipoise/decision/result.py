@@ -48,6 +48,8 @@ class DecisionResult:
     perturbed: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # models used by the draws
     draws_kept: Any = None  # analysis.KeptDraws when decide(keep_draws=True); not in JSON
+    #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
+    non_converged: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def acceptability(self) -> dict[str, float]:
@@ -98,6 +100,7 @@ class DecisionResult:
             "robust_option": self.robust_option(),
             "perturbed": self.perturbed,
             "params": self.params,
+            "non_converged": self.non_converged,
         }
         if self.expectations:
             out["expectations"] = self.expectations

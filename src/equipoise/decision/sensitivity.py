@@ -225,7 +225,7 @@ def _criteria_of_rows(plan: _Plan, u: np.ndarray) -> np.ndarray:
     return _evaluate_draws(plan.setting, plan.inputs(u))
 
 
-def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int,
+def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
           model_params: dict[str, Any]) -> _Plan:
     from .analysis import _position_uncertainty, _setting, _weight_bounds
 
@@ -307,7 +307,7 @@ class SensitivityResult:
 
 
 def decision_sensitivity(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
-                         rounds: int = 10, n: int = DEFAULT_N, seed: int = 1,
+                         rounds: int | None = None, n: int = DEFAULT_N, seed: int = 1,
                          robust: str | None = None, executor: Executor | None = None,
                          progress: Callable[[int, int], None] | None = None,
                          conf_level: float = 0.95, **model_params: Any) -> SensitivityResult:

@@ -101,8 +101,12 @@ def format_for_path(path: str | Path) -> str | None:
 def save(scenario: Scenario, path: str | Path, format: str | None = None) -> None:
     """Write ``scenario`` to ``path`` in ``format`` (default: from the suffix).
 
-    The file is written whole or not at all (written to a temporary file, then renamed).
+    The file is written whole or not at all, and only to a regular file
+    (:mod:`equipoise.io.atomic`); the target is checked before anything is converted.
     """
+    from .atomic import check_target, write_text
+
+    check_target(path)
     fmt = format or format_for_path(path)
     if fmt is None:
         raise InputError(
@@ -131,7 +135,4 @@ def save(scenario: Scenario, path: str | Path, format: str | None = None) -> Non
     else:
         raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}",
                          str(path))
-    p = Path(path)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(p)
+    write_text(path, text)

@@ -93,7 +93,7 @@ def read_decide(path: str, text: str) -> Scenario:
         "issues": [_issue_data(issues[k], scales[k]) for k in issues],
         "stances": stances,
     }
-    lines = {"actors": [ln for _, ln in actors.values()],
+    lines: dict[str, list[int | None]] = {"actors": [ln for _, ln in actors.values()],
              "issues": [i.line for i in issues.values()], "stances": stance_lines}
     return build_scenario(path, data, lines)
 

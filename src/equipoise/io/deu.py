@@ -86,7 +86,8 @@ class DeuIssue:
     @property
     def taking_part(self) -> np.ndarray:
         """Boolean mask: the actor has both a position and a salience on this issue."""
-        return ~np.isnan(self.positions) & ~np.isnan(self.saliences)
+        mask: np.ndarray = ~np.isnan(self.positions) & ~np.isnan(self.saliences)
+        return mask
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,7 +191,7 @@ def _rows(path: str, text: str) -> list[tuple[int, list[str]]]:
                 rows.append((line, cells))
     except csv.Error as exc:
         raise InputError([Problem(path, reader.line_num or 1, f"not a valid table ({exc}); "
-                                  "expected tab- or comma-separated cells")])
+                                  "expected tab- or comma-separated cells")]) from None
     return rows
 
 
@@ -312,7 +313,8 @@ def read_deu(path: str, text: str) -> Scenario:
                              "capability from the row without issue id (GDP in DEU III)"}],
         "actors": actors, "issues": issues, "stances": stances,
     }
-    lines = {"actors": actor_lines, "issues": [i.line for i in table.issues],
+    lines: dict[str, list[int | None]] = {"actors": actor_lines,
+                                          "issues": [i.line for i in table.issues],
              "stances": stance_lines}
     return build_scenario(path, data, lines)
 

@@ -98,7 +98,7 @@ def _yaml() -> YAML:
     return yaml
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
     """At most ``max_bytes`` bytes of the regular file ``path``; :class:`InputError` otherwise.
 
     The size is found by reading (at most ``max_bytes + 1`` bytes), not trusted from
@@ -109,7 +109,8 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError("cannot read: no such file; expected an existing input file", name) from None
+        raise InputError("cannot read: no such file; expected an existing input file",
+                         name) from None
     except IsADirectoryError:
         raise InputError("is a directory; expected a file", name) from None
     except OSError as exc:
@@ -142,7 +143,7 @@ def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(
             [Problem(name, line, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
                      "save the file as UTF-8")]
-        )
+        ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -185,7 +186,7 @@ MAX_DIGITS = 4000
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
 _COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
 _BLOCK_MARKERS = re.compile(r"(?:[-?](?:[ \t]+|$))+")
-_LONG_NUMBER = re.compile(r"\d{%d,}" % (MAX_DIGITS + 1))
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 _EXPECTED_FORMATS = ("expected a mapping with keys such as 'id', 'title', 'actors', 'issues' "
                      "(a scenario in YAML or JSON), or another supported format: a KTAB CSV "
                      "(comma-separated), a decide input, a DEU-style table (tab- or "
@@ -260,7 +261,7 @@ def _duplicate_line(text: str, key: str) -> int | None:
         _yaml().load(text)
     except MarkedYAMLError as exc:
         if exc.problem_mark is not None:
-            return exc.problem_mark.line + 1
+            return int(exc.problem_mark.line) + 1
     except Exception:
         pass
     hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
@@ -296,9 +297,9 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
                                       "expected each key once")]) from None
         except json.JSONDecodeError as exc:
             raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
-                                      f"(column {exc.colno})")])
+                                      f"(column {exc.colno})")]) from None
         except RecursionError:
-            raise InputError([Problem(name, None, "JSON nested too deeply")])
+            raise InputError([Problem(name, None, "JSON nested too deeply")]) from None
         except ValueError as exc:
             raise InputError([Problem(name, None, f"invalid JSON: {exc}")]) from None
         _refuse_non_finite(name, text, data)
@@ -310,9 +311,9 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(name, line, _yaml_message(exc, text))])
+        raise InputError([Problem(name, line, _yaml_message(exc, text))]) from None
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise InputError([Problem(name, None, f"invalid YAML: {exc}")])
+        raise InputError([Problem(name, None, f"invalid YAML: {exc}")]) from None
     if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         raise InputError([Problem(
             name, None,

@@ -33,11 +33,17 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from equipoise.errors import InputError, Problem
 from equipoise.network.graph import SignedGraph
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from equipoise.scenario import Scenario
 
 __all__ = ["read_edgelist", "parse_edgelist", "write_edgelist", "format_edgelist",
            "read_edgelist_scenario", "dump_edgelist_scenario"]
@@ -45,9 +51,12 @@ __all__ = ["read_edgelist", "parse_edgelist", "write_edgelist", "format_edgelist
 _POS = {"1", "+1", "+", "1.0", "+1.0"}
 _NEG = {"-1", "-", "-1.0"}
 _INT = re.compile(r"^[+-]?\d+$")
+#: Largest tie weight accepted: beyond it sums of weights overflow to infinity (the same
+#: limit as for numbers in scenarios and tables).
+_MAX_WEIGHT = 1e15
 
 
-def read_edgelist(path: str | os.PathLike, merge: bool = False) -> SignedGraph:
+def read_edgelist(path: str | os.PathLike[str], merge: bool = False) -> SignedGraph:
     """Read a signed edge list file (format in the module docstring).
 
     Parameters
@@ -77,7 +86,8 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    problems.append(Problem(name, no, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+                    byte = raw[exc.start]
+                    problems.append(Problem(name, no, f"not UTF-8 text (byte 0x{byte:02x} "
                                                       f"at column {exc.start + 1}); save the file "
                                                       "as UTF-8"))
             raise InputError(problems) from None
@@ -124,9 +134,9 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
                 weight = float(fields[3])
             except ValueError:
                 weight = math.nan
-            if not (math.isfinite(weight) and weight > 0):
+            if not (math.isfinite(weight) and 0 < weight <= _MAX_WEIGHT):
                 problems.append(Problem(name, no, f"bad weight {fields[3]!r}: expected a number "
-                                                  "> 0"))
+                                                  f"> 0 and at most {_MAX_WEIGHT:g}"))
                 ok = False
         if a == b:
             problems.append(Problem(name, no, f"self-loop {a}–{a}: a tie needs two different "
@@ -188,7 +198,7 @@ def format_edgelist(graph: SignedGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
+def write_edgelist(graph: SignedGraph, path: str | os.PathLike[str]) -> None:
     """Write ``graph`` as a signed edge list (UTF-8).
 
     A comment line gives the counts; a weight column is written when the graph is weighted.
@@ -200,11 +210,11 @@ def write_edgelist(graph: SignedGraph, path: str | os.PathLike) -> None:
 
 # -- as a scenario (for ``equipoise.io.load`` / ``save``) ------------------------------------
 
-def read_edgelist_scenario(name: str, text: str, merge: bool = False):
+def read_edgelist_scenario(name: str, text: str, merge: bool = False) -> Scenario:
     """A minimal :class:`~equipoise.scenario.Scenario` from an edge list: one actor (kind
     ``other``) per node, one relation per tie — kind ``cooperation`` (+1) or ``dispute``
-    (−1; both of kind weight 1, so the tie keeps the file's weight), with the weight when the list has a weight column (marked as an assumption read
-    from the file)."""
+    (−1; both of kind weight 1, so the tie keeps the file's weight), with the weight when the
+    list has a weight column (marked as an assumption read from the file)."""
     from pydantic import ValidationError
 
     from equipoise.scenario import Scenario
@@ -229,8 +239,8 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False):
     stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", Path(name).stem).strip("-._") or "edgelist"
     relations = []
     for a, b, s, w in g.edges():
-        r = {"from": ids[a], "to": ids[b], "kind": "cooperation" if s > 0 else "dispute",
-             "sign": int(s)}
+        r: dict[str, Any] = {"from": ids[a], "to": ids[b],
+                             "kind": "cooperation" if s > 0 else "dispute", "sign": int(s)}
         if g.weighted:
             r["weight"] = {"value": float(w), "assumption": f"tie weight read from {name}"}
         relations.append(r)
@@ -243,7 +253,7 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False):
         raise InputError(Problem(name, None, f"cannot build a scenario: {exc}")) from None
 
 
-def dump_edgelist_scenario(scenario, as_of=None) -> str:
+def dump_edgelist_scenario(scenario: Scenario, as_of: dt.date | None = None) -> str:
     """The signed graph of a scenario's relations (default combine rule, at ``as_of`` or the
     scenario's own date) as edge-list text."""
     from equipoise.network.graph import signed_graph_from_scenario

@@ -95,8 +95,8 @@ def _rows(path: str, text: str) -> list[Row]:
             if cells:
                 rows.append((line, cells))
     except csv.Error as exc:
-        raise InputError([Problem(path, reader.line_num or 1,
-                                  f"not valid CSV ({exc}); expected comma-separated cells")])
+        raise InputError([Problem(path, reader.line_num or 1, f"not valid CSV ({exc}); "
+                                  "expected comma-separated cells")]) from None
     return rows
 
 
@@ -185,6 +185,11 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
                                   " (0-100, divided by 100)"),
             })
             lines["stances"].append(line)
+    raw = [s["salience"]["value"] * 100.0 for s in stances]
+    if len(raw) >= 2 and max(raw) <= 1.0 and any(v not in (0.0, 1.0) for v in raw):
+        problems.add(header_line, "every salience is between 0 and 1: they look like shares, "
+                     "but KTAB saliences are on 0-100; expected e.g. 30 for 0.3 (multiply "
+                     "them by 100)")
     name = Path(path).name
     data = {
         "id": make_id(title) or stem_id(path, "ktab"),
@@ -202,7 +207,7 @@ def _issues(dims: list[tuple[str, str, str]], header_line: int,
     """One 0-100 issue per dimension of the header."""
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for name, pos_hdr, _ in dims:
+    for name, _, _ in dims:
         issue_id = make_id(name) or f"dim{len(issues) + 1}"
         if issue_id in seen:
             problems.add(header_line, f"dimension '{name}' appears twice in the header; expected "

@@ -11,6 +11,7 @@ import json
 import re
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def scenario_from_document(doc: Document) -> Scenario:
             problems.append(Problem(doc.path, line_of(doc.located(), loc), _describe(err)))
         # Check what is left too, so that one run reports every problem.
         problems += _check_pruned(doc, errors)
-        raise InputError(_dedupe(problems))
+        raise InputError(_dedupe(problems)) from None
     for loc, message in check_scenario(scenario):
         problems.append(Problem(doc.path, line_of(doc.located(), loc), message))
     if problems:
@@ -50,7 +51,7 @@ def scenario_from_document(doc: Document) -> Scenario:
     return scenario
 
 
-def _check_pruned(doc: Document, errors: list[dict[str, Any]]) -> list[Problem]:
+def _check_pruned(doc: Document, errors: Sequence[Mapping[str, Any]]) -> list[Problem]:
     """Cross-record problems of the document with its structurally invalid items removed.
 
     Items (and top-level keys) that failed validation are dropped; the remaining document is
@@ -152,7 +153,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> str:
 _NUMBER_FIELDS = {"position", "salience", "capability", "weight"}
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     """A message for people from one pydantic error."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -217,7 +218,7 @@ def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     yaml = YAML(typ="safe")  # C emitter when ruamel.yaml.clib is installed
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.width = 100
     # YAML reads NEL and the Unicode line/paragraph separators as line breaks: escape
     # non-ASCII text when any string holds one, so that the text round-trips exactly.

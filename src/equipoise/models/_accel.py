@@ -1,12 +1,19 @@
 """Optional compiled kernels (numba): found on first use, switched off by
 ``EQUIPOISE_NUMBA=0``, and replaced by the NumPy path (same numbers) when numba is missing
-or a kernel cannot be compiled."""
+or a kernel cannot be compiled.
+
+The kernels ask numba to cache their machine code on disk (``cache=True``). When no cache
+folder is writable (a read-only installation and a read-only home), numba refuses to even
+define a cached function ("cannot cache function ...: no locator available"); the kernel is
+then compiled again without the on-disk cache, which costs only the compile time.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["numba_enabled", "load_kernel"]
@@ -30,6 +37,16 @@ def load_kernel(import_kernel: Callable[[], Any], warm_up: Callable[[Any], None]
         kernel = import_kernel()
     except ImportError:  # numba not installed: the NumPy path
         return None
+    except RuntimeError as exc:  # no writable cache folder: compile without the disk cache
+        if "cannot cache" not in str(exc):
+            raise
+        try:
+            with _without_disk_cache():
+                kernel = import_kernel()
+        except Exception as again:  # pragma: no cover - numba broken beyond the cache
+            warnings.warn(f"{label}: numba kernel unusable ({again!r}); using the NumPy path",
+                          RuntimeWarning, stacklevel=3)
+            return None
     try:
         warm_up(kernel)
     except Exception as exc:  # pragma: no cover - a broken numba installation
@@ -37,3 +54,17 @@ def load_kernel(import_kernel: Callable[[], Any], warm_up: Callable[[Any], None]
                       RuntimeWarning, stacklevel=3)
         return None
     return kernel
+
+
+@contextlib.contextmanager
+def _without_disk_cache() -> Iterator[None]:
+    """Within the block, numba functions declared with ``cache=True`` are compiled without
+    the on-disk cache (numba's dispatcher is told not to enable it)."""
+    from numba.core.dispatcher import Dispatcher
+
+    original = Dispatcher.enable_caching
+    Dispatcher.enable_caching = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Dispatcher.enable_caching = original  # type: ignore[method-assign]

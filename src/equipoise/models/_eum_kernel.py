@@ -442,51 +442,113 @@ def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
 
 
 @njit(**_JIT)
-def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
-              max_rounds, c05, cubic_max):  # pragma: no cover - compiled
-    """``ExpectedUtility._run_final`` on (B, n) arrays: the final positions (new array).
+def _cycle_period(H, t, eps, max_period):  # pragma: no cover - compiled
+    """The least ``p`` in ``2..min(t, max_period)`` with ``H[t]`` within ``eps`` of
+    ``H[t - p]`` (every actor), else 0 (``eum._first_cycle``)."""
+    n = H.shape[1]
+    top = t if t < max_period else max_period
+    for p in range(2, top + 1):
+        far = False
+        for k in range(n):
+            if abs(H[t, k] - H[t - p, k]) > eps:
+                far = True
+                break
+        if not far:
+            return p
+    return 0
 
-    A draw with ``R <= eps`` does not move; a draw stops after its first round that moves
-    nobody by more than ``eps`` (a fixed point)."""
+
+@njit(**_JIT)
+def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
+              max_rounds, c05, cubic_max, max_period, window):  # pragma: no cover - compiled
+    """``ExpectedUtility._run_final`` on (B, n) arrays (stop rule ``"repeat"``): rows
+    ``(forecast, converged, period (0 = none or fixed point), rounds, low, high)``.
+
+    A draw with ``R <= eps`` does not move; a draw stops at its first round that moves
+    nobody by more than ``eps`` (a fixed point), leaves everybody at one position, or
+    repeats the positions of ``p <= max_period`` rounds before (a cycle); the forecast is
+    the weighted median of the last positions, or the mean of the medians over the cycle
+    (``convergence.summarise``)."""
     B, n = X.shape
-    out = X.copy()
+    out = np.empty((6, B))
     ws = np.empty((15, n + 1, n))
     iws = np.empty((2, n, n), np.int64)
-    x = np.empty(n)
-    new_x = np.empty(n)
+    H = np.empty((max_rounds + 1, n))
+    fd = np.empty(max_rounds + 1)
     r = np.empty(n)
     typ = np.empty(n, np.int8)
     prop = np.empty(n, np.int64)
     av = np.empty(n)
     bv = np.empty(n)
+    order = np.empty(n, np.int64)
+    xs = np.empty(n)
+    Cw = np.empty(n)
     for b in range(B):
+        for k in range(n):
+            H[0, k] = X[b, k]
+        fd[0] = _wmedian(H[0], W[b], eps[b], order, xs, Cw)
+        T = 0
+        period = 0
         if not (R[b] > eps[b]):
-            continue
-        for k in range(n):
-            x[k] = X[b, k]
-        for _ in range(max_rounds):
-            _round(x, S[b], W[b], R[b], eps[b], Q, prob_norm, voter, receiver, scholz,
-                   capitulation, c05, cubic_max, new_x, r, typ, prop, av, bv, ws, iws)
-            moved = 0.0
-            for k in range(n):
-                dv = abs(new_x[k] - x[k])
-                if dv > moved:
-                    moved = dv
-                x[k] = new_x[k]
-            if not (moved > eps[b]):
-                break
-        for k in range(n):
-            out[b, k] = x[k]
+            period = 1
+        else:
+            for t in range(1, max_rounds + 1):
+                _round(H[t - 1], S[b], W[b], R[b], eps[b], Q, prob_norm, voter, receiver,
+                       scholz, capitulation, c05, cubic_max, H[t], r, typ, prop, av, bv, ws,
+                       iws)
+                T = t
+                fd[t] = _wmedian(H[t], W[b], eps[b], order, xs, Cw)
+                moved = 0.0
+                hi = H[t, 0]
+                lo = hi
+                for k in range(n):
+                    v = H[t, k]
+                    dv = abs(v - H[t - 1, k])
+                    if dv > moved:
+                        moved = dv
+                    if v > hi:
+                        hi = v
+                    if v < lo:
+                        lo = v
+                if not (moved > eps[b]) or hi - lo <= eps[b]:
+                    period = 1
+                    break
+                period = _cycle_period(H, t, eps[b], max_period)
+                if period:
+                    break
+        if period >= 2:
+            span = period
+        elif period == 1:
+            span = 1
+        else:
+            span = window if window < T + 1 else T + 1
+        lo = np.inf
+        hi = -np.inf
+        acc = 0.0
+        for t in range(T - span + 1, T + 1):
+            v = fd[t]
+            acc += v
+            if v < lo:
+                lo = v
+            if v > hi:
+                hi = v
+        out[0, b] = acc / span if period >= 2 else fd[T]
+        out[1, b] = 1.0 if period > 0 else 0.0
+        out[2, b] = period if period >= 2 else 0.0
+        out[3, b] = T
+        out[4, b] = lo
+        out[5, b] = hi
     return out
 
 
 @njit(**_JIT)
 def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
-               max_rounds, c05, cubic_max):  # pragma: no cover - compiled
+               max_rounds, c05, cubic_max, max_period):  # pragma: no cover - compiled
     """``ExpectedUtility._run`` for one draw (``R > eps``; ``R`` already the one used for
-    scaling). Returns positions ``(T+1, n)``, per round ``r``, offer ``type``, ``proposer``,
-    ``a``, ``b`` (each ``(T, n)``) and the stop rule (0 max_rounds, 1 fixed_point,
-    2 common_position)."""
+    scaling; stop rule ``"repeat"``). Returns positions ``(T+1, n)``, per round ``r``,
+    offer ``type``, ``proposer``, ``a``, ``b`` (each ``(T, n)``), the stop rule (0 the
+    round limit, 1 fixed_point, 2 common_position, 3 cycle) and the period (0 none, 1
+    fixed point, p >= 2 cycle)."""
     n = x0.shape[0]
     H = np.empty((max_rounds + 1, n))
     rr = np.empty((max_rounds, n))
@@ -499,6 +561,7 @@ def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitula
     for k in range(n):
         H[0, k] = x0[k]
     stop = 0
+    period = 0
     T = 0
     for t in range(max_rounds):
         _round(H[t], s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
@@ -518,8 +581,14 @@ def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitula
                 lo = v
         if not (moved > eps):
             stop = 1
+            period = 1
             break
         if hi - lo <= eps:
             stop = 2
+            period = 1
             break
-    return H[:T + 1], rr[:T], typ[:T], prop[:T], av[:T], bv[:T], stop
+        period = _cycle_period(H, T, eps, max_period)
+        if period:
+            stop = 3
+            break
+    return H[:T + 1], rr[:T], typ[:T], prop[:T], av[:T], bv[:T], stop, period

@@ -7,8 +7,10 @@
 ``scenario_or_problem`` is a :class:`~equipoise.models.problem.BargainingProblem` or any
 object with the Scenario API (``actors``, ``issues``, ``stances``; see
 :meth:`BargainingProblem.from_scenario`). ``rounds`` sets ``max_rounds`` of ``eum`` and
-``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); other
-keyword arguments go to the model's constructor.
+``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); ``None``
+keeps the model's default (a cap of 50 rounds = the convergence horizon, so the forecast does
+not depend on it; ``exchange`` with ``mode="decide"``: 10 rounds, as decide). Other keyword
+arguments go to the model's constructor.
 
 Unilateral issues (``decided_by`` on an issue; :attr:`BargainingProblem.decided_by`) are not
 bargained: both entry points run the model on the other issues only (so the exchange model
@@ -54,7 +56,7 @@ def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
     return get_model(model, **params)
 
 
-def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int = 10,
+def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int | None = None,
              **params: Any) -> Forecast:
     """Run one model on every issue of a scenario or problem; returns a :class:`Forecast`.
 
@@ -89,6 +91,7 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
     """The forecast of every issue: ``sub``'s for the bargained ones, the decider's position
     (no rounds, positions unchanged) for the decided ones."""
     outcome, traj, pos, rounds_run, converged = {}, {}, {}, {}, {}
+    cycle, franges, history, scale = {}, {}, {}, {}
     present = problem.present
     for i, issue in enumerate(problem.issues):
         who = problem.decided_by[i]
@@ -98,6 +101,11 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
             pos[issue] = sub.positions[issue]
             rounds_run[issue] = sub.rounds_run[issue]
             converged[issue] = sub.converged[issue]
+            cycle[issue] = sub.cycle.get(issue)
+            franges[issue] = sub.range_of(issue)
+            if issue in sub.history:
+                history[issue] = sub.history[issue]
+            scale[issue] = (float(problem.lower[i]), float(problem.upper[i]))
             continue
         value = float(problem.position[problem.actors.index(who), i])
         outcome[issue] = value
@@ -106,12 +114,16 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
                       if present[k, i]}
         rounds_run[issue] = 0
         converged[issue] = True
+        cycle[issue] = None
+        franges[issue] = (value, value)
+        scale[issue] = (float(problem.lower[i]), float(problem.upper[i]))
     details = dict(sub.details) if sub is not None else {}
     details["decided_by"] = dict(zip(problem.issues, problem.decided_by))
     return Forecast(model=sub.model if sub is not None else model,
                     params=sub.params if sub is not None else {}, actors=problem.actors,
                     issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
-                    rounds_run=rounds_run, converged=converged, details=details)
+                    rounds_run=rounds_run, converged=converged, details=details,
+                    cycle=cycle, forecast_range=franges, history=history, scale=scale)
 
 
 def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
@@ -139,10 +151,22 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     if 0 < len(cols) < need:
         raise ModelInputError(f"the model needs at least {need} bargained issues; "
                               f"{len(cols)} remain once the unilateral issues are set aside")
+    info = None
     if cols:
         out[:, cols] = estimator.forecast_batch(
             x[:, :, cols], s[:, :, cols], c[:, :, cols], lower=np.asarray(lower)[cols],
             upper=np.asarray(upper)[cols], issues=[issues[d] for d in cols], actors=actors)
+        info = getattr(estimator, "batch_info_", None)
+    if info is not None:  # widen the convergence flags to every issue (decided: settled)
+        full = {"converged": np.ones(out.shape, bool), "cycle": np.zeros(out.shape, int),
+                "rounds": np.zeros(out.shape, int)}
+        for k in full:
+            full[k][:, cols] = info[k]
+        full["low"] = out.copy()
+        full["high"] = out.copy()
+        full["low"][:, cols] = info["low"]
+        full["high"][:, cols] = info["high"]
+        estimator.batch_info_ = full
     for d, who in enumerate(decided_by):
         if who is not None:
             out[:, d] = x[:, actors.index(who), d]
@@ -150,7 +174,7 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
 
 
 def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: Any = None,
-                   salience: Any = None, capability: Any = None, rounds: int = 10,
+                   salience: Any = None, capability: Any = None, rounds: int | None = None,
                    **params: Any) -> np.ndarray:
     """Forecast many perturbed copies of a scenario at once; returns ``(B, n_issues)``.
 

@@ -30,13 +30,20 @@ capability ``c_i`` (weight ``w_i = c_i s_i``). ``R`` = spread of the initial pos
    (least move), else the most enforceable compromise (largest ``b``), else the least
    capitulation; ties then by input order. Everybody moves at once (A10).
 
-Stops at ``max_rounds``, at a fixed point (nobody moved) or when all positions coincide;
-``converged`` is True only for the last two (§2.8). The forecast is the weighted median of
-the final positions (BDM's "dominant outcome"); ``trajectory[k]`` is the weighted median
-after round ``k``. ``details[issue]`` holds the per-round weighted ``mean`` (index 0 =
-initial), ``median``, ``positions`` (rounds+1, n), ``r`` (rounds, n), the ``offers`` taken
-(per round, list of dicts: actor, offer, proposer, a, b, new_position), ``R`` and
-``stop`` (``"max_rounds"``, ``"fixed_point"`` or ``"common_position"``).
+Stopping (:mod:`equipoise.models.convergence`; this replaces the round cap of §2.8 as the
+operative rule): after each round the positions are compared with those of the last
+``max_period`` rounds; the run stops at a fixed point (nobody moved), when all positions
+coincide, or at a cycle of period ``p >= 2``, else after ``min(max_rounds, horizon)``
+rounds (``converged = False``). The forecast is the weighted median of the positions (BDM's
+"dominant outcome"): of the final positions, or for a cycle the mean of the medians over
+the cycle (``Forecast.cycle``, ``Forecast.forecast_range``). ``stop_rule`` selects a
+published alternative (``"forecast_change"``, ``"no_positive_challenge"``).
+``trajectory[k]`` is the weighted median after round ``k``. ``details[issue]`` holds the
+per-round weighted ``mean`` (index 0 = initial), ``median``, ``positions`` (rounds+1, n),
+``r`` (rounds, n), the ``offers`` taken (per round, list of dicts: actor, offer, proposer,
+a, b, new_position), ``R`` and ``stop`` (``"fixed_point"``, ``"common_position"``,
+``"cycle"``, ``"max_rounds"`` (the cap), ``"horizon"``, ``"forecast_change"`` or
+``"no_positive_challenge"``).
 
 Caveat (§2.11): under ``scholz2011`` the success probability is tiny, so capabilities barely
 matter; outcomes are driven by salience and distance. Show the compromise model and the
@@ -70,6 +77,7 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ._accel import load_kernel
+from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, summarise
 from .forecast import Forecast
 from .median import _refuse_zero_weight, weighted_median
 from .problem import EPS_REL, BargainingProblem, prepare_batch
@@ -338,7 +346,8 @@ def _round(
     has = best < _NONE
     new_x = np.where(has, x + diff[bi, ii, jstar] * frac[bi, ii, jstar], x)
     rec: dict[str, Any] = {"r": r, "type": best, "proposer": jstar,
-                           "a": a[bi, ii, jstar], "b": b[bi, ii, jstar]}
+                           "a": a[bi, ii, jstar], "b": b[bi, ii, jstar],
+                           "challenge": (A > 0.0).any(axis=(1, 2))}
     if diag:
         rec.update(S=S, P1=P1, P2=P2, D1=D1, D2=D2, EU1=eu1, A=A, B=Bm, N1=N1, N2=N2)
     return new_x, rec
@@ -360,9 +369,9 @@ def _warm_up(kern: Any) -> None:
     x = np.array([[0.0, 1.0]])
     one = np.ones(1)
     kern.run_final(x, x + 1.0, x + 1.0, one, one * 1e-9, 1.0, 0, True, True, False, True, 1,
-                   0.5, 16)
+                   0.5, 16, 2, 2)
     kern.run_record(x[0], x[0] + 1.0, x[0] + 1.0, 1.0, 1e-9, 1.0, 0, True, True, False, True,
-                    1, 0.5, 16)
+                    1, 0.5, 16, 2)
 
 
 def _kernel() -> Any:
@@ -431,9 +440,11 @@ class ExpectedUtility:
     Q : float in [0, 1], default 1.0
         Probability that a non-challenged actor keeps its position (A15; Scholz used 1.0 for
         the EC case, BDM's papers also use 0.5).
-    max_rounds : int, default 10
-        Round cap (Scholz report 8 rounds for the EC case). The model does not converge in
-        general, so this is usually the rule that stops it (§2.8).
+    max_rounds : int, default 50
+        Round cap. A cap only: runs stop at a fixed point or a cycle, and never go past
+        ``horizon`` rounds, so from ``max_rounds >= horizon`` on the forecast does not
+        depend on it (Scholz report 8 rounds for the EC case, which neither settles nor
+        cycles within 50).
     range_mode : {"initial_spread", "scale"}, default "initial_spread"
         ``R`` = spread of the initial positions (A9), or the issue scale width.
     prob_norm : {"global", "pairwise", "net"}
@@ -446,6 +457,17 @@ class ExpectedUtility:
         How a receiver picks among compromise offers (A4, §2.6).
     capitulation : bool, default True
         Allow the capitulation region of Fig. 6 (A11).
+    stop_rule : {"repeat", "forecast_change", "no_positive_challenge"}, default "repeat"
+        When a run stops before the cap (:mod:`equipoise.models.convergence`): a fixed point
+        or a cycle of the positions; the forecast changing by at most ``stop_threshold``
+        (Scholz et al. 2011); no actor expecting to gain from a challenge (Bueno de
+        Mesquita 1994). The compiled kernel runs ``"repeat"``; the others run in NumPy.
+    stop_threshold : float, default 0
+        Largest change of the forecast (scale points) that stops ``"forecast_change"``.
+    horizon : int, default 50
+        Most rounds any run goes. ``max_period`` (default 12): longest cycle looked for;
+        ``window`` (default 10): rounds over which the range of a run that does not
+        converge is reported.
     """
 
     name = "eum"
@@ -453,19 +475,26 @@ class ExpectedUtility:
     #: and the model needs at least this many.
     joint_issues = False
     min_issues = 1
+    #: Named stop rules this model takes.
+    stop_rules = ("repeat", "forecast_change", "no_positive_challenge")
 
     def __init__(
         self,
         profile: str = "scholz2011",
         *,
         Q: float = 1.0,
-        max_rounds: int = 10,
+        max_rounds: int = HORIZON,
         range_mode: str = "initial_spread",
         prob_norm: str | None = None,
         vote_exponent: str | None = None,
         perspective: str | None = None,
         offer_choice: str | None = None,
         capitulation: bool = True,
+        stop_rule: str = "repeat",
+        stop_threshold: float = 0.0,
+        horizon: int = HORIZON,
+        max_period: int = MAX_PERIOD,
+        window: int = WINDOW,
     ) -> None:
         if profile not in PROFILES:
             raise ModelInputError(
@@ -489,6 +518,11 @@ class ExpectedUtility:
             raise ModelInputError(f"EUM Q={Q!r} must lie in [0, 1]")
         if self.max_rounds < 0:
             raise ModelInputError(f"EUM max_rounds={max_rounds!r} must be >= 0")
+        self.stop_rule = stop_rule
+        self.stop_threshold = check_stop_rule(stop_rule, stop_threshold, "EUM", self.stop_rules)
+        self.horizon, self.max_period, self.window = int(horizon), int(max_period), int(window)
+        if self.horizon < 1 or self.max_period < 1 or self.window < 1:
+            raise ModelInputError("EUM horizon, max_period and window must be >= 1")
         self._cfg = _Config(Q=self.Q, prob_norm=self.prob_norm,
                             vote_exponent=self.vote_exponent, perspective=self.perspective,
                             offer_choice=self.offer_choice, capitulation=self.capitulation)
@@ -496,76 +530,142 @@ class ExpectedUtility:
     def get_params(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in (
             "profile", "Q", "max_rounds", "range_mode", "prob_norm", "vote_exponent",
-            "perspective", "offer_choice", "capitulation")}
+            "perspective", "offer_choice", "capitulation", "stop_rule", "stop_threshold",
+            "horizon", "max_period", "window")}
+
+    @property
+    def rounds_limit(self) -> int:
+        """Most rounds a run goes: ``min(max_rounds, horizon)``."""
+        return min(self.max_rounds, self.horizon)
+
+    def _limit_stop(self) -> str:
+        return "max_rounds" if self.max_rounds < self.horizon else "horizon"
+
+    def _use_kernel(self) -> bool:
+        return self.stop_rule == "repeat"
 
     # ------------------------------------------------------------------ core run
     def _run(
         self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
         record: bool,
-    ) -> tuple[np.ndarray, list[dict[str, Any]], str]:
-        """Run on (B, n) arrays. Returns positions history (T+1, B, n), records, stop rule."""
+    ) -> tuple[np.ndarray, list[dict[str, Any]], str, int]:
+        """Run one draw ((1, n) arrays). Returns the positions history (T+1, 1, n), the
+        round records, the stop rule that fired and the period found (0 none, 1 fixed
+        point, p >= 2 cycle)."""
         x = x0
-        hist = [x0]
+        hist = [x0[0]]
         recs: list[dict[str, Any]] = []
         Rs = np.where(R > eps, R, 1.0)  # R = 0: nothing can move (all positions equal)
-        stop = "max_rounds"
+        limit = self.rounds_limit
+        stop = self._limit_stop()
         if np.all(R <= eps):
-            return np.stack(hist), recs, "common_position"
-        kern = _kernel() if x0.shape[0] == 1 else None
+            return x0[None], recs, "common_position", 1
+        kern = _kernel() if self._use_kernel() else None
         if kern is not None:  # compiled rounds (same numbers as the loop below)
             f = np.ascontiguousarray
-            H, r, typ, prop, a, b, code = kern.run_record(
+            H, r, typ, prop, a, b, code, period = kern.run_record(
                 f(x0[0], dtype=float), f(s[0], dtype=float), f(w[0], dtype=float),
                 float(Rs[0]), float(eps[0]),
-                *_kernel_args(self._cfg, self.max_rounds, x0.shape[1]))
+                *_kernel_args(self._cfg, limit, x0.shape[1]), int(self.max_period))
             if record:
                 recs = [{"r": r[t][None], "type": typ[t][None], "proposer": prop[t][None],
                          "a": a[t][None], "b": b[t][None]} for t in range(len(r))]
-            return H[:, None, :], recs, ("max_rounds", "fixed_point", "common_position")[code]
-        for _ in range(self.max_rounds):
+            names = (stop, "fixed_point", "common_position", "cycle")
+            return H[:, None, :], recs, names[code], int(period)
+        e0 = float(eps[0])
+        period = 0
+        med_prev = None
+        if self.stop_rule == "forecast_change":
+            med_prev = float(weighted_median(x0, w, eps)[0][0])
+        for t in range(1, limit + 1):
             new_x, rec = _round(x, s, w, Rs, eps, self._cfg)
-            hist.append(new_x)
+            if self.stop_rule == "no_positive_challenge" and not rec["challenge"][0]:
+                stop = "no_positive_challenge"
+                period = 1
+                break
+            hist.append(new_x[0])
             if record:
                 recs.append(rec)
-            moved = np.abs(new_x - x).max(axis=1) > eps
             x = new_x
-            if not moved.any():
-                stop = "fixed_point"
+            H = np.asarray(hist)
+            if not (np.abs(H[t] - H[t - 1]).max() > e0):
+                stop, period = "fixed_point", 1
                 break
-            if x.shape[0] == 1 and (x.max() - x.min()) <= eps[0]:
-                stop = "common_position"
+            if (x.max() - x.min()) <= e0:
+                stop, period = "common_position", 1
                 break
-        return np.stack(hist), recs, stop
+            if self.stop_rule == "repeat":
+                p = _first_cycle(H, t, e0, self.max_period)
+                if p:
+                    stop, period = "cycle", p
+                    break
+            elif self.stop_rule == "forecast_change":
+                med = float(weighted_median(x, w, eps)[0][0])
+                if abs(med - med_prev) <= self.stop_threshold:
+                    stop, period = "forecast_change", 1
+                    break
+                med_prev = med
+        return np.asarray(hist)[:, None, :], recs, stop, period
 
     def _run_final(
         self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
     ) -> np.ndarray:
-        """Final positions of a (B, n) batch, computing each round only for the draws that
-        still move. A draw whose round moves nobody has reached a fixed point: a round
-        depends on the positions alone (exponents are recomputed from them, A12), so it
-        would never move again, and it leaves the active set."""
-        kern = _kernel()
+        """The forecasts of a (B, n) batch (see :mod:`~equipoise.models.convergence`) as
+        rows ``(forecast, converged, period, rounds, low, high)`` -> ``(6, B)``. Each round
+        is computed only for the draws still running (a draw that settled would never move
+        again: a round depends on the positions alone, A12)."""
+        kern = _kernel() if self._use_kernel() else None
         if kern is not None:  # compiled rounds, draw by draw (same numbers as below)
             f = np.ascontiguousarray
             return kern.run_final(f(x0, dtype=float), f(s, dtype=float), f(w, dtype=float),
                                   f(R, dtype=float), f(eps, dtype=float),
-                                  *_kernel_args(self._cfg, self.max_rounds, x0.shape[1]))
+                                  *_kernel_args(self._cfg, self.rounds_limit, x0.shape[1]),
+                                  int(self.max_period), int(self.window))
+        B = x0.shape[0]
         x = x0.copy()
+        H = [x0.copy()]
+        F = [weighted_median(x0, w, eps)[0]]
+        period = np.zeros(B, np.intp)
+        T = np.zeros(B, np.intp)
         active = np.flatnonzero(R > eps)  # R = 0: all positions equal, nothing moves
-        for _ in range(self.max_rounds):
+        period[R <= eps] = 1
+        for t in range(1, self.rounds_limit + 1):
             if active.size == 0:
                 break
-            xa = x[active]
-            new_x, _ = _round(xa, s[active], w[active], R[active], eps[active], self._cfg)
-            moved = np.abs(new_x - xa).max(axis=1) > eps[active]
+            xa, ea = x[active], eps[active]
+            new_x, rec = _round(xa, s[active], w[active], R[active], ea, self._cfg)
+            if self.stop_rule == "no_positive_challenge":
+                done = ~rec["challenge"]
+                period[active[done]] = 1
+                keep = ~done
+                active, xa, new_x, ea = active[keep], xa[keep], new_x[keep], ea[keep]
+                if active.size == 0:
+                    break
             x[active] = new_x
-            active = active[moved]
-        return x
+            T[active] = t
+            H.append(x.copy())
+            F.append(F[-1].copy())
+            F[-1][active] = weighted_median(new_x, w[active], ea)[0]
+            moved = np.abs(new_x - xa).max(axis=1) > ea
+            common = (new_x.max(axis=1) - new_x.min(axis=1)) <= ea
+            p = np.where(~moved | common, 1, 0)
+            if self.stop_rule == "repeat":
+                Hs = np.stack(H)[:, active]
+                for q in range(2, min(t, self.max_period) + 1):
+                    hit = (p == 0) & ~(np.abs(Hs[t] - Hs[t - q]).max(axis=1) > ea)
+                    p[hit] = q
+            elif self.stop_rule == "forecast_change":
+                ch = np.abs(F[-1][active] - F[-2][active]) <= self.stop_threshold
+                p[(p == 0) & ch] = 1
+            period[active] = p
+            active = active[p == 0]
+        return _summarise_batch(np.stack(F), period, T, self.window)
 
     def forecast(self, problem: BargainingProblem) -> Forecast:
         """Run the EUM on every issue of ``problem`` independently (actors taking part)."""
         problem.require_weight()
         outcome, traj, pos, details, rounds, conv = {}, {}, {}, {}, {}, {}
+        cycle, franges, history, scale = {}, {}, {}, {}
         for i, issue in enumerate(problem.issues):
             take = np.flatnonzero(problem.present[:, i])
             names = [problem.actors[k] for k in take]
@@ -577,7 +677,7 @@ class ExpectedUtility:
             R = _resolve_R(x0, lo, hi, self.range_mode)
             if np.all(x0.max() - x0.min() <= eps):
                 R = np.zeros(1)
-            hist, recs, stop = self._run(x0, s, w, R, eps, record=True)
+            hist, recs, stop, period = self._run(x0, s, w, R, eps, record=True)
             H = hist[:, 0, :]  # (T+1, n)
             W = w[0].sum()
             med = weighted_median(H, w[0][None], eps[0])[0]
@@ -592,11 +692,16 @@ class ExpectedUtility:
                     for k in np.flatnonzero(typ != _NONE).tolist()
                 ])
             T = len(hist) - 1
-            outcome[issue] = float(med[-1])
+            summary = summarise(med, period, period > 0, self.window)
+            outcome[issue] = summary.value
             traj[issue] = med
             pos[issue] = {a: float(v) for a, v in zip(names, H[-1])}
             rounds[issue] = T
-            conv[issue] = stop != "max_rounds"
+            conv[issue] = summary.converged
+            cycle[issue] = summary.cycle
+            franges[issue] = (summary.low, summary.high)
+            history[issue] = {a: H[:, k].copy() for k, a in enumerate(names)}
+            scale[issue] = (lo, hi)
             details[issue] = {
                 "mean": mean, "median": med, "positions": H, "actors": tuple(names),
                 "r": np.array([rec["r"][0] for rec in recs]).reshape(T, len(names)),
@@ -605,7 +710,8 @@ class ExpectedUtility:
         return Forecast(
             model=self.name, params=self.get_params(), actors=problem.actors,
             issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
-            rounds_run=rounds, converged=conv, details=details,
+            rounds_run=rounds, converged=conv, details=details, cycle=cycle,
+            forecast_range=franges, history=history, scale=scale,
         )
 
     def forecast_batch(
@@ -621,7 +727,8 @@ class ExpectedUtility:
         chunk: int = 1024,
         n_jobs: int | None = None,
     ) -> np.ndarray:
-        """EUM forecasts (final weighted medians) of many draws at once.
+        """EUM forecasts of many draws at once, by the same rule as :meth:`forecast` (the
+        final weighted median, or the mean of the medians over a cycle).
 
         ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
         (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
@@ -630,9 +737,9 @@ class ExpectedUtility:
         chunks run on ``n_jobs`` threads (default: one per CPU core; results do not depend
         on it). Which actors take part in an issue must be the same in every draw.
         ``eps_x`` = ``1e-9 (upper - lower)`` if bounds are given, else ``1e-9`` times each
-        draw's initial spread. Draws stop changing once they reach a
-        fixed point, so running every draw to ``max_rounds`` gives the same result as
-        :meth:`forecast`.
+        draw's initial spread. Draws leave the computation once they settle. After the
+        call, ``self.batch_info_`` holds ``converged``, ``cycle`` (period, 0 = none),
+        ``rounds``, ``low`` and ``high`` as ``(B, n_issues)`` arrays.
         """
         x, s, c, present, lo, hi = prepare_batch(
             position, salience, capability, lower, upper, issues, actors
@@ -641,6 +748,7 @@ class ExpectedUtility:
         _refuse_zero_weight(w.sum(axis=1), issues)
         B, n_a, n_i = x.shape
         out = np.empty((B, n_i))
+        info = np.empty((5, B, n_i))
         tasks = []
         for i in range(n_i):
             pres = present[:, :, i]
@@ -666,8 +774,9 @@ class ExpectedUtility:
             else:
                 eps = EPS_REL * spread
             R = np.where(spread <= eps, 0.0, R)
-            final = self._run_final(x0, si, wi, R, eps)
-            out[sl, i] = weighted_median(final, wi, eps)[0]
+            res = self._run_final(x0, si, wi, R, eps)
+            out[sl, i] = res[0]
+            info[:, sl, i] = res[1:]
 
         _kernel()  # look for the compiled rounds once, before the threads start
         workers = min(len(tasks), n_jobs or os.cpu_count() or 1)
@@ -677,4 +786,36 @@ class ExpectedUtility:
         else:  # NumPy releases the GIL in the array work: threads share the cores
             with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(run, tasks))
+        self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
+                            "rounds": info[2].astype(int), "low": info[3], "high": info[4]}
         return out
+
+
+def _first_cycle(H: np.ndarray, t: int, tol: float, max_period: int) -> int:
+    """The least period ``p`` in ``2..min(t, max_period)`` with ``H[t]`` within ``tol`` of
+    ``H[t - p]``, else 0 (period 1, a fixed point, is checked by the caller)."""
+    for p in range(2, min(t, max_period) + 1):
+        if not (np.abs(H[t] - H[t - p]).max() > tol):
+            return p
+    return 0
+
+
+def _summarise_batch(F: np.ndarray, period: np.ndarray, T: np.ndarray,
+                     window: int) -> np.ndarray:
+    """:func:`~equipoise.models.convergence.summarise` for every draw: ``F`` (rounds+1, B)
+    forecasts per round (a finished draw's column stays constant), ``period`` and ``T``
+    (rounds run) per draw. Returns rows (forecast, converged, period-or-0-for-fixed,
+    rounds, low, high)."""
+    B = F.shape[1]
+    cols = np.arange(B)
+    last = F[T, cols]
+    k = np.arange(F.shape[0])[:, None]
+    cyc = period >= 2
+    span = np.where(cyc, period, np.where(period == 1, 1, np.minimum(window, T + 1)))
+    inside = (k > (T - span)[None, :]) & (k <= T[None, :])
+    lo = np.where(inside, F, np.inf).min(axis=0)
+    hi = np.where(inside, F, -np.inf).max(axis=0)
+    cyc_mean = np.where(inside, F, 0.0).sum(axis=0) / span
+    value = np.where(cyc, cyc_mean, last)
+    return np.stack([value, (period > 0).astype(float), np.where(cyc, period, 0).astype(float),
+                     T.astype(float), lo, hi])

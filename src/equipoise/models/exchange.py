@@ -32,6 +32,12 @@ The realisation loop runs compiled (``_exchange_kernel``, numba) when numba is i
 bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s per process
 (numba import, loading the cached build; ~5 s for the first compile on a machine).
 
+Rounds repeat until the positions the next round would start from reach a fixed point (a
+round realises no exchange) or a cycle, else up to the 50-round horizon
+(:mod:`equipoise.models.convergence`; a cycle's forecast is the mean of its rounds'
+outcomes). ``mode="decide"`` swaps in decide-exchange-model's realisation loop
+(:mod:`equipoise.models._decide_loop`) and runs exactly ``rounds`` rounds, as decide does.
+
 Positions are normalised per issue to 0-100 inside the model (so gains, moves and
 externalities are in those units x salience) and de-normalised for output.
 
@@ -53,14 +59,17 @@ Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import numpy as np
 
 from ..errors import ModelInputError
 from ._accel import load_kernel
+from ._decide_loop import realise_round_decide
+from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, first_repeat, summarise
 from .forecast import Forecast
-from .problem import BargainingProblem, prepare_batch
+from .problem import EPS_REL, BargainingProblem, prepare_batch
 
 __all__ = ["EqualGainExchange"]
 
@@ -233,9 +242,32 @@ class EqualGainExchange:
 
     Parameters
     ----------
-    rounds : int, default 10
-        Number of rounds (the reference default). The run stops earlier, with
-        ``converged = True``, when a round realises no exchange (nothing can change then).
+    rounds : int, default 50 (``mode="decide"``: 10)
+        Round cap. In the default mode a cap only: a run stops at a fixed point (a round
+        realises no exchange) or a cycle of the starting positions, and never goes past
+        ``horizon`` rounds (:mod:`equipoise.models.convergence`), so from ``rounds >=
+        horizon`` on the forecast does not depend on it. ``mode="decide"`` runs exactly
+        ``rounds`` rounds, as decide-exchange-model does (its default: 10).
+    mode : {"equal_gain", "decide"}, default "equal_gain"
+        The realisation loop (step 8): this module's (every candidate sees the current
+        outcomes and positions; the step-7 cut is the displacement), or decide-exchange-
+        model's (:mod:`equipoise.models._decide_loop`: candidates see the round start plus
+        what they were told, its step-7 quirk, its candidate order), which reproduces the
+        reference implementation's figures.
+    tie_break : {"order", "random"}, default "order"
+        Ties in gain: the earlier candidate, or a seeded coin toss (``seed``) as decide does
+        by default. ``"random"`` needs ``mode="decide"``.
+    seed : int, default 0
+        Seed of the coin tosses (the same seed tosses the same coins as decide's
+        ``random.seed(seed)``).
+    stop_rule : {"repeat", "forecast_change"}, default "repeat"
+        A fixed point or cycle of the starting positions, or every outcome changing by at
+        most ``stop_threshold`` scale points in a round (Scholz et al. 2011's rule for the
+        forecast). Not used by ``mode="decide"``.
+    stop_threshold : float, default 0
+    horizon, max_period, window : int, default 50, 12, 10
+        Most rounds any run goes, longest cycle looked for, rounds over which the range of a
+        run that does not converge is reported.
     record_externalities : bool, default True
         Compute the externalities of every realised exchange (§3.4) into ``details``.
     """
@@ -245,65 +277,129 @@ class EqualGainExchange:
     #: and the model needs at least this many.
     joint_issues = True
     min_issues = 2
+    #: Named stop rules this model takes.
+    stop_rules = ("repeat", "forecast_change")
+    modes = ("equal_gain", "decide")
 
-    def __init__(self, rounds: int = 10, *, record_externalities: bool = True) -> None:
-        self.rounds = int(rounds)
+    def __init__(self, rounds: int | None = None, *, mode: str = "equal_gain",
+                 tie_break: str = "order", seed: int = 0, stop_rule: str = "repeat",
+                 stop_threshold: float = 0.0, horizon: int = HORIZON,
+                 max_period: int = MAX_PERIOD, window: int = WINDOW,
+                 record_externalities: bool = True) -> None:
+        if mode not in self.modes:
+            raise ModelInputError(f"exchange mode={mode!r}; choose one of {', '.join(self.modes)}")
+        if tie_break not in ("order", "random"):
+            raise ModelInputError(f"exchange tie_break={tie_break!r}; choose order or random")
+        if tie_break == "random" and mode != "decide":
+            raise ModelInputError("exchange tie_break='random' needs mode='decide' (the default "
+                                  "mode breaks ties by candidate order)")
+        self.mode = mode
+        self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide"
+                                                               else HORIZON)
         if self.rounds < 0:
             raise ModelInputError(f"exchange rounds={rounds!r} must be >= 0")
+        self.tie_break, self.seed = tie_break, int(seed)
+        self.stop_rule = stop_rule
+        self.stop_threshold = check_stop_rule(stop_rule, stop_threshold, "exchange",
+                                              self.stop_rules)
+        self.horizon, self.max_period, self.window = int(horizon), int(max_period), int(window)
+        if self.horizon < 1 or self.max_period < 1 or self.window < 1:
+            raise ModelInputError("exchange horizon, max_period and window must be >= 1")
         self.record_externalities = bool(record_externalities)
 
     def get_params(self) -> dict[str, Any]:
-        return {"rounds": self.rounds, "record_externalities": self.record_externalities}
+        return {"rounds": self.rounds, "mode": self.mode, "tie_break": self.tie_break,
+                "seed": self.seed, "stop_rule": self.stop_rule,
+                "stop_threshold": self.stop_threshold, "horizon": self.horizon,
+                "max_period": self.max_period, "window": self.window,
+                "record_externalities": self.record_externalities}
+
+    @property
+    def rounds_limit(self) -> int:
+        """Rounds a run goes at most: ``min(rounds, horizon)``; exactly ``rounds`` in
+        ``mode="decide"``."""
+        return self.rounds if self.mode == "decide" else min(self.rounds, self.horizon)
 
     # ------------------------------------------------------------------ one run
     def _run(self, X0: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
              record: bool, actors: tuple[str, ...] = (), issues: tuple[str, ...] = (),
              lower: np.ndarray | None = None, upper: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], int, bool, np.ndarray]:
-        """Run on normalised (0-100) arrays. Returns (O trajectory (T+1, n_i), voting
-        positions, round records, rounds run, converged, next start positions)."""
+             ) -> dict[str, Any]:
+        """Run on normalised (0-100) arrays. Returns a dict: ``traj`` (O per round,
+        (T+1, n_i)), ``votes`` (voting positions per round, index 0 the initial ones),
+        ``recs``, ``T`` (rounds run), ``period`` (0 none, 1 fixed point, p >= 2 cycle),
+        ``stop`` and ``next`` (the positions a further round would start from)."""
         n_a, n_i = X0.shape
         w = c * s
         D = w.sum(axis=0)
         Xz = np.where(present, X0, 0.0)  # absent cells: weight 0, position irrelevant
         O = (w * Xz).sum(axis=0) / D
         traj = [O]
+        votes = [Xz]
         pairs = np.array([(p, q) for p in range(n_i) for q in range(p + 1, n_i)], dtype=np.intp)
         recs: list[dict[str, Any]] = []
         start = Xz.copy()
+        starts = [start]
         cur = start
         lam = 0.1 + 0.4 * (1.0 - s)
-        converged = False
+        span = np.full(n_i, 1.0) if lower is None or upper is None else (upper - lower) / 100.0
+        decide = self.mode == "decide"
+        rng = random.Random(self.seed) if self.tie_break == "random" else None
+        limit = self.rounds_limit
+        stop = "max_rounds" if decide or self.rounds < self.horizon else "horizon"
+        period = 0
         t = 0
-        for t in range(1, self.rounds + 1):
+        for t in range(1, limit + 1):
             if t > 1:  # step 1: outcomes on this round's starting positions
                 O = (w * start).sum(axis=0) / D
-            cand, code = _candidates(start, s, w, D, present, O, pairs)
-            cur = start.copy()
-            curf = cur.reshape(-1)
-            acc = np.zeros_like(start)
-            accf = acc.reshape(-1)
-            Ocur = O.copy()
-            n_cand = cand.n
-            kernel = _kernel()
-            if kernel is not None:
-                realised, ties = self._realise_compiled(kernel, cand, curf, accf, Ocur,
-                                                        w / D, record)
+            if decide:
+                realised, ties, cur, n_cand, code = realise_round_decide(
+                    start, s, c, present, D, O, pairs, rng)
             else:
-                realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D, record)
+                cand, code = _candidates(start, s, w, D, present, O, pairs)
+                cur = start.copy()
+                curf = cur.reshape(-1)
+                acc = np.zeros_like(start)
+                accf = acc.reshape(-1)
+                Ocur = O.copy()
+                n_cand = cand.n
+                kernel = _kernel()
+                if kernel is not None:
+                    realised, ties = self._realise_compiled(kernel, cand, curf, accf, Ocur,
+                                                            w / D, record)
+                else:
+                    realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D,
+                                                         record)
             # end of round: forecast on the voting positions, then partial concessions
             np.clip(cur, 0.0, 100.0, out=cur)  # round-off only: moves never leave [0, 100]
+            O_prev = traj[-1]
             O = (w * cur).sum(axis=0) / D
             traj.append(O)
+            votes.append(cur.copy())
             if record:
-                recs.append(self._round_record(realised, cand, code, start, s, present, ties,
+                recs.append(self._round_record(realised, None, code, start, s, present, ties,
                                                actors, issues, lower, upper, n_cand))
             nxt = start + lam * (cur - start)
             start = np.where(present, nxt, 0.0)
-            if not realised:
-                converged = True
+            starts.append(start)
+            if decide:
+                continue
+            if not realised:  # nothing changes any more
+                period, stop = 1, "no_exchange"
                 break
-        return np.array(traj), cur, recs, t if self.rounds else 0, converged, start
+            if self.stop_rule == "repeat":
+                p = first_repeat(np.asarray(starts), t, EPS_REL * 100.0, self.max_period)
+                if p:
+                    period, stop = p, ("fixed_point" if p == 1 else "cycle")
+                    break
+            elif (np.abs(O - O_prev) * span).max() <= self.stop_threshold:
+                period, stop = 1, "forecast_change"
+                break
+        if decide and limit:
+            p = first_repeat(np.asarray(starts), t, EPS_REL * 100.0, self.max_period)
+            period = 1 if p == 1 else 0  # decide's forecast is the last round's, cycle or not
+        return {"traj": np.array(traj), "votes": np.array(votes), "recs": recs,
+                "T": t if limit else 0, "period": period, "stop": stop, "next": start}
 
     # ------------------------------------------------------------------ realisation loop
     @staticmethod
@@ -383,7 +479,7 @@ class EqualGainExchange:
                     in zip(*cols, F.tolist())]
         return realised, int(ties)
 
-    def _round_record(self, realised: list[tuple], cand: _Cands, code: np.ndarray,
+    def _round_record(self, realised: list[tuple], cand: Any, code: np.ndarray,
                       X: np.ndarray, s: np.ndarray, present: np.ndarray, ties: int,
                       actors: tuple[str, ...], issues: tuple[str, ...],
                       lower: np.ndarray, upper: np.ndarray, n_cand: int) -> dict[str, Any]:
@@ -412,7 +508,7 @@ class EqualGainExchange:
         return rec
 
     @staticmethod
-    def _externalities(realised: list[tuple], cand: _Cands, code: np.ndarray, X: np.ndarray,
+    def _externalities(realised: list[tuple], cand: Any, code: np.ndarray, X: np.ndarray,
                        s: np.ndarray, present: np.ndarray, actors: tuple[str, ...],
                        issues: tuple[str, ...]) -> dict[str, Any]:
         """§3.4, vectorised over realised exchanges x actors (positions at round start)."""
@@ -470,38 +566,61 @@ class EqualGainExchange:
         X = np.where(present, (problem.position - lo) * (100.0 / (hi - lo)), 0.0)
         return X, problem.salience, problem.capability, present
 
+    def _summary(self, run: dict[str, Any], traj: np.ndarray) -> list[Any]:
+        """Per issue, the forecast and its diagnostics from a run (de-normalised ``traj``).
+        ``mode="decide"`` keeps decide's forecast, the last round's."""
+        period = run["period"]
+        if self.mode == "decide":
+            period = min(period, 1)
+        return [summarise(traj[:, i], period, period > 0, self.window)
+                for i in range(traj.shape[1])]
+
     def forecast(self, problem: BargainingProblem) -> Forecast:
         X, s, c, present = self._normalise(problem)
         lo, hi = problem.lower, problem.upper
-        traj, Y, recs, T, conv, nxt = self._run(X, s, c, present, True, problem.actors,
-                                                problem.issues, lo, hi)
+        run = self._run(X, s, c, present, True, problem.actors, problem.issues, lo, hi)
         span = (hi - lo) / 100.0
-        traj = lo + traj * span
-        Yd = lo + Y * span
-        Nd = lo + nxt * span
+        traj = lo + run["traj"] * span
+        V = lo + run["votes"] * span  # (T+1, n_a, n_i)
+        Nd = lo + run["next"] * span
+        T = run["T"]
+        summaries = self._summary(run, traj)
         outcome, trajectory, positions, nstart = {}, {}, {}, {}
+        cycle, franges, history, scale = {}, {}, {}, {}
         for i, issue in enumerate(problem.issues):
+            sm = summaries[i]
             trajectory[issue] = traj[:, i].copy()
-            outcome[issue] = float(traj[-1, i])
-            positions[issue] = {a: float(Yd[k, i]) for k, a in enumerate(problem.actors)
+            outcome[issue] = sm.value
+            cycle[issue] = sm.cycle
+            franges[issue] = (sm.low, sm.high)
+            positions[issue] = {a: float(V[-1, k, i]) for k, a in enumerate(problem.actors)
                                 if present[k, i]}
+            history[issue] = {a: V[:, k, i].copy() for k, a in enumerate(problem.actors)
+                              if present[k, i]}
             nstart[issue] = {a: float(Nd[k, i]) for k, a in enumerate(problem.actors)
                              if present[k, i]}
+            scale[issue] = (float(lo[i]), float(hi[i]))
+        recs = run["recs"]
         details = {"rounds": recs, "next_start": nstart,
-                   "ties": int(sum(r["ties"] for r in recs)),
+                   "ties": int(sum(r["ties"] for r in recs)), "stop": run["stop"],
+                   "exchanges_per_round": [len(r["exchanges"]) for r in recs],
                    "units": "gains, moves and externalities in 0-100 normalised units"}
         return Forecast(
             model=self.name, params=self.get_params(), actors=problem.actors,
             issues=problem.issues, outcome=outcome, trajectory=trajectory, positions=positions,
-            rounds_run={i: T for i in problem.issues}, converged={i: conv for i in problem.issues},
-            details=details,
+            rounds_run={i: T for i in problem.issues},
+            converged={i: summaries[k].converged for k, i in enumerate(problem.issues)},
+            details=details, cycle=cycle, forecast_range=franges, history=history, scale=scale,
         )
 
     def forecast_batch(self, position: Any, salience: Any, capability: Any, *,
                        lower: Any = None, upper: Any = None, issues: Any = None,
                        actors: Any = None) -> np.ndarray:
-        """Outcomes of many draws: arrays broadcast to ``(B, n_actors, n_issues)``
-        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
+        """Outcomes of many draws, by the same rule as :meth:`forecast` (the last round's
+        outcomes, or their mean over a cycle): arrays broadcast to ``(B, n_actors,
+        n_issues)`` (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B,
+        n_issues)``. After the call ``self.batch_info_`` holds ``converged``, ``cycle``
+        (period, 0 = none), ``rounds``, ``low`` and ``high`` as ``(B, n_issues)`` arrays.
 
         The realisation loop is sequential by nature, so draws are run one after the other
         (each run is itself vectorised over candidate exchanges). Bounds default to 0-100.
@@ -521,9 +640,14 @@ class EqualGainExchange:
             raise ModelInputError(f"issue {name}: no actor has positive capability x salience "
                                   f"(draw {b})")
         out = np.empty((B, n_i))
+        info = np.zeros((5, B, n_i))
         span = (hi - lo) / 100.0
         for b in range(B):
             X = np.where(present[b], (x[b] - lo) / span, 0.0)
-            traj, *_ = self._run(X, s[b], c[b], present[b], False)
-            out[b] = lo + traj[-1] * span
+            run = self._run(X, s[b], c[b], present[b], False, lower=lo, upper=hi)
+            for i, sm in enumerate(self._summary(run, lo + run["traj"] * span)):
+                out[b, i] = sm.value
+                info[:, b, i] = (sm.converged, sm.cycle or 0, run["T"], sm.low, sm.high)
+        self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
+                            "rounds": info[2].astype(int), "low": info[3], "high": info[4]}
         return out

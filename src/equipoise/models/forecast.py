@@ -10,12 +10,23 @@ A :class:`Forecast` gives, per issue id:
   ``outcome[issue] == trajectory[issue][-1]``;
 * ``positions[issue][actor]`` -- final position of every actor taking part in the issue;
 * ``rounds_run[issue]`` and ``converged[issue]`` -- rounds actually run and whether the
-  run stopped at a fixed point / common position rather than at the round cap (single-pass
-  models: 0 and ``True``);
+  run settled (a fixed point or a cycle, or the chosen stop rule fired) rather than
+  stopping at the round cap or the horizon (single-pass models: 0 and ``True``);
+* ``cycle[issue]`` -- the period of the cycle the positions settled into (``None``: a fixed
+  point, a single-pass model, or no convergence) and ``forecast_range[issue]`` -- ``(lo,
+  hi)``: the forecast's range over the cycle, or over the last rounds of a run that did not
+  converge (equal ends when it settled on one value); see
+  :mod:`equipoise.models.convergence`. For a cycle ``outcome`` is the mean of the cycle's
+  forecasts, otherwise ``outcome[issue] == trajectory[issue][-1]``;
+* ``history[issue][actor]`` -- iterative models: the actor's position each round (index 0
+  the initial one; for ``exchange`` the voting positions after each round);
+* ``scale[issue]`` -- ``(lower, upper)`` of the issue's scale;
 * ``details`` -- model-specific diagnostics (documented by each model).
 
-``to_dict()`` gives the JSON-ready
-``{ISSUE: {"outcome": float, "trajectory": [...], "positions": {ACTOR: float}}}``.
+``to_dict()`` gives the JSON-ready ``{ISSUE: {"outcome": float, "trajectory": [...],
+"positions": {ACTOR: float}, "converged": bool, "rounds_run": int, "cycle": int | None,
+"range": [lo, hi]}}``, plus ``"history": {ACTOR: [...]}`` for iterative models.
+:meth:`Forecast.movers` lists the actors that moved most.
 """
 
 from __future__ import annotations
@@ -42,17 +53,68 @@ class Forecast:
     rounds_run: dict[str, int]
     converged: dict[str, bool]
     details: dict[str, Any] = field(default_factory=dict)
+    cycle: dict[str, int | None] = field(default_factory=dict)
+    forecast_range: dict[str, tuple[float, float]] = field(default_factory=dict)
+    history: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    scale: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def iterative(self) -> bool:
+        """True for a model that runs rounds (it records each actor's positions)."""
+        return bool(self.history)
+
+    def range_of(self, issue: str) -> tuple[float, float]:
+        """The forecast's range on ``issue`` (the outcome twice if none was recorded)."""
+        v = float(self.outcome[issue])
+        lo, hi = self.forecast_range.get(issue, (v, v))
+        return float(lo), float(hi)
+
+    def non_converged(self) -> list[str]:
+        """The issues whose run did not converge (in issue order)."""
+        return [i for i in self.issues if not self.converged.get(i, True)]
+
+    def movers(self, issue: str, top: int | None = None) -> list[dict[str, Any]]:
+        """Actors by how far they moved on ``issue`` from their initial to their final
+        position, farthest first: ``{"actor", "initial", "final", "moved", "crossed_half"}``
+        (``crossed_half``: moved more than half the scale). Empty for single-pass models."""
+        hist = self.history.get(issue)
+        if not hist:
+            return []
+        lo, hi = self.scale.get(issue, (0.0, 100.0))
+        half = 0.5 * (hi - lo)
+        rows = []
+        for actor, h in hist.items():
+            h = np.asarray(h, float)
+            moved = float(h[-1] - h[0])
+            rows.append({"actor": actor, "initial": float(h[0]), "final": float(h[-1]),
+                         "moved": moved, "crossed_half": abs(moved) > half})
+        rows.sort(key=lambda r: -abs(r["moved"]))
+        return rows[:top] if top is not None else rows
+
+    def convergence(self, issue: str) -> dict[str, Any]:
+        """``{"converged", "rounds_run", "cycle", "range"}`` of ``issue`` (JSON-ready)."""
+        lo, hi = self.range_of(issue)
+        cyc = self.cycle.get(issue)
+        return {"converged": bool(self.converged.get(issue, True)),
+                "rounds_run": int(self.rounds_run.get(issue, 0)),
+                "cycle": None if cyc is None else int(cyc), "range": [lo, hi]}
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
-        """JSON-ready ``{ISSUE: {"outcome", "trajectory", "positions"}}`` (plain floats)."""
-        return {
-            issue: {
+        """JSON-ready ``{ISSUE: {"outcome", "trajectory", "positions", "converged",
+        "rounds_run", "cycle", "range"[, "history"]}}`` (plain floats)."""
+        out: dict[str, dict[str, Any]] = {}
+        for issue in self.issues:
+            d: dict[str, Any] = {
                 "outcome": float(self.outcome[issue]),
                 "trajectory": [float(v) for v in np.asarray(self.trajectory[issue])],
                 "positions": {a: float(v) for a, v in self.positions[issue].items()},
+                **self.convergence(issue),
             }
-            for issue in self.issues
-        }
+            if issue in self.history:
+                d["history"] = {a: [float(v) for v in np.asarray(h)]
+                                for a, h in self.history[issue].items()}
+            out[issue] = d
+        return out
 
     def __repr__(self) -> str:
         out = ", ".join(f"{i}={self.outcome[i]:.4g}" for i in self.issues[:6])
@@ -77,4 +139,8 @@ def single_pass_forecast(model: str, problem: Any, values: Any,
         outcome=outcome, trajectory=traj, positions=pos,
         rounds_run={i: 0 for i in problem.issues},
         converged={i: True for i in problem.issues}, details=details,
+        cycle={i: None for i in problem.issues},
+        forecast_range={i: (outcome[i], outcome[i]) for i in problem.issues},
+        scale={i: (float(problem.lower[k]), float(problem.upper[k]))
+               for k, i in enumerate(problem.issues)},
     )

@@ -68,7 +68,8 @@ class BlockResult:
     value: float
     lower_bound: float
     optimal: bool
-    method: str          # "certificate", "milp", "heuristic", "trivial" (value 0)
+    method: str          # "certificate", "milp", "heuristic", "trivial" (value 0),
+    #                      "reduction" (the reductions alone solved it)
     seconds: float
 
 
@@ -294,7 +295,7 @@ class _Rows:
 
 def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | None,
               deadline: float, *, max_rounds: int = 60, seed: int = 0,
-              cut_factor: float = 2.0, max_sources: int = 400,
+              cut_factor: float = 2.0, max_sources: int = 150,
               stall_rounds: int = 10, stall_gain: float = 0.02) -> tuple[float, str]:
     """LP relaxation over the tie variables ``f ∈ [0, 1]^m`` with the rows so far; add violated
     odd-cycle inequalities until none is left, the bound proves the incumbent, or time is up.
@@ -479,7 +480,29 @@ def frustration_mask(graph: SignedGraph, spins: np.ndarray) -> np.ndarray:
 # -- driver ----------------------------------------------------------------------------------
 
 def _solve_block(g: SignedGraph, deadline: float, step: float | None, method: str,
-                 seed: int, heuristic_time: float | None, threads: int | None) -> tuple:
+                 seed: int, heuristic_time: float | None, threads: int | None,
+                 reduce: bool = True) -> tuple:
+    """Solve one block: reductions (pendant, degree-2, parallel ties) first, then the
+    heuristic → certificate → binary program pipeline on what is left."""
+    if not reduce:
+        return _solve_core(g, deadline, step, method, seed, heuristic_time, threads)
+    from equipoise.network.reduce import reduce_graph
+
+    t0 = time.perf_counter()
+    red = reduce_graph(g)
+    if red.graph.m == 0:
+        spins = red.expand(np.ones(red.graph.n))
+        return (BlockResult(g.n, g.m, red.constant, red.constant, True,
+                            "trivial" if red.constant == 0 else "reduction",
+                            time.perf_counter() - t0), spins)
+    res, spins = _solve_core(red.graph, deadline, step, method, seed, heuristic_time, threads)
+    c = red.constant
+    return (BlockResult(g.n, g.m, res.value + c, res.lower_bound + c, res.optimal, res.method,
+                        time.perf_counter() - t0), red.expand(spins))
+
+
+def _solve_core(g: SignedGraph, deadline: float, step: float | None, method: str,
+                seed: int, heuristic_time: float | None, threads: int | None) -> tuple:
     t0 = time.perf_counter()
     left = max(deadline - t0, 0.0)
     htime = heuristic_time if heuristic_time is not None else min(
@@ -491,17 +514,20 @@ def _solve_block(g: SignedGraph, deadline: float, step: float | None, method: st
         return BlockResult(g.n, g.m, 0.0, 0.0, True, "trivial", time.perf_counter() - t0), best_s
     cert = None
     if method != "heuristic":
-        cert = certify_split(g, best_s, step=step)
+        # large blocks: the Cholesky proof only (the eigenvalue bound costs seconds there and
+        # the LP bound of the binary program is much stronger when the certificate fails)
+        cert = certify_split(g, best_s, step=step, bound=g.n <= 1000)
         if cert.optimal:
             return (BlockResult(g.n, g.m, best_v, best_v, True, "certificate",
                                 time.perf_counter() - t0), best_s)
+    cert_value = best_v
     h = heuristic_split(g, time_limit=htime, restarts=4, seed=seed, initial=best_s,
                         target=cert.lower_bound if cert else None)
     if h.value < best_v:
         best_s, best_v = h.spins, h.value
     lb = 0.0
-    if method != "heuristic":
-        cert = certify_split(g, best_s, step=step)
+    if method != "heuristic" and (h.value < cert_value or g.n <= 1000):
+        cert = certify_split(g, best_s, step=step, bound=g.n <= 1000)
         lb = cert.lower_bound
         if cert.optimal:
             return (BlockResult(g.n, g.m, best_v, best_v, True, "certificate",
@@ -524,6 +550,7 @@ def frustration_index(
     method: str = "auto",
     heuristic_time: float | None = None,
     decompose: bool = True,
+    reduce: bool = True,
     threads: int | None = None,
     seed: int = 0,
 ) -> FrustrationResult:
@@ -543,6 +570,9 @@ def frustration_index(
         Time for the iterated local search per block (default grows with the block size).
     decompose : bool
         Solve each biconnected block separately (exact; disable only for testing).
+    reduce : bool
+        Remove pendant and degree-2 nodes and merge parallel ties first
+        (:mod:`~equipoise.network.reduce`; exact; disable only for testing).
     threads, seed : int
         Passed to HiGHS / the heuristic's random generator.
 
@@ -568,7 +598,8 @@ def frustration_index(
     for b in cyclic:
         mask = labels == b
         g = graph.subgraph_edges(mask, keep_nodes=False)
-        res, spins = _solve_block(g, deadline, step, method, seed, heuristic_time, threads)
+        res, spins = _solve_block(g, deadline, step, method, seed, heuristic_time, threads,
+                                  reduce)
         blocks.append(res)
         sub = frustration_mask(g, spins)
         frustrated[np.flatnonzero(mask)[sub]] = True

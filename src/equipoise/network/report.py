@@ -224,7 +224,8 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
                "milp": "proven optimal by the binary program (HiGHS)"}.get(
             report["method"], "proven optimal")
         if fi == 0:
-            lines.append(f"The network of {n} actors and {m} ties is structurally balanced: "
+            lines.append(f"The network of {_count(n, 'actor')} and {_count(m, 'tie')} is "
+                         "structurally balanced: "
                          "it splits into two camps with every positive tie inside a camp and "
                          "every negative tie between them.")
         else:
@@ -239,7 +240,7 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
                      f"{_fmt(lb)} and {_fmt(fi)}.")
     g0, g1 = report["groups"]
     ref = report.get("reference")
-    with_ref = f", with {nm(ref)}" if ref is not None and len(g0) > 1 else ""
+    with_ref = f", the reference {nm(ref)}'s" if ref is not None else ""
     lines.append(f"Camp 1 ({_count(len(g0), 'actor')}{with_ref}): {_names(g0, names)}.")
     if g1:
         lines.append(f"Camp 2 ({_count(len(g1), 'actor')}): {_names(g1, names)}.")
@@ -329,11 +330,12 @@ def _robustness_lines(report: dict, nm: Any, names: dict | None) -> list[str]:
         out.append(f"Not every camp is fixed: {_names(loose, names)} can sit on either side "
                    f"of {nm(ref)} in an optimal split.")
     if unknown:
-        out.append(f"Undecided within the time budget: {_names(unknown, names)}.")
+        out.append(f"Whether these camps are fixed was not decided within the time budget "
+                   f"(--robust-time): {_names(unknown, names)}.")
     swing = [a for a in report.get("swing", []) if a not in loose]
     if swing:
-        out.append(f"Near-optimal splits (at most one tie more, unweighted) also move "
-                   f"{_names(swing, names)}.")
+        out.append(f"Among near-optimal splits (at most one tie more, unweighted) these "
+                   f"also change side relative to {nm(ref)}: {_names(swing, names)}.")
     return out
 
 

@@ -17,6 +17,10 @@ ties): actor ``i`` is on ``r``'s side when ``s_i s_r = +1``.
 * ``unique`` — the optimal split is unique up to swapping the camps: every placed actor is
   fixed (which requires a single connected component).
 
+Shortcut: when the smallest eigenvalue ``λ₂`` of ``Diag(s∘As) − A`` on the complement of the
+optimal split ``s`` exceeds ``slack · n/(n−1)`` (0 for ``camp_fixed``, 1 for the swings), no
+actor can move at that cost (the bound in :func:`_spectral_gap`) — no re-solving needed.
+
 Small components (up to ``brute_force_limit`` nodes) are solved by enumerating every split,
 vectorised; larger ones by re-solving with :func:`~equipoise.network.frustration.
 frustration_index` (one solve per actor not already shown to move, under a time budget —
@@ -103,11 +107,39 @@ def _forced(graph: SignedGraph, ref: int, i: int, relation: int, time_limit: flo
                     np.append(graph.v[keep], max(ref, i)),
                     np.append(graph.sign[keep], relation),
                     np.append(graph.weight[keep], big), weighted=True)
-    res = frustration_index(g, time_limit=time_limit, seed=seed)
+    res = frustration_index(g, time_limit=time_limit, seed=seed,
+                            heuristic_time=min(0.05, 0.1 * time_limit))
     value = float(res.value)
     if res.spins[i] * res.spins[ref] != relation:  # cannot happen at an optimum
         return value + constant - big, bool(res.optimal), res.spins
     return value + constant, bool(res.optimal), res.spins
+
+
+def _spectral_gap(graph: SignedGraph, spins: np.ndarray, dense_limit: int = 2000
+                  ) -> float | None:
+    """A guaranteed lower bound on the smallest eigenvalue of ``M = Diag(s∘As) − A`` on the
+    complement of ``s`` (``None`` when it is not positive or the graph is too large).
+
+    With ``M s = 0`` and ``sᵀ M s' = 4 (F(s') − F(s))`` for every split ``s'``, moving ``k``
+    actors of ``s`` costs at least ``λ₂ · k(n−k)/n``; ``k = 1`` and ``k = n−1`` give the
+    smallest bound ``λ₂ (n−1)/n``, the one used (the certificate of
+    :mod:`~equipoise.network.certificate`, read quantitatively).
+    """
+    import scipy.linalg as sla
+
+    n = graph.n
+    if n < 3 or n > dense_limit:
+        return None
+    s = np.where(spins >= 0, 1.0, -1.0)
+    a = graph.adjacency(dense=True)
+    m = -a
+    m[np.diag_indices(n)] += s * (a @ s)
+    alpha = float(np.abs(m).sum(axis=1).max())
+    m += (alpha / n) * np.outer(s, s)
+    lam = float(sla.eigvalsh(m, subset_by_index=[0, 0], check_finite=False)[0])
+    margin = 8.0 * n * np.finfo(float).eps * float(np.linalg.norm(m))
+    low = lam - margin
+    return low if low > 0 else None
 
 
 def _component(graph: SignedGraph, ref: int) -> np.ndarray:
@@ -135,17 +167,28 @@ def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack
             side[:, 1:] = 1 - 2 * ((good[:, None] >> np.arange(n - 1)) & 1).astype(np.int8)
         relative = side * side[:, [ref]]
         return [bool(np.any(relative[:, i] != rel[i])) for i in range(n)], True
+    gap = _spectral_gap(graph, spins)
+    if gap is not None and gap * (n - 1) / n > slack + tol:
+        # every split with k actors moved costs >= gap·k(n−k)/n more (module docstring)
+        return [False] * n, True
     moves: list[bool | None] = [None] * n
     moves[ref] = False
     complete = True
+    failures = 0
     for i in np.argsort(-graph.degree(), kind="stable").tolist():
         if moves[i] is not None:
             continue
+        if failures >= 3 and not any(x is not None for k, x in enumerate(moves) if k != ref):
+            complete = False  # the re-solves do not finish within their share: give up early
+            break
         left = deadline - time.perf_counter()
         if left <= 0.01:
             complete = False
             break
-        v, proven, s = _forced(graph, ref, i, int(-rel[i]), left, seed)
+        undecided = sum(x is None for x in moves)
+        # a share of what is left, so that one hard re-solve cannot eat the whole budget
+        share = min(left, max(0.1, 4.0 * left / max(undecided, 1)))
+        v, proven, s = _forced(graph, ref, i, int(-rel[i]), share, seed)
         if v <= value + slack + tol:
             moves[i] = True
             if slack == 0:  # another optimal split: everyone it moves is not fixed either
@@ -156,6 +199,7 @@ def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack
             moves[i] = False
         else:
             complete = False
+            failures += 1
     return moves, complete
 
 
@@ -196,8 +240,8 @@ def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal
     sspins = spins[members]
     svalue = float(sub.weight[sub.sign * sspins[sub.u] * sspins[sub.v] < 0].sum())
     deadline = t0 + time_limit
-    moves, complete = _decide(sub, sspins, svalue, sref, 0.0, deadline, brute_force_limit,
-                              seed)
+    moves, complete = _decide(sub, sspins, svalue, sref, 0.0, t0 + 0.6 * time_limit,
+                              brute_force_limit, seed)
     unweighted = SignedGraph(sub.nodes, sub.u, sub.v, sub.sign, np.ones(sub.m))
     if sub.n <= brute_force_limit:
         costs = brute_force_frustrations(unweighted)

@@ -383,7 +383,8 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
                                   label="frustrated tie (✕)"))
         if cancelled:
             handles.append(Line2D([], [], color="#888888", lw=1, linestyle=(0, (1, 2)),
-                                  label=f"layers cancel, no tie (=0): {_count(len(cancelled), 'pair')}"))
+                                  label="layers cancel, no tie (=0): "
+                                        f"{_count(len(cancelled), 'pair')}"))
         for k, group in enumerate(groups):
             if group:
                 side = "left" if k == 0 else "right"

@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
+from ..io.atomic import write_files
 
 __all__ = ["write_report", "render_html", "report_context", "results_json"]
 
@@ -190,6 +190,7 @@ def report_context(analysis: Any,
         "version": __version__,
         "hash": analysis.hash,
         "params": dict(analysis.params),
+        "rounds_label": _rounds_label(analysis.params.get("rounds")),
         "seed": analysis.params.get("seed"),
         "generated": None,
         "summary": analysis.summary(),
@@ -362,6 +363,9 @@ def report_context(analysis: Any,
     ctx["issues"] = []
     errors = analysis.forecast_errors() if analysis.forecasts else {}
     ctx["mean_errors"] = analysis.mean_errors() if analysis.forecasts else {}
+    ctx["scored_issues"] = analysis.scored_issues() if analysis.forecasts else {}
+    ctx["accuracy_sentence"] = analysis.accuracy_sentence() if analysis.forecasts else ""
+    ctx["non_converged"] = analysis.non_converged() if analysis.forecasts else {}
     if analysis.forecasts:
         for k, issue in enumerate(s.issues):
             if progress is not None:
@@ -408,6 +412,7 @@ def report_context(analysis: Any,
                     "converged": fc.converged.get(issue.id) if isinstance(fc.converged, dict)
                     else None,
                     "iterative": len(np.asarray(fc.trajectory.get(issue.id, [0]))) > 1,
+                    "settled": _settled_text(fc, issue.id),
                 })
             trajectories = {m: [float(v) for v in np.asarray(fc.trajectory[issue.id])]
                             for m, fc in analysis.forecasts.items()
@@ -430,6 +435,11 @@ def report_context(analysis: Any,
                                    trajectories, actual) if trajectories else None),
                 "trajectory_table": trajectories,
                 "outcome": None,
+                "spread": (max(outcomes.values()) - min(outcomes.values())
+                           if len(outcomes) > 1 else None),
+                "movers": {m: [row for row in fc.movers(issue.id, top=3) if row["moved"]]
+                           for m, fc in analysis.forecasts.items()
+                           if issue.id in fc.outcome and fc.iterative},
             }
             if issue.outcome is not None:
                 at, lab = _nearest_label(issue, issue.outcome.value)
@@ -449,9 +459,14 @@ def report_context(analysis: Any,
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
+    ctx["decision_non_converged"] = None
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
+        from ..display import non_converged_note
+
+        note = non_converged_note(d)
+        ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
@@ -499,7 +514,8 @@ def report_context(analysis: Any,
     ctx["sources"] = [{"id": src.id, "title": src.title, "author": src.author,
                        "publisher": src.publisher,
                        "date": src.date.isoformat() if src.date else None,
-                       "url": src.url, "note": src.note, "cited": cited.get(src.id, 0)}
+                       "url": src.url, "link": web_link(src.url), "note": src.note,
+                       "cited": cited.get(src.id, 0)}
                       for src in s.sources]
     ctx["actors"] = [{"id": a.id, "name": a.name, "kind": a.kind,
                       "capability": _num(a.capability.value, a.capability, known)
@@ -774,30 +790,19 @@ def render_html(analysis: Any, context: dict[str, Any] | None = None) -> str:
     return env.get_template("report.html.j2").render(css=Markup(css), **ctx)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is an ``http(s)://`` address with a host, else ``None``: only web
+    links become clickable in the report (a ``javascript:``, ``data:`` or ``file:`` address
+    is shown as plain text, never as a link)."""
+    from urllib.parse import urlsplit
 
-
-def _write_atomically(files: dict[Path, str]) -> None:
-    """Write every file to a temporary sibling, then rename them all into place."""
-    temps: list[tuple[str, Path]] = []
+    if not url:
+        return None
     try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def write_report(analysis: Any, out_dir: str | os.PathLike[str],
@@ -813,5 +818,32 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    _write_atomically({paths["report"]: html, paths["results"]: results})
+    write_files({paths["report"]: html, paths["results"]: results})
     return paths
+
+
+def _settled_text(fc: Any, issue: str) -> str:
+    """How the model's run ended on ``issue``, in words, for the forecasts table."""
+    if not fc.iterative:
+        return "single pass"
+    c = fc.convergence(issue)
+    lo, hi = c["range"]
+    rng = f"{lo:.4g}" if abs(hi - lo) < 1e-9 else f"{lo:.4g}–{hi:.4g}"
+    if c["cycle"]:
+        return f"yes: a cycle of {c['cycle']} rounds (mean shown; range {rng})"
+    if c["converged"]:
+        return "yes: fixed point"
+    s_lo, s_hi = fc.scale.get(issue, (0.0, 100.0))
+    if abs(hi - lo) < 1e-3 * (s_hi - s_lo):
+        return (f"NO: the positions still move, though the forecast varied by less than 0.1 % "
+                f"of the scale over the last rounds ({lo:.6g}–{hi:.6g})")
+    return f"NO: range {rng} over the last rounds (last round shown)"
+
+
+def _rounds_label(rounds: int | None) -> str:
+    """The round cap as the reader should see it: the default stops at convergence."""
+    from ..models.convergence import HORIZON
+
+    if rounds is None:
+        return f"until converged (at most {HORIZON})"
+    return f"at most {rounds}"
