@@ -67,8 +67,8 @@ from ..models.problem import BargainingProblem
 from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
-from .executor import Executor, model_threads
 from .criteria import COMPUTED, DeclaredCriterion, declared_criteria, declared_values
+from .executor import Executor, model_threads
 from .packages import combinations as compatible_combinations
 from .packages import package_option
 from .relations import balancer_ties, relations_loss

@@ -1,4 +1,5 @@
-"""One executor for every sweep: SMAA draws, Sobol samples and flip searches.
+"""One executor for the sweeps: SMAA draws and Sobol samples (a search that evaluates
+many candidate inputs can use it the same way).
 
 A sweep is a pure function ``func(shared, chunk) -> array`` applied to the rows of a large
 input (draws, samples) cut into chunks of a fixed number of rows
@@ -23,9 +24,10 @@ that can use several threads (eum's batch) is told to use one (:func:`model_thre
 ``workers=N`` means N cores; without an executor (``decide()``'s default) the model keeps
 its own threads. Results do not depend on the threads either.
 
-For a sweep that draws random numbers inside a chunk, :func:`chunk_seeds` gives each chunk
-its own stream, spawned from one seed with :class:`numpy.random.SeedSequence` — again
-independent of the worker count.
+No random number is drawn inside a chunk, so no per-chunk seed is needed: a sweep that
+must draw inside its chunks should give chunk ``i`` the stream
+``numpy.random.SeedSequence(seed).spawn(n_chunks)[i]``, which again does not depend on the
+workers.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ import numpy as np
 
 from ..errors import ModelInputError
 
-__all__ = ["Executor", "CHUNK_DRAWS", "SCHEDULER_ENV", "chunk_seeds", "executor_from",
-           "MissingExtraError", "require", "model_threads"]
+__all__ = ["Executor", "CHUNK_DRAWS", "SCHEDULER_ENV", "executor_from", "MissingExtraError",
+           "require", "model_threads"]
 
 #: Rows (draws, samples) per chunk: fixed, so chunks do not depend on the worker count.
 CHUNK_DRAWS = 250
@@ -82,12 +84,6 @@ class Rows(Protocol):
 
 def _rows(data: Any, start: int, stop: int) -> Any:
     return data.rows(start, stop) if hasattr(data, "rows") else data[start:stop]
-
-
-def chunk_seeds(seed: int, chunks: int) -> list[np.random.SeedSequence]:
-    """One independent seed sequence per chunk, spawned from ``seed`` (chunk ``i`` gets the
-    same stream whatever the number of workers)."""
-    return np.random.SeedSequence(seed).spawn(chunks)
 
 
 # -- local worker processes --------------------------------------------------------------

@@ -120,8 +120,9 @@ class FlipRule:
 
 
 def flip_features(kept: Any, names: dict[str, str] | None = None) -> tuple[Any, np.ndarray]:
-    """The draws' inputs as a table (``pandas.DataFrame``; module docstring) and the
-    ``(N,)`` robust-option scores' matrix is not needed here: returns (table, columns)."""
+    """The draws' inputs as a table (``pandas.DataFrame``, one row per draw, one named
+    column per input; module docstring; inputs that never vary are left out) and its
+    column names."""
     pd = require("pandas", "explain", _PURPOSE)
     names = names or {}
     cols: dict[str, Any] = {}
