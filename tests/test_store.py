@@ -316,7 +316,8 @@ def test_four_processes_recording_25_runs_each_give_100_runs(store: str) -> None
 
 def _start_long_run(store: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "1000000",
+        # the largest draws allowed (limits.MAX_DRAWS): long enough to be interrupted
+        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "100000",
          "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
 

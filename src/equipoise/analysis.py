@@ -56,6 +56,8 @@ class Analysis:
     explanation: Any = None  # decision.explain.Explanation: what you would have to believe
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why
     seconds: dict[str, float] = field(default_factory=dict)  # section -> run time
+    sensitivity: Any = None  # decision.sensitivity.SensitivityResult (--sensitivity)
+    flip: Any = None  # decision.flip.FlipRule (--flip)
 
     @property
     def hash(self) -> str:
@@ -228,6 +230,10 @@ class Analysis:
             out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
         if self.explanation is not None:
             out["explanation"] = self.explanation.to_dict()
+        if self.flip is not None:
+            out["flip_rule"] = self.flip.to_dict()
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity.to_dict()
         return out
 
 
@@ -257,6 +263,10 @@ def run_analysis(
     time_limit: float = 60.0,
     step: Step | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sensitivity: int | None = None,
+    sensitivity_seed: int = 1,
+    flip: bool = False,
+    executor: Any = None,
 ) -> Analysis:
     """Run every analysis ``scenario`` supports.
 
@@ -264,7 +274,10 @@ def run_analysis(
     ``decision_model``: the model the decision analysis uses (default: ``eum`` if it is
     among ``models``, else the first of them); ``draws``/``seed``: SMAA draws and seed;
     ``step(name)`` is called before each section, ``progress(done, total)`` during the SMAA
-    draws.
+    draws. ``sensitivity``: Sobol base samples N of the decision's global sensitivity
+    (``None``: not computed); ``flip``: the rule for the draws where the robust option loses
+    first rank; ``executor``: where the draws and samples run
+    (:class:`equipoise.decision.executor.Executor`; default: this process).
     """
     from .models import MODELS, applicable_models
     from .models.api import bargained_count, forecast
@@ -275,7 +288,11 @@ def run_analysis(
         decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
-                                        "time_limit": time_limit})
+                                        "time_limit": time_limit,
+                                        **({"sensitivity_n": sensitivity,
+                                            "sensitivity_seed": sensitivity_seed}
+                                           if sensitivity else {}),
+                                        **({"flip": True} if flip else {})})
 
     def timed(name: str, func: Callable[[], Any]) -> Any:
         if step is not None:
@@ -331,7 +348,7 @@ def run_analysis(
         try:
             result.decision = timed("decision", lambda: decide(
                 scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
-                progress=progress))
+                progress=progress, executor=executor, keep_draws=flip and draws > 0))
             for v in scenario.variants:
                 result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
                     scenario, model=decision_model, variant=v.id, draws=draws // 4,
@@ -346,7 +363,33 @@ def run_analysis(
                     scenario, model=decision_model, rounds=rounds, search=True))
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)
+    if result.decision is not None:
+        _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
+                flip, executor, timed, progress)
     return result
+
+
+def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None,
+            sensitivity: int | None, seed: int, flip: bool, executor: Any,
+            timed: Callable[[str, Callable[[], Any]], Any],
+            progress: Callable[[int, int], None] | None) -> None:
+    """The flip rule and the Sobol indices of the decision, when asked for."""
+    d = result.decision
+    names = {a.id: a.name for a in scenario.actors} | dict(d.option_names)
+    if flip:
+        from .decision.flip import flip_rule
+
+        if d.draws_kept is None:
+            result.skipped["flip rule"] = "no SMAA draws (--draws 0)"
+        else:
+            result.flip = timed("flip rule", lambda: flip_rule(d, names=names))
+            d.draws_kept = None  # the draws are not part of the results
+    if sensitivity:
+        from .decision.sensitivity import decision_sensitivity
+
+        result.sensitivity = timed("sensitivity", lambda: decision_sensitivity(
+            scenario, model=model, rounds=rounds, n=sensitivity, seed=seed,
+            robust=d.robust_option(), executor=executor, progress=progress))
 
 
 def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:
