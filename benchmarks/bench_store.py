@@ -97,7 +97,7 @@ def filled_store(tmp: str, n: int = 10_000) -> str:
     url = f"sqlite:///{tmp}/big.sqlite"
     store = open_store(url)
     results = json.loads(invoke("forecast", CASE, "-m", "mean", "--json", "--no-store"))
-    base = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     with store.write() as conn:
         conn.execute(run_inputs.insert().values(hash="sha256:x", kind="scenario",
                                                 content="{}", created=base))

@@ -173,7 +173,8 @@ def diff(
     a: Annotated[str, typer.Argument(metavar="A", help="A run id, a scenario file or a "
                                      "built-in name.")],
     b: Annotated[Optional[str], typer.Argument(
-        metavar="[B]", help="Another run or scenario (default: A again, with two --as-of).")] = None,
+        metavar="[B]",
+        help="Another run or scenario (default: A again, with two --as-of).")] = None,
     as_of: Annotated[Optional[list[str]], typer.Option(
         "--as-of", metavar="DATE",
         help="Compute a scenario as of this date (once: both sides; twice: A then B).")] = None,
@@ -187,7 +188,8 @@ def diff(
     two dates: in the inputs (stances, relations, options, judgements) and in the answers
     (forecasts, camps, frustrated ties, rankings, acceptabilities)."""
     from .store import resolve_store_url
-    from .store.digest import answers_digest, diff as diff_digests, inputs_digest
+    from .store.digest import answers_digest, inputs_digest
+    from .store.digest import diff as diff_digests
 
     dates = list(as_of or [])
     if len(dates) > 2:
@@ -327,7 +329,8 @@ def rerun(
     """Run a recorded run again (same command, parameters and scenario) and say whether the
     results are identical (exit status 0) or not (exit status 1, with what differs)."""
     from . import __version__
-    from .store.digest import answers_digest, diff as diff_digests
+    from .store.digest import answers_digest
+    from .store.digest import diff as diff_digests
     from .store.record import compute
     from .store.runs import complete_run, get_input, get_run, insert_run, new_run_id, to_json
 
