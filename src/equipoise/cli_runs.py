@@ -65,8 +65,12 @@ def list_(
     finally:
         s.dispose()
     if json_:
+        import sys
+
         keys = ("id", "command", "status", "scenario_hash", "seed", "version", "started")
-        _print_json([{k: r[k] for k in keys} for r in rows])
+        # one run a line (the C encoder: thousands of runs in a few milliseconds)
+        lines = ["  " + json.dumps({k: r[k] for k in keys}, ensure_ascii=False) for r in rows]
+        sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
         return
     if not rows:
         out.print(f"No runs in {s.where}.")
