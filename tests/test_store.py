@@ -315,7 +315,7 @@ def test_four_processes_recording_25_runs_each_give_100_runs(store: str) -> None
 
 def _start_long_run(store: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "1000000",
+        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "100000",
          "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
 
@@ -400,3 +400,17 @@ def test_diff_of_one_scenario_at_two_dates() -> None:
     changed = sum(r.active_on(dt.date(2020, 9, 26)) != r.active_on(dt.date(2020, 11, 9))
                   for r in case.relations)
     assert len(rows) == changed
+
+
+def test_explain_is_recorded_with_set_and_rerun_identically(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    code, out, err = cli("explain", CASE, "--option", "mediate", "--no-search", "--json",
+                         "--set", "stances.TUR.territory.salience=0.5", "--store", store)
+    assert code == 0, err
+    run = listed(store)[0]
+    assert run["command"] == "explain" and run["status"] == "done"
+    shown = json.loads(cli("runs", "show", run["id"], "--json", "--store", store)[1])
+    assert shown["sets"] == ["stances.TUR.territory.salience=0.5"]
+    assert shown["results"] == json.loads(out)
+    code, out, _ = cli("rerun", run["id"], "--no-store", "--store", store)
+    assert code == 0 and "results identical" in out

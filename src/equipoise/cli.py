@@ -19,6 +19,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .limits import MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 from .store.record import load_scenario, record_input_text, record_results, recorded
 
@@ -364,7 +365,7 @@ def forecast(
                      "exchange. Default: all that apply."),
     ] = None,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     param: Annotated[
@@ -417,7 +418,7 @@ def backtest(
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
@@ -510,12 +511,12 @@ def decide(
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -552,6 +553,48 @@ def decide(
 
 @app.command()
 @handles_input_errors
+@recorded("explain")
+def explain(
+    input: InputArg,
+    option: Annotated[Optional[str], typer.Option(
+        "--option", help="Explain this option (default: every option; the sentences for "
+        "the actual choice and the option most doctrines pick).")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", help="Only this doctrine (or '(any weights)').")] = None,
+    variant: Annotated[
+        Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
+    ] = None,
+    model: ModelOpt = "eum",
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
+    search: Annotated[bool, typer.Option(
+        "--search/--no-search", help="Also search (approximately) the smallest single "
+        "change of a stance, capability or tie weight.")] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """What you would have to believe for each option to be first: exact favourable weights,
+    stability intervals and the smallest change of judgement."""
+    from .decision.explain import explain as run_explain
+    from .decision.explain.tables import explanation_renderables
+    from .decision.explain.words import focus_options
+
+    s = load_scenario(input)
+    result = run_explain(s, model=model, variant=variant, option=option, doctrine=doctrine,
+                         rounds=rounds, search=search)
+    record_results(result.to_dict())
+    if json_:
+        _print_json(result.to_dict())
+        return
+    actual = list(s.actual_choice.options) if s.actual_choice is not None else []
+    focus = [option] if option else focus_options(result, actual,
+                                                  result.decision.robust_option())
+    for item in explanation_renderables(result, focus):
+        out.print(item)
+
+
+@app.command()
+@handles_input_errors
 @recorded("analyze")
 def analyze(
     input: Annotated[
@@ -566,10 +609,10 @@ def analyze(
         typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,

@@ -17,7 +17,7 @@ from .store.record import StoreOpt
 runs_app = typer.Typer(
     name="runs", no_args_is_help=True, rich_markup_mode="markdown",
     help="The runs recorded in the run store: list, show, diff, export, rm.\n\n"
-    "Every run of analyze, forecast, decide, balance and backtest is recorded (unless "
+    "Every run of analyze, forecast, decide, explain, balance and backtest is recorded (unless "
     "--no-store) in the store named by --store or $EQUIPOISE_STORE, by default runs.sqlite "
     "in your data folder.")
 app.add_typer(runs_app, name="runs")

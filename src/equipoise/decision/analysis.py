@@ -527,6 +527,7 @@ def decide(
     progress: Progress | None = None,
     models: list[str] | None = None,
     combinations: int = 0,
+    prepared: _Setting | None = None,
     **model_params: Any,
 ) -> DecisionResult:
     """Score the balancer's options under every doctrine, with SMAA-2 robustness.
@@ -545,15 +546,21 @@ def decide(
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
+    prepared: internal — the ``_setting(...)`` of these same arguments, already built (the
+        explanation, :mod:`.explain`, reuses it for its search).
 
     Raises ``ValueError`` for a negative ``draws`` or ``seed``.
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    from ..limits import check_draws
+
+    check_draws(draws)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                              or seed < 0):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
+    st = prepared if prepared is not None else _setting(scenario, model, variant, rounds,
+                                                        model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
