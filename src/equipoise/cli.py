@@ -377,7 +377,6 @@ def forecast(
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
     from .display import forecast_tables
-    from .io import load
     from .models.api import forecast as run_forecast
 
     s = load_scenario(input)
@@ -588,7 +587,6 @@ def decide(
     """Score the balancer's options under every doctrine, and how robust the choice is."""
     from .decision import decide as run_decide
     from .display import decision_tables
-    from .io import load
     from .progress import progress_bar
 
     from .balance import with_network_overrides
@@ -727,7 +725,6 @@ def analyze(
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
     from .display import analysis_summary
-    from .io import load
     from .progress import step_progress
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
