@@ -184,7 +184,7 @@ def _describe(err: Mapping[str, Any]) -> str:
     elif kind == "list_type":
         msg = "expected a list"
     elif kind == "finite_number":
-        msg = "expected a finite number (not NaN or infinity)"
+        msg = "must be a finite number (not NaN or infinity)"
     return f"{where}: {msg} (got {shown})"
 
 
