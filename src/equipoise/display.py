@@ -14,6 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .numfmt import fmt_num
 from .scenario import Scenario
 
 __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", "analysis_summary",
@@ -22,14 +23,6 @@ __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", 
 
 #: Above this many issues, stances are listed one per row rather than one column per issue.
 WIDE_ISSUES = 8
-
-
-def fmt_num(value: float | None, digits: int = 3) -> str:
-    """A number for a table cell: up to ``digits`` significant decimals, '-' for None."""
-    if value is None:
-        return "-"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
 
 
 def scenario_summary(scenario: Scenario) -> Text:
