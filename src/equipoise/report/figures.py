@@ -64,6 +64,9 @@ _RC = {
     "axes.linewidth": 0.8,
     "legend.frameon": False,
     "path.simplify": True,
+    # names, labels and titles are text, never TeX: '$TUR$ 50% \alpha' is drawn as written
+    # (mathtext would parse '$...$' and fail on an unknown command or an odd '$')
+    "text.parse_math": False,
 }
 
 
