@@ -745,7 +745,8 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    write_files({paths["report"]: html, paths["results"]: results})
+    # results.json first; a failure in either rename restores the previous pair
+    write_files({paths["results"]: results, paths["report"]: html})
     return paths
 
 
