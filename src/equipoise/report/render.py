@@ -435,7 +435,7 @@ def report_context(analysis: Any,
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
-        from ..display import non_converged_note
+        from ..sentences import non_converged_note
 
         note = non_converged_note(d)
         ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
@@ -517,7 +517,7 @@ def report_context(analysis: Any,
 
 
 def _sentence(result: Any) -> str:
-    from ..display import decision_sentence
+    from ..sentences import decision_sentence
 
     return decision_sentence(result)
 
@@ -649,8 +649,11 @@ def _what_happened(analysis: Any, d: Any, names: dict[str, str],
         if choice is not None:
             choice = dict(choice)
             choice["prov"] = _prov(recorded, known)
+            from ..sentences import option_rank_clause
+
             choice["matched"] = [{"id": o, **v, "best_for": [
-                d.by_doctrine[k].get("name", k) for k in v.get("best_for_doctrines", [])]}
+                d.by_doctrine[k].get("name", k) for k in v.get("best_for_doctrines", [])],
+                "clause": option_rank_clause(v, len(d.options))}
                 for o, v in choice.get("options", {}).items()]
     if not events and not outcomes and choice is None:
         return None
