@@ -141,8 +141,10 @@ class Analysis:
                             key=lambda kv: -kv[1]["unbalanced_triads"])
             ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
             if ranked:
-                top = ", ".join(f"{names.get(a, a)} ({d['unbalanced_triads']} of "
-                                f"{d['triads']} triads)" for a, d in ranked[:3])
+                top = ", ".join(f"{names.get(a, a)} (" + (
+                    "its one triad" if d["triads"] == 1 else
+                    f"{d['unbalanced_triads']} of {d['triads']} triads") + ")"
+                    for a, d in ranked[:3])
                 parts.append(f"The most cross-pressured actors are {top}.")
             else:
                 parts.append("The relations network is structurally balanced: nobody is "

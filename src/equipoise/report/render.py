@@ -586,6 +586,7 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
         "params": d.params,
         "options": rows, "doctrines": doctrines, "criteria": list(d.criteria),
         "criteria_labels": [_criterion_label(c, names) for c in d.criteria],
+        "criteria_groups": _criteria_groups(d, names),
         "robust": robust, "robust_name": d.option_names[robust],
         "dissenters": [{"doctrine": k, "name": d.by_doctrine[k].get("name", k),
                         "best": v, "best_name": d.option_names[v]}
@@ -605,6 +606,21 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
         "models": list(d.models),
         "actual": _what_happened(analysis, d, names, known),
     }
+
+
+def _criteria_groups(d: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The criteria columns in two tables, so that each fits the page: those computed from
+    the forecasts and the network, and those declared in the scenario."""
+    declared = {c for values in d.declared.values() for c in values}
+    groups = []
+    for gid, title, keep in (
+            ("criteria-table", "computed from the forecasts and the network", False),
+            ("declared-criteria-table", "declared in the scenario", True)):
+        cols = [j for j, c in enumerate(d.criteria) if (c in declared) == keep]
+        if cols or not keep:
+            groups.append({"id": gid, "title": title, "columns": cols, "triads": not keep,
+                           "labels": [_criterion_label(d.criteria[j], names) for j in cols]})
+    return groups
 
 
 def _criterion_label(c: str, names: dict[str, str]) -> str:
