@@ -116,15 +116,22 @@ class Analysis:
         d = self.decision
         if d is not None:
             acc = d.acceptability
-            order = sorted(d.options, key=lambda o: -acc.get(o, 0.0)) if acc else d.options
             for o in choice.options:
                 if o in d.options:
-                    out["options"][o] = {
+                    entry: dict[str, Any] = {
                         "name": d.option_names[o],
-                        "rank_by_acceptability": order.index(o) + 1 if acc else None,
+                        # 1 + the number of options first in more draws (ties share a place)
+                        "rank_by_acceptability": 1 + sum(v > acc[o] for v in acc.values())
+                        if acc else None,
                         "acceptability": acc.get(o),
+                        "most_likely_rank": None, "most_likely_rank_share": None,
                         "best_for_doctrines": [k for k, v in d.by_doctrine.items()
                                                if v["best"] == o]}
+                    if d.smaa is not None:
+                        ranks = d.smaa.rank_acceptability[d.options.index(o)]
+                        entry["most_likely_rank"] = int(ranks.argmax()) + 1
+                        entry["most_likely_rank_share"] = float(ranks.max())
+                    out["options"][o] = entry
         return out
 
     def summary(self) -> str:
@@ -137,8 +144,10 @@ class Analysis:
                             key=lambda kv: -kv[1]["unbalanced_triads"])
             ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
             if ranked:
-                top = ", ".join(f"{names.get(a, a)} ({d['unbalanced_triads']} of "
-                                f"{d['triads']} triads)" for a, d in ranked[:3])
+                top = ", ".join(f"{names.get(a, a)} (" + (
+                    "its one triad" if d["triads"] == 1 else
+                    f"{d['unbalanced_triads']} of {d['triads']} triads") + ")"
+                    for a, d in ranked[:3])
                 parts.append(f"The most cross-pressured actors are {top}.")
             else:
                 parts.append("The relations network is structurally balanced: nobody is "
@@ -173,19 +182,21 @@ class Analysis:
             if errs:
                 parts.append(self.accuracy_sentence())
         if self.decision is not None:
-            from .display import decision_sentence
+            from .sentences import decision_sentence
 
             parts.append(decision_sentence(self.decision))
         actual = self.actual_vs_analysis()
         if actual is not None:
             who = names.get(s.balancer or "", "The balancer")
             text = f"What {who} actually did: {actual['description'].rstrip('.')}."
-            ranked = [f"'{v['name']}' ranks {v['rank_by_acceptability']} of "
-                      f"{len(self.decision.options)} ({v['acceptability']:.0%} first-rank "
-                      "acceptability)" for v in actual["options"].values()
+            from .sentences import option_rank_clause
+
+            n = len(self.decision.options)
+            ranked = [f"'{v['name']}' {option_rank_clause(v, n)}."
+                      for v in actual["options"].values()
                       if v["rank_by_acceptability"] is not None]
             if ranked:
-                text += " In this analysis " + " and ".join(ranked) + "."
+                text += " In this analysis, " + " ".join(ranked)
             parts.append(text)
         return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
             "issues with stances, no relations and no options."

@@ -8,7 +8,6 @@ scenario. Bad input is reported as ``FILE:LINE: message`` on stderr with exit st
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +110,9 @@ def handles_input_errors(func: F) -> F:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    from .strict_json import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def _version_callback(value: bool) -> None:
@@ -252,7 +253,9 @@ def schema(
 
     if output is not None:
         check_target(output)
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    from .strict_json import dumps
+
+    text = dumps(scenario_json_schema()) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..strict_json import finite_or_none
 from .smaa import SMAAResult
 
 __all__ = ["DecisionResult"]
@@ -70,8 +71,9 @@ class DecisionResult:
         return {d: v["best"] for d, v in self.by_doctrine.items() if v["best"] != robust}
 
     def to_dict(self) -> dict[str, Any]:
-        def fl(x: float) -> float | None:
-            return None if not math.isfinite(float(x)) else round(float(x), 12)
+        def fl(x: float) -> float | None:  # null for NaN/inf, as at the JSON edge
+            v = finite_or_none(x)
+            return None if v is None else round(v, 12)
 
         out: dict[str, Any] = {
             "balancer": self.balancer,

@@ -65,6 +65,9 @@ _RC = {
     "axes.linewidth": 0.8,
     "legend.frameon": False,
     "path.simplify": True,
+    # names, labels and titles are text, never TeX: '$TUR$ 50% \alpha' is drawn as written
+    # (mathtext would parse '$...$' and fail on an unknown command or an odd '$')
+    "text.parse_math": False,
 }
 
 
@@ -85,8 +88,9 @@ def _to_svg(fig: Any, name: str, label: str) -> str:
     cropped to their content (``bbox_inches="tight"``, which costs a second draw).
     """
     buf = io.StringIO()
-    crop = {} if getattr(fig, "_eq_fixed", False) else {"bbox_inches": "tight",
-                                                        "pad_inches": 0.06}
+    crop: dict[str, Any] = ({"bbox_inches": _grown_to_content(fig)}
+                            if getattr(fig, "_eq_fixed", False)
+                            else {"bbox_inches": "tight", "pad_inches": 0.06})
     fig.savefig(buf, format="svg", **crop,
                 metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buf.getvalue()
@@ -99,6 +103,20 @@ def _to_svg(fig: Any, name: str, label: str) -> str:
            .replace(">", "&gt;"))
     text = text.replace("<svg ", f'<svg role="img" aria-label="{esc}" class="fig-svg" ', 1)
     return text.strip()
+
+
+def _grown_to_content(fig: Any, pad: float = 0.04) -> Any:
+    """The figure's own box, grown where a legend, label or tick text reaches past it (the
+    fixed margins are estimates; a label cut at the edge — "exchang" — is worse than a
+    slightly wider figure). ``None`` (no crop) when everything fits."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    w, h = fig.get_size_inches()
+    content = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+    if (content.x0 >= 0 and content.y0 >= 0 and content.x1 <= w and content.y1 <= h):
+        return None
+    return Bbox.union([Bbox.from_bounds(0, 0, w, h), content.padded(pad)])
 
 
 def _render(draw: Any, name: str, label: str) -> str:
