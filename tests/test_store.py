@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from storebackends import BACKENDS, make_store_url
 from typer.testing import CliRunner
 
 from equipoise.cli import app
-from storebackends import BACKENDS, make_store_url
 
 runner = CliRunner()
 CASE = "nagorno-karabakh-2020"
@@ -67,7 +67,6 @@ def test_per_round_forecasts_and_decision_scores_are_queryable_with_sql(store: s
     assert cli("forecast", CASE, "-m", "mean", "--store", store)[0] == 0
     assert cli("decide", CASE, "--model", "mean", "--draws", "20", "--store", store)[0] == 0
     from equipoise.store import open_store
-
     from equipoise.store.location import normalise_url
 
     s = open_store(normalise_url(store))
@@ -316,7 +315,8 @@ def test_four_processes_recording_25_runs_each_give_100_runs(store: str) -> None
 
 def _start_long_run(store: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "1000000",
+        # the largest draws allowed (limits.MAX_DRAWS): long enough to be interrupted
+        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--draws", "100000",
          "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
 
@@ -345,8 +345,73 @@ def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL)
+    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), \
+        proc.stderr.read() if proc.stderr else ""
     after = listed(store)
     assert [(r["id"], r["status"]) for r in after] == [(run["id"], "interrupted")]
     shown = json.loads(cli("runs", "show", run["id"], "--json", "--store", store)[1])
     assert shown["results"] is None and shown["ended"] is not None
+
+
+def test_an_unwritable_default_store_only_costs_the_recording(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """No store named and the data folder cannot be created: the command still runs."""
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder would go", encoding="utf-8")
+    monkeypatch.delenv("EQUIPOISE_STORE", raising=False)
+    monkeypatch.setattr("equipoise.store.location.default_store_path",
+                        lambda: blocker / "equipoise" / "runs.sqlite")
+    result = runner.invoke(app, ["forecast", CASE, "-m", "mean", "--json"])
+    assert result.exit_code == 0
+    assert "warning: this run is not recorded" in result.stderr
+    assert json.loads(result.stdout)["models"]["mean"]
+    # a store named explicitly that cannot be created is an error
+    result = runner.invoke(app, ["forecast", CASE, "-m", "mean", "--store",
+                                 str(blocker / "x" / "runs.sqlite")])
+    assert result.exit_code == 2 and "cannot create" in result.stderr
+
+
+def test_analyze_records_what_it_writes_to_results_json(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["analyze", "-o", str(out), "--draws", "40", "--store", store])
+    assert result.exit_code == 0, result.stderr
+    run = listed(store)[0]
+    assert run["command"] == "analyze" and run["seed"] == 0
+    shown = json.loads(cli("runs", "show", run["id"], "--json", "--store", store)[1])
+    written = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert shown["results"] == written
+    assert shown["params"]["draws"] == 40 and "out_dir" not in shown["params"]
+
+
+def test_diff_of_one_scenario_at_two_dates() -> None:
+    code, out, err = cli("runs", "diff", CASE, "--as-of", "2020-09-26", "--as-of",
+                         "2020-11-09", "--draws", "0", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    rows = {r["path"]: (r["a"], r["b"]) for r in d["inputs"]}
+    assert rows.pop("as_of") == ("2020-09-26", "2020-11-09")
+    assert rows and all(p.startswith("relations.") and p.endswith(".in_force")
+                        for p in rows)
+    from equipoise.io import load
+
+    case = load(CASE)
+    import datetime as dt
+
+    changed = sum(r.active_on(dt.date(2020, 9, 26)) != r.active_on(dt.date(2020, 11, 9))
+                  for r in case.relations)
+    assert len(rows) == changed
+
+
+def test_explain_is_recorded_with_set_and_rerun_identically(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    code, out, err = cli("explain", CASE, "--option", "mediate", "--no-search", "--json",
+                         "--set", "stances.TUR.territory.salience=0.5", "--store", store)
+    assert code == 0, err
+    run = listed(store)[0]
+    assert run["command"] == "explain" and run["status"] == "done"
+    shown = json.loads(cli("runs", "show", run["id"], "--json", "--store", store)[1])
+    assert shown["sets"] == ["stances.TUR.territory.salience=0.5"]
+    assert shown["results"] == json.loads(out)
+    code, out, _ = cli("rerun", run["id"], "--no-store", "--store", store)
+    assert code == 0 and "results identical" in out

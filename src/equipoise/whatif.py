@@ -62,7 +62,7 @@ def _read_value(raw: str) -> Any:
     try:
         value = YAML(typ="safe", pure=True).load(raw)
     except YAMLError as exc:
-        raise _SetError(f"the value '{raw}' cannot be read: {str(exc).splitlines()[0]}")
+        raise _SetError(f"the value '{raw}' cannot be read: {str(exc).splitlines()[0]}") from None
     return _plain(value)
 
 
@@ -113,9 +113,15 @@ def _find_in_list(list_name: str, items: list[Any], segments: list[str],
         if len(hits) == 1:
             return hits[0], n
         if len(hits) > 1:
-            raise _SetError(f"'{'.'.join(want[:n])}' names {len(hits)} items of "
-                            f"'{list_name}'; name it by {'.'.join(f.upper() for f in fields)}"
-                            f" or by index ({', '.join(map(str, hits[:5]))})")
+            prefix = ".".join(want[:n])
+            if n < len(want):  # the next step is not one of the values found
+                values = ", ".join(dict.fromkeys(keys[h][n] for h in hits))
+                raise _SetError(f"no item {'.'.join(want)} in '{list_name}' (named by "
+                                f"{'.'.join(f.upper() for f in fields)}); {prefix} has "
+                                f"{fields[n]}: {values}")
+            raise _SetError(f"'{prefix}' names {len(hits)} items of '{list_name}'; name it "
+                            f"by {'.'.join(f.upper() for f in fields)} or by index "
+                            f"({', '.join(map(str, hits[:5]))})")
     raise _SetError(f"no item {'.'.join(want)} in '{list_name}' (named by "
                     f"{'.'.join(f.upper() for f in fields)}, or by index)")
 
@@ -191,14 +197,15 @@ def apply_sets(scenario: Scenario, items: list[str]) -> Scenario:
             changed.append((where, _apply_one(data, segments, value, item)))
         except _SetError as exc:
             problems.append(Problem(where, None, str(exc)))
-    if problems:
-        raise InputError(problems)
-
+    # the items that could be placed are validated too, so that one run reports every problem
     def blame(loc: tuple[Any, ...]) -> list[str]:
         """The items whose change sits in (or holds) ``loc``; all of them if none does."""
         hits = [w for w, c in changed if tuple(loc[:len(c)]) == c[:len(loc)]
                 or tuple(loc[:2]) == c[:2]]
         return hits or [w for w, _ in changed]
+
+    if not changed:
+        raise InputError(problems)
 
     try:
         result = Scenario.model_validate(data)

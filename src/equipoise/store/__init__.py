@@ -1,5 +1,5 @@
 """The run store: every recorded run of ``analyze``, ``forecast``, ``decide``, ``balance``,
-``backtest`` (and ``explain``) in a database a user can query with SQL.
+``backtest`` and ``explain`` in a database a user can query with SQL.
 
 - :mod:`.location` — which store: ``--store URL``, ``EQUIPOISE_STORE``, or the default SQLite
   file in the user's data folder (platformdirs);

@@ -35,8 +35,10 @@ _PG_MIGRATION_LOCK = 0x65717569  # "equi"
 class StoreError(InputError):
     """The run store cannot be used (printed as ``STORE: message``, exit status 2)."""
 
-    def __init__(self, where: str, message: str):
+    def __init__(self, where: str, message: str, *, unreachable: bool = False):
         super().__init__(message, where)
+        #: The store could not be reached or created (as opposed to: it is there, unusable).
+        self.unreachable = unreachable
 
 
 def _display(url: str) -> str:
@@ -126,6 +128,9 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
     where = _display(url)
     try:
         engine = _make_engine(url)
+    except OSError as exc:  # the folder for an SQLite file cannot be created
+        raise StoreError(where, f"cannot create the run store's folder: "
+                         f"{exc.strerror or exc}", unreachable=True) from exc
     except ImportError as exc:
         raise StoreError(where, f"the driver for this store is not installed ({exc}); for "
                          "PostgreSQL: pip install 'equipoise[postgres]'") from exc
@@ -146,7 +151,8 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
         return store
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        raise StoreError(where, f"cannot open the run store: {_first_line(exc)}") from exc
+        raise StoreError(where, f"cannot open the run store: {_first_line(exc)}",
+                         unreachable=True) from exc
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         raise StoreError(where, _explain(exc)) from exc

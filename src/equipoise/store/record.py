@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -65,11 +66,22 @@ class _Run:
     input_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def open(self) -> None:
-        if self.url is not None and not self.capture:
-            from .engine import open_store
+    def open(self, explicit: bool) -> None:
+        """Open the store. The default store (none named) that cannot be created, e.g. in a
+        read-only home, only costs the recording, with a warning; a named store that cannot
+        be opened, or any store that is unusable (corrupt, newer), is an error."""
+        if self.url is None or self.capture:
+            return
+        from .engine import StoreError, open_store
 
+        try:
             self.store = open_store(self.url)
+        except StoreError as exc:
+            if explicit or not exc.unreachable:
+                raise
+            import sys
+
+            sys.stderr.write(f"warning: this run is not recorded: {exc}\n")
 
     def begin(self, kind: str, text: str, name: str | None, scenario: Any = None) -> None:
         """Record the start of the run, now that its input is known."""
@@ -108,15 +120,20 @@ _CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("equipois
 
 @contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Hold SIGINT back while the run is completed (delivered right after)."""
+    """Hold Ctrl-C back while the run is completed: a SIGINT that arrives meanwhile is
+    raised as KeyboardInterrupt right after (a signal mask would not do: Python runs its
+    handlers in the main thread whichever thread the signal reaches)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pending: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, _frame: pending.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, old)
+        if pending and callable(old):
+            old(signal.SIGINT, None)
 
 
 def _canonical(scenario: Any) -> str:
@@ -213,7 +230,7 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> 
         def wrapper(*args: Any, store: str | None = None, no_store: bool = False,
                     set_: list[str] | None = None,
                     _capture: dict[str, Any] | None = None, **kwargs: Any) -> Any:
-            from .location import resolve_store_url
+            from .location import ENV_VAR, resolve_store_url
 
             bound = sig.bind_partial(*args, **kwargs)
             params = {k: _jsonable(v) for k, v in bound.arguments.items()
@@ -222,7 +239,7 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> 
                        resolve_store_url(store, no_store), capture=_capture is not None)
             if _capture is not None:
                 _capture["run"] = run
-            run.open()
+            run.open(explicit=bool(store) or bool(os.environ.get(ENV_VAR, "").strip()))
             token = _CURRENT.set(run)
             try:
                 value = func(*args, **kwargs)

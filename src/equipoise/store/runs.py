@@ -34,7 +34,7 @@ def new_run_id() -> str:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _clean(value: Any) -> Any:
@@ -54,11 +54,13 @@ def to_json(value: Any) -> str:
                       separators=(",", ":"), default=str)
 
 
-def _iso(value: dt.datetime | None) -> str | None:
+def _iso(value: dt.datetime | str | None) -> str | None:
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite's text, read raw: "YYYY-MM-DD HH:MM:SS[.ffffff]" UTC
+        return value.replace(" ", "T", 1) + ("+00:00" if len(value) <= 26 else "")
     if value.tzinfo is None:  # SQLite gives naive datetimes back: they were stored in UTC
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
 
 
@@ -188,8 +190,7 @@ def _decision_rows(run_id: str, results: dict[str, Any]) -> Any:
 
 
 _LIST_COLUMNS = (runs.c.id, runs.c.command, runs.c.status, runs.c.input_hash, runs.c.seed,
-                 runs.c.version, runs.c.started, runs.c.host, runs.c.pid, runs.c.input_name,
-                 runs.c.title)
+                 runs.c.version, runs.c.host, runs.c.pid, runs.c.input_name, runs.c.title)
 
 
 def _mark_vanished(store: Store, rows: list[Any]) -> set[str]:
@@ -221,7 +222,12 @@ def _alive(pid: int) -> bool:
 def list_runs(store: Store, *, limit: int | None = None, command: str | None = None,
               status: str | None = None, scenario: str | None = None) -> list[dict[str, Any]]:
     """Runs newest first as ``runs list --json`` records (plus ``input`` and ``title``)."""
-    query = sa.select(*_LIST_COLUMNS).order_by(runs.c.started.desc(), runs.c.seq.desc())
+    # on SQLite the start time is read as its text (parsing 10,000 datetimes costs more than
+    # the query); PostgreSQL's driver gives datetimes
+    started = (sa.type_coerce(runs.c.started, sa.String) if store.is_sqlite
+               else runs.c.started).label("started")
+    query = sa.select(*_LIST_COLUMNS, started).order_by(runs.c.started.desc(),
+                                                        runs.c.seq.desc())
     if command:
         query = query.where(runs.c.command == command)
     if status and status != "interrupted":
