@@ -53,6 +53,7 @@ class Analysis:
     timeline: list[dict[str, Any]] | None = None  # balancer's triads at checkpoints
     decision: Any = None  # DecisionResult
     variants: dict[str, Any] = field(default_factory=dict)  # variant id -> DecisionResult
+    explanation: Any = None  # decision.explain.Explanation: what you would have to believe
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why
     seconds: dict[str, float] = field(default_factory=dict)  # section -> run time
     sensitivity: Any = None  # decision.sensitivity.SensitivityResult (--sensitivity)
@@ -227,6 +228,8 @@ class Analysis:
             out["actual_choice"] = actual
         if self.variants:
             out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
+        if self.explanation is not None:
+            out["explanation"] = self.explanation.to_dict()
         if self.flip is not None:
             out["flip_rule"] = self.flip.to_dict()
         if self.sensitivity is not None:
@@ -352,6 +355,14 @@ def run_analysis(
                     seed=seed, rounds=rounds))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
+        if result.decision is not None:
+            from .decision.explain import explain
+
+            try:
+                result.explanation = timed("explanation", lambda: explain(
+                    scenario, model=decision_model, rounds=rounds, search=True))
+            except ModelInputError as exc:
+                result.skipped["explanation"] = str(exc)
     if result.decision is not None:
         _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
                 flip, executor, timed, progress)

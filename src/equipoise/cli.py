@@ -19,7 +19,9 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .limits import MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
+from .store.record import load_scenario, record_input_text, record_results, recorded
 
 app = typer.Typer(
     name="equipoise",
@@ -354,6 +356,7 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
 
 @app.command()
 @handles_input_errors
+@recorded("forecast")
 def forecast(
     input: InputArg,
     model: Annotated[
@@ -362,7 +365,7 @@ def forecast(
                      "exchange. Default: all that apply."),
     ] = None,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     param: Annotated[
@@ -377,7 +380,7 @@ def forecast(
     from .io import load
     from .models.api import forecast as run_forecast
 
-    s = load(input)
+    s = load_scenario(input)
     if not s.issues or not s.stances:
         _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
     chosen = _models_for(model, _bargained(s))
@@ -388,10 +391,12 @@ def forecast(
         if isinstance(exc, InputError):
             raise
         _fail([f"error: {exc}"])
-    if json_:
-        from .models.api import forecast_dict
+    from .models.api import forecast_dict
 
-        _print_json({"models": {m: forecast_dict(fc) for m, fc in results.items()}})
+    data = {"models": {m: forecast_dict(fc) for m, fc in results.items()}}
+    record_results(data)
+    if json_:
+        _print_json(data)
         return
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
@@ -401,6 +406,7 @@ def forecast(
 
 @app.command()
 @handles_input_errors
+@recorded("backtest", sets=False, input_param="data")
 def backtest(
     data: Annotated[str, typer.Argument(metavar="DATA", help="A DEU-style table (TSV/CSV).")],
     format: Annotated[str, typer.Option("--format", help="Data format (only 'deu').")] = "deu",
@@ -413,7 +419,7 @@ def backtest(
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
@@ -429,10 +435,13 @@ def backtest(
     if format != "deu":
         _fail([f"error: --format {format!r} is not supported; the backtest reads 'deu' tables"])
     path = resolve(data)
-    table = read_deu_table(data, read_text(path))
+    text = read_text(path)
+    record_input_text("deu-table", data, text)
+    table = read_deu_table(data, text)
     with progress_bar("Backtesting models", enabled=not json_) as report:
         result = backtest_deu(table, _models_for(model, 2), equal_capability=equal_capability,
                               rounds=rounds, progress=report)
+    record_results(result.to_dict())
     if json_:
         _print_json(result.to_dict())
         return
@@ -446,6 +455,7 @@ def backtest(
     "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
     "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."))
 @handles_input_errors
+@recorded("balance")
 def balance(
     input: InputArg,
     as_of: Annotated[
@@ -476,11 +486,16 @@ def balance(
     json_: JsonOpt = False,
 ) -> None:
     from .balance import balance_of_input
+    from .store.record import use_scenario
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      weighted=not unweighted, merge=merge, compare=compare,
                                      robust_time=robust_time,
+                                     prepare=lambda sc: use_scenario(sc, input),
+                                     on_edgelist=lambda text: record_input_text(
+                                         "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
+    record_results(report)
     if json_:
         _print_json(report)
         return
@@ -538,18 +553,19 @@ def _check_sweep_flags(sensitivity: bool, n: int, seed: int, flip: bool, draws: 
 
 @app.command()
 @handles_input_errors
+@recorded("decide")
 def decide(
     input: InputArg,
     model: ModelOpt = "eum",
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -577,8 +593,8 @@ def decide(
 
     from .balance import with_network_overrides
 
-    s = with_network_overrides(load(input), **_network_overrides(sign, weight, layer,
-                                                                organisations))
+    s = with_network_overrides(load_scenario(input), **_network_overrides(
+        sign, weight, layer, organisations))
     _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
     executor = _sweep_executor(workers, scheduler)
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
@@ -591,6 +607,7 @@ def decide(
                      sensitivity=sensitivity_n if sensitivity else None,
                      sensitivity_seed=sensitivity_seed, flip=flip, executor=executor,
                      quiet=json_)
+    record_results({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
     if json_:
         _print_json({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
         return
@@ -633,6 +650,49 @@ def _print_sweeps(sweeps: dict[str, Any], option_names: dict[str, str]) -> None:
 
 @app.command()
 @handles_input_errors
+@recorded("explain")
+def explain(
+    input: InputArg,
+    option: Annotated[Optional[str], typer.Option(
+        "--option", help="Explain this option (default: every option; the sentences for "
+        "the actual choice and the option most doctrines pick).")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", help="Only this doctrine (or '(any weights)').")] = None,
+    variant: Annotated[
+        Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
+    ] = None,
+    model: ModelOpt = "eum",
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
+    search: Annotated[bool, typer.Option(
+        "--search/--no-search", help="Also search (approximately) the smallest single "
+        "change of a stance, capability or tie weight.")] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """What you would have to believe for each option to be first: exact favourable weights,
+    stability intervals and the smallest change of judgement."""
+    from .decision.explain import explain as run_explain
+    from .decision.explain.tables import explanation_renderables
+    from .decision.explain.words import focus_options
+
+    s = load_scenario(input)
+    result = run_explain(s, model=model, variant=variant, option=option, doctrine=doctrine,
+                         rounds=rounds, search=search)
+    record_results(result.to_dict())
+    if json_:
+        _print_json(result.to_dict())
+        return
+    actual = list(s.actual_choice.options) if s.actual_choice is not None else []
+    focus = [option] if option else focus_options(result, actual,
+                                                  result.decision.robust_option())
+    for item in explanation_renderables(result, focus):
+        out.print(item)
+
+
+@app.command()
+@handles_input_errors
+@recorded("analyze")
 def analyze(
     input: Annotated[
         Optional[str],
@@ -646,10 +706,10 @@ def analyze(
         typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
@@ -674,7 +734,7 @@ def analyze(
 
     from .balance import with_network_overrides
 
-    s = with_network_overrides(load(input or DEFAULT_SCENARIO),
+    s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))
     chosen = _models_for(model, _bargained(s)) if model else None
     _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
@@ -692,12 +752,15 @@ def analyze(
                                 sensitivity=sensitivity_n if sensitivity else None,
                                 sensitivity_seed=sensitivity_seed, flip=flip,
                                 executor=executor)
+        record_results(analysis.to_dict())
         step("drawing the report")
         written = write_report(analysis, out_dir, progress=report)
     out.print(analysis_summary(analysis), soft_wrap=False)
     for path in written.values():
         out.print(f"wrote {path}")
 
+
+from . import cli_runs as _cli_runs  # noqa: E402,F401  (registers `runs` and `rerun`)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

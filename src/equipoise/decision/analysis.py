@@ -654,6 +654,7 @@ def decide(
     progress: Progress | None = None,
     models: list[str] | None = None,
     combinations: int = 0,
+    prepared: _Setting | None = None,
     executor: Executor | None = None,
     keep_draws: bool = False,
     **model_params: Any,
@@ -674,6 +675,8 @@ def decide(
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
+    prepared: internal — the ``_setting(...)`` of these same arguments, already built (the
+        explanation, :mod:`.explain`, reuses it for its search).
     executor: runs the draws' chunks (:mod:`.executor`; default: this process); the
         results are identical whatever it is.
     keep_draws: keep the draws' inputs, normalised values and overall weights in the
@@ -683,10 +686,14 @@ def decide(
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    from ..limits import check_draws
+
+    check_draws(draws)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                              or seed < 0):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
+    st = prepared if prepared is not None else _setting(scenario, model, variant, rounds,
+                                                        model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs

@@ -467,6 +467,9 @@ def report_context(analysis: Any,
 
         note = non_converged_note(d)
         ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
+    from .believe import believe_context
+
+    ctx["believe"] = believe_context(analysis)  # "What you would have to believe"
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
