@@ -21,7 +21,8 @@ def scenario_with_outcomes(tmp_path: Path, n_issues: int):
     for k in range(n_issues):
         lines += [f"  - id: i{k}", f"    name: Issue {k}",
                   "    scale: {min_label: none, max_label: all}",
-                  f"    outcome: {{value: {20 + 5 * k}, reasoning: r, source: {{ref: s, quote: q}}}}"]
+                  f"    outcome: {{value: {20 + 5 * k}, reasoning: r, "
+                  "source: {ref: s, quote: q}}"]
     lines.append("stances:")
     for k in range(n_issues):
         for a, x, s in (("A", 10 + 3 * k, 0.5), ("B", 90 - 2 * k, 0.9), ("C", 50, 0.3)):

@@ -45,11 +45,15 @@ def problems() -> list[tuple[str, BargainingProblem]]:
         s = equipoise.load(str(FIXTURES / f))
         if s.stances:
             out.append((f, BargainingProblem.from_scenario(s)))
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    for f in sorted(examples.glob("*.yaml")):
+        out.append((f"examples/{f.name}", BargainingProblem.from_scenario(equipoise.load(str(f)))))
     out.append(("ec", ec_problem()))
     for parts in (("decide", "sample_data.txt"), ("ktab", "dummyData_3Dim.csv")):
         path = DATA.joinpath(*parts)
         if path.is_file():
-            out.append(("/".join(parts), BargainingProblem.from_scenario(equipoise.load(str(path)))))
+            scenario = equipoise.load(str(path))
+            out.append(("/".join(parts), BargainingProblem.from_scenario(scenario)))
     return out
 
 

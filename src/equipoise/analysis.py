@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from . import __version__
 from .errors import ModelInputError
 from .scenario import Scenario
+from .strict_json import json_ready
 
 __all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
 
@@ -53,8 +53,11 @@ class Analysis:
     timeline: list[dict[str, Any]] | None = None  # balancer's triads at checkpoints
     decision: Any = None  # DecisionResult
     variants: dict[str, Any] = field(default_factory=dict)  # variant id -> DecisionResult
+    explanation: Any = None  # decision.explain.Explanation: what you would have to believe
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why
     seconds: dict[str, float] = field(default_factory=dict)  # section -> run time
+    sensitivity: Any = None  # decision.sensitivity.SensitivityResult (--sensitivity)
+    flip: Any = None  # decision.flip.FlipRule (--flip)
 
     @property
     def hash(self) -> str:
@@ -214,7 +217,7 @@ class Analysis:
         if self.forecasts is not None:
             from .models.api import forecast_dict
 
-            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": forecast_dict(fc),
+            out["forecasts"] = {m: {"params": json_ready(fc.params), "issues": forecast_dict(fc),
                                     "rounds_run": fc.rounds_run, "converged": fc.converged,
                                     "non_converged": fc.non_converged()}
                                 for m, fc in self.forecasts.items()}
@@ -236,15 +239,13 @@ class Analysis:
             out["actual_choice"] = actual
         if self.variants:
             out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
+        if self.explanation is not None:
+            out["explanation"] = self.explanation.to_dict()
+        if self.flip is not None:
+            out["flip_rule"] = self.flip.to_dict()
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity.to_dict()
         return out
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
 
 
 def _nearest_label(issue: Any, value: float) -> str:
@@ -265,6 +266,10 @@ def run_analysis(
     time_limit: float = 60.0,
     step: Step | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sensitivity: int | None = None,
+    sensitivity_seed: int = 1,
+    flip: bool = False,
+    executor: Any = None,
 ) -> Analysis:
     """Run every analysis ``scenario`` supports.
 
@@ -272,7 +277,10 @@ def run_analysis(
     ``decision_model``: the model the decision analysis uses (default: ``eum`` if it is
     among ``models``, else the first of them); ``draws``/``seed``: SMAA draws and seed;
     ``step(name)`` is called before each section, ``progress(done, total)`` during the SMAA
-    draws.
+    draws. ``sensitivity``: Sobol base samples N of the decision's global sensitivity
+    (``None``: not computed); ``flip``: the rule for the draws where the robust option loses
+    first rank; ``executor``: where the draws and samples run
+    (:class:`equipoise.decision.executor.Executor`; default: this process).
     """
     from .models import MODELS, applicable_models
     from .models.api import bargained_count, forecast
@@ -283,7 +291,11 @@ def run_analysis(
         decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
-                                        "time_limit": time_limit})
+                                        "time_limit": time_limit,
+                                        **({"sensitivity_n": sensitivity,
+                                            "sensitivity_seed": sensitivity_seed}
+                                           if sensitivity else {}),
+                                        **({"flip": True} if flip else {})})
 
     def timed(name: str, func: Callable[[], Any]) -> Any:
         if step is not None:
@@ -339,14 +351,48 @@ def run_analysis(
         try:
             result.decision = timed("decision", lambda: decide(
                 scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
-                progress=progress))
+                progress=progress, executor=executor, keep_draws=flip and draws > 0))
             for v in scenario.variants:
                 result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
                     scenario, model=decision_model, variant=v.id, draws=draws // 4,
                     seed=seed, rounds=rounds))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
+        if result.decision is not None:
+            from .decision.explain import explain
+
+            try:
+                result.explanation = timed("explanation", lambda: explain(
+                    scenario, model=decision_model, rounds=rounds, search=True))
+            except ModelInputError as exc:
+                result.skipped["explanation"] = str(exc)
+    if result.decision is not None:
+        _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
+                flip, executor, timed, progress)
     return result
+
+
+def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None,
+            sensitivity: int | None, seed: int, flip: bool, executor: Any,
+            timed: Callable[[str, Callable[[], Any]], Any],
+            progress: Callable[[int, int], None] | None) -> None:
+    """The flip rule and the Sobol indices of the decision, when asked for."""
+    d = result.decision
+    names = {a.id: a.name for a in scenario.actors} | dict(d.option_names)
+    if flip:
+        from .decision.flip import flip_rule
+
+        if d.draws_kept is None:
+            result.skipped["flip rule"] = "no SMAA draws (--draws 0)"
+        else:
+            result.flip = timed("flip rule", lambda: flip_rule(d, names=names))
+            d.draws_kept = None  # the draws are not part of the results
+    if sensitivity:
+        from .decision.sensitivity import decision_sensitivity
+
+        result.sensitivity = timed("sensitivity", lambda: decision_sensitivity(
+            scenario, model=model, rounds=rounds, n=sensitivity, seed=seed,
+            robust=d.robust_option(), executor=executor, progress=progress))
 
 
 def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:

@@ -318,12 +318,15 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
 def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
                      weighted: bool = True, merge: bool = False,
                      compare: tuple[str, str] | None = None, robust_time: float = 2.0,
+                     prepare: Any = None, on_edgelist: Any = None,
                      **overrides: Any) -> tuple[dict[str, Any], list[str]]:
     """Balance report (JSON-ready) and its explanation in words for any input.
 
     ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
     :func:`parse_kind_overrides`); ``compare``: two dates to compare instead;
-    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date).
+    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date);
+    ``prepare(scenario)`` returns the scenario to analyse (e.g. with ``--set`` applied) and
+    ``on_edgelist(text)`` is told an edge list's text (the run store records them).
     """
     overrides["robust_time_limit"] = robust_time
     from .io import detect_format, parse, resolve
@@ -336,6 +339,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     text = read_text(path)
     fmt = detect_format(text)
     if fmt == "edgelist":
+        if on_edgelist is not None:
+            on_edgelist(text)
         if compare:
             raise InputError("--compare needs a scenario with dated relations, not an edge "
                              "list", "--compare")
@@ -348,6 +353,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
                                  robust_time_limit=robust_time)
         return report, explain_balance(report)
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
+    if prepare is not None:
+        scenario = prepare(scenario)
     if compare:
         d0 = parse_date(compare[0], "--compare")
         d1 = parse_date(compare[1], "--compare")

@@ -440,20 +440,24 @@ def analysis_summary(analysis: Any) -> RenderableType:
     if analysis.forecasts:
         names = {i.id: i.name for i in s.issues}
         actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
-        t = _table("Forecasts (actual outcome where recorded)",
-                   ["issue", *analysis.forecasts, "actual"])
+        t = _table("Forecasts (actual outcome where recorded; ! not converged)",
+                   ["issue", *analysis.forecasts, "spread", "actual"])
         for issue in s.issues:
-            cells = []
+            cells, values = [], []
             for fc in analysis.forecasts.values():
                 v = fc.outcome.get(issue.id)
-                cells.append(fmt_num(v, 1) if v is not None else "-")
-            t.add_row(names[issue.id], *cells, fmt_num(actual[issue.id], 1))
+                mark = "" if fc.converged.get(issue.id, True) else " !"
+                cells.append(fmt_num(v, 1) + mark if v is not None else "-")
+                if v is not None:
+                    values.append(v)
+            spread = fmt_num(max(values) - min(values), 1) if len(values) > 1 else "-"
+            t.add_row(names[issue.id], *cells, spread, fmt_num(actual[issue.id], 1))
         errs = analysis.mean_errors()
         if errs:
             n = analysis.scored_issues()
             t.add_row("[italic]mean |error| (n)[/italic]",
                       *(f"{fmt_num(errs[m], 1)} ({n[m]})" if m in errs else "-"
-                        for m in analysis.forecasts), "")
+                        for m in analysis.forecasts), "", "")
         parts.append(t)
         for m, issues in analysis.non_converged().items():
             parts.append(Text(f"warning: the {m} model did not converge on {len(issues)} "

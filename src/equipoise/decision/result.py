@@ -48,6 +48,7 @@ class DecisionResult:
     expectations: dict[str, dict[str, Any]] = field(default_factory=dict)
     perturbed: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # models used by the draws
+    draws_kept: Any = None  # analysis.KeptDraws when decide(keep_draws=True); not in JSON
     #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
     non_converged: dict[str, list[str]] = field(default_factory=dict)
 

@@ -50,7 +50,6 @@ candidates); about 10-50 ms per round on decide's sample (10 actors, 6 issues).
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import numpy as np
 

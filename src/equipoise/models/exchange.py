@@ -32,6 +32,12 @@ The realisation loop runs compiled (``_exchange_kernel``, numba) when numba is i
 bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s per process
 (numba import, loading the cached build; ~5 s for the first compile on a machine).
 
+Rounds repeat until the positions the next round would start from reach a fixed point (a
+round realises no exchange) or a cycle, else up to the 50-round horizon
+(:mod:`equipoise.models.convergence`; a cycle's forecast is the mean of its rounds'
+outcomes). ``mode="decide"`` swaps in decide-exchange-model's realisation loop
+(:mod:`equipoise.models._decide_loop`) and runs exactly ``rounds`` rounds, as decide does.
+
 Positions are normalised per issue to 0-100 inside the model (so gains, moves and
 externalities are in those units x salience) and de-normalised for output.
 

@@ -39,6 +39,7 @@ SECTIONS = [
     ("issues", "Issues and forecasts"),
     ("decision", "The balancer's decision"),
     ("variants", "What-if variants"),
+    ("sensitivity", "Sensitivity and flip rules"),
     ("events", "Timeline of events"),
     ("method", "Method notes"),
     ("sources", "Sources"),
@@ -439,6 +440,9 @@ def report_context(analysis: Any,
 
         note = non_converged_note(d)
         ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
+    from .believe import believe_context
+
+    ctx["believe"] = believe_context(analysis)  # "What you would have to believe"
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
@@ -459,6 +463,7 @@ def report_context(analysis: Any,
         })
     if d is not None and not s.variants:
         skipped_notes["variants"] = "the scenario defines no what-if variants"
+    ctx["sensitivity"] = _sensitivity_context(analysis, names, fig)
 
     # -- events --------------------------------------------------------------------------
     ctx["events"] = []
@@ -505,6 +510,7 @@ def report_context(analysis: Any,
         "issues": bool(ctx["issues"]),
         "decision": ctx["decision"] is not None,
         "variants": bool(ctx["variants"]),
+        "sensitivity": ctx["sensitivity"] is not None,
         "events": bool(ctx["events"]),
         "method": True,
         "sources": True,
@@ -514,6 +520,47 @@ def report_context(analysis: Any,
     ctx["seconds"] = dict(analysis.seconds)
     ctx["figure_seconds"] = figure_seconds
     return ctx
+
+
+def _sensitivity_context(analysis: Any, names: dict[str, str],
+                         fig: Callable[..., dict[str, Any]]) -> dict[str, Any] | None:
+    """The flip rule and the Sobol indices (``--flip``, ``--sensitivity``), when computed."""
+    from . import figures as F
+
+    d, sens, flip = analysis.decision, analysis.sensitivity, analysis.flip
+    if d is None or (sens is None and flip is None):
+        return None
+    out: dict[str, Any] = {"flip": None, "sobol": None}
+    if flip is not None:
+        out["flip"] = {**flip.to_dict(), "sentence": flip.sentence(
+            d.option_names.get(flip.robust, flip.robust)),
+            "terms": [c.text() for c in flip.conditions]}
+    if sens is not None:
+        robust = d.option_names.get(sens.robust, sens.robust)
+        panels = []
+        tables = []
+        for grouping, title in (("kind", "by kind of judgement"), ("actor", "by actor")):
+            idx = sens.margin(grouping)
+            labels = [names.get(g, g) for g in idx.groups]
+            panels.append((title, labels, idx.first, idx.first_conf, idx.total,
+                           idx.total_conf))
+            order = sorted(range(len(labels)), key=lambda i: -idx.total[i])
+            tables.append({"title": title, "rows": [
+                {"group": labels[i], "S1": float(idx.first[i]),
+                 "S1_conf": float(idx.first_conf[i]), "ST": float(idx.total[i]),
+                 "ST_conf": float(idx.total_conf[i])} for i in order]})
+        kinds = sens.by_kind[0].groups
+        out["sobol"] = {
+            "n": sens.n, "seed": sens.seed, "evaluations": sens.evaluations,
+            "variables": sens.variables, "conf_level": sens.conf_level,
+            "robust": sens.robust, "robust_name": robust, "tables": tables,
+            "kinds": kinds, "executor": sens.executor,
+            "options": [{"name": d.option_names.get(o, o),
+                         "totals": [float(v) for v in idx.total]}
+                        for o, idx in zip(sens.outputs[:-1], sens.by_kind[:-1])],
+            "figure": fig("fig-tornado", F.tornado_figure, panels,
+                          subject=f"the margin of '{robust}'")}
+    return out
 
 
 def _sentence(result: Any) -> str:
