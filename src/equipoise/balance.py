@@ -15,7 +15,7 @@ from typing import Any
 from .errors import InputError, ModelInputError
 from .scenario import Scenario
 
-__all__ = ["balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
+__all__ = ["as_date", "balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
            "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides"]
 
 
@@ -30,6 +30,25 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
 
         raise InputError(f"{option} {text!r} is not a date: {bad_date_message(text)}",
                          option) from None
+
+
+def as_date(value: dt.date | str | None, what: str = "as_of") -> dt.date | None:
+    """A date given to the library: a :class:`datetime.date` (a ``datetime`` gives its
+    date), an ISO string ``YYYY-MM-DD``, or ``None``; :class:`ValueError` for anything else."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            from .io.scenario_file import bad_date_message
+
+            raise ValueError(f"{what} {value!r} is not a date: {bad_date_message(value)}"
+                             ) from None
+    raise ValueError(f"{what} must be a datetime.date or an ISO date string 'YYYY-MM-DD'; "
+                     f"got {type(value).__name__} {value!r}")
 
 
 def parse_overrides(items: list[str] | None, option: str,
@@ -107,16 +126,17 @@ def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
     return scenario.model_copy(update={"network": new})
 
 
-def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
+def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, *,
                         time_limit: float = 60.0, weighted: bool = True,
                         robust_time_limit: float = 2.0, **overrides: Any) -> dict[str, Any]:
     """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
-    camps read against the balancer. ``overrides`` (``signs``, ``weights``, ``layers``,
+    camps read against the balancer. ``as_of``: a date or an ISO string ``YYYY-MM-DD``
+    (:class:`ValueError` otherwise). ``overrides`` (``signs``, ``weights``, ``layers``,
     ``organisations``) change the kinds on top of the scenario's ``network:`` section."""
     from .network.graph import signed_graph_from_scenario
     from .network.report import analyse_balance
 
-    date = as_of or scenario.as_of
+    date = as_date(as_of) or scenario.as_of
     config = _config(scenario, overrides)
     try:
         graph = signed_graph_from_scenario(scenario, as_of=date, config=config,
@@ -176,7 +196,7 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     return timeline
 
 
-def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
+def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | str, *,
                   time_limit: float = 60.0, weighted: bool = True,
                   **overrides: Any) -> dict[str, Any]:
     """What changed in the network between two dates: ties (added, removed, sign or weight
@@ -185,6 +205,7 @@ def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
     from .network.graph import signed_graph_from_scenario
     from .network.report import triad_changes
 
+    first, second = as_date(first, "first"), as_date(second, "second")  # type: ignore[assignment]
     config = _config(scenario, overrides)
     reports, ties = [], []
     for date in (first, second):
@@ -219,7 +240,7 @@ def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
                 "changed side")
         camps.append({"actor": actor, "change": what, "before": c0, "after": c1})
     return {
-        "dates": [first.isoformat(), second.isoformat()],
+        "dates": [str(first), str(second)],
         "reference": [before["reference"], after["reference"]],
         "frustration_index": [before["frustration_index"], after["frustration_index"]],
         "ties": tie_changes,

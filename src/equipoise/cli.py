@@ -8,7 +8,6 @@ scenario. Bad input is reported as ``FILE:LINE: message`` on stderr with exit st
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +110,9 @@ def handles_input_errors(func: F) -> F:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    from .strict_json import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def _version_callback(value: bool) -> None:
@@ -252,7 +253,9 @@ def schema(
 
     if output is not None:
         check_target(output)
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    from .strict_json import dumps
+
+    text = dumps(scenario_json_schema()) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
@@ -502,6 +505,54 @@ def balance(
         out.print(line, markup=False)
 
 
+# Sensitivity, flip rules and where the sweeps run (issue 10 items 4-6).
+SensitivityOpt = Annotated[bool, typer.Option(
+    "--sensitivity", rich_help_panel="Sensitivity and sweeps",
+    help="Sobol indices (SALib) of each option's score and of the robust option's margin, "
+    "by kind of judgement and by actor. Needs: pip install 'equipoise[explain]'.")]
+SensitivityNOpt = Annotated[int, typer.Option(
+    "--sensitivity-n", metavar="N", rich_help_panel="Sensitivity and sweeps",
+    help="Sobol base samples, a power of 2 (N x (groups + 2) evaluations per grouping).")]
+SensitivitySeedOpt = Annotated[int, typer.Option(
+    "--sensitivity-seed", rich_help_panel="Sensitivity and sweeps",
+    help="Seed of the Sobol sample and its bootstrap (non-zero).")]
+FlipOpt = Annotated[bool, typer.Option(
+    "--flip", rich_help_panel="Sensitivity and sweeps",
+    help="A short rule (PRIM) for the SMAA draws in which the robust option loses first "
+    "rank, with its coverage and density. Needs: pip install 'equipoise[explain]'.")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, rich_help_panel="Sensitivity and sweeps",
+    help="Local worker processes for the draws and samples (default: all cores).")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", rich_help_panel="Sensitivity and sweeps",
+    help="Run the draws and samples on this Dask scheduler (default: $EQUIPOISE_SCHEDULER, "
+    "else local processes). Needs: pip install 'equipoise[dask]'.")]
+
+
+def _sweep_executor(workers: int | None, scheduler: str | None) -> Any:
+    from .decision.executor import executor_from
+
+    return executor_from(workers, scheduler)
+
+
+def _check_sweep_flags(sensitivity: bool, n: int, seed: int, flip: bool, draws: int) -> None:
+    """Refuse bad sensitivity/flip flags before any work, with what to install."""
+    from .decision.executor import require
+
+    if sensitivity:
+        from .decision.sensitivity import check_n
+
+        check_n(n)
+        if seed == 0:
+            _fail(["error: --sensitivity-seed must be non-zero"])
+        require("SALib", "explain", "--sensitivity (Sobol indices)")
+    if flip:
+        if draws <= 0:
+            _fail(["error: --flip needs SMAA draws; give --draws 1 or more"])
+        require("pandas", "explain", "--flip (PRIM rule)")
+        require("ema_workbench", "explain", "--flip (PRIM rule)")
+
+
 @app.command()
 @handles_input_errors
 @recorded("decide")
@@ -528,6 +579,12 @@ def decide(
     models: Annotated[Optional[str], typer.Option(
         "--models", metavar="M1,M2,...",
         help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
+    sensitivity: SensitivityOpt = False,
+    sensitivity_n: SensitivityNOpt = 1024,
+    sensitivity_seed: SensitivitySeedOpt = 1,
+    flip: FlipOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
@@ -539,16 +596,57 @@ def decide(
 
     s = with_network_overrides(load_scenario(input), **_network_overrides(
         sign, weight, layer, organisations))
+    _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
+    executor = _sweep_executor(workers, scheduler)
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
                             rounds=rounds, progress=report, combinations=combinations,
                             models=_models_for([m.strip() for m in models.split(",")
-                                                if m.strip()], 1) if models else None)
-    record_results(result.to_dict())
+                                                if m.strip()], 1) if models else None,
+                            executor=executor, keep_draws=flip)
+    sweeps = _sweeps(s, result, model=model, variant=variant, rounds=rounds,
+                     sensitivity=sensitivity_n if sensitivity else None,
+                     sensitivity_seed=sensitivity_seed, flip=flip, executor=executor,
+                     quiet=json_)
+    record_results({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
     if json_:
-        _print_json(result.to_dict())
+        _print_json({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
         return
     out.print(decision_tables(result))
+    _print_sweeps(sweeps, result.option_names)
+
+
+def _sweeps(scenario: Any, result: Any, *, model: str, variant: str | None,
+            rounds: int | None,
+            sensitivity: int | None, sensitivity_seed: int, flip: bool, executor: Any,
+            quiet: bool) -> dict[str, Any]:
+    """The flip rule and the Sobol indices asked for (keys ``flip_rule``, ``sensitivity``)."""
+    from .progress import progress_bar
+
+    found: dict[str, Any] = {}
+    names = {a.id: a.name for a in scenario.actors} | dict(result.option_names)
+    if flip:
+        from .decision.flip import flip_rule
+
+        found["flip_rule"] = flip_rule(result, names=names)
+    if sensitivity:
+        from .decision.sensitivity import decision_sensitivity
+
+        with progress_bar("Sobol samples", enabled=not quiet) as report:
+            found["sensitivity"] = decision_sensitivity(
+                scenario, model=model, variant=variant, rounds=rounds, n=sensitivity,
+                seed=sensitivity_seed, robust=result.robust_option(), executor=executor,
+                progress=report)
+    return found
+
+
+def _print_sweeps(sweeps: dict[str, Any], option_names: dict[str, str]) -> None:
+    from .display_sweeps import flip_text, sensitivity_tables
+
+    if "flip_rule" in sweeps:
+        out.print(flip_text(sweeps["flip_rule"], option_names))
+    if "sensitivity" in sweeps:
+        out.print(sensitivity_tables(sweeps["sensitivity"], option_names))
 
 
 @app.command()
@@ -620,6 +718,12 @@ def analyze(
     weight: WeightOpt = None,
     layer: LayerOpt = None,
     organisations: OrganisationsOpt = None,
+    sensitivity: SensitivityOpt = False,
+    sensitivity_n: SensitivityNOpt = 1024,
+    sensitivity_seed: SensitivitySeedOpt = 1,
+    flip: FlipOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
@@ -633,6 +737,8 @@ def analyze(
     s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))
     chosen = _models_for(model, _bargained(s)) if model else None
+    _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
+    executor = _sweep_executor(workers, scheduler)
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
@@ -642,7 +748,10 @@ def analyze(
         check_target(out_dir / target)
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
-                                time_limit=time_limit, step=step, progress=report)
+                                time_limit=time_limit, step=step, progress=report,
+                                sensitivity=sensitivity_n if sensitivity else None,
+                                sensitivity_seed=sensitivity_seed, flip=flip,
+                                executor=executor)
         record_results(analysis.to_dict())
         step("drawing the report")
         written = write_report(analysis, out_dir, progress=report)
