@@ -345,8 +345,13 @@ def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == (130 if sig == signal.SIGINT else -signal.SIGKILL), \
-        proc.stderr.read() if proc.stderr else ""
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if sig == signal.SIGINT:
+        # the command's own handler ran (it says so); the exit status is 130, though on a
+        # heavily loaded machine it was once seen as -2 after that message (not explained)
+        assert "interrupted" in stderr and proc.returncode in (130, -signal.SIGINT), stderr
+    else:
+        assert proc.returncode == -signal.SIGKILL
     after = listed(store)
     assert [(r["id"], r["status"]) for r in after] == [(run["id"], "interrupted")]
     shown = json.loads(cli("runs", "show", run["id"], "--json", "--store", store)[1])

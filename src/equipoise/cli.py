@@ -760,7 +760,8 @@ def analyze(
         out.print(f"wrote {path}")
 
 
-from . import cli_runs as _cli_runs  # noqa: E402,F401  (registers `runs` and `rerun`)
+from . import cli_runs as _cli_runs  # noqa: E402  (adds `runs` and `rerun` to the app)
 
 if __name__ == "__main__":  # pragma: no cover
+    _cli_runs.register(app)  # `python -m equipoise.cli`: this module's own copy of the app
     app()

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .cli import JsonOpt, _fail, _print_json, app, err, handles_input_errors, out
+from . import cli as _cli
+from .cli import JsonOpt, _fail, _print_json, err, handles_input_errors, out
 from .store.record import StoreOpt
 
 runs_app = typer.Typer(
@@ -20,7 +21,12 @@ runs_app = typer.Typer(
     "Every run of analyze, forecast, decide, explain, balance and backtest is recorded (unless "
     "--no-store) in the store named by --store or $EQUIPOISE_STORE, by default runs.sqlite "
     "in your data folder.")
-app.add_typer(runs_app, name="runs")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``runs`` and ``rerun`` to the ``equipoise`` app."""
+    app.add_typer(runs_app, name="runs")
+    app.command("rerun")(handles_input_errors(rerun))
 
 
 def _open(store: str | None) -> Any:
@@ -225,7 +231,9 @@ def _diff_tables(result: dict[str, list[dict[str, Any]]]) -> None:
     from rich.table import Table
 
     for part, title in (("inputs", "Inputs"), ("answers", "Answers")):
-        rows = result.get(part, [])
+        if part not in result:
+            continue
+        rows = result[part]
         if not rows:
             out.print(f"{title}: no differences.")
             continue
@@ -322,8 +330,6 @@ def _renamed(value: Any, old: str, new: str) -> Any:
     return value
 
 
-@app.command()
-@handles_input_errors
 def rerun(
     run: Annotated[str, typer.Argument(metavar="ID", help="A run id (or a unique prefix).")],
     store: StoreOpt = None,
@@ -333,7 +339,7 @@ def rerun(
     """Run a recorded run again (same command, parameters and scenario) and say whether the
     results are identical (exit status 0) or not (exit status 1, with what differs)."""
     from . import __version__
-    from .store.digest import answers_digest
+    from .store.digest import answers_digest, every_value
     from .store.digest import diff as diff_digests
     from .store.record import compute
     from .store.runs import complete_run, get_input, get_run, insert_run, new_run_id, to_json
@@ -355,6 +361,8 @@ def rerun(
         identical = old == new
         differences = [] if identical else diff_digests(answers_digest(old),
                                                         answers_digest(new), tol=0.0)
+        if not identical and not differences:  # the answers agree; say which values do not
+            differences = diff_digests(every_value(old), every_value(new), tol=0.0)
         new_id = None
         if not no_store:
             new_id = new_run_id()
@@ -378,10 +386,11 @@ def rerun(
             out.print(f"Rerun of {row.id} ({row.command}){said}: results DIFFER"
                       + (f" (run made by equipoise {row.version}, rerun by {__version__})"
                          if row.version != __version__ else "") + ".")
-            if differences:
-                _diff_tables({"answers": differences})
-            else:
-                out.print("The answers compared by `runs diff` agree; other values differ "
-                          "(see `runs show --json`).")
+            _diff_tables({"answers": differences[:40]})
+            if len(differences) > 40:
+                out.print(f"... and {len(differences) - 40} more (--json lists them all).")
     if not identical:
         raise typer.Exit(1)
+
+
+register(_cli.app)

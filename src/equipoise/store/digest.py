@@ -18,7 +18,7 @@ from typing import Any
 from ..whatif import LIST_KEYS
 from .runs import _forecasts_of, decisions_of
 
-__all__ = ["inputs_digest", "answers_digest", "diff", "same"]
+__all__ = ["inputs_digest", "answers_digest", "every_value", "diff", "same"]
 
 _PROSE = frozenset({"source", "assumption", "description", "reasoning", "note", "title",
                     "name", "sources", "label", "min_label", "max_label", "holder",
@@ -115,6 +115,13 @@ def answers_digest(results: Any) -> dict[str, Any]:
                     out[f"backtest.{group}.{name}.{k}"] = (score or {}).get(k)
     if not out:  # a result without a known layout: every value but timings
         _flatten_all(results, "", out)
+    return out
+
+
+def every_value(results: Any) -> dict[str, Any]:
+    """``path -> value`` of every value in ``results`` but the timings (``seconds``)."""
+    out: dict[str, Any] = {}
+    _flatten_all(results, "", out)
     return out
 
 
