@@ -666,8 +666,8 @@ def explain(
     ] = None,
     model: ModelOpt = "eum",
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon).")] = None,
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: "
+        "50, the convergence horizon).")] = None,
     search: Annotated[bool, typer.Option(
         "--search/--no-search", help="Also search (approximately) the smallest single "
         "change of a stance, capability or tie weight.")] = True,
