@@ -415,3 +415,13 @@ def test_explain_is_recorded_with_set_and_rerun_identically(tmp_path: Path) -> N
     assert shown["results"] == json.loads(out)
     code, out, _ = cli("rerun", run["id"], "--no-store", "--store", store)
     assert code == 0 and "results identical" in out
+
+
+def test_where_the_sweeps_ran_is_not_a_parameter_of_the_run(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    code, _, err = cli("decide", CASE, "--model", "mean", "--draws", "20", "--workers", "1",
+                       "--store", store)
+    assert code == 0, err
+    code, out, _ = cli("runs", "show", listed(store)[0]["id"], "--json", "--store", store)
+    params = json.loads(out)["params"]
+    assert params["draws"] == 20 and "workers" not in params and "scheduler" not in params

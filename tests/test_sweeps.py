@@ -130,6 +130,68 @@ def test_sobol_of_a_score_that_ignores_an_input_is_zero_for_it() -> None:
     assert idx.total.max() > 0.1  # something else does explain the margin
 
 
+def test_sobol_inputs_map_like_the_smaa_draws(fixture_scenario) -> None:
+    """u = 0.5 is the unperturbed scenario; u = 1 moves every input by its full
+    uncertainty (the SMAA draw's noise at +1); weights lie in the picked doctrine's box."""
+    from equipoise.decision.analysis import _evaluate_draws, _position_uncertainty
+    from equipoise.decision.sensitivity import _plan
+
+    s = fixture_scenario
+    plan = _plan(s, "eum", None, None, {})
+    st = plan.setting
+    mid = plan.inputs(np.full((1, len(plan.names)), 0.5))
+    assert np.all(mid.position == 0) and np.all(mid.salience == 1)
+    assert np.all(mid.capability == 1) and np.all(mid.ties == 1)
+    assert np.array_equal(mid.declared[0], st.declared_values)
+    exact = decide(s, draws=0).values
+    assert _evaluate_draws(st, mid)[0] == pytest.approx(exact, abs=1e-12)
+    top = plan.inputs(np.ones((1, len(plan.names))))
+    stance = ~np.isnan(st.base.position)
+    unc = _position_uncertainty(st, s)
+    assert top.position[0][stance] == pytest.approx(unc[stance])
+    assert top.salience[0][stance] == pytest.approx(1 + s.uncertainty.salience)
+    assert top.capability[0][stance] == pytest.approx(1 + s.uncertainty.capability)
+    assert top.ties[0] == pytest.approx(1 + s.uncertainty.relations)
+    his = np.array([c.hi for c in st.declared.values()])
+    ups = np.array([c.uncertainty for c in st.declared.values()])
+    assert top.declared[0] == pytest.approx(np.minimum(st.declared_values + ups, his))
+    u = np.random.default_rng(1).random((300, len(plan.names)))
+    w = plan.weights(u)
+    assert w.sum(axis=1) == pytest.approx(np.ones(300))
+    for row in w:  # some doctrine's box holds a positive multiple of the weights
+        assert any(_in_cone(row, lo, hi) for lo, hi in plan.doctrine_bounds)
+
+
+def _in_cone(w: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Is t * w inside [lo, hi] for some t > 0?"""
+    pos = w > 1e-15
+    if np.any(lo[~pos] > 1e-12):
+        return False
+    t_lo = np.max(lo[pos] / w[pos]) if pos.any() else 0.0
+    t_hi = np.min(hi[pos] / w[pos]) if pos.any() else np.inf
+    return t_lo <= t_hi * (1 + 1e-9)
+
+
+def test_without_doctrines_weights_are_drawn_on_the_simplex(fixture_scenario) -> None:
+    """No doctrines: the weights are uniform on the simplex of outcome, relations and the
+    declared criteria, as in the SMAA; they still form a group, and the flip rule runs."""
+    from equipoise.decision.flip import flip_rule
+    from equipoise.decision.sensitivity import _plan, decision_sensitivity
+
+    s = fixture_scenario.model_copy(update={"doctrines": []})
+    plan = _plan(s, "eum", None, None, {})
+    u = np.random.default_rng(0).random((500, len(plan.names)))
+    w = plan.weights(u)
+    assert w.sum(axis=1) == pytest.approx(np.ones(500))
+    outside = [j for j in range(w.shape[1]) if j not in plan.core]
+    assert np.all(w[:, outside] == 0) and np.all(w[:, plan.core] > 0)
+    res = decision_sensitivity(s, n=16, seed=3)
+    assert "doctrine weights" in res.margin("kind").groups
+    assert np.all(np.isfinite(res.margin("kind").total))
+    rule = flip_rule(decide(s, draws=200, keep_draws=True))
+    assert 0 <= rule.coverage <= 1 and 0 <= rule.density <= 1
+
+
 # -- one executor, identical results -------------------------------------------------------
 
 def test_decide_identical_for_any_chunking_and_worker_count(fixture_scenario) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from . import __version__
 from .errors import ModelInputError
 from .scenario import Scenario
+from .strict_json import json_ready
 
 __all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
 
@@ -217,7 +217,7 @@ class Analysis:
         if self.forecasts is not None:
             from .models.api import forecast_dict
 
-            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": forecast_dict(fc),
+            out["forecasts"] = {m: {"params": json_ready(fc.params), "issues": forecast_dict(fc),
                                     "rounds_run": fc.rounds_run, "converged": fc.converged,
                                     "non_converged": fc.non_converged()}
                                 for m, fc in self.forecasts.items()}
@@ -246,14 +246,6 @@ class Analysis:
         if self.sensitivity is not None:
             out["sensitivity"] = self.sensitivity.to_dict()
         return out
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
 
 
 def _nearest_label(issue: Any, value: float) -> str:

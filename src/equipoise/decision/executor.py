@@ -66,10 +66,13 @@ class MissingExtraError(ModelInputError):
 
 def require(module: str, extra: str, purpose: str) -> Any:
     """Import ``module`` or raise :class:`MissingExtraError` naming the extra to install."""
+    import warnings
     from importlib import import_module
 
     try:
-        return import_module(module)
+        with warnings.catch_warnings():  # e.g. EMA Workbench on its optional parallel backends
+            warnings.simplefilter("ignore")
+            return import_module(module)
     except ImportError:
         raise MissingExtraError(
             f"{purpose} needs the optional package '{module.split('.')[0]}'; install it "

@@ -40,8 +40,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Recorded commands: name -> (the decorated command, the name of its input parameter).
 COMMANDS: dict[str, tuple[Callable[..., Any], str]] = {}
 
-#: Parameters that only change how a result is shown or where it is written.
-_PRESENTATION = frozenset({"json_", "out_dir"})
+#: Parameters that only change how a result is shown, where it is written or where the work
+#: runs (the sweeps' results are identical on every backend): not recorded, so that ``rerun``
+#: never needs a worker count or a Dask scheduler that may be gone.
+_PRESENTATION = frozenset({"json_", "out_dir", "workers", "scheduler"})
 
 
 class Captured(Exception):
