@@ -29,6 +29,7 @@ def three_actors() -> BargainingProblem:
     ["analyze", "nagorno-karabakh-2020", "--draws", str(MAX_DRAWS + 1)],
     ["forecast", "nagorno-karabakh-2020", "--rounds", "1000000"],
     ["backtest", "whatever.tsv", "--rounds", str(MAX_ROUNDS + 1)],
+    ["explain", "nagorno-karabakh-2020", "--rounds", str(MAX_ROUNDS + 1)],
 ])
 def test_cli_refuses_counts_over_the_caps_before_any_work(argv: list[str], tmp_path) -> None:
     res = runner.invoke(app, argv + (["--out", str(tmp_path / "r")] if argv[0] == "analyze"

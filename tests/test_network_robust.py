@@ -106,3 +106,46 @@ def test_reductions_keep_the_exact_value(seed: int) -> None:
                        frustration_index(red.graph).spins)
     frustrated = g.sign * spins[g.u] * spins[g.v] < 0
     assert g.weight[frustrated].sum() == pytest.approx(best)
+
+
+def _brute_moves(graph: SignedGraph, ref: int, slack: float) -> list[bool]:
+    """Whether each node sits on both sides of ``ref`` among the splits within ``slack`` of
+    the optimum (vectorised enumeration, independent of the examination's stages)."""
+    from equipoise.network.robust import brute_force_frustrations
+
+    costs = brute_force_frustrations(graph)
+    k = np.flatnonzero(costs <= costs.min() + slack + 1e-9)
+    side = np.ones((len(k), graph.n))
+    side[:, 1:] = 1 - 2 * ((k[:, None] >> np.arange(graph.n - 1)) & 1)
+    rel = side * side[:, [ref]]
+    return [bool(np.any(rel[:, i] != rel[0, i])) for i in range(graph.n)]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_examination_of_larger_graphs_matches_brute_force(seed: int) -> None:
+    """10-14 actors, dense or sparse, integer and fractional weights: the walk, the LP/max-flow
+    proofs and the binary program (brute_force_limit=0) decide every actor exactly."""
+    rng = np.random.default_rng(500 + seed)
+    g = random_graph(rng, int(rng.integers(10, 15)), float(rng.uniform(0.2, 0.8)),
+                     weighted=seed % 3 == 1)
+    if seed % 3 == 2:  # weights off any grid: no rounding of bounds possible
+        g = SignedGraph(g.nodes, g.u, g.v, g.sign, rng.uniform(0.5, 2.5, g.m), weighted=True)
+    res = frustration_index(g)
+    rob = camp_robustness(g, res.spins, float(res.value), res.optimal, brute_force_limit=0)
+    ref = rob.reference
+    assert rob.fixed == [not x for x in _brute_moves(g, ref, 0.0)]
+    plain = SignedGraph(g.nodes, g.u, g.v, g.sign, np.ones(g.m))
+    assert rob.swing == _brute_moves(plain, ref, 1.0)
+    assert rob.exact
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_exhausted_budget_leaves_actors_undecided_never_wrong(seed: int) -> None:
+    rng = np.random.default_rng(900 + seed)
+    g = random_graph(rng, 13, 0.5, weighted=False)
+    res = frustration_index(g)
+    rob = camp_robustness(g, res.spins, float(res.value), res.optimal, brute_force_limit=0,
+                          time_limit=0.0)
+    truth = [not x for x in _brute_moves(g, rob.reference, 0.0)]
+    assert all(f is None or f == t for f, t in zip(rob.fixed, truth))
+    assert rob.exact == all(f is not None for f in rob.fixed)

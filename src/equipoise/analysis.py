@@ -329,17 +329,22 @@ def run_analysis(
     if not scenario.relations:
         result.skipped["network"] = "the scenario has no relations"
     else:
-        from .balance import balance_of_scenario, balancer_timeline
+        from .balance import analysed_dates, balance_of_scenario, balancer_timeline, report_date
 
+        # one solve per date, the time limit shared between the dates (the same figure for
+        # the scenario's date in the headline and in the timeline)
+        solves = len(analysed_dates(scenario)) if scenario.checkpoints else 1
+        deadline = time.perf_counter() + time_limit
         report = timed("network", lambda: balance_of_scenario(scenario,
-                                                              time_limit=time_limit))
+                                                              time_limit=time_limit / solves))
         if report["ties"] == 0:
             result.skipped["network"] = "no relation is valid on the scenario's date"
         else:
             result.balance = report
             if scenario.balancer and scenario.checkpoints:
                 result.timeline = timed("network timeline", lambda: balancer_timeline(
-                    scenario, time_limit=time_limit))
+                    scenario, time_limit=max(deadline - time.perf_counter(), 0.01),
+                    known={report_date(report): report}))
 
     # decision
     why_not = _decision_unsupported(scenario, result)

@@ -150,6 +150,28 @@ def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, 
     return report
 
 
+def _share(deadline: float, parts_left: int) -> float:
+    """Seconds for the next of ``parts_left`` solves that share one budget ending at
+    ``deadline`` (``time.perf_counter`` clock): an equal part of what is left, so that the
+    command as a whole keeps its limit."""
+    import time
+
+    return max((deadline - time.perf_counter()) / max(parts_left, 1), 0.01)
+
+
+def report_date(report: dict[str, Any]) -> dt.date | None:
+    """The date a :func:`balance_of_scenario` report was computed for."""
+    return dt.date.fromisoformat(report["as_of"]) if report.get("as_of") else None
+
+
+def analysed_dates(scenario: Scenario, as_of: dt.date | None = None) -> list[dt.date | None]:
+    """The distinct dates one ``balance`` (headline + timeline) of ``scenario`` analyses."""
+    dates: list[dt.date | None] = [as_of or scenario.as_of]
+    if scenario.balancer is not None:
+        dates += [d for d in sorted(_checkpoint_dates(scenario)) if d not in dates]
+    return dates
+
+
 def _checkpoint_dates(scenario: Scenario) -> dict[dt.date, str]:
     dates: dict[dt.date, str] = {c.date: c.label for c in scenario.checkpoints}
     if scenario.as_of is not None:
@@ -158,18 +180,37 @@ def _checkpoint_dates(scenario: Scenario) -> dict[dt.date, str]:
 
 
 def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
-                      weighted: bool = True, **overrides: Any) -> list[dict[str, Any]]:
+                      weighted: bool = True, known: dict[Any, dict[str, Any]] | None = None,
+                      **overrides: Any) -> list[dict[str, Any]]:
     """The network at each checkpoint (and ``as_of``), in date order: the balancer's unbalanced
     triads, the triads that appeared and disappeared since the previous date, and the camps,
-    frustrated ties and unplaced actors of that date (``"report"``: the full analysis)."""
+    frustrated ties and unplaced actors of that date (``"report"``: the full analysis).
+
+    ``time_limit`` (and ``robust_time_limit`` in ``overrides``) is the budget of the whole
+    timeline, shared between the dates still to solve. ``known``: reports already computed
+    for some dates (the headline's), reused as they are — one solve per date, so the same
+    figure everywhere in one output."""
+    import time
+
     if scenario.balancer is None:
         return []
     dates = _checkpoint_dates(scenario)
+    known = known or {}
+    todo = [d for d in dates if d not in known]
+    deadline = time.perf_counter() + time_limit
+    robust = overrides.pop("robust_time_limit", 2.0)
+    robust_each = robust / max(len(todo), 1)   # the examination: an equal part per date
     timeline: list[dict[str, Any]] = []
     previous = None
     for date in sorted(dates):
-        report = balance_of_scenario(scenario, date, time_limit=time_limit, weighted=weighted,
-                                     **overrides)
+        if date in known:
+            report = known[date]
+        else:
+            left = len(todo)
+            todo.remove(date)
+            report = balance_of_scenario(
+                scenario, date, time_limit=_share(deadline, left), weighted=weighted,
+                robust_time_limit=robust_each, **overrides)
         entry: dict[str, Any] = {
             "date": date.isoformat(), "label": dates[date],
             "frustration_index": report["frustration_index"],
@@ -205,12 +246,17 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
     from .network.graph import signed_graph_from_scenario
     from .network.report import triad_changes
 
+    import time
+
     first, second = as_date(first, "first"), as_date(second, "second")  # type: ignore[assignment]
     config = _config(scenario, overrides)
     reports, ties = [], []
-    for date in (first, second):
-        reports.append(balance_of_scenario(scenario, date, time_limit=time_limit,
-                                           weighted=weighted, **overrides))
+    deadline = time.perf_counter() + time_limit   # one budget for both dates
+    robust = overrides.pop("robust_time_limit", 2.0)
+    for left, date in ((2, first), (1, second)):
+        reports.append(balance_of_scenario(
+            scenario, date, time_limit=_share(deadline, left), weighted=weighted,
+            robust_time_limit=robust / 2, **overrides))
         g = signed_graph_from_scenario(scenario, as_of=date, config=config, weighted=weighted)
         ties.append({(str(a), str(b)): (s, w) for a, b, s, w in g.edges()})
     a, b = ties
@@ -324,7 +370,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
 
     ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
     :func:`parse_kind_overrides`); ``compare``: two dates to compare instead;
-    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date);
+    ``robust_time``: seconds for deciding whose camp is fixed, for the whole call (an equal
+    part per analysed date); ``time_limit``: seconds of the exact solver, shared likewise.
     ``prepare(scenario)`` returns the scenario to analyse (e.g. with ``--set`` applied) and
     ``on_edgelist(text)`` is told an edge list's text (the run store records them).
     """
@@ -361,7 +408,14 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
         result = compare_dates(scenario, d0, d1, time_limit=time_limit, weighted=weighted,
                                **overrides)
         return result, compare_lines(scenario, result)
-    report = balance_of_scenario(scenario, date, time_limit=time_limit, weighted=weighted,
+    # one budget for the command: the headline's date and the timeline's other dates share it
+    import time
+
+    solves = len(analysed_dates(scenario, date)) if as_of is None else 1
+    deadline = time.perf_counter() + time_limit
+    robust = overrides.pop("robust_time_limit")
+    report = balance_of_scenario(scenario, date, time_limit=time_limit / solves,
+                                 weighted=weighted, robust_time_limit=robust / solves,
                                  **overrides)
     names = {a.id: a.name for a in scenario.actors}
     lines = []
@@ -372,8 +426,10 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
                         "them in)") + ".")
     lines += explain_balance(report, names=names)
     if scenario.balancer and as_of is None:
-        timeline = balancer_timeline(scenario, time_limit=time_limit, weighted=weighted,
-                                     **overrides)
+        rest = (solves - 1) / solves   # the other dates' shares
+        timeline = balancer_timeline(scenario, time_limit=_share(deadline, 1),
+                                     weighted=weighted, known={report_date(report): report},
+                                     robust_time_limit=robust * rest, **overrides)
         report["balancer"] = scenario.balancer
         report["balancer_timeline"] = timeline
         if timeline:

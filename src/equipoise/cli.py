@@ -470,7 +470,8 @@ def balance(
                      help="Compare the network on two dates: ties, triads and camps that "
                      "changed.")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
-                                              help="Seconds for the exact solver.")] = 60.0,
+                                              help="Seconds for the exact solver, for the whole "
+                                              "command (shared by the dates it analyses).")] = 60.0,
     unweighted: Annotated[
         bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")] = False,
     merge: Annotated[
@@ -478,8 +479,9 @@ def balance(
                            "rule) instead of refusing them.")] = False,
     robust_time: Annotated[
         float, typer.Option("--robust-time", min=0.0, metavar="SECONDS",
-                            help="Seconds (per date) for deciding whose camp is fixed across "
-                            "optimal splits; 0 skips it. Actors left undecided are listed.")
+                            help="Seconds for deciding whose camp is fixed across optimal "
+                            "splits, for the whole command (an equal part per date); 0 skips "
+                            "it. Actors left undecided are listed.")
     ] = 2.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -664,8 +666,8 @@ def explain(
     ] = None,
     model: ModelOpt = "eum",
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon).")] = None,
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: "
+        "50, the convergence horizon).")] = None,
     search: Annotated[bool, typer.Option(
         "--search/--no-search", help="Also search (approximately) the smallest single "
         "change of a stance, capability or tie weight.")] = True,
@@ -713,7 +715,8 @@ def analyze(
         "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
-                                              help="Seconds for the exact balance solver.")] = 60.0,
+                                              help="Seconds for the exact balance solver, shared by the "
+                                              "dates analysed.")] = 60.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,

@@ -40,6 +40,7 @@ import numpy as np
 from equipoise.network.estrada import walk_balance
 from equipoise.network.frustration import frustration_index
 from equipoise.network.graph import SignedGraph
+from equipoise.network._blas import single_blas_thread_when_small
 from equipoise.network.robust import camp_robustness
 from equipoise.network.triads import node_triads, triangles
 
@@ -53,6 +54,7 @@ def _py(x: Any) -> Any:
     return x
 
 
+@single_blas_thread_when_small
 def analyse_balance(
     graph: SignedGraph,
     time_limit: float = 60.0,

@@ -1,0 +1,110 @@
+"""Scale benchmarks (issue 12 item 6): a 200-actor × 10-issue scenario.
+
+Plain script (prints the figures of the README's Performance table)::
+
+    .venv/bin/python benchmarks/bench_scale.py            # models one by one + whole analyze
+    .venv/bin/python benchmarks/bench_scale.py models     # the forecasts only
+
+Input ``large()``: ``n_actors`` actors (``A0`` the balancer) × ``n_issues`` issues, every actor
+with a stance on every issue; positions uniform on 0-100, saliences U(0.1, 1), capabilities
+U(1, 100); 2 relations per actor to random others (alliance / rivalry / war); 5 options + the
+status quo (3 stance changes each), 3 doctrines — numpy ``default_rng(seed)``, seed 0. Every
+value is marked ``assumption: benchmark`` (a synthetic input, not a case).
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+import numpy as np
+
+from equipoise.scenario import Scenario
+
+
+def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
+    rng = np.random.default_rng(seed)
+    actors = [f"A{k}" for k in range(n_actors)]
+    issues = [f"i{k}" for k in range(n_issues)]
+    prov = {"assumption": "benchmark"}
+    stances = [{"actor": a, "issue": i, "position": float(rng.uniform(0, 100)),
+                "salience": float(rng.uniform(0.1, 1)), **prov}
+               for a in actors for i in issues]
+    relations, seen = [], set()
+    kinds = ("alliance", "rivalry", "war")
+    for k in range(n_actors):
+        for other in rng.choice(n_actors, size=2, replace=False).tolist():
+            pair = (min(k, other), max(k, other))
+            if other == k or pair in seen:
+                continue
+            seen.add(pair)
+            relations.append({"from": actors[pair[0]], "to": actors[pair[1]],
+                              "kind": kinds[int(rng.integers(0, 3))], **prov})
+    options = [{"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0},
+                **prov}]
+    for k in range(5):
+        changes = [{"target": "stance", "actor": str(rng.choice(actors)),
+                    "issue": str(rng.choice(issues)), "position": float(rng.uniform(0, 100))}
+                   for _ in range(3)]
+        options.append({"id": f"opt{k}", "name": f"Option {k}", "changes": changes,
+                        "costs": {"cost": float(rng.integers(0, 10)),
+                                  "risk": float(rng.integers(0, 10))}, **prov})
+    doctrines = [
+        {"id": "d1", "name": "Outcome first",
+         "weights": {"outcome": [0.4, 0.8], "cost": [0, 0.3], "risk": [0, 0.3]}, **prov},
+        {"id": "d2", "name": "Friends first",
+         "weights": {"relations": [0.4, 0.8], "cross_pressure": [0, 0.3]}, **prov},
+        {"id": "d3", "name": "Caution", "weights": {"risk": 1, "cost": [0.2, 0.5]}, **prov},
+    ]
+    return Scenario.model_validate({
+        "id": "bench-large", "title": "scale benchmark", "balancer": "A0",
+        "actors": [{"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
+                   for a in actors],
+        "issues": [{"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
+                   for i in issues],
+        "stances": stances, "relations": relations, "options": options,
+        "status_quo": "hold", "doctrines": doctrines})
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def models(s: Scenario) -> None:
+    from equipoise.models.api import forecast
+
+    for m in ("mean", "median", "eum", "exchange"):
+        forecast(s, model=m, rounds=2)  # warm-up (numba compilation, caches)
+        t = time.perf_counter()
+        fc = forecast(s, model=m)
+        print(f"  forecast {m:9s} {time.perf_counter() - t:7.2f} s  rounds "
+              f"{max(fc.rounds_run.values())}  converged {sum(fc.converged.values())}"
+              f"/{len(fc.converged)}", flush=True)
+
+
+def analyze(s: Scenario) -> None:
+    from equipoise.analysis import run_analysis
+
+    steps: list[tuple[str, float]] = []
+    t = time.perf_counter()
+    run_analysis(s, step=lambda name: steps.append((name, time.perf_counter())))
+    total = time.perf_counter() - t
+    marks = [*steps, ("end", t + total)]
+    for (name, t0), (_, t1) in zip(marks, marks[1:]):
+        print(f"  {name:22s} {t1 - t0:7.2f} s")
+    print(f"  default analyze total  {total:7.2f} s  (peak {_peak_mib():.0f} MiB)")
+
+
+def main() -> int:
+    s = large()
+    print(f"scale benchmark: {len(s.actors)} actors, {len(s.issues)} issues, "
+          f"{len(s.relations)} relations, {len(s.options)} options")
+    models(s)
+    if sys.argv[1:] != ["models"]:
+        analyze(s)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
