@@ -60,12 +60,12 @@ with and convert them. Sums over actors run in actor order (decide sums in its f
   + 0.1 (y - x)``, written as decide evaluates it (``(1 - s) 0.4 y + 0.1 y + (1 - (1 - s)
   0.4 - 0.1) x``).
 
-decide divides by zero (and stops) on a salience or capability that makes a quotient above
-zero-sized; such candidates are skipped here.
+decide divides by zero (and stops) when a salience or capability makes a divisor above
+zero; such candidates are skipped here.
 
 Plain Python over candidate objects (the loop is sequential); about 0.12 s of CPU for the
-10 rounds of decide's sample (10 actors, 6 issues, 130-240 candidates and 30-42 exchanges a round),
-1.4x the binary-float transcription it replaces. On that sample it reproduces decide's
+10 rounds of decide's sample (10 actors, 6 issues; 130-240 candidates and 30-42 exchanges
+a round), 1.4x the binary-float transcription it replaces. On that sample it reproduces decide's
 deterministic run and its 50 seeded coin-toss runs exactly (every round's exchanges and
 outcomes; tests/test_models_exchange.py).
 """

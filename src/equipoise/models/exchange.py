@@ -35,8 +35,9 @@ bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s pe
 Rounds repeat until the positions the next round would start from reach a fixed point (a
 round realises no exchange) or a cycle, else up to the 50-round horizon
 (:mod:`equipoise.models.convergence`; a cycle's forecast is the mean of its rounds'
-outcomes). ``mode="decide"`` swaps in decide-exchange-model's realisation loop
-(:mod:`equipoise.models._decide_loop`) and runs exactly ``rounds`` rounds, as decide does.
+outcomes). ``mode="decide"`` runs decide-exchange-model's rounds instead
+(:mod:`equipoise.models._decide_loop`: its realisation loop, in its 28-digit decimal
+arithmetic) for exactly ``rounds`` rounds, as decide does.
 
 Positions are normalised per issue to 0-100 inside the model (so gains, moves and
 externalities are in those units x salience) and de-normalised for output.
@@ -252,8 +253,8 @@ class EqualGainExchange:
         The realisation loop (step 8): this module's (every candidate sees the current
         outcomes and positions; the step-7 cut is the displacement), or decide-exchange-
         model's (:mod:`equipoise.models._decide_loop`: candidates see the round start plus
-        what they were told, its step-7 quirk, its candidate order), which reproduces the
-        reference implementation's figures.
+        what they were told, its step-7 quirk, its candidate order, its decimal
+        arithmetic), which reproduces the reference implementation's figures exactly.
     tie_break : {"order", "random"}, default "order"
         Ties in gain: the earlier candidate, or a seeded coin toss (``seed``) as decide does
         by default. ``"random"`` needs ``mode="decide"``.
