@@ -137,3 +137,76 @@ def test_seed_must_not_be_negative() -> None:
                                  "--draws", "10"])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "--seed" in result.stderr
+
+
+# -- a pair written together stays a pair (issue 12) ---------------------------------------
+
+def test_a_failed_second_rename_restores_the_first(tmp_path: Path, monkeypatch) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("old a", encoding="utf-8")
+    second.write_text("old b", encoding="utf-8")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if str(dst) == str(second) and str(src).endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space left on device"):
+        write_files({first: "new a", second: "new b"})
+    assert first.read_text(encoding="utf-8") == "old a"
+    assert second.read_text(encoding="utf-8") == "old b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+    # a first file that did not exist before is removed again
+    first.unlink()
+    with pytest.raises(OSError):
+        write_files({first: "new a", second: "new b"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
+
+
+def test_analyze_keeps_the_previous_report_and_results_when_a_write_fails(
+        tmp_path: Path, monkeypatch) -> None:
+    """``analyze`` could replace report.html and then fail on results.json: now results.json
+    is renamed first and a failure of either rename leaves the previous pair as it was."""
+    out_dir = tmp_path / "rep"
+    args = ["analyze", str(MINIMAL), "--out", str(out_dir), "--draws", "0"]
+    assert runner.invoke(app, args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    assert sorted(before) == ["report.html", "results.json"]
+    real_replace = os.replace
+    order: list[str] = []
+
+    def failing_replace(src, dst):
+        if str(src).endswith(".tmp"):
+            order.append(Path(dst).name)
+            if Path(dst).name == "report.html":
+                raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    result = runner.invoke(app, [*args, "--seed", "7"])
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert order == ["results.json", "report.html"]
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
+
+
+def test_analyze_checks_the_report_folder_before_the_analysis(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """An --out that cannot be written is refused before any analysis runs."""
+    import equipoise.analysis as analysis_module
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the analysis ran before the output folder was checked")
+
+    monkeypatch.setattr(analysis_module, "run_analysis", boom)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for out, fragment in ((blocker, "is not a folder"), (blocker / "sub", "")):
+        result = runner.invoke(app, ["analyze", str(MINIMAL), "--out", str(out)])
+        assert result.exit_code == 2 and str(out) in result.stderr and fragment in result.stderr
+    (tmp_path / "rep").mkdir()
+    (tmp_path / "rep" / "results.json").mkdir()
+    result = runner.invoke(app, ["analyze", str(MINIMAL), "--out", str(tmp_path / "rep")])
+    refused(result, tmp_path / "rep" / "results.json", "is a folder")

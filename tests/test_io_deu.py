@@ -164,8 +164,18 @@ def test_round_trip_through_files(tmp_path: Path, scenario: Scenario, suffix: st
 def test_comma_separated_without_capability_row() -> None:
     text = ('"isnr","pa","pb","sa","sb","rp","out"\n'
             '"x1",10,90,50,,20,30\n')
-    s = read_deu("c.csv", text)
-    assert [a.capability for a in s.actors] == [None, None]
+    # the comma-separated table is read (actors, the stance); without a capability row no
+    # model could weigh the positions, so it is refused at the stance's line, as validate
+    # does (every model used to fail later with "no capability given" and no line)
+    with pytest.raises(InputError) as info:
+        read_deu("c.csv", text)
+    assert [str(p) for p in info.value.problems] == [
+        "c.csv:2: actor 'a' has no capability, neither on the actor nor on this stance; "
+        "every model weighs a position by capability: give the actor a 'capability' (or "
+        "this stance one)"]
+    s = read_deu("c.csv", '"isnr","pa","pb","sa","sb","rp","out"\n,3,4,,,,\n'
+                 '"x1",10,90,50,,20,30\n')
+    assert [a.capability.value for a in s.actors] == [3, 4]  # type: ignore[union-attr]
     assert [(st.actor, st.position.value, st.salience.value) for st in s.stances] == \
         [("a", 10, 0.5)]
     assert s.issue("x1").outcome.value == 30  # type: ignore[union-attr]

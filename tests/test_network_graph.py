@@ -187,3 +187,30 @@ def test_with_scenario_relation_model():
     assert tie(g, "ARM", "AZE") == (-1, 8.0)                 # war: kind weight 4 x 2
     g = signed_graph_from_scenario(sc, as_of=D(2021, 1, 1))
     assert tie(g, "ARM", "AZE") is None and tie(g, "ARM", "RUS") == (1, 1.0)
+
+
+# -- the library's dates (issue 12) -----------------------------------------------------------
+
+def test_balance_of_scenario_accepts_iso_strings_and_dates() -> None:
+    """``balance_of_scenario(s, as_of="2022-02-23")`` raised TypeError (a str compared with
+    the relations' dates); a string, a date and a datetime now give the same result."""
+    import datetime as dt
+
+    import pytest
+
+    from equipoise.balance import balance_of_scenario, compare_dates
+    from equipoise.io import load
+
+    s = load("nagorno-karabakh-2020")
+    day = dt.date(2020, 9, 26)
+    by_date = balance_of_scenario(s, as_of=day, robust_time_limit=0)
+    for given in ("2020-09-26", dt.datetime(2020, 9, 26, 12, 0)):
+        other = balance_of_scenario(s, as_of=given, robust_time_limit=0)
+        assert other["as_of"] == "2020-09-26"
+        assert other["frustration_index"] == by_date["frustration_index"]
+        assert other["groups"] == by_date["groups"]
+    assert compare_dates(s, "2020-09-26", day)["ties"] == []
+    with pytest.raises(ValueError, match="'2020-02-30' is not a date: .*day is out of range"):
+        balance_of_scenario(s, as_of="2020-02-30")
+    with pytest.raises(ValueError, match="as_of must be a datetime.date or an ISO date string"):
+        balance_of_scenario(s, as_of=20200926)  # type: ignore[arg-type]

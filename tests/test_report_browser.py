@@ -127,3 +127,74 @@ def test_report_readable_on_a_narrow_screen_and_in_print(report, browser, tmp_pa
     assert pdf.stat().st_size > 50_000
     assert not [u for u in requests if not u.startswith("file://")]
     page.close()
+
+
+LAYOUT_JS = r"""
+() => {
+  const out = {tables: [], headers: [], clipped: [], svgText: []};
+  for (const t of document.querySelectorAll('table')) {
+    const box = t.parentElement;
+    const width = t.getBoundingClientRect().width;
+    if (width > box.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1)
+      out.tables.push({id: t.id, width: Math.round(width), container: box.clientWidth});
+  }
+  // a header word (between spaces or hyphens) drawn on more than one line
+  for (const th of document.querySelectorAll('thead th')) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const re = /[^\s\-\u2013\/]+/g; let m;
+      while ((m = re.exec(node.textContent))) {
+        const r = document.createRange();
+        r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0)
+                                 .map(x => Math.round(x.top)));
+        if (tops.size > 1) out.headers.push({word: m[0], table: th.closest('table').id});
+      }
+    }
+  }
+  // every text of every figure inside its SVG's viewBox
+  for (const svg of document.querySelectorAll('figure svg')) {
+    const vb = svg.viewBox.baseVal;
+    const toSvg = svg.getCTM().inverse();
+    for (const t of svg.querySelectorAll('text')) {
+      out.svgText.push(t.textContent);
+      const b = t.getBBox();
+      if (!b.width) continue;
+      const m = toSvg.multiply(t.getCTM());
+      const pts = [[b.x, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height],
+                   [b.x + b.width, b.y]].map(([x, y]) => {
+        const p = svg.createSVGPoint(); p.x = x; p.y = y; return p.matrixTransform(m); });
+      const xs = pts.map(p => p.x), ys = pts.map(p => p.y);
+      if (Math.min(...xs) < vb.x - 0.5 || Math.max(...xs) > vb.x + vb.width + 0.5 ||
+          Math.min(...ys) < vb.y - 0.5 || Math.max(...ys) > vb.y + vb.height + 0.5)
+        out.clipped.push({figure: svg.closest('figure').id, text: t.textContent});
+    }
+  }
+  out.text = document.body.innerText;
+  return out;
+}
+"""
+
+
+def test_report_layout_at_1280_pixels(report, browser):
+    """At 1280 px (issue 12): no table wider than its container (the checkpoints table was
+    wider than the page), no table header broken inside a word (it broke "acceptability"
+    into "accepta|bility"), no figure text outside its drawing (legends were cut:
+    "exchang"), and no doubled or mis-counted phrases ("proven optimal, proven optimal by
+    the binary program", "camp B (1 actors)")."""
+    import re
+
+    _, path = report
+    page, _, _, errors = _open(browser, path, width=1280, height=900)
+    found = page.evaluate(LAYOUT_JS)
+    assert not errors, errors[:5]
+    assert found["tables"] == [], found["tables"]
+    assert found["headers"] == [], found["headers"]
+    assert found["clipped"] == [], found["clipped"]
+    assert len(found["svgText"]) > 50
+    for text in (found["text"], "\n".join(found["svgText"])):
+        doubled = re.findall(r"\b(\w+(?: \w+){1,4}), \1\b", text)
+        assert not doubled, doubled
+        assert not re.search(r"\b1 (actors|ties|triads|pairs|issues|options|draws)\b", text)
+    page.close()

@@ -84,7 +84,9 @@ def rich_scenarios(draw: st.DrawFn) -> dict:
             stance["position"] = stance["position"]["value"]
             stance["salience"] = stance["salience"]["value"]
             stance["assumption"] = "generated"
-    data["balancer"] = data["actors"][0]["id"]
+    if not data["stances"]:  # options need a balancer with a stance (validate says so)
+        return data
+    data["balancer"] = data["stances"][0]["actor"]
     criteria = draw(st.lists(st.sampled_from(["cost", "risk", "prestige"]), min_size=1,
                              max_size=3, unique=True))
     number = st.floats(0, 10, allow_nan=False)

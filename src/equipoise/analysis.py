@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from . import __version__
 from .errors import ModelInputError
 from .scenario import Scenario
+from .strict_json import json_ready
 
 __all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
 
@@ -53,8 +53,11 @@ class Analysis:
     timeline: list[dict[str, Any]] | None = None  # balancer's triads at checkpoints
     decision: Any = None  # DecisionResult
     variants: dict[str, Any] = field(default_factory=dict)  # variant id -> DecisionResult
+    explanation: Any = None  # decision.explain.Explanation: what you would have to believe
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why
     seconds: dict[str, float] = field(default_factory=dict)  # section -> run time
+    sensitivity: Any = None  # decision.sensitivity.SensitivityResult (--sensitivity)
+    flip: Any = None  # decision.flip.FlipRule (--flip)
 
     @property
     def hash(self) -> str:
@@ -113,15 +116,22 @@ class Analysis:
         d = self.decision
         if d is not None:
             acc = d.acceptability
-            order = sorted(d.options, key=lambda o: -acc.get(o, 0.0)) if acc else d.options
             for o in choice.options:
                 if o in d.options:
-                    out["options"][o] = {
+                    entry: dict[str, Any] = {
                         "name": d.option_names[o],
-                        "rank_by_acceptability": order.index(o) + 1 if acc else None,
+                        # 1 + the number of options first in more draws (ties share a place)
+                        "rank_by_acceptability": 1 + sum(v > acc[o] for v in acc.values())
+                        if acc else None,
                         "acceptability": acc.get(o),
+                        "most_likely_rank": None, "most_likely_rank_share": None,
                         "best_for_doctrines": [k for k, v in d.by_doctrine.items()
                                                if v["best"] == o]}
+                    if d.smaa is not None:
+                        ranks = d.smaa.rank_acceptability[d.options.index(o)]
+                        entry["most_likely_rank"] = int(ranks.argmax()) + 1
+                        entry["most_likely_rank_share"] = float(ranks.max())
+                    out["options"][o] = entry
         return out
 
     def summary(self) -> str:
@@ -134,8 +144,10 @@ class Analysis:
                             key=lambda kv: -kv[1]["unbalanced_triads"])
             ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
             if ranked:
-                top = ", ".join(f"{names.get(a, a)} ({d['unbalanced_triads']} of "
-                                f"{d['triads']} triads)" for a, d in ranked[:3])
+                top = ", ".join(f"{names.get(a, a)} (" + (
+                    "its one triad" if d["triads"] == 1 else
+                    f"{d['unbalanced_triads']} of {d['triads']} triads") + ")"
+                    for a, d in ranked[:3])
                 parts.append(f"The most cross-pressured actors are {top}.")
             else:
                 parts.append("The relations network is structurally balanced: nobody is "
@@ -170,19 +182,21 @@ class Analysis:
             if errs:
                 parts.append(self.accuracy_sentence())
         if self.decision is not None:
-            from .display import decision_sentence
+            from .sentences import decision_sentence
 
             parts.append(decision_sentence(self.decision))
         actual = self.actual_vs_analysis()
         if actual is not None:
             who = names.get(s.balancer or "", "The balancer")
             text = f"What {who} actually did: {actual['description'].rstrip('.')}."
-            ranked = [f"'{v['name']}' ranks {v['rank_by_acceptability']} of "
-                      f"{len(self.decision.options)} ({v['acceptability']:.0%} first-rank "
-                      "acceptability)" for v in actual["options"].values()
+            from .sentences import option_rank_clause
+
+            n = len(self.decision.options)
+            ranked = [f"'{v['name']}' {option_rank_clause(v, n)}."
+                      for v in actual["options"].values()
                       if v["rank_by_acceptability"] is not None]
             if ranked:
-                text += " In this analysis " + " and ".join(ranked) + "."
+                text += " In this analysis, " + " ".join(ranked)
             parts.append(text)
         return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
             "issues with stances, no relations and no options."
@@ -203,7 +217,7 @@ class Analysis:
         if self.forecasts is not None:
             from .models.api import forecast_dict
 
-            out["forecasts"] = {m: {"params": _clean(fc.params), "issues": forecast_dict(fc),
+            out["forecasts"] = {m: {"params": json_ready(fc.params), "issues": forecast_dict(fc),
                                     "rounds_run": fc.rounds_run, "converged": fc.converged,
                                     "non_converged": fc.non_converged()}
                                 for m, fc in self.forecasts.items()}
@@ -225,15 +239,13 @@ class Analysis:
             out["actual_choice"] = actual
         if self.variants:
             out["variants"] = {v: r.to_dict() for v, r in self.variants.items()}
+        if self.explanation is not None:
+            out["explanation"] = self.explanation.to_dict()
+        if self.flip is not None:
+            out["flip_rule"] = self.flip.to_dict()
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity.to_dict()
         return out
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    return value
 
 
 def _nearest_label(issue: Any, value: float) -> str:
@@ -254,6 +266,10 @@ def run_analysis(
     time_limit: float = 60.0,
     step: Step | None = None,
     progress: Callable[[int, int], None] | None = None,
+    sensitivity: int | None = None,
+    sensitivity_seed: int = 1,
+    flip: bool = False,
+    executor: Any = None,
 ) -> Analysis:
     """Run every analysis ``scenario`` supports.
 
@@ -261,7 +277,10 @@ def run_analysis(
     ``decision_model``: the model the decision analysis uses (default: ``eum`` if it is
     among ``models``, else the first of them); ``draws``/``seed``: SMAA draws and seed;
     ``step(name)`` is called before each section, ``progress(done, total)`` during the SMAA
-    draws.
+    draws. ``sensitivity``: Sobol base samples N of the decision's global sensitivity
+    (``None``: not computed); ``flip``: the rule for the draws where the robust option loses
+    first rank; ``executor``: where the draws and samples run
+    (:class:`equipoise.decision.executor.Executor`; default: this process).
     """
     from .models import MODELS, applicable_models
     from .models.api import bargained_count, forecast
@@ -272,7 +291,11 @@ def run_analysis(
         decision_model = "eum" if "eum" in models or not models else models[0]
     result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
                                         "draws": draws, "seed": seed, "rounds": rounds,
-                                        "time_limit": time_limit})
+                                        "time_limit": time_limit,
+                                        **({"sensitivity_n": sensitivity,
+                                            "sensitivity_seed": sensitivity_seed}
+                                           if sensitivity else {}),
+                                        **({"flip": True} if flip else {})})
 
     def timed(name: str, func: Callable[[], Any]) -> Any:
         if step is not None:
@@ -328,14 +351,48 @@ def run_analysis(
         try:
             result.decision = timed("decision", lambda: decide(
                 scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
-                progress=progress))
+                progress=progress, executor=executor, keep_draws=flip and draws > 0))
             for v in scenario.variants:
                 result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
                     scenario, model=decision_model, variant=v.id, draws=draws // 4,
                     seed=seed, rounds=rounds))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
+        if result.decision is not None:
+            from .decision.explain import explain
+
+            try:
+                result.explanation = timed("explanation", lambda: explain(
+                    scenario, model=decision_model, rounds=rounds, search=True))
+            except ModelInputError as exc:
+                result.skipped["explanation"] = str(exc)
+    if result.decision is not None:
+        _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
+                flip, executor, timed, progress)
     return result
+
+
+def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None,
+            sensitivity: int | None, seed: int, flip: bool, executor: Any,
+            timed: Callable[[str, Callable[[], Any]], Any],
+            progress: Callable[[int, int], None] | None) -> None:
+    """The flip rule and the Sobol indices of the decision, when asked for."""
+    d = result.decision
+    names = {a.id: a.name for a in scenario.actors} | dict(d.option_names)
+    if flip:
+        from .decision.flip import flip_rule
+
+        if d.draws_kept is None:
+            result.skipped["flip rule"] = "no SMAA draws (--draws 0)"
+        else:
+            result.flip = timed("flip rule", lambda: flip_rule(d, names=names))
+            d.draws_kept = None  # the draws are not part of the results
+    if sensitivity:
+        from .decision.sensitivity import decision_sensitivity
+
+        result.sensitivity = timed("sensitivity", lambda: decision_sensitivity(
+            scenario, model=model, rounds=rounds, n=sensitivity, seed=seed,
+            robust=d.robust_option(), executor=executor, progress=progress))
 
 
 def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import InputError, ModelInputError
 from .scenario import Scenario
 
-__all__ = ["balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
+__all__ = ["as_date", "balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
            "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides"]
 
 
@@ -30,6 +30,25 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
 
         raise InputError(f"{option} {text!r} is not a date: {bad_date_message(text)}",
                          option) from None
+
+
+def as_date(value: dt.date | str | None, what: str = "as_of") -> dt.date | None:
+    """A date given to the library: a :class:`datetime.date` (a ``datetime`` gives its
+    date), an ISO string ``YYYY-MM-DD``, or ``None``; :class:`ValueError` for anything else."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            from .io.scenario_file import bad_date_message
+
+            raise ValueError(f"{what} {value!r} is not a date: {bad_date_message(value)}"
+                             ) from None
+    raise ValueError(f"{what} must be a datetime.date or an ISO date string 'YYYY-MM-DD'; "
+                     f"got {type(value).__name__} {value!r}")
 
 
 def parse_overrides(items: list[str] | None, option: str,
@@ -107,16 +126,17 @@ def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
     return scenario.model_copy(update={"network": new})
 
 
-def balance_of_scenario(scenario: Scenario, as_of: dt.date | None = None, *,
+def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, *,
                         time_limit: float = 60.0, weighted: bool = True,
                         robust_time_limit: float = 2.0, **overrides: Any) -> dict[str, Any]:
     """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
-    camps read against the balancer. ``overrides`` (``signs``, ``weights``, ``layers``,
+    camps read against the balancer. ``as_of``: a date or an ISO string ``YYYY-MM-DD``
+    (:class:`ValueError` otherwise). ``overrides`` (``signs``, ``weights``, ``layers``,
     ``organisations``) change the kinds on top of the scenario's ``network:`` section."""
     from .network.graph import signed_graph_from_scenario
     from .network.report import analyse_balance
 
-    date = as_of or scenario.as_of
+    date = as_date(as_of) or scenario.as_of
     config = _config(scenario, overrides)
     try:
         graph = signed_graph_from_scenario(scenario, as_of=date, config=config,
@@ -176,7 +196,7 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     return timeline
 
 
-def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
+def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | str, *,
                   time_limit: float = 60.0, weighted: bool = True,
                   **overrides: Any) -> dict[str, Any]:
     """What changed in the network between two dates: ties (added, removed, sign or weight
@@ -185,6 +205,7 @@ def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
     from .network.graph import signed_graph_from_scenario
     from .network.report import triad_changes
 
+    first, second = as_date(first, "first"), as_date(second, "second")  # type: ignore[assignment]
     config = _config(scenario, overrides)
     reports, ties = [], []
     for date in (first, second):
@@ -219,7 +240,7 @@ def compare_dates(scenario: Scenario, first: dt.date, second: dt.date, *,
                 "changed side")
         camps.append({"actor": actor, "change": what, "before": c0, "after": c1})
     return {
-        "dates": [first.isoformat(), second.isoformat()],
+        "dates": [str(first), str(second)],
         "reference": [before["reference"], after["reference"]],
         "frustration_index": [before["frustration_index"], after["frustration_index"]],
         "ties": tie_changes,
@@ -297,12 +318,15 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
 def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
                      weighted: bool = True, merge: bool = False,
                      compare: tuple[str, str] | None = None, robust_time: float = 2.0,
+                     prepare: Any = None, on_edgelist: Any = None,
                      **overrides: Any) -> tuple[dict[str, Any], list[str]]:
     """Balance report (JSON-ready) and its explanation in words for any input.
 
     ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
     :func:`parse_kind_overrides`); ``compare``: two dates to compare instead;
-    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date).
+    ``robust_time``: seconds for deciding whose camp is fixed (per analysed date);
+    ``prepare(scenario)`` returns the scenario to analyse (e.g. with ``--set`` applied) and
+    ``on_edgelist(text)`` is told an edge list's text (the run store records them).
     """
     overrides["robust_time_limit"] = robust_time
     from .io import detect_format, parse, resolve
@@ -315,6 +339,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     text = read_text(path)
     fmt = detect_format(text)
     if fmt == "edgelist":
+        if on_edgelist is not None:
+            on_edgelist(text)
         if compare:
             raise InputError("--compare needs a scenario with dated relations, not an edge "
                              "list", "--compare")
@@ -327,6 +353,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
                                  robust_time_limit=robust_time)
         return report, explain_balance(report)
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
+    if prepare is not None:
+        scenario = prepare(scenario)
     if compare:
         d0 = parse_date(compare[0], "--compare")
         d1 = parse_date(compare[1], "--compare")

@@ -8,7 +8,6 @@ scenario. Bad input is reported as ``FILE:LINE: message`` on stderr with exit st
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,9 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
+from .limits import MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
+from .store.record import load_scenario, record_input_text, record_results, recorded
 
 app = typer.Typer(
     name="equipoise",
@@ -109,7 +110,9 @@ def handles_input_errors(func: F) -> F:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    from .strict_json import dumps
+
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def _version_callback(value: bool) -> None:
@@ -250,7 +253,9 @@ def schema(
 
     if output is not None:
         check_target(output)
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    from .strict_json import dumps
+
+    text = dumps(scenario_json_schema()) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
@@ -354,6 +359,7 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
 
 @app.command()
 @handles_input_errors
+@recorded("forecast")
 def forecast(
     input: InputArg,
     model: Annotated[
@@ -362,7 +368,7 @@ def forecast(
                      "exchange. Default: all that apply."),
     ] = None,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     param: Annotated[
@@ -374,10 +380,9 @@ def forecast(
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
     from .display import forecast_tables
-    from .io import load
     from .models.api import forecast as run_forecast
 
-    s = load(input)
+    s = load_scenario(input)
     if not s.issues or not s.stances:
         _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
     chosen = _models_for(model, _bargained(s))
@@ -388,10 +393,12 @@ def forecast(
         if isinstance(exc, InputError):
             raise
         _fail([f"error: {exc}"])
-    if json_:
-        from .models.api import forecast_dict
+    from .models.api import forecast_dict
 
-        _print_json({"models": {m: forecast_dict(fc) for m, fc in results.items()}})
+    data = {"models": {m: forecast_dict(fc) for m, fc in results.items()}}
+    record_results(data)
+    if json_:
+        _print_json(data)
         return
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
@@ -401,6 +408,7 @@ def forecast(
 
 @app.command()
 @handles_input_errors
+@recorded("backtest", sets=False, input_param="data")
 def backtest(
     data: Annotated[str, typer.Argument(metavar="DATA", help="A DEU-style table (TSV/CSV).")],
     format: Annotated[str, typer.Option("--format", help="Data format (only 'deu').")] = "deu",
@@ -413,7 +421,7 @@ def backtest(
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon, so the forecasts do not depend on it; exchange "
         "mode=decide: 10).")] = None,
     json_: JsonOpt = False,
@@ -429,10 +437,13 @@ def backtest(
     if format != "deu":
         _fail([f"error: --format {format!r} is not supported; the backtest reads 'deu' tables"])
     path = resolve(data)
-    table = read_deu_table(data, read_text(path))
+    text = read_text(path)
+    record_input_text("deu-table", data, text)
+    table = read_deu_table(data, text)
     with progress_bar("Backtesting models", enabled=not json_) as report:
         result = backtest_deu(table, _models_for(model, 2), equal_capability=equal_capability,
                               rounds=rounds, progress=report)
+    record_results(result.to_dict())
     if json_:
         _print_json(result.to_dict())
         return
@@ -446,6 +457,7 @@ def backtest(
     "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
     "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."))
 @handles_input_errors
+@recorded("balance")
 def balance(
     input: InputArg,
     as_of: Annotated[
@@ -476,11 +488,16 @@ def balance(
     json_: JsonOpt = False,
 ) -> None:
     from .balance import balance_of_input
+    from .store.record import use_scenario
 
     report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
                                      weighted=not unweighted, merge=merge, compare=compare,
                                      robust_time=robust_time,
+                                     prepare=lambda sc: use_scenario(sc, input),
+                                     on_edgelist=lambda text: record_input_text(
+                                         "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
+    record_results(report)
     if json_:
         _print_json(report)
         return
@@ -488,20 +505,69 @@ def balance(
         out.print(line, markup=False)
 
 
+# Sensitivity, flip rules and where the sweeps run (issue 10 items 4-6).
+SensitivityOpt = Annotated[bool, typer.Option(
+    "--sensitivity", rich_help_panel="Sensitivity and sweeps",
+    help="Sobol indices (SALib) of each option's score and of the robust option's margin, "
+    "by kind of judgement and by actor. Needs: pip install 'equipoise[explain]'.")]
+SensitivityNOpt = Annotated[int, typer.Option(
+    "--sensitivity-n", metavar="N", rich_help_panel="Sensitivity and sweeps",
+    help="Sobol base samples, a power of 2 (N x (groups + 2) evaluations per grouping).")]
+SensitivitySeedOpt = Annotated[int, typer.Option(
+    "--sensitivity-seed", rich_help_panel="Sensitivity and sweeps",
+    help="Seed of the Sobol sample and its bootstrap (non-zero).")]
+FlipOpt = Annotated[bool, typer.Option(
+    "--flip", rich_help_panel="Sensitivity and sweeps",
+    help="A short rule (PRIM) for the SMAA draws in which the robust option loses first "
+    "rank, with its coverage and density. Needs: pip install 'equipoise[explain]'.")]
+WorkersOpt = Annotated[Optional[int], typer.Option(
+    "--workers", min=1, rich_help_panel="Sensitivity and sweeps",
+    help="Local worker processes for the draws and samples (default: all cores).")]
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", rich_help_panel="Sensitivity and sweeps",
+    help="Run the draws and samples on this Dask scheduler (default: $EQUIPOISE_SCHEDULER, "
+    "else local processes). Needs: pip install 'equipoise[dask]'.")]
+
+
+def _sweep_executor(workers: int | None, scheduler: str | None) -> Any:
+    from .decision.executor import executor_from
+
+    return executor_from(workers, scheduler)
+
+
+def _check_sweep_flags(sensitivity: bool, n: int, seed: int, flip: bool, draws: int) -> None:
+    """Refuse bad sensitivity/flip flags before any work, with what to install."""
+    from .decision.executor import require
+
+    if sensitivity:
+        from .decision.sensitivity import check_n
+
+        check_n(n)
+        if seed == 0:
+            _fail(["error: --sensitivity-seed must be non-zero"])
+        require("SALib", "explain", "--sensitivity (Sobol indices)")
+    if flip:
+        if draws <= 0:
+            _fail(["error: --flip needs SMAA draws; give --draws 1 or more"])
+        require("pandas", "explain", "--flip (PRIM rule)")
+        require("ema_workbench", "explain", "--flip (PRIM rule)")
+
+
 @app.command()
 @handles_input_errors
+@recorded("decide")
 def decide(
     input: InputArg,
     model: ModelOpt = "eum",
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS,
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -513,31 +579,121 @@ def decide(
     models: Annotated[Optional[str], typer.Option(
         "--models", metavar="M1,M2,...",
         help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
+    sensitivity: SensitivityOpt = False,
+    sensitivity_n: SensitivityNOpt = 1024,
+    sensitivity_seed: SensitivitySeedOpt = 1,
+    flip: FlipOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
     from .decision import decide as run_decide
     from .display import decision_tables
-    from .io import load
     from .progress import progress_bar
 
     from .balance import with_network_overrides
 
-    s = with_network_overrides(load(input), **_network_overrides(sign, weight, layer,
-                                                                organisations))
+    s = with_network_overrides(load_scenario(input), **_network_overrides(
+        sign, weight, layer, organisations))
+    _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
+    executor = _sweep_executor(workers, scheduler)
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
         result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
                             rounds=rounds, progress=report, combinations=combinations,
                             models=_models_for([m.strip() for m in models.split(",")
-                                                if m.strip()], 1) if models else None)
+                                                if m.strip()], 1) if models else None,
+                            executor=executor, keep_draws=flip)
+    sweeps = _sweeps(s, result, model=model, variant=variant, rounds=rounds,
+                     sensitivity=sensitivity_n if sensitivity else None,
+                     sensitivity_seed=sensitivity_seed, flip=flip, executor=executor,
+                     quiet=json_)
+    record_results({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
     if json_:
-        _print_json(result.to_dict())
+        _print_json({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
         return
     out.print(decision_tables(result))
+    _print_sweeps(sweeps, result.option_names)
+
+
+def _sweeps(scenario: Any, result: Any, *, model: str, variant: str | None,
+            rounds: int | None,
+            sensitivity: int | None, sensitivity_seed: int, flip: bool, executor: Any,
+            quiet: bool) -> dict[str, Any]:
+    """The flip rule and the Sobol indices asked for (keys ``flip_rule``, ``sensitivity``)."""
+    from .progress import progress_bar
+
+    found: dict[str, Any] = {}
+    names = {a.id: a.name for a in scenario.actors} | dict(result.option_names)
+    if flip:
+        from .decision.flip import flip_rule
+
+        found["flip_rule"] = flip_rule(result, names=names)
+    if sensitivity:
+        from .decision.sensitivity import decision_sensitivity
+
+        with progress_bar("Sobol samples", enabled=not quiet) as report:
+            found["sensitivity"] = decision_sensitivity(
+                scenario, model=model, variant=variant, rounds=rounds, n=sensitivity,
+                seed=sensitivity_seed, robust=result.robust_option(), executor=executor,
+                progress=report)
+    return found
+
+
+def _print_sweeps(sweeps: dict[str, Any], option_names: dict[str, str]) -> None:
+    from .display_sweeps import flip_text, sensitivity_tables
+
+    if "flip_rule" in sweeps:
+        out.print(flip_text(sweeps["flip_rule"], option_names))
+    if "sensitivity" in sweeps:
+        out.print(sensitivity_tables(sweeps["sensitivity"], option_names))
 
 
 @app.command()
 @handles_input_errors
+@recorded("explain")
+def explain(
+    input: InputArg,
+    option: Annotated[Optional[str], typer.Option(
+        "--option", help="Explain this option (default: every option; the sentences for "
+        "the actual choice and the option most doctrines pick).")] = None,
+    doctrine: Annotated[Optional[str], typer.Option(
+        "--doctrine", help="Only this doctrine (or '(any weights)').")] = None,
+    variant: Annotated[
+        Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
+    ] = None,
+    model: ModelOpt = "eum",
+    rounds: Annotated[Optional[int], typer.Option(
+        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "convergence horizon).")] = None,
+    search: Annotated[bool, typer.Option(
+        "--search/--no-search", help="Also search (approximately) the smallest single "
+        "change of a stance, capability or tie weight.")] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """What you would have to believe for each option to be first: exact favourable weights,
+    stability intervals and the smallest change of judgement."""
+    from .decision.explain import explain as run_explain
+    from .decision.explain.tables import explanation_renderables
+    from .decision.explain.words import focus_options
+
+    s = load_scenario(input)
+    result = run_explain(s, model=model, variant=variant, option=option, doctrine=doctrine,
+                         rounds=rounds, search=search)
+    record_results(result.to_dict())
+    if json_:
+        _print_json(result.to_dict())
+        return
+    actual = list(s.actual_choice.options) if s.actual_choice is not None else []
+    focus = [option] if option else focus_options(result, actual,
+                                                  result.decision.robust_option())
+    for item in explanation_renderables(result, focus):
+        out.print(item)
+
+
+@app.command()
+@handles_input_errors
+@recorded("analyze")
 def analyze(
     input: Annotated[
         Optional[str],
@@ -551,10 +707,10 @@ def analyze(
         typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply; the decision uses eum if chosen."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="SMAA draws.")] = 1000,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, help="Round cap of the iterative models (default: 50, the "
+        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
         "convergence horizon).")] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
                                               help="Seconds for the exact balance solver.")] = 60.0,
@@ -562,20 +718,27 @@ def analyze(
     weight: WeightOpt = None,
     layer: LayerOpt = None,
     organisations: OrganisationsOpt = None,
+    sensitivity: SensitivityOpt = False,
+    sensitivity_n: SensitivityNOpt = 1024,
+    sensitivity_seed: SensitivitySeedOpt = 1,
+    flip: FlipOpt = False,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
     from .display import analysis_summary
-    from .io import load
     from .progress import step_progress
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
 
     from .balance import with_network_overrides
 
-    s = with_network_overrides(load(input or DEFAULT_SCENARIO),
+    s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))
     chosen = _models_for(model, _bargained(s)) if model else None
+    _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
+    executor = _sweep_executor(workers, scheduler)
     if out_dir.exists() and not out_dir.is_dir():
         _fail([f"{out_dir}: exists and is not a folder; expected a folder for the report"])
     out_dir.mkdir(parents=True, exist_ok=True)  # fail now, not after the analysis
@@ -585,13 +748,19 @@ def analyze(
         check_target(out_dir / target)
     with step_progress() as (step, report):
         analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
-                                time_limit=time_limit, step=step, progress=report)
+                                time_limit=time_limit, step=step, progress=report,
+                                sensitivity=sensitivity_n if sensitivity else None,
+                                sensitivity_seed=sensitivity_seed, flip=flip,
+                                executor=executor)
+        record_results(analysis.to_dict())
         step("drawing the report")
         written = write_report(analysis, out_dir, progress=report)
     out.print(analysis_summary(analysis), soft_wrap=False)
     for path in written.values():
         out.print(f"wrote {path}")
 
+
+from . import cli_runs as _cli_runs  # noqa: E402,F401  (registers `runs` and `rerun`)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -14,7 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .numfmt import fmt_num
 from .scenario import Scenario
+from .sentences import decision_sentence, non_converged_note
 
 __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", "analysis_summary",
            "decision_sentence"]
@@ -22,14 +24,6 @@ __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", 
 
 #: Above this many issues, stances are listed one per row rather than one column per issue.
 WIDE_ISSUES = 8
-
-
-def fmt_num(value: float | None, digits: int = 3) -> str:
-    """A number for a table cell: up to ``digits`` significant decimals, '-' for None."""
-    if value is None:
-        return "-"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
 
 
 def scenario_summary(scenario: Scenario) -> Text:
@@ -202,23 +196,6 @@ def _decision_tables(scenario: Scenario, want: set[str]) -> list[RenderableType]
 
 # -- decision ----------------------------------------------------------------------------
 
-def decision_sentence(result: Any) -> str:
-    """One sentence: which option is robust and which doctrines would choose otherwise."""
-    robust = result.robust_option()
-    name = result.option_names[robust]
-    acc = result.acceptability
-    text = f"The robust option is '{name}'"
-    if acc:
-        text += f" (first in {acc[robust]:.0%} of {result.draws:,} draws)"
-    dissent = result.dissenters()
-    if dissent:
-        parts = [f"{d} would choose '{result.option_names[o]}'" for d, o in dissent.items()]
-        text += "; " + "; ".join(parts)
-    elif result.by_doctrine:
-        text += "; every doctrine agrees"
-    return text + "."
-
-
 def decision_tables(result: Any) -> RenderableType:
     """Options x doctrines scores, and the SMAA-2 acceptability indices."""
     out: list[RenderableType] = []
@@ -259,18 +236,6 @@ def decision_tables(result: Any) -> RenderableType:
     if note:
         out.append(Text("warning: " + note, style="yellow"))
     return Group(*out)
-
-
-def non_converged_note(result: Any) -> str | None:
-    """How many of the decision's forecasts did not converge (None if all did)."""
-    bad = getattr(result, "non_converged", None) or {}
-    if not bad:
-        return None
-    n = sum(len(v) for v in bad.values())
-    total = len(result.options) * len(next(iter(result.outcomes.values()), {}))
-    where = "; ".join(f"{o}: {', '.join(v)}" for o, v in bad.items())
-    return (f"the {result.model} forecast did not converge on {n} of {total} option x issue "
-            f"forecasts (scored on the last round's forecast) — {where}")
 
 
 def _option_label(result: Any, o: str) -> str:

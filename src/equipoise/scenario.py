@@ -83,9 +83,10 @@ Identifier = Annotated[
 
 
 class _Strict(BaseModel):
-    """Base: unknown fields are errors, not silently ignored."""
+    """Base: unknown fields are errors, not silently ignored; no number is NaN or infinite
+    (``.inf`` in a capability or a weight would overflow every model)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 def _finite(value: float, what: str) -> float:
@@ -782,6 +783,7 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                      "outcome")
             provenance(("issues", k, "outcome"), issue.outcome, what="outcome")
 
+    capable = {a.id for a in scenario.actors if a.capability is not None}
     seen_pairs: dict[tuple[str, str], int] = {}
     for k, s in enumerate(scenario.stances):
         loc: Loc = ("stances", k)
@@ -802,6 +804,10 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         if s.capability is not None:
             nonnegative(loc + ("capability",), s.capability.value, "capability")
             provenance(loc + ("capability",), s.capability, s, what="capability")
+        elif s.actor in actor_ids and s.actor not in capable:
+            add((loc, f"actor '{s.actor}' has no capability, neither on the actor nor on "
+                 f"this stance; every model weighs a position by capability: give the "
+                 f"actor a 'capability' (or this stance one)"))
 
     declared = set(scenario.network.kinds) if scenario.network is not None else set()
     known_kinds = set(DEFAULT_KINDS) | declared
@@ -889,14 +895,21 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             if not (0 <= lo <= hi) or not math.isfinite(hi):
                 add((loc, f"weight of '{name}' must be >= 0, or a range [lo, hi] with "
                      f"0 <= lo <= hi; got {w}"))
-        if d.weights and all(((w, w) if isinstance(w, (int, float)) else w)[1] <= 0
-                             for w in d.weights.values()):
+        if all(((w, w) if isinstance(w, (int, float)) else w)[1] <= 0
+               for w in d.weights.values()):
             add((("doctrines", k, "weights"), f"doctrine '{d.id}' gives no criterion a "
-                 "positive weight"))
+                 "positive weight; give at least one weight > 0 (e.g. 'weights: "
+                 "{outcome: 1}')"))
 
     for section, items in (("options", scenario.options), ("variants", scenario.variants)):
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
+            # stances that exist when each change applies: the scenario's, then those the
+            # earlier changes of the same option or variant create (every option is also
+            # evaluated on its own, without any variant or package partner)
+            has_stance = set(seen_pairs)
+            has_capability = capable | {ch.actor for ch in item.changes
+                                        if ch.target == "capability" and ch.capability is not None}
             for c, ch in enumerate(item.changes):
                 loc = (section, k, "changes", c)
                 actor_ref(loc + ("actor",), ch.actor)
@@ -906,11 +919,36 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                         on_scale(loc + ("position",), ch.position, ch.issue, "position")
                 if ch.target == "stance" and ch.issue is None:
                     add((loc, "a stance change needs 'issue'"))
-                if ch.target == "relation":
-                    kind_ref(loc + ("kind",), ch.kind)
-                if ch.target == "relation" and (ch.other is None or ch.action is None):
+                if ch.target == "stance" and ch.issue is not None:
+                    if (ch.actor, ch.issue) not in has_stance and (
+                            ch.position is None or ch.salience is None):
+                        add((loc, f"actor '{ch.actor}' has no stance on issue '{ch.issue}', "
+                             "so this change creates one: give both 'position' and "
+                             "'salience'"))
+                    elif ((ch.actor, ch.issue) not in has_stance and ch.capability is None
+                          and ch.actor in actor_ids and ch.actor not in has_capability):
+                        add((loc, f"this change creates a stance of actor '{ch.actor}', who "
+                             "has no capability; give the change a 'capability' (or the "
+                             "actor one)"))
+                    has_stance.add((ch.actor, ch.issue))
+                if ch.target == "capability" and ch.capability is None:
+                    add((loc, "a capability change needs 'capability' (the actor's new "
+                         "overall capability, >= 0)"))
+                if ch.target != "relation":
+                    continue
+                kind_ref(loc + ("kind",), ch.kind)
+                if ch.other is None or ch.action is None:
                     add((loc, "a relation change needs 'other' and 'action' "
                          "(add, remove or set-sign)"))
+                if ch.other is not None and ch.other == ch.actor:
+                    add((loc + ("other",), f"relation change from actor '{ch.actor}' to "
+                         "itself; a relation joins two different actors"))
+                if ch.action == "add" and ch.kind is None:
+                    add((loc, "adding a relation needs 'kind' (a relation kind such as "
+                         "alliance or war, or one declared under 'network: kinds:')"))
+                if ch.action == "set-sign" and ch.sign is None:
+                    add((loc, "'set-sign' needs 'sign' (-1 hostile, 0 neutral, 1 "
+                         "cooperative)"))
     from .decision.validation import check_decision
 
     problems.extend(check_decision(scenario))

@@ -68,6 +68,7 @@ from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
 from .criteria import COMPUTED, DeclaredCriterion, declared_criteria, declared_values
+from .executor import Executor, model_threads
 from .packages import combinations as compatible_combinations
 from .packages import package_option
 from .relations import balancer_ties, relations_loss
@@ -325,6 +326,36 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
 Perturb = Callable[[BargainingProblem], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
+class _Threads:
+    """An estimator whose batch forecasts use ``n`` threads (results do not depend on it)."""
+
+    def __init__(self, estimator: Any, n: int) -> None:
+        self._estimator, self._n = estimator, n
+
+    def forecast_batch(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        return self._estimator.forecast_batch(*args, n_jobs=self._n, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._estimator, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # e.g. batch_info_: on the model
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._estimator, name, value)
+
+
+def _estimator(engine: _Engine) -> Any:
+    """The engine's estimator, held to one thread inside an executor's worker."""
+    import inspect
+
+    threads = model_threads()
+    est = engine.estimator
+    if threads is None or "n_jobs" not in inspect.signature(est.forecast_batch).parameters:
+        return est
+    return _Threads(est, threads)
+
+
 def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
                       converged: list[np.ndarray] | None = None) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
@@ -333,6 +364,7 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
     the iterative models' convergence (the batch API's ``batch_info_``; single-pass models
     and unilateral issues: True)."""
     n_d = st.base.n_issues
+    estimator = _estimator(engine)
     outs: list[np.ndarray] = []
     seen: dict[bytes, np.ndarray] = {}
     conv: list[np.ndarray] = []
@@ -360,13 +392,13 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
         if outs and len(cols) < n_d:
             res = outs[0].copy()
             res[:, cols] = bargain_batch(
-                engine.estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
+                estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
                 actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
             ok = conv[0].copy()
             ok[:, cols] = flags(res.shape[0], len(cols))
         else:
-            res = bargain_batch(engine.estimator, x, s, c, lower=p.lower, upper=p.upper,
+            res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
                                 issues=p.issues, actors=p.actors, decided_by=p.decided_by)
             ok = flags(res.shape[0], n_d)
         seen[key] = res
@@ -378,9 +410,77 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
     return np.stack(outs, axis=1)
 
 
-def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator,
-                 progress: Progress | None) -> np.ndarray:
-    """Criteria values ``(draws, m, k)`` on perturbed inputs, in chunks of :data:`CHUNK`."""
+@dataclass
+class DrawInputs:
+    """The perturbed inputs of ``N`` draws (what :func:`_evaluate_draws` turns into criteria
+    values): kept so that the flip rules can say which inputs make the choice change."""
+
+    position: np.ndarray  # (N, n_actors, n_issues) noise in scale points (added, clipped)
+    salience: np.ndarray  # (N, n_actors, n_issues) multipliers (then clipped to [0, 1])
+    capability: np.ndarray  # (N, n_actors, n_issues) multipliers
+    ties: np.ndarray  # (N, X) multipliers of the balancer's ties (``tie_actors`` order)
+    declared: np.ndarray  # (N, m, kd) declared criteria values (clipped to their scales)
+    model: np.ndarray  # (N,) index of the draw's bargaining model (``draw_engines``)
+
+    def __len__(self) -> int:
+        return int(self.position.shape[0])
+
+    def rows(self, start: int, stop: int) -> DrawInputs:
+        """Draws ``start .. stop - 1``."""
+        return DrawInputs(*(getattr(self, f)[start:stop] for f in (
+            "position", "salience", "capability", "ties", "declared", "model")))
+
+    @staticmethod
+    def concat(parts: list[DrawInputs]) -> DrawInputs:
+        return DrawInputs(*(np.concatenate([getattr(p, f) for p in parts]) for f in (
+            "position", "salience", "capability", "ties", "declared", "model")))
+
+
+@dataclass
+class KeptDraws:
+    """The SMAA draws kept for the flip rules (``decide(..., keep_draws=True)``): each draw's
+    inputs, the options' normalised criteria values and the overall acceptability's
+    weights, with the names that make them readable."""
+
+    inputs: DrawInputs
+    values: np.ndarray  # (N, m, k) normalised criteria values
+    weights: np.ndarray  # (N, k) the overall acceptability's weights
+    doctrine: np.ndarray  # (N,) index into ``doctrines`` (-1: no doctrines)
+    doctrines: list[str]
+    options: list[str]
+    criteria: list[str]
+    declared: list[str]  # declared criteria, the last axis of ``inputs.declared``
+    judgements: np.ndarray  # (m,) options with the same index share their declared draws
+    actors: list[str]
+    issues: list[str]
+    stance: np.ndarray  # (n_actors, n_issues) True where the actor has a stance
+    base_position: np.ndarray  # (n_actors, n_issues) the world's positions
+    base_salience: np.ndarray
+    lower: np.ndarray  # (n_issues,)
+    upper: np.ndarray
+    tie_actors: list[str]
+
+    def positions(self) -> np.ndarray:
+        """Each draw's positions ``(N, n_actors, n_issues)`` (clipped to the scales)."""
+        return np.clip(self.base_position + self.inputs.position, self.lower, self.upper)
+
+    def saliences(self) -> np.ndarray:
+        return np.clip(self.base_salience * self.inputs.salience, 0.0, 1.0)
+
+
+def _kept(st: _Setting, inputs: DrawInputs, values: np.ndarray, weights: np.ndarray,
+          pick: np.ndarray, doctrines: list[str]) -> KeptDraws:
+    return KeptDraws(inputs, values, weights, pick, doctrines, [o.id for o in st.options],
+                     list(st.criteria), list(st.declared), st.judgements,
+                     list(st.base.actors), list(st.base.issues),
+                     ~np.isnan(st.base.position), st.base.position, st.base.salience,
+                     st.base.lower, st.base.upper, list(st.tie_actors))
+
+
+def _draw_inputs(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator
+                 ) -> DrawInputs:
+    """The draws' perturbed inputs (module docstring), drawn in chunks of :data:`CHUNK` in
+    a fixed order: the same seed gives the same inputs whatever evaluates them."""
     n_a, n_d = st.base.position.shape
     m, kd = st.declared_values.shape
     unc = _position_uncertainty(st, scenario)
@@ -389,7 +489,7 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
     crit_u = np.array([c.uncertainty for c in st.declared.values()])
     crit_lo = np.array([c.lo for c in st.declared.values()])
     crit_hi = np.array([c.hi for c in st.declared.values()])
-    chunks = []
+    parts = []
     done = 0
     while done < draws:
         n = min(CHUNK, draws - done)
@@ -401,29 +501,53 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
         declared = np.clip(st.declared_values + noise[:, st.judgements] * crit_u,
                            crit_lo, crit_hi)
         which = (done + np.arange(n)) % len(st.draw_engines)  # round-robin over the models
-
-        outcomes = np.empty((n, m, n_d))
-        for j, engine in enumerate(st.draw_engines):
-            sel = np.flatnonzero(which == j)
-            if sel.size == 0:
-                continue
-
-            def perturb(p: BargainingProblem, sel: np.ndarray = sel) -> tuple[
-                    np.ndarray, np.ndarray, np.ndarray]:
-                x = np.clip(p.position + noise_x[sel], p.lower, p.upper)
-                s = np.clip(p.salience * mult_s[sel], 0.0, 1.0)
-                return x, s, p.capability * mult_c[sel]
-
-            outcomes[sel] = _forecast_options(st, engine, perturb)
-        outcomes = apply_bounds(outcomes, st.layers)
-        interest_x = np.clip(st.base.position + noise_x, st.base.lower, st.base.upper)
-        interest_s = np.clip(st.base.salience * mult_s, 0.0, 1.0)
-        chunks.append(_criteria_values(st, outcomes, interest_x, interest_s, tie_factor,
-                                       declared))
+        parts.append(DrawInputs(noise_x, mult_s, mult_c, tie_factor, declared, which))
         done += n
+    return DrawInputs.concat(parts) if len(parts) != 1 else parts[0]
+
+
+def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
+    """Criteria values ``(N, m, k)`` of the options on perturbed inputs: a pure function of
+    its arguments (the executor's unit of work; any split into chunks gives the same rows)."""
+    n = len(inputs)
+    m, n_d = len(st.options), st.base.n_issues
+    noise_x, mult_s, mult_c = inputs.position, inputs.salience, inputs.capability
+    outcomes = np.empty((n, m, n_d))
+    for j, engine in enumerate(st.draw_engines):
+        sel = np.flatnonzero(inputs.model == j)
+        if sel.size == 0:
+            continue
+
+        def perturb(p: BargainingProblem, sel: np.ndarray = sel) -> tuple[
+                np.ndarray, np.ndarray, np.ndarray]:
+            x = np.clip(p.position + noise_x[sel], p.lower, p.upper)
+            s = np.clip(p.salience * mult_s[sel], 0.0, 1.0)
+            return x, s, p.capability * mult_c[sel]
+
+        outcomes[sel] = _forecast_options(st, engine, perturb)
+    outcomes = apply_bounds(outcomes, st.layers)
+    interest_x = np.clip(st.base.position + noise_x, st.base.lower, st.base.upper)
+    interest_s = np.clip(st.base.salience * mult_s, 0.0, 1.0)
+    return _criteria_values(st, outcomes, interest_x, interest_s, inputs.ties,
+                            inputs.declared)
+
+
+def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator,
+                 progress: Progress | None, executor: Executor | None = None
+                 ) -> tuple[np.ndarray, DrawInputs]:
+    """Criteria values ``(draws, m, k)`` on perturbed inputs, and those inputs; the draws
+    are evaluated in chunks by ``executor`` (default: in this process, in chunks of
+    :data:`CHUNK`)."""
+    inputs = _draw_inputs(st, scenario, draws, rng)
+    if executor is not None:
+        return executor.map_rows(_evaluate_draws, st, inputs, len(inputs),
+                                 progress=progress), inputs
+    chunks = []  # this process, the models with their own threads
+    for start in range(0, len(inputs), CHUNK):
+        chunks.append(_evaluate_draws(st, inputs.rows(start, start + CHUNK)))
         if progress is not None:
-            progress(done, draws)
-    return np.concatenate(chunks)
+            progress(min(start + CHUNK, len(inputs)), len(inputs))
+    return np.concatenate(chunks), inputs
 
 
 def _scores(st: _Setting, norm: np.ndarray, owner: str, weights: Weights
@@ -463,12 +587,15 @@ def _expectation_scores(st: _Setting, scenario: Scenario, norm: np.ndarray
 
 
 def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray, np.ndarray]],
-          rng: np.random.Generator) -> tuple[SMAAResult, dict[str, SMAAResult]]:
+          rng: np.random.Generator) -> tuple[SMAAResult, dict[str, SMAAResult], np.ndarray,
+                                             np.ndarray]:
     """SMAA-2 overall (a random doctrine per draw, or the simplex of ``outcome``,
     ``relations`` and the declared criteria when there are no doctrines) and per doctrine,
-    on normalised values ``(N, m, k)``."""
+    on normalised values ``(N, m, k)``; also the overall draws' weights ``(N, k)`` and
+    doctrine indices ``(N,)`` (-1 without doctrines)."""
     n, k = values.shape[0], len(st.criteria)
     per_doctrine: dict[str, SMAAResult] = {}
+    pick = np.full(n, -1)
     if bounds_:
         names = list(bounds_)
         pick = rng.integers(0, len(names), n)
@@ -483,7 +610,7 @@ def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray,
                 if c in ("outcome", "relations") or c in st.declared]
         weights = np.zeros((n, k))
         weights[:, core] = sample_simplex(rng, n, len(core))
-    return smaa2(values, weights), per_doctrine
+    return smaa2(values, weights), per_doctrine, weights, pick
 
 
 def _perturbed(st: _Setting, scenario: Scenario, draws: int) -> list[str]:
@@ -527,6 +654,9 @@ def decide(
     progress: Progress | None = None,
     models: list[str] | None = None,
     combinations: int = 0,
+    prepared: _Setting | None = None,
+    executor: Executor | None = None,
+    keep_draws: bool = False,
     **model_params: Any,
 ) -> DecisionResult:
     """Score the balancer's options under every doctrine, with SMAA-2 robustness.
@@ -545,15 +675,25 @@ def decide(
     progress: called as ``progress(done, total)`` while draws are evaluated.
     models: bargaining models the draws use in turn (module docstring).
     combinations: also evaluate every compatible package of 2..K options (0: none).
+    prepared: internal — the ``_setting(...)`` of these same arguments, already built (the
+        explanation, :mod:`.explain`, reuses it for its search).
+    executor: runs the draws' chunks (:mod:`.executor`; default: this process); the
+        results are identical whatever it is.
+    keep_draws: keep the draws' inputs, normalised values and overall weights in the
+        result (``result.draws_kept``) for the flip rules (:mod:`.flip`).
 
     Raises ``ValueError`` for a negative ``draws`` or ``seed``.
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
+    from ..limits import check_draws
+
+    check_draws(draws)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
                              or seed < 0):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    st = _setting(scenario, model, variant, rounds, model_params, models, combinations)
+    st = prepared if prepared is not None else _setting(scenario, model, variant, rounds,
+                                                        model_params, models, combinations)
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
@@ -564,7 +704,8 @@ def decide(
     m = len(st.options)
     values = _criteria_values(st, exact, st.base.position, st.base.salience,
                               np.ones((1, len(st.tie_actors))), st.declared_values[None])[0]
-    drawn = _draw_values(st, scenario, draws, rng, progress) if draws > 0 else None
+    drawn, inputs = (_draw_values(st, scenario, draws, rng, progress, executor)
+                     if draws > 0 else (None, None))
 
     # normalisation: min-max over options (and draws), a fixed linear value function
     pool = values[None] if drawn is None else np.concatenate([values[None], drawn])
@@ -574,8 +715,12 @@ def decide(
     norm = (values - lo) / span
 
     by_doctrine, weight_bounds = _doctrine_scores(st, scenario, norm)
-    overall, per_doctrine = (None, {}) if drawn is None else _smaa(
-        st, (drawn - lo) / span, weight_bounds, rng)
+    overall, per_doctrine, kept = None, {}, None
+    if drawn is not None:
+        drawn_norm = (drawn - lo) / span
+        overall, per_doctrine, draw_w, draw_pick = _smaa(st, drawn_norm, weight_bounds, rng)
+        if keep_draws:
+            kept = _kept(st, inputs, drawn_norm, draw_w, draw_pick, list(weight_bounds))
     issues = st.base.issues
     bounded = {o.id: {issue: {"before": float(raw[0, k, d]), "after": float(exact[0, k, d])}
                       for d, issue in enumerate(issues) if raw[0, k, d] != exact[0, k, d]}
@@ -595,7 +740,7 @@ def decide(
         decided_by=dict(zip(issues, st.base.decided_by)),
         expectations=_expectation_scores(st, scenario, norm),
         perturbed=_perturbed(st, scenario, draws),
-        models=[e.name for e in st.draw_engines],
+        models=[e.name for e in st.draw_engines], draws_kept=kept,
         non_converged={o.id: [i for j, i in enumerate(issues) if not conv[k][0, j]]
                        for k, o in enumerate(st.options) if not conv[k][0].all()},
         params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..strict_json import finite_or_none
 from .smaa import SMAAResult
 
 __all__ = ["DecisionResult"]
@@ -47,6 +48,7 @@ class DecisionResult:
     expectations: dict[str, dict[str, Any]] = field(default_factory=dict)
     perturbed: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # models used by the draws
+    draws_kept: Any = None  # analysis.KeptDraws when decide(keep_draws=True); not in JSON
     #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
     non_converged: dict[str, list[str]] = field(default_factory=dict)
 
@@ -69,8 +71,9 @@ class DecisionResult:
         return {d: v["best"] for d, v in self.by_doctrine.items() if v["best"] != robust}
 
     def to_dict(self) -> dict[str, Any]:
-        def fl(x: float) -> float | None:
-            return None if not math.isfinite(float(x)) else round(float(x), 12)
+        def fl(x: float) -> float | None:  # null for NaN/inf, as at the JSON edge
+            v = finite_or_none(x)
+            return None if v is None else round(v, 12)
 
         out: dict[str, Any] = {
             "balancer": self.balancer,

@@ -57,6 +57,17 @@ def check_decision(scenario: Scenario) -> list[tuple[Loc, str]]:
              "OPTION_ID' naming the option that continues the present course (its changes, "
              "possibly none, and its declared criteria values like any other option)"))
 
+    # -- what the decision analysis needs -------------------------------------------------
+    if scenario.options:
+        if scenario.balancer is None:
+            add((("options",), "the scenario has options but names no balancer; add "
+                 "'balancer: ACTOR_ID' naming the actor whose options these are"))
+        elif scenario.balancer in actor_ids and not any(
+                s.actor == scenario.balancer for s in scenario.stances):
+            add((("balancer",), f"the balancer '{scenario.balancer}' has no stance on any "
+                 "issue, so its options cannot be compared; add its stances (position and "
+                 "salience) on the issues"))
+
     # -- declared criteria -----------------------------------------------------------------
     seen: set[str] = set()
     for k, c in enumerate(scenario.criteria):

@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
+from ..numfmt import fmt_exact
 from ..scenario import Scenario, check_scenario
 
-__all__ = ["Problems", "make_id", "parse_number", "not_a_number", "MAX_MAGNITUDE", "fmt_num",
+__all__ = ["Problems", "make_id", "parse_number", "not_a_number", "MAX_MAGNITUDE",
            "build_scenario",
            "actor_capability", "stem_id", "dump_error", "from_percent", "ID_PATTERN"]
 
@@ -85,15 +86,9 @@ def not_a_number(cell: str) -> str:
     return f"{cell!r} is not a finite number"
 
 
-def fmt_num(value: float) -> str:
-    """A number written compactly and without float noise (``49.53``, not ``49.530000001``)."""
-    text = f"{value:.12g}"
-    return "0" if text == "-0" else text
-
-
 def from_percent(value: float) -> float:
     """A 0-100 value as a 0-1 share, without float noise (``43.31`` -> ``0.4331``)."""
-    return float(fmt_num(value / 100.0))
+    return float(fmt_exact(value / 100.0))
 
 
 def build_scenario(path: str, data: dict[str, Any],

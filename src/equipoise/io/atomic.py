@@ -12,6 +12,13 @@ Every command that writes (``convert``, ``new``, ``schema --out``, ``analyze``) 
   (``os.replace``, atomic on one file system);
 - on any failure (an :class:`OSError`, such as a full disk) the temporary files are removed
   and the error propagates; the command line reports it with exit status 2.
+
+Several files written together (``analyze``'s ``results.json`` and ``report.html``) stay a
+pair: they are renamed in the order given (``analyze`` gives ``results.json`` first), and
+before the renames each existing target is kept under a hard link in its folder; if a later
+rename fails, the targets already replaced are put back (a target that did not exist is
+removed), so the previous pair is left intact. Where the file system has no hard links the
+backup is skipped and a failed later rename can leave the earlier file replaced.
 """
 
 from __future__ import annotations
@@ -55,11 +62,31 @@ def _umask() -> int:
     return mask
 
 
+def _backup(path: Path) -> str | None:
+    """A hard link to the existing ``path`` under a unique name in its folder (``None`` when
+    there is no file, or the file system cannot link)."""
+    if not path.exists():
+        return None
+    for _ in range(100):
+        name = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.bak")
+        try:
+            os.link(path, name)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
+
+
 def write_files(files: dict[Path, str]) -> None:
     """Write every text to its path, all or nothing (see the module docstring)."""
     for path in files:
         check_target(path)
     temps: list[tuple[str, Path]] = []
+    backups: dict[Path, str | None] = {}
+    existed: set[Path] = set()
+    replaced: list[Path] = []
     try:
         for path, text in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -69,12 +96,27 @@ def write_files(files: dict[Path, str]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o666 & ~_umask())
+        if len(temps) > 1:
+            existed = {path for _, path in temps if os.path.lexists(path)}
+            backups = {path: _backup(path) for _, path in temps}
         for tmp, path in temps:
             os.replace(tmp, path)
+            replaced.append(path)
+    except BaseException:
+        for path in reversed(replaced):  # put the previous files back
+            old = backups.get(path)
+            try:
+                if old is not None:
+                    os.replace(old, path)
+                elif path not in existed:  # there was no file before
+                    os.unlink(path)
+            except OSError:
+                pass
+        raise
     finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        for name in [tmp for tmp, _ in temps] + [b for b in backups.values() if b]:
+            if os.path.lexists(name):
+                os.unlink(name)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..numfmt import fmt_exact
 from ..scenario import Scenario
 from ._tabular import (
     Problems,
     build_scenario,
     dump_error,
-    fmt_num,
     make_id,
     not_a_number,
     parse_number,
@@ -224,7 +224,7 @@ def _scale(issue: _Issue, problems: Problems) -> dict[str, Any]:
                 "max_label": _end_label(100.0, "highest")}
     low, high = min(issue.points), max(issue.points)
     if low == high:
-        problems.add(issue.line, f"issue '{issue.key}' has #M points at {fmt_num(low)} only; "
+        problems.add(issue.line, f"issue '{issue.key}' has #M points at {fmt_exact(low)} only; "
                      "expected its lowest and highest positions (or no #M for 0-100)")
         high = low + 1.0
     return {
@@ -238,7 +238,7 @@ def _scale(issue: _Issue, problems: Problems) -> dict[str, Any]:
 
 def _end_label(value: float, which: str) -> str:
     """The label of a scale end whose meaning the file does not give."""
-    return f"{fmt_num(value)}: {which} position (meaning not given in the decide input)"
+    return f"{fmt_exact(value)}: {which} position (meaning not given in the decide input)"
 
 
 def _data(records: list[_Record], actors: dict[str, Any], scales: dict[str, dict[str, Any]],
@@ -284,14 +284,14 @@ def _data_numbers(rec: _Record, scale: dict[str, Any] | None,
                             else "a number from 0 to 1"))
             ok = False
         elif name != "position" and not 0.0 <= value <= 1.0:
-            problems.add(rec.line, f"{name} {fmt_num(value)} is outside [0, 1]; expected a "
+            problems.add(rec.line, f"{name} {fmt_exact(value)} is outside [0, 1]; expected a "
                          "number from 0 to 1")
             ok = False
     position = values[0]
     if scale is not None and position is not None and not \
             scale["min"] <= position <= scale["max"]:
-        problems.add(rec.line, f"position {fmt_num(position)} is outside the scale of issue "
-                     f"'{rec.fields[1]}' [{fmt_num(scale['min'])}, {fmt_num(scale['max'])}]; "
+        problems.add(rec.line, f"position {fmt_exact(position)} is outside the scale of issue "
+                     f"'{rec.fields[1]}' [{fmt_exact(scale['min'])}, {fmt_exact(scale['max'])}]; "
                      "expected a point between its lowest and highest #M")
         ok = False
     if not ok:
@@ -330,7 +330,7 @@ def dump_decide(scenario: Scenario) -> str:
     divisor = top if top > 1.0 else 1.0
     lines = [f"'#/'\t{_q(f'written by equipoise from scenario {scenario.id}: {scenario.title}')}"]
     if divisor != 1.0:
-        lines.append(f"'#/'\t{_q(f'power = capability / {fmt_num(divisor)}')}")
+        lines.append(f"'#/'\t{_q(f'power = capability / {fmt_exact(divisor)}')}")
     for a in scenario.actors:
         lines.append("\t".join(["'#A'", _q(a.id), _q(a.name), _q(a.description or "")]))
     for issue in scenario.issues:
@@ -338,8 +338,8 @@ def dump_decide(scenario: Scenario) -> str:
     for s, power in powers.items():
         stance = scenario.stance(*s)
         assert stance is not None
-        lines.append("\t".join(["'#D'", _q(s[0]), _q(s[1]), fmt_num(stance.position.value),
-                                fmt_num(stance.salience.value), fmt_num(power / divisor)]))
+        lines.append("\t".join(["'#D'", _q(s[0]), _q(s[1]), fmt_exact(stance.position.value),
+                                fmt_exact(stance.salience.value), fmt_exact(power / divisor)]))
     return "\n".join(lines) + "\n"
 
 
@@ -350,11 +350,11 @@ def _issue_lines(issue: Any) -> list[str]:
     ends = [(scale.min, scale.min_label, "lowest"), (scale.max, scale.max_label, "highest")]
     for value, label, which in ends:
         text = "" if label == _end_label(value, which) else label
-        lines.append("\t".join(["'#M'", _q(issue.id), fmt_num(value)] + ([_q(text)] if text
+        lines.append("\t".join(["'#M'", _q(issue.id), fmt_exact(value)] + ([_q(text)] if text
                                                                           else [])))
     for point in scale.points:
         if point.value not in (scale.min, scale.max):
-            lines.append("\t".join(["'#M'", _q(issue.id), fmt_num(point.value),
+            lines.append("\t".join(["'#M'", _q(issue.id), fmt_exact(point.value),
                                     _q(point.label)]))
     return lines
 

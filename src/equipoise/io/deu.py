@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..numfmt import fmt_exact
 from ..scenario import Issue, Scenario, Stance
 from ._tabular import (
     Problems,
     actor_capability,
     build_scenario,
     dump_error,
-    fmt_num,
     from_percent,
     make_id,
     not_a_number,
@@ -252,7 +252,7 @@ def _cell(line: int, cells: list[str], col: int, layout: _Layout, problems: Prob
                      "or an empty cell")
         return math.nan
     if value < 0 or (high is not None and value > high):
-        problems.add(line, f"column '{name}': {fmt_num(value)} is out of range; expected "
+        problems.add(line, f"column '{name}': {fmt_exact(value)} is out of range; expected "
                      f"{expected}")
         return math.nan
     return value
@@ -387,7 +387,7 @@ def dump_deu(scenario: Scenario) -> str:
               + ["rp", "out"])
     caps = [actor_capability(scenario, a)[0] for a in ids]
     rows = [[_quoted(h) for h in header],
-            ["", ""] + [_quoted(fmt_num(c)) if c is not None else "" for c in caps]
+            ["", ""] + [_quoted(fmt_exact(c)) if c is not None else "" for c in caps]
             + [""] * (len(ids) + 2)]
     stances = {(st.actor, st.issue): st for st in scenario.stances}
     rows += [_issue_row(stances, issue, ids) for issue in scenario.issues]
@@ -405,12 +405,12 @@ def _issue_row(stances: dict[tuple[str, str], Stance], issue: Issue,
     positions, saliences = [], []
     for a in ids:
         s = stances.get((a, issue.id))
-        positions.append(fmt_num(s.position.value) if s else "")
-        saliences.append(fmt_num(s.salience.value * 100.0) if s else "")
+        positions.append(fmt_exact(s.position.value) if s else "")
+        saliences.append(fmt_exact(s.salience.value * 100.0) if s else "")
     rp = next((p.value for p in issue.scale.points if p.label == RP_LABEL), None)
     out = issue.outcome.value if issue.outcome is not None else None
     return ([_quoted(issue.id), _quoted(issue.name)] + positions + saliences
-            + [fmt_num(rp) if rp is not None else "", fmt_num(out) if out is not None else ""])
+            + [fmt_exact(rp) if rp is not None else "", fmt_exact(out) if out is not None else ""])
 
 
 def _dump_problems(scenario: Scenario) -> list[str]:
@@ -418,8 +418,8 @@ def _dump_problems(scenario: Scenario) -> list[str]:
     messages = []
     for issue in scenario.issues:
         if issue.scale.min != 0 or issue.scale.max != 100:
-            messages.append(f"issue '{issue.id}' runs {fmt_num(issue.scale.min)}-"
-                            f"{fmt_num(issue.scale.max)}; DEU positions are on a 0-100 scale")
+            messages.append(f"issue '{issue.id}' runs {fmt_exact(issue.scale.min)}-"
+                            f"{fmt_exact(issue.scale.max)}; DEU positions are on a 0-100 scale")
     for actor in scenario.actors:
         if not actor_capability(scenario, actor.id)[1]:
             messages.append(f"actor '{actor.id}' has different capabilities per issue; a DEU "

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..numfmt import fmt_exact
 from ..scenario import Scenario
 from ._tabular import (
     Problems,
     actor_capability,
     build_scenario,
     dump_error,
-    fmt_num,
     from_percent,
     make_id,
     not_a_number,
@@ -238,7 +238,7 @@ def _number(cell: str, line: int, column: str, problems: Problems,
         problems.add(line, f"column '{column}': {not_a_number(cell)}; expected {expected}")
         return None
     if value < low or (high is not None and value > high):
-        problems.add(line, f"column '{column}': {fmt_num(value)} is out of range; "
+        problems.add(line, f"column '{column}': {fmt_exact(value)} is out of range; "
                      f"expected {expected}")
         return None
     return value
@@ -274,11 +274,11 @@ def dump_ktab(scenario: Scenario) -> str:
     for actor in scenario.actors:
         capability, _ = actor_capability(scenario, actor.id)
         row = [actor.id, _one_line(actor.description or actor.name),
-               fmt_num(capability or 0.0)]
+               fmt_exact(capability or 0.0)]
         for issue in scenario.issues:
             stance = scenario.stance(actor.id, issue.id)
             assert stance is not None  # checked by _dump_problems
-            row += [fmt_num(stance.position.value), fmt_num(stance.salience.value * 100.0)]
+            row += [fmt_exact(stance.position.value), fmt_exact(stance.salience.value * 100.0)]
         writer.writerow(row)
     return out.getvalue()
 
@@ -302,8 +302,8 @@ def _dump_problems(scenario: Scenario) -> list[str]:
         messages.append("the scenario has no issues; KTAB needs at least one dimension")
     for issue in scenario.issues:
         if issue.scale.min != 0 or issue.scale.max != 100:
-            messages.append(f"issue '{issue.id}' runs {fmt_num(issue.scale.min)}-"
-                            f"{fmt_num(issue.scale.max)}; KTAB positions are on a 0-100 scale")
+            messages.append(f"issue '{issue.id}' runs {fmt_exact(issue.scale.min)}-"
+                            f"{fmt_exact(issue.scale.max)}; KTAB positions are on a 0-100 scale")
     for actor in scenario.actors:
         capability, consistent = actor_capability(scenario, actor.id)
         if capability is None or not consistent:

@@ -184,7 +184,7 @@ def _describe(err: Mapping[str, Any]) -> str:
     elif kind == "list_type":
         msg = "expected a list"
     elif kind == "finite_number":
-        msg = "expected a finite number (not NaN or infinity)"
+        msg = "must be a finite number (not NaN or infinity)"
     return f"{where}: {msg} (got {shown})"
 
 
@@ -215,7 +215,7 @@ def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
     """Serialise ``scenario`` as YAML or JSON text."""
     data = scenario_to_data(scenario)
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     yaml = YAML(typ="safe")  # C emitter when ruamel.yaml.clib is installed
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]

@@ -46,8 +46,12 @@ def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
         if params or rounds is not None:
             raise TypeError("pass parameters to the model's constructor, not with an instance")
         return model
+    from ..limits import check_rounds
     from . import get_model
 
+    check_rounds(rounds)
+    for name in ("max_rounds", "horizon"):
+        check_rounds(params.get(name), name)
     if rounds is not None:
         if model == "eum":
             params.setdefault("max_rounds", rounds)

@@ -747,6 +747,11 @@ class ExpectedUtility:
         w = c * s
         _refuse_zero_weight(w.sum(axis=1), issues)
         B, n_a, n_i = x.shape
+        if B == 0:  # no draws: an empty result (and empty diagnostics), nothing to run
+            empty = np.empty((0, n_i))
+            self.batch_info_ = {"converged": empty.astype(bool), "cycle": empty.astype(int),
+                                "rounds": empty.astype(int), "low": empty, "high": empty}
+            return empty
         out = np.empty((B, n_i))
         info = np.empty((5, B, n_i))
         tasks = []

@@ -25,6 +25,7 @@ __all__ = [
     "issue_figure",
     "trajectory_figure",
     "rank_acceptability_figure",
+    "tornado_figure",
     "network_layout",
     "camp_layout",
     "MODEL_STYLES",
@@ -64,6 +65,9 @@ _RC = {
     "axes.linewidth": 0.8,
     "legend.frameon": False,
     "path.simplify": True,
+    # names, labels and titles are text, never TeX: '$TUR$ 50% \alpha' is drawn as written
+    # (mathtext would parse '$...$' and fail on an unknown command or an odd '$')
+    "text.parse_math": False,
 }
 
 
@@ -84,8 +88,9 @@ def _to_svg(fig: Any, name: str, label: str) -> str:
     cropped to their content (``bbox_inches="tight"``, which costs a second draw).
     """
     buf = io.StringIO()
-    crop = {} if getattr(fig, "_eq_fixed", False) else {"bbox_inches": "tight",
-                                                        "pad_inches": 0.06}
+    crop: dict[str, Any] = ({"bbox_inches": _grown_to_content(fig)}
+                            if getattr(fig, "_eq_fixed", False)
+                            else {"bbox_inches": "tight", "pad_inches": 0.06})
     fig.savefig(buf, format="svg", **crop,
                 metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buf.getvalue()
@@ -98,6 +103,20 @@ def _to_svg(fig: Any, name: str, label: str) -> str:
            .replace(">", "&gt;"))
     text = text.replace("<svg ", f'<svg role="img" aria-label="{esc}" class="fig-svg" ', 1)
     return text.strip()
+
+
+def _grown_to_content(fig: Any, pad: float = 0.04) -> Any:
+    """The figure's own box, grown where a legend, label or tick text reaches past it (the
+    fixed margins are estimates; a label cut at the edge — "exchang" — is worse than a
+    slightly wider figure). ``None`` (no crop) when everything fits."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    w, h = fig.get_size_inches()
+    content = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
+    if (content.x0 >= 0 and content.y0 >= 0 and content.x1 <= w and content.y1 <= h):
+        return None
+    return Bbox.union([Bbox.from_bounds(0, 0, w, h), content.padded(pad)])
 
 
 def _render(draw: Any, name: str, label: str) -> str:
@@ -586,3 +605,58 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
 
     label = "Rank acceptability of the options (SMAA-2)"
     return _render(draw, name, label)
+
+
+# -- sensitivity -------------------------------------------------------------------------
+
+def tornado_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray, np.ndarray,
+                                          np.ndarray, np.ndarray]],
+                   *, name: str = "fig-tornado", subject: str = "the margin") -> str:
+    """Sobol indices as a tornado chart: one panel per grouping, one row per group of
+    inputs, sorted by total index; the total index ST is the wide light bar, the
+    first-order index S1 the narrow dark bar inside it, each with its confidence interval
+    and printed value (readable without colour).
+
+    ``panels``: ``(title, groups, S1, S1_conf, ST, ST_conf)`` per grouping.
+    """
+    rows = sum(len(p[1]) for p in panels)
+    labels = [g for p in panels for g in p[1]]
+
+    def draw() -> Any:
+        fig = _new_figure(7.0, 0.9 + 0.28 * rows + 0.45 * len(panels))
+        heights = [len(p[1]) + 0.8 for p in panels]
+        grid = fig.add_gridspec(len(panels), 1, height_ratios=heights, hspace=0.45)
+        _margins(fig, left=0.25 + _text_width(labels), right=0.6, top=0.25, bottom=0.55)
+        for k, (title, groups, s1, s1c, st, stc) in enumerate(panels):
+            ax = fig.add_subplot(grid[k, 0])
+            order = sorted(range(len(groups)), key=lambda i: -st[i])
+            y = np.arange(len(order))
+            st_o = np.clip(np.asarray(st, float)[order], 0, None)
+            s1_o = np.clip(np.asarray(s1, float)[order], 0, None)
+            ax.barh(y, st_o, height=0.72, color="#c6dbef", edgecolor="#6b8fb5", lw=0.6,
+                    xerr=np.asarray(stc, float)[order], error_kw={"lw": 0.7, "capsize": 2,
+                                                                   "ecolor": "#555555"},
+                    label="total ST")
+            ax.barh(y, s1_o, height=0.32, color=POSITIVE, lw=0,
+                    xerr=np.asarray(s1c, float)[order],
+                    error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": INK},
+                    label="first-order S1")
+            for row, i in enumerate(order):
+                reach = max(st_o[row] + float(stc[i]), s1_o[row] + float(s1c[i]), 0.0)
+                ax.text(reach + 0.015, row,
+                        f"ST {st[i]:.2f} · S1 {s1[i]:.2f}", va="center", fontsize=7,
+                        color=INK)
+            ax.set_yticks(y)
+            ax.set_yticklabels([groups[i] for i in order])
+            ax.invert_yaxis()
+            ax.set_xlim(0, max(1.0, float(np.max(np.asarray(st) + np.asarray(stc))) + 0.3))
+            ax.set_title(title, loc="left")
+            ax.tick_params(axis="y", length=0)
+            ax.spines["left"].set_visible(False)
+            if k == 0:
+                ax.legend(loc="lower right", fontsize=7)
+        fig.text(0.5, 0.02, f"share of the variance of {subject} (Sobol index; bars: "
+                 "confidence intervals)", ha="center", va="bottom")
+        return fig
+
+    return _render(draw, name, f"Sobol indices of {subject} (tornado chart)")

@@ -14,8 +14,6 @@ turns an analysis into the HTML text.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import os
 import time
 from collections import Counter
@@ -27,6 +25,8 @@ import numpy as np
 
 from .. import __version__
 from ..io.atomic import write_files
+from ..numfmt import fmt_num
+from ..strict_json import finite_or_none
 
 __all__ = ["write_report", "render_html", "report_context", "results_json"]
 
@@ -39,6 +39,7 @@ SECTIONS = [
     ("issues", "Issues and forecasts"),
     ("decision", "The balancer's decision"),
     ("variants", "What-if variants"),
+    ("sensitivity", "Sensitivity and flip rules"),
     ("events", "Timeline of events"),
     ("method", "Method notes"),
     ("sources", "Sources"),
@@ -47,37 +48,12 @@ SECTIONS = [
 
 # -- small helpers -----------------------------------------------------------------------
 
-def _finite(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _json_ready(value: Any) -> Any:
-    """Plain JSON types; non-finite floats become ``null`` (strict JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_json_ready(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    return str(value)
-
-
 def results_json(analysis: Any) -> str:
-    """``results.json`` text: :meth:`Analysis.to_dict` as strict JSON."""
-    return json.dumps(_json_ready(analysis.to_dict()), indent=1, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    """``results.json`` text: :meth:`Analysis.to_dict` as strict JSON (non-finite numbers
+    as ``null``; :mod:`equipoise.strict_json`)."""
+    from ..strict_json import dumps
+
+    return dumps(analysis.to_dict(), indent=1) + "\n"
 
 
 def _prov(record: Any, known: set[str]) -> dict[str, Any]:
@@ -96,8 +72,6 @@ def _prov(record: Any, known: set[str]) -> dict[str, Any]:
 
 
 def _num(value: Any, record: Any, known: set[str], digits: int = 3) -> dict[str, Any]:
-    from ..display import fmt_num
-
     return {"value": None if value is None else float(value),
             "text": fmt_num(None if value is None else float(value), digits),
             "prov": _prov(record, known)}
@@ -462,10 +436,13 @@ def report_context(analysis: Any,
     d = analysis.decision
     if d is not None:
         ctx["decision"] = _decision_context(analysis, d, known, names, fig)
-        from ..display import non_converged_note
+        from ..sentences import non_converged_note
 
         note = non_converged_note(d)
         ctx["decision_non_converged"] = ("Not converged: " + note + ".") if note else None
+    from .believe import believe_context
+
+    ctx["believe"] = believe_context(analysis)  # "What you would have to believe"
     ctx["variants"] = []
     for vid, vr in analysis.variants.items():
         variant = next((v for v in s.variants if v.id == vid), None)
@@ -486,6 +463,7 @@ def report_context(analysis: Any,
         })
     if d is not None and not s.variants:
         skipped_notes["variants"] = "the scenario defines no what-if variants"
+    ctx["sensitivity"] = _sensitivity_context(analysis, names, fig)
 
     # -- events --------------------------------------------------------------------------
     ctx["events"] = []
@@ -532,6 +510,7 @@ def report_context(analysis: Any,
         "issues": bool(ctx["issues"]),
         "decision": ctx["decision"] is not None,
         "variants": bool(ctx["variants"]),
+        "sensitivity": ctx["sensitivity"] is not None,
         "events": bool(ctx["events"]),
         "method": True,
         "sources": True,
@@ -543,8 +522,49 @@ def report_context(analysis: Any,
     return ctx
 
 
+def _sensitivity_context(analysis: Any, names: dict[str, str],
+                         fig: Callable[..., dict[str, Any]]) -> dict[str, Any] | None:
+    """The flip rule and the Sobol indices (``--flip``, ``--sensitivity``), when computed."""
+    from . import figures as F
+
+    d, sens, flip = analysis.decision, analysis.sensitivity, analysis.flip
+    if d is None or (sens is None and flip is None):
+        return None
+    out: dict[str, Any] = {"flip": None, "sobol": None}
+    if flip is not None:
+        out["flip"] = {**flip.to_dict(), "sentence": flip.sentence(
+            d.option_names.get(flip.robust, flip.robust)),
+            "terms": [c.text() for c in flip.conditions]}
+    if sens is not None:
+        robust = d.option_names.get(sens.robust, sens.robust)
+        panels = []
+        tables = []
+        for grouping, title in (("kind", "by kind of judgement"), ("actor", "by actor")):
+            idx = sens.margin(grouping)
+            labels = [names.get(g, g) for g in idx.groups]
+            panels.append((title, labels, idx.first, idx.first_conf, idx.total,
+                           idx.total_conf))
+            order = sorted(range(len(labels)), key=lambda i: -idx.total[i])
+            tables.append({"title": title, "rows": [
+                {"group": labels[i], "S1": float(idx.first[i]),
+                 "S1_conf": float(idx.first_conf[i]), "ST": float(idx.total[i]),
+                 "ST_conf": float(idx.total_conf[i])} for i in order]})
+        kinds = sens.by_kind[0].groups
+        out["sobol"] = {
+            "n": sens.n, "seed": sens.seed, "evaluations": sens.evaluations,
+            "variables": sens.variables, "conf_level": sens.conf_level,
+            "robust": sens.robust, "robust_name": robust, "tables": tables,
+            "kinds": kinds, "executor": sens.executor,
+            "options": [{"name": d.option_names.get(o, o),
+                         "totals": [float(v) for v in idx.total]}
+                        for o, idx in zip(sens.outputs[:-1], sens.by_kind[:-1])],
+            "figure": fig("fig-tornado", F.tornado_figure, panels,
+                          subject=f"the margin of '{robust}'")}
+    return out
+
+
 def _sentence(result: Any) -> str:
-    from ..display import decision_sentence
+    from ..sentences import decision_sentence
 
     return decision_sentence(result)
 
@@ -571,7 +591,7 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
                           "rank": {o: ordered.index(o) + 1 for o in options}})
     confidence = {}
     if d.smaa is not None:
-        confidence = {o: _finite(d.smaa.confidence[i]) for i, o in enumerate(options)}
+        confidence = {o: finite_or_none(d.smaa.confidence[i]) for i, o in enumerate(options)}
     rows = []
     package_records = {p.package_id: p for p in s.packages}
     for i, o in enumerate(options):
@@ -593,10 +613,10 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
             "prov": _prov(prec, known) if prec else None,
             "scores": {dd["id"]: d.by_doctrine[dd["id"]]["scores"][o] for dd in doctrines},
             "best_in": [dd["id"] for dd in doctrines if dd["best"] == o],
-            "criteria_values": [_finite(x) for x in d.values[i]],
+            "criteria_values": [finite_or_none(x) for x in d.values[i]],
             "acceptability": acc.get(o),
             "confidence": confidence.get(o),
-            "rank_acceptability": ([_finite(x) for x in d.smaa.rank_acceptability[i]]
+            "rank_acceptability": ([finite_or_none(x) for x in d.smaa.rank_acceptability[i]]
                                    if d.smaa is not None else None),
             "outcomes": d.outcomes.get(o, {}),
             "unbalanced_triads": d.unbalanced_triads.get(o),
@@ -613,6 +633,7 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
         "params": d.params,
         "options": rows, "doctrines": doctrines, "criteria": list(d.criteria),
         "criteria_labels": [_criterion_label(c, names) for c in d.criteria],
+        "criteria_groups": _criteria_groups(d, names),
         "robust": robust, "robust_name": d.option_names[robust],
         "dissenters": [{"doctrine": k, "name": d.by_doctrine[k].get("name", k),
                         "best": v, "best_name": d.option_names[v]}
@@ -632,6 +653,21 @@ def _decision_context(analysis: Any, d: Any, known: set[str], names: dict[str, s
         "models": list(d.models),
         "actual": _what_happened(analysis, d, names, known),
     }
+
+
+def _criteria_groups(d: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The criteria columns in two tables, so that each fits the page: those computed from
+    the forecasts and the network, and those declared in the scenario."""
+    declared = {c for values in d.declared.values() for c in values}
+    groups = []
+    for gid, title, keep in (
+            ("criteria-table", "computed from the forecasts and the network", False),
+            ("declared-criteria-table", "declared in the scenario", True)):
+        cols = [j for j, c in enumerate(d.criteria) if (c in declared) == keep]
+        if cols or not keep:
+            groups.append({"id": gid, "title": title, "columns": cols, "triads": not keep,
+                           "labels": [_criterion_label(d.criteria[j], names) for j in cols]})
+    return groups
 
 
 def _criterion_label(c: str, names: dict[str, str]) -> str:
@@ -676,8 +712,11 @@ def _what_happened(analysis: Any, d: Any, names: dict[str, str],
         if choice is not None:
             choice = dict(choice)
             choice["prov"] = _prov(recorded, known)
+            from ..sentences import option_rank_clause
+
             choice["matched"] = [{"id": o, **v, "best_for": [
-                d.by_doctrine[k].get("name", k) for k in v.get("best_for_doctrines", [])]}
+                d.by_doctrine[k].get("name", k) for k in v.get("best_for_doctrines", [])],
+                "clause": option_rank_clause(v, len(d.options))}
                 for o, v in choice.get("options", {}).items()]
     if not events and not outcomes and choice is None:
         return None
@@ -719,14 +758,12 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from ..display import fmt_num
-
     def num(value: Any, digits: int = 3) -> str:
-        v = _finite(value)
+        v = finite_or_none(value)
         return "–" if v is None else fmt_num(v, digits)
 
     def pct(value: Any, digits: int = 0) -> str:
-        v = _finite(value)
+        v = finite_or_none(value)
         return "–" if v is None else f"{v:.{digits}%}"
 
     env.filters["num"] = num
@@ -774,7 +811,8 @@ def write_report(analysis: Any, out_dir: str | os.PathLike[str],
     results = results_json(analysis)
     html = render_html(analysis, report_context(analysis, progress))
     paths = {"report": out / "report.html", "results": out / "results.json"}
-    write_files({paths["report"]: html, paths["results"]: results})
+    # results.json first; a failure in either rename restores the previous pair
+    write_files({paths["results"]: results, paths["report"]: html})
     return paths
 
 

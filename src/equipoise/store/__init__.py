@@ -1,0 +1,19 @@
+"""The run store: every recorded run of ``analyze``, ``forecast``, ``decide``, ``balance``,
+``backtest`` and ``explain`` in a database a user can query with SQL.
+
+- :mod:`.location` — which store: ``--store URL``, ``EQUIPOISE_STORE``, or the default SQLite
+  file in the user's data folder (platformdirs);
+- :mod:`.engine` — opening it (SQLite: WAL, busy timeout, ``BEGIN IMMEDIATE`` for writes;
+  PostgreSQL through psycopg 3), schema checks and Alembic migrations;
+- :mod:`.schema` — the tables (SQLAlchemy Core);
+- :mod:`.runs` — writing and reading runs;
+- :mod:`.record` — the decorator that records a command's run;
+- :mod:`.digest` and :mod:`.diff` — what changed between two runs or scenarios.
+"""
+
+from __future__ import annotations
+
+from .engine import Store, StoreError, open_store
+from .location import resolve_store_url
+
+__all__ = ["Store", "StoreError", "open_store", "resolve_store_url"]
