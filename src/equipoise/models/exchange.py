@@ -35,8 +35,9 @@ bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s pe
 Rounds repeat until the positions the next round would start from reach a fixed point (a
 round realises no exchange) or a cycle, else up to the 50-round horizon
 (:mod:`equipoise.models.convergence`; a cycle's forecast is the mean of its rounds'
-outcomes). ``mode="decide"`` swaps in decide-exchange-model's realisation loop
-(:mod:`equipoise.models._decide_loop`) and runs exactly ``rounds`` rounds, as decide does.
+outcomes). ``mode="decide"`` runs decide-exchange-model's rounds instead
+(:mod:`equipoise.models._decide_loop`: its realisation loop, in its 28-digit decimal
+arithmetic) for exactly ``rounds`` rounds, as decide does.
 
 Positions are normalised per issue to 0-100 inside the model (so gains, moves and
 externalities are in those units x salience) and de-normalised for output.
@@ -66,7 +67,7 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ._accel import load_kernel
-from ._decide_loop import realise_round_decide
+from ._decide_loop import run_decide
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, first_repeat, summarise
 from .forecast import Forecast
 from .problem import EPS_REL, BargainingProblem, prepare_batch
@@ -252,8 +253,8 @@ class EqualGainExchange:
         The realisation loop (step 8): this module's (every candidate sees the current
         outcomes and positions; the step-7 cut is the displacement), or decide-exchange-
         model's (:mod:`equipoise.models._decide_loop`: candidates see the round start plus
-        what they were told, its step-7 quirk, its candidate order), which reproduces the
-        reference implementation's figures.
+        what they were told, its step-7 quirk, its candidate order, its decimal
+        arithmetic), which reproduces the reference implementation's figures exactly.
     tie_break : {"order", "random"}, default "order"
         Ties in gain: the earlier candidate, or a seeded coin toss (``seed``) as decide does
         by default. ``"random"`` needs ``mode="decide"``.
@@ -323,12 +324,19 @@ class EqualGainExchange:
     # ------------------------------------------------------------------ one run
     def _run(self, X0: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
              record: bool, actors: tuple[str, ...] = (), issues: tuple[str, ...] = (),
-             lower: np.ndarray | None = None, upper: np.ndarray | None = None
-             ) -> dict[str, Any]:
+             lower: np.ndarray | None = None, upper: np.ndarray | None = None,
+             raw: np.ndarray | None = None) -> dict[str, Any]:
         """Run on normalised (0-100) arrays. Returns a dict: ``traj`` (O per round,
         (T+1, n_i)), ``votes`` (voting positions per round, index 0 the initial ones),
         ``recs``, ``T`` (rounds run), ``period`` (0 none, 1 fixed point, p >= 2 cycle),
-        ``stop`` and ``next`` (the positions a further round would start from)."""
+        ``stop`` and ``next`` (the positions a further round would start from).
+        ``mode="decide"`` runs on ``raw`` (the positions on the issue scales, read by
+        decide's arithmetic) and adds ``traj_scale`` (``traj`` de-normalised as decide
+        does)."""
+        if self.mode == "decide":
+            if raw is None:  # X0 is on 0-100 scales
+                return self._run_decide(X0, s, c, present, record, actors, issues, None, None)
+            return self._run_decide(raw, s, c, present, record, actors, issues, lower, upper)
         n_a, n_i = X0.shape
         w = c * s
         D = w.sum(axis=0)
@@ -343,33 +351,26 @@ class EqualGainExchange:
         cur = start
         lam = 0.1 + 0.4 * (1.0 - s)
         span = np.full(n_i, 1.0) if lower is None or upper is None else (upper - lower) / 100.0
-        decide = self.mode == "decide"
-        rng = random.Random(self.seed) if self.tie_break == "random" else None
         limit = self.rounds_limit
-        stop = "max_rounds" if decide or self.rounds < self.horizon else "horizon"
+        stop = "max_rounds" if self.rounds < self.horizon else "horizon"
         period = 0
         t = 0
         for t in range(1, limit + 1):
             if t > 1:  # step 1: outcomes on this round's starting positions
                 O = (w * start).sum(axis=0) / D
-            if decide:
-                realised, ties, cur, n_cand, code = realise_round_decide(
-                    start, s, c, present, D, O, pairs, rng)
+            cand, code = _candidates(start, s, w, D, present, O, pairs)
+            cur = start.copy()
+            curf = cur.reshape(-1)
+            acc = np.zeros_like(start)
+            accf = acc.reshape(-1)
+            Ocur = O.copy()
+            n_cand = cand.n
+            kernel = _kernel()
+            if kernel is not None:
+                realised, ties = self._realise_compiled(kernel, cand, curf, accf, Ocur,
+                                                        w / D, record)
             else:
-                cand, code = _candidates(start, s, w, D, present, O, pairs)
-                cur = start.copy()
-                curf = cur.reshape(-1)
-                acc = np.zeros_like(start)
-                accf = acc.reshape(-1)
-                Ocur = O.copy()
-                n_cand = cand.n
-                kernel = _kernel()
-                if kernel is not None:
-                    realised, ties = self._realise_compiled(kernel, cand, curf, accf, Ocur,
-                                                            w / D, record)
-                else:
-                    realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D,
-                                                         record)
+                realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D, record)
             # end of round: forecast on the voting positions, then partial concessions
             np.clip(cur, 0.0, 100.0, out=cur)  # round-off only: moves never leave [0, 100]
             O_prev = traj[-1]
@@ -382,8 +383,6 @@ class EqualGainExchange:
             nxt = start + lam * (cur - start)
             start = np.where(present, nxt, 0.0)
             starts.append(start)
-            if decide:
-                continue
             if not realised:  # nothing changes any more
                 period, stop = 1, "no_exchange"
                 break
@@ -395,11 +394,35 @@ class EqualGainExchange:
             elif (np.abs(O - O_prev) * span).max() <= self.stop_threshold:
                 period, stop = 1, "forecast_change"
                 break
-        if decide and limit:
-            p = first_repeat(np.asarray(starts), t, EPS_REL * 100.0, self.max_period)
-            period = 1 if p == 1 else 0  # decide's forecast is the last round's, cycle or not
         return {"traj": np.array(traj), "votes": np.array(votes), "recs": recs,
                 "T": t if limit else 0, "period": period, "stop": stop, "next": start}
+
+    def _run_decide(self, raw: np.ndarray, s: np.ndarray, c: np.ndarray,
+                    present: np.ndarray, record: bool, actors: tuple[str, ...],
+                    issues: tuple[str, ...], lower: np.ndarray | None,
+                    upper: np.ndarray | None) -> dict[str, Any]:
+        """``mode="decide"``: exactly ``rounds`` rounds in decide's decimal arithmetic
+        (:func:`equipoise.models._decide_loop.run_decide`); the same dict as :meth:`_run`."""
+        n_i = raw.shape[1]
+        lo = np.zeros(n_i) if lower is None else np.asarray(lower, float)
+        hi = np.full(n_i, 100.0) if upper is None else np.asarray(upper, float)
+        rng = random.Random(self.seed) if self.tie_break == "random" else None
+        run = run_decide(raw, s, c, present, lo, hi, self.rounds, rng)
+        recs = []
+        if record:
+            for k, (realised, ties, n_cand, code) in enumerate(run.rounds):
+                recs.append(self._round_record(realised, None, code, run.starts[k], s,
+                                               present, ties, actors, issues, lo, hi,
+                                               n_cand))
+        period = 0
+        if self.rounds:
+            p = first_repeat(np.asarray(run.starts), self.rounds, EPS_REL * 100.0,
+                             self.max_period)
+            period = 1 if p == 1 else 0  # decide's forecast is the last round's, cycle or not
+        return {"traj": run.traj, "traj_scale": run.traj_scale,
+                "next_scale": run.next_scale, "votes": run.votes,
+                "recs": recs, "T": self.rounds, "period": period, "stop": "max_rounds",
+                "next": run.next}
 
     # ------------------------------------------------------------------ realisation loop
     @staticmethod
@@ -578,9 +601,10 @@ class EqualGainExchange:
     def forecast(self, problem: BargainingProblem) -> Forecast:
         X, s, c, present = self._normalise(problem)
         lo, hi = problem.lower, problem.upper
-        run = self._run(X, s, c, present, True, problem.actors, problem.issues, lo, hi)
+        run = self._run(X, s, c, present, True, problem.actors, problem.issues, lo, hi,
+                        raw=problem.position)
         span = (hi - lo) / 100.0
-        traj = lo + run["traj"] * span
+        traj = run["traj_scale"] if "traj_scale" in run else lo + run["traj"] * span
         V = lo + run["votes"] * span  # (T+1, n_a, n_i)
         Nd = lo + run["next"] * span
         T = run["T"]
@@ -605,6 +629,8 @@ class EqualGainExchange:
                    "ties": int(sum(r["ties"] for r in recs)), "stop": run["stop"],
                    "exchanges_per_round": [len(r["exchanges"]) for r in recs],
                    "units": "gains, moves and externalities in 0-100 normalised units"}
+        if "next_scale" in run:  # mode="decide": decide's NBS after the run
+            details["next_outcome"] = dict(zip(problem.issues, run["next_scale"].tolist()))
         return Forecast(
             model=self.name, params=self.get_params(), actors=problem.actors,
             issues=problem.issues, outcome=outcome, trajectory=trajectory, positions=positions,
@@ -644,8 +670,9 @@ class EqualGainExchange:
         span = (hi - lo) / 100.0
         for b in range(B):
             X = np.where(present[b], (x[b] - lo) / span, 0.0)
-            run = self._run(X, s[b], c[b], present[b], False, lower=lo, upper=hi)
-            for i, sm in enumerate(self._summary(run, lo + run["traj"] * span)):
+            run = self._run(X, s[b], c[b], present[b], False, lower=lo, upper=hi, raw=x[b])
+            traj = run["traj_scale"] if "traj_scale" in run else lo + run["traj"] * span
+            for i, sm in enumerate(self._summary(run, traj)):
                 out[b, i] = sm.value
                 info[:, b, i] = (sm.converged, sm.cycle or 0, run["T"], sm.low, sm.high)
         self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
