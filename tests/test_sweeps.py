@@ -338,6 +338,10 @@ def test_decide_json_with_flip_and_sensitivity() -> None:
     (["--scheduler", "localhost:8786"], "tcp://HOST"),
 ])
 def test_bad_sweep_flags_are_clean_errors(args: list[str], message: str) -> None:
+    import importlib.util
+
+    if args[0] == "--scheduler" and importlib.util.find_spec("distributed") is None:
+        message = "equipoise[dask]"  # without the extra the command says what to install
     for command in (["decide", str(FIXTURES / "decision.yaml")],
                     ["analyze", str(FIXTURES / "decision.yaml"), "--out", "/nonexistent/x"]):
         result = runner.invoke(app, [*command, *args])
