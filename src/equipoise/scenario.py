@@ -747,14 +747,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         return True
 
     def provenance(loc: Loc, *records: Any, what: str) -> None:
-        for r in records:
-            if r is not None and r.has_provenance():
-                if r.source is not None and r.source.ref not in source_ids:
-                    add((loc + ("source", "ref"), f"unknown source '{r.source.ref}'; expected "
-                         f"one of the source ids: {_listing(source_ids)}"))
-                return
-        add((loc, f"{what} has neither a source nor an assumption; give "
-             "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'"))
+        problem = provenance_problem(loc, records, what, source_ids)
+        if problem is not None:
+            add(problem)
 
     def nonnegative(loc: Loc, value: float, what: str) -> None:
         if value < 0:
@@ -955,9 +950,24 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _listing(ids: set[str], limit: int = 12) -> str:
+def _listing(ids: Any, limit: int = 12) -> str:
     items = sorted(ids)
     if not items:
         return "(none defined)"
     text = ", ".join(items[:limit])
     return text + (", ..." if len(items) > limit else "")
+
+
+def provenance_problem(loc: Loc, records: tuple[Any, ...], what: str,
+                       source_ids: set[str]) -> tuple[Loc, str] | None:
+    """The problem with the provenance of ``what``, if any: the first of ``records`` that has
+    a source or an assumption decides (its source must name a known source); none at all is
+    a problem."""
+    for r in records:
+        if r is not None and r.has_provenance():
+            if r.source is not None and r.source.ref not in source_ids:
+                return (loc + ("source", "ref"), f"unknown source '{r.source.ref}'; expected "
+                        f"one of the source ids: {_listing(source_ids)}")
+            return None
+    return (loc, f"{what} has neither a source nor an assumption; give "
+            "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'")

@@ -11,20 +11,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..scenario import Consequence, Scenario
+from ..scenario import Consequence, Scenario, _listing, provenance_problem
 from .criteria import COMPUTED, OPTIONAL, declared_criteria, declared_values
 from .packages import contradictions
 
 __all__ = ["check_decision"]
 
 Loc = tuple[Any, ...]
-
-
-def _listing(ids: Any, limit: int = 12) -> str:
-    items = sorted(ids)
-    if not items:
-        return "(none defined)"
-    return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
 
 
 def check_decision(scenario: Scenario) -> list[tuple[Loc, str]]:
@@ -39,14 +32,9 @@ def check_decision(scenario: Scenario) -> list[tuple[Loc, str]]:
     stance_pairs = {(s.actor, s.issue) for s in scenario.stances}
 
     def provenance(loc: Loc, *records: Any, what: str) -> None:
-        for r in records:
-            if r is not None and r.has_provenance():
-                if r.source is not None and r.source.ref not in source_ids:
-                    add((loc + ("source", "ref"), f"unknown source '{r.source.ref}'; expected "
-                         f"one of the source ids: {_listing(source_ids)}"))
-                return
-        add((loc, f"{what} has neither a source nor an assumption; give "
-             "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'"))
+        problem = provenance_problem(loc, records, what, source_ids)
+        if problem is not None:
+            add(problem)
 
     # -- status quo ------------------------------------------------------------------------
     if scenario.status_quo is not None and scenario.status_quo not in option_ids:
