@@ -321,7 +321,16 @@ def _start_long_run(store: str) -> subprocess.Popen:
         [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--model", "median",
          "--draws", "100000",
          "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        start_new_session=True)  # its process group: the command and any worker it starts
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _wait_until_running(store: str, proc: subprocess.Popen) -> dict:
@@ -347,11 +356,19 @@ def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
         run = _wait_until_running(store, proc)
         proc.send_signal(sig)
         proc.wait(timeout=60)
+        # no worker process outlives the command, even one killed with SIGKILL (orphaned
+        # workers once kept its stderr open, and this test waited for ever)
+        deadline = time.monotonic() + 20
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _group_alive(proc.pid), "worker processes outlived the command"
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    stderr = proc.stderr.read() if proc.stderr else ""
+        if _group_alive(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
+    stderr = proc.stderr.read() if proc.stderr else ""  # every writer has exited (below)
     if sig == signal.SIGINT:
         # the command's own handler ran (it says so); the exit status is 130, though on a
         # heavily loaded machine it was once seen as -2 after that message (not explained)

@@ -119,6 +119,26 @@ def _call(func: Callable[[Any, Any], Any], key: str, blob: bytes, chunk: Any) ->
     return _one_thread(func, _SHARED[1], chunk)
 
 
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit when the process that started the pool is gone. A parent
+    killed with SIGKILL cannot shut its workers down; without this they would live on idle,
+    holding the parent's pipes open (a caller reading its stderr would wait for ever)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # pragma: no cover - the pid was reused by another user
+                os._exit(0)
+
+    threading.Thread(target=watch, name="equipoise-parent-watch", daemon=True).start()
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -132,7 +152,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         _POOL[1].shutdown(cancel_futures=True)
         _POOL = None
     if _POOL is None:
-        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=_context()))
+        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=_context(),
+                                              initializer=_watch_parent,
+                                              initargs=(os.getpid(),)))
     return _POOL[1]
 
 
