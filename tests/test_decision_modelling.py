@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from ruamel.yaml import YAML
+from test_decision_format import extended
 from typer.testing import CliRunner
 
 from equipoise.cli import app
@@ -16,7 +17,6 @@ from equipoise.decision import apply, decide
 from equipoise.io import load
 from equipoise.models import MODELS
 from equipoise.models.api import forecast, forecast_batch
-from test_decision_format import extended
 
 FIXTURE = Path(__file__).parent / "fixtures" / "decision.yaml"
 

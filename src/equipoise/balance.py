@@ -243,10 +243,10 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
     """What changed in the network between two dates: ties (added, removed, sign or weight
     changed), unbalanced triads (appeared, resolved) and camps (actors whose side relative to
     the reference changed, or who became placed/unplaced)."""
+    import time
+
     from .network.graph import signed_graph_from_scenario
     from .network.report import triad_changes
-
-    import time
 
     first, second = as_date(first, "first"), as_date(second, "second")  # type: ignore[assignment]
     config = _config(scenario, overrides)

@@ -590,11 +590,10 @@ def decide(
     json_: JsonOpt = False,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
+    from .balance import with_network_overrides
     from .decision import decide as run_decide
     from .display import decision_tables
     from .progress import progress_bar
-
-    from .balance import with_network_overrides
 
     s = with_network_overrides(load_scenario(input), **_network_overrides(
         sign, weight, layer, organisations))
@@ -730,12 +729,11 @@ def analyze(
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
+    from .balance import with_network_overrides
     from .display import analysis_summary
     from .progress import step_progress
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
-
-    from .balance import with_network_overrides
 
     s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))

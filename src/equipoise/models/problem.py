@@ -17,8 +17,9 @@ Positions are compared with the tolerance ``eps_x = 1e-9 * (upper - lower)`` (§
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -206,7 +207,7 @@ class BargainingProblem:
                 f"unknown issue {issue!r}; issues are {', '.join(self.issues)}"
             ) from None
 
-    def subset_issues(self, issues: Sequence[str | int]) -> "BargainingProblem":
+    def subset_issues(self, issues: Sequence[str | int]) -> BargainingProblem:
         """A problem with only the given issues (same actors)."""
         idx = [self.issue_index(i) for i in issues]
         return BargainingProblem(
@@ -220,7 +221,7 @@ class BargainingProblem:
             tuple(self.decided_by[i] for i in idx),
         )
 
-    def replace(self, **changes: Any) -> "BargainingProblem":
+    def replace(self, **changes: Any) -> BargainingProblem:
         """A copy with some fields replaced (validated again)."""
         kw = {
             k: getattr(self, k)
@@ -242,7 +243,7 @@ class BargainingProblem:
         issue: str = "issue",
         lower: float = 0.0,
         upper: float = 100.0,
-    ) -> "BargainingProblem":
+    ) -> BargainingProblem:
         """Convenience constructor for one issue from per-actor sequences."""
         col = lambda v: np.asarray(v, dtype=float).reshape(-1, 1)  # noqa: E731
         return cls(
@@ -251,7 +252,7 @@ class BargainingProblem:
         )
 
     @classmethod
-    def from_scenario(cls, scenario: Any) -> "BargainingProblem":
+    def from_scenario(cls, scenario: Any) -> BargainingProblem:
         """Build the arrays from an :class:`equipoise.scenario.Scenario` (duck-typed).
 
         Uses ``scenario.actors`` (``.id``, ``.capability`` = ``None`` or ``.value``),

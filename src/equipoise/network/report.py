@@ -37,10 +37,10 @@ from typing import Any
 
 import numpy as np
 
+from equipoise.network._blas import single_blas_thread_when_small
 from equipoise.network.estrada import walk_balance
 from equipoise.network.frustration import frustration_index
 from equipoise.network.graph import SignedGraph
-from equipoise.network._blas import single_blas_thread_when_small
 from equipoise.network.robust import camp_robustness
 from equipoise.network.triads import node_triads, triangles
 
