@@ -27,17 +27,10 @@ from equipoise.decision import decide
 from equipoise.scenario import Scenario
 
 
-def synthetic(seed: int = 0) -> Scenario:
-    rng = np.random.default_rng(seed)
-    actors = [f"A{k}" for k in range(12)]
-    issues = [f"i{k}" for k in range(4)]
-    prov = {"assumption": "benchmark"}
-    stances = [{"actor": a, "issue": i, "position": float(rng.uniform(0, 100)),
-                "salience": float(rng.uniform(0.1, 1)), **prov}
-               for a in actors for i in issues]
-    relations = [{"from": "A0", "to": a, "kind": "alliance" if k % 2 else "rivalry", **prov}
-                 for k, a in enumerate(actors[1:6])]
-    relations += [{"from": "A1", "to": "A2", "kind": "war", **prov}]
+def options_and_doctrines(rng: np.random.Generator, actors: list[str], issues: list[str],
+                          prov: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Six options (a status quo 'hold' and five that move three random stances, with
+    random declared cost and risk) and three doctrines, for the synthetic benchmarks."""
     options = [{"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0},
                 **prov}]
     for k in range(5):
@@ -54,6 +47,21 @@ def synthetic(seed: int = 0) -> Scenario:
          "weights": {"relations": [0.4, 0.8], "cross_pressure": [0, 0.3]}, **prov},
         {"id": "d3", "name": "Caution", "weights": {"risk": 1, "cost": [0.2, 0.5]}, **prov},
     ]
+    return options, doctrines
+
+
+def synthetic(seed: int = 0) -> Scenario:
+    rng = np.random.default_rng(seed)
+    actors = [f"A{k}" for k in range(12)]
+    issues = [f"i{k}" for k in range(4)]
+    prov = {"assumption": "benchmark"}
+    stances = [{"actor": a, "issue": i, "position": float(rng.uniform(0, 100)),
+                "salience": float(rng.uniform(0.1, 1)), **prov}
+               for a in actors for i in issues]
+    relations = [{"from": "A0", "to": a, "kind": "alliance" if k % 2 else "rivalry", **prov}
+                 for k, a in enumerate(actors[1:6])]
+    relations += [{"from": "A1", "to": "A2", "kind": "war", **prov}]
+    options, doctrines = options_and_doctrines(rng, actors, issues, prov)
     return Scenario.model_validate({
         "id": "bench", "title": "benchmark", "balancer": "A0",
         "actors": [{"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}

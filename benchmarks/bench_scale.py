@@ -17,10 +17,14 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from equipoise.scenario import Scenario
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_decision import options_and_doctrines  # noqa: E402  (the same options)
 
 
 def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
@@ -41,22 +45,7 @@ def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
             seen.add(pair)
             relations.append({"from": actors[pair[0]], "to": actors[pair[1]],
                               "kind": kinds[int(rng.integers(0, 3))], **prov})
-    options = [{"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0},
-                **prov}]
-    for k in range(5):
-        changes = [{"target": "stance", "actor": str(rng.choice(actors)),
-                    "issue": str(rng.choice(issues)), "position": float(rng.uniform(0, 100))}
-                   for _ in range(3)]
-        options.append({"id": f"opt{k}", "name": f"Option {k}", "changes": changes,
-                        "costs": {"cost": float(rng.integers(0, 10)),
-                                  "risk": float(rng.integers(0, 10))}, **prov})
-    doctrines = [
-        {"id": "d1", "name": "Outcome first",
-         "weights": {"outcome": [0.4, 0.8], "cost": [0, 0.3], "risk": [0, 0.3]}, **prov},
-        {"id": "d2", "name": "Friends first",
-         "weights": {"relations": [0.4, 0.8], "cross_pressure": [0, 0.3]}, **prov},
-        {"id": "d3", "name": "Caution", "weights": {"risk": 1, "cost": [0.2, 0.5]}, **prov},
-    ]
+    options, doctrines = options_and_doctrines(rng, actors, issues, prov)
     return Scenario.model_validate({
         "id": "bench-large", "title": "scale benchmark", "balancer": "A0",
         "actors": [{"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
