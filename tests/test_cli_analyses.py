@@ -29,9 +29,9 @@ def test_forecast_json_shape_and_trajectories() -> None:
     data = invoke_json("forecast", str(FIXTURES / "decision.yaml"), "--rounds", "6")
     assert set(data["models"]) == {"mean", "median", "eum", "exchange"}
     scenario = load(FIXTURES / "decision.yaml")
-    for model, issues in data["models"].items():
+    for issues in data["models"].values():
         assert set(issues) == {"land", "role"}
-        for issue, f in issues.items():
+        for f in issues.values():
             if f["cycle"] is None:  # a cycle's forecast is the mean over the cycle
                 assert f["outcome"] == pytest.approx(f["trajectory"][-1])
             assert set(f["positions"]) == {"BIG", "ALLY", "PART", "RIV"}

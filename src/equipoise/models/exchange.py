@@ -510,7 +510,7 @@ class EqualGainExchange:
         lo = lower.tolist()
         sp = ((upper - lower) / 100.0).tolist()
         ex = []
-        for (pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
+        for (_pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
              yB, is_ad) in realised:
             a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
             lp, lq, sp_p, sp_q = lo[p], lo[q], sp[p], sp[q]

@@ -485,7 +485,7 @@ def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
         ax.tick_params(axis="y", length=0)
         weights = [max(r[2], 0.0) for r in rows]
         wmax = max(weights, default=1.0) or 1.0
-        for k, (lab, x, w) in enumerate(rows):
+        for k, (_label, x, w) in enumerate(rows):
             ax.plot([lo, hi], [k, k], color="#f0f0f0", lw=0.6, zorder=0)
             size = 4 + 18 * math.sqrt(max(w, 0.0) / wmax)
             ax.plot([x], [k], marker="o", ms=size, color="#8fb3d9", alpha=0.85,
