@@ -52,6 +52,14 @@ InputArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+# The round cap of the iterative models, shared by every command that forecasts.
+ForecastRoundsOpt = Annotated[Optional[int], typer.Option(
+    "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, "
+    "the convergence horizon, so the forecasts do not depend on it; exchange mode=decide: "
+    "10).")]
+RoundsOpt = Annotated[Optional[int], typer.Option(
+    "--rounds", min=1, max=MAX_ROUNDS,
+    help="Round cap of the iterative models (default: 50, the convergence horizon).")]
 
 # The relations network's options, shared by every command that builds the network.
 SignOpt = Annotated[
@@ -160,7 +168,8 @@ def scenarios(json_: JsonOpt = False) -> None:
 @app.command()
 @handles_input_errors
 def validate(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files or built-in names.")],
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...",
+                                                help="Files or built-in names.")],
     json_: JsonOpt = False,
 ) -> None:
     """Check inputs and report every problem as FILE:LINE: message (exit status 2 if any)."""
@@ -367,10 +376,7 @@ def forecast(
         typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
                      "exchange. Default: all that apply."),
     ] = None,
-    rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon, so the forecasts do not depend on it; exchange "
-        "mode=decide: 10).")] = None,
+    rounds: ForecastRoundsOpt = None,
     param: Annotated[
         Optional[list[str]],
         typer.Option("--param", "-p", metavar="NAME=VALUE",
@@ -420,10 +426,7 @@ def backtest(
         bool, typer.Option("--equal-capability",
                            help="Give every actor capability 1 instead of the GDP row."),
     ] = False,
-    rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon, so the forecasts do not depend on it; exchange "
-        "mode=decide: 10).")] = None,
+    rounds: ForecastRoundsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Score the models against real outcomes (mean absolute error) with two baselines."""
@@ -568,9 +571,7 @@ def decide(
                                        help="SMAA draws (0: deterministic scores only).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0,
                                       help="Random seed (same seed, same result).")] = 0,
-    rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon).")] = None,
+    rounds: RoundsOpt = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -664,9 +665,7 @@ def explain(
         Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
     ] = None,
     model: ModelOpt = "eum",
-    rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: "
-        "50, the convergence horizon).")] = None,
+    rounds: RoundsOpt = None,
     search: Annotated[bool, typer.Option(
         "--search/--no-search", help="Also search (approximately) the smallest single "
         "change of a stance, capability or tie weight.")] = True,
@@ -710,12 +709,10 @@ def analyze(
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
-    rounds: Annotated[Optional[int], typer.Option(
-        "--rounds", min=1, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, the "
-        "convergence horizon).")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
-                                              help="Seconds for the exact balance solver, shared by the "
-                                              "dates analysed.")] = 60.0,
+    rounds: RoundsOpt = None,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.01,
+        help="Seconds for the exact balance solver, shared by the dates analysed.")] = 60.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
