@@ -763,3 +763,33 @@ from . import cli_runs as _cli_runs  # noqa: E402  (adds `runs` and `rerun` to t
 if __name__ == "__main__":  # pragma: no cover
     _cli_runs.register(app)  # `python -m equipoise.cli`: this module's own copy of the app
     app()
+
+
+@app.command()
+@handles_input_errors
+def serve(
+    input: Annotated[Optional[str], typer.Argument(
+        metavar="[INPUT]", help="Scenario to open first (a file or a built-in name).")] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535,
+                                      help="Port to listen on.")] = 8050,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on (loopback only unless --allow-remote).")
+    ] = "127.0.0.1",
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a --host other than loopback (anyone who can reach "
+        "the port can use the workbench).")] = False,
+    store: Annotated[Optional[str], typer.Option(
+        "--store", help="Run store URL (default: EQUIPOISE_STORE or the user's store).")
+    ] = None,
+    no_browser: Annotated[bool, typer.Option(
+        "--no-browser", help="Do not open a browser.")] = False,
+) -> None:
+    """Start the workbench: a local web app to edit a scenario and watch the answers change."""
+    try:
+        from .workbench.config import WorkbenchConfig
+        from .workbench.server import serve as run_server
+    except ImportError as exc:  # the workbench extra is not installed
+        _fail([f"error: the workbench needs Dash ({exc}); "
+               "install it with: pip install 'equipoise[workbench]'"])
+    run_server(WorkbenchConfig(input=input, store=store, host=host, port=port,
+                               allow_remote=allow_remote))

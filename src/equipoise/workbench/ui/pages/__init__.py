@@ -1,0 +1,1 @@
+"""The workbench's pages (one module a tab; see ``equipoise.workbench.ui``)."""
