@@ -504,9 +504,10 @@ def balance(
                                      on_edgelist=lambda text: record_input_text(
                                          "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
-    record_results(report)
+    data = report.to_dict()
+    record_results(data)
     if json_:
-        _print_json(report)
+        _print_json(data)
         return
     for line in lines:
         out.print(line, markup=False)
