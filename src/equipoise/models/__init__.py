@@ -22,7 +22,8 @@ from .median import WeightedMedian, weighted_median
 from .problem import BargainingProblem
 
 __all__ = [
-    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast", "BargainingProblem",
+    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast",
+    "BargainingProblem",
     "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
     "weighted_median", "eum_round_diagnostics",
 ]

@@ -101,7 +101,8 @@ def _refuse_zero_weight(W: np.ndarray, issues: Any) -> None:
     if bad.any():
         b, i = (int(v[0]) for v in np.nonzero(bad))
         name = repr(issues[i]) if issues is not None else f"#{i}"
-        where = f" (draw {b}; {int(bad.sum())} draw-issue cell(s) affected)" if W.shape[0] > 1 else ""
+        where = (f" (draw {b}; {int(bad.sum())} draw-issue cell(s) affected)"
+                 if W.shape[0] > 1 else "")
         raise ModelInputError(
             f"issue {name}: no actor has positive capability x salience{where}; "
             f"the weighted models are undefined there"
