@@ -395,12 +395,14 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
             res[:, cols] = bargain_batch(
                 estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
-                actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
+                actors=p.actors, decided_by=[p.decided_by[k] for k in cols],
+                spaces=[p.spaces[k] for k in cols])
             ok = conv[0].copy()
             ok[:, cols] = flags(res.shape[0], len(cols))
         else:
             res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
-                                issues=p.issues, actors=p.actors, decided_by=p.decided_by)
+                                issues=p.issues, actors=p.actors, decided_by=p.decided_by,
+                                spaces=p.spaces)
             ok = flags(res.shape[0], n_d)
         seen[key] = res
         seen_conv[key] = ok
