@@ -105,3 +105,13 @@ def test_compare_reuses_the_solved_graphs(weighted):
     assert list(data) == ["dates", "reference", "frustration_index", "ties", "triads",
                           "camps", "groups"]
     assert data["dates"] == ["2020-09-01", "2020-11-10"]
+
+
+def test_the_library_balance_json_is_the_commands():
+    from equipoise.command_results import balance_json
+
+    data = balance_json(equipoise.load("nagorno-karabakh-2020"), time_limit=20, robust_time=0)
+    assert isinstance(data, dict)
+    assert list(data) == BALANCE_KEYS + ["as_of", "organisations", "balancer",
+                                         "balancer_timeline"]
+    json.dumps(data, allow_nan=False)

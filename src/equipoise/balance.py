@@ -461,8 +461,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
 def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: float = 60.0,
                    weighted: bool = True, compare: tuple[str, str] | None = None,
                    robust_time: float = 2.0,
-                   **overrides: Any) -> tuple[dict[str, Any], list[str]]:
-    """Balance report (JSON-ready, as ``balance --json``) and its explanation in words for a
+                   **overrides: Any) -> tuple[BalanceResult | DateComparison, list[str]]:
+    """Balance result (``to_dict()``: ``balance --json``) and its explanation in words for a
     scenario: on ``as_of`` (default: the scenario's date, with the balancer's timeline over
     its checkpoints), or the changes between the two dates of ``compare``.
 
