@@ -235,8 +235,10 @@ class SpaceMean:
 
     def forecast(self, p: BargainingProblem) -> Any:
         self.calls.append(p.issues)
-        return single_pass_forecast(self.name, p, self._values(p.position, p.weight),
-                                    {"spread": float(np.ptp(p.position[p.present]))})
+        fc = single_pass_forecast(self.name, p, self._values(p.position, p.weight),
+                                  {i: {} for i in p.issues})
+        fc.run_details = {"spread": float(np.ptp(p.position[p.present]))}
+        return fc
 
     def forecast_batch(self, x: Any, s: Any, c: Any, **_: Any) -> np.ndarray:
         self.calls.append(tuple(_["issues"]))
@@ -258,8 +260,9 @@ def test_spatial_model_runs_once_per_space() -> None:
     assert together.outcome["x"] != pytest.approx(fc.outcome["x"], abs=0.5)
     assert fc.outcome["z"] == pytest.approx((70 * 0.5 + 3 * 0.5 * 40) / (0.5 + 1.5))
     assert list(fc.outcome) == ["x", "y", "z"]
-    assert set(fc.details["by_space"]) == {"s", "z"}
-    assert fc.details["by_space"]["s"]["spread"] == pytest.approx(80.0)
+    assert set(fc.details) == {"x", "y", "z"}  # details stay keyed per issue
+    assert set(fc.run_details["by_space"]) == {"s", "z"}
+    assert fc.run_details["by_space"]["s"]["spread"] == pytest.approx(80.0)
 
 
 def test_spatial_batch_equals_single_per_space() -> None:

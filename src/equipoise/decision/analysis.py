@@ -45,7 +45,8 @@ scale), saliences and capabilities by a uniform ± share (``uncertainty.salience
 ``.capability``, 20 % by default, clipped to their ranges), every declared criterion value
 of every option (status quo included) by a uniform ± its criterion's ``uncertainty``
 (default ``uncertainty.criteria`` = 10 % of its scale; clipped to the scale; independently
-per option, except that options with identical content share their draws), and the weight of each of the balancer's ties by a uniform ± share
+per option, except that options with identical content share their draws), and the weight
+of each of the balancer's ties by a uniform ± share
 (``uncertainty.relations``, 20 %; one factor per actor, the same before and after the
 option). With several ``models`` the draws use them in turn (draw ``n`` uses model
 ``n mod len(models)``). Weights are drawn uniformly within a doctrine's ranges; the overall

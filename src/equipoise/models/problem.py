@@ -136,7 +136,8 @@ class BargainingProblem:
             for a, i in zip(*np.nonzero(mask)):
                 allowed = rng or f"the issue scale [{lower[i]:g}, {upper[i]:g}]"
                 problems.append(
-                    f"actor {actors[a]!r}, issue {issues[i]!r}: {fieldname} {float(values[a, i])!r} "
+                    f"actor {actors[a]!r}, issue {issues[i]!r}: "
+                    f"{fieldname} {float(values[a, i])!r} "
                     f"is outside {allowed}"
                 )
         if problems:
@@ -297,7 +298,8 @@ class BargainingProblem:
                 raise ModelInputError(
                     f"actor {st.actor!r} has two stances on issue {st.issue!r}"
                 )
-            c = st.capability.value if getattr(st, "capability", None) is not None else actor_cap[st.actor]
+            own = getattr(st, "capability", None)
+            c = own.value if own is not None else actor_cap[st.actor]
             if c is None:
                 missing.append(f"actor {st.actor!r} (issue {st.issue!r})")
                 continue
@@ -416,7 +418,8 @@ def prepare_batch(
         x = x[None]
     if x.ndim != 3:
         raise ModelInputError(
-            f"position must have shape (B, n_actors, n_issues) or (n_actors, n_issues); got {x.shape}"
+            "position must have shape (B, n_actors, n_issues) or (n_actors, n_issues); "
+            f"got {x.shape}"
         )
     n_a, n_i = x.shape[1:]
     if c.ndim == 1 or (c.ndim == 2 and c.shape == (x.shape[0], n_a) and c.shape != (n_a, n_i)):
@@ -437,7 +440,8 @@ def prepare_batch(
         if mask.any():
             b, a, i = (int(v[0]) for v in np.nonzero(mask))
             raise ModelInputError(
-                f"draw {b}, actor {name_a(a)}, issue {name_i(i)}: {what} {float(values[b, a, i])!r} "
+                f"draw {b}, actor {name_a(a)}, issue {name_i(i)}: "
+                f"{what} {float(values[b, a, i])!r} "
                 f"is outside {allowed} ({int(mask.sum())} invalid value(s) in the batch)"
             )
 
