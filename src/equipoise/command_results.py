@@ -84,6 +84,8 @@ def parse_param_items(items: list[str] | None) -> dict[str, Any]:
                     break
                 except ValueError:
                     continue
+        if name == "rounds":
+            raise _error("--param rounds: the round cap is the option --rounds N")
         parsed[name] = value
     return parsed
 
