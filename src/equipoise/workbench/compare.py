@@ -3,8 +3,8 @@
 
 Each side is a stored run (its id) or a scenario request (``{"scenario" | "yaml", "label",
 "set", "as_of", "variant"}``). Scenario sides are computed with the request's commands and
-options, or like the stored run on the other side; both sides are then reduced to the
-digests of :mod:`equipoise.store.digest` and their differences listed.
+options, or like the stored run on the other side; both are then compared by
+:mod:`equipoise.store.compare` (what ``runs diff`` and the Compare page use).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..store.compare import Side, compare
 from .config import WorkbenchConfig
 from .payload import ApiError
 
@@ -80,77 +81,66 @@ def _label(side: dict[str, Any]) -> str:
 
 
 def _computed(side: dict[str, Any], commands: list[str], options: dict[str, Any],
-              config: WorkbenchConfig) -> dict[str, Any]:
-    from ..store.digest import answers_digest
+              config: WorkbenchConfig) -> Side:
+    """The side computed by the API's ``commands``, its results laid out as ``analyze``'s
+    (``forecasts``, ``decision``, ``balance``) so that they are digested alike."""
     from .api import COMMANDS
 
     _raw, inputs = _inputs(side, config)
-    answers: dict[str, Any] = {}
+    results: dict[str, Any] = {}
     for command in commands:
         request = {**_scenario_request(side), **options.get(command, {}), "record": False}
         if side.get("variant") and command == "decide":
             request["variant"] = side["variant"]
-        results = COMMANDS[command](request, config)
-        if command == "decide":  # a variant's answers sit where the other side's are
-            results = {**results, "variant": None}
-        answers |= answers_digest(results)
-    return {"label": _label(side), "inputs": inputs, "answers": answers}
+        answer = COMMANDS[command](request, config)
+        if command == "forecast":
+            results["forecasts"] = {m: {"issues": f} for m, f in answer["models"].items()}
+        elif command == "decide":
+            results["decision"] = answer
+        else:
+            results["balance"] = answer
+    return Side(_label(side), inputs, results)
 
 
-def _like_run(side: dict[str, Any], run: Any, config: WorkbenchConfig) -> dict[str, Any]:
+def _like_run(side: dict[str, Any], run: Any, config: WorkbenchConfig) -> Side:
     """The side computed as ``run`` was (its command and parameters), as ``runs diff``."""
     import os
     import tempfile
 
-    from ..store.digest import answers_digest
-    from ..store.record import compute
+    from ..io.scenario_file import scenario_to_data
+    from ..store.compare import computed_side
     from .payload import items_of
 
     raw, inputs = _inputs(side, config)
     params = dict(run.params)
     if side.get("variant") and "variant" in params:
         params["variant"] = side["variant"]
-    from ..io.scenario_file import scenario_to_data
-
     fd, path = tempfile.mkstemp(prefix="equipoise-side-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(scenario_to_data(raw), f, indent=1, ensure_ascii=False)
-        sets = items_of(_scenario_request(side)["set"])
-        _scenario, results = compute(run.command, path, params, sets or None)
+        computed = computed_side(path, run.command, params,
+                                 items_of(_scenario_request(side)["set"]))
     finally:
         os.unlink(path)
-    if isinstance(results, dict) and "by_doctrine" in results:
-        results = {**results, "variant": None}
-    return {"label": _label(side) + f" (as run {run.id})", "inputs": inputs,
-            "answers": answers_digest(results)}
-
-
-def _stored(run_id: str, config: WorkbenchConfig) -> dict[str, Any]:
-    from ..store.digest import answers_digest
-    from .runstore import stored_side
-
-    side = stored_side(config, run_id)
-    return {"label": side["label"], "inputs": side["inputs"],
-            "answers": answers_digest(side["results"]), "run": side["run"]}
+    return Side(_label(side) + f" (as run {run.id})", inputs, computed.results)
 
 
 def diff_sides(payload: Any, config: WorkbenchConfig) -> dict[str, Any]:
     """``{"a": LABEL, "b": LABEL, "inputs": [...], "answers": [...]}`` (``runs diff --json``
-    with the sides' labels)."""
-    from ..store.digest import diff, inputs_digest
+    with the sides' labels); a variant's answers are compared with the other side's
+    decision (:func:`equipoise.store.compare.compare`, ``same_variant_paths``)."""
+    from .runstore import stored_side
 
     a, b, commands, options = _check(payload)
-    stored = {k: _stored(v, config) for k, v in (("a", a), ("b", b)) if isinstance(v, str)}
-    sides = {}
+    stored = {k: stored_side(config, v) for k, v in (("a", a), ("b", b)) if isinstance(v, str)}
+    sides: dict[str, Side] = {}
     for key, value in (("a", a), ("b", b)):
         if key in stored:
             sides[key] = stored[key]
             continue
-        template = next((s["run"] for s in stored.values()), None)
+        template = next((s.run for s in stored.values()), None)
         sides[key] = (_like_run(value, template, config) if template is not None
                       else _computed(value, commands, options, config))
-    return {"a": sides["a"]["label"], "b": sides["b"]["label"],
-            "inputs": diff(inputs_digest(sides["a"]["inputs"]),
-                           inputs_digest(sides["b"]["inputs"])),
-            "answers": diff(sides["a"]["answers"], sides["b"]["answers"])}
+    found = compare(sides["a"], sides["b"], same_variant_paths=True)
+    return {"a": found.a_label, "b": found.b_label, **found.to_dict()}

@@ -90,15 +90,8 @@ def show_run(config: WorkbenchConfig, run_id: str) -> dict[str, Any]:
     return _run(config, run_id).to_dict()
 
 
-def stored_side(config: WorkbenchConfig, run_id: str) -> dict[str, Any]:
-    """One side of a comparison from a stored run: ``{"label", "inputs", "results", "run"}``."""
-    import json
+def stored_side(config: WorkbenchConfig, run_id: str) -> Any:
+    """One side of a comparison from a stored run (:class:`equipoise.store.compare.Side`)."""
+    from ..store.compare import run_side
 
-    from ..store.runs import get_input
-
-    store = _needed(config)
-    row = _run(config, run_id)
-    kind, content = get_input(store, row.scenario_hash) if row.scenario_hash else (None, None)
-    data = json.loads(content) if kind == "scenario" and content else None
-    return {"label": f"run {row.id} ({row.command}, {row.input_name})", "inputs": data,
-            "results": row.results, "run": row}
+    return run_side(_needed(config), _run(config, run_id).id)
