@@ -22,7 +22,6 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..decision.executor import MissingExtraError
 from ..errors import InputError, ModelInputError
 from .config import WorkbenchConfig
 from .jobs import JobManager, Progress
@@ -44,6 +43,8 @@ __all__ = ["ApiError", "validate_scenario", "run_forecast", "run_decide", "run_e
 
 def error_of(exc: BaseException) -> tuple[int, list[str]]:
     """``(status, error lines)`` of an exception raised while serving a request."""
+    from ..decision.executor import MissingExtraError
+
     if isinstance(exc, ApiError):
         return exc.status, exc.errors
     if isinstance(exc, InputError):
@@ -64,6 +65,8 @@ def _refusals_as_api_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..decision.executor import MissingExtraError
+
         try:
             return func(*args, **kwargs)
         except (InputError, ModelInputError, MissingExtraError) as exc:

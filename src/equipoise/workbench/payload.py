@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
 from ..limits import MAX_DRAWS, MAX_ROUNDS
-from ..scenario import Scenario
 from .config import WorkbenchConfig
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 __all__ = ["ApiError", "ForecastOptions", "DecideOptions", "ExplainOptions",
            "BalanceOptions", "ValidateOptions", "read_options", "scenario_of", "set_items",
