@@ -212,7 +212,8 @@ if __name__ == "__main__":
     which = set(sys.argv[1:]) or {"start", "page", "whatif", "load"}
     if "start" in which:
         s = server_start()
-        print(f"server start (median of 3): URL printed {s["url_printed_s"]:.2f} s, page served "
+        print(f"server start (median of 3): URL printed {s['url_printed_s']:.2f} s, page "
+              f"served "
               f"answer {s['first_answer_s']:.2f} s (max {s['max_first_answer_s']:.2f} s); CPU "
               f"{s['cpu_s']:.2f} s")
     if "page" in which:
