@@ -213,9 +213,8 @@ if __name__ == "__main__":
     if "start" in which:
         s = server_start()
         print(f"server start (median of 3): URL printed {s['url_printed_s']:.2f} s, page "
-              f"served "
-              f"answer {s['first_answer_s']:.2f} s (max {s['max_first_answer_s']:.2f} s); CPU "
-              f"{s['cpu_s']:.2f} s")
+              f"served {s['first_answer_s']:.2f} s (max {s['max_first_answer_s']:.2f} s); "
+              f"CPU {s['cpu_s']:.2f} s")
     if "page" in which:
         p = first_page()
         print(f"first page in Chromium (median of 3): layout rendered {p['rendered_s']:.2f} s, "
