@@ -70,6 +70,8 @@ def test_a_set_moves_the_stance_it_names(client):
     before = plain["models"]["mean"]["territory"]["positions"]["TUR"]
     after = moved.get_json()["models"]["mean"]["territory"]["positions"]["TUR"]
     assert before != 0 and after == 0  # mean: positions do not move from the declared ones
+    again = post(client, "/api/forecast", {"scenario": CASE, "model": ["mean"]}).get_json()
+    assert again == plain  # the what-if changed a copy, never the scenario the server keeps
 
 
 def test_decide_explain_balance_are_the_commands_json(client):
