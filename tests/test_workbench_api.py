@@ -389,3 +389,24 @@ def test_non_loopback_host_needs_allow_remote(capsys):
     check_host(WorkbenchConfig(host="0.0.0.0", allow_remote=True))
     assert "warning" in capsys.readouterr().err
     assert check_host(WorkbenchConfig(host="::1")).host == "::1"
+
+
+def test_shutdown_reports_work_that_cannot_be_stopped():
+    import threading
+
+    from equipoise.workbench.jobs import JobManager
+
+    jobs = JobManager(max_running=1)
+    release = threading.Event()
+    started = threading.Event()
+
+    def deaf(progress):  # never reports progress, so never sees the cancel
+        started.set()
+        release.wait(30)
+
+    job = jobs.submit("balance", deaf, lambda e: (500, []))
+    assert started.wait(10)
+    try:
+        assert jobs.shutdown(timeout=0.2) == [job]
+    finally:
+        release.set()

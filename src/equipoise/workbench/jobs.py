@@ -163,11 +163,17 @@ class JobManager:
                 job.status, job.ended = "cancelled", time.time()
         return job
 
-    def shutdown(self, wait: bool = True) -> None:
-        """Cancel every job and (``wait``) join the worker threads."""
+    def shutdown(self, wait: bool = True, timeout: float = 10.0) -> list[Job]:
+        """Cancel every job and (``wait``) wait up to ``timeout`` seconds for the running
+        ones to stop; return those still running (work without progress reports, such as
+        ``explain``'s search or a balance solve, stops only when it ends)."""
         with self._lock:
             self._closed = True
             jobs = list(self._jobs.values())
         for job in jobs:
             self.cancel(job.id)
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        end = time.monotonic() + (timeout if wait else 0.0)
+        while time.monotonic() < end and any(j.status == "running" for j in jobs):
+            time.sleep(0.02)
+        return [j for j in jobs if j.status == "running"]

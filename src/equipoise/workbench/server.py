@@ -153,8 +153,12 @@ def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
         sys.stderr.write("equipoise workbench: stopping (background jobs cancelled)\n")
         server.server_close()
         jobs = app.extensions.get("equipoise_jobs")
-        if jobs is not None:
-            jobs.shutdown(wait=True)
+        stuck = jobs.shutdown(wait=True) if jobs is not None else []
         from .runstore import close_stores
 
         close_stores()
+        if stuck:  # a job that reports no progress cannot be stopped: do not wait for it
+            sys.stderr.write(f"equipoise workbench: {len(stuck)} job(s) still running "
+                             f"({', '.join(j.command for j in stuck)}) left behind\n")
+            sys.stderr.flush()
+            os._exit(0)
