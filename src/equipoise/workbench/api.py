@@ -26,6 +26,7 @@ from ..errors import InputError, ModelInputError
 from .config import WorkbenchConfig
 from .jobs import JobManager, Progress
 from .payload import (
+    OPTIONS,
     ApiError,
     BalanceOptions,
     DecideOptions,
@@ -103,7 +104,7 @@ class _Run:
         return use_scenario(scenario, self.name)
 
     @staticmethod
-    def results(data: Any) -> Any:
+    def results(data: dict[str, Any]) -> dict[str, Any]:
         from ..store.record import record_results
 
         record_results(data)
@@ -344,9 +345,7 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
         command = payload["command"]
         request = {k: v for k, v in payload.items() if k != "command"}
         func = COMMANDS[command]
-        read_options({"forecast": ForecastOptions, "decide": DecideOptions,
-                      "explain": ExplainOptions, "balance": BalanceOptions}[command],
-                     request)  # a malformed request is refused now, not in the job
+        read_options(OPTIONS[command], request)  # a malformed request is refused now
         try:
             job = jobs.submit(command, lambda progress: func(request, config, progress),
                               error_of)
@@ -358,7 +357,7 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
 
     @bp.get("/jobs")
     def list_jobs() -> Any:
-        return reply([j.to_dict(result=False) for j in jobs.list()])
+        return reply([j.to_dict(result=False) for j in jobs.all_jobs()])
 
     def job_or_404(job_id: str) -> Any:
         job = jobs.get(job_id)

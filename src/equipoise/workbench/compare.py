@@ -50,7 +50,7 @@ def _check(payload: Any) -> tuple[Any, Any, list[str], dict[str, Any]]:
 
 
 def _scenario_request(side: dict[str, Any]) -> dict[str, Any]:
-    request = {k: side[k] for k in ("scenario", "yaml", "label") if k in side}
+    request: dict[str, Any] = {k: side[k] for k in ("scenario", "yaml", "label") if k in side}
     sets = dict(side.get("set") or {})
     if side.get("as_of") is not None:
         sets["as_of"] = side["as_of"]

@@ -148,7 +148,7 @@ class JobManager:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def list(self) -> list[Job]:
+    def all_jobs(self) -> list[Job]:
         """The jobs known, newest first."""
         with self._lock:
             return list(reversed(self._jobs.values()))

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 __all__ = ["ApiError", "ForecastOptions", "DecideOptions", "ExplainOptions",
-           "BalanceOptions", "ValidateOptions", "read_options", "scenario_of", "set_items",
-           "items_of"]
+           "BalanceOptions", "ValidateOptions", "OPTIONS", "read_options", "scenario_of",
+           "set_items", "items_of"]
 
 
 class ApiError(Exception):
@@ -116,6 +116,11 @@ class BalanceOptions(_Network):
     time_limit: float = Field(default=60.0, gt=0, le=600)
     unweighted: bool = False
     robust_time: float = Field(default=2.0, ge=0, le=600)
+
+
+#: The options of each command of the API.
+OPTIONS: dict[str, type[_Request]] = {"forecast": ForecastOptions, "decide": DecideOptions,
+                                      "explain": ExplainOptions, "balance": BalanceOptions}
 
 
 def _where(loc: tuple[Any, ...]) -> str:

@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from ..errors import InputError
+from ..store.runs import RunRow
 from .config import WorkbenchConfig
 
 __all__ = ["store_of", "close_stores", "list_runs", "show_run"]
@@ -69,7 +70,7 @@ def list_runs(config: WorkbenchConfig, *, limit: int | None = 20, command: str |
     return [{k: r[k] for k in keys} | {"input": r["input"]} for r in rows]
 
 
-def _run(config: WorkbenchConfig, run_id: str) -> Any:
+def _run(config: WorkbenchConfig, run_id: str) -> RunRow:
     """The stored run named by ``run_id`` (or a unique prefix); an unknown or ambiguous id
     is a 404."""
     from ..store.engine import StoreError

@@ -99,7 +99,6 @@ def install(server: Any, config: WorkbenchConfig) -> None:
         return flask.Response(f'{{"errors": ["{message}"]}}', status=403,
                               mimetype="application/json")
 
-    @server.before_request
     def _check_request() -> Any:
         request = flask.request
         host = _host_name(request.host or "")
@@ -111,7 +110,6 @@ def install(server: Any, config: WorkbenchConfig) -> None:
                 return refuse(f"cross-origin request refused ({reason})")
         return None
 
-    @server.after_request
     def _headers(response: Any) -> Any:
         if not policy:
             dash_app = server.extensions.get("equipoise_dash")
@@ -123,6 +121,9 @@ def install(server: Any, config: WorkbenchConfig) -> None:
         if flask.request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    server.before_request(_check_request)
+    server.after_request(_headers)
 
 
 def quiet_dash(dash_app: Any) -> None:
