@@ -102,3 +102,38 @@ def test_bad_scenario_refused_before_serving(tmp_path):
     assert done.returncode == 2
     assert f"{bad}:2:" in done.stderr
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize("flag,terminal,opened", [(True, True, True), (False, True, False),
+                                                  (True, False, False)])
+def test_browser_opened_only_on_a_terminal_without_no_browser(monkeypatch, capsys, flag,
+                                                              terminal, opened):
+    import threading
+    import webbrowser
+
+    from equipoise.workbench import server as srv
+    from equipoise.workbench.config import WorkbenchConfig
+
+    class FakeServer:
+        port = 8123
+
+        def serve_forever(self):
+            time.sleep(0.6)  # the browser is opened 0.3 s after start
+            raise KeyboardInterrupt
+
+        def server_close(self):
+            pass
+
+    class FakeApp:
+        extensions: dict = {}
+
+    seen: list[str] = []
+    done = threading.Event()
+    monkeypatch.setattr(srv, "make_server", lambda config: (FakeServer(), FakeApp()))
+    monkeypatch.setattr(srv, "_warm_up", lambda config: None)
+    monkeypatch.setattr(srv.sys.stdout, "isatty", lambda: terminal)
+    monkeypatch.setattr(webbrowser, "open", lambda url: (seen.append(url), done.set()))
+    srv.serve(WorkbenchConfig(store="none"), open_browser=flag)
+    done.wait(2 if opened else 0.5)
+    assert seen == (["http://127.0.0.1:8123/"] if opened else [])
+    assert "http://127.0.0.1:8123/" in capsys.readouterr().out

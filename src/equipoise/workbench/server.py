@@ -13,6 +13,7 @@ import dataclasses
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import InputError
@@ -115,19 +116,27 @@ def _warm_up(config: WorkbenchConfig) -> None:
         pass
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM (a service manager, ``kill``) stops the server as Ctrl-C does."""
+def _stop_on_sigterm() -> Callable[[], None]:
+    """SIGTERM (a service manager, ``kill``) stops the server as Ctrl-C does; returns the
+    function that puts the previous handlers back."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
-        return
+        return lambda: None
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background
+    old_term = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.getsignal(signal.SIGINT)
+    if old_int is signal.SIG_IGN:  # started in the background by a shell
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+
+    return restore
 
 
 def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
@@ -144,12 +153,13 @@ def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
         import webbrowser
 
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
-    _stop_on_sigterm()
+    restore_signals = _stop_on_sigterm()
     try:
         server.serve_forever()  # returns on Ctrl-C (werkzeug catches KeyboardInterrupt)
     except KeyboardInterrupt:
         pass
     finally:
+        restore_signals()
         sys.stderr.write("equipoise workbench: stopping (background jobs cancelled)\n")
         server.server_close()
         jobs = app.extensions.get("equipoise_jobs")
