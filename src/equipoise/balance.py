@@ -375,12 +375,11 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     ``prepare(scenario)`` returns the scenario to analyse (e.g. with ``--set`` applied) and
     ``on_edgelist(text)`` is told an edge list's text (the run store records them).
     """
-    overrides["robust_time_limit"] = robust_time
     from .io import detect_format, parse, resolve
     from .io.document import read_text
     from .network.report import analyse_balance, explain_balance
 
-    date = parse_date(as_of)
+    parse_date(as_of)  # a bad date is refused before the file is read
     path = resolve(input)
     shown = input if Path(input).exists() else str(path)
     text = read_text(path)
@@ -402,6 +401,25 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
     if prepare is not None:
         scenario = prepare(scenario)
+    return balance_report(scenario, as_of=as_of, time_limit=time_limit, weighted=weighted,
+                          compare=compare, robust_time=robust_time, **overrides)
+
+
+def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: float = 60.0,
+                   weighted: bool = True, compare: tuple[str, str] | None = None,
+                   robust_time: float = 2.0,
+                   **overrides: Any) -> tuple[dict[str, Any], list[str]]:
+    """Balance report (JSON-ready, as ``balance --json``) and its explanation in words for a
+    scenario: on ``as_of`` (default: the scenario's date, with the balancer's timeline over
+    its checkpoints), or the changes between the two dates of ``compare``.
+
+    ``robust_time`` and ``time_limit`` are shared by the dates analysed, as in
+    :func:`balance_of_input`; ``overrides`` as there.
+    """
+    from .network.report import explain_balance
+
+    overrides["robust_time_limit"] = robust_time
+    date = parse_date(as_of)
     if compare:
         d0 = parse_date(compare[0], "--compare")
         d1 = parse_date(compare[1], "--compare")

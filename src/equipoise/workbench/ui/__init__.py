@@ -19,7 +19,7 @@ from ..config import WorkbenchConfig
 from .state import stores
 
 #: Page modules of ``ui/pages``, in tab order.
-PAGES: tuple[str, ...] = ("home", "open", "whatif", "network", "issues", "decision",
+PAGES: tuple[str, ...] = ("home", "open", "edit", "whatif", "network", "issues", "decision",
                           "timeline", "sources", "export")
 
 
