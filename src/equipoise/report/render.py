@@ -418,6 +418,9 @@ def report_context(analysis: Any,
                          for m, fc in analysis.forecasts.items()]
     else:
         ctx["models"] = []
+    from .space_context import spaces_context
+
+    ctx["spaces"] = spaces_context(analysis, fig) if analysis.forecasts else []
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
