@@ -42,6 +42,7 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ..scenario import Scenario
+from ..strict_json import rounded
 from .executor import Executor, require
 
 __all__ = ["SobolIndices", "SensitivityResult", "sobol_indices", "decision_sensitivity",
@@ -72,7 +73,7 @@ class SobolIndices:
 
 
 def _fl(x: float) -> float | None:
-    return round(float(x), 6) if np.isfinite(x) else None
+    return rounded(x, 6)
 
 
 def check_n(n: int) -> None:

@@ -76,6 +76,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from ._accel import load_kernel
 from .base import BargainingModel, Batch
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, summarise
@@ -501,6 +502,8 @@ class ExpectedUtility(BargainingModel):
         base = PROFILES[profile]
         self.profile = profile
         self.Q = float(Q)
+        check_rounds(rounds)
+        check_rounds(horizon, "horizon")
         self.rounds = HORIZON if rounds is None else int(rounds)
         self.range_mode = range_mode
         self.prob_norm = prob_norm or base["prob_norm"]

@@ -70,6 +70,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from ._accel import load_kernel
 from ._decide_loop import run_decide
 from .base import BargainingModel, Batch
@@ -297,6 +298,8 @@ class EqualGainExchange(BargainingModel):
         if tie_break == "random" and mode != "decide":
             raise ModelInputError("exchange tie_break='random' needs mode='decide' (the default "
                                   "mode breaks ties by candidate order)")
+        check_rounds(rounds)
+        check_rounds(horizon, "horizon")
         self.mode = mode
         self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide"
                                                                else HORIZON)

@@ -18,7 +18,6 @@ weights**, the whole simplex of the criteria):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from ...errors import ModelInputError
 from ...scenario import Scenario
+from ...strict_json import rounded
 from ..analysis import _setting, _weight_bounds, decide
 from ..criteria import declared_criteria
 from ..result import DecisionResult
@@ -86,7 +86,7 @@ class Explanation:
         crit = self.criteria
 
         def fl(x: float) -> float | None:
-            return None if not math.isfinite(float(x)) else round(float(x), 12)
+            return rounded(x, 12)
 
         def vec(w: np.ndarray | None) -> dict[str, float | None] | None:
             return None if w is None else {c: fl(w[j]) for j, c in enumerate(crit)}

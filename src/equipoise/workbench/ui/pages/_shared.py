@@ -130,7 +130,9 @@ def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
     from ....balance import balance_of_scenario
 
     scenario = without_layers(_scenario(label, text, items), hidden)
-    return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5)
+    # the JSON of ``balance --json`` (the page reads its keys; BalanceResult.to_dict)
+    return balance_of_scenario(scenario, as_of, time_limit=5.0,
+                               robust_time_limit=0.5).to_dict()
 
 
 # -- components ----------------------------------------------------------------------------
