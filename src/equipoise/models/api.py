@@ -70,7 +70,7 @@ def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int | None = 
     m = make_model(model, rounds if isinstance(model, str) else None, **params)
     decided = problem.decided
     if not decided:
-        fc = m.forecast(problem)
+        fc: Forecast = m.forecast(problem)
         fc.details["decided_by"] = {i: None for i in problem.issues}
         return fc
     check_bargained(m, problem)
@@ -139,8 +139,9 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     issues = tuple(issues)
     actors = tuple(actors)
     if decided_by is None or all(d is None for d in decided_by):
-        return estimator.forecast_batch(x, s, c, lower=lower, upper=upper, issues=issues,
-                                        actors=actors)
+        everything: np.ndarray = estimator.forecast_batch(x, s, c, lower=lower, upper=upper,
+                                                          issues=issues, actors=actors)
+        return everything
     x = np.asarray(x, float)
     if x.ndim == 2:
         x = x[None]

@@ -27,7 +27,8 @@ def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
     from dash import dcc, html
 
     app = dash.Dash("equipoise.workbench", server=server, title="equipoise workbench",
-                    serve_locally=True, update_title=None,
+                    # None turns the "Updating..." title off (Dash's annotation says str)
+                    serve_locally=True, update_title=None,  # type: ignore[arg-type]
                     suppress_callback_exceptions=True)
     modules = [importlib.import_module(f".pages.{name}", __name__) for name in PAGES]
     tabs = [dcc.Tab(label=m.TITLE, value=name, children=m.layout(config))
