@@ -466,6 +466,7 @@ def _forecast_options(
                 issues=[p.issues[k] for k in cols],
                 actors=p.actors,
                 decided_by=[p.decided_by[k] for k in cols],
+                spaces=[p.spaces[k] for k in cols],
             )
             ok = conv[0].copy()
             ok[:, cols] = flags(res.shape[0], len(cols))
@@ -480,6 +481,7 @@ def _forecast_options(
                 issues=p.issues,
                 actors=p.actors,
                 decided_by=p.decided_by,
+                spaces=p.spaces,
             )
             ok = flags(res.shape[0], n_d)
         seen[key] = res

@@ -193,6 +193,7 @@ def _outcomes(
                 issues=[p.issues[d] for d in cols],
                 actors=actors,
                 decided_by=[p.decided_by[d] for d in cols],
+                spaces=[p.spaces[d] for d in cols],
             )
             seen[key] = res
             block = outcomes[sel, k]
