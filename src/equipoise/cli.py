@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -90,7 +90,7 @@ def _network_overrides(sign: list[str] | None, weight: list[str] | None,
     return parse_kind_overrides(sign, weight, layer, organisations)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         err.print(line, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)

@@ -1,25 +1,40 @@
-r"""Compiled realisation loop of the equal-gain exchange model (optional numba accelerator).
+r"""Compiled realisation loop of the equal-gain exchange model (numba; the production path).
 
 A scalar transcription of :func:`equipoise.models.exchange._size` and of the greedy
 realisation loop in :meth:`EqualGainExchange._realise_numpy` (docs/models.md §3.3 steps 5-8).
 The NumPy path stays the reference: every floating-point operation here is the same IEEE
 operation, on the same operands, in the same order as there (no ``fastmath``, NumPy's
-error model), so both paths give bit-identical results; ``tests/test_models_exchange.py``
-checks that on the decide sample and on random inputs.
+error model), so on the inputs of ``tests/test_models_exchange.py`` (the decide sample and
+random problems) both paths give bit-identical results. The policy (docs/kernels.md) promises
+only agreement with the reference, not bit-identity across paths.
 
-Imported lazily by :mod:`equipoise.models.exchange` (importing numba costs ~0.3 s), and
-only if numba is installed; the NumPy path is used otherwise. ``cache=True`` keeps the
-compiled code in ``__pycache__`` so only the first run on a machine pays the ~2 s compile.
+Imported lazily by :mod:`equipoise.models.exchange` (importing numba costs ~0.3 s); the
+NumPy path runs when ``EQUIPOISE_NUMBA=0`` or the kernel cannot be compiled.
+``cache=True`` keeps the compiled code in ``__pycache__`` so only the first run on a machine
+pays the ~2 s compile.
 """
 
 from __future__ import annotations
+
+from typing import Literal, TypedDict
 
 import numpy as np
 from numba import njit
 
 __all__ = ["realise_round"]
 
-_JIT = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+
+class _JitOptions(TypedDict):
+    """numba's options for every kernel: on-disk cache, no GIL, NumPy's error model (division
+    by zero gives inf/nan as in the NumPy path, no exception), no bounds checks, no fastmath."""
+
+    cache: bool
+    nogil: bool
+    error_model: Literal["python", "numpy"]
+    boundscheck: bool
+
+
+_JIT: _JitOptions = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
 
 
 # Z columns: the uncut sizing (depends on the candidate's cells only) ...

@@ -27,10 +27,11 @@ flip -- and are counted. At the end of a round the outcomes on the voting positi
 round's forecast; actors then keep only part of their concessions for the next round:
 ``x_next = x_start + (0.1 + 0.4 (1 - s)) (y - x_start)`` (step 9).
 
-The realisation loop runs compiled (``_exchange_kernel``, numba) when numba is installed and
-``EQUIPOISE_NUMBA`` is not ``0``, else vectorised with NumPy (the reference); both give
-bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s per process
-(numba import, loading the cached build; ~5 s for the first compile on a machine).
+The realisation loop runs compiled (``_exchange_kernel``, numba) unless ``EQUIPOISE_NUMBA``
+is ``0`` or the kernel cannot be compiled, else vectorised with NumPy (the reference the tests
+compare the kernel with; docs/kernels.md). The compiled loop is ~6x faster per run but costs
+~1 s per process (numba import, loading the cached build; ~5 s for the first compile on a
+machine).
 
 Rounds repeat until the positions the next round would start from reach a fixed point (a
 round realises no exchange) or a cycle, else up to the 50-round horizon

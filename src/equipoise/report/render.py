@@ -493,8 +493,8 @@ def report_context(analysis: Any,
 
     # -- skipped and sections ------------------------------------------------------------
     skipped = dict(analysis.skipped)
-    for k, v in skipped_notes.items():
-        skipped.setdefault(k, v)
+    for section, why in skipped_notes.items():
+        skipped.setdefault(section, why)
     ctx["skipped"] = skipped
     present = {
         "summary": True,

@@ -333,20 +333,21 @@ def compute(command: str, input_path: str, params: dict[str, Any],
     kwargs[input_param] = input_path
     if "json_" in accepted:
         kwargs["json_"] = True
+    out_dir: Path | None = None
     if "out_dir" in accepted:
         import tempfile
 
-        kwargs["out_dir"] = Path(tempfile.mkdtemp(prefix="equipoise-rerun-"))
+        out_dir = kwargs["out_dir"] = Path(tempfile.mkdtemp(prefix="equipoise-rerun-"))
     holder: dict[str, Any] = {}
     try:
         func(**kwargs, no_store=True, _capture=holder, **({"set_": sets} if sets else {}))
     except Captured as done:
         return holder["run"].scenario, done.results
     finally:
-        if "out_dir" in kwargs:
+        if out_dir is not None:
             import shutil
 
-            shutil.rmtree(kwargs["out_dir"], ignore_errors=True)
+            shutil.rmtree(out_dir, ignore_errors=True)
     from ..errors import InputError
 
     raise InputError(f"the command '{command}' gave no results", command)

@@ -14,6 +14,7 @@ import math
 import os
 import secrets
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,7 +185,7 @@ _LIST_COLUMNS = (runs.c.id, runs.c.command, runs.c.status, runs.c.input_hash, ru
                  runs.c.version, runs.c.host, runs.c.pid, runs.c.input_name, runs.c.title)
 
 
-def _mark_vanished(store: Store, rows: list[Any]) -> set[str]:
+def _mark_vanished(store: Store, rows: Sequence[Any]) -> set[str]:
     """Runs ``running`` on this host whose process is gone: mark them ``interrupted``."""
     host = socket.gethostname()
     gone = [r.id for r in rows if r.status == "running" and r.host == host

@@ -108,8 +108,9 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or str(a) == str(b)
 
 
-def edits_from_tables(scenario: dict[str, str],
-                      data: dict[str, list[dict[str, Any]]]) -> tuple[list[Edit], dict[str, dict[int, int]]]:
+def edits_from_tables(
+        scenario: dict[str, str], data: dict[str, list[dict[str, Any]]],
+) -> tuple[list[Edit], dict[str, dict[int, int]]]:
     """The edits that turn the open scenario into what the tables hold, and for each section
     the position in its table of each kept record (record index -> table row).
 
