@@ -53,7 +53,7 @@ def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
     for name in ("max_rounds", "horizon"):
         check_rounds(params.get(name), name)
     if rounds is not None:
-        if model == "eum":
+        if model in ("eum", "smp"):
             params.setdefault("max_rounds", rounds)
         elif model == "exchange":
             params.setdefault("rounds", rounds)
@@ -199,8 +199,14 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
 def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
     """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
     deciders = fc.details.get("decided_by", {})
-    return {issue: {**entry, "decided_by": deciders.get(issue)}
-            for issue, entry in fc.to_dict().items()}
+    out = {issue: {**entry, "decided_by": deciders.get(issue)}
+           for issue, entry in fc.to_dict().items()}
+    if fc.model == "pce":  # the probability that each actor's position emerges
+        for issue, entry in out.items():
+            probs = (fc.details.get(issue) or {}).get("probabilities")
+            if probs is not None:
+                entry["probabilities"] = dict(probs)
+    return out
 
 
 def bargained_count(scenario: Any) -> int:
