@@ -287,7 +287,7 @@ def test_bad_input_refused():
 
 def test_get_params_resolves_the_profile():
     assert ExpectedUtility().get_params() == {
-        "profile": "scholz2011", "Q": 1.0, "max_rounds": 50, "range_mode": "initial_spread",
+        "profile": "scholz2011", "Q": 1.0, "rounds": 50, "range_mode": "initial_spread",
         "prob_norm": "global", "vote_exponent": "voter", "perspective": "receiver",
         "offer_choice": "enforceable", "capitulation": True, "stop_rule": "repeat",
         "stop_threshold": 0.0, "horizon": 50, "max_period": 12, "window": 10}
@@ -392,10 +392,10 @@ def test_kernel_equals_numpy_in_batches(kernel, params):
     fast, ref = both_paths(kernel, lambda: forecast_batch(
         ec(), "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10, **params))
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
-    model = ExpectedUtility(**params, max_rounds=8)
+    model = ExpectedUtility(**params, rounds=8)
+    model.batch_chunk = 16
     fast, ref = both_paths(kernel, lambda: model.forecast_batch(
-        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], chunk=16,
-        n_jobs=2))
+        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], n_jobs=2))
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
     # 20 actors: the prefix-sum vote sums; no bounds (eps from each draw's spread)
     xs, ss, cs = random_issue(20, 2)

@@ -50,7 +50,7 @@ def reference() -> tuple[dict[tuple[str, int], np.ndarray], dict[str, np.ndarray
 @pytest.fixture(scope="module")
 def three_dim():  # noqa: ANN201
     s = ktab("dummyData_3Dim.csv")
-    return s, equipoise.forecast(s, model="smp")
+    return s, equipoise.forecast(s, model="smp", spaces="joint")
 
 
 def test_reproduces_ktab_reference_run(three_dim) -> None:
@@ -74,7 +74,8 @@ def test_reproduces_ktab_reference_run(three_dim) -> None:
 def test_pce_with_ktab_settings_gives_ktabs_initial_probabilities() -> None:
     s = ktab("dummyData_3Dim.csv")
     _, probs, _ = reference()
-    fc = equipoise.forecast(s, model="pce", weights="capability", risk="inferred")
+    fc = equipoise.forecast(s, model="pce", weights="capability", risk="inferred",
+                            spaces="joint")
     got = fc.details[s.issues[0].id]["probabilities"]
     for actor, ref in probs.items():
         assert got[actor] == pytest.approx(ref[0], abs=1e-4)
@@ -133,7 +134,7 @@ def test_actor_order_does_not_matter(three_dim) -> None:
     order = [3, 6, 0, 5, 1, 4, 2]
     q = BargainingProblem(tuple(p.actors[k] for k in order), p.issues, p.position[order],
                           p.salience[order], p.capability[order], p.lower, p.upper)
-    fq = SpatialModel().forecast(q)
+    fq = SpatialModel(spaces="joint").forecast(q)
     for issue in p.issues:
         assert fq.outcome[issue] == pytest.approx(fc.outcome[issue], abs=1e-9)
         assert fq.rounds_run[issue] == fc.rounds_run[issue]
@@ -144,11 +145,11 @@ def test_actor_order_does_not_matter(three_dim) -> None:
 def test_scaling_every_capability_changes_nothing(three_dim) -> None:
     s, fc = three_dim
     p = problem_of(s)
-    fq = SpatialModel().forecast(p.replace(capability=p.capability * 37.5))
+    fq = SpatialModel(spaces="joint").forecast(p.replace(capability=p.capability * 37.5))
     for issue in p.issues:
         assert fq.outcome[issue] == pytest.approx(fc.outcome[issue], abs=1e-6)
         assert fq.rounds_run[issue] == fc.rounds_run[issue]
-    pc = ProbabilisticCondorcet()
+    pc = ProbabilisticCondorcet(spaces="joint")
     assert pc.forecast(p.replace(capability=p.capability * 0.01)).outcome == pytest.approx(
         pc.forecast(p).outcome, abs=1e-6)
 
@@ -157,14 +158,15 @@ def test_stop_rule(three_dim) -> None:
     s, fc = three_dim
     p = problem_of(s)
     issue = p.issues[0]
-    capped = SpatialModel(max_rounds=3).forecast(p)
+    capped = SpatialModel(rounds=3, spaces="joint").forecast(p)
     assert capped.rounds_run[issue] == 3 and not capped.converged[issue]
     np.testing.assert_allclose(capped.history[issue]["SActor-00"],
                                fc.history[issue]["SActor-00"][:4])
     # turn 2 moved 0.763 of turn 1: a ratio of 0.8 stops there, not before min_rounds
-    early = SpatialModel(stop_ratio=0.8).forecast(p)
+    early = SpatialModel(stop_ratio=0.8, spaces="joint").forecast(p)
     assert early.rounds_run[issue] == 2 and early.converged[issue]
-    assert SpatialModel(stop_ratio=0.8, min_rounds=4).forecast(p).rounds_run[issue] == 4
+    later = SpatialModel(stop_ratio=0.8, min_rounds=4, spaces="joint").forecast(p)
+    assert later.rounds_run[issue] == 4
     # the run stops at the first turn from min_rounds on whose ratio is below stop_ratio
     ratios = fc.details[issue]["change_ratio"]
     assert ratios[-1] < 0.02 and all(r >= 0.02 for r in ratios[1:-1])
@@ -180,16 +182,16 @@ def test_batch_equals_single(three_dim) -> None:
     rng = np.random.default_rng(3)
     x = np.clip(p.position[None] + rng.normal(0, 4, (3, *p.position.shape)), 0, 100)
     x[0] = p.position
-    for model in (SpatialModel(), ProbabilisticCondorcet()):
+    for model in (SpatialModel(spaces="joint"), ProbabilisticCondorcet(spaces="joint")):
         out = model.forecast_batch(x, p.salience, p.capability, lower=p.lower,
                                    upper=p.upper, issues=p.issues, actors=p.actors)
         for b in range(3):
             single = model.forecast(p.replace(position=x[b]))
             np.testing.assert_allclose(out[b], [single.outcome[i] for i in p.issues],
                                        atol=1e-9)
-    assert SpatialModel().forecast_batch(x[:1], p.salience, p.capability, lower=p.lower,
-                                         upper=p.upper)[0] == pytest.approx(
-        [fc.outcome[i] for i in p.issues])
+    joint = SpatialModel(spaces="joint")
+    first = joint.forecast_batch(x[:1], p.salience, p.capability, lower=p.lower, upper=p.upper)
+    assert first[0] == pytest.approx([fc.outcome[i] for i in p.issues])
 
 
 def test_separate_spaces_run_issue_by_issue(three_dim) -> None:
@@ -207,16 +209,20 @@ def test_refuses_what_it_cannot_model() -> None:
     p = BargainingProblem(("a", "b"), ("x", "y"), np.array([[10.0, 20.0], [30.0, 40.0]]),
                           np.array([[0.7, 0.6], [0.2, 0.2]]), np.ones((2, 2)))
     with pytest.raises(ModelInputError, match="add up to"):
-        SpatialModel().forecast(p)
+        SpatialModel(spaces="joint").forecast(p)
     q = p.replace(position=np.array([[10.0, np.nan], [30.0, 40.0]]),
                   salience=np.array([[0.5, 0.0], [0.2, 0.2]]))
     with pytest.raises(ModelInputError, match="some issues of the space"):
-        ProbabilisticCondorcet().forecast(q)
+        ProbabilisticCondorcet(spaces="joint").forecast(q)
     assert ProbabilisticCondorcet(spaces="separate").forecast(q).outcome["y"] == 40.0
+    # a problem that declares no space: each issue is a space of its own
+    assert ProbabilisticCondorcet().forecast(q).outcome["y"] == 40.0
     with pytest.raises(ModelInputError, match="voting_rule"):
         SpatialModel(voting_rule="Plurality")
     with pytest.raises(ModelInputError, match="in no space"):
         SpatialModel(spaces=[["x"]]).forecast(p.replace(salience=p.salience / 2))
+    with pytest.raises(ModelInputError, match="spaces="):
+        SpatialModel(spaces="all")
 
 
 @pytest.mark.parametrize("params", [
@@ -230,7 +236,7 @@ def test_refuses_what_it_cannot_model() -> None:
 def test_alternatives_run_and_stay_in_the_hull(three_dim, params) -> None:
     s, _ = three_dim
     p = problem_of(s)
-    fc = SpatialModel(**params).forecast(p)
+    fc = SpatialModel(**params, spaces="joint").forecast(p)
     for k, issue in enumerate(p.issues):
         lo, hi = p.position[:, k].min(), p.position[:, k].max()
         assert lo - 1e-9 <= fc.outcome[issue] <= hi + 1e-9
@@ -240,7 +246,7 @@ def test_alternatives_run_and_stay_in_the_hull(three_dim, params) -> None:
 def test_forecast_json_has_history_and_probabilities(tmp_path) -> None:
     path = str(DATA / "ktab" / "dummyData_3Dim.csv")
     res = CliRunner().invoke(app, ["forecast", path, "-m", "smp", "-m", "pce", "--json",
-                                   "--no-store"])
+                                   "--no-store", "-p", "spaces=joint"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)["models"]
     smp = data["smp"]["Pstn1"]

@@ -349,6 +349,8 @@ def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[
                     break
                 except ValueError:
                     continue
+        if name == "rounds":
+            _fail(["error: --param rounds: the round cap is the option --rounds N"])
         parsed[name] = value
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in parsed.items():

@@ -341,8 +341,8 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
-        decider = next((fc.details.get("decided_by", {}).get(issue) for fc in
-                        forecasts.values() if fc.details.get("decided_by", {}).get(issue)), None)
+        decider = next((fc.decided_by.get(issue) for fc in
+                        forecasts.values() if fc.decided_by.get(issue)), None)
         if decider:
             label += f" (decided by {decider})"
         t.add_row(label, *cells)

@@ -6,8 +6,8 @@
 
 ``scenario_or_problem`` is a :class:`~equipoise.models.problem.BargainingProblem` or any
 object with the Scenario API (``actors``, ``issues``, ``stances``; see
-:meth:`BargainingProblem.from_scenario`). ``rounds`` sets ``max_rounds`` of ``eum`` and
-``rounds`` of ``exchange`` (ignored by the single-pass ``mean`` and ``median``); ``None``
+:meth:`BargainingProblem.from_scenario`). ``rounds`` is the round cap of every model that has
+one (the parameter ``rounds``; ignored by the single-pass ``mean`` and ``median``); ``None``
 keeps the model's default (a cap of 50 rounds = the convergence horizon, so the forecast does
 not depend on it; ``exchange`` with ``mode="decide"``: 10 rounds, as decide). Other keyword
 arguments go to the model's constructor.
@@ -15,8 +15,8 @@ arguments go to the model's constructor.
 Unilateral issues (``decided_by`` on an issue; :attr:`BargainingProblem.decided_by`) are not
 bargained: both entry points run the model on the other issues only (so the exchange model
 couples only those, and ``min_issues`` counts only those) and set each decided issue's
-outcome to its decider's position. ``Forecast.details["decided_by"]`` maps every issue to
-its decider or ``None``.
+outcome to its decider's position (``Forecast.details[issue]`` is then empty).
+``Forecast.decided_by`` maps every issue to its decider or ``None``.
 """
 
 from __future__ import annotations
@@ -41,22 +41,23 @@ def as_problem(scenario_or_problem: Any) -> BargainingProblem:
 
 
 def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
-    """A model instance from a name (or an instance, returned as is)."""
+    """A model instance from a name (or an instance, returned as is).
+
+    ``rounds`` (when not ``None``) becomes the ``rounds`` parameter of a model that has a
+    round cap (:meth:`~equipoise.models.base.BargainingModel.takes_rounds`); single-pass
+    models ignore it."""
     if not isinstance(model, str):
         if params or rounds is not None:
             raise TypeError("pass parameters to the model's constructor, not with an instance")
         return model
     from ..limits import check_rounds
-    from . import get_model
+    from . import MODELS, get_model
 
     check_rounds(rounds)
-    for name in ("max_rounds", "horizon"):
-        check_rounds(params.get(name), name)
-    if rounds is not None:
-        if model in ("eum", "smp"):
-            params.setdefault("max_rounds", rounds)
-        elif model == "exchange":
-            params.setdefault("rounds", rounds)
+    check_rounds(params.get("horizon"), "horizon")
+    cls = MODELS.get(model)
+    if rounds is not None and cls is not None and cls.takes_rounds():
+        params["rounds"] = rounds
     return get_model(model, **params)
 
 
@@ -71,7 +72,7 @@ def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int | None = 
     decided = problem.decided
     if not decided:
         fc = m.forecast(problem)
-        fc.details["decided_by"] = {i: None for i in problem.issues}
+        fc.decided_by = {i: None for i in problem.issues}
         return fc
     check_bargained(m, problem)
     bargained = problem.bargained
@@ -95,7 +96,7 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
     """The forecast of every issue: ``sub``'s for the bargained ones, the decider's position
     (no rounds, positions unchanged) for the decided ones."""
     outcome, traj, pos, rounds_run, converged = {}, {}, {}, {}, {}
-    cycle, franges, history, scale = {}, {}, {}, {}
+    cycle, franges, history, scale, details = {}, {}, {}, {}, {}
     present = problem.present
     for i, issue in enumerate(problem.issues):
         who = problem.decided_by[i]
@@ -110,6 +111,7 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
             if issue in sub.history:
                 history[issue] = sub.history[issue]
             scale[issue] = (float(problem.lower[i]), float(problem.upper[i]))
+            details[issue] = sub.details[issue]
             continue
         value = float(problem.position[problem.actors.index(who), i])
         outcome[issue] = value
@@ -121,13 +123,14 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
         cycle[issue] = None
         franges[issue] = (value, value)
         scale[issue] = (float(problem.lower[i]), float(problem.upper[i]))
-    details = dict(sub.details) if sub is not None else {}
-    details["decided_by"] = dict(zip(problem.issues, problem.decided_by))
+        details[issue] = {}
     return Forecast(model=sub.model if sub is not None else model,
                     params=sub.params if sub is not None else {}, actors=problem.actors,
                     issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
                     rounds_run=rounds_run, converged=converged, details=details,
-                    cycle=cycle, forecast_range=franges, history=history, scale=scale)
+                    cycle=cycle, forecast_range=franges, history=history, scale=scale,
+                    run_details=dict(sub.run_details) if sub is not None else {},
+                    decided_by=dict(zip(problem.issues, problem.decided_by)))
 
 
 def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
@@ -198,7 +201,7 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
 
 def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
     """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
-    deciders = fc.details.get("decided_by", {})
+    deciders = fc.decided_by
     out = {issue: {**entry, "decided_by": deciders.get(issue)}
            for issue, entry in fc.to_dict().items()}
     if fc.model == "pce":  # the probability that each actor's position emerges

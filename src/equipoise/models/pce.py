@@ -26,12 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelInputError
+from .base import BargainingModel, Batch
 from .forecast import Forecast, single_pass_forecast
-from .problem import BargainingProblem, prepare_batch
+from .problem import BargainingProblem
 from .smp_rules import BIG_R_RANGES, PCE_MODELS, VICTORY_MODELS, VOTING_RULES, check_choice
-from .smp_space import check_spaces_param, space_arrays, space_groups
-from .smp_turn import SMPOptions, distance_weights, distances, position_probabilities, risk_attitudes
+from .smp_space import batch_spaces, check_spaces_param, space_arrays, space_groups
+from .smp_turn import (
+    SMPOptions,
+    distance_weights,
+    distances,
+    position_probabilities,
+    risk_attitudes,
+)
 
 __all__ = ["ProbabilisticCondorcet", "pce_positions"]
 
@@ -63,7 +69,7 @@ def pce_positions(X: np.ndarray, S: np.ndarray, cap: np.ndarray, *, weights: str
     return per_actor, p, expected, top
 
 
-class ProbabilisticCondorcet:
+class ProbabilisticCondorcet(BargainingModel):
     """One-step probabilistic Condorcet election over the actors' positions (module doc).
 
     Parameters
@@ -74,7 +80,8 @@ class ProbabilisticCondorcet:
     victory_prob_model : KTAB VPModel, default "Linear"
     pce_model : KTAB PCEModel, default "Conditional"
     big_r_range : KTAB BigRRange (``risk="inferred"``), default "Mid"
-    spaces : "joint", "separate" or a list of lists of issue ids, default "joint"
+    spaces : "problem", "joint", "separate" or a list of lists of issue ids, default "problem"
+        As for ``smp`` (:mod:`equipoise.models.smp_space`).
     """
 
     name = "pce"
@@ -87,7 +94,7 @@ class ProbabilisticCondorcet:
     def __init__(self, weights: str = "capability_salience", risk: str = "neutral", *,
                  voting_rule: str = "Prop", victory_prob_model: str = "Linear",
                  pce_model: str = "Conditional", big_r_range: str = "Mid",
-                 spaces: Any = "joint") -> None:
+                 spaces: Any = "problem") -> None:
         self.weights = check_choice(weights, _WEIGHTS, "pce weights")
         self.risk = check_choice(risk, _RISK, "pce risk")
         self.voting_rule = check_choice(voting_rule, VOTING_RULES, "pce voting_rule")
@@ -99,23 +106,17 @@ class ProbabilisticCondorcet:
         self._opt = SMPOptions(victory=self.victory_prob_model, voting=self.voting_rule,
                                pce=self.pce_model, big_r_range=self.big_r_range)
 
-    @property
-    def joint_issues(self) -> bool:
+    @property  # type: ignore[override]
+    def joint_issues(self) -> bool:  # type: ignore[override]
         """Issues of one space are decided together (``spaces="separate"``: none are)."""
         return self.spaces != "separate"
-
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("weights", "risk", "voting_rule",
-                                              "victory_prob_model", "pce_model",
-                                              "big_r_range", "spaces")}
 
     def _solve(self, arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return pce_positions(arr.X, arr.S, arr.cap, weights=self.weights, risk=self.risk,
                              opt=self._opt)
 
-    def forecast(self, problem: BargainingProblem) -> Forecast:
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         """The PCE of every space of ``problem`` (module docstring)."""
-        problem.require_weight()
         x, s, c = (a[None] for a in (problem.position, problem.salience, problem.capability))
         values = np.empty(problem.n_issues)
         details: dict[str, Any] = {}
@@ -134,26 +135,20 @@ class ProbabilisticCondorcet:
         fc.params = self.get_params()
         return fc
 
-    def forecast_batch(self, position: Any, salience: Any, capability: Any, *,
-                       lower: Any = None, upper: Any = None, issues: Any = None,
-                       actors: Any = None) -> np.ndarray:
-        """Expected positions of many draws at once, ``(B, n_issues)``."""
-        x, s, c, present, lo, hi = prepare_batch(position, salience, capability, lower, upper,
-                                                 issues, actors)
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
+        """Expected positions of many draws at once, ``(B, n_issues)`` (scales default to
+        0-100)."""
+        x, s, c = batch.position, batch.salience, batch.capability
         B, n_a, n_i = x.shape
-        lo = np.zeros(n_i) if lo is None else lo
-        hi = np.full(n_i, 100.0) if hi is None else hi
-        ids = list(issues) if issues is not None else [f"#{i}" for i in range(n_i)]
-        names = list(actors) if actors is not None else [f"#{a}" for a in range(n_a)]
+        lo = np.zeros(n_i) if batch.lower is None else batch.lower
+        hi = np.full(n_i, 100.0) if batch.upper is None else batch.upper
+        ids = list(batch.issues) if batch.issues is not None else [f"#{i}" for i in range(n_i)]
+        names = (list(batch.actors) if batch.actors is not None
+                 else [f"#{a}" for a in range(n_a)])
         out = np.empty((B, n_i))
         if B == 0:
             return out
-        w = (c * s).sum(axis=1)
-        if not (w > 0).all():
-            b, i = (int(v[0]) for v in np.nonzero(~(w > 0)))
-            raise ModelInputError(f"draw {b}: no actor has positive capability x salience on "
-                                  f"issue {ids[i]!r}")
-        for idx in space_groups(ids, self.spaces):
+        for idx in space_groups(ids, batch_spaces(self.spaces)):
             arr = space_arrays(x, s, c, lo, hi, idx, ids, names, "pce")
             out[:, idx] = self._solve(arr)[2] * arr.width + arr.lo
         return out

@@ -8,7 +8,7 @@ profitable target; every actor then adopts the bargain (or its status quo) that 
 capability-weighted PCE among those it is party to (:mod:`.smp_turn`). Runs stop after at
 least ``min_rounds`` turns once a turn moves the actors less than ``stop_ratio`` of the
 first turn (sum of each actor's Euclidean move on the unit scale; the first turn's plus
-``1e-4``), or after ``max_rounds`` turns.
+``1e-4``), or after ``rounds`` turns (100).
 
 The **forecast** of an issue is the expected position of the final state: the
 probability-weighted mean of the distinct final positions, with KTAB's probabilities that
@@ -39,13 +39,27 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from .base import BargainingModel, Batch
 from .forecast import Forecast
-from .problem import BargainingProblem, prepare_batch
-from .smp_rules import (BIG_R_ADJUST, BIG_R_RANGES, PCE_MODELS, VICTORY_MODELS, VOTING_RULES,
-                        check_choice)
-from .smp_space import check_spaces_param, space_arrays, space_groups
-from .smp_turn import (POSITION_TOL, SMPOptions, distance_weights, distances,
-                       position_probabilities, risk_attitudes, turn)
+from .problem import BargainingProblem
+from .smp_rules import (
+    BIG_R_ADJUST,
+    BIG_R_RANGES,
+    PCE_MODELS,
+    VICTORY_MODELS,
+    VOTING_RULES,
+    check_choice,
+)
+from .smp_space import batch_spaces, check_spaces_param, space_arrays, space_groups
+from .smp_turn import (
+    POSITION_TOL,
+    SMPOptions,
+    distance_weights,
+    distances,
+    position_probabilities,
+    risk_attitudes,
+    turn,
+)
 
 __all__ = ["SpatialModel", "SMPRun", "run_smp", "CHOICES"]
 
@@ -67,6 +81,8 @@ _FIELDS = {"victory_prob_model": "victory", "voting_rule": "voting", "pce_model"
            "big_r_adjust": "big_r_adjust", "third_party_commit": "commit",
            "inter_vec_brgn": "interpolation", "bargn_model": "bargaining"}
 _MIN_FIRST = 1e-4  # KTAB's minSigDelta: added to the first turn's change
+#: KTAB's most turns (``maxIter``): the default round cap.
+MAX_TURNS = 100
 
 
 @dataclass
@@ -185,7 +201,7 @@ def _run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | No
     return run
 
 
-class SpatialModel:
+class SpatialModel(BargainingModel):
     """KTAB's spatial model of politics (docs/smp.md); parameters by KTAB's names.
 
     Parameters
@@ -202,12 +218,14 @@ class SpatialModel:
         two a third party's expected utilities of both sides are equal).
     inter_vec_brgn : {"S2P2", "S1P1", "S2PMax"}, default "S2P2"
     bargn_model : {"InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"}, default "InitOnlyInterp"
-    min_rounds, max_rounds : int, default 2 and 100
-        Fewest and most turns.
+    min_rounds, rounds : int, default 2 and 100
+        Fewest and most turns (``rounds``: the round cap, ``--rounds``).
     stop_ratio : float, default 0.02
         Stop once a turn moves the actors less than this fraction of the first turn.
-    spaces : "joint", "separate" or a list of lists of issue ids, default "joint"
-        Which issues are the dimensions of one space (:mod:`equipoise.models.smp_space`).
+    spaces : "problem", "joint", "separate" or a list of lists of issue ids, default "problem"
+        Which issues are the dimensions of one space (:mod:`equipoise.models.smp_space`):
+        the problem's own spaces (an issue in none is a space of its own), all issues
+        together, each issue alone, or the lists given.
     seed : int or None
         Seed of the stochastic transitions.
     """
@@ -224,8 +242,8 @@ class SpatialModel:
                  big_r_range: str = "Mid", big_r_adjust: str = "OneThird",
                  third_party_commit: str = "SemiCommit", inter_vec_brgn: str = "S2P2",
                  bargn_model: str = "InitOnlyInterp", *, min_rounds: int = 2,
-                 max_rounds: int = 100, stop_ratio: float = 0.02, spaces: Any = "joint",
-                 seed: int | None = None) -> None:
+                 rounds: int | None = None, stop_ratio: float = 0.02,
+                 spaces: Any = "problem", seed: int | None = None) -> None:
         values = dict(victory_prob_model=victory_prob_model, voting_rule=voting_rule,
                       pce_model=pce_model, state_transitions=state_transitions,
                       big_r_range=big_r_range, big_r_adjust=big_r_adjust,
@@ -233,9 +251,10 @@ class SpatialModel:
                       bargn_model=bargn_model)
         for k, v in values.items():
             setattr(self, k, check_choice(v, CHOICES[k], f"smp {k}"))
-        self.min_rounds, self.max_rounds = int(min_rounds), int(max_rounds)
-        if self.min_rounds < 1 or self.max_rounds < 0:
-            raise ModelInputError("smp min_rounds must be >= 1 and max_rounds >= 0")
+        self.min_rounds = int(min_rounds)
+        self.rounds = MAX_TURNS if rounds is None else int(rounds)
+        if self.min_rounds < 1 or self.rounds < 0:
+            raise ModelInputError("smp min_rounds must be >= 1 and rounds >= 0")
         self.stop_ratio = float(stop_ratio)
         if not (self.stop_ratio >= 0 and np.isfinite(self.stop_ratio)):
             raise ModelInputError(f"smp stop_ratio={stop_ratio!r} must be a number >= 0")
@@ -243,23 +262,18 @@ class SpatialModel:
         self.seed = seed
         self._opt = SMPOptions(**{_FIELDS[k]: v for k, v in values.items()})
 
-    @property
-    def joint_issues(self) -> bool:
+    @property  # type: ignore[override]
+    def joint_issues(self) -> bool:  # type: ignore[override]
         """Issues of one space are decided together (``spaces="separate"``: none are)."""
         return self.spaces != "separate"
 
-    def get_params(self) -> dict[str, Any]:
-        keys = (*CHOICES, "min_rounds", "max_rounds", "stop_ratio", "spaces", "seed")
-        return {k: getattr(self, k) for k in keys}
-
     def _run(self, arr: Any, record: bool) -> SMPRun:
         return run_smp(arr.X, arr.S, arr.cap, self._opt, min_rounds=self.min_rounds,
-                       max_rounds=self.max_rounds, stop_ratio=self.stop_ratio,
+                       max_rounds=self.rounds, stop_ratio=self.stop_ratio,
                        seed=self.seed, record=record)
 
-    def forecast(self, problem: BargainingProblem) -> Forecast:
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         """Run every space of ``problem``; returns a :class:`Forecast` (module docstring)."""
-        problem.require_weight()
         x, s, c = (a[None] for a in (problem.position, problem.salience, problem.capability))
         outcome: dict[str, float] = {}
         traj, pos, hist, details = {}, {}, {}, {}
@@ -299,29 +313,23 @@ class SpatialModel:
                         positions=pos, rounds_run=rounds, converged=conv, details=details,
                         cycle=cycle, forecast_range=franges, history=hist, scale=scale)
 
-    def forecast_batch(self, position: Any, salience: Any, capability: Any, *,
-                       lower: Any = None, upper: Any = None, issues: Any = None,
-                       actors: Any = None) -> np.ndarray:
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
         """SMP forecasts of many draws at once (``(B, n_issues)``): each space's draws run
-        together, leaving the computation as they stop. ``self.batch_info_`` then holds
-        ``converged``, ``cycle`` (0), ``rounds``, ``low``, ``high`` per draw and issue."""
-        x, s, c, present, lo, hi = prepare_batch(position, salience, capability, lower, upper,
-                                                 issues, actors)
+        together, leaving the computation as they stop (scales default to 0-100).
+        ``self.batch_info_`` then holds ``converged``, ``cycle`` (0), ``rounds``, ``low``,
+        ``high`` per draw and issue."""
+        x, s, c = batch.position, batch.salience, batch.capability
         B, n_a, n_i = x.shape
-        lo = np.zeros(n_i) if lo is None else lo
-        hi = np.full(n_i, 100.0) if hi is None else hi
-        ids = list(issues) if issues is not None else [f"#{i}" for i in range(n_i)]
-        names = list(actors) if actors is not None else [f"#{a}" for a in range(n_a)]
+        lo = np.zeros(n_i) if batch.lower is None else batch.lower
+        hi = np.full(n_i, 100.0) if batch.upper is None else batch.upper
+        ids = list(batch.issues) if batch.issues is not None else [f"#{i}" for i in range(n_i)]
+        names = (list(batch.actors) if batch.actors is not None
+                 else [f"#{a}" for a in range(n_a)])
         out = np.empty((B, n_i))
         conv = np.ones((B, n_i), bool)
         rounds = np.zeros((B, n_i), int)
         if B:
-            w = (c * s).sum(axis=1)
-            if not (w > 0).all():
-                b, i = (int(v[0]) for v in np.nonzero(~(w > 0)))
-                raise ModelInputError(f"draw {b}: no actor has positive capability x "
-                                      f"salience on issue {ids[i]!r}")
-            for idx in space_groups(ids, self.spaces):
+            for idx in space_groups(ids, batch_spaces(self.spaces)):
                 arr = space_arrays(x, s, c, lo, hi, idx, ids, names, "smp")
                 run = self._run(arr, record=False)
                 E = np.stack([e[-1] for e in run.expected]) * arr.width + arr.lo

@@ -3,15 +3,15 @@ dimensions of one position vector, and the arrays of one space.
 
 ``spaces`` (a model parameter):
 
-* ``"joint"`` (default) -- every issue of the problem is a dimension of one space (KTAB's
-  multi-dimensional CSV maps onto this);
-* ``"separate"`` -- each issue is its own one-dimensional space (what the DEU backtest
-  uses: its issues are decided one by one);
+* ``"problem"`` (default) -- the problem's own spaces (``BargainingProblem.spaces``: one
+  space id per issue, from the scenario's ``space:`` fields; an issue in no space is a space
+  of its own). ``forecast_batch`` gets no problem: the caller passes the issues of one space
+  (:mod:`equipoise.models.api` runs a spatial model once per space), so there all issues
+  given are one space;
+* ``"joint"`` -- every issue given is a dimension of one space;
+* ``"separate"`` -- each issue is its own one-dimensional space (the DEU backtest: its
+  issues are decided one by one);
 * a list of lists of issue ids -- explicit spaces; every issue in exactly one.
-
-A problem that declares its own spaces (its attribute ``spaces``: one space id per issue, as
-from a scenario's ``space:`` fields; ``None`` = an issue that is a space of its own) is run
-space by space when the parameter is ``"joint"``; a problem that declares none is one space.
 """
 
 from __future__ import annotations
@@ -24,41 +24,45 @@ import numpy as np
 
 from ..errors import ModelInputError
 
-__all__ = ["space_groups", "SpaceArrays", "space_arrays", "check_spaces_param"]
+__all__ = ["space_groups", "SpaceArrays", "space_arrays", "check_spaces_param",
+           "batch_spaces"]
 
 
 def check_spaces_param(spaces: Any, model: str) -> Any:
     """Validate the ``spaces`` parameter (``"joint"``, ``"separate"`` or a list of lists)."""
     if isinstance(spaces, str):
-        if spaces not in ("joint", "separate"):
-            raise ModelInputError(f"{model} spaces={spaces!r}; choose 'joint', 'separate' or "
-                                  "a list of lists of issue ids")
+        if spaces not in ("problem", "joint", "separate"):
+            raise ModelInputError(f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
+                                  "'separate' or a list of lists of issue ids")
         return spaces
     try:
         groups = [[str(i) for i in g] for g in spaces]
     except TypeError:
-        raise ModelInputError(f"{model} spaces={spaces!r}; choose 'joint', 'separate' or a "
-                              "list of lists of issue ids") from None
+        raise ModelInputError(f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
+                              "'separate' or a list of lists of issue ids") from None
     return groups
+
+
+def batch_spaces(spaces: Any) -> Any:
+    """The grouping of a ``forecast_batch`` call: ``"problem"`` (no problem, no declared
+    spaces) means each issue alone; the others as they are."""
+    return "separate" if spaces == "problem" else spaces
 
 
 def space_groups(issues: Sequence[str], spaces: Any, problem: Any = None) -> list[list[int]]:
     """The spaces as lists of issue indices (in issue order inside each space)."""
     issues = list(issues)
     if spaces == "joint":
-        given = getattr(problem, "spaces", None) if problem is not None else None
-        ids = list(given) if given is not None else []
-        if ids and all(g is None or isinstance(g, str) for g in ids):
-            if all(g is None for g in ids):  # nothing declared: all issues are one space
-                return [list(range(len(issues)))]
-            # one space id (or None: a space of its own) per issue
+        return [list(range(len(issues)))]
+    if spaces == "problem":
+        ids = list(getattr(problem, "spaces", None) or [None] * len(issues))
+        if ids and not all(g is None or isinstance(g, str) for g in ids):
+            spaces = ids  # a list of lists of issue ids
+        else:  # one space id per issue; None: a space of its own
             order: dict[Any, list[int]] = {}
             for k, g in enumerate(ids):
                 order.setdefault(("own", k) if g is None else g, []).append(k)
             return list(order.values())
-        if not ids:
-            return [list(range(len(issues)))]
-        spaces = ids
     if spaces == "separate":
         return [[i] for i in range(len(issues))]
     seen: dict[str, int] = {}

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .smp_rules import (big_r, coalitions, estimated_r, pce, response, utility,
-                         victory_probability)
+from .smp_rules import big_r, coalitions, estimated_r, pce, response, utility, victory_probability
 
 __all__ = ["SMPOptions", "distance_weights", "distances", "risk_attitudes", "turn",
            "unique_positions", "position_probabilities", "MIN_GAIN", "POSITION_TOL"]
@@ -325,7 +324,6 @@ def _resolve(X: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray, d: n
     """
     B, N, _ = X.shape
     NB = I.shape[1]
-    bb = np.arange(B)[:, None]
     Ra = R[:, :, None]
     u_now = utility(d, Ra)                                       # (B, N, N): u_a(X_n)
     T = u_now.sum(axis=2)                                        # (B, N)
