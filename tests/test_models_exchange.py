@@ -191,8 +191,9 @@ def check_equal_gain(problem, fc):
             p, q = e["supply"][B], e["supply"][A]
             a, b = problem.actors.index(A), problem.actors.index(B)
             ip, iq = problem.issues.index(p), problem.issues.index(q)
-            dp = abs(_norm(problem, p, e["outcome_after"][p]) - _norm(problem, p, e["outcome_before"][p]))
-            dq = abs(_norm(problem, q, e["outcome_after"][q]) - _norm(problem, q, e["outcome_before"][q]))
+            before, after = e["outcome_before"], e["outcome_after"]
+            dp = abs(_norm(problem, p, after[p]) - _norm(problem, p, before[p]))
+            dq = abs(_norm(problem, q, after[q]) - _norm(problem, q, before[q]))
             gain_A = dp * problem.salience[a, ip] - dq * problem.salience[a, iq]
             gain_B = dq * problem.salience[b, iq] - dp * problem.salience[b, ip]
             assert gain_A > 0 and gain_B > 0
@@ -342,7 +343,8 @@ def test_decide_importer_gives_the_same_problem(sample):
     np.testing.assert_array_equal(p.capability, sample.capability)
     np.testing.assert_array_equal(p.lower, sample.lower)
     np.testing.assert_array_equal(p.upper, sample.upper)
-    assert forecast(sc, "exchange", rounds=3).to_dict() == forecast(sample, "exchange", rounds=3).to_dict()
+    from_scenario = forecast(sc, "exchange", rounds=3).to_dict()
+    assert from_scenario == forecast(sample, "exchange", rounds=3).to_dict()
 
 
 # ----------------------------------------------------------------------------- regression

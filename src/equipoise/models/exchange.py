@@ -160,7 +160,8 @@ def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
     c.p, c.q, c.A, c.B, c.pair = p, q, A, B, pr
     c.kind = code[pr, i] == 0  # True: a-d exchange, False: b-c
     c.I = np.stack([B * n_i + p, A * n_i + q, A * n_i + p, B * n_i + q, p, q])
-    c.SF = np.concatenate([c.I.astype(float), np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
+    c.SF = np.concatenate([c.I.astype(float),
+                           np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
     c.n = len(p)
     ar = np.arange(n_i)[:, None]
     c.touch = (p[None, :] == ar) | (q[None, :] == ar)
