@@ -28,7 +28,7 @@ positions within 0.1, probabilities within 0.01; ``tests/test_models_smp.py``).
 
 References: KAPSARC Toolkit for Behavioral Analysis (KTAB), lsyaseen/KTAB
 ``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp`` (MIT);
-Wise, B. et al., KTAB documentation (SMP tutorial); docs/smp.md for every difference.
+docs/smp.md (the algorithm, and every place where equipoise differs from KTAB's code).
 """
 
 from __future__ import annotations
