@@ -280,8 +280,14 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
 def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
     """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
     deciders = fc.decided_by
-    return {issue: {**entry, "decided_by": deciders.get(issue)}
-            for issue, entry in fc.to_dict().items()}
+    out = {issue: {**entry, "decided_by": deciders.get(issue)}
+           for issue, entry in fc.to_dict().items()}
+    if fc.model == "pce":  # the probability that each actor's position emerges
+        for issue, entry in out.items():
+            probs = (fc.details.get(issue) or {}).get("probabilities")
+            if probs is not None:
+                entry["probabilities"] = dict(probs)
+    return out
 
 
 def bargained_count(scenario: Any) -> int:
