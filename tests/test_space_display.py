@@ -177,3 +177,49 @@ def test_report_without_spaces_has_no_space_article(tmp_path: Path) -> None:
     analysis = run_analysis(load(FIXTURES / "minimal.yaml"), models=["mean"])
     write_report(analysis, tmp_path)
     assert "data-space=" not in (tmp_path / "report.html").read_text("utf-8")
+
+
+def _reference_history() -> dict[tuple[str, str], list[float]]:
+    """KTAB's own "History of actor positions over time" for dummyData_3Dim.csv."""
+    lines = data_file("ktab", "ref-dummyData_3Dim.txt").read_text("utf-8").splitlines()
+    start = next(k for k, ln in enumerate(lines)
+                 if ln.startswith("History of actor positions over time"))
+    rows = {}
+    for ln in lines[start + 1:]:
+        m = re.fullmatch(r"(\S+), (\S+):\s+([\d.\s]+)", ln.strip())
+        if m is None:
+            break
+        rows[(m.group(1), m.group(2))] = [float(v) for v in m.group(3).split()]
+    return rows
+
+
+def test_terminal_history_of_smp_is_ktabs() -> None:
+    """The smp model's history, as the terminal prints it, is KTAB's reference log's: 11
+    states, each printed position within 0.2 of the log's (both printed to one decimal; the
+    model is within 0.1 of KTAB: tests/test_models_smp.py)."""
+    reference = _reference_history()
+    assert len(reference) == 21 and {len(v) for v in reference.values()} == {11}
+    result = runner.invoke(app, ["forecast", str(THREE_DIM), "-m", "smp"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = _history_rows(result.stdout, "History of actor positions over time: smp, space "
+                                        "DummyData_3Dim (Pstn1, Pstn2, Pstn3)")
+    assert set(reference) <= set(rows)
+    for key, expected in reference.items():
+        assert [float(v) for v in rows[key]] == pytest.approx(expected, abs=0.2), key
+
+
+def test_report_scatter_shows_the_smp_path(tmp_path: Path) -> None:
+    s = load(TWO_DIM)
+    analysis = run_analysis(s, models=["smp", "mean"])
+    write_report(analysis, tmp_path)
+    article = _space_article((tmp_path / "report.html").read_text("utf-8"), "DummyData_2Dim")
+    assert ("Pstn1 × Pstn2: positions of 7 actors and the forecasts of smp, mean with their "
+            "paths over rounds") in article
+    fc = analysis.forecasts["smp"]
+    row = re.search(r'<tr data-model="smp">(.*?)</tr>', article, flags=re.S)
+    assert row is not None
+    cells = re.findall(r'<td class="n">([^<]*)</td>', row.group(1))
+    assert cells == [f"{fc.outcome['Pstn1']:.1f}", f"{fc.outcome['Pstn2']:.1f}",
+                     str(len(fc.trajectory["Pstn1"]))]
+    assert len(fc.trajectory["Pstn1"]) > 2  # a path, not a point

@@ -64,6 +64,7 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ..models.api import bargain_batch, check_bargained, make_model
+from ..models.spaces import is_spatial
 from ..models.problem import BargainingProblem
 from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
@@ -243,8 +244,9 @@ def _setting(
         except (ValueError, TypeError) as exc:
             raise ModelInputError(str(exc)) from None
         check_bargained(est, base)
-        per_issue = not est.joint_issues
-        return _Engine(name, est, [_changed_issues(p, problems[0], per_issue) for p in problems])
+        per_issue = not est.joint_issues and not is_spatial(est)  # a space: all of it
+        return _Engine(name, est, [_changed_issues(p, problems[0], per_issue)
+                                   for p in problems])
 
     main = engine(model, model_params)
     draw_engines = [main] if not models else [main if m == model else engine(m, {}) for m in models]

@@ -117,6 +117,10 @@ class BargainingModel(ABC):
     joint_issues: ClassVar[bool] = False
     #: Named stop rules the model takes (iterative models; empty for single-pass ones).
     stop_rules: ClassVar[tuple[str, ...]] = ()
+    #: The issues of one space are the dimensions of one position vector: the entry points
+    #: of :mod:`equipoise.models.api` run the model once per issue space
+    #: (:mod:`equipoise.models.spaces`) instead of once over all issues.
+    spatial: ClassVar[bool] = False
 
     # ------------------------------------------------------------------ parameters
     @classmethod

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...models.api import bargain_batch
+from ...models.spaces import is_spatial
 from ..analysis import _criteria_values, _forecast_options, _position_uncertainty
 from ..consequences import apply_bounds
 from .judgements import LEAD, Change
@@ -145,7 +146,7 @@ def _outcomes(
     ix = np.repeat(base.position[None], n, axis=0)
     is_ = np.repeat(base.salience[None], n, axis=0)
     outcomes = np.repeat(raw0[None], n, axis=0)
-    per_issue = not st.engine.estimator.joint_issues
+    per_issue = not st.engine.estimator.joint_issues and not is_spatial(st.engine.estimator)
     groups: dict[int, list[int]] = {}
     for r, (inp, _) in enumerate(rows):
         groups.setdefault(inp.issue if per_issue else -1, []).append(r)
