@@ -296,3 +296,19 @@ def test_non_spatial_models_ignore_spaces() -> None:
 
     without = forecast(Scenario.model_validate(data), model="exchange")
     assert with_spaces.outcome == pytest.approx(without.outcome)
+
+
+def test_readme_space_example_is_valid() -> None:
+    """The README's issue-space example, inside a scenario with its two actors, validates
+    and makes one space of two issues."""
+    import re
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Issue spaces (several dimensions)"):]
+    block = re.search(r"```yml\n(.*?)```", section, re.S)
+    assert block is not None
+    head = ("id: example\ntitle: Example\nactors:\n"
+            "  - {id: WEST, name: Westland, capability: 30, assumption: test}\n"
+            "  - {id: EAST, name: Eastland, capability: 40, assumption: test}\n")
+    s = parse("example.yaml", head + block.group(1))
+    assert [(sp.id, sp.issues) for sp in issue_spaces(s)] == [("map", ("east", "north"))]

@@ -330,6 +330,10 @@ def forecast(
         typer.Option("--param", "-p", metavar="NAME=VALUE",
                      help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
                      "for eum; given to the chosen models that take it.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Print the iterative models' history of actor "
+                           "positions (one position per state, as KTAB's log) on every issue; "
+                           "without it, only on the issue spaces.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
@@ -348,6 +352,19 @@ def forecast(
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
     out.print(forecast_tables(names, results, actual if any(
         v is not None for v in actual.values()) else None))
+    _print_position_history(s, results, every_issue=history)
+
+
+def _print_position_history(scenario: Any, results: dict[str, Any], every_issue: bool) -> None:
+    """The iterative forecasts' position history per issue space (``every_issue``: also on
+    the issues outside a space)."""
+    from .display_history import history_tables
+    from .models.spaces import issue_spaces, space_history
+
+    histories = [h for sp in issue_spaces(scenario) if sp.declared or every_issue
+                 for fc in results.values() if (h := space_history(fc, sp)) is not None]
+    if histories:
+        out.print(history_tables(histories))
 
 
 @app.command()
@@ -440,9 +457,10 @@ def balance(
                                      on_edgelist=lambda text: record_input_text(
                                          "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
-    record_results(report)
+    data = report.to_dict()
+    record_results(data)
     if json_:
-        _print_json(report)
+        _print_json(data)
         return
     for line in lines:
         out.print(line, markup=False)

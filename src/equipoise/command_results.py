@@ -183,5 +183,5 @@ def balance_json(scenario: Scenario, **options: Any) -> dict[str, Any]:
     from .balance import balance_report
 
     report, _lines = balance_report(scenario, **options)
-    return report
+    return report.to_dict()
 

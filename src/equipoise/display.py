@@ -468,10 +468,10 @@ def analysis_summary(analysis: Any) -> RenderableType:
                               "see the report for the range)", style="yellow"))
     if analysis.balance is not None:
         b = analysis.balance
-        proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
-        parts.append(Text(f"Relations network: frustration index {fmt_num(b['frustration_index'])}"
-                          f" ({proven}, {b['method']}); {b['triads']['unbalanced']} of "
-                          f"{b['triads']['total']} triads unbalanced."))
+        proven = "proven optimal" if b.optimal else f"lower bound {fmt_num(b.lower_bound)}"
+        parts.append(Text(f"Relations network: frustration index {fmt_num(b.frustration_index)}"
+                          f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
+                          f"{b.triads['total']} triads unbalanced."))
     if analysis.decision is not None:
         parts.append(decision_tables(analysis.decision))
         for vid, res in analysis.variants.items():
