@@ -68,8 +68,8 @@ def explanation_of(data: dict[str, str], sets: dict[str, Any] | None, model: str
 def balance_of(data: dict[str, str], sets: dict[str, Any] | None, as_of: str | None,
                hidden_layers: tuple[str, ...] = ()) -> dict[str, Any]:
     """Structural balance on ``as_of`` (ISO date or None: the scenario's date) with the
-    relations of ``hidden_layers`` left out."""
-    return _balance(*_key(data, sets), as_of, hidden_layers)
+    relations of ``hidden_layers`` left out; the JSON of ``balance --json``."""
+    return _balance(*_key(data, sets), as_of, hidden_layers).to_dict()
 
 
 def _scenario(label: str, text: str, items: tuple[str, ...]) -> Any:
