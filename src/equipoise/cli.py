@@ -715,7 +715,8 @@ def serve(
         "--allow-remote", help="Allow a --host other than loopback (anyone who can reach "
         "the port can use the workbench).")] = False,
     store: Annotated[Optional[str], typer.Option(
-        "--store", help="Run store URL (default: EQUIPOISE_STORE or the user's store).")
+        "--store", help="Run store URL for the runs made in the workbench (default: "
+        "EQUIPOISE_STORE or the user's store; none: do not record).")
     ] = None,
     no_browser: Annotated[bool, typer.Option(
         "--no-browser", help="Do not open a browser.")] = False,
