@@ -18,7 +18,7 @@ from ..config import WorkbenchConfig
 from .state import stores
 
 #: Page modules of ``ui/pages``, in tab order.
-PAGES: tuple[str, ...] = ("home", "edit")
+PAGES: tuple[str, ...] = ("home", "edit", "compare")
 
 
 def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
