@@ -59,7 +59,7 @@ def test_a_decided_issue_is_its_deciders_position_under_every_model(tmp_path) ->
     for model in MODELS:
         fc = forecast(scenario, model=model)
         assert fc.outcome["role"] == big_role, model
-        assert fc.details["decided_by"] == {"land": None, "role": "BIG", "trade": None}
+        assert fc.decided_by == {"land": None, "role": "BIG", "trade": None}
         rng = np.random.default_rng(0)
         x = np.clip(scenario_positions(scenario) + rng.uniform(-5, 5, (20, 5, 3)), 0, 100)
         out = forecast_batch(scenario, model=model, position=x)

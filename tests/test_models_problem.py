@@ -47,11 +47,15 @@ def test_capability_per_actor_is_broadcast_over_issues():
 @pytest.mark.parametrize(
     "field, value, words",
     [
-        ("position", [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]], ["'b'", "'p'", "position", "150", "[0, 100]"]),
-        ("position", [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]], ["'b'", "'p'", "position", "inf"]),
-        ("salience", [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]], ["'c'", "'q'", "salience", "30", "[0, 1]"]),
+        ("position", [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]],
+         ["'b'", "'p'", "position", "150", "[0, 100]"]),
+        ("position", [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]],
+         ["'b'", "'p'", "position", "inf"]),
+        ("salience", [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]],
+         ["'c'", "'q'", "salience", "30", "[0, 1]"]),
         ("salience", [[NAN, 1.0], [0.2, 0.0], [1.0, 0.3]], ["'a'", "'p'", "salience", "nan"]),
-        ("capability", [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]], ["'a'", "'q'", "capability", "-1", ">= 0"]),
+        ("capability", [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]],
+         ["'a'", "'q'", "capability", "-1", ">= 0"]),
         ("capability", [[1.0, 1.0], [NAN, 2.0], [0.5, 0.5]], ["'b'", "'p'", "capability", "nan"]),
     ],
 )
@@ -170,7 +174,8 @@ def test_forecast_to_dict_is_json_ready():
 
 def test_prepare_batch_broadcasts_and_locates_errors():
     x = np.full((4, 3, 2), 50.0)
-    x, s, c, present, lo, hi = prepare_batch(x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0], [100, 100])
+    x, s, c, present, lo, hi = prepare_batch(x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0],
+                                             [100, 100])
     assert x.shape == s.shape == c.shape == (4, 3, 2)
     assert c[2, 1, 0] == 2.0
     bad = np.full((4, 3, 2), 50.0)

@@ -75,11 +75,14 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
                       a.capability_basis or "")
         out.append(t)
     if "issues" in want and scenario.issues:
-        t = _table("Issues", ["id", "name", "scale", "low end", "high end", "actual outcome"])
+        spaced = any(i.space is not None for i in scenario.issues)
+        t = _table("Issues", ["id", "name", *(["space"] if spaced else []), "scale",
+                              "low end", "high end", "actual outcome"])
         for i in scenario.issues:
             outcome = fmt_num(i.outcome.value) if i.outcome else "-"
             name = i.name + (f" (decided by {i.decided_by})" if i.decided_by else "")
-            t.add_row(i.id, name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+            t.add_row(i.id, name, *([i.space or ""] if spaced else []),
+                      f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
                       i.scale.min_label, i.scale.max_label, outcome)
         out.append(t)
     if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
@@ -341,8 +344,8 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
-        decider = next((fc.details.get("decided_by", {}).get(issue) for fc in
-                        forecasts.values() if fc.details.get("decided_by", {}).get(issue)), None)
+        decider = next((fc.decided_by.get(issue) for fc in
+                        forecasts.values() if fc.decided_by.get(issue)), None)
         if decider:
             label += f" (decided by {decider})"
         t.add_row(label, *cells)
@@ -465,10 +468,10 @@ def analysis_summary(analysis: Any) -> RenderableType:
                               "see the report for the range)", style="yellow"))
     if analysis.balance is not None:
         b = analysis.balance
-        proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
-        parts.append(Text(f"Relations network: frustration index {fmt_num(b['frustration_index'])}"
-                          f" ({proven}, {b['method']}); {b['triads']['unbalanced']} of "
-                          f"{b['triads']['total']} triads unbalanced."))
+        proven = "proven optimal" if b.optimal else f"lower bound {fmt_num(b.lower_bound)}"
+        parts.append(Text(f"Relations network: frustration index {fmt_num(b.frustration_index)}"
+                          f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
+                          f"{b.triads['total']} triads unbalanced."))
     if analysis.decision is not None:
         parts.append(decision_tables(analysis.decision))
         for vid, res in analysis.variants.items():

@@ -1,7 +1,7 @@
 """Caps on the sizes a user can ask for, so that memory and time stay bounded.
 
 * ``MAX_ROUNDS`` — round cap of the iterative models (``--rounds``, ``rounds=``, and the
-  ``horizon``/``max_rounds`` parameters). A run never goes past the convergence horizon (50
+  ``horizon`` parameter). A run never goes past the convergence horizon (50
   rounds, :mod:`equipoise.models.convergence`), so a larger cap changes nothing except in the
   exchange model's ``mode="decide"`` (which runs exactly ``rounds`` rounds and keeps a record of
   each) and with a raised ``horizon``: the cap bounds those records.

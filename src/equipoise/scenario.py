@@ -254,6 +254,14 @@ class Issue(_Strict):
         description="Actor who decides this issue alone: its outcome is that actor's "
                     "position, not a bargain (other actors' stances still count for their "
                     "utility).")
+    space: Identifier | None = Field(
+        default=None,
+        description="Id of the issue space this issue is one dimension of: the issues that "
+                    "share a `space` are the dimensions of one position vector, forecast "
+                    "together by a spatial model (such as KTAB's spatial model of politics). "
+                    "They share one scale and one `decided_by`; an actor with a stance on one "
+                    "of them has a stance on each, with one capability. Issues without "
+                    "`space` are each a space of their own.")
 
 
 class Stance(_Provenance):
@@ -947,6 +955,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     from .decision.validation import check_decision
 
     problems.extend(check_decision(scenario))
+    from .space_checks import check_spaces
+
+    problems.extend(check_spaces(scenario))
     return problems
 
 

@@ -21,7 +21,6 @@ as ``--set PATH=VALUE: message`` (exit status 2 on the command line).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -190,7 +189,7 @@ def apply_sets(scenario: Scenario, items: list[str]) -> Scenario:
     from .io.scenario_file import _describe, scenario_to_data
     from .scenario import check_scenario
 
-    data = copy.deepcopy(scenario_to_data(scenario))
+    data = scenario_to_data(scenario)  # new containers (model_dump): changed freely
     problems: list[Problem] = []
     changed: list[tuple[str, tuple[Any, ...]]] = []
     for item in items:

@@ -45,7 +45,8 @@ scale), saliences and capabilities by a uniform ± share (``uncertainty.salience
 ``.capability``, 20 % by default, clipped to their ranges), every declared criterion value
 of every option (status quo included) by a uniform ± its criterion's ``uncertainty``
 (default ``uncertainty.criteria`` = 10 % of its scale; clipped to the scale; independently
-per option, except that options with identical content share their draws), and the weight of each of the balancer's ties by a uniform ± share
+per option, except that options with identical content share their draws), and the weight
+of each of the balancer's ties by a uniform ± share
 (``uncertainty.relations``, 20 %; one factor per actor, the same before and after the
 option). With several ``models`` the draws use them in turn (draw ``n`` uses model
 ``n mod len(models)``). Weights are drawn uniformly within a doctrine's ranges; the overall
@@ -394,12 +395,14 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
             res[:, cols] = bargain_batch(
                 estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
                 lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
-                actors=p.actors, decided_by=[p.decided_by[k] for k in cols])
+                actors=p.actors, decided_by=[p.decided_by[k] for k in cols],
+                spaces=[p.spaces[k] for k in cols])
             ok = conv[0].copy()
             ok[:, cols] = flags(res.shape[0], len(cols))
         else:
             res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
-                                issues=p.issues, actors=p.actors, decided_by=p.decided_by)
+                                issues=p.issues, actors=p.actors, decided_by=p.decided_by,
+                                spaces=p.spaces)
             ok = flags(res.shape[0], n_d)
         seen[key] = res
         seen_conv[key] = ok

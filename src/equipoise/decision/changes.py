@@ -15,6 +15,7 @@ the input scenario is never modified.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from ..errors import ModelInputError
@@ -95,10 +96,8 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change],
             actors[k] = actors[k].model_copy(
                 update={"capability": Sourced(value=ch.capability, **prov)})
         else:  # relation
-            pair = {ch.actor, ch.other}
-
-            def matches(r: Relation) -> bool:
-                return {r.from_, r.to} == pair and (ch.kind is None or r.kind == ch.kind)
+            matches = functools.partial(_relation_matches, pair={ch.actor, ch.other},
+                                        kind=ch.kind)
 
             if ch.action == "add":
                 if ch.kind is None:
@@ -121,3 +120,9 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change],
     s.relations = relations
     s.actors = actors
     return s
+
+
+def _relation_matches(r: Relation, *, pair: set[str | None], kind: str | None) -> bool:
+    """Whether relation ``r`` joins the two actors of ``pair`` (either direction) and, when a
+    ``kind`` is given, is of that kind: the relations a ``remove`` or ``set-sign`` acts on."""
+    return {r.from_, r.to} == pair and (kind is None or r.kind == kind)

@@ -29,8 +29,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Problem
 
-__all__ = ["Document", "read_bytes", "read_text", "read_document", "line_of", "MAX_BYTES",
-           "MAX_EXPANDED_NODES"]
+__all__ = ["Document", "read_bytes", "read_text", "decode_text", "read_document", "line_of",
+           "MAX_BYTES", "MAX_EXPANDED_NODES"]
 
 #: Largest scenario file accepted (bytes).
 MAX_BYTES = 5_000_000
@@ -134,8 +134,12 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> byte
 
 def read_text(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     """The text of ``path`` as UTF-8; :class:`InputError` if missing, huge, empty or not UTF-8."""
-    name = str(path)
-    raw = read_bytes(path, max_bytes)
+    return decode_text(str(path), read_bytes(path, max_bytes))
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """``raw`` (the bytes of the file called ``name``, e.g. an upload) as UTF-8 text without
+    a byte-order mark; :class:`InputError` if it is not UTF-8 or is empty."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

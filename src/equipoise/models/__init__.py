@@ -2,11 +2,14 @@
 Mesquita's expected utility model (``eum``, Scholz et al. 2011) and Stokman's equal-gain
 exchange model (``exchange``). Specification: ``docs/models.md``.
 
-Every model is a class with documented keyword parameters (scikit-learn style), a
-``forecast(problem) -> Forecast`` method and a vectorised ``forecast_batch(position,
-salience, capability)`` returning ``(B, n_issues)`` outcomes. The convenience functions
-:func:`~equipoise.models.api.forecast` and :func:`~equipoise.models.api.forecast_batch`
-accept a Scenario or a :class:`BargainingProblem` and a model name.
+Every model subclasses :class:`~equipoise.models.base.BargainingModel` (the contract, written
+once there): documented keyword parameters in ``__init__`` (scikit-learn style; the round cap
+is ``rounds``), a ``forecast(problem) -> Forecast`` method with ``details`` keyed per issue and
+a vectorised ``forecast_batch(position, salience, capability)`` returning ``(B, n_issues)``
+outcomes; the base refuses problems with fewer than the model's ``min_issues`` issues. The
+convenience functions :func:`~equipoise.models.api.forecast` and
+:func:`~equipoise.models.api.forecast_batch` accept a Scenario or a
+:class:`BargainingProblem` and a model name.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import forecast, forecast_batch
+from .base import BargainingModel
 from .eum import PROFILES, ExpectedUtility, eum_round_diagnostics
 from .exchange import EqualGainExchange
 from .forecast import Forecast
@@ -22,13 +26,14 @@ from .median import WeightedMedian, weighted_median
 from .problem import BargainingProblem
 
 __all__ = [
-    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast", "BargainingProblem",
+    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast",
+    "BargainingProblem", "BargainingModel",
     "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
     "weighted_median", "eum_round_diagnostics",
 ]
 
 #: Model name -> class.
-MODELS: dict[str, type] = {
+MODELS: dict[str, type[BargainingModel]] = {
     "mean": WeightedMean,
     "median": WeightedMedian,
     "eum": ExpectedUtility,
@@ -53,4 +58,9 @@ def get_model(name: str, **params: Any) -> Any:
         raise ValueError(
             f"unknown model {name!r}; valid models are: {', '.join(MODELS)}"
         ) from None
+    known = cls.param_names()
+    unknown = [k for k in params if k not in known]
+    if unknown:
+        takes = f"its parameters are {', '.join(known)}" if known else "it takes no parameters"
+        raise TypeError(f"the {name} model has no parameter {unknown[0]!r}; {takes}")
     return cls(**params)

@@ -354,8 +354,8 @@ def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | N
 
 
 def _milp(graph: SignedGraph, spins0: np.ndarray, time_limit: float, step: float | None,
-          lower_bound0: float = 0.0, *, tri_cap: int = 20000, tri_mode: str = "all", threads: int | None = None,
-          seed: int = 0) -> _MilpOutcome:
+          lower_bound0: float = 0.0, *, tri_cap: int = 20000, tri_mode: str = "all",
+          threads: int | None = None, seed: int = 0) -> _MilpOutcome:
     """Solve the XOR binary program on one (connected) block with HiGHS."""
     import highspy
 

@@ -155,7 +155,8 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     """Deterministic 2-D layout: stress majorisation started from classical scaling.
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
-    of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs get the longest distance plus one.
+    of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs
+    get the longest distance plus one.
     """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path

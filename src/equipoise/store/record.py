@@ -32,8 +32,8 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-__all__ = ["recorded", "load_scenario", "record_input_text", "record_results", "compute",
-           "COMMANDS", "Captured"]
+__all__ = ["recorded", "recording", "load_scenario", "use_scenario", "record_input_text",
+           "record_results", "compute", "COMMANDS", "Captured"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,6 +136,32 @@ def _sigint_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
         if pending and callable(old):
             old(signal.SIGINT, None)
+
+
+@contextmanager
+def recording(command: str, params: dict[str, Any], sets: list[str],
+              store: Any) -> Iterator[None]:
+    """Record one run made without the command line (the workbench's API) in the open
+    ``store`` (``None``: not recorded, but ``sets`` still applied).
+
+    Inside, :func:`use_scenario` applies ``sets`` and records the input (nothing is recorded
+    if that fails) and :func:`record_results` hands over the results. The run ends ``done``,
+    or ``failed`` on an exception (``interrupted`` if the exception has
+    ``run_status = "interrupted"``, e.g. a cancelled background job).
+    """
+    run = _Run(command, {k: _jsonable(v) for k, v in params.items()}, list(sets), None)
+    run.store = store
+    token = _CURRENT.set(run)
+    try:
+        yield
+    except BaseException as exc:
+        status = getattr(exc, "run_status", "failed")
+        run.finish(status, str(exc) or type(exc).__name__)
+        raise
+    else:
+        run.finish("done")
+    finally:
+        _CURRENT.reset(token)
 
 
 def _canonical(scenario: Any) -> str:

@@ -155,7 +155,8 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
             res = bargain_batch(st.engine.estimator, x[:, :, cols], s[:, :, cols],
                                 c[:, :, cols], lower=p.lower[cols], upper=p.upper[cols],
                                 issues=[p.issues[d] for d in cols], actors=actors,
-                                decided_by=[p.decided_by[d] for d in cols])
+                                decided_by=[p.decided_by[d] for d in cols],
+                                spaces=[p.spaces[d] for d in cols])
             seen[key] = res
             block = outcomes[sel, k]
             block[:, cols] = res
