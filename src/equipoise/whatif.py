@@ -62,6 +62,9 @@ def _read_value(raw: str) -> Any:
         value = YAML(typ="safe", pure=True).load(raw)
     except YAMLError as exc:
         raise _SetError(f"the value '{raw}' cannot be read: {str(exc).splitlines()[0]}") from None
+    except ValueError as exc:  # a timestamp that is not in the calendar (2020-19-26)
+        raise _SetError(f"the value '{raw.strip()}' cannot be read: {exc}; a date is "
+                        "written YYYY-MM-DD") from None
     return _plain(value)
 
 

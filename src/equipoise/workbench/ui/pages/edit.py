@@ -180,7 +180,7 @@ def _highlight(problems: list[CellProblem], rows: dict[str, list[dict[str, Any]]
 def apply_tables(scenario: dict[str, str] | None,
                  data: dict[str, list[dict[str, Any]]]) -> Applied:
     """Apply what the tables hold to the open scenario (see the module docstring)."""
-    empty = {s: [] for s in SECTIONS}
+    empty: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     if not scenario or not scenario.get("yaml"):
         return Applied(None, empty, empty, [], "No scenario open.")
     label = scenario.get("label") or "scenario"
