@@ -17,19 +17,21 @@ new gain and to drop it for good if it has become invalid: on 200 actors x 10 is
 
 - *The best candidate.* The step-7 cut only shortens the moves, so the uncut gain (which
   depends on the candidate's cells alone) plus a rounding margin bounds its gain whatever
-  the outcomes (:func:`_evaluate`'s ``UB``). Candidates sit in a max-heap on that bound;
-  the best one is found by popping bounds and sizing each popped candidate against the
-  current outcomes until the next bound is below the best gain found. The result is the
+  the outcomes (:func:`_evaluate`'s bound). Blocks of 256 consecutive candidates sit in a
+  max-heap on their highest bound; the best candidate is found by taking blocks in that
+  order and sizing their candidates whose bound reaches the best gain found so far against
+  the current outcomes, until the next block's bound is below it. The result is the
   eager scan's: the highest gain, the lowest candidate index among equal gains, and the
   runner-up (for the tie count, within 1e-20).
 - *Invalid candidates.* Only candidates with a moved cell are re-sized at once (new bound).
   Any other candidate keeps its validity unless the cut leaves a move or the gain below
   1e-10, which can happen only when ``O_p`` is within ``tau0`` of ``x_Ap`` or ``O_q`` within
   ``tau1`` of ``x_Bq`` (:func:`_death_reach`, from the candidate's constants, with margins
-  for rounding). Those "near" candidates are found per issue from per-cell lists sorted by
-  reach, kept in per-issue buckets, and re-sized at every step that moves one of their
-  issues, exactly as the NumPy loop does; so each candidate is dropped at the step the
-  NumPy loop drops it, and a dropped candidate never comes back in either.
+  for rounding). Those "near" candidates are found per issue from per-cell lists (opened
+  only when the outcome comes within the list's longest reach), kept in per-issue
+  buckets, and re-sized at every step that moves one of their issues, exactly as the NumPy
+  loop does; so each candidate is dropped at the step the NumPy loop drops it, and a
+  dropped candidate never comes back in either.
 
 On 200 actors x 10 issues this sizes ~700,000 candidates a round instead of ~150 million.
 
@@ -51,10 +53,10 @@ _EPS = 2.220446049250313e-16
 # Columns of the candidate table C (one row per candidate, 128 bytes): flat cells (as exact
 # floats) of (B, p), (A, q), (A, p), (B, q), then p, q; the constants k (delta_q = k
 # delta_p), R_B = c_Bp s_Bp / D_p, R_A = c_Aq s_Aq / D_q (outcome shift per unit move), s_Ap,
-# s_Aq; then the loop's state: the gain (-1 once dropped), its bound, the step it was sized
-# at, the step it was last re-sized by a move, the version of its heap entry.
+# s_Aq; then the loop's state: the gain (-1 once dropped), the step it was sized at, the
+# step it was last re-sized by a move; two unused columns (a row is two cache lines).
 _K, _RB, _RA, _SAP, _SAQ = range(6, 11)
-_GAIN, _UB, _EVAL, _MARK, _VER = range(11, 16)
+_GAIN, _EVAL, _MARK = range(11, 14)
 NCOL = 16
 # The sizing's outputs (``_evaluate``'s ``res``)
 _MB, _MA, _SB, _SA, _DP, _DQ, _CUT, _BOUND = range(8)
@@ -120,10 +122,10 @@ def candidates(X, s, w, D, present, O, pairs):  # pragma: no cover - compiled
                 r[_SAP] = sAp
                 r[_SAQ] = sAq
                 r[_GAIN] = -1.0
-                r[_UB] = 0.0
                 r[_EVAL] = 0.0
                 r[_MARK] = -1.0
-                r[_VER] = 0.0
+                r[14] = 0.0
+                r[15] = 0.0
                 n += 1
     return C[:n], code
 
@@ -201,138 +203,110 @@ def _evaluate(j, C, curf, accf, O, res):  # pragma: no cover - compiled
 
 
 @njit(**_JIT)
-def _death_reach(C):  # pragma: no cover - compiled
-    """Per candidate, ``(tau0, tau1)``: the cut can make it invalid only when
+def _death_reach(c, tau):  # pragma: no cover - compiled
+    """``tau = (tau0, tau1)`` of candidate row ``c``: the cut can make it invalid only when
     ``|O_p - x_Ap| <= tau0`` (B's side cut: delta_p = |O_p - x_Ap|) or ``|O_q - x_Bq| <=
     tau1`` (A's side cut: delta_q = |O_q - x_Bq|). From ``m_B = delta_p / R_B > 1e-10``,
     ``m_A = delta_q / R_A > 1e-10`` and ``gain = |delta_p s_Ap - delta_q s_Aq| >= 1e-10``
     with ``delta_q = k delta_p``, each bound widened for the rounding of its operations."""
-    n = C.shape[0]
-    tau = np.empty((n, 2))
-    for j in range(n):
-        k = C[j, _K]
-        R0 = C[j, _RB]
-        R1 = C[j, _RA]
-        a = C[j, _SAP]
-        b = C[j, _SAQ]
-        c0 = abs(a - k * b) - 8.0 * _EPS * (a + k * b)  # gain per unit delta_p
-        t0 = max(R0, R1 / k)
-        t0 = max(t0, 1.0 / c0) if c0 > 0.0 else np.inf
-        c1 = abs(a / k - b) - 8.0 * _EPS * (a / k + b)  # gain per unit delta_q
-        t1 = max(R0 * k, R1)
-        t1 = max(t1, 1.0 / c1) if c1 > 0.0 else np.inf
-        tau[j, 0] = 1e-10 * t0 * (1.0 + 1e-6)
-        tau[j, 1] = 1e-10 * t1 * (1.0 + 1e-6)
-    return tau
+    k = c[_K]
+    R0 = c[_RB]
+    R1 = c[_RA]
+    a = c[_SAP]
+    b = c[_SAQ]
+    c0 = abs(a - k * b) - 8.0 * _EPS * (a + k * b)  # gain per unit delta_p
+    t0 = max(R0, R1 / k)
+    t0 = max(t0, 1.0 / c0) if c0 > 0.0 else np.inf
+    c1 = abs(a / k - b) - 8.0 * _EPS * (a / k + b)  # gain per unit delta_q
+    t1 = max(R0 * k, R1)
+    t1 = max(t1, 1.0 / c1) if c1 > 0.0 else np.inf
+    tau[0] = 1e-10 * t0 * (1.0 + 1e-6)
+    tau[1] = 1e-10 * t1 * (1.0 + 1e-6)
 
 
 @njit(**_JIT)
-def _group(C, c0, c1, live, n_keys):  # pragma: no cover - compiled
-    """CSR lists of the live candidates by their cells in columns ``c0``..``c1 - 1`` of
-    ``C``, each list in candidate order."""
+def _group(cells, live, c0, c1, n_keys):  # pragma: no cover - compiled
+    """CSR lists of the live candidates ``live`` by their cells in columns ``c0``..``c1 - 1``
+    of ``cells`` (one row per live candidate), each list in candidate order."""
     start = np.zeros(n_keys + 1, np.int64)
-    for j in live:
+    for t in range(live.shape[0]):
         for c in range(c0, c1):
-            start[int(C[j, c]) + 1] += 1
+            start[cells[t, c] + 1] += 1
     for d in range(n_keys):
         start[d + 1] += start[d]
     out = np.empty(start[n_keys], np.int64)
     fill = start[:n_keys].copy()
-    for j in live:
+    for t in range(live.shape[0]):
         for c in range(c0, c1):
-            d = int(C[j, c])
-            out[fill[d]] = j
+            d = cells[t, c]
+            out[fill[d]] = live[t]
             fill[d] += 1
     return start, out
 
 
-@njit(**_JIT)
-def _by_reach(st, lst, reach):  # pragma: no cover - compiled
-    """Sort each list of a CSR by ``reach`` descending; returns the reaches in list order."""
-    r = reach[lst]
-    for d in range(st.shape[0] - 1):
-        a = st[d]
-        b = st[d + 1]
-        if b - a > 1:
-            o = np.argsort(-r[a:b], kind="mergesort")
-            lst[a:b] = lst[a:b][o]
-            r[a:b] = r[a:b][o]
-    return r
+# The best candidate is looked for among blocks of _BLOCK consecutive candidates, in a binary
+# max-heap of blocks keyed by a bound on their candidates' bounds (a key may be stale-high:
+# it is corrected when the block comes to the top). Dropping a candidate or lowering its
+# bound costs one write; only a raised bound moves its block up the (small, cached) heap.
+_BLOCK = 256
 
 
 @njit(**_JIT)
-def _before(hk, hj, a, b):  # pragma: no cover - compiled
-    """Heap order: higher bound first, then lower candidate index."""
-    return hk[a] > hk[b] or (hk[a] == hk[b] and hj[a] < hj[b])
-
-
-# The heap is 4-ary (children of i: 4i + 1 .. 4i + 4): half the levels of a binary heap,
-# and the four children's keys share a cache line.
-@njit(**_JIT)
-def _sift_down(hk, hj, hv, size, i):  # pragma: no cover - compiled
-    key = hk[i]
-    jj = hj[i]
-    vv = hv[i]
-    while True:
-        first = 4 * i + 1
-        if first >= size:
-            break
-        m = first
-        for c in range(first + 1, min(first + 4, size)):
-            if _before(hk, hj, c, m):
-                m = c
-        if not (hk[m] > key or (hk[m] == key and hj[m] < jj)):
-            break
-        hk[i] = hk[m]
-        hj[i] = hj[m]
-        hv[i] = hv[m]
-        i = m
-    hk[i] = key
-    hj[i] = jj
-    hv[i] = vv
-
-
-@njit(**_JIT)
-def _push(hk, hj, hv, size, key, j, v):  # pragma: no cover - compiled
-    i = size
+def _bh_up(key, heap, pos, i):  # pragma: no cover - compiled
+    b = heap[i]
+    k = key[b]
     while i > 0:
-        up = (i - 1) // 4
-        if not (key > hk[up] or (key == hk[up] and j < hj[up])):
+        up = (i - 1) // 2
+        if not key[heap[up]] < k:
             break
-        hk[i] = hk[up]
-        hj[i] = hj[up]
-        hv[i] = hv[up]
+        heap[i] = heap[up]
+        pos[heap[i]] = i
         i = up
-    hk[i] = key
-    hj[i] = j
-    hv[i] = v
-    return size + 1
+    heap[i] = b
+    pos[b] = i
 
 
 @njit(**_JIT)
-def _pop(hk, hj, hv, size):  # pragma: no cover - compiled
-    size -= 1
-    hk[0] = hk[size]
-    hj[0] = hj[size]
-    hv[0] = hv[size]
-    _sift_down(hk, hj, hv, size, 0)
-    return size
+def _bh_down(key, heap, pos, i):  # pragma: no cover - compiled
+    nb = heap.shape[0]
+    b = heap[i]
+    k = key[b]
+    while True:
+        m = 2 * i + 1
+        if m >= nb:
+            break
+        if m + 1 < nb and key[heap[m + 1]] > key[heap[m]]:
+            m += 1
+        if not key[heap[m]] > k:
+            break
+        heap[i] = heap[m]
+        pos[heap[i]] = i
+        i = m
+    heap[i] = b
+    pos[b] = i
 
 
 @njit(**_JIT)
-def _heap_of(C, on, hk, hj, hv):  # pragma: no cover - compiled
-    """(Re)build the heap: one entry per live candidate, every older entry made stale."""
-    size = 0
-    for j in range(on.shape[0]):
-        if on[j]:
-            C[j, _VER] += 1.0
-            hk[size] = C[j, _UB]
-            hj[size] = j
-            hv[size] = C[j, _VER]
-            size += 1
-    for i in range((size - 2) // 4, -1, -1):
-        _sift_down(hk, hj, hv, size, i)
-    return size
+def _bh_set(key, heap, pos, b, k):  # pragma: no cover - compiled
+    """Set block ``b``'s key to ``k`` and restore the heap order."""
+    old = key[b]
+    key[b] = k
+    if k > old:
+        _bh_up(key, heap, pos, pos[b])
+    elif k < old:
+        _bh_down(key, heap, pos, pos[b])
+
+
+@njit(**_JIT)
+def _block_max(ub, b):  # pragma: no cover - compiled
+    """The highest bound in block ``b`` and its first candidate (-inf, -1 if none live)."""
+    m = -np.inf
+    am = -1
+    for j in range(b * _BLOCK, min((b + 1) * _BLOCK, ub.shape[0])):
+        if ub[j] > m:
+            m = ub[j]
+            am = j
+    return m, am
 
 
 @njit(**_JIT)
@@ -354,7 +328,7 @@ def _near(d, n_a, n_i, curf, O, tops, ps, pl, pr, qs, ql, qr, on, bk, bn):  # pr
             rch = pr if h == 0 else qr
             for t in range(st[cell], st[cell + 1]):
                 if rch[t] < dist:
-                    break
+                    continue
                 j = lst[t]
                 if not on[j]:
                     continue
@@ -366,6 +340,19 @@ def _near(d, n_a, n_i, curf, O, tops, ps, pl, pr, qs, ql, qr, on, bk, bn):  # pr
                 m += 1
     bn[d] = m
     return bk
+
+
+@njit(**_JIT)
+def _consider(j, gj, best, second, kk):  # pragma: no cover - compiled
+    """Fold candidate ``j``'s gain into (best, runner-up, best's index): the eager scan's
+    choice whatever the order candidates come in (highest gain, lowest index on ties)."""
+    if gj > best:
+        return gj, best, j
+    if gj == best:
+        return best, gj, (j if j < kk else kk)
+    if gj > second:
+        return best, gj, kk
+    return best, second, kk
 
 
 @njit(**_JIT)
@@ -384,94 +371,103 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
     n_c = curf.shape[0]
     n_a = n_c // n_i if n_i else 0
     res = np.empty(8)
+    ub = np.full(n, -np.inf)  # bound on the gain of each live candidate, -inf once dropped
     n_live = 0
     for j in range(n):
         gj = _evaluate(j, C, curf, accf, O, res)
         C[j, _GAIN] = gj
         if gj > 0.0:
-            C[j, _UB] = res[_BOUND]
+            ub[j] = res[_BOUND]
             n_live += 1
     idx = np.empty(n_live, np.int64)
     F = np.empty((n_live, 14))
     if n_live == 0:
         return idx, F, 0
     live = np.empty(n_live, np.int64)
+    cells = np.empty((n_live, 4), np.int64)
+    tau = np.empty((n, 2))
     on = np.zeros(n, np.bool_)  # live (gain > 0), in a table that stays in cache
     m = 0
     for j in range(n):
-        if C[j, _GAIN] > 0.0:
+        c = C[j]
+        if c[_GAIN] > 0.0:
             live[m] = j
+            for h in range(4):
+                cells[m, h] = int(c[h])
+            _death_reach(c, tau[j])
             on[j] = True
             m += 1
-    tau = _death_reach(C)
-    cs, cl = _group(C, 0, 4, live, n_c)  # every cell of a candidate
-    ps, pl = _group(C, 2, 3, live, n_c)  # by (A, p), longest reach first
-    pr = _by_reach(ps, pl, tau[:, 0].copy())
-    qs, ql = _group(C, 3, 4, live, n_c)  # by (B, q)
-    qr = _by_reach(qs, ql, tau[:, 1].copy())
-    tops = np.full((2, n_i, n_a), -1.0)
+    cs, cl = _group(cells, live, 0, 4, n_c)  # every cell of a candidate
+    ps, pl = _group(cells, live, 2, 3, n_c)  # by (A, p)
+    qs, ql = _group(cells, live, 3, 4, n_c)  # by (B, q)
+    pr = tau[pl, 0]  # their reaches, in list order
+    qr = tau[ql, 1]
+    tops = np.full((2, n_i, n_a), -1.0)  # the longest reach in each list
     for a in range(n_a):
         for d in range(n_i):
             cell = a * n_i + d
-            if ps[cell + 1] > ps[cell]:
-                tops[0, d, a] = pr[ps[cell]]
-            if qs[cell + 1] > qs[cell]:
-                tops[1, d, a] = qr[qs[cell]]
-    cap = 2 * n_live + 16
-    hk = np.empty(cap)
-    hj = np.empty(cap, np.int64)
-    hv = np.empty(cap)
-    size = _heap_of(C, on, hk, hj, hv)
+            for t in range(ps[cell], ps[cell + 1]):
+                tops[0, d, a] = max(tops[0, d, a], pr[t])
+            for t in range(qs[cell], qs[cell + 1]):
+                tops[1, d, a] = max(tops[1, d, a], qr[t])
+    nb = (n + _BLOCK - 1) // _BLOCK
+    bkey = np.empty(nb)
+    for b in range(nb):
+        bkey[b] = _block_max(ub, b)[0]
+    bheap = np.arange(nb)
+    bpos = np.arange(nb)
+    for i in range(nb // 2 - 1, -1, -1):
+        _bh_down(bkey, bheap, bpos, i)
     chg = np.zeros(n_i)  # step at which O_d last moved
     bk = np.empty((n_i, 64), np.int64)
     bn = np.zeros(n_i, np.int64)
     for d in range(n_i):
         bk = _near(d, n_a, n_i, curf, O, tops, ps, pl, pr, qs, ql, qr, on, bk, bn)
-    scanned = np.empty(n_live, np.int64)
+    done = np.empty(nb, np.int64)
     n_real = 0
     ties = 0
     step = 0.0
     while n_live > 0:
-        # the highest gain, lowest index among equal gains, and the runner-up
+        # the highest gain, lowest index among equal gains, and the runner-up: blocks in
+        # order of their bound, each sized against the current outcomes where its bounds
+        # can still reach the best gain (within 1e-20)
         best = -1.0
         second = -1.0
         kk = -1
-        ns = 0
-        while size > 0:
-            j = hj[0]
-            if not on[j] or hv[0] != C[j, _VER]:
-                size = _pop(hk, hj, hv, size)  # a stale entry
+        nd = 0
+        while True:
+            b = bheap[0]
+            if bkey[b] == -np.inf or (kk >= 0 and bkey[b] < best - 1e-20):
+                break
+            top, jt = _block_max(ub, b)
+            if top < bkey[b] and (top == -np.inf or (kk >= 0 and top < best - 1e-20)):
+                _bh_set(bkey, bheap, bpos, b, top)  # a stale key
                 continue
-            c = C[j]
-            if kk >= 0 and hk[0] < best - 1e-20:
-                break  # no candidate left can reach the best gain (within 1e-20)
-            if hk[0] > c[_UB]:  # the bound fell since the entry was made: re-enter it
-                c[_VER] += 1.0
-                hk[0] = c[_UB]
-                hv[0] = c[_VER]
-                _sift_down(hk, hj, hv, size, 0)
-                continue
-            size = _pop(hk, hj, hv, size)
-            if c[_EVAL] < chg[int(c[4])] or c[_EVAL] < chg[int(c[5])]:
-                c[_GAIN] = _evaluate(j, C, curf, accf, O, res)  # the outcomes moved
-                c[_EVAL] = step
-            gj = c[_GAIN]
-            if gj <= 0.0:  # pragma: no cover - near candidates are dropped when they move
-                on[j] = False
-                n_live -= 1
-                continue
-            scanned[ns] = j
-            ns += 1
-            if gj > best:
-                second = best
-                best = gj
-                kk = j
-            elif gj == best:
-                second = gj
-                if j < kk:
-                    kk = j
-            elif gj > second:
-                second = gj
+            rest = -np.inf
+            for h in range(2):  # its best bound first, then the others within reach
+                lo = jt if h == 0 else b * _BLOCK
+                hi = jt + 1 if h == 0 else min((b + 1) * _BLOCK, n)
+                for j in range(lo, hi):
+                    u = ub[j]
+                    if u == -np.inf or (h == 1 and j == jt):
+                        continue
+                    if h == 1 and kk >= 0 and u < best - 1e-20:
+                        rest = max(rest, u)
+                        continue
+                    c = C[j]
+                    if c[_EVAL] < chg[int(c[4])] or c[_EVAL] < chg[int(c[5])]:
+                        c[_GAIN] = _evaluate(j, C, curf, accf, O, res)  # outcomes moved
+                        c[_EVAL] = step
+                    gj = c[_GAIN]
+                    if gj <= 0.0:  # pragma: no cover - near candidates are dropped at once
+                        on[j] = False
+                        ub[j] = -np.inf
+                        n_live -= 1
+                        continue
+                    best, second, kk = _consider(j, gj, best, second, kk)
+            _bh_set(bkey, bheap, bpos, b, rest)  # for this step: only the rest is left
+            done[nd] = b
+            nd += 1
         if kk < 0:
             break
         if second >= best - 1e-20:  # another candidate within 1e-20 of the best
@@ -517,14 +513,11 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
         n_real += 1
         c[_GAIN] = -1.0
         on[kk] = False
+        ub[kk] = -np.inf
         n_live -= 1
-        for t in range(ns):  # the others popped go back
-            j = scanned[t]
-            if j != kk:
-                if size == cap:
-                    size = _heap_of(C, on, hk, hj, hv)
-                C[j, _VER] += 1.0
-                size = _push(hk, hj, hv, size, C[j, _UB], j, C[j, _VER])
+        for t in range(nd):  # the blocks looked at get their full key back
+            b = done[t]
+            _bh_set(bkey, bheap, bpos, b, _block_max(ub, b)[0])
         step += 1.0
         chg[p] = step
         chg[q] = step
@@ -544,15 +537,14 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
                 c[_EVAL] = step
                 if gj <= 0.0:
                     on[j] = False
+                    ub[j] = -np.inf
                     n_live -= 1
                     continue
-                ub = res[_BOUND]
-                if ub > c[_UB]:  # a higher bound needs a new entry; a lower one waits
-                    if size == cap:
-                        size = _heap_of(C, on, hk, hj, hv)
-                    c[_VER] += 1.0
-                    size = _push(hk, hj, hv, size, ub, j, c[_VER])
-                c[_UB] = ub
+                u = res[_BOUND]
+                ub[j] = u
+                b = j // _BLOCK
+                if u > bkey[b]:  # a raised bound moves its block up; a lower one waits
+                    _bh_set(bkey, bheap, bpos, b, u)
         # candidates within reach of the cut on a moved issue: re-sized against the new
         # outcomes now (as the NumPy loop does), so those the cut invalidates are dropped
         bk = _near(p, n_a, n_i, curf, O, tops, ps, pl, pr, qs, ql, qr, on, bk, bn)
@@ -575,5 +567,6 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
                 c[_EVAL] = step
                 if gj <= 0.0:
                     on[j] = False
+                    ub[j] = -np.inf
                     n_live -= 1
     return idx[:n_real], F[:n_real], ties
