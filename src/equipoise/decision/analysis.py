@@ -64,8 +64,8 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ..models.api import bargain_batch, check_bargained, make_model
-from ..models.spaces import is_spatial
 from ..models.problem import BargainingProblem
+from ..models.spaces import is_spatial
 from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
