@@ -394,3 +394,26 @@ def test_smallest_change_under_a_variant_edits_its_overrides(builtin) -> None:
         changed = apply_judgements(builtin, change, variant=variant)
         result = decide(changed, variant=variant, draws=0)
         assert result.by_doctrine[d]["best"] == o, (o, d, change)
+
+
+def test_time_limit_marks_unsettled_views_and_changes_no_settled_one():
+    """A time limit of 0 s leaves the views that need the MILP unsettled — said as such, not
+    as "impossible" — and every view settled without it keeps the unlimited answer."""
+    from equipoise import load
+    from equipoise.decision.explain import explain
+    from equipoise.scenarios import builtin_path
+
+    s = load(builtin_path("nagorno-karabakh-2020"))
+    full = explain(s, model="eum")
+    limited = explain(s, model="eum", time_limit=0.0)
+    timed_out = [(o, d) for o in limited.views for d, v in limited.views[o].items()
+                 if v.change_timed_out]
+    assert timed_out, "the built-in case has views that need the MILP"
+    data = limited.to_dict()
+    for o, d in timed_out:
+        assert limited.views[o][d].change is None
+        assert data["options"][o]["doctrines"][d]["change_status"] == "time limit"
+    for o in limited.views:
+        for d, v in limited.views[o].items():
+            if not v.change_timed_out:
+                assert v.change == full.views[o][d].change

@@ -73,6 +73,9 @@ def server():
     port = _free_port()
     app = create_app(WorkbenchConfig(input=CASE, port=port, store=""))
     httpd = make_server("127.0.0.1", port, app, threaded=True, request_handler=_quiet_handler())
+    # request threads are joined on close: a callback still inside native code (HiGHS) when
+    # the interpreter exits aborts the process ("terminate called without an active exception")
+    httpd.daemon_threads = False
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -80,6 +83,7 @@ def server():
         yield f"http://127.0.0.1:{port}/"
     httpd.shutdown()
     thread.join(10)
+    httpd.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,8 @@ def believe_context(analysis: Any) -> dict[str, Any] | None:
                 "can_be_first": f.can_be_first,
                 "lead": f.margin,
                 "widening": None if view.widening is None else view.widening.total,
-                "change": ("first already" if ch == [] else "none within the criteria's "
+                "change": ("not settled within the time limit" if view.change_timed_out else
+                           "first already" if ch == [] else "none within the criteria's "
                            "ranges" if ch is None else
                            f"{sum(c.units for c in ch):.2f} units, {len(ch)} value"
                            + ("s" if len(ch) != 1 else "")),

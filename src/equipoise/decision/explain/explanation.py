@@ -18,6 +18,8 @@ weights**, the whole simplex of the criteria):
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +31,7 @@ from ...strict_json import rounded
 from ..analysis import _setting, _weight_bounds, decide
 from ..criteria import declared_criteria
 from ..result import DecisionResult
-from .judgements import Change, judgement_model, smallest_change
+from .judgements import Change, ChangeTimeLimit, judgement_model, smallest_change
 from .stability import Stability, stability_intervals
 from .weights import Favourable, Widening, favourable_weights, smallest_widening
 
@@ -60,6 +62,7 @@ class OptionView:
     widening: Widening | None
     change: list[Change] | None  # [] first already; None: no declared change does it
     approximate: list[Change] = field(default_factory=list)
+    change_timed_out: bool = False  # the time limit came first: ``change`` is None, unproven
 
 
 @dataclass
@@ -131,7 +134,9 @@ class Explanation:
             for d, view in self.views[o].items():
                 f, wd = view.favourable, view.widening
                 status = (
-                    "first already"
+                    "time limit"
+                    if view.change_timed_out
+                    else "first already"
                     if view.change == []
                     else "impossible"
                     if view.change is None
@@ -201,14 +206,18 @@ def explain(
     doctrine: str | None = None,
     rounds: int | None = None,
     search: bool = False,
+    time_limit: float | None = None,
     **model_params: Any,
 ) -> Explanation:
     """What one would have to believe for each option to be first (module docstring).
 
     ``option`` / ``doctrine`` restrict what is explained (every option stays a rival);
     ``search`` adds the approximate smallest change of stances, capabilities and relation
-    weights (:mod:`.search`; slower: it reruns the model).
+    weights (:mod:`.search`; slower: it reruns the model). ``time_limit`` (seconds) bounds the
+    exact smallest-change MILPs together; a view not settled in time says so
+    (``change_status: "time limit"``) instead of claiming a result.
     """
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     setting = _setting(scenario, model, variant, rounds, model_params, None, 0)
     result = decide(
         scenario,
@@ -243,7 +252,12 @@ def explain(
             wide = None
             if not fav.can_be_first and d != ANY:
                 wide = smallest_widening(n, i, view.lower, view.upper)
-            views[o][d] = OptionView(fav, wide, smallest_change(jm, n, view.central, i))
+            try:
+                views[o][d] = OptionView(
+                    fav, wide, smallest_change(jm, n, view.central, i, deadline)
+                )
+            except ChangeTimeLimit:
+                views[o][d] = OptionView(fav, wide, None, change_timed_out=True)
     out = Explanation(result, criteria, options, explained, doctrines, views)
     if search:
         from .search import search_changes

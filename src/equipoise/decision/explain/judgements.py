@@ -27,6 +27,8 @@ Solved with ``scipy.optimize.milp`` (HiGHS).
 
 from __future__ import annotations
 
+import time
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -219,12 +221,24 @@ def _extremes_lost(model: JudgementModel, x: np.ndarray) -> set[tuple[int, int]]
     return {(int(j), 0) for j in top} | {(int(j), 1) for j in bottom}
 
 
+class ChangeTimeLimit(Exception):
+    """The exact smallest change was not settled before the deadline (the MILP's time
+    limit was reached): neither a proven smallest change nor a proof that none exists."""
+
+
 def smallest_change(
-    model: JudgementModel, normalised: np.ndarray, weights: np.ndarray, option: int
+    model: JudgementModel,
+    normalised: np.ndarray,
+    weights: np.ndarray,
+    option: int,
+    deadline: float | None = None,
 ) -> list[Change] | None:
     """The least ``sum |x - x0| / u`` that makes ``option`` first under ``weights``
     (module docstring); ``[]`` when it is first already, ``None`` when no change of the
-    declared values within their normalisation bounds makes it first."""
+    declared values within their normalisation bounds makes it first.
+
+    ``deadline`` (a ``time.monotonic()`` instant) bounds the MILPs; past it
+    :class:`ChangeTimeLimit` is raised rather than a result that is not proven."""
     n = np.asarray(normalised, float)
     w0 = np.asarray(weights, float)
     scores = n @ w0
@@ -283,7 +297,7 @@ def smallest_change(
     lost = _extremes_lost(model, x)
     while lost:
         enforced |= lost
-        found = _with_extremes(model, cost, a, b, lower, upper, enforced)
+        found = _with_extremes(model, cost, a, b, lower, upper, enforced, deadline)
         if found is None:
             return None
         x = found
@@ -305,6 +319,7 @@ def _with_extremes(
     lower: np.ndarray,
     upper: np.ndarray,
     ends: set[tuple[int, int]],
+    deadline: float | None = None,
 ) -> np.ndarray | None:
     """The MILP: some option still takes each of ``ends`` — (criterion, 0) its highest
     value, (criterion, 1) its lowest."""
@@ -341,6 +356,12 @@ def _with_extremes(
             hi_r.append(np.array([np.inf]))
     c = np.concatenate([cost, np.zeros(n_bin)])
     integrality = np.concatenate([np.zeros(width), np.ones(n_bin)])
+    options: dict[str, float] = {}
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ChangeTimeLimit
+        options["time_limit"] = remaining
     res = milp(
         c,
         constraints=[LinearConstraint(np.vstack(rows), np.concatenate(lo_r), np.concatenate(hi_r))],
@@ -348,7 +369,10 @@ def _with_extremes(
         bounds=Bounds(
             np.concatenate([lower, np.zeros(n_bin)]), np.concatenate([upper, np.ones(n_bin)])
         ),
+        options=options,
     )
+    if res.status == 1:  # the time (or iteration) limit: nothing proven either way
+        raise ChangeTimeLimit
     if res.status != 0 or res.x is None:
         return None
     return np.asarray(res.x[:nv], float)

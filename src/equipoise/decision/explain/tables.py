@@ -65,7 +65,9 @@ def _change_table(e: Explanation) -> Table:
         for d in doctrines:
             ch = e.views[o][d].change
             cells.append(
-                "first"
+                "time limit"
+                if e.views[o][d].change_timed_out
+                else "first"
                 if ch == []
                 else "—"
                 if ch is None

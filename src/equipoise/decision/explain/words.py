@@ -111,7 +111,12 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
             text += ". No weights at all make it first"
         out.append(text + ".")
     central = "its central weights" if doctrine != ANY else "equal weights"
-    if view.change is None:
+    if view.change_timed_out:
+        out.append(
+            f"The smallest change of the declared criteria values that makes {name} first "
+            f"under {central} was not settled within the time limit."
+        )
+    elif view.change is None:
         out.append(
             f"No change of the declared criteria values (within each criterion's "
             f"present range) makes {name} first under {central}."

@@ -99,13 +99,19 @@ def _decision(label: str, text: str, items: tuple[str, ...], model: str,
 
 
 @lru_cache(maxsize=16)
+#: Seconds the exact smallest-change MILPs of one what-if explanation may take together.
+EXPLAIN_TIME_LIMIT = 5.0
+
+
 def _explanation(label: str, text: str, items: tuple[str, ...], model: str,
                  search: bool) -> Any:
     from ....decision.explain import explain
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return explain(_scenario(label, text, items), model=model, search=search)
+        # bounded: a what-if must not start minutes of MILPs that outlive the request
+        return explain(_scenario(label, text, items), model=model, search=search,
+                       time_limit=EXPLAIN_TIME_LIMIT)
 
 
 def without_layers(scenario: Any, hidden: tuple[str, ...]) -> Any:
