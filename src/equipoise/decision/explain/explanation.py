@@ -19,7 +19,6 @@ weights**, the whole simplex of the criteria):
 from __future__ import annotations
 
 import time
-
 from dataclasses import dataclass, field
 from typing import Any
 

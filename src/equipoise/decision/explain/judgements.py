@@ -28,7 +28,6 @@ Solved with ``scipy.optimize.milp`` (HiGHS).
 from __future__ import annotations
 
 import time
-
 from dataclasses import dataclass, field
 
 import numpy as np
