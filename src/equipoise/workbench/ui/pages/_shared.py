@@ -98,11 +98,11 @@ def _decision(label: str, text: str, items: tuple[str, ...], model: str,
                       draws=draws, seed=0)
 
 
-@lru_cache(maxsize=16)
 #: Seconds the exact smallest-change MILPs of one what-if explanation may take together.
 EXPLAIN_TIME_LIMIT = 5.0
 
 
+@lru_cache(maxsize=16)
 def _explanation(label: str, text: str, items: tuple[str, ...], model: str,
                  search: bool) -> Any:
     from ....decision.explain import explain
