@@ -18,7 +18,7 @@ Names of the choices are KTAB's (``VotingRule``, ``VPModel``, ``PCEModel``, ``Bi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -74,7 +74,7 @@ _VP_MIN = 1e-6       # KTAB's minX of the binary victory model
 _VP_THRESHOLD = 1.10  # a 10 % strength margin wins for certain (binary victory model)
 
 
-def check_choice(value: str, allowed: dict[str, object], what: str) -> str:
+def check_choice(value: str, allowed: Mapping[str, object], what: str) -> str:
     """``value`` if it names one of ``allowed`` (a KTAB option), else a clear error."""
     if value not in allowed:
         raise ModelInputError(f"{what}={value!r}; choose one of {', '.join(allowed)}")
