@@ -100,7 +100,7 @@ class Analysis:
             return (f"Against the {fewest} recorded outcomes the mean errors are {text} points "
                     f"on the 0–100 scales; {fewest} issues are too few (fewer than "
                     f"{MIN_ISSUES_FOR_RANKING}) to name a most accurate model.")
-        best = min(errs, key=errs.get)
+        best = min(errs, key=errs.__getitem__)
         return (f"Against the recorded outcomes (n = {n[best]}) the {best} model errs least "
                 f"(mean {errs[best]:.1f} points on the 0–100 scales; all: {text}).")
 

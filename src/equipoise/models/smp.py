@@ -238,7 +238,7 @@ class SpatialModel(BargainingModel):
     #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
     #: space of the problem (see :attr:`spatial`).
     @property
-    def spatial(self) -> bool:
+    def spatial(self) -> bool:  # type: ignore[override]
         """Run once per issue space by the API (``spaces="problem"``); with another
         ``spaces`` the model groups the issues it is given itself."""
         return bool(self.spaces == "problem")

@@ -286,9 +286,9 @@ def explain_balance(report: BalanceResult, *, top: int = 5, names: dict | None =
         if ranked:
             lines.append("Most cross-pressured actors:")
             for a, d in ranked:
-                pairs = d.get("unbalanced_with", [])[:3]
-                with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in pairs)
-                extra = d["unbalanced_triads"] - len(pairs)
+                partners = d.get("unbalanced_with", [])[:3]
+                with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in partners)
+                extra = d["unbalanced_triads"] - len(partners)
                 lines.append(f"  {nm(a)}: {d['unbalanced_triads']} of {d['triads']} triads "
                              f"unbalanced" + (f" — with {with_txt}" if with_txt else "")
                              + (f" (+{extra} more)" if extra > 0 else "") + ".")

@@ -418,6 +418,9 @@ def report_context(analysis: Any,
                          for m, fc in analysis.forecasts.items()]
     else:
         ctx["models"] = []
+    from .space_context import spaces_context
+
+    ctx["spaces"] = spaces_context(analysis, fig) if analysis.forecasts else []
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
@@ -490,8 +493,8 @@ def report_context(analysis: Any,
 
     # -- skipped and sections ------------------------------------------------------------
     skipped = dict(analysis.skipped)
-    for k, v in skipped_notes.items():
-        skipped.setdefault(k, v)
+    for section, why in skipped_notes.items():
+        skipped.setdefault(section, why)
     ctx["skipped"] = skipped
     present = {
         "summary": True,
