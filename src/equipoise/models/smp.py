@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from .base import BargainingModel, Batch
 from .forecast import Forecast
 from .problem import BargainingProblem
@@ -257,6 +258,8 @@ class SpatialModel(BargainingModel):
                       bargn_model=bargn_model)
         for k, v in values.items():
             setattr(self, k, check_choice(v, CHOICES[k], f"smp {k}"))
+        check_rounds(rounds)
+        check_rounds(min_rounds, "min_rounds")
         self.min_rounds = int(min_rounds)
         self.rounds = MAX_TURNS if rounds is None else int(rounds)
         if self.min_rounds < 1 or self.rounds < 0:
