@@ -263,3 +263,42 @@ def test_forecast_json_has_history_and_probabilities(tmp_path) -> None:
     pce_ = data["pce"]["Pstn2"]
     assert set(pce_["probabilities"]) == {f"SActor-0{k}" for k in range(7)}
     assert "outcome" in pce_
+
+
+def test_voting_rules_victory_models_and_risk_ranges_as_ktab_defines_them() -> None:
+    from equipoise.models.smp_rules import big_r, response, victory_probability
+
+    du = np.array([-0.5, 0.0, 0.25])
+    np.testing.assert_allclose(response("PropBin")(du), [-0.6, 0.0, 0.4])
+    np.testing.assert_allclose(response("Cubic")(du), [-0.125, 0.0, 0.015625])
+    np.testing.assert_allclose(response("PropCbc")(du), [-0.3125, 0.0, 0.1328125])
+    np.testing.assert_allclose(response("ASymProsp")(du), [-0.5, 0.0, 0.25 * 2 / 3])
+    c = np.array([[[1.0, 3.0], [1.0, 1.0]]])  # C_01 = 3, C_10 = 1
+    for model, k in (("Linear", 1), ("Square", 2), ("Quartic", 4), ("Octic", 8)):
+        assert victory_probability(c, model)[0, 0, 1] == pytest.approx(3**k / (3**k + 1))
+    assert victory_probability(c, "Binary")[0, 0, 1] == pytest.approx(1 / (1 + 1e-6))
+    p = np.array([[0.1, 0.2, 0.7]])
+    np.testing.assert_allclose(big_r(p, "Max"), [[-1.0, -2 / 3, 1.0]])
+    np.testing.assert_allclose(big_r(p, "Min"), [[0.0, 1 / 6, 1.0]])
+    np.testing.assert_allclose(big_r(p, "Mid"), [[-0.5, -0.25, 1.0]])
+    assert (big_r(np.full((1, 3), 1 / 3)) == 0).all()
+    for bad in (lambda: response("Plurality"), lambda: victory_probability(c, "Cubic"),
+                lambda: pce(c, "Borda"), lambda: big_r(p, "Wide")):
+        with pytest.raises(ModelInputError, match="choose one of"):
+            bad()
+
+
+def test_explicit_spaces(three_dim) -> None:
+    s, fc = three_dim
+    p = problem_of(s)
+    ids = list(p.issues)
+    listed = SpatialModel(spaces=[ids]).forecast(p)
+    assert listed.outcome == pytest.approx(fc.outcome)
+    two = ProbabilisticCondorcet(spaces=[ids[:1], ids[1:]]).forecast(p)
+    assert two.details[ids[0]]["space"] == ids[:1] and two.details[ids[2]]["space"] == ids[1:]
+    for bad, match in (([["nope"]], "unknown issue"), ([ids, ids[:1]], "two spaces"),
+                       ([ids[:1]], "in no space")):
+        with pytest.raises(ModelInputError, match=match):
+            ProbabilisticCondorcet(spaces=bad).forecast(p)
+    with pytest.raises(ModelInputError, match="spaces="):
+        SpatialModel(spaces=3)

@@ -91,10 +91,10 @@ class ProbabilisticCondorcet(BargainingModel):
     #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
     #: space of the problem (see :attr:`spatial`).
     @property
-    def spatial(self) -> bool:
+    def spatial(self) -> bool:  # type: ignore[override]
         """Run once per issue space by the API (``spaces="problem"``); with another
         ``spaces`` the model groups the issues it is given itself."""
-        return self.spaces == "problem"
+        return bool(self.spaces == "problem")
 
     def __init__(self, weights: str = "capability_salience", risk: str = "neutral", *,
                  voting_rule: str = "Prop", victory_prob_model: str = "Linear",
@@ -111,10 +111,10 @@ class ProbabilisticCondorcet(BargainingModel):
         self._opt = SMPOptions(victory=self.victory_prob_model, voting=self.voting_rule,
                                pce=self.pce_model, big_r_range=self.big_r_range)
 
-    @property  # type: ignore[override]
+    @property
     def joint_issues(self) -> bool:  # type: ignore[override]
         """Issues of one space are decided together (``spaces="separate"``: none are)."""
-        return self.spaces != "separate"
+        return bool(self.spaces != "separate")
 
     def _solve(self, arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return pce_positions(arr.X, arr.S, arr.cap, weights=self.weights, risk=self.risk,

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from .base import BargainingModel, Batch
 from .forecast import Forecast
 from .problem import BargainingProblem
@@ -157,7 +158,8 @@ def _run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | No
         top = p_unique.argmax(axis=1)
         for k, b in enumerate(members):
             if not record:  # keep the latest state only
-                hist[b].clear(), probs[b].clear(), expct[b].clear(), risk[b].clear()
+                for kept in (hist[b], probs[b], expct[b], risk[b]):
+                    kept.clear()
             hist[b].append(Xm[k].copy())
             probs[b].append(per_actor[k])
             expct[b].append(exp[k])
@@ -237,10 +239,10 @@ class SpatialModel(BargainingModel):
     #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
     #: space of the problem (see :attr:`spatial`).
     @property
-    def spatial(self) -> bool:
+    def spatial(self) -> bool:  # type: ignore[override]
         """Run once per issue space by the API (``spaces="problem"``); with another
         ``spaces`` the model groups the issues it is given itself."""
-        return self.spaces == "problem"
+        return bool(self.spaces == "problem")
 
     def __init__(self, victory_prob_model: str = "Linear", voting_rule: str = "Prop",
                  pce_model: str = "Conditional", state_transitions: str = "Deterministic",
@@ -256,6 +258,8 @@ class SpatialModel(BargainingModel):
                       bargn_model=bargn_model)
         for k, v in values.items():
             setattr(self, k, check_choice(v, CHOICES[k], f"smp {k}"))
+        check_rounds(rounds)
+        check_rounds(min_rounds, "min_rounds")
         self.min_rounds = int(min_rounds)
         self.rounds = MAX_TURNS if rounds is None else int(rounds)
         if self.min_rounds < 1 or self.rounds < 0:
@@ -267,10 +271,10 @@ class SpatialModel(BargainingModel):
         self.seed = seed
         self._opt = SMPOptions(**{_FIELDS[k]: v for k, v in values.items()})
 
-    @property  # type: ignore[override]
+    @property
     def joint_issues(self) -> bool:  # type: ignore[override]
         """Issues of one space are decided together (``spaces="separate"``: none are)."""
-        return self.spaces != "separate"
+        return bool(self.spaces != "separate")
 
     def _run(self, arr: Any, record: bool) -> SMPRun:
         return run_smp(arr.X, arr.S, arr.cap, self._opt, min_rounds=self.min_rounds,
@@ -282,7 +286,11 @@ class SpatialModel(BargainingModel):
         x, s, c = (a[None] for a in (problem.position, problem.salience, problem.capability))
         outcome: dict[str, float] = {}
         traj, pos, hist, details = {}, {}, {}, {}
-        rounds, conv, scale, franges, cycle = {}, {}, {}, {}, {}
+        rounds: dict[str, int] = {}
+        conv: dict[str, bool] = {}
+        scale: dict[str, tuple[float, float]] = {}
+        franges: dict[str, tuple[float, float]] = {}
+        cycle: dict[str, int | None] = {}
         for idx in space_groups(problem.issues, self.spaces, problem):
             arr = space_arrays(x, s, c, problem.lower, problem.upper, idx, problem.issues,
                                problem.actors, "smp")

@@ -111,7 +111,7 @@ def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
         chij, chji = bij, bji
     p = chij / (chij + chji)
 
-    def gain(uki: np.ndarray, ukj: np.ndarray) -> np.ndarray:
+    def gain(uki: np.ndarray | float, ukj: np.ndarray | float) -> np.ndarray:
         won = 2.0 * uki
         contest = p * 2.0 * uki + (1.0 - p) * 2.0 * ukj
         return (1.0 - sj) * won + sj * contest - (uki + ukj)
@@ -176,8 +176,10 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
             s_abs = np.matmul(np.abs(m, out=m), wcol)[..., 0]
             # the principals are no third parties: take out n = i (a = 0, q = 1 - U(i, j))
             # and n = j (a = 1 - U(j, i), q = 0)
-            for wn, an, qn in ((wi, 0.0, 1.0 - Uij), (wj, a, 0.0)):
-                v1 = wn * g(qn - an)
+            principals: tuple[tuple[np.ndarray, np.ndarray | float, np.ndarray | float], ...] = (
+                (wi, 0.0, 1.0 - Uij), (wj, a, 0.0))
+            for wn, an, qn in principals:
+                v1 = wn * g(np.asarray(qn - an))
                 p1 = (bij + np.maximum(v1, 0.0)) / (bij + bji + np.abs(v1))
                 v = wn * g(p1 * (an + qn) - qn)
                 s_lin = s_lin - v
