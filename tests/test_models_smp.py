@@ -71,6 +71,13 @@ def test_reproduces_ktab_reference_run(three_dim) -> None:
     np.testing.assert_allclose(fc.details[dims[0]]["change_ratio"], ratios, atol=6e-5)
 
 
+def test_a_ktab_files_dimensions_are_one_space_by_default(three_dim) -> None:
+    s, fc = three_dim
+    assert len({i.space for i in s.issues}) == 1 and s.issues[0].space is not None
+    default = equipoise.forecast(s, model="smp")
+    assert default.outcome == fc.outcome and default.rounds_run == fc.rounds_run
+
+
 def test_pce_with_ktab_settings_gives_ktabs_initial_probabilities() -> None:
     s = ktab("dummyData_3Dim.csv")
     _, probs, _ = reference()
@@ -246,7 +253,7 @@ def test_alternatives_run_and_stay_in_the_hull(three_dim, params) -> None:
 def test_forecast_json_has_history_and_probabilities(tmp_path) -> None:
     path = str(DATA / "ktab" / "dummyData_3Dim.csv")
     res = CliRunner().invoke(app, ["forecast", path, "-m", "smp", "-m", "pce", "--json",
-                                   "--no-store", "-p", "spaces=joint"])
+                                   "--no-store"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)["models"]
     smp = data["smp"]["Pstn1"]

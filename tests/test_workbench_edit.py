@@ -171,7 +171,8 @@ def test_apply_callback_through_dash_http(small: dict[str, str]) -> None:
     client = create_app(WorkbenchConfig()).test_client()
     headers = {"Host": "127.0.0.1", "Content-Type": "application/json"}
     deps = client.get("/_dash-dependencies", headers=headers).get_json()
-    dep = next(d for d in deps if "workbench-scenario.data@" in d["output"])
+    dep = next(d for d in deps if "workbench-scenario.data@" in d["output"]
+               and "edit-problems" in d["output"])
     data = _tables(small)
     data["actors"][1]["f:capability"] = "-5"
     values = {f"{edit.table_id(s)}.data": data[s] for s in edit.SECTIONS}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 
@@ -48,17 +49,19 @@ def history_tables(histories: Sequence[SpaceHistory],
         for k in cols:
             t.add_column("…" if k is None else str(k), justify="right")
 
-        def cells(values: Sequence[float]) -> list[str]:
-            return ["…" if k is None else f"{values[k]:.1f}" for k in cols]
-
         for a, actor in enumerate(h.actors):
             for d, issue in enumerate(h.space.issues):
-                t.add_row(actor, issue, *cells(h.positions[a, d]))
+                t.add_row(actor, issue, *_cells(h.positions[a, d], cols))
         for d, issue in enumerate(h.space.issues):
-            t.add_row("forecast", issue, *cells(h.forecast[:, d]), style="bold")
+            t.add_row("forecast", issue, *_cells(h.forecast[:, d], cols), style="bold")
         if h.n_states > limit:
             t.caption = (f"{h.n_states} states; states {cols[cols.index(None) - 1] + 1}-"
                          f"{cols[cols.index(None) + 1] - 1} not shown (--json has them all)")
             t.caption_justify = "left"
         tables.append(t)
     return Group(*tables)
+
+
+def _cells(values: Sequence[float] | np.ndarray, cols: Sequence[int | None]) -> list[str]:
+    """One row's values at the shown states (``None``: the gap between the first and last)."""
+    return ["…" if k is None else f"{values[k]:.1f}" for k in cols]

@@ -88,8 +88,13 @@ class ProbabilisticCondorcet(BargainingModel):
     min_issues = 1
     #: Not among the models ``forecast`` runs when none is named (its issues need a space).
     runs_by_default = False
-    #: The issues of one space are the dimensions of one position vector (run per space).
-    spatial = True
+    #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
+    #: space of the problem (see :attr:`spatial`).
+    @property
+    def spatial(self) -> bool:
+        """Run once per issue space by the API (``spaces="problem"``); with another
+        ``spaces`` the model groups the issues it is given itself."""
+        return self.spaces == "problem"
 
     def __init__(self, weights: str = "capability_salience", risk: str = "neutral", *,
                  voting_rule: str = "Prop", victory_prob_model: str = "Linear",

@@ -28,7 +28,7 @@ positions within 0.1, probabilities within 0.01; ``tests/test_models_smp.py``).
 
 References: KAPSARC Toolkit for Behavioral Analysis (KTAB), lsyaseen/KTAB
 ``examples/smp/libsrc/smp.cpp``, ``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp`` (MIT);
-Wise, B. et al., KTAB documentation (SMP tutorial); docs/smp.md for every difference.
+docs/smp.md (the algorithm, and every place where equipoise differs from KTAB's code).
 """
 
 from __future__ import annotations
@@ -234,8 +234,13 @@ class SpatialModel(BargainingModel):
     min_issues = 1
     #: Not among the models ``forecast`` runs when none is named (its issues need a space).
     runs_by_default = False
-    #: The issues of one space are the dimensions of one position vector (run per space).
-    spatial = True
+    #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
+    #: space of the problem (see :attr:`spatial`).
+    @property
+    def spatial(self) -> bool:
+        """Run once per issue space by the API (``spaces="problem"``); with another
+        ``spaces`` the model groups the issues it is given itself."""
+        return self.spaces == "problem"
 
     def __init__(self, victory_prob_model: str = "Linear", voting_rule: str = "Prop",
                  pce_model: str = "Conditional", state_transitions: str = "Deterministic",

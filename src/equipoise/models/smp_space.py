@@ -44,9 +44,10 @@ def check_spaces_param(spaces: Any, model: str) -> Any:
 
 
 def batch_spaces(spaces: Any) -> Any:
-    """The grouping of a ``forecast_batch`` call: ``"problem"`` (no problem, no declared
-    spaces) means each issue alone; the others as they are."""
-    return "separate" if spaces == "problem" else spaces
+    """The grouping of a ``forecast_batch`` call: ``"problem"`` means all issues given (the
+    caller passes one space at a time, as :mod:`equipoise.models.api` does); the others as
+    they are."""
+    return "joint" if spaces == "problem" else spaces
 
 
 def space_groups(issues: Sequence[str], spaces: Any, problem: Any = None) -> list[list[int]]:

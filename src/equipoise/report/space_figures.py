@@ -37,7 +37,7 @@ def space_figure(issues: Sequence[Any], actors: Sequence[tuple[str, float, float
         fig = _new_figure(6.0, 5.6)
         _margins(fig, left=0.75, right=0.2, top=0.75, bottom=0.8)
         ax = fig.add_subplot(1, 1, 1)
-        for axis, issue, setlim in ((0, ix, ax.set_xlim), (1, iy, ax.set_ylim)):
+        for issue, setlim in ((ix, ax.set_xlim), (iy, ax.set_ylim)):
             lo, hi = float(issue.scale.min), float(issue.scale.max)
             setlim(lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo))
         ax.set_xlabel(f"{_wrap(ix.name, 50, 1)}\n◀ {_wrap(ix.scale.min_label, 30, 1)}   ·   "
