@@ -155,8 +155,8 @@ doctrines:
 """
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'issue: north, salience: 0.8')}: after these changes the "
-        "saliences of actor 'A' on the issues of space 'map' add up to 1.3; they add up to at most 1 "
-        "(shares of one actor's attention over the space's dimensions)"]
+        "saliences of actor 'A' on the issues of space 'map' add up to 1.3; they add up to at "
+        "most 1 (shares of one actor's attention over the space's dimensions)"]
 
 
 def test_different_deciders_and_clashing_id_are_refused() -> None:

@@ -171,7 +171,8 @@ def _decision_rows(run_id: str, results: dict[str, Any]) -> Any:
                 yield {"run_id": run_id, "variant": variant, "doctrine": doctrine,
                        "option": option, "score": finite_or_none(score),
                        "rank": order.index(option) + 1,
-                       "acceptability": finite_or_none(by_doctrine_acc.get(doctrine, {}).get(option))}
+                       "acceptability": finite_or_none(
+                           by_doctrine_acc.get(doctrine, {}).get(option))}
         acc = d.get("acceptability") or {}
         if acc:
             order = sorted(acc, key=lambda o: -(acc[o] or 0.0))
