@@ -127,6 +127,38 @@ def test_two_capabilities_in_a_space_are_refused() -> None:
     parse("s.yaml", same)
 
 
+def test_saliences_over_a_space_above_one_are_refused() -> None:
+    text = edit("{actor: B, issue: north, position: 90, salience: 0.6,",
+                "{actor: B, issue: north, position: 90, salience: 0.75,")
+    assert problems_of(text) == [
+        f"s.yaml:{line_of(text, 'salience: 0.75')}: the saliences of actor 'B' on the issues "
+        "of space 'map' add up to 1.05; they are shares of one actor's attention over the "
+        "space's dimensions and add up to at most 1 (KTAB's rule, needed by the smp and pce "
+        "models): divide them by their sum or lower some"]
+    # exactly 1, with round-off (0.3 + 0.7), is fine
+    parse("s.yaml", edit("{actor: B, issue: north, position: 90, salience: 0.6,",
+                         "{actor: B, issue: north, position: 90, salience: 0.7,"))
+
+
+def test_option_raising_saliences_over_one_is_refused() -> None:
+    text = BASE.replace("id: plane\n", "id: plane\nbalancer: A\n") + """\
+status_quo: hold
+options:
+  - {id: hold, name: Hold, assumption: test}
+  - id: care
+    name: A cares more about the map
+    changes:
+      - {target: stance, actor: A, issue: north, salience: 0.8}
+    assumption: test
+doctrines:
+  - {id: d, name: D, weights: {outcome: 1}, assumption: test}
+"""
+    assert problems_of(text) == [
+        f"s.yaml:{line_of(text, 'issue: north, salience: 0.8')}: after these changes the "
+        "saliences of actor 'A' on the issues of space 'map' add up to 1.3; they add up to at "
+        "most 1 (shares of one actor's attention over the space's dimensions)"]
+
+
 def test_different_deciders_and_clashing_id_are_refused() -> None:
     text = edit("{id: east, name: East-west, space: map,",
                 "{id: east, name: East-west, space: tax, decided_by: A,")

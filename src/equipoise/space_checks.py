@@ -10,7 +10,10 @@ The issues of a space are the dimensions of one position vector (see
 * one ``decided_by`` for all of them (a decider decides the whole vector or none of it);
 * complete vectors: an actor with a stance on one issue of the space has one on each, also
   after the changes of every option and variant;
-* one capability per actor in the space (the stances' own ``capability``, else the actor's).
+* one capability per actor in the space (the stances' own ``capability``, else the actor's);
+* an actor's saliences over a space add up to at most 1 (KTAB's rule, which the ``smp`` and
+  ``pce`` models enforce: each is a share of the actor's attention over the dimensions), also
+  after the changes of every option and variant.
 
 :func:`check_spaces` returns the problems as ``(location, message)`` pairs, like
 :func:`equipoise.scenario.check_scenario` (which calls it).
@@ -26,6 +29,9 @@ from .numfmt import fmt_exact
 __all__ = ["check_spaces"]
 
 Loc = tuple[str | int, ...]
+
+#: Round-off allowed in a sum of saliences (``0.1 + 0.2 + 0.7`` is not above 1).
+_TOL = 1e-9
 
 
 def check_spaces(scenario: Any) -> list[tuple[Loc, str]]:
@@ -101,6 +107,13 @@ def _stance_problems(scenario: Any, space_of: dict[str, Any]) -> list[tuple[Loc,
                         f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
                         "one position vector: give the actor a stance on every issue of the "
                         "space, or on none"))
+        total = sum(st.salience.value for _, st in stances)
+        if total > 1.0 + _TOL:
+            out.append((("stances", stances[-1][0], "salience"),
+                        f"the saliences of actor '{actor}' on the issues of space '{space_id}' "
+                        f"add up to {total:.4g}; they are shares of one actor's attention over the "
+                        "space's dimensions and add up to at most 1 (KTAB's rule, needed by "
+                        "the smp and pce models): divide them by their sum or lower some"))
         caps = [(k, st.capability.value if st.capability is not None else actor_cap.get(actor))
                 for k, st in stances]
         first_cap = caps[0][1]
@@ -130,6 +143,7 @@ def _change_problems(scenario: Any, section: str, k: int, item: Any,
     incomplete or give an actor two capabilities in a space."""
     out: list[tuple[Loc, str]] = []
     has = {(st.actor, st.issue) for st in scenario.stances}
+    salience = {(st.actor, st.issue): st.salience.value for st in scenario.stances}
     touched: dict[tuple[str, str], int] = {}  # (actor, space) -> first change index
     capped: dict[tuple[str, str], dict[str, float]] = {}
     for c, ch in enumerate(item.changes):
@@ -138,6 +152,8 @@ def _change_problems(scenario: Any, section: str, k: int, item: Any,
         key = (ch.actor, space_of[ch.issue].id)
         touched.setdefault(key, c)
         has.add((ch.actor, ch.issue))
+        if ch.salience is not None:
+            salience[(ch.actor, ch.issue)] = ch.salience
         if ch.capability is not None:
             capped.setdefault(key, {})[ch.issue] = ch.capability
     for (actor, space_id), c in touched.items():
@@ -149,6 +165,11 @@ def _change_problems(scenario: Any, section: str, k: int, item: Any,
                         f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
                         "one position vector: create the stance on every issue of the space "
                         "in the same changes"))
+        total = sum(salience.get((actor, i), 0.0) for i in sp.issues)
+        if total > 1.0 + _TOL:
+            out.append((loc, f"after these changes the saliences of actor '{actor}' on the issues "
+                        f"of space '{space_id}' add up to {total:.4g}; they add up to at most 1 "
+                        "(shares of one actor's attention over the space's dimensions)"))
         caps = capped.get((actor, space_id), {})
         if caps and (set(caps) != set(sp.issues) or len(set(caps.values())) > 1):
             out.append((loc, f"these changes set actor '{actor}''s capability on "
