@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from .base import BargainingModel, Batch
 from .forecast import Forecast
 from .problem import BargainingProblem
@@ -257,6 +258,7 @@ class SpatialModel(BargainingModel):
         for k, v in values.items():
             setattr(self, k, check_choice(v, CHOICES[k], f"smp {k}"))
         self.min_rounds = int(min_rounds)
+        check_rounds(rounds)  # the cap on rounds of every model (equipoise.limits)
         self.rounds = MAX_TURNS if rounds is None else int(rounds)
         if self.min_rounds < 1 or self.rounds < 0:
             raise ModelInputError("smp min_rounds must be >= 1 and rounds >= 0")
