@@ -61,10 +61,17 @@ def json_ready(value: Any) -> Any:
     return str(value)
 
 
-def dumps(value: Any, indent: int | None = 2, *, sort_keys: bool = False,
-          compact: bool = False) -> str:
+def dumps(
+    value: Any, indent: int | None = 2, *, sort_keys: bool = False, compact: bool = False
+) -> str:
     """``value`` as strict JSON text (no NaN, no infinity; non-ASCII kept as is).
     ``sort_keys``: keys in a fixed order (equal data, equal text); ``compact``: no spaces
     after separators (with ``indent=None``: one line)."""
-    return json.dumps(json_ready(value), indent=indent, ensure_ascii=False, allow_nan=False,
-                      sort_keys=sort_keys, separators=(",", ":") if compact else None)
+    return json.dumps(
+        json_ready(value),
+        indent=indent,
+        ensure_ascii=False,
+        allow_nan=False,
+        sort_keys=sort_keys,
+        separators=(",", ":") if compact else None,
+    )

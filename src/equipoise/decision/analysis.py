@@ -245,8 +245,7 @@ def _setting(
             raise ModelInputError(str(exc)) from None
         check_bargained(est, base)
         per_issue = not est.joint_issues and not is_spatial(est)  # a space: all of it
-        return _Engine(name, est, [_changed_issues(p, problems[0], per_issue)
-                                   for p in problems])
+        return _Engine(name, est, [_changed_issues(p, problems[0], per_issue) for p in problems])
 
     main = engine(model, model_params)
     draw_engines = [main] if not models else [main if m == model else engine(m, {}) for m in models]
