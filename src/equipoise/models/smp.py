@@ -261,6 +261,7 @@ class SpatialModel(BargainingModel):
         check_rounds(rounds)
         check_rounds(min_rounds, "min_rounds")
         self.min_rounds = int(min_rounds)
+        check_rounds(rounds)  # the cap on rounds of every model (equipoise.limits)
         self.rounds = MAX_TURNS if rounds is None else int(rounds)
         if self.min_rounds < 1 or self.rounds < 0:
             raise ModelInputError("smp min_rounds must be >= 1 and rounds >= 0")
