@@ -10,7 +10,8 @@ or as a plain script that prints the figures (and the peak memory) of
     .venv/bin/python benchmarks/bench_decision.py
 
 Input ``synthetic()``: a balancer and 11 other actors, 4 issues, 5 options + the status quo
-(6 options; the status quo has no changes and declares cost 0, risk 0), 3 doctrines with weight ranges; positions uniform on 0-100, saliences
+(6 options; the status quo has no changes and declares cost 0, risk 0), 3 doctrines with
+weight ranges; positions uniform on 0-100, saliences
 U(0.1, 1), capabilities U(1, 100), all from numpy ``default_rng(0)``.
 """
 

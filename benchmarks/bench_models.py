@@ -22,6 +22,7 @@ Inputs (fixed seeds, numpy ``default_rng``):
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import timeit
@@ -95,12 +96,17 @@ def ec_batch(B: int, seed: int = 0):
 
 CASES = {
     "eum EC 10 rounds": (lambda: ec(), lambda p: forecast(p, "eum", rounds=10), 2e-3),
-    "eum 25 actors 10 rounds": (lambda: random_issue(25), lambda p: forecast(p, "eum", rounds=10), 10e-3),
-    "eum 200 actors 10 rounds": (lambda: random_issue(200), lambda p: forecast(p, "eum", rounds=10), 1.0),
+    "eum 25 actors 10 rounds": (lambda: random_issue(25),
+                                lambda p: forecast(p, "eum", rounds=10), 10e-3),
+    "eum 200 actors 10 rounds": (lambda: random_issue(200),
+                                 lambda p: forecast(p, "eum", rounds=10), 1.0),
     "eum EC 10 rounds, NumPy path": (lambda: ec(), lambda p: eum_numpy(p, rounds=10), None),
-    "eum 200 actors 10 rounds, NumPy path": (lambda: random_issue(200), lambda p: eum_numpy(p, rounds=10), None),
-    "exchange cop21-size 10 rounds": (lambda: cop21_like(), lambda p: forecast(p, "exchange", rounds=10), 75e-3),
-    "exchange cop21-size 10 rounds, NumPy loop": (lambda: cop21_like(), lambda p: exchange_numpy(p, rounds=10), None),
+    "eum 200 actors 10 rounds, NumPy path": (lambda: random_issue(200),
+                                             lambda p: eum_numpy(p, rounds=10), None),
+    "exchange cop21-size 10 rounds": (lambda: cop21_like(),
+                                      lambda p: forecast(p, "exchange", rounds=10), 75e-3),
+    "exchange cop21-size 10 rounds, NumPy loop": (lambda: cop21_like(),
+                                                  lambda p: exchange_numpy(p, rounds=10), None),
     "mean EC": (lambda: ec(), lambda p: forecast(p, "mean"), None),
     "median EC": (lambda: ec(), lambda p: forecast(p, "median"), None),
 }
@@ -143,16 +149,15 @@ def main() -> None:
         reps = (3 if "200" in name or ("exchange" in name and "NumPy" in name)
                 else 10 if "exchange" in name else 30)
         run(p)  # warm-up (the first eum / exchange call loads or compiles the numba kernel)
-        t = min(timeit.repeat(lambda: run(p), number=1, repeat=reps))
+        t = min(timeit.repeat(functools.partial(run, p), number=1, repeat=reps))
         tgt = "" if target is None else f"<= {target * 1e3:g} ms"
         print(f"{name:40s} {t * 1e3:8.2f} ms {tgt:>10s}")
     for name, (model, target) in BATCH.items():
         p, x, s = ec_batch(10_000)
         reps = 1 if model == "eum" else 5
         cap = 10 if "10 rounds" in name else None
-        t = min(timeit.repeat(lambda: forecast_batch(p, model, position=x, salience=s,
-                                                     rounds=cap),
-                              number=1, repeat=reps))
+        call = functools.partial(forecast_batch, p, model, position=x, salience=s, rounds=cap)
+        t = min(timeit.repeat(call, number=1, repeat=reps))
         print(f"{name:40s} {t * 1e3:8.1f} ms {'< ' + format(target, 'g') + ' s':>10s}")
     from equipoise.models import eum
 

@@ -236,7 +236,8 @@ def test_required_events(scenario: Scenario) -> None:
     years_months = {(e.date.year, e.date.month) for e in scenario.events}
     assert (1994, 5) in years_months and (2016, 4) in years_months and (2020, 7) in years_months
     ceasefires = [e for e in scenario.events
-                  if e.kind == "ceasefire" and dt.date(2020, 10, 1) <= e.date <= dt.date(2020, 10, 31)]
+                  if e.kind == "ceasefire"
+                  and dt.date(2020, 10, 1) <= e.date <= dt.date(2020, 10, 31)]
     assert len(ceasefires) == 3
     kinds = {e.kind for e in scenario.events}
     assert {"appeal", "handover", "agreement"} <= kinds

@@ -49,9 +49,11 @@ def test_the_extended_fixture_is_valid(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("old, new, marker, fragment", [
-    ("    criteria: {presence: 3}\n", "    criteria: {presence: 7}\n", "    criteria: {presence: 7}",
+    ("    criteria: {presence: 3}\n", "    criteria: {presence: 7}\n",
+     "    criteria: {presence: 7}",
      "value 7 of criterion 'presence' is outside its scale [0, 5]"),
-    ("    criteria: {presence: 1}\n", "    criteria: {presense: 1}\n", "    criteria: {presense: 1}",
+    ("    criteria: {presence: 1}\n", "    criteria: {presense: 1}\n",
+     "    criteria: {presense: 1}",
      "declares unknown criterion 'presense'"),
     ("    criteria: {presence: 0}\n    name: Press", "    name: Press", "  - id: press-ally",
      "leaves criteria undeclared that other options declare: presence"),

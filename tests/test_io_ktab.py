@@ -133,6 +133,68 @@ def test_round_trip_no_trailing_comma_and_quoted_cells() -> None:
     assert weighted_means(s) == pytest.approx([(10 * .3 * 20 + 5 * 1 * 80) / (10 * .3 + 5)])
 
 
+def _without_locators(s: Scenario) -> dict:
+    """``s`` as data without what names the file it was read from: the source's note (the
+    file name) and the quotes (row and column locators: the columns are written as
+    '<dim> Position' / '<dim> Salience' whatever the original file called them)."""
+    data = s.model_dump()
+    data["sources"][0].pop("note")
+
+    def strip(obj: object) -> None:
+        if isinstance(obj, dict):
+            if "quote" in obj and "ref" in obj:
+                obj["quote"] = obj["quote"].split(",")[0]  # keep 'row N'
+            for v in obj.values():
+                strip(v)
+        elif isinstance(obj, list):
+            for v in obj:
+                strip(v)
+
+    strip(data)
+    return data
+
+
+def test_multidimensional_file_is_one_space() -> None:
+    s = read("dummyData_3Dim.csv")
+    assert [i.space for i in s.issues] == ["DummyData_3Dim"] * 3
+    assert read("dummyData-a040.csv").issues[0].space is None  # one dimension: no space
+
+
+def test_multidimensional_round_trip_is_identical(tmp_path: Path) -> None:
+    """import -> export -> import gives the same scenario (space included), and the second
+    export is the first, byte for byte; also through ``equipoise convert`` and YAML."""
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    s = read("dummyData_3Dim.csv")
+    again = read_ktab("again.csv", dump_ktab(s))
+    assert _without_locators(again) == _without_locators(s)
+    assert dump_ktab(read_ktab("third.csv", dump_ktab(again))) == dump_ktab(again)
+    runner = CliRunner()
+    yaml_path, csv_path = tmp_path / "s.yaml", tmp_path / "back.csv"
+    for src, dst in ((DATA / "ktab" / "dummyData_3Dim.csv", yaml_path), (yaml_path, csv_path)):
+        result = runner.invoke(app, ["convert", str(src), str(dst)])
+        assert result.exit_code == 0, result.output
+    assert "space: DummyData_3Dim" in yaml_path.read_text("utf-8")
+    assert csv_path.read_text("utf-8") == dump_ktab(s)
+    back = load(csv_path)
+    assert [i.space for i in back.issues] == ["DummyData_3Dim"] * 3
+    assert numbers(back) == pytest.approx(numbers(s))
+
+
+def test_dump_refuses_several_spaces() -> None:
+    s = read("dummyData_3Dim.csv")
+    data = s.model_dump()
+    data["issues"][0]["space"] = None  # Pstn1 on its own, Pstn2 and Pstn3 a space
+    with pytest.raises(InputError) as info:
+        dump_ktab(Scenario.model_validate(data))
+    assert [str(p) for p in info.value.problems] == [
+        "scenario 'DummyData_3Dim': cannot write as KTAB SMP CSV: the issues form 2 spaces "
+        "(Pstn1 (no space); DummyData_3Dim: Pstn2, Pstn3); a KTAB SMP CSV holds one space "
+        "(all its dimensions are one position vector): write each space to a file of its own"]
+
+
 # -- bad input -----------------------------------------------------------------------------
 
 HEAD = "S,desc,2,1,\nActor,Description,Power,A Position,A Salience,\n"

@@ -231,7 +231,7 @@ def test_kernel_and_numpy_agree_on_cycles(monkeypatch):
     p = two_cycle()
 
     def run():
-        m = ExpectedUtility(max_rounds=30)
+        m = ExpectedUtility(rounds=30)
         out = m.forecast_batch(x[:, :, None], p.salience, p.capability, lower=[0.0],
                                upper=[100.0])
         singles = [m.forecast(p.replace(position=x[b][:, None])) for b in range(40)]

@@ -7,6 +7,7 @@ trajectory)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -56,7 +57,8 @@ def test_spec_trajectory_every_round(run10):
     det = run10.details["ec"]
     np.testing.assert_allclose(det["mean"], SPEC["mean"], rtol=0, atol=tol)
     for k, name in enumerate(NAMES):
-        np.testing.assert_allclose(det["positions"][:, k], SPEC["positions"][name], rtol=0, atol=tol)
+        np.testing.assert_allclose(det["positions"][:, k], SPEC["positions"][name], rtol=0,
+                                   atol=tol)
     for t, rs in enumerate(SPEC["r_by_round"]):
         np.testing.assert_allclose(det["r"][t], [rs[n] for n in NAMES], rtol=0, atol=tol)
     assert run10.outcome["ec"] == pytest.approx(SPEC["median"][-1], abs=tol)
@@ -96,7 +98,8 @@ def test_initial_values_and_round1_quantities():
     assert fc.details["ec"]["mean"][0] == pytest.approx(ref["initial"]["mean"], abs=1e-9)
     assert fc.details["ec"]["R"] == ref["initial"]["R"]
     d = eum_round_diagnostics(X, S, C)
-    assert d["D1"] == pytest.approx(ref["r_round1_scholz2011"]["pass1_global_denominator_D"], abs=5e-4)
+    assert d["D1"] == pytest.approx(ref["r_round1_scholz2011"]["pass1_global_denominator_D"],
+                                    abs=5e-4)
     np.testing.assert_allclose(d["r"], [ref["r_round1_scholz2011"]["values"][n] for n in NAMES],
                                atol=1e-9)
     assert d["P2"].max() < 0.013  # §2.3: P is small under the global normalisation
@@ -143,7 +146,8 @@ def test_masad2014_profile_round1():
     """Profile masad2014 against dmasad's notebook (pairwise-net P, own exponent)."""
     ref = DATA["reference_values"]
     d = eum_round_diagnostics(X, S, C, profile="masad2014")
-    np.testing.assert_allclose(d["r"], [ref["r_round1_masad2014_profile"]["values"][n] for n in NAMES],
+    np.testing.assert_allclose(d["r"],
+                               [ref["r_round1_masad2014_profile"]["values"][n] for n in NAMES],
                                atol=1e-12)
     for who, key in (("Belgium", "Belgium_challenges"), ("UK", "UK_challenges")):
         i = NAMES.index(who)
@@ -179,19 +183,22 @@ def test_switches_that_change_results(run10):
 # ----------------------------------------------------------------------------- invariances
 def test_invariant_to_capability_scale(run10):
     fc = forecast(ec(c=C * 7.0), "eum", rounds=10)
-    np.testing.assert_allclose(fc.details["ec"]["positions"], run10.details["ec"]["positions"], atol=1e-9)
+    np.testing.assert_allclose(fc.details["ec"]["positions"], run10.details["ec"]["positions"],
+                               atol=1e-9)
 
 
 def test_scale_reversal_mirrors_trajectory(run10):
     fc = forecast(ec(x=14.0 - X), "eum", rounds=10)
     np.testing.assert_allclose(fc.trajectory["ec"], 14.0 - run10.trajectory["ec"], atol=1e-9)
-    np.testing.assert_allclose(fc.details["ec"]["positions"], 14.0 - run10.details["ec"]["positions"],
+    np.testing.assert_allclose(fc.details["ec"]["positions"],
+                               14.0 - run10.details["ec"]["positions"],
                                atol=1e-9)
 
 
 def test_actor_permutation(run10):
     perm = np.random.default_rng(3).permutation(len(NAMES))
-    fc = forecast(ec(x=X[perm], s=S[perm], c=C[perm], names=[NAMES[k] for k in perm]), "eum", rounds=10)
+    permuted = ec(x=X[perm], s=S[perm], c=C[perm], names=[NAMES[k] for k in perm])
+    fc = forecast(permuted, "eum", rounds=10)
     np.testing.assert_allclose(fc.trajectory["ec"], run10.trajectory["ec"], atol=1e-9)
     for name in NAMES:
         assert fc.positions["ec"][name] == pytest.approx(run10.positions["ec"][name], abs=1e-9)
@@ -240,7 +247,8 @@ def test_batch_equals_single_forecasts():
     pb = BargainingProblem.single_issue([f"a{i}" for i in range(20)], xs, ss, cs)
     out = forecast_batch(pb, "eum", position=xb[:, :, None])
     for b in range(3):
-        assert out[b, 0] == pytest.approx(forecast(pb.replace(position=xb[b][:, None]), "eum").outcome["issue"], abs=1e-9)
+        one = forecast(pb.replace(position=xb[b][:, None]), "eum")
+        assert out[b, 0] == pytest.approx(one.outcome["issue"], abs=1e-9)
 
 
 def test_multi_issue_independent_and_participants_only():
@@ -254,7 +262,8 @@ def test_multi_issue_independent_and_participants_only():
     np.testing.assert_allclose(fc.trajectory["ec"], one.trajectory["ec"], atol=1e-12)
     keep = [0, 1, 3, 4, 5]
     other = BargainingProblem.single_issue([NAMES[k] for k in keep], x2[keep], s2[keep], c2[keep])
-    np.testing.assert_allclose(fc.trajectory["other"], forecast(other, "eum", rounds=6).trajectory["issue"],
+    np.testing.assert_allclose(fc.trajectory["other"],
+                               forecast(other, "eum", rounds=6).trajectory["issue"],
                                atol=1e-12)
     assert NAMES[2] not in fc.positions["other"]
 
@@ -263,7 +272,8 @@ def test_multi_issue_independent_and_participants_only():
 def test_degenerate_cases():
     fc = forecast(BargainingProblem.single_issue(["solo"], [30.0], [0.5], [1.0]), "eum")
     assert fc.outcome["issue"] == 30.0 and fc.rounds_run["issue"] == 0 and fc.converged["issue"]
-    fc = forecast(BargainingProblem.single_issue(["a", "b", "c"], [40, 40, 40], [0.5, 1, 0.2], [1, 2, 3]), "eum")
+    same = BargainingProblem.single_issue(["a", "b", "c"], [40, 40, 40], [0.5, 1, 0.2], [1, 2, 3])
+    fc = forecast(same, "eum")
     assert fc.outcome["issue"] == 40.0 and fc.rounds_run["issue"] == 0 and fc.converged["issue"]
     # two actors: the committed one (s = 1) stays, the other is moved towards it
     fc = forecast(BargainingProblem.single_issue(["a", "b"], [0, 100], [1.0, 0.2], [1, 1]), "eum")
@@ -287,7 +297,7 @@ def test_bad_input_refused():
 
 def test_get_params_resolves_the_profile():
     assert ExpectedUtility().get_params() == {
-        "profile": "scholz2011", "Q": 1.0, "max_rounds": 50, "range_mode": "initial_spread",
+        "profile": "scholz2011", "Q": 1.0, "rounds": 50, "range_mode": "initial_spread",
         "prob_norm": "global", "vote_exponent": "voter", "perspective": "receiver",
         "offer_choice": "enforceable", "capitulation": True, "stop_rule": "repeat",
         "stop_threshold": 0.0, "horizon": 50, "max_period": 12, "window": 10}
@@ -374,7 +384,7 @@ def test_kernel_equals_numpy_on_random_problems(kernel):
         params.update(Q=float(rng.choice([1.0, 1.0, 0.5, 0.0, 0.9])),
                       capitulation=bool(rng.random() < 0.8), rounds=int(rng.integers(1, 16)))
         p = BargainingProblem.single_issue([f"a{i}" for i in range(n)], x, s, c)
-        fast, ref = both_paths(kernel, lambda: forecast(p, "eum", **params))
+        fast, ref = both_paths(kernel, functools.partial(forecast, p, "eum", **params))
         assert_same_forecast(fast, ref)
 
 
@@ -392,10 +402,10 @@ def test_kernel_equals_numpy_in_batches(kernel, params):
     fast, ref = both_paths(kernel, lambda: forecast_batch(
         ec(), "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10, **params))
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
-    model = ExpectedUtility(**params, max_rounds=8)
+    model = ExpectedUtility(**params, rounds=8)
+    model.batch_chunk = 16
     fast, ref = both_paths(kernel, lambda: model.forecast_batch(
-        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], chunk=16,
-        n_jobs=2))
+        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], n_jobs=2))
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
     # 20 actors: the prefix-sum vote sums; no bounds (eps from each draw's spread)
     xs, ss, cs = random_issue(20, 2)

@@ -155,7 +155,7 @@ def scalar_round(problem: BargainingProblem):
 def test_round_one_matches_scalar_transcription(sample):
     ref, O_ref, n_ref = scalar_round(sample)
     fc = forecast(sample, "exchange", rounds=1)
-    r0 = fc.details["rounds"][0]
+    r0 = fc.run_details["rounds"][0]
     assert r0["n_candidates"] == n_ref
     got = [(e["actors"][0], e["actors"][1], e["gain"]) for e in r0["exchanges"]]
     assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, *_ in ref]
@@ -168,7 +168,7 @@ def test_round_one_matches_scalar_transcription(sample):
 def test_round_one_reference_figures(sample):
     """decide-exchange-model's own test on this file (decide/model/test/test_model.py):
     240 candidate exchanges; best gain 1.97368421052..., next 1.79263630876..."""
-    r0 = forecast(sample, "exchange", rounds=1).details["rounds"][0]
+    r0 = forecast(sample, "exchange", rounds=1).run_details["rounds"][0]
     assert r0["n_candidates"] == 240
     assert r0["exchanges"][0]["gain"] == pytest.approx(1.973684210526316, abs=1e-9)
     assert r0["exchanges"][1]["gain"] == pytest.approx(1.792636308765342, abs=1e-9)
@@ -185,14 +185,15 @@ def check_equal_gain(problem, fc):
     n = 0
     w = problem.weight
     D = w.sum(axis=0)
-    for rnd in fc.details["rounds"]:
+    for rnd in fc.run_details["rounds"]:
         for e in rnd["exchanges"]:
             A, B = e["actors"]
             p, q = e["supply"][B], e["supply"][A]
             a, b = problem.actors.index(A), problem.actors.index(B)
             ip, iq = problem.issues.index(p), problem.issues.index(q)
-            dp = abs(_norm(problem, p, e["outcome_after"][p]) - _norm(problem, p, e["outcome_before"][p]))
-            dq = abs(_norm(problem, q, e["outcome_after"][q]) - _norm(problem, q, e["outcome_before"][q]))
+            before, after = e["outcome_before"], e["outcome_after"]
+            dp = abs(_norm(problem, p, after[p]) - _norm(problem, p, before[p]))
+            dq = abs(_norm(problem, q, after[q]) - _norm(problem, q, before[q]))
             gain_A = dp * problem.salience[a, ip] - dq * problem.salience[a, iq]
             gain_B = dq * problem.salience[b, iq] - dp * problem.salience[b, ip]
             assert gain_A > 0 and gain_B > 0
@@ -221,9 +222,10 @@ def test_positions_and_outcomes_stay_in_range(sample, sample_fc):
         for j, issue in enumerate(prob.issues):
             lo, hi = prob.lower[j], prob.upper[j]
             assert np.all((fc.trajectory[issue] >= lo) & (fc.trajectory[issue] <= hi))
-            for v in list(fc.positions[issue].values()) + list(fc.details["next_start"][issue].values()):
+            nxt = fc.details[issue]["next_start"]
+            for v in list(fc.positions[issue].values()) + list(nxt.values()):
                 assert lo <= v <= hi
-        for rnd in fc.details["rounds"]:
+        for rnd in fc.run_details["rounds"]:
             for e in rnd["exchanges"]:
                 for actor, v in e["voting"].items():
                     j = prob.issues.index(e["supply"][actor])
@@ -234,7 +236,7 @@ def test_deterministic(sample):
     a = forecast(sample, "exchange", rounds=10)
     b = forecast(sample, "exchange", rounds=10)
     assert a.to_dict() == b.to_dict()
-    assert a.details["rounds"][3]["exchanges"] == b.details["rounds"][3]["exchanges"]
+    assert a.run_details["rounds"][3]["exchanges"] == b.run_details["rounds"][3]["exchanges"]
 
 
 def test_outcome_overshoot_cut_uses_the_displacement():
@@ -246,7 +248,7 @@ def test_outcome_overshoot_cut_uses_the_displacement():
                           [[60.0, 0.0], [10.0, 100.0], [100.0, np.nan]],
                           [[0.3, 0.25], [0.5, 1.0], [0.2, 0.0]], [1.0, 1.0, 1.0])
     fc = forecast(p, "exchange", rounds=1)
-    (e,) = fc.details["rounds"][0]["exchanges"]
+    (e,) = fc.run_details["rounds"][0]["exchanges"]
     assert e["actors"] == ("A", "B") and e["supply"] == {"A": "q", "B": "p"}
     assert e["cut"] is True
     assert e["outcome_before"]["p"] == pytest.approx(43.0)
@@ -276,7 +278,7 @@ def test_scale_normalisation_round_trips(sample):
 
 
 def test_externalities_own_equals_gains(sample_fc):
-    rnd = sample_fc.details["rounds"][0]
+    rnd = sample_fc.run_details["rounds"][0]
     own = {a: 0.0 for a in sample_fc.actors}
     for e in rnd["exchanges"]:
         for a in e["actors"]:
@@ -314,7 +316,7 @@ def test_batch_equals_forecast():
 
 def test_bad_input_refused():
     one_issue = BargainingProblem.single_issue(["a", "b"], [0, 100], [1, 1], [1, 1])
-    with pytest.raises(ModelInputError, match="at least two issues"):
+    with pytest.raises(ModelInputError, match="at least 2 issues"):
         forecast(one_issue, "exchange")
     p = cop21_like(n_a=4, n_i=3)
     no_sal = p.salience.copy()
@@ -341,7 +343,8 @@ def test_decide_importer_gives_the_same_problem(sample):
     np.testing.assert_array_equal(p.capability, sample.capability)
     np.testing.assert_array_equal(p.lower, sample.lower)
     np.testing.assert_array_equal(p.upper, sample.upper)
-    assert forecast(sc, "exchange", rounds=3).to_dict() == forecast(sample, "exchange", rounds=3).to_dict()
+    from_scenario = forecast(sc, "exchange", rounds=3).to_dict()
+    assert from_scenario == forecast(sample, "exchange", rounds=3).to_dict()
 
 
 # ----------------------------------------------------------------------------- regression
@@ -421,7 +424,7 @@ COP21_10_ROUNDS = {
 
 
 def _round_summary(fc):
-    rounds = fc.details["rounds"]
+    rounds = fc.run_details["rounds"]
     return {
         "n_exchanges": [len(r["exchanges"]) for r in rounds],
         "n_candidates": [r["n_candidates"] for r in rounds],
@@ -501,9 +504,9 @@ def test_compiled_loop_is_bit_identical_to_numpy(sample, monkeypatch):
                 monkeypatch.setattr(exchange, "_KERNEL", k)
                 fc = forecast(prob, "exchange", rounds=rounds)
                 traj = {i: v.tolist() for i, v in fc.trajectory.items()}
-                out.append((fc.to_dict(), fc.details, traj))
+                out.append((fc.to_dict(), fc.details, fc.run_details, traj))
             assert out[0] == out[1]
-            n_ex += sum(len(r["exchanges"]) for r in out[0][1]["rounds"])
+            n_ex += sum(len(r["exchanges"]) for r in out[0][2]["rounds"])
         x = prob.position[None] + np.zeros((2, 1, 1))
         kw = dict(position=x, rounds=10)
         monkeypatch.setattr(exchange, "_KERNEL", kernel)
@@ -593,15 +596,15 @@ def test_decide_mode_deterministic_equals_decides_run(sample, decide_runs, decid
     0.5-7)."""
     det, _ = decide_runs
     ref = decide_ref["deterministic"]
-    assert det.details["exchanges_per_round"] == ref["exchanges_per_round"]
-    assert [r["ties"] for r in det.details["rounds"]] == \
+    assert det.run_details["exchanges_per_round"] == ref["exchanges_per_round"]
+    assert [r["ties"] for r in det.run_details["rounds"]] == \
         ref["ties_resolved_by_list_order_per_round"]
     for k in range(10):
         want = _ref_outcomes(ref["per_round"][k]["voting_nbs"])
         for i in sample.issues:
             assert det.trajectory[i][k + 1] == pytest.approx(want[i], abs=DECIDE_TOL), (k, i)
     for what, got in (("voting_nbs_round10", det.outcome),
-                      ("nbs_after_run", det.details["next_outcome"])):
+                      ("nbs_after_run", {i: det.details[i]["next_outcome"] for i in det.issues})):
         for i, v in _ref_outcomes(ref[what]).items():
             assert got[i] == pytest.approx(v, abs=DECIDE_TOL), (what, i)
 
@@ -620,13 +623,13 @@ def test_decide_mode_lies_within_the_random_tie_break_ranges(sample, decide_runs
         ours = np.array([fc.outcome[i] for fc in rnd])
         assert ours.min() <= det.outcome[i] <= ours.max()
         for what, vals in (("voting_nbs_round10", ours),
-                           ("nbs_after_run", [fc.details["next_outcome"][i] for fc in rnd])):
+                           ("nbs_after_run", [fc.details[i]["next_outcome"] for fc in rnd])):
             want = {k: float(v) for k, v in summary[i][what].items()}
             assert min(vals) == pytest.approx(want["min"], abs=DECIDE_TOL), (i, what)
             assert max(vals) == pytest.approx(want["max"], abs=DECIDE_TOL), (i, what)
             assert np.mean(vals) == pytest.approx(want["mean"], abs=DECIDE_TOL), (i, what)
-    assert [fc.details["ties"] for fc in rnd] == ref["tie_count"]["per_seed"]
-    per_round = np.array([fc.details["exchanges_per_round"] for fc in rnd])
+    assert [fc.run_details["ties"] for fc in rnd] == ref["tie_count"]["per_seed"]
+    per_round = np.array([fc.run_details["exchanges_per_round"] for fc in rnd])
     assert per_round.min(axis=0).tolist() == ref["exchanges_per_round_min"]
     assert per_round.max(axis=0).tolist() == ref["exchanges_per_round_max"]
     lo, hi = (float(summary["wanneer-tol"]["voting_nbs_round10"][e]) for e in ("min", "max"))
@@ -648,12 +651,12 @@ def test_decide_mode_seeded_runs_reproduce_decides_runs(decide_runs):
     assert sorted(runs) == list(range(50))
     for seed, fc in enumerate(rnd):
         run = runs[seed]
-        assert fc.details["exchanges_per_round"] == run["exchanges_per_round"], seed
-        assert fc.details["ties"] == run["tie_count"], seed
+        assert fc.run_details["exchanges_per_round"] == run["exchanges_per_round"], seed
+        assert fc.run_details["ties"] == run["tie_count"], seed
         for k in range(10):
             want = _ref_outcomes(run["voting_nbs_per_round"][k])
             for i in fc.issues:
                 assert fc.trajectory[i][k + 1] == pytest.approx(want[i], abs=DECIDE_TOL), \
                     (seed, k, i)
         for i, v in _ref_outcomes(run["nbs_after_run"]).items():
-            assert fc.details["next_outcome"][i] == pytest.approx(v, abs=DECIDE_TOL), (seed, i)
+            assert fc.details[i]["next_outcome"] == pytest.approx(v, abs=DECIDE_TOL), (seed, i)

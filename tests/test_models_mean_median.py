@@ -82,7 +82,8 @@ def test_decide_sample_reference_means():
 
     p = parse_decide(path)
     ref = {"tolheffing-binnenstad": 49.3532, "tol-hoogte": 2.2710, "wanneer-tol": 50.5789,
-           "woonwerkverkeer": 52.4855, "extra-investering": 49.4883, "kleine-of-grote-ring": 56.6008}
+           "woonwerkverkeer": 52.4855, "extra-investering": 49.4883,
+           "kleine-of-grote-ring": 56.6008}
     out = forecast(p, "mean").outcome
     for k, v in ref.items():
         assert out[k] == pytest.approx(v, abs=5e-5)
@@ -97,7 +98,8 @@ def test_zero_weight_issue_refused():
 
 # ----------------------------------------------------------------------------- properties
 pos = st.sampled_from([0.0, 5.0, 12.5, 30.0, 33.0, 50.0, 71.0, 99.5, 100.0]) | st.floats(0, 100)
-actor = st.tuples(pos, st.floats(0, 1), st.sampled_from([0.0, 0.25, 1.0, 2.0, 3.0]) | st.floats(0, 10))
+capability = st.sampled_from([0.0, 0.25, 1.0, 2.0, 3.0]) | st.floats(0, 10)
+actor = st.tuples(pos, st.floats(0, 1), capability)
 actors = st.lists(actor, min_size=1, max_size=12)
 
 

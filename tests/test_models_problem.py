@@ -47,11 +47,15 @@ def test_capability_per_actor_is_broadcast_over_issues():
 @pytest.mark.parametrize(
     "field, value, words",
     [
-        ("position", [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]], ["'b'", "'p'", "position", "150", "[0, 100]"]),
-        ("position", [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]], ["'b'", "'p'", "position", "inf"]),
-        ("salience", [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]], ["'c'", "'q'", "salience", "30", "[0, 1]"]),
+        ("position", [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]],
+         ["'b'", "'p'", "position", "150", "[0, 100]"]),
+        ("position", [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]],
+         ["'b'", "'p'", "position", "inf"]),
+        ("salience", [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]],
+         ["'c'", "'q'", "salience", "30", "[0, 1]"]),
         ("salience", [[NAN, 1.0], [0.2, 0.0], [1.0, 0.3]], ["'a'", "'p'", "salience", "nan"]),
-        ("capability", [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]], ["'a'", "'q'", "capability", "-1", ">= 0"]),
+        ("capability", [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]],
+         ["'a'", "'q'", "capability", "-1", ">= 0"]),
         ("capability", [[1.0, 1.0], [NAN, 2.0], [0.5, 0.5]], ["'b'", "'p'", "capability", "nan"]),
     ],
 )
@@ -137,8 +141,11 @@ def test_from_real_builtin_scenario():
     p = BargainingProblem.from_scenario(sc)
     assert p.n_actors == len(sc.actors) and p.n_issues == len(sc.issues)
     assert p.present.sum() == len(sc.stances)
-    for name in MODELS:
-        fc = forecast(sc, name)
+    # smp and pce treat the issues as one space unless told otherwise: here each its own
+    runs = [(name, {}) for name in MODELS if getattr(MODELS[name], "runs_by_default", True)]
+    runs += [("smp", {"spaces": "separate"}), ("pce", {"spaces": "separate"})]
+    for name, params in runs:
+        fc = forecast(sc, name, **params)
         for i, issue in enumerate(p.issues):
             lo, hi = p.lower[i], p.upper[i]
             assert lo <= fc.outcome[issue] <= hi
@@ -146,7 +153,7 @@ def test_from_real_builtin_scenario():
 
 # ----------------------------------------------------------------------------- registry/API
 def test_registry_and_unknown_model():
-    assert set(MODELS) == {"mean", "median", "eum", "exchange"}
+    assert set(MODELS) == {"mean", "median", "eum", "exchange", "smp", "pce"}
     with pytest.raises(ValueError) as exc:
         get_model("nbs")
     for name in MODELS:
@@ -170,7 +177,8 @@ def test_forecast_to_dict_is_json_ready():
 
 def test_prepare_batch_broadcasts_and_locates_errors():
     x = np.full((4, 3, 2), 50.0)
-    x, s, c, present, lo, hi = prepare_batch(x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0], [100, 100])
+    x, s, c, present, lo, hi = prepare_batch(x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0],
+                                             [100, 100])
     assert x.shape == s.shape == c.shape == (4, 3, 2)
     assert c[2, 1, 0] == 2.0
     bad = np.full((4, 3, 2), 50.0)

@@ -97,7 +97,8 @@ BAD_CASES = {
                            "duplicate id 'A' in actors"),
     "unknown actor in a stance": (
         replace_line(BASE, 15, "  - {actor: Z, issue: i1, position: 80, salience: 0.9, "
-                     "assumption: a}"), 15, "unknown actor 'Z'; expected one of the actor ids: A, B"),
+                     "assumption: a}"),
+        15, "unknown actor 'Z'; expected one of the actor ids: A, B"),
     "unknown issue in a stance": (
         replace_line(BASE, 15, "  - {actor: B, issue: i9, position: 80, salience: 0.9, "
                      "assumption: a}"), 15, "unknown issue 'i9'"),
@@ -118,7 +119,8 @@ BAD_CASES = {
         replace_line(BASE, 17, "  - {from: A, to: B, kind: frenemy, source: {ref: s1, quote: q}}"),
         17, "unknown relation kind 'frenemy'; expected one of: alliance"),
     "YAML syntax error": (replace_line(BASE, 11, "    name: [unclosed"), 12, "invalid YAML"),
-    "YAML that is a list": ("- id: t\n- title: x\n", 1, "the document is a list; expected a mapping"),
+    "YAML that is a list": ("- id: t\n- title: x\n", 1,
+                            "the document is a list; expected a mapping"),
     "YAML that is a scalar": ("just some words\n", 1, "expected a mapping"),
 }
 
@@ -138,7 +140,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = replace_line(BASE, 3, "colour: red")
     text = replace_line(text, 15, "  - {actor: B, issue: i1, position: 180, salience: 0.9, "
                         "assumption: a}")
-    text = replace_line(text, 17, "  - {from: A, to: A, kind: rivalry, source: {ref: s1, quote: q}}")
+    text = replace_line(text, 17,
+                        "  - {from: A, to: A, kind: rivalry, source: {ref: s1, quote: q}}")
     path, result = run_validate(tmp_path, text)
     assert result.exit_code == 2
     lines = result.stderr.splitlines()

@@ -18,7 +18,8 @@ HEAVY = ("scipy", "matplotlib", "numba", "highspy", "jinja2", "networkx")
 
 def _loaded_after(code: str) -> list[str]:
     probe = (code + "\nimport json, sys\n"
-             f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))")
+             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules}"
+             f" & {set(HEAVY)!r})))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=120, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

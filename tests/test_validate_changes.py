@@ -15,10 +15,12 @@ from equipoise.cli import app
 runner = CliRunner()
 TEMPLATE = (Path(__file__).parents[1] / "src" / "equipoise" / "templates"
             / "scenario.yaml").read_text("utf-8")
-ADD_SANCTIONS = "      - {target: relation, actor: BIG, other: EAST, action: add, kind: sanctions}\n"
+ADD_SANCTIONS = ("      - {target: relation, actor: BIG, other: EAST, action: add, "
+                 "kind: sanctions}\n")
 WEST_STANCE = ('  - {actor: WEST, issue: border, position: 0, salience: 0.9, '
                'assumption: "its stated claim"}\n')
-WEST_ACTOR = '  - {id: WEST, name: Westland, capability: 30, assumption: "about a third of Big Power\'s"}\n'
+WEST_ACTOR = ('  - {id: WEST, name: Westland, capability: 30, '
+              'assumption: "about a third of Big Power\'s"}\n')
 DOCTRINE_WEIGHTS = 'weights: {outcome: [0.2, 0.4], risk: [0.3, 0.6], "satisfaction:WEST": 0.1}'
 VARIANT_CHANGES = "changes: [{target: stance, actor: EAST, issue: border, salience: 1.0}]"
 

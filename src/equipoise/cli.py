@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -90,7 +90,7 @@ def _network_overrides(sign: list[str] | None, weight: list[str] | None,
     return parse_kind_overrides(sign, weight, layer, organisations)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         err.print(line, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
@@ -144,14 +144,9 @@ def main(
 @handles_input_errors
 def scenarios(json_: JsonOpt = False) -> None:
     """List the built-in scenarios (usable wherever an INPUT is asked for)."""
-    from .io import load
-    from .scenarios import builtin_names
+    from .command_results import scenarios_json
 
-    rows = []
-    for name in builtin_names():
-        s = load(name)
-        rows.append({"name": name, "title": s.title, "as_of": str(s.as_of or ""),
-                     "actors": len(s.actors), "issues": len(s.issues)})
+    rows = scenarios_json()
     if json_:
         _print_json(rows)
         return
@@ -185,9 +180,9 @@ def validate(
             results.append({"input": item, "valid": False,
                             "problems": [str(p) for p in exc.problems]})
             continue
-        results.append({"input": item, "valid": True, "actors": len(s.actors),
-                        "issues": len(s.issues), "stances": len(s.stances),
-                        "relations": len(s.relations), "events": len(s.events)})
+        from .command_results import validation_json
+
+        results.append(validation_json(item, s))
         if not json_:
             out.print(f"[green]ok[/green] {item}: {len(s.actors)} actors, {len(s.issues)} "
                       f"issues, {len(s.stances)} stances, {len(s.relations)} relations, "
@@ -307,63 +302,16 @@ ModelOpt = Annotated[
 
 
 def _models_for(names: list[str] | None, n_issues: int) -> list[str]:
-    from .models import MODELS, applicable_models
+    from .command_results import choose_models
 
-    chosen = names or applicable_models(n_issues)
-    unknown = [m for m in chosen if m not in MODELS]
-    if unknown:
-        _fail([f"error: unknown model {', '.join(map(repr, unknown))}; valid models are: "
-               f"{', '.join(MODELS)}"])
-    return list(dict.fromkeys(chosen))
+    return choose_models(names, n_issues)
 
 
 def _bargained(scenario: Any) -> int:
     """Issues the models bargain over (unilateral issues set aside; all decided: any model)."""
-    from .models.api import bargained_count
+    from .command_results import bargained
 
-    return bargained_count(scenario) or 10**6
-
-
-def _parse_params(items: list[str] | None, models: list[str]) -> dict[str, dict[str, Any]]:
-    """``["Q=0.5", "profile=masad2014"]`` -> per model, the parameters its constructor takes.
-
-    Values are read as a boolean (true/false), an integer, a float, or else text. A parameter
-    that none of the chosen models takes is an error.
-    """
-    import inspect
-
-    from .models import MODELS
-
-    parsed: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, raw = item.partition("=")
-        if not sep or not name:
-            _fail([f"error: --param {item!r}: expected NAME=VALUE, e.g. --param Q=0.5"])
-        value: Any = raw
-        if raw.lower() in ("true", "false"):
-            value = raw.lower() == "true"
-        else:
-            for cast in (int, float):
-                try:
-                    value = cast(raw)
-                    break
-                except ValueError:
-                    continue
-        parsed[name] = value
-    per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
-    for name, value in parsed.items():
-        takers = [m for m in models
-                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
-        if not takers:
-            _fail([f"error: --param {name}: none of the models {', '.join(models)} takes it"])
-        for m in takers:
-            default = inspect.signature(MODELS[m].__init__).parameters[name].default
-            if (isinstance(default, (int, float)) and not isinstance(default, bool)
-                    and not isinstance(value, (int, float))):
-                _fail([f"error: --param {name}={value}: expected a number (model {m}, "
-                       f"default {default})"])
-            per_model[m][name] = value
-    return per_model
+    return bargained(scenario)
 
 
 @app.command()
@@ -382,26 +330,20 @@ def forecast(
         typer.Option("--param", "-p", metavar="NAME=VALUE",
                      help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
                      "for eum; given to the chosen models that take it.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Print the iterative models' history of actor "
+                           "positions (one position per state, as KTAB's log) on every issue; "
+                           "without it, only on the issue spaces.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
+    from .command_results import forecast_json, parse_param_items, run_forecasts
     from .display import forecast_tables
-    from .models.api import forecast as run_forecast
 
     s = load_scenario(input)
-    if not s.issues or not s.stances:
-        _fail([f"{input}: no issues with stances to forecast; add 'issues' and 'stances'"])
-    chosen = _models_for(model, _bargained(s))
-    params = _parse_params(param, chosen)
-    try:
-        results = {m: run_forecast(s, model=m, rounds=rounds, **params[m]) for m in chosen}
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, InputError):
-            raise
-        _fail([f"error: {exc}"])
-    from .models.api import forecast_dict
-
-    data = {"models": {m: forecast_dict(fc) for m, fc in results.items()}}
+    results = run_forecasts(s, models=model, rounds=rounds, params=parse_param_items(param),
+                            name=input)
+    data = forecast_json(results)
     record_results(data)
     if json_:
         _print_json(data)
@@ -410,6 +352,19 @@ def forecast(
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
     out.print(forecast_tables(names, results, actual if any(
         v is not None for v in actual.values()) else None))
+    _print_position_history(s, results, every_issue=history)
+
+
+def _print_position_history(scenario: Any, results: dict[str, Any], every_issue: bool) -> None:
+    """The iterative forecasts' position history per issue space (``every_issue``: also on
+    the issues outside a space)."""
+    from .display_history import history_tables
+    from .models.spaces import issue_spaces, space_history
+
+    histories = [h for sp in issue_spaces(scenario) if sp.declared or every_issue
+                 for fc in results.values() if (h := space_history(fc, sp)) is not None]
+    if histories:
+        out.print(history_tables(histories))
 
 
 @app.command()
@@ -502,9 +457,10 @@ def balance(
                                      on_edgelist=lambda text: record_input_text(
                                          "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
-    record_results(report)
+    data = report.to_dict()
+    record_results(data)
     if json_:
-        _print_json(report)
+        _print_json(data)
         return
     for line in lines:
         out.print(line, markup=False)
@@ -606,40 +562,20 @@ def decide(
                             models=_models_for([m.strip() for m in models.split(",")
                                                 if m.strip()], 1) if models else None,
                             executor=executor, keep_draws=flip)
-    sweeps = _sweeps(s, result, model=model, variant=variant, rounds=rounds,
-                     sensitivity=sensitivity_n if sensitivity else None,
-                     sensitivity_seed=sensitivity_seed, flip=flip, executor=executor,
-                     quiet=json_)
-    record_results({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
+    from .command_results import decide_json, decision_sweeps
+
+    with progress_bar("Sobol samples", enabled=not json_ and sensitivity) as report:
+        sweeps = decision_sweeps(s, result, model=model, variant=variant, rounds=rounds,
+                                 sensitivity=sensitivity_n if sensitivity else None,
+                                 sensitivity_seed=sensitivity_seed, flip=flip,
+                                 executor=executor, progress=report)
+    data = decide_json(result, sweeps)
+    record_results(data)
     if json_:
-        _print_json({**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}})
+        _print_json(data)
         return
     out.print(decision_tables(result))
     _print_sweeps(sweeps, result.option_names)
-
-
-def _sweeps(scenario: Any, result: Any, *, model: str, variant: str | None,
-            rounds: int | None,
-            sensitivity: int | None, sensitivity_seed: int, flip: bool, executor: Any,
-            quiet: bool) -> dict[str, Any]:
-    """The flip rule and the Sobol indices asked for (keys ``flip_rule``, ``sensitivity``)."""
-    from .progress import progress_bar
-
-    found: dict[str, Any] = {}
-    names = {a.id: a.name for a in scenario.actors} | dict(result.option_names)
-    if flip:
-        from .decision.flip import flip_rule
-
-        found["flip_rule"] = flip_rule(result, names=names)
-    if sensitivity:
-        from .decision.sensitivity import decision_sensitivity
-
-        with progress_bar("Sobol samples", enabled=not quiet) as report:
-            found["sensitivity"] = decision_sensitivity(
-                scenario, model=model, variant=variant, rounds=rounds, n=sensitivity,
-                seed=sensitivity_seed, robust=result.robust_option(), executor=executor,
-                progress=report)
-    return found
 
 
 def _print_sweeps(sweeps: dict[str, Any], option_names: dict[str, str]) -> None:
@@ -673,16 +609,16 @@ def explain(
 ) -> None:
     """What you would have to believe for each option to be first: exact favourable weights,
     stability intervals and the smallest change of judgement."""
-    from .decision.explain import explain as run_explain
+    from .command_results import explain_json
     from .decision.explain.tables import explanation_renderables
     from .decision.explain.words import focus_options
 
     s = load_scenario(input)
-    result = run_explain(s, model=model, variant=variant, option=option, doctrine=doctrine,
-                         rounds=rounds, search=search)
-    record_results(result.to_dict())
+    result, data = explain_json(s, model=model, variant=variant, option=option,
+                                doctrine=doctrine, rounds=rounds, search=search)
+    record_results(data)
     if json_:
-        _print_json(result.to_dict())
+        _print_json(data)
         return
     actual = list(s.actual_choice.options) if s.actual_choice is not None else []
     focus = [option] if option else focus_options(result, actual,
@@ -770,8 +706,8 @@ if __name__ == "__main__":  # pragma: no cover
 def serve(
     input: Annotated[Optional[str], typer.Argument(
         metavar="[INPUT]", help="Scenario to open first (a file or a built-in name).")] = None,
-    port: Annotated[int, typer.Option("--port", min=1, max=65535,
-                                      help="Port to listen on.")] = 8050,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8050,
     host: Annotated[str, typer.Option(
         "--host", help="Address to listen on (loopback only unless --allow-remote).")
     ] = "127.0.0.1",
@@ -779,7 +715,8 @@ def serve(
         "--allow-remote", help="Allow a --host other than loopback (anyone who can reach "
         "the port can use the workbench).")] = False,
     store: Annotated[Optional[str], typer.Option(
-        "--store", help="Run store URL (default: EQUIPOISE_STORE or the user's store).")
+        "--store", help="Run store URL for the runs made in the workbench (default: "
+        "EQUIPOISE_STORE or the user's store; none: do not record).")
     ] = None,
     no_browser: Annotated[bool, typer.Option(
         "--no-browser", help="Do not open a browser.")] = False,
@@ -791,5 +728,9 @@ def serve(
     except ImportError as exc:  # the workbench extra is not installed
         _fail([f"error: the workbench needs Dash ({exc}); "
                "install it with: pip install 'equipoise[workbench]'"])
+    if input is not None:
+        from .io import load
+
+        load(input)  # a bad scenario is reported now (exit 2), not in the browser
     run_server(WorkbenchConfig(input=input, store=store, host=host, port=port,
-                               allow_remote=allow_remote))
+                               allow_remote=allow_remote), open_browser=not no_browser)

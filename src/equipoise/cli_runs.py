@@ -14,6 +14,7 @@ import typer
 from . import cli as _cli
 from .cli import JsonOpt, _fail, _print_json, err, handles_input_errors, out
 from .store.record import StoreOpt
+from .strict_json import dumps
 
 runs_app = typer.Typer(
     name="runs", no_args_is_help=True, rich_markup_mode="markdown",
@@ -44,7 +45,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return dumps(value, indent=None)
     return str(value)
 
 
@@ -136,13 +137,11 @@ def show(
 
 
 def _side(item: str, store_url: str | None, as_of: str | None, template: Any,
-          draws: int) -> dict[str, Any]:
-    """One side of a diff: a stored run, or a scenario computed like ``template`` (a run)
-    or like ``analyze``."""
+          draws: int) -> Any:
+    """One side of a diff (:class:`~equipoise.store.compare.Side`): a stored run, or a
+    scenario computed like ``template`` (a run) or like ``analyze``."""
     from .io import resolve
-    from .io.scenario_file import scenario_to_data
-    from .store.record import compute
-    from .store.runs import get_input, get_run
+    from .store.compare import computed_side, run_side
 
     is_file = Path(item).exists()
     if not is_file and store_url is not None:
@@ -153,28 +152,21 @@ def _side(item: str, store_url: str | None, as_of: str | None, template: Any,
             from .store.engine import StoreError
 
             try:
-                row = get_run(s, item)
+                side = run_side(s, item)
             except StoreError:
-                row = None
-            if row is not None:
+                side = None
+            if side is not None:
                 if as_of is not None:
                     _fail([f"error: --as-of applies to scenarios, and {item} is a run"])
-                kind, content = get_input(s, row.scenario_hash) if row.scenario_hash else (
-                    None, None)
-                data = json.loads(content) if kind == "scenario" and content else None
-                return {"label": f"run {row.id} ({row.command}, {row.input_name})",
-                        "inputs": data, "results": row.results, "run": row}
+                return side
         finally:
             s.dispose()
     resolve(item)  # a clear message for a name that is neither a run, a file nor built-in
     command, params = ("analyze", {"draws": draws}) if template is None else (
         template.command, template.params)
     sets = [f"as_of={as_of}"] if as_of else None
-    scenario, results = compute(command, item, params, sets)
     label = item + (f" as of {as_of}" if as_of else "") + f" ({command})"
-    return {"label": label, "results": results,
-            "inputs": scenario_to_data(scenario) if scenario is not None else None,
-            "run": None}
+    return computed_side(item, command, params, sets, label)
 
 
 @runs_app.command("diff")
@@ -198,8 +190,7 @@ def diff(
     two dates: in the inputs (stances, relations, options, judgements) and in the answers
     (forecasts, camps, frustrated ties, rankings, acceptabilities)."""
     from .store import resolve_store_url
-    from .store.digest import answers_digest, inputs_digest
-    from .store.digest import diff as diff_digests
+    from .store.compare import compare
 
     dates = list(as_of or [])
     if len(dates) > 2:
@@ -212,18 +203,14 @@ def diff(
     date_b = dates[-1] if dates else None
     url = resolve_store_url(store)
     side_a = _side(a, url, date_a, None, draws)
-    side_b = _side(b, url, date_b, side_a["run"], draws)
-    if side_a["run"] is None and side_b["run"] is not None:  # compute A like run B
-        side_a = _side(a, url, date_a, side_b["run"], draws)
-    result = {
-        "inputs": diff_digests(inputs_digest(side_a["inputs"]), inputs_digest(side_b["inputs"])),
-        "answers": diff_digests(answers_digest(side_a["results"]),
-                                answers_digest(side_b["results"])),
-    }
+    side_b = _side(b, url, date_b, side_a.run, draws)
+    if side_a.run is None and side_b.run is not None:  # compute A like run B
+        side_a = _side(a, url, date_a, side_b.run, draws)
+    result = compare(side_a, side_b).to_dict()
     if json_:
         _print_json(result)
         return
-    out.print(f"A: {side_a['label']}\nB: {side_b['label']}")
+    out.print(f"A: {side_a.label}\nB: {side_b.label}")
     _diff_tables(result)
 
 
@@ -273,7 +260,7 @@ def export(
             records.append(rec)
     finally:
         s.dispose()
-    text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    text = dumps(records) + "\n"
     if output is None:
         import sys
 

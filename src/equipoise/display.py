@@ -25,6 +25,9 @@ __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", 
 #: Above this many issues, stances are listed one per row rather than one column per issue.
 WIDE_ISSUES = 8
 
+#: How a relation's sign is shown in the relations table.
+_SIGN_MARK = {1: "+", -1: "-", 0: "0"}
+
 
 def scenario_summary(scenario: Scenario) -> Text:
     """One paragraph: title, date, balancer and counts."""
@@ -75,11 +78,14 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
                       a.capability_basis or "")
         out.append(t)
     if "issues" in want and scenario.issues:
-        t = _table("Issues", ["id", "name", "scale", "low end", "high end", "actual outcome"])
+        spaced = any(i.space is not None for i in scenario.issues)
+        t = _table("Issues", ["id", "name", *(["space"] if spaced else []), "scale",
+                              "low end", "high end", "actual outcome"])
         for i in scenario.issues:
             outcome = fmt_num(i.outcome.value) if i.outcome else "-"
             name = i.name + (f" (decided by {i.decided_by})" if i.decided_by else "")
-            t.add_row(i.id, name, f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+            t.add_row(i.id, name, *([i.space or ""] if spaced else []),
+                      f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
                       i.scale.min_label, i.scale.max_label, outcome)
         out.append(t)
     if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
@@ -113,7 +119,7 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
             own = r.sign if "sign" in r.model_fields_set else None
             sign = config.record_sign(r.kind, own) if spec is not None else r.sign
             t.add_row(r.from_, r.to, r.kind, spec.layer if spec is not None else "?",
-                      {1: "+", -1: "-", 0: "0"}.get(sign, "?"),
+                      _SIGN_MARK.get(sign, "?") if sign is not None else "?",
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:
@@ -286,7 +292,7 @@ def accuracy_sentence(mae: dict[str, float], n: dict[str, int], unit: str = "poi
     if fewest < MIN_ISSUES_FOR_RANKING:
         return (f"Mean absolute error in {unit}: {parts}. With fewer than "
                 f"{MIN_ISSUES_FOR_RANKING} scored issues no model is named the most accurate.")
-    best = min(mae, key=mae.get)
+    best = min(mae, key=mae.__getitem__)
     return (f"Mean absolute error in {unit}: {parts}; the lowest is {best}'s (n = {n[best]}), "
             "a difference that can be within the spread of the errors (sd above).")
 
@@ -341,8 +347,8 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
-        decider = next((fc.details.get("decided_by", {}).get(issue) for fc in
-                        forecasts.values() if fc.details.get("decided_by", {}).get(issue)), None)
+        decider = next((fc.decided_by.get(issue) for fc in
+                        forecasts.values() if fc.decided_by.get(issue)), None)
         if decider:
             label += f" (decided by {decider})"
         t.add_row(label, *cells)
@@ -465,10 +471,10 @@ def analysis_summary(analysis: Any) -> RenderableType:
                               "see the report for the range)", style="yellow"))
     if analysis.balance is not None:
         b = analysis.balance
-        proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
-        parts.append(Text(f"Relations network: frustration index {fmt_num(b['frustration_index'])}"
-                          f" ({proven}, {b['method']}); {b['triads']['unbalanced']} of "
-                          f"{b['triads']['total']} triads unbalanced."))
+        proven = "proven optimal" if b.optimal else f"lower bound {fmt_num(b.lower_bound)}"
+        parts.append(Text(f"Relations network: frustration index {fmt_num(b.frustration_index)}"
+                          f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
+                          f"{b.triads['total']} triads unbalanced."))
     if analysis.decision is not None:
         parts.append(decision_tables(analysis.decision))
         for vid, res in analysis.variants.items():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -254,6 +255,14 @@ class Issue(_Strict):
         description="Actor who decides this issue alone: its outcome is that actor's "
                     "position, not a bargain (other actors' stances still count for their "
                     "utility).")
+    space: Identifier | None = Field(
+        default=None,
+        description="Id of the issue space this issue is one dimension of: the issues that "
+                    "share a `space` are the dimensions of one position vector, forecast "
+                    "together by a spatial model (such as KTAB's spatial model of politics). "
+                    "They share one scale and one `decided_by`; an actor with a stance on one "
+                    "of them has a stance on each, with one capability. Issues without "
+                    "`space` are each a space of their own.")
 
 
 class Stance(_Provenance):
@@ -896,7 +905,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                  "positive weight; give at least one weight > 0 (e.g. 'weights: "
                  "{outcome: 1}')"))
 
-    for section, items in (("options", scenario.options), ("variants", scenario.variants)):
+    changers: tuple[tuple[str, Sequence[Option | Variant]], ...] = (
+        ("options", scenario.options), ("variants", scenario.variants))
+    for section, items in changers:
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
             # stances that exist when each change applies: the scenario's, then those the
@@ -947,6 +958,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     from .decision.validation import check_decision
 
     problems.extend(check_decision(scenario))
+    from .space_checks import check_spaces
+
+    problems.extend(check_spaces(scenario))
     return problems
 
 

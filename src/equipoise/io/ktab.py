@@ -11,6 +11,12 @@ example in lsyaseen/KTAB ``examples/smp/doc`` (``dummyData_3Dim.csv``,
 Cells may be padded with spaces and rows may end with a comma. Positions and saliences are
 0-100; a scenario keeps positions on a 0-100 scale and divides saliences by 100.
 
+KTAB's SMP takes an actor's positions on all of a file's dimensions as one point (one
+capability per actor, distances across the dimensions), so the dimensions of a file with
+two or more become the issues of one issue space (``space:`` = the scenario id; see
+:mod:`equipoise.models.spaces`); writing needs the issues to be one space (or, as before,
+none declared).
+
 Every imported number cites the file (source ``ktab-file``) with a ``row N, column C`` locator.
 """
 
@@ -22,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..models.spaces import issue_spaces
 from ..numfmt import fmt_exact
 from ..scenario import Scenario
 from ._tabular import (
@@ -149,6 +156,10 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
                    problems: Problems) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
     """The scenario as plain data plus the line of every actor and stance."""
     issues = _issues(dims, header_line, problems)
+    scenario_id = make_id(title) or stem_id(path, "ktab")
+    if len(issues) >= 2:  # the dimensions of one KTAB space
+        for issue in issues:
+            issue["space"] = scenario_id
     actors: list[dict[str, Any]] = []
     stances: list[dict[str, Any]] = []
     lines: dict[str, list[int | None]] = {"actors": [], "stances": []}
@@ -192,7 +203,7 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
                      "them by 100)")
     name = Path(path).name
     data = {
-        "id": make_id(title) or stem_id(path, "ktab"),
+        "id": scenario_id,
         "title": title or name,
         "description": description,
         "sources": [{"id": SOURCE_ID, "title": title or name,
@@ -300,6 +311,13 @@ def _dump_problems(scenario: Scenario) -> list[str]:
     messages: list[str] = []
     if not scenario.issues:
         messages.append("the scenario has no issues; KTAB needs at least one dimension")
+    spaces = issue_spaces(scenario)
+    if len(spaces) > 1 and any(sp.declared for sp in spaces):
+        listed = "; ".join(f"{sp.id}: {', '.join(sp.issues)}" if sp.declared else
+                           f"{sp.id} (no space)" for sp in spaces)
+        messages.append(f"the issues form {len(spaces)} spaces ({listed}); a KTAB SMP CSV "
+                        "holds one space (all its dimensions are one position vector): "
+                        "write each space to a file of its own")
     for issue in scenario.issues:
         if issue.scale.min != 0 or issue.scale.max != 100:
             messages.append(f"issue '{issue.id}' runs {fmt_exact(issue.scale.min)}-"

@@ -1,4 +1,4 @@
-r"""Compiled round of the equal-gain exchange model (optional numba accelerator).
+r"""Compiled round of the equal-gain exchange model (numba; the production path).
 
 :func:`candidates` is a scalar transcription of :func:`equipoise.models.exchange._candidates`
 (§3.3 steps 2-4) and :func:`realise_round` realises the same exchanges, in the same order, as
@@ -35,19 +35,36 @@ new gain and to drop it for good if it has become invalid: on 200 actors x 10 is
 
 On 200 actors x 10 issues this sizes ~700,000 candidates a round instead of ~150 million.
 
-Imported lazily by :mod:`equipoise.models.exchange` (importing numba costs ~0.3 s), and
-only if numba is installed; the NumPy path is used otherwise. ``cache=True`` keeps the
-compiled code in ``__pycache__`` so only the first run on a machine pays the compile.
+The policy (docs/kernels.md) promises agreement with the NumPy reference, checked by the
+tests, not bit-identity across paths on every input.
+
+Imported lazily by :mod:`equipoise.models.exchange` (importing numba costs ~0.3 s); the
+NumPy path runs when ``EQUIPOISE_NUMBA=0`` or the kernel cannot be compiled.
+``cache=True`` keeps the compiled code in ``__pycache__`` so only the first run on a machine
+pays the compile.
 """
 
 from __future__ import annotations
+
+from typing import Literal, TypedDict
 
 import numpy as np
 from numba import njit
 
 __all__ = ["candidates", "realise_round"]
 
-_JIT = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+
+class _JitOptions(TypedDict):
+    """numba's options for every kernel: on-disk cache, no GIL, NumPy's error model (division
+    by zero gives inf/nan as in the NumPy path, no exception), no bounds checks, no fastmath."""
+
+    cache: bool
+    nogil: bool
+    error_model: Literal["python", "numpy"]
+    boundscheck: bool
+
+
+_JIT: _JitOptions = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
 _EPS = 2.220446049250313e-16
 
 # Columns of the candidate table C (one row per candidate, 128 bytes): flat cells (as exact

@@ -33,7 +33,7 @@ capability ``c_i`` (weight ``w_i = c_i s_i``). ``R`` = spread of the initial pos
 Stopping (:mod:`equipoise.models.convergence`; this replaces the round cap of §2.8 as the
 operative rule): after each round the positions are compared with those of the last
 ``max_period`` rounds; the run stops at a fixed point (nobody moved), when all positions
-coincide, or at a cycle of period ``p >= 2``, else after ``min(max_rounds, horizon)``
+coincide, or at a cycle of period ``p >= 2``, else after ``min(rounds, horizon)``
 rounds (``converged = False``). The forecast is the weighted median of the positions (BDM's
 "dominant outcome"): of the final positions, or for a cycle the mean of the medians over
 the cycle (``Forecast.cycle``, ``Forecast.forecast_range``). ``stop_rule`` selects a
@@ -42,7 +42,7 @@ published alternative (``"forecast_change"``, ``"no_positive_challenge"``).
 per-round weighted ``mean`` (index 0 = initial), ``median``, ``positions`` (rounds+1, n),
 ``r`` (rounds, n), the ``offers`` taken (per round, list of dicts: actor, offer, proposer,
 a, b, new_position), ``R`` and ``stop`` (``"fixed_point"``, ``"common_position"``,
-``"cycle"``, ``"max_rounds"`` (the cap), ``"horizon"``, ``"forecast_change"`` or
+``"cycle"``, ``"max_rounds"`` (the cap ``rounds``), ``"horizon"``, ``"forecast_change"`` or
 ``"no_positive_challenge"``).
 
 Caveat (§2.11): under ``scholz2011`` the success probability is tiny, so capabilities barely
@@ -54,10 +54,10 @@ difference of prefix sums over voters sorted by position (voters closer to ``a``
 ``b`` are a prefix or suffix of that order), and the global denominator ``D`` is
 ``2 sum_k sum_q g_kq (2q - n - 1)`` over each voter's sorted vote values (§2.4), so a round
 costs O(n^2 log n) instead of O(n^3). The batch entry point runs many copies at once.
-With numba installed (optional extra ``fast``) and ``EQUIPOISE_NUMBA`` not ``0``, the rounds
+Unless ``EQUIPOISE_NUMBA=0`` (or the kernel cannot be compiled), the rounds
 of :meth:`~ExpectedUtility.forecast` and :meth:`~ExpectedUtility.forecast_batch` run compiled
 (``_eum_kernel``: a scalar transcription of :func:`_round`, draw by draw; every option); the
-NumPy path is the reference and both give the same numbers (to 1e-12 relative in the tests). A
+NumPy path is the reference and the tests compare both to 1e-12 (docs/kernels.md). A
 process pays once for numba: importing it ~0.3 s plus loading the cached build.
 
 References: Scholz, J. B., Calbert, G. J., Smith, G. A. (2011), "Unravelling Bueno De
@@ -76,11 +76,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from ._accel import load_kernel
+from .base import BargainingModel, Batch
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, summarise
 from .forecast import Forecast
-from .median import _refuse_zero_weight, weighted_median
-from .problem import EPS_REL, BargainingProblem, prepare_batch
+from .median import weighted_median
+from .problem import EPS_REL, BargainingProblem
 
 __all__ = ["ExpectedUtility", "PROFILES", "eum_round_diagnostics"]
 
@@ -429,7 +431,7 @@ def eum_round_diagnostics(
 
 
 # ----------------------------------------------------------------------------- model
-class ExpectedUtility:
+class ExpectedUtility(BargainingModel):
     """Bueno de Mesquita's expected utility model per Scholz et al. 2011 (docs/models.md §2).
 
     Parameters
@@ -440,9 +442,9 @@ class ExpectedUtility:
     Q : float in [0, 1], default 1.0
         Probability that a non-challenged actor keeps its position (A15; Scholz used 1.0 for
         the EC case, BDM's papers also use 0.5).
-    max_rounds : int, default 50
+    rounds : int, default 50 (``None``: the default)
         Round cap. A cap only: runs stop at a fixed point or a cycle, and never go past
-        ``horizon`` rounds, so from ``max_rounds >= horizon`` on the forecast does not
+        ``horizon`` rounds, so from ``rounds >= horizon`` on the forecast does not
         depend on it (Scholz report 8 rounds for the EC case, which neither settles nor
         cycles within 50).
     range_mode : {"initial_spread", "scale"}, default "initial_spread"
@@ -471,11 +473,8 @@ class ExpectedUtility:
     """
 
     name = "eum"
-    #: Issues are decided together (an option changing one issue can move the others),
-    #: and the model needs at least this many.
-    joint_issues = False
-    min_issues = 1
-    #: Named stop rules this model takes.
+    #: Draws per chunk of :meth:`forecast_batch` (bounds memory; results do not depend on it).
+    batch_chunk: int = 1024
     stop_rules = ("repeat", "forecast_change", "no_positive_challenge")
 
     def __init__(
@@ -483,7 +482,7 @@ class ExpectedUtility:
         profile: str = "scholz2011",
         *,
         Q: float = 1.0,
-        max_rounds: int = HORIZON,
+        rounds: int | None = None,
         range_mode: str = "initial_spread",
         prob_norm: str | None = None,
         vote_exponent: str | None = None,
@@ -503,7 +502,9 @@ class ExpectedUtility:
         base = PROFILES[profile]
         self.profile = profile
         self.Q = float(Q)
-        self.max_rounds = int(max_rounds)
+        check_rounds(rounds)
+        check_rounds(horizon, "horizon")
+        self.rounds = HORIZON if rounds is None else int(rounds)
         self.range_mode = range_mode
         self.prob_norm = prob_norm or base["prob_norm"]
         self.vote_exponent = vote_exponent or base["vote_exponent"]
@@ -516,8 +517,8 @@ class ExpectedUtility:
                 raise ModelInputError(f"EUM {k}={v!r}; choose one of {', '.join(allowed)}")
         if not (0.0 <= self.Q <= 1.0):
             raise ModelInputError(f"EUM Q={Q!r} must lie in [0, 1]")
-        if self.max_rounds < 0:
-            raise ModelInputError(f"EUM max_rounds={max_rounds!r} must be >= 0")
+        if self.rounds < 0:
+            raise ModelInputError(f"EUM rounds={rounds!r} must be >= 0")
         self.stop_rule = stop_rule
         self.stop_threshold = check_stop_rule(stop_rule, stop_threshold, "EUM", self.stop_rules)
         self.horizon, self.max_period, self.window = int(horizon), int(max_period), int(window)
@@ -527,19 +528,13 @@ class ExpectedUtility:
                             vote_exponent=self.vote_exponent, perspective=self.perspective,
                             offer_choice=self.offer_choice, capitulation=self.capitulation)
 
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in (
-            "profile", "Q", "max_rounds", "range_mode", "prob_norm", "vote_exponent",
-            "perspective", "offer_choice", "capitulation", "stop_rule", "stop_threshold",
-            "horizon", "max_period", "window")}
-
     @property
     def rounds_limit(self) -> int:
-        """Most rounds a run goes: ``min(max_rounds, horizon)``."""
-        return min(self.max_rounds, self.horizon)
+        """Most rounds a run goes: ``min(rounds, horizon)``."""
+        return min(self.rounds, self.horizon)
 
     def _limit_stop(self) -> str:
-        return "max_rounds" if self.max_rounds < self.horizon else "horizon"
+        return "max_rounds" if self.rounds < self.horizon else "horizon"
 
     def _use_kernel(self) -> bool:
         return self.stop_rule == "repeat"
@@ -661,9 +656,8 @@ class ExpectedUtility:
             active = active[p == 0]
         return _summarise_batch(np.stack(F), period, T, self.window)
 
-    def forecast(self, problem: BargainingProblem) -> Forecast:
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         """Run the EUM on every issue of ``problem`` independently (actors taking part)."""
-        problem.require_weight()
         outcome, traj, pos, details, rounds, conv = {}, {}, {}, {}, {}, {}
         cycle, franges, history, scale = {}, {}, {}, {}
         for i, issue in enumerate(problem.issues):
@@ -714,39 +708,24 @@ class ExpectedUtility:
             forecast_range=franges, history=history, scale=scale,
         )
 
-    def forecast_batch(
-        self,
-        position: Any,
-        salience: Any,
-        capability: Any,
-        *,
-        lower: Any = None,
-        upper: Any = None,
-        issues: Any = None,
-        actors: Any = None,
-        chunk: int = 1024,
-        n_jobs: int | None = None,
-    ) -> np.ndarray:
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
         """EUM forecasts of many draws at once, by the same rule as :meth:`forecast` (the
         final weighted median, or the mean of the medians over a cycle).
 
-        ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
-        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
         Each issue is run for all draws at once (arrays ``(B, n, n)``; with the numba
-        kernel, compiled draw by draw), in chunks of ``chunk`` draws to bound memory; the
-        chunks run on ``n_jobs`` threads (default: one per CPU core; results do not depend
-        on it). Which actors take part in an issue must be the same in every draw.
+        kernel, compiled draw by draw), in chunks of ``batch_chunk`` draws to bound memory;
+        the chunks run on ``n_jobs`` threads (default: one per CPU core; results do not
+        depend on it). Which actors take part in an issue must be the same in every draw.
         ``eps_x`` = ``1e-9 (upper - lower)`` if bounds are given, else ``1e-9`` times each
         draw's initial spread. Draws leave the computation once they settle. After the
         call, ``self.batch_info_`` holds ``converged``, ``cycle`` (period, 0 = none),
         ``rounds``, ``low`` and ``high`` as ``(B, n_issues)`` arrays.
         """
-        x, s, c, present, lo, hi = prepare_batch(
-            position, salience, capability, lower, upper, issues, actors
-        )
-        w = c * s
-        _refuse_zero_weight(w.sum(axis=1), issues)
+        x, s, present = batch.position, batch.salience, batch.present
+        lo, hi = batch.lower, batch.upper
+        w = batch.weight
         B, n_a, n_i = x.shape
+        chunk = max(1, int(self.batch_chunk))
         if B == 0:  # no draws: an empty result (and empty diagnostics), nothing to run
             empty = np.empty((0, n_i))
             self.batch_info_ = {"converged": empty.astype(bool), "cycle": empty.astype(int),
@@ -758,10 +737,9 @@ class ExpectedUtility:
         for i in range(n_i):
             pres = present[:, :, i]
             if not (pres == pres[0]).all():
-                name = repr(issues[i]) if issues is not None else f"#{i}"
                 raise ModelInputError(
-                    f"issue {name}: the actors taking part differ between draws; the EUM "
-                    f"batch needs the same participants in every draw"
+                    f"issue {batch.issue_name(i)}: the actors taking part differ between "
+                    f"draws; the EUM batch needs the same participants in every draw"
                 )
             take = np.flatnonzero(pres[0])
             tasks += [(i, take, slice(b0, min(B, b0 + chunk))) for b0 in range(0, B, chunk)]

@@ -27,10 +27,11 @@ flip -- and are counted. At the end of a round the outcomes on the voting positi
 round's forecast; actors then keep only part of their concessions for the next round:
 ``x_next = x_start + (0.1 + 0.4 (1 - s)) (y - x_start)`` (step 9).
 
-The realisation loop runs compiled (``_exchange_kernel``, numba) when numba is installed and
-``EQUIPOISE_NUMBA`` is not ``0``, else vectorised with NumPy (the reference); both give
-bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s per process
-(numba import, loading the cached build; ~5 s for the first compile on a machine).
+The realisation loop runs compiled (``_exchange_kernel``, numba) unless ``EQUIPOISE_NUMBA``
+is ``0`` or the kernel cannot be compiled, else vectorised with NumPy (the reference the tests
+compare the kernel with; docs/kernels.md). The compiled loop is ~6x faster per run but costs
+~1 s per process (numba import, loading the cached build; ~5 s for the first compile on a
+machine).
 
 Rounds repeat until the positions the next round would start from reach a fixed point (a
 round realises no exchange) or a cycle, else up to the 50-round horizon
@@ -44,13 +45,17 @@ externalities are in those units x salience) and de-normalised for output.
 
 ``trajectory[issue]`` = ``O_d`` on the initial positions, then after each round;
 ``positions`` = the voting positions after the last round (their weighted mean is the
-outcome). ``details``: ``"rounds"`` -- per round a dict with ``exchanges`` (list of dicts:
+outcome). ``details[issue]``: ``"next_start"`` -- {actor: the position the next round would
+start from}; ``"exchanges"`` -- per round, how many realised exchanges involved the issue;
+``"stop"`` -- the stop rule that fired (the run is joint: the same for every issue);
+``"next_outcome"`` (``mode="decide"`` only) -- decide's NBS after the run. The joint run is in
+``run_details``: ``"rounds"`` -- per round a dict with ``exchanges`` (list of dicts:
 ``actors`` (A, B), ``supply`` {actor: issue}, ``start``, ``move``, ``voting`` (de-normalised
 positions), ``gain``, ``delta`` and ``outcome_before``/``outcome_after`` per issue, ``groups``,
 ``cut`` (the step-7 cut applied)), ``n_candidates``, ``ties``, ``externalities``
 (``by_actor``: {actor: {own, inner_positive, inner_negative, outer_positive,
-outer_negative}}, ``by_issue_pair``: {"p|q": same keys}); ``"next_start"`` -- the positions
-the next round would start from; ``"ties"`` total.
+outer_negative}}, ``by_issue_pair``: {"p|q": same keys}); ``"ties"`` total;
+``"exchanges_per_round"``; ``"stop"``; ``"units"``.
 
 References: Stokman, F. N. & Van Oosten, R. (1994), "The exchange of voting positions: an
 object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds.), *European
@@ -66,11 +71,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from ._accel import load_kernel
 from ._decide_loop import run_decide
+from .base import BargainingModel, Batch
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, first_repeat, summarise
 from .forecast import Forecast
-from .problem import EPS_REL, BargainingProblem, prepare_batch
+from .problem import EPS_REL, BargainingProblem
 
 __all__ = ["EqualGainExchange"]
 
@@ -160,7 +167,8 @@ def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
     c.p, c.q, c.A, c.B, c.pair = p, q, A, B, pr
     c.kind = code[pr, i] == 0  # True: a-d exchange, False: b-c
     c.I = np.stack([B * n_i + p, A * n_i + q, A * n_i + p, B * n_i + q, p, q])
-    c.SF = np.concatenate([c.I.astype(float), np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
+    c.SF = np.concatenate([c.I.astype(float),
+                           np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
     c.n = len(p)
     ar = np.arange(n_i)[:, None]
     c.touch = (p[None, :] == ar) | (q[None, :] == ar)
@@ -243,7 +251,7 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     return Z
 
 
-class EqualGainExchange:
+class EqualGainExchange(BargainingModel):
     """Stokman's equal-gain exchange model (docs/models.md §3).
 
     Parameters
@@ -275,15 +283,12 @@ class EqualGainExchange:
         Most rounds any run goes, longest cycle looked for, rounds over which the range of a
         run that does not converge is reported.
     record_externalities : bool, default True
-        Compute the externalities of every realised exchange (§3.4) into ``details``.
+        Compute the externalities of every realised exchange (§3.4) into ``run_details``.
     """
 
     name = "exchange"
-    #: Issues are decided together (an option changing one issue can move the others),
-    #: and the model needs at least this many.
     joint_issues = True
     min_issues = 2
-    #: Named stop rules this model takes.
     stop_rules = ("repeat", "forecast_change")
     modes = ("equal_gain", "decide")
 
@@ -299,6 +304,8 @@ class EqualGainExchange:
         if tie_break == "random" and mode != "decide":
             raise ModelInputError("exchange tie_break='random' needs mode='decide' (the default "
                                   "mode breaks ties by candidate order)")
+        check_rounds(rounds)
+        check_rounds(horizon, "horizon")
         self.mode = mode
         self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide"
                                                                else HORIZON)
@@ -312,13 +319,6 @@ class EqualGainExchange:
         if self.horizon < 1 or self.max_period < 1 or self.window < 1:
             raise ModelInputError("exchange horizon, max_period and window must be >= 1")
         self.record_externalities = bool(record_externalities)
-
-    def get_params(self) -> dict[str, Any]:
-        return {"rounds": self.rounds, "mode": self.mode, "tie_break": self.tie_break,
-                "seed": self.seed, "stop_rule": self.stop_rule,
-                "stop_threshold": self.stop_threshold, "horizon": self.horizon,
-                "max_period": self.max_period, "window": self.window,
-                "record_externalities": self.record_externalities}
 
     @property
     def rounds_limit(self) -> int:
@@ -589,12 +589,6 @@ class EqualGainExchange:
 
     # ------------------------------------------------------------------ API
     def _normalise(self, problem: BargainingProblem) -> tuple[np.ndarray, ...]:
-        if problem.n_issues < 2:
-            raise ModelInputError(
-                f"the exchange model needs at least two issues (got {problem.n_issues}: "
-                f"{', '.join(problem.issues)}); use mean, median or eum for a single issue"
-            )
-        problem.require_weight()
         lo, hi = problem.lower, problem.upper
         present = problem.present
         X = np.where(present, (problem.position - lo) * (100.0 / (hi - lo)), 0.0)
@@ -609,7 +603,7 @@ class EqualGainExchange:
         return [summarise(traj[:, i], period, period > 0, self.window)
                 for i in range(traj.shape[1])]
 
-    def forecast(self, problem: BargainingProblem) -> Forecast:
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         X, s, c, present = self._normalise(problem)
         lo, hi = problem.lower, problem.upper
         run = self._run(X, s, c, present, True, problem.actors, problem.issues, lo, hi,
@@ -636,46 +630,40 @@ class EqualGainExchange:
                              if present[k, i]}
             scale[issue] = (float(lo[i]), float(hi[i]))
         recs = run["recs"]
-        details = {"rounds": recs, "next_start": nstart,
-                   "ties": int(sum(r["ties"] for r in recs)), "stop": run["stop"],
-                   "exchanges_per_round": [len(r["exchanges"]) for r in recs],
-                   "units": "gains, moves and externalities in 0-100 normalised units"}
+        run_details = {"rounds": recs, "ties": int(sum(r["ties"] for r in recs)),
+                       "stop": run["stop"],
+                       "exchanges_per_round": [len(r["exchanges"]) for r in recs],
+                       "units": "gains, moves and externalities in 0-100 normalised units"}
+        details: dict[str, dict[str, Any]] = {
+            issue: {"next_start": nstart[issue], "stop": run["stop"],
+                    "exchanges": [sum(issue in e["delta"] for e in r["exchanges"])
+                                  for r in recs]}
+            for issue in problem.issues}
         if "next_scale" in run:  # mode="decide": decide's NBS after the run
-            details["next_outcome"] = dict(zip(problem.issues, run["next_scale"].tolist()))
+            for issue, v in zip(problem.issues, run["next_scale"].tolist()):
+                details[issue]["next_outcome"] = v
         return Forecast(
             model=self.name, params=self.get_params(), actors=problem.actors,
             issues=problem.issues, outcome=outcome, trajectory=trajectory, positions=positions,
             rounds_run={i: T for i in problem.issues},
             converged={i: summaries[k].converged for k, i in enumerate(problem.issues)},
             details=details, cycle=cycle, forecast_range=franges, history=history, scale=scale,
+            run_details=run_details,
         )
 
-    def forecast_batch(self, position: Any, salience: Any, capability: Any, *,
-                       lower: Any = None, upper: Any = None, issues: Any = None,
-                       actors: Any = None) -> np.ndarray:
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
         """Outcomes of many draws, by the same rule as :meth:`forecast` (the last round's
-        outcomes, or their mean over a cycle): arrays broadcast to ``(B, n_actors,
-        n_issues)`` (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B,
-        n_issues)``. After the call ``self.batch_info_`` holds ``converged``, ``cycle``
-        (period, 0 = none), ``rounds``, ``low`` and ``high`` as ``(B, n_issues)`` arrays.
+        outcomes, or their mean over a cycle). After the call ``self.batch_info_`` holds
+        ``converged``, ``cycle`` (period, 0 = none), ``rounds``, ``low`` and ``high`` as
+        ``(B, n_issues)`` arrays.
 
         The realisation loop is sequential by nature, so draws are run one after the other
         (each run is itself vectorised over candidate exchanges). Bounds default to 0-100.
         """
-        x, s, c, present, lo, hi = prepare_batch(position, salience, capability, lower,
-                                                 upper, issues, actors)
+        x, s, c, present = batch.position, batch.salience, batch.capability, batch.present
         B, n_a, n_i = x.shape
-        if n_i < 2:
-            raise ModelInputError(
-                f"the exchange model needs at least two issues (got {n_i})")
-        lo = np.zeros(n_i) if lo is None else np.asarray(lo, float)
-        hi = np.full(n_i, 100.0) if hi is None else np.asarray(hi, float)
-        W = (c * s).sum(axis=1)
-        if not (W > 0).all():
-            b, i = (int(v[0]) for v in np.nonzero(~(W > 0)))
-            name = repr(issues[i]) if issues is not None else f"#{i}"
-            raise ModelInputError(f"issue {name}: no actor has positive capability x salience "
-                                  f"(draw {b})")
+        lo = np.zeros(n_i) if batch.lower is None else np.asarray(batch.lower, float)
+        hi = np.full(n_i, 100.0) if batch.upper is None else np.asarray(batch.upper, float)
         out = np.empty((B, n_i))
         info = np.zeros((5, B, n_i))
         span = (hi - lo) / 100.0

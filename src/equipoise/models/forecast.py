@@ -21,7 +21,13 @@ A :class:`Forecast` gives, per issue id:
 * ``history[issue][actor]`` -- iterative models: the actor's position each round (index 0
   the initial one; for ``exchange`` the voting positions after each round);
 * ``scale[issue]`` -- ``(lower, upper)`` of the issue's scale;
-* ``details`` -- model-specific diagnostics (documented by each model).
+* ``details[issue]`` -- the model's diagnostics of each issue (a dict, documented by each
+  model; one entry for every issue, see :mod:`equipoise.models.base`);
+* ``run_details`` -- diagnostics of a joint run over all issues (``exchange``: its rounds
+  of exchanges), empty for models that forecast each issue on its own;
+* ``decided_by[issue]`` -- the actor that decides the issue unilaterally, or ``None`` for a
+  bargained issue (set by :func:`equipoise.models.api.forecast`; empty when a model's
+  :meth:`forecast` is called directly).
 
 ``to_dict()`` gives the JSON-ready ``{ISSUE: {"outcome": float, "trajectory": [...],
 "positions": {ACTOR: float}, "converged": bool, "rounds_run": int, "cycle": int | None,
@@ -57,6 +63,8 @@ class Forecast:
     forecast_range: dict[str, tuple[float, float]] = field(default_factory=dict)
     history: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     scale: dict[str, tuple[float, float]] = field(default_factory=dict)
+    run_details: dict[str, Any] = field(default_factory=dict)
+    decided_by: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def iterative(self) -> bool:
@@ -82,7 +90,7 @@ class Forecast:
             return []
         lo, hi = self.scale.get(issue, (0.0, 100.0))
         half = 0.5 * (hi - lo)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for actor, h in hist.items():
             h = np.asarray(h, float)
             moved = float(h[-1] - h[0])

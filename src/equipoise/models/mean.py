@@ -16,34 +16,24 @@ Decision Making*, Yale UP.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from .base import BargainingModel, Batch
 from .forecast import Forecast, single_pass_forecast
-from .median import _refuse_zero_weight
-from .problem import BargainingProblem, prepare_batch
+from .problem import BargainingProblem
 
 __all__ = ["WeightedMean"]
 
 
-class WeightedMean:
+class WeightedMean(BargainingModel):
     """Capability x salience weighted mean of positions (docs/models.md §1.1). No parameters.
 
     ``details[issue]`` holds ``total_weight`` (``W``).
     """
 
     name = "mean"
-    #: Issues are decided together (an option changing one issue can move the others),
-    #: and the model needs at least this many.
-    joint_issues = False
-    min_issues = 1
 
-    def get_params(self) -> dict[str, Any]:
-        return {}
-
-    def forecast(self, problem: BargainingProblem) -> Forecast:
-        problem.require_weight()
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         w = problem.weight
         x = np.where(problem.present, problem.position, 0.0)
         W = w.sum(axis=0)
@@ -56,27 +46,9 @@ class WeightedMean:
         details = {issue: {"total_weight": float(W[i])} for i, issue in enumerate(problem.issues)}
         return single_pass_forecast(self.name, problem, values, details)
 
-    def forecast_batch(
-        self,
-        position: Any,
-        salience: Any,
-        capability: Any,
-        *,
-        lower: Any = None,
-        upper: Any = None,
-        issues: Any = None,
-        actors: Any = None,
-    ) -> np.ndarray:
-        """Weighted means of many draws at once.
-
-        ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
-        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
-        Fully vectorised (no loop over draws).
-        """
-        x, s, c, present, lo, hi = prepare_batch(
-            position, salience, capability, lower, upper, issues, actors
-        )
-        w = c * s
-        W = w.sum(axis=1)
-        _refuse_zero_weight(W, issues)
-        return (w * np.where(present, x, 0.0)).sum(axis=1) / W
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
+        """Weighted means of every draw at once (no loop over draws)."""
+        w = batch.weight
+        out: np.ndarray = (w * np.where(batch.present, batch.position, 0.0)).sum(axis=1)
+        out /= w.sum(axis=1)
+        return out

@@ -21,13 +21,11 @@ Decides* (CUP) for its use as a bargaining forecast.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from ..errors import ModelInputError
+from .base import BargainingModel, Batch
 from .forecast import Forecast, single_pass_forecast
-from .problem import EPS_REL, BargainingProblem, prepare_batch
+from .problem import EPS_REL, BargainingProblem
 
 __all__ = ["WeightedMedian", "weighted_median"]
 
@@ -95,38 +93,19 @@ def weighted_median(
     return (val.reshape(lead), p_lo.reshape(lead), hi.reshape(lead), tie.reshape(lead))
 
 
-def _refuse_zero_weight(W: np.ndarray, issues: Any) -> None:
-    """``W``: (B, n_issues) total weights. Raise naming the issue (and draw) if any is 0."""
-    bad = ~(W > 0)
-    if bad.any():
-        b, i = (int(v[0]) for v in np.nonzero(bad))
-        name = repr(issues[i]) if issues is not None else f"#{i}"
-        where = f" (draw {b}; {int(bad.sum())} draw-issue cell(s) affected)" if W.shape[0] > 1 else ""
-        raise ModelInputError(
-            f"issue {name}: no actor has positive capability x salience{where}; "
-            f"the weighted models are undefined there"
-        )
-
-
-class WeightedMedian:
+class WeightedMedian(BargainingModel):
     """Weighted median of positions with weights ``capability x salience`` (docs/models.md §1.2).
 
     No parameters. ``forecast(problem)`` forecasts every issue independently from the
     actors taking part; ``details[issue]`` holds ``interval`` (the two end points of the
-    minimiser set) and ``tie`` (exact tie, midpoint returned).
+    minimiser set) and ``tie`` (exact tie, midpoint returned). In ``forecast_batch``,
+    ``eps_x`` is ``1e-9 * (upper - lower)`` when bounds are given, else ``1e-9`` times the
+    spread of each draw's positions.
     """
 
     name = "median"
-    #: Issues are decided together (an option changing one issue can move the others),
-    #: and the model needs at least this many.
-    joint_issues = False
-    min_issues = 1
 
-    def get_params(self) -> dict[str, Any]:
-        return {}
-
-    def forecast(self, problem: BargainingProblem) -> Forecast:
-        problem.require_weight()
+    def _forecast(self, problem: BargainingProblem) -> Forecast:
         x = problem.position.T  # (n_i, n_a)
         w = problem.weight.T
         val, lo, hi, tie = weighted_median(x, w, problem.eps_x)
@@ -134,31 +113,11 @@ class WeightedMedian:
                    for i, issue in enumerate(problem.issues)}
         return single_pass_forecast(self.name, problem, val, details)
 
-    def forecast_batch(
-        self,
-        position: Any,
-        salience: Any,
-        capability: Any,
-        *,
-        lower: Any = None,
-        upper: Any = None,
-        issues: Any = None,
-        actors: Any = None,
-    ) -> np.ndarray:
-        """Weighted medians of many draws at once.
-
-        ``position``, ``salience``, ``capability`` broadcast to ``(B, n_actors, n_issues)``
-        (see :func:`equipoise.models.problem.prepare_batch`); returns ``(B, n_issues)``.
-        ``eps_x`` is ``1e-9 * (upper - lower)`` when bounds are given, else ``1e-9`` times
-        the spread of each draw's positions. Fully vectorised (no loop over draws).
-        """
-        x, s, c, present, lo, hi = prepare_batch(
-            position, salience, capability, lower, upper, issues, actors
-        )
-        w = c * s
-        _refuse_zero_weight(w.sum(axis=1), issues)
-        xt = np.swapaxes(x, 1, 2)  # (B, n_i, n_a)
-        wt = np.swapaxes(w, 1, 2)
+    def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
+        """Weighted medians of every draw at once (no loop over draws)."""
+        xt = np.swapaxes(batch.position, 1, 2)  # (B, n_i, n_a)
+        wt = np.swapaxes(batch.weight, 1, 2)
+        lo, hi = batch.lower, batch.upper
         if lo is not None and hi is not None:
             eps = np.broadcast_to(EPS_REL * (hi - lo), xt.shape[:2])
         else:

@@ -60,6 +60,12 @@ class BargainingProblem:
         ``(n_issues,)`` actor ids (or ``None``): an issue with a decider is not bargained —
         its outcome is the decider's position (:mod:`equipoise.models.api` bargains over
         the other issues only and fills these). Default: every issue is bargained.
+    spaces:
+        ``(n_issues,)`` space ids (or ``None``): issues with the same id are the dimensions
+        of one position vector (:mod:`equipoise.models.spaces`; a spatial model is run once
+        per space). Within a space every actor takes part in all issues or none, with one
+        capability, and the issues share one scale and one decider. Default: every issue is
+        a space of its own.
     """
 
     actors: tuple[str, ...]
@@ -67,9 +73,12 @@ class BargainingProblem:
     position: np.ndarray
     salience: np.ndarray
     capability: np.ndarray
-    lower: np.ndarray = field(default=None)  # type: ignore[assignment]
-    upper: np.ndarray = field(default=None)  # type: ignore[assignment]
-    decided_by: tuple[str | None, ...] | None = None
+    # None is accepted on input and replaced in __post_init__, so the attributes are typed
+    # as what every constructed problem holds
+    lower: np.ndarray = field(default=None)  # type: ignore[arg-type]
+    upper: np.ndarray = field(default=None)  # type: ignore[arg-type]
+    decided_by: tuple[str | None, ...] = field(default=None)  # type: ignore[arg-type]
+    spaces: tuple[str | None, ...] = field(default=None)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         actors = tuple(str(a) for a in self.actors)
@@ -129,7 +138,8 @@ class BargainingProblem:
             for a, i in zip(*np.nonzero(mask)):
                 allowed = rng or f"the issue scale [{lower[i]:g}, {upper[i]:g}]"
                 problems.append(
-                    f"actor {actors[a]!r}, issue {issues[i]!r}: {fieldname} {float(values[a, i])!r} "
+                    f"actor {actors[a]!r}, issue {issues[i]!r}: "
+                    f"{fieldname} {float(values[a, i])!r} "
                     f"is outside {allowed}"
                 )
         if problems:
@@ -138,10 +148,13 @@ class BargainingProblem:
             raise ModelInputError("invalid model input:\n  " + "\n  ".join(listed))
 
         deciders = _deciders(self.decided_by, actors, issues, present)
+        spaces = _spaces(self.spaces, actors, issues, present, capability, lower, upper,
+                         deciders)
         salience = np.where(present, salience, 0.0)
         capability = np.where(present, capability, 0.0)
         set_ = object.__setattr__
         set_(self, "decided_by", deciders)
+        set_(self, "spaces", spaces)
         set_(self, "actors", actors)
         set_(self, "issues", issues)
         set_(self, "position", _ro(position))
@@ -219,6 +232,7 @@ class BargainingProblem:
             self.lower[idx],
             self.upper[idx],
             tuple(self.decided_by[i] for i in idx),
+            tuple(self.spaces[i] for i in idx),
         )
 
     def replace(self, **changes: Any) -> BargainingProblem:
@@ -226,7 +240,7 @@ class BargainingProblem:
         kw = {
             k: getattr(self, k)
             for k in ("actors", "issues", "position", "salience", "capability", "lower", "upper",
-                      "decided_by")
+                      "decided_by", "spaces")
         }
         kw.update(changes)
         return BargainingProblem(**kw)
@@ -286,7 +300,8 @@ class BargainingProblem:
                 raise ModelInputError(
                     f"actor {st.actor!r} has two stances on issue {st.issue!r}"
                 )
-            c = st.capability.value if getattr(st, "capability", None) is not None else actor_cap[st.actor]
+            own = getattr(st, "capability", None)
+            c = own.value if own is not None else actor_cap[st.actor]
             if c is None:
                 missing.append(f"actor {st.actor!r} (issue {st.issue!r})")
                 continue
@@ -301,7 +316,8 @@ class BargainingProblem:
         lower = np.array([float(i.scale.min) for i in scenario.issues])
         upper = np.array([float(i.scale.max) for i in scenario.issues])
         deciders = tuple(getattr(i, "decided_by", None) for i in scenario.issues)
-        return cls(tuple(actors), tuple(issues), pos, sal, cap, lower, upper, deciders)
+        spaces = tuple(getattr(i, "space", None) for i in scenario.issues)
+        return cls(tuple(actors), tuple(issues), pos, sal, cap, lower, upper, deciders, spaces)
 
     def __repr__(self) -> str:
         return (
@@ -328,6 +344,53 @@ def _deciders(decided_by: Any, actors: tuple[str, ...], issues: tuple[str, ...],
             raise ModelInputError(f"issue {issues[i]!r} is decided by {who!r}, who has no "
                                   "position on it")
     return deciders
+
+
+def _spaces(spaces: Any, actors: tuple[str, ...], issues: tuple[str, ...],
+            present: np.ndarray, capability: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+            deciders: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """Validated ``spaces``: one entry per issue; within a space one scale, one decider and,
+    for every actor, all issues or none with one capability (docs: models/spaces.py)."""
+    if spaces is None:
+        return (None,) * len(issues)
+    out = tuple(None if s is None else str(s) for s in spaces)
+    if len(out) != len(issues):
+        raise ModelInputError(f"spaces: {len(out)} entries, expected one per issue "
+                              f"({len(issues)})")
+    from .spaces import group_spaces
+
+    problems: list[str] = []
+    for sp in group_spaces(issues, out):
+        if not sp.declared or sp.dimensions < 2:
+            continue
+        idx = list(sp.index)
+        first = idx[0]
+        for i in idx[1:]:
+            if (lower[i], upper[i]) != (lower[first], upper[first]):
+                problems.append(f"space {sp.id!r}: issue {issues[i]!r} has scale "
+                                f"[{lower[i]:g}, {upper[i]:g}] but {issues[first]!r} "
+                                f"[{lower[first]:g}, {upper[first]:g}]; a space has one scale")
+            if deciders[i] != deciders[first]:
+                problems.append(f"space {sp.id!r}: issues {issues[first]!r} and {issues[i]!r} "
+                                "have different deciders; a space has one")
+        part = present[:, idx]
+        partial = part.any(axis=1) & ~part.all(axis=1)
+        for a in np.nonzero(partial)[0]:
+            missing = [issues[i] for i in idx if not present[a, i]]
+            problems.append(f"space {sp.id!r}: actor {actors[a]!r} has no position on "
+                            f"{', '.join(repr(m) for m in missing)}; an actor takes part in "
+                            "every issue of a space or in none")
+        cap = np.where(part, capability[:, idx], capability[:, [first]])
+        uneven = part.all(axis=1) & (cap != cap[:, :1]).any(axis=1)
+        for a in np.nonzero(uneven)[0]:
+            problems.append(f"space {sp.id!r}: actor {actors[a]!r} has capabilities "
+                            f"{', '.join(f'{v:g}' for v in cap[a])} on its issues; an actor "
+                            "brings one capability to a space")
+    if problems:
+        more = len(problems) - _MAX_LISTED
+        listed = problems[:_MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])
+        raise ModelInputError("invalid issue space:\n  " + "\n  ".join(listed))
+    return out
 
 
 def prepare_batch(
@@ -357,7 +420,8 @@ def prepare_batch(
         x = x[None]
     if x.ndim != 3:
         raise ModelInputError(
-            f"position must have shape (B, n_actors, n_issues) or (n_actors, n_issues); got {x.shape}"
+            "position must have shape (B, n_actors, n_issues) or (n_actors, n_issues); "
+            f"got {x.shape}"
         )
     n_a, n_i = x.shape[1:]
     if c.ndim == 1 or (c.ndim == 2 and c.shape == (x.shape[0], n_a) and c.shape != (n_a, n_i)):
@@ -378,7 +442,8 @@ def prepare_batch(
         if mask.any():
             b, a, i = (int(v[0]) for v in np.nonzero(mask))
             raise ModelInputError(
-                f"draw {b}, actor {name_a(a)}, issue {name_i(i)}: {what} {float(values[b, a, i])!r} "
+                f"draw {b}, actor {name_a(a)}, issue {name_i(i)}: "
+                f"{what} {float(values[b, a, i])!r} "
                 f"is outside {allowed} ({int(mask.sum())} invalid value(s) in the batch)"
             )
 

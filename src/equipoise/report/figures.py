@@ -38,7 +38,7 @@ MODEL_STYLES: dict[str, dict[str, Any]] = {
     "eum": {"linestyle": (0, (5, 2)), "color": "#d95f02", "marker": "o"},
     "exchange": {"linestyle": "-", "color": "#1f78b4", "marker": "D"},
 }
-_FALLBACK_STYLES = [
+_FALLBACK_STYLES: list[dict[str, Any]] = [
     {"linestyle": (0, (3, 1, 1, 1, 1, 1)), "color": "#e7298a", "marker": "^"},
     {"linestyle": (0, (8, 3)), "color": "#666666", "marker": "P"},
 ]
@@ -155,7 +155,8 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     """Deterministic 2-D layout: stress majorisation started from classical scaling.
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
-    of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs get the longest distance plus one.
+    of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs
+    get the longest distance plus one.
     """
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path

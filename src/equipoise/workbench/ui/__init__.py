@@ -12,13 +12,15 @@ top (the ``--set`` paths of the run store).
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from ..config import WorkbenchConfig
 from .state import stores
 
 #: Page modules of ``ui/pages``, in tab order.
-PAGES: tuple[str, ...] = ("home",)
+PAGES: tuple[str, ...] = ("home", "open", "edit", "whatif", "network", "issues", "decision",
+                          "timeline", "sources", "compare", "export")
 
 
 def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
@@ -28,6 +30,7 @@ def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
 
     app = dash.Dash("equipoise.workbench", server=server, title="equipoise workbench",
                     serve_locally=True, update_title=None,
+                    assets_folder=str(Path(__file__).with_name("assets")),
                     suppress_callback_exceptions=True)
     modules = [importlib.import_module(f".pages.{name}", __name__) for name in PAGES]
     tabs = [dcc.Tab(label=m.TITLE, value=name, children=m.layout(config))

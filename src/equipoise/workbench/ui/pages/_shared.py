@@ -1,0 +1,203 @@
+"""What several pages share: the computations on the open scenario (cached, so that pages
+reading the same stores compute once) and the components every figure and table uses.
+
+Computation is the library's (forecast, decide, explain, balance); this module only calls it
+with the scenario of the stores (:func:`..state.open_scenario`) and keeps the last results.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from typing import Any
+
+from ..state import open_scenario, set_items
+
+#: The bargaining model of the what-if and decision views unless the page says otherwise.
+DEFAULT_MODEL = "eum"
+
+#: Figure downloads offered by the modebar (the Export page switches between them).
+FIGURE_FORMATS = ("svg", "png")
+
+
+def scenario_or_none(data: dict[str, str] | None, sets: dict[str, Any] | None = None
+                     ) -> tuple[Any, list[str]]:
+    """``(scenario, problems)``: the scenario of the stores, or ``None`` with every problem
+    as a line (``FILE:LINE: message``) when it does not validate."""
+    from ....errors import InputError
+
+    try:
+        return open_scenario(data, sets), []
+    except InputError as exc:
+        return None, [str(p) for p in exc.problems]
+
+
+def shown_only_on(tab: str | None, page: str) -> None:
+    """Compute a page's views only while it is shown: every page is in the layout from the
+    start, and without this each would compute on every change of the stores. Raises
+    ``PreventUpdate`` (the outputs keep their values) when ``tab`` is another page; the
+    page's callback runs again when its tab is chosen."""
+    if tab != page:
+        from dash.exceptions import PreventUpdate
+
+        raise PreventUpdate
+
+
+def _key(data: dict[str, str], sets: dict[str, Any] | None) -> tuple[str, str, tuple[str, ...]]:
+    return data["label"], data["yaml"], set_items(sets)
+
+
+def forecast_of(data: dict[str, str], sets: dict[str, Any] | None, model: str) -> Any:
+    """The :class:`~equipoise.models.forecast.Forecast` of ``model`` on the scenario."""
+    return _forecast(*_key(data, sets), model)
+
+
+def decision_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
+                variant: str | None = None, draws: int = 0) -> Any:
+    """The decision: scores of every option under every doctrine, with ``draws`` SMAA draws
+    (seed 0), :class:`~equipoise.decision.result.DecisionResult`."""
+    return _decision(*_key(data, sets), model, variant, draws)
+
+
+def explanation_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
+                   search: bool = False) -> Any:
+    """What you would have to believe (:func:`equipoise.decision.explain.explain`)."""
+    return _explanation(*_key(data, sets), model, search)
+
+
+def balance_of(data: dict[str, str], sets: dict[str, Any] | None, as_of: str | None,
+               hidden_layers: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Structural balance on ``as_of`` (ISO date or None: the scenario's date) with the
+    relations of ``hidden_layers`` left out; the JSON of ``balance --json``."""
+    return _balance(*_key(data, sets), as_of, hidden_layers)
+
+
+def _scenario(label: str, text: str, items: tuple[str, ...]) -> Any:
+    from ..state import _cached
+
+    return _cached(label, text, items)
+
+
+@lru_cache(maxsize=32)
+def _forecast(label: str, text: str, items: tuple[str, ...], model: str) -> Any:
+    from ....models.api import forecast
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return forecast(_scenario(label, text, items), model=model)
+
+
+@lru_cache(maxsize=32)
+def _decision(label: str, text: str, items: tuple[str, ...], model: str,
+              variant: str | None, draws: int) -> Any:
+    from ....decision import decide
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return decide(_scenario(label, text, items), model=model, variant=variant,
+                      draws=draws, seed=0)
+
+
+@lru_cache(maxsize=16)
+def _explanation(label: str, text: str, items: tuple[str, ...], model: str,
+                 search: bool) -> Any:
+    from ....decision.explain import explain
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return explain(_scenario(label, text, items), model=model, search=search)
+
+
+def without_layers(scenario: Any, hidden: tuple[str, ...]) -> Any:
+    """The scenario without the relations whose kind belongs to a layer in ``hidden``."""
+    if not hidden:
+        return scenario
+    from ....network.kinds import network_config
+
+    config = network_config(scenario)
+
+    def layer(kind: str) -> str:
+        spec = config.kinds.get(kind)
+        return spec.layer if spec is not None else ""
+
+    kept = [r for r in scenario.relations if layer(r.kind) not in hidden]
+    return scenario.model_copy(update={"relations": kept})
+
+
+@lru_cache(maxsize=32)
+def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
+             hidden: tuple[str, ...]) -> dict[str, Any]:
+    from ....balance import balance_of_scenario
+
+    scenario = without_layers(_scenario(label, text, items), hidden)
+    return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5).to_dict()
+
+
+# -- components ----------------------------------------------------------------------------
+
+def graph(name: str, height: int = 420) -> Any:
+    """A ``dcc.Graph`` whose modebar downloads the figure (SVG by default; the Export page
+    switches every figure to PNG and back). ``name`` is its id and the download's file name."""
+    from dash import dcc
+
+    return dcc.Graph(id=name, figure=empty_figure(""), style={"height": f"{height}px"},
+                     className="wb-figure", config=graph_config(name, "svg"))
+
+
+def graph_config(name: str, fmt: str) -> dict[str, Any]:
+    """The modebar of a figure: the download button saves ``name.FMT``."""
+    return {"displaylogo": False, "responsive": True,
+            # nothing leaves the machine: no "Share chart" (an upload to Plotly's cloud)
+            "showSendToCloud": False, "showEditInChartStudio": False,
+            "plotlyServerURL": "", "modeBarButtonsToRemove": ["sendChartToCloud",
+                                                              "sendDataToCloud"],
+            "toImageButtonOptions": {"format": fmt, "filename": name, "scale": 2}}
+
+
+#: ids of every figure of every page (the Export page's format switch updates them all).
+FIGURES: list[str] = []
+
+
+def register_figure(name: str, height: int = 420) -> Any:
+    """:func:`graph` and remember its id for the format switch."""
+    if name not in FIGURES:
+        FIGURES.append(name)
+    return graph(name, height)
+
+
+def empty_figure(message: str) -> dict[str, Any]:
+    """A blank figure carrying ``message`` (no axes)."""
+    return {"data": [], "layout": {
+        "xaxis": {"visible": False}, "yaxis": {"visible": False},
+        "annotations": [{"text": message, "showarrow": False, "xref": "paper",
+                         "yref": "paper", "x": 0.5, "y": 0.5}] if message else [],
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10}}}
+
+
+def table(name: str, page_size: int = 50) -> Any:
+    """A ``dash_table.DataTable`` with its own "Export" button (CSV of the whole table)."""
+    from dash import dash_table
+
+    return dash_table.DataTable(
+        id=name, data=[], columns=[], export_format="csv", export_headers="display",
+        page_size=page_size, sort_action="native",
+        style_table={"overflowX": "auto"},
+        style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto",
+                    "fontFamily": "inherit", "fontSize": "0.9rem", "maxWidth": "32rem"},
+        style_header={"fontWeight": "bold"})
+
+
+def columns(*names: str | tuple[str, str]) -> list[dict[str, str]]:
+    """DataTable columns: a name, or ``(id, header)``."""
+    out = []
+    for n in names:
+        cid, header = (n, n) if isinstance(n, str) else n
+        out.append({"id": cid, "name": header})
+    return out
+
+
+def no_scenario(problems: list[str] | None = None) -> str:
+    """The line shown where a view has nothing to show."""
+    if problems:
+        return "The scenario does not validate (see Open): " + problems[0]
+    return "No scenario open: choose one on the Open page."

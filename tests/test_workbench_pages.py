@@ -1,0 +1,178 @@
+"""The workbench pages' own logic, without a browser: opening (validation, nothing
+half-loaded), the what-if levers as ``--set`` paths, the views' data and the background jobs."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("dash")
+
+from equipoise.errors import InputError  # noqa: E402
+from equipoise.io import load  # noqa: E402
+from equipoise.workbench.ui import state  # noqa: E402
+from equipoise.workbench.ui.pages import _background as jobs  # noqa: E402
+from equipoise.workbench.ui.pages import open as open_page  # noqa: E402
+from equipoise.workbench.ui.pages._levers import KINDS, kind_of, lever_at, levers  # noqa: E402
+
+CASE = "nagorno-karabakh-2020"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load(CASE)
+
+
+@pytest.fixture(scope="module")
+def case_data():
+    from equipoise.scenarios import builtin_path
+
+    return {"label": CASE, "yaml": builtin_path(CASE).read_text(encoding="utf-8")}
+
+
+def _upload(text: str) -> str:
+    return "data:application/x-yaml;base64," + base64.b64encode(text.encode()).decode()
+
+
+def test_broken_upload_lists_problems_with_lines():
+    text = "equipoise: 1\nid: broken\ntitle: Broken\nactors:\n  - id: A\n    name: Aa\n" \
+           "    capability: {value: -5, assumption: why}\n"
+    with pytest.raises(InputError) as exc:
+        label, raw = open_page.read_choice("open-upload", None, None, _upload(text),
+                                           "broken.yaml", 10_000)
+        open_page.opened(label, raw)
+    lines = [str(p) for p in exc.value.problems]
+    assert lines and all(line.startswith("broken.yaml:") for line in lines)
+    # the negative capability sits on line 7 of the upload
+    assert any(line.startswith("broken.yaml:7:") for line in lines), lines
+
+
+def test_upload_over_the_cap_and_not_utf8_refused():
+    with pytest.raises(InputError, match="limit is 10 bytes"):
+        open_page.read_choice("open-upload", None, None, _upload("x" * 11), "big.yaml", 10)
+    bad = "data:text/plain;base64," + base64.b64encode(b"id: a\n\xff\n").decode()
+    with pytest.raises(InputError) as exc:
+        open_page.read_choice("open-upload", None, None, bad, "latin.yaml", 1000)
+    assert str(exc.value.problems[0]).startswith("latin.yaml:2:")
+
+
+def test_local_file_and_builtin_open(tmp_path, case):
+    label, text = open_page.read_choice("open-builtin-button", CASE, None, None, None, 10**7)
+    data, scenario = open_page.opened(label, text)
+    assert data["label"] == CASE and len(scenario.actors) == len(case.actors)
+    with pytest.raises(InputError, match="no such file"):
+        open_page.read_choice("open-path-button", None, str(tmp_path / "missing.yaml"),
+                              None, None, 10**7)
+
+
+KTAB = """Two, a KTAB SMP file, 3, 1
+Actor, Description, Power, Land Position, Land Salience
+A, first, 100, 10, 50
+B, second, 50, 90, 80
+C, third, 20, 50, 100
+"""
+
+
+def test_other_formats_become_scenario_yaml(tmp_path):
+    from equipoise.io import detect_format
+
+    path = tmp_path / "case.csv"
+    path.write_text(KTAB, encoding="utf-8")
+    label, text = open_page.read_choice("open-path-button", None, str(path), None, None,
+                                        10**7)
+    assert detect_format(text) == "ktab"
+    data, scenario = open_page.opened(label, text)
+    assert detect_format(data["yaml"]) == "scenario"
+    assert [a.id for a in state.open_scenario(data).actors] == [a.id for a in scenario.actors]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_lever_is_a_set_path_that_moves_its_value(case, case_data, kind):
+    found = levers(case, kind)
+    assert found, kind
+    lever = found[-1]
+    assert kind_of(lever.path) == kind
+    if isinstance(lever.value, list):
+        new = [round(lever.value[0] / 2, 4), round(min(lever.value[1] + 0.1, 1.0), 4)]
+    else:
+        new = lever.low if lever.value != lever.low else lever.high
+    changed = state.open_scenario(case_data, {lever.path: new})
+    moved = lever_at(changed, lever.path)
+    assert moved.value == pytest.approx(new)
+    assert lever_at(case, lever.path).value == lever.value  # the file's scenario unchanged
+
+
+def test_bad_set_is_reported_not_applied(case_data):
+    with pytest.raises(InputError) as exc:
+        state.open_scenario(case_data, {"actors.RUS.capability": -5})
+    assert str(exc.value.problems[0]).startswith("--set actors.RUS.capability=-5:")
+
+
+def test_moving_a_stance_moves_the_forecast(case_data):
+    from equipoise.workbench.ui.pages._shared import forecast_of
+    from equipoise.workbench.ui.pages.whatif import forecast_rows
+
+    base = forecast_of(case_data, {}, "mean")
+    sets = {"stances.AZE.territory.position": 0}
+    changed = forecast_of(case_data, sets, "mean")
+    rows = {r["issue"]: r for r in forecast_rows(state.open_scenario(case_data, sets), base,
+                                                 changed)}
+    row = rows["Territorial settlement"]
+    # the weighted mean falls when Azerbaijan's position goes from 100 to 0
+    assert row["change"] < -1 and row["file"] == pytest.approx(base.outcome["territory"], abs=0.01)
+    assert rows["Mediation format"]["change"] == 0
+
+
+def test_date_comparison_lists_changed_ties(case):
+    from equipoise.workbench.ui.pages.network import compare_rows, dates_of
+
+    dates = [d for d, _ in dates_of(case)]
+    assert dates == sorted(dates) and case.as_of.isoformat() in dates
+    # Russia and Turkey: cooperation and strain cancel on 9 Nov 2020; after the truce the
+    # joint monitoring adds a positive tie
+    rows = compare_rows(case, dt.date(2020, 11, 9), dt.date(2020, 12, 2), ())
+    assert {"tie": "Russia – Turkey", "first": "none", "second": "+",
+            "what": "appeared"} in rows
+    assert compare_rows(case, dt.date(2020, 11, 9), dt.date(2020, 11, 9), ()) == []
+
+
+def test_background_job_reports_progress_and_cancels():
+    release = threading.Event()
+
+    def task(progress):
+        for k in range(1000):
+            progress(k, 1000)
+            release.wait(0.01)
+        return "finished"
+
+    job_id = jobs.start(task)
+    deadline = time.monotonic() + 10
+    while jobs.get(job_id).done < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert jobs.get(job_id).total == 1000
+    jobs.cancel(job_id)
+    while jobs.get(job_id).state == "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    job = jobs.get(job_id)
+    assert job.state == "cancelled" and job.result is None and job.done < 1000
+
+    done = jobs.start(lambda progress: progress(1, 1) or 42)
+    while jobs.get(done).state == "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert jobs.get(done).state == "done" and jobs.get(done).result == 42
+
+
+def test_failed_job_keeps_its_message():
+    def task(progress):
+        raise ValueError("the draws need options")
+
+    job_id = jobs.start(task)
+    deadline = time.monotonic() + 10
+    while jobs.get(job_id).state == "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert jobs.get(job_id).state == "failed"
+    assert jobs.get(job_id).error == "the draws need options"
