@@ -573,9 +573,11 @@ class EqualGainExchange(BargainingModel):
                 np.where(other & ~inner & (E > 0), E, 0.0),
                 np.where(other & ~inner & (E < 0), E, 0.0),
             ]
-            per = np.stack(cols, axis=-1)  # (n_r, n_a, 5)
-            by_actor = per.sum(axis=0)
-            tot = per.sum(axis=1).tolist()  # (n_r, 5)
+            # sums in order (over exchanges for an actor, over actors for an exchange): each
+            # reduced along a non-contiguous axis, so NumPy adds one term after the other
+            by_actor = np.stack([col.sum(axis=0) for col in cols], axis=1)  # (n_a, 5)
+            tot = np.stack([np.ascontiguousarray(col.T).sum(axis=0) for col in cols],
+                           axis=1).tolist()  # (n_r, 5)
             acc: dict[tuple[int, int], list[float]] = {}  # sums in realisation order
             for pq, row in zip(zip(p.tolist(), q.tolist()), tot):
                 a_ = acc.get(pq)
