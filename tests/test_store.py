@@ -347,10 +347,9 @@ def _wait_until_running(store: str, proc: subprocess.Popen) -> dict:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
-        tmp_path: Path, sig: signal.Signals) -> None:
-    # SQLite only: on PostgreSQL this test hung once under load after SIGKILL (not yet
-    # explained; see the final report of issue 13)
-    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+        store: str, sig: signal.Signals) -> None:
+    # on both backends: a PostgreSQL run once hung here after SIGKILL, which orphaned sweep
+    # workers explain (they kept stderr open); decision/executor.py's _watch_parent ends them
     proc = _start_long_run(store)
     try:
         run = _wait_until_running(store, proc)

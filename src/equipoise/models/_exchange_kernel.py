@@ -70,10 +70,10 @@ _EPS = 2.220446049250313e-16
 # Columns of the candidate table C (one row per candidate, 128 bytes): flat cells (as exact
 # floats) of (B, p), (A, q), (A, p), (B, q), then p, q; the constants k (delta_q = k
 # delta_p), R_B = c_Bp s_Bp / D_p, R_A = c_Aq s_Aq / D_q (outcome shift per unit move), s_Ap,
-# s_Aq; then the loop's state: the gain (-1 once dropped), the step it was sized at, the
-# step it was last re-sized by a move; two unused columns (a row is two cache lines).
+# s_Aq; then the loop's state: the gain (-1 once dropped) and the step it was sized at;
+# three unused columns (a row is two cache lines).
 _K, _RB, _RA, _SAP, _SAQ = range(6, 11)
-_GAIN, _EVAL, _MARK = range(11, 14)
+_GAIN, _EVAL = range(11, 13)
 NCOL = 16
 # The sizing's outputs (``_evaluate``'s ``res``)
 _MB, _MA, _SB, _SA, _DP, _DQ, _CUT, _BOUND = range(8)
@@ -140,7 +140,7 @@ def candidates(X, s, w, D, present, O, pairs):  # pragma: no cover - compiled
                 r[_SAQ] = sAq
                 r[_GAIN] = -1.0
                 r[_EVAL] = 0.0
-                r[_MARK] = -1.0
+                r[13] = 0.0
                 r[14] = 0.0
                 r[15] = 0.0
                 n += 1
@@ -244,19 +244,19 @@ def _death_reach(c, tau):  # pragma: no cover - compiled
 @njit(**_JIT)
 def _group(cells, live, c0, c1, n_keys):  # pragma: no cover - compiled
     """CSR lists of the live candidates ``live`` by their cells in columns ``c0``..``c1 - 1``
-    of ``cells`` (one row per live candidate), each list in candidate order."""
+    of ``cells``, each list in candidate order."""
     start = np.zeros(n_keys + 1, np.int64)
-    for t in range(live.shape[0]):
+    for j in live:
         for c in range(c0, c1):
-            start[cells[t, c] + 1] += 1
+            start[cells[j, c] + 1] += 1
     for d in range(n_keys):
         start[d + 1] += start[d]
     out = np.empty(start[n_keys], np.int64)
     fill = start[:n_keys].copy()
-    for t in range(live.shape[0]):
+    for j in live:
         for c in range(c0, c1):
-            d = cells[t, c]
-            out[fill[d]] = live[t]
+            d = cells[j, c]
+            out[fill[d]] = j
             fill[d] += 1
     return start, out
 
@@ -401,7 +401,7 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
     if n_live == 0:
         return idx, F, 0
     live = np.empty(n_live, np.int64)
-    cells = np.empty((n_live, 4), np.int64)
+    cells = np.zeros((n, 4), np.int32)  # the cells of each live candidate, compactly
     tau = np.empty((n, 2))
     on = np.zeros(n, np.bool_)  # live (gain > 0), in a table that stays in cache
     m = 0
@@ -410,7 +410,7 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
         if c[_GAIN] > 0.0:
             live[m] = j
             for h in range(4):
-                cells[m, h] = int(c[h])
+                cells[j, h] = int(c[h])
             _death_reach(c, tau[j])
             on[j] = True
             m += 1
@@ -538,17 +538,25 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
         step += 1.0
         chg[p] = step
         chg[q] = step
-        # candidates with a moved cell: re-sized in full, new bound
+        # candidates with a moved cell (none has both: that is the one realised): re-sized
+        # in full, new bound. Most are dropped because a supplier would now move against
+        # its earlier moves in the round (step 6), told from the compact cells alone.
         for h in range(2):
             cell = fBp if h == 0 else fAq
             for t in range(cs[cell], cs[cell + 1]):
                 j = cl[t]
                 if not on[j]:
                     continue
-                c = C[j]
-                if c[_MARK] == step:
+                e = cells[j]
+                sB = curf[e[2]] - curf[e[0]]  # the step-6 direction test of _evaluate
+                sA = curf[e[3]] - curf[e[1]]
+                if ((sB > 0.0 and accf[e[0]] < 0.0) or (sB < 0.0 and accf[e[0]] > 0.0)
+                        or (sA > 0.0 and accf[e[1]] < 0.0) or (sA < 0.0 and accf[e[1]] > 0.0)):
+                    on[j] = False
+                    ub[j] = -np.inf
+                    n_live -= 1
                     continue
-                c[_MARK] = step
+                c = C[j]
                 gj = _evaluate(j, C, curf, accf, O, res)
                 c[_GAIN] = gj
                 c[_EVAL] = step
@@ -572,13 +580,12 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
                 if not on[j]:
                     continue
                 c = C[j]
-                if c[_MARK] == step:
+                if c[_EVAL] == step:  # already re-sized at this step
                     continue
                 pj = int(c[4])
                 qj = int(c[5])
                 if pj != p and pj != q and qj != p and qj != q:
                     continue
-                c[_MARK] = step
                 gj = _evaluate(j, C, curf, accf, O, res)
                 c[_GAIN] = gj
                 c[_EVAL] = step
