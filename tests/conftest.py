@@ -12,6 +12,13 @@ import os  # noqa: E402
 
 import pytest  # noqa: E402
 
+# the coverage summary, and its gate on a full run (hooks; see tests/coverage_gate.py)
+from coverage_gate import (  # noqa: E402, F401
+    pytest_deselected,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _run_store_outside_the_user_data_folder(tmp_path_factory: pytest.TempPathFactory):

@@ -49,14 +49,16 @@ def _dates() -> set:
 
 def test_balance_solves_each_date_once_within_the_command_limits(solves) -> None:
     report, _ = balance_of_input("nagorno-karabakh-2020", time_limit=9.0, robust_time=3.0)
-    assert len(solves["exact"]) == len(_dates()) == len(report["balancer_timeline"])
+    assert len(solves["exact"]) == len(_dates()) == len(report.balancer_timeline)
     assert _within(solves["exact"], 9.0)
     assert sum(solves["robust"]) <= 3.0 + 1e-9
-    same = [e for e in report["balancer_timeline"] if e["date"] == report["as_of"]]
+    same = [e for e in report.balancer_timeline if e.date == report.as_of]
     assert len(same) == 1
-    assert same[0]["frustration_index"] == report["frustration_index"]
-    assert same[0]["groups"] == report["groups"]
-    assert same[0]["camp_fixed"] == report["camp_fixed"]
+    assert same[0].result is report  # one solve: the headline's analysis is the timeline's
+    data = report.to_dict()
+    entry = next(e for e in data["balancer_timeline"] if e["date"] == data["as_of"])
+    assert entry["frustration_index"] == data["frustration_index"]
+    assert entry["groups"] == data["groups"] and entry["camp_fixed"] == data["camp_fixed"]
 
 
 def test_compare_shares_one_budget_between_its_two_dates(solves) -> None:
@@ -71,5 +73,5 @@ def test_analyze_solves_each_date_once_within_its_limit(solves) -> None:
     result = run_analysis(s, models=["mean"], draws=0, time_limit=6.0)
     assert len(solves["exact"]) == len(_dates())
     assert _within(solves["exact"], 6.0)
-    same = [e for e in result.timeline if e["date"] == result.balance["as_of"]]
-    assert same[0]["frustration_index"] == result.balance["frustration_index"]
+    same = [e for e in result.timeline if e.date == result.balance.as_of]
+    assert same[0].result is result.balance

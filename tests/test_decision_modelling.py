@@ -56,15 +56,18 @@ relations:
 def test_a_decided_issue_is_its_deciders_position_under_every_model(tmp_path) -> None:
     scenario = load_text(tmp_path, unilateral_text())
     big_role = scenario.stance("BIG", "role").position.value
-    for model in MODELS:
-        fc = forecast(scenario, model=model)
+    # smp and pce take the issues as one space by default; RIV has no stance on 'role'
+    runs = [(m, {}) for m in MODELS if getattr(MODELS[m], "runs_by_default", True)]
+    runs += [("smp", {"spaces": "separate"}), ("pce", {"spaces": "separate"})]
+    for model, params in runs:
+        fc = forecast(scenario, model=model, **params)
         assert fc.outcome["role"] == big_role, model
         assert fc.decided_by == {"land": None, "role": "BIG", "trade": None}
         rng = np.random.default_rng(0)
         x = np.clip(scenario_positions(scenario) + rng.uniform(-5, 5, (20, 5, 3)), 0, 100)
-        out = forecast_batch(scenario, model=model, position=x)
+        out = forecast_batch(scenario, model=model, position=x, **params)
         np.testing.assert_array_equal(out[:, 1], x[:, 0, 1])  # BIG's perturbed position
-    for model in MODELS:
+    for model in (m for m, params in runs if not params):
         for variant in (None, "rival-joins"):
             result = decide(scenario, model=model, variant=variant, draws=0)
             world = scenario if variant is None else apply(

@@ -296,3 +296,53 @@ def test_non_spatial_models_ignore_spaces() -> None:
 
     without = forecast(Scenario.model_validate(data), model="exchange")
     assert with_spaces.outcome == pytest.approx(without.outcome)
+
+
+def test_readme_space_example_is_valid() -> None:
+    """The README's issue-space example, inside a scenario with its two actors, validates
+    and makes one space of two issues."""
+    import re
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Issue spaces (several dimensions)"):]
+    block = re.search(r"```yml\n(.*?)```", section, re.S)
+    assert block is not None
+    head = ("id: example\ntitle: Example\nactors:\n"
+            "  - {id: WEST, name: Westland, capability: 30, assumption: test}\n"
+            "  - {id: EAST, name: Eastland, capability: 40, assumption: test}\n")
+    s = parse("example.yaml", head + block.group(1))
+    assert [(sp.id, sp.issues) for sp in issue_spaces(s)] == [("map", ("east", "north"))]
+
+
+class SpaceMeanPerIssueFlag(SpaceMean):
+    """SpaceMean declaring ``joint_issues = False``: the decision analysis must still give it
+    whole spaces (an option that moves one dimension moves the point)."""
+
+    joint_issues = False
+
+
+def test_decision_gives_a_spatial_model_whole_spaces() -> None:
+    from equipoise.decision import decide
+
+    text = BASE.replace("id: plane\n", "id: plane\nbalancer: A\n") + """\
+status_quo: hold
+options:
+  - {id: hold, name: Hold, assumption: test}
+  - id: move
+    name: A moves east
+    changes:
+      - {target: stance, actor: A, issue: east, position: 40}
+    assumption: test
+doctrines:
+  - {id: d, name: D, weights: {outcome: 1}, assumption: test}
+"""
+    s = parse("s.yaml", text)
+    model = SpaceMeanPerIssueFlag()
+    result = decide(s, model=model, draws=20, seed=0)
+    assert model.calls and all(call != ("east",) for call in model.calls)
+    assert ("east", "north") in model.calls
+    moved = forecast(parse("s.yaml", text.replace(
+        "{actor: A, issue: east, position: 10,", "{actor: A, issue: east, position: 40,")),
+        model=SpaceMean())
+    # the option's outcome on 'north' follows from the whole space, not north alone
+    assert result.outcomes["move"]["north"] == pytest.approx(moved.outcome["north"])

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from equipoise.errors import ModelInputError
+from equipoise.limits import MAX_ROUNDS
 from equipoise.models import MODELS, BargainingModel, BargainingProblem, Forecast, get_model
 from equipoise.models.api import forecast, forecast_batch, make_model
 from equipoise.models.base import Batch
@@ -68,6 +69,11 @@ def test_rounds_is_the_one_round_cap(name):
     assert m.rounds == 3 and m.get_params()["rounds"] == 3
     fc = forecast(p, m)
     assert max(fc.rounds_run.values()) <= 3
+    # the cap on rounds holds however the model is made
+    with pytest.raises(ModelInputError, match="over the cap of 1,000 rounds"):
+        cls(rounds=MAX_ROUNDS + 1)
+    with pytest.raises(ModelInputError, match="over the cap"):
+        make_model(name, MAX_ROUNDS + 1)
 
 
 @pytest.mark.parametrize("name", list(MODELS))

@@ -517,6 +517,43 @@ def test_compiled_loop_is_bit_identical_to_numpy(sample, monkeypatch):
     assert n_ex > 2000
 
 
+def _grid_problem(seed: int) -> BargainingProblem:
+    """Positions on a coarse grid (multiples of 25), few salience and capability levels:
+    outcomes land exactly on positions, so the step-7 cut often applies and sometimes leaves
+    a move below 1e-10, which drops the candidate for the rest of the round."""
+    rng = np.random.default_rng(seed)
+    n_a, n_i = int(rng.integers(3, 30)), int(rng.integers(2, 6))
+    X = rng.integers(0, int(rng.integers(2, 6)), size=(n_a, n_i)) * 25.0
+    S = rng.choice([0.2, 0.5, 0.8, 1.0], size=(n_a, n_i))
+    C = rng.choice([0.5, 1.0], size=(n_a, n_i))
+    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
+                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+
+
+@pytest.mark.parametrize("seed", [66, 904, 1283])
+def test_compiled_loop_drops_candidates_the_cut_invalidates(seed, monkeypatch):
+    """The compiled loop re-sizes a candidate whose cells did not move only when an outcome
+    comes within reach of the cut (module docstring of ``_exchange_kernel``). On these grid
+    problems the cut invalidates candidates that way (the compiled loop with that check
+    switched off realises different exchanges on each of them); the results must still be
+    the NumPy loop's, to the bit."""
+    pytest.importorskip("numba")
+    from equipoise.models import exchange
+
+    monkeypatch.setattr(exchange, "_KERNEL", None)
+    if exchange._kernel() is None:
+        pytest.skip("numba kernel switched off (EQUIPOISE_NUMBA=0)")
+    kernel = exchange._KERNEL
+    prob = _grid_problem(seed)
+    out = []
+    for k in (kernel, False):
+        monkeypatch.setattr(exchange, "_KERNEL", k)
+        fc = forecast(prob, "exchange", rounds=10)
+        out.append((fc.to_dict(), fc.details))
+    assert out[0] == out[1]
+    assert any(e["cut"] for r in out[1][1]["rounds"] for e in r["exchanges"])
+
+
 # ----------------------------------------------------------------------------- mode="decide"
 @pytest.fixture(scope="module")
 def decide_ref():

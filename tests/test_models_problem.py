@@ -141,8 +141,11 @@ def test_from_real_builtin_scenario():
     p = BargainingProblem.from_scenario(sc)
     assert p.n_actors == len(sc.actors) and p.n_issues == len(sc.issues)
     assert p.present.sum() == len(sc.stances)
-    for name in MODELS:
-        fc = forecast(sc, name)
+    # smp and pce treat the issues as one space unless told otherwise: here each its own
+    runs = [(name, {}) for name in MODELS if getattr(MODELS[name], "runs_by_default", True)]
+    runs += [("smp", {"spaces": "separate"}), ("pce", {"spaces": "separate"})]
+    for name, params in runs:
+        fc = forecast(sc, name, **params)
         for i, issue in enumerate(p.issues):
             lo, hi = p.lower[i], p.upper[i]
             assert lo <= fc.outcome[issue] <= hi
@@ -150,7 +153,7 @@ def test_from_real_builtin_scenario():
 
 # ----------------------------------------------------------------------------- registry/API
 def test_registry_and_unknown_model():
-    assert set(MODELS) == {"mean", "median", "eum", "exchange"}
+    assert set(MODELS) == {"mean", "median", "eum", "exchange", "smp", "pce"}
     with pytest.raises(ValueError) as exc:
         get_model("nbs")
     for name in MODELS:

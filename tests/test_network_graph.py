@@ -206,10 +206,10 @@ def test_balance_of_scenario_accepts_iso_strings_and_dates() -> None:
     by_date = balance_of_scenario(s, as_of=day, robust_time_limit=0)
     for given in ("2020-09-26", dt.datetime(2020, 9, 26, 12, 0)):
         other = balance_of_scenario(s, as_of=given, robust_time_limit=0)
-        assert other["as_of"] == "2020-09-26"
-        assert other["frustration_index"] == by_date["frustration_index"]
-        assert other["groups"] == by_date["groups"]
-    assert compare_dates(s, "2020-09-26", day)["ties"] == []
+        assert other.as_of == day and other.to_dict()["as_of"] == "2020-09-26"
+        assert other.frustration_index == by_date.frustration_index
+        assert other.groups == by_date.groups
+    assert compare_dates(s, "2020-09-26", day).ties == []
     with pytest.raises(ValueError, match="'2020-02-30' is not a date: .*day is out of range"):
         balance_of_scenario(s, as_of="2020-02-30")
     with pytest.raises(ValueError, match="as_of must be a datetime.date or an ISO date string"):

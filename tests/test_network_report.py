@@ -22,21 +22,21 @@ FIXTURE = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
 
 def test_highland_report_shape():
     rep = analyse_balance(read_edgelist(FIXTURE), time_limit=30)
-    json.dumps(rep)                                   # JSON-ready
-    assert rep["frustration_index"] == 7 and isinstance(rep["frustration_index"], int)
-    assert rep["optimal"] is True and rep["lower_bound"] == 7
-    assert len(rep["frustrated_edges"]) == 7
-    assert all(len(e) == 2 for e in rep["frustrated_edges"])
-    g0, g1 = rep["groups"]
+    json.dumps(rep.to_dict())                         # JSON-ready
+    assert rep.frustration_index == 7 and isinstance(rep.frustration_index, int)
+    assert rep.optimal is True and rep.lower_bound == 7
+    assert len(rep.frustrated_edges) == 7
+    assert all(len(e) == 2 for e in rep.frustrated_edges)
+    g0, g1 = rep.groups
     assert sorted(g0 + g1, key=int) == [str(i) for i in range(16)]
-    assert set(rep["actors"]) == {str(i) for i in range(16)}
-    for d in rep["actors"].values():
+    assert set(rep.actors) == {str(i) for i in range(16)}
+    for d in rep.actors.values():
         assert {"unbalanced_triads", "triads"} <= set(d)
         assert 0 <= d["unbalanced_triads"] <= d["triads"]
-    assert sum(d["unbalanced_triads"] for d in rep["actors"].values()) == \
-        3 * rep["triads"]["unbalanced"]
-    assert rep["method"] in ("certificate", "milp")
-    assert 0 < rep["estrada"] < 1
+    assert sum(d["unbalanced_triads"] for d in rep.actors.values()) == \
+        3 * rep.triads["unbalanced"]
+    assert rep.method in ("certificate", "milp")
+    assert 0 < rep.estrada < 1
     lines = explain_balance(rep)
     assert any("Frustration index 7" in x for x in lines)
     assert any(x.startswith("Camp 1") for x in lines)
@@ -50,9 +50,9 @@ def test_cross_pressure_and_changes():
     after = SignedGraph.from_edges([("RUS", "ARM", 1), ("RUS", "AZE", 1), ("ARM", "AZE", 1),
                                     ("TUR", "AZE", 1), ("TUR", "RUS", -1)])
     a, b = analyse_balance(before), analyse_balance(after)
-    assert a["actors"]["RUS"] == {"unbalanced_triads": 1, "triads": 1, "camp": 0,
+    assert a.actors["RUS"] == {"unbalanced_triads": 1, "triads": 1, "camp": 0,
                                   "unbalanced_with": [["ARM", "AZE"]]}
-    assert a["frustration_index"] == 1 and a["optimal"]
+    assert a.frustration_index == 1 and a.optimal
     text = "\n".join(explain_balance(a, names={"RUS": "Russia"}))
     assert "Russia" in text and "my ally and my partner are at war" in text
     ch = triad_changes(a, b, actor="RUS")
@@ -63,17 +63,17 @@ def test_cross_pressure_and_changes():
 def test_weighted_and_degenerate_reports():
     g = SignedGraph.from_edges([("a", "b", 1, 2.5), ("b", "c", 1, 1.0), ("a", "c", -1, 0.5)])
     rep = analyse_balance(g)
-    assert rep["weighted"] and rep["frustration_index"] == pytest.approx(0.5)
-    assert isinstance(rep["frustration_index"], float)
-    assert rep["frustrated_edges"] == [["a", "c"]]
+    assert rep.weighted and rep.frustration_index == pytest.approx(0.5)
+    assert isinstance(rep.frustration_index, float)
+    assert rep.frustrated_edges == [["a", "c"]]
     explain_balance(rep)
     balanced = analyse_balance(SignedGraph.from_edges([("a", "b", -1), ("b", "c", -1),
                                                        ("a", "c", 1)]))
-    assert balanced["frustration_index"] == 0 and balanced["optimal"]
+    assert balanced.frustration_index == 0 and balanced.optimal
     assert any("balanced" in x for x in explain_balance(balanced))
     lonely = analyse_balance(SignedGraph(("a", "b"), [], [], [], []))
-    assert lonely["frustration_index"] == 0 and lonely["groups"] == [[], []]
-    assert lonely["unplaced"] == ["a", "b"] and lonely["camp_fixed"] == {}
+    assert lonely.frustration_index == 0 and lonely.groups == [[], []]
+    assert lonely.unplaced == ["a", "b"] and lonely.camp_fixed == {}
     assert "no ties" in explain_balance(lonely)[0]
 
 

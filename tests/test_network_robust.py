@@ -64,23 +64,23 @@ def test_reference_other_components_and_unplaced() -> None:
     g = SignedGraph.from_edges([("a", "b", 1), ("b", "c", -1), ("a", "c", -1), ("d", "e", 1)],
                                nodes=["a", "b", "c", "d", "e", "z"])
     rep = analyse_balance(g, reference="c")
-    assert rep["reference"] == "c" and rep["unplaced"] == ["z"]
-    assert rep["camp_fixed"] == {"a": True, "b": True, "c": True, "d": False, "e": False}
-    assert rep["unique"] is False and "z" not in rep["camp_fixed"]
-    assert "c" in rep["groups"][0] and {"a", "b"} <= set(rep["groups"][1])  # ref's camp first
-    assert rep["actors"]["z"]["camp"] is None
+    assert rep.reference == "c" and rep.unplaced == ["z"]
+    assert rep.camp_fixed == {"a": True, "b": True, "c": True, "d": False, "e": False}
+    assert rep.unique is False and "z" not in rep.camp_fixed
+    assert "c" in rep.groups[0] and {"a", "b"} <= set(rep.groups[1])  # ref's camp first
+    assert rep.actors["z"]["camp"] is None
     text = "\n".join(explain_balance(rep))
     assert "Unplaced (1 actor without any tie" in text
     # without a preferred reference: the highest degree, lowest index on ties
-    assert analyse_balance(g)["reference"] == "a"
+    assert analyse_balance(g).reference == "a"
 
 
 def test_unique_split_is_reported() -> None:
     g = SignedGraph.from_edges([("a", "b", 1), ("b", "c", 1), ("a", "c", 1), ("c", "d", -1),
                                 ("d", "e", 1), ("c", "e", -1)])
     rep = analyse_balance(g)
-    assert rep["frustration_index"] == 0 and rep["unique"] is True
-    assert all(rep["camp_fixed"].values())
+    assert rep.frustration_index == 0 and rep.unique is True
+    assert all(rep.camp_fixed.values())
     assert any("only optimal one" in x for x in explain_balance(rep))
 
 

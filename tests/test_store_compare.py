@@ -42,3 +42,15 @@ def test_numbers_equal_within_the_tolerance_do_not_differ() -> None:
     assert compare(a, b).differences("inputs") == []
     assert [r.path for r in compare(a, b, tol=0.0).differences("inputs")] == [
         "actors.A.capability"]
+
+
+def test_set_with_a_date_not_in_the_calendar_is_bad_input() -> None:
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    result = CliRunner().invoke(app, ["balance", "nagorno-karabakh-2020", "--no-store",
+                                      "--set", "as_of=2020-19-26"])
+    assert result.exit_code == 2
+    assert "2020-19-26" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

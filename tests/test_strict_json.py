@@ -115,3 +115,21 @@ def test_one_formatter_for_the_terminal_and_the_report() -> None:
     from equipoise import display, numfmt
 
     assert display.fmt_num is numfmt.fmt_num
+
+
+def test_one_cleaner_for_rounded_figures_and_the_run_store() -> None:
+    """``rounded`` (explain, sensitivity) and the run store's ``to_json`` clean with the one
+    cleaner: non-finite -> null, NumPy numbers -> numbers, sets -> sorted lists."""
+    from equipoise.decision.sensitivity import SobolIndices
+    from equipoise.store.runs import to_json
+    from equipoise.strict_json import rounded
+
+    assert rounded(np.float64(1 / 3), 6) == 0.333333 and rounded(math.nan, 3) is None
+    assert rounded("x", 2) is None and rounded(np.inf, 12) is None
+    text = to_json({"b": math.inf, "a": np.int64(7), "s": {"z", "y"}, "n": np.nan})
+    assert text == '{"a":7,"b":null,"n":null,"s":["y","z"]}'
+    assert strict_loads(dumps({"x": [np.nan]}, indent=None, compact=True)) == {"x": [None]}
+    idx = SobolIndices(groups=["g"], first=np.array([np.nan]), first_conf=np.array([0.1]),
+                       total=np.array([np.inf]), total_conf=np.array([1 / 3]))
+    assert idx.to_dict() == {"g": {"S1": None, "S1_conf": 0.1, "ST": None,
+                                   "ST_conf": 0.333333}}

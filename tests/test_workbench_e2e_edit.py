@@ -138,5 +138,24 @@ def test_edit_save_and_compare_in_chromium(served, browser, tmp_path):
     assert "    capability: 60\n" in saved
     page.screenshot(path=str(tmp_path / "edit-saved.png"), full_page=True)
 
+    # an edit not saved yet, then Compare: the file as saved against the open scenario
+    _type_into(page, _cell(page, "actors", 1, "capability"), "70")
+    page.locator("#edit-status", has_text="applied").wait_for(timeout=20_000)
+    page.locator("#workbench-tabs .tab", has_text="Compare").click()
+    page.locator("#compare-command").click()
+    page.get_by_role("option", name="forecast", exact=True).click()
+    page.get_by_role("button", name="Compare").click()
+    page.locator("#compare-summary", has_text="inputs differ").wait_for(timeout=60_000)
+    inputs = page.locator("#compare-inputs td")
+    assert [inputs.nth(k).inner_text().strip() for k in range(3)] == [
+        "actors.B.capability", "60", "70"]
+    differing = page.locator('#compare-answers td[data-dash-column="differs"]',
+                             has_text="yes")
+    assert differing.count() >= 1  # B's weight moves the forecast
+    row = differing.first.locator("xpath=..")
+    assert "rgb(255, 244, 194)" in row.locator("td").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
     assert not foreign, foreign
     assert not errors, errors

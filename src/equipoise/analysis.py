@@ -14,12 +14,16 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import ModelInputError
 from .scenario import Scenario
 from .strict_json import json_ready
+
+if TYPE_CHECKING:
+    from .balance import TimelineEntry
+    from .network.result import BalanceResult
 
 __all__ = ["Analysis", "run_analysis", "scenario_hash", "DEFAULT_DRAWS"]
 
@@ -49,8 +53,8 @@ class Analysis:
     scenario: Scenario
     params: dict[str, Any]
     forecasts: dict[str, Any] | None = None  # model -> Forecast
-    balance: dict[str, Any] | None = None  # analyse_balance report at as_of
-    timeline: list[dict[str, Any]] | None = None  # balancer's triads at checkpoints
+    balance: BalanceResult | None = None  # the network on the scenario's date
+    timeline: list[TimelineEntry] | None = None  # the balancer's triads at the checkpoints
     decision: Any = None  # DecisionResult
     variants: dict[str, Any] = field(default_factory=dict)  # variant id -> DecisionResult
     explanation: Any = None  # decision.explain.Explanation: what you would have to believe
@@ -96,7 +100,7 @@ class Analysis:
             return (f"Against the {fewest} recorded outcomes the mean errors are {text} points "
                     f"on the 0–100 scales; {fewest} issues are too few (fewer than "
                     f"{MIN_ISSUES_FOR_RANKING}) to name a most accurate model.")
-        best = min(errs, key=errs.get)
+        best = min(errs, key=errs.__getitem__)
         return (f"Against the recorded outcomes (n = {n[best]}) the {best} model errs least "
                 f"(mean {errs[best]:.1f} points on the 0–100 scales; all: {text}).")
 
@@ -140,7 +144,7 @@ class Analysis:
         names = {a.id: a.name for a in s.actors}
         parts: list[str] = []
         if self.balance is not None:
-            ranked = sorted(self.balance["actors"].items(),
+            ranked = sorted(self.balance.actors.items(),
                             key=lambda kv: -kv[1]["unbalanced_triads"])
             ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
             if ranked:
@@ -152,8 +156,8 @@ class Analysis:
             else:
                 parts.append("The relations network is structurally balanced: nobody is "
                              "cross-pressured.")
-            if s.balancer and s.balancer in self.balance["actors"]:
-                d = self.balance["actors"][s.balancer]
+            if s.balancer and s.balancer in self.balance.actors:
+                d = self.balance.actors[s.balancer]
                 pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
                 if pairs:
                     n = d["unbalanced_triads"]
@@ -229,9 +233,9 @@ class Analysis:
             out["mean_absolute_errors"] = self.mean_errors()
             out["scored_issues"] = self.scored_issues()
         if self.balance is not None:
-            out["balance"] = self.balance
+            out["balance"] = self.balance.to_dict()
         if self.timeline is not None:
-            out["balancer_timeline"] = self.timeline
+            out["balancer_timeline"] = [e.to_dict() for e in self.timeline]
         if self.decision is not None:
             out["decision"] = self.decision.to_dict()
         actual = self.actual_vs_analysis()
@@ -329,7 +333,7 @@ def run_analysis(
     if not scenario.relations:
         result.skipped["network"] = "the scenario has no relations"
     else:
-        from .balance import analysed_dates, balance_of_scenario, balancer_timeline, report_date
+        from .balance import analysed_dates, balance_of_scenario, balancer_timeline
 
         # one solve per date, the time limit shared between the dates (the same figure for
         # the scenario's date in the headline and in the timeline)
@@ -337,14 +341,14 @@ def run_analysis(
         deadline = time.perf_counter() + time_limit
         report = timed("network", lambda: balance_of_scenario(scenario,
                                                               time_limit=time_limit / solves))
-        if report["ties"] == 0:
+        if report.ties == 0:
             result.skipped["network"] = "no relation is valid on the scenario's date"
         else:
             result.balance = report
             if scenario.balancer and scenario.checkpoints:
                 result.timeline = timed("network timeline", lambda: balancer_timeline(
                     scenario, time_limit=max(deadline - time.perf_counter(), 0.01),
-                    known={report_date(report): report}))
+                    known={report.as_of: report}))
 
     # decision
     why_not = _decision_unsupported(scenario, result)

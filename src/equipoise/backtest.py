@@ -13,6 +13,9 @@ the development data's README, ``--format deu``):
 - ``exchange`` needs several issues decided together: it runs on each proposal (issue ids
   ``<proposal>i<k>``) with at least two scored issues; issues of single-issue proposals are
   skipped for that model;
+- ``smp`` and ``pce`` (KTAB's spatial model and its probabilistic Condorcet election) run on
+  each issue as its own one-dimensional space (``spaces="separate"``): DEU's issues are
+  decided one by one; they run only when named (``--model smp``);
 - error = |forecast - outcome|; reported per model: mean absolute error (MAE), its standard
   deviation, median, the number of issues scored, and how many of them the iterative
   models' runs did not converge on (:mod:`equipoise.models.convergence`; scored on the last
@@ -39,6 +42,8 @@ from .models.problem import BargainingProblem
 __all__ = ["ModelScore", "BacktestResult", "backtest_deu", "DEFAULT_MODELS"]
 
 DEFAULT_MODELS = ("mean", "median", "eum", "exchange")
+#: Models of issue spaces: in a backtest each issue is its own space.
+_SPACE_MODELS = ("smp", "pce")
 
 
 @dataclass
@@ -154,7 +159,8 @@ def backtest_deu(
     results: dict[str, ModelScore] = {}
     total_steps = len(models)
     for step, name in enumerate(models):
-        model = make_model(name, rounds)
+        model = make_model(name, rounds,
+                           **({"spaces": "separate"} if name in _SPACE_MODELS else {}))
         if name == "exchange":
             results[name] = _exchange_scores(table, scored, model, equal_capability)
         else:

@@ -4,19 +4,97 @@ Application layer over :mod:`equipoise.network`: builds the signed graph (relati
 a date, organisations optional), runs :func:`~equipoise.network.report.analyse_balance`, and
 for a scenario with a balancer adds the balancer's unbalanced triads at each of the
 scenario's checkpoints and what changed between them.
+
+Results are typed: :class:`~equipoise.network.result.BalanceResult` (one date; it keeps the
+graph and the date), :class:`TimelineEntry` (one checkpoint of the balancer's timeline) and
+:class:`DateComparison` (``--compare``); their ``to_dict()`` is the JSON of ``balance --json``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, ModelInputError
 from .scenario import Scenario
 
+if TYPE_CHECKING:
+    from .network.result import BalanceResult
+
 __all__ = ["as_date", "balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
-           "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides"]
+           "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides",
+           "TimelineEntry", "DateComparison"]
+
+
+@dataclass
+class TimelineEntry:
+    """The network on one date of the balancer's timeline: the full analysis of that date
+    (``result``, with its graph), the balancer's unbalanced triads, and the triads that
+    appeared and disappeared since the previous date (``None`` on the first date)."""
+
+    date: dt.date
+    label: str
+    result: BalanceResult
+    balancer: str
+    appeared: list[list[str]] | None = None
+    disappeared: list[list[str]] | None = None
+
+    @property
+    def first(self) -> bool:
+        """The earliest date (nothing to compare with)."""
+        return self.appeared is None
+
+    @property
+    def unbalanced_triads(self) -> list[list[Any]]:
+        """The unbalanced triads the balancer is in (as listed by the analysis)."""
+        return [t for t in self.result.unbalanced_triads if self.balancer in map(str, t)]
+
+    @property
+    def triads(self) -> int:
+        """How many triads the balancer is in."""
+        entry = self.result.actors.get(self.balancer)
+        return int(entry["triads"]) if entry else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of one ``balancer_timeline`` entry."""
+        r = self.result
+        out: dict[str, Any] = {
+            "date": self.date.isoformat(), "label": self.label,
+            "frustration_index": r.frustration_index, "optimal": r.optimal,
+            "unbalanced_triads": self.unbalanced_triads, "triads": self.triads,
+            "groups": r.groups, "unplaced": r.unplaced, "frustrated_edges": r.frustrated_edges,
+            "camp_fixed": r.camp_fixed, "unique": r.unique, "layers": r.layers,
+            "cancelled_pairs": r.cancelled_pairs,
+        }
+        if not self.first:
+            out["appeared"] = self.appeared
+            out["disappeared"] = self.disappeared
+        return out
+
+
+@dataclass
+class DateComparison:
+    """What changed in the network between two dates (:func:`compare_dates`): ``ties``
+    (``{"pair", "change", "before", "after"}``), unbalanced ``triads`` (``appeared``,
+    ``resolved``, ``complete``) and ``camps`` (``{"actor", "change", "before", "after"}``);
+    ``before``/``after`` are the two analyses."""
+
+    dates: tuple[dt.date | None, dt.date | None]
+    before: BalanceResult
+    after: BalanceResult
+    ties: list[dict[str, Any]]
+    triads: dict[str, Any]
+    camps: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``balance --compare``."""
+        b, a = self.before, self.after
+        return {"dates": [str(d) for d in self.dates], "reference": [b.reference, a.reference],
+                "frustration_index": [b.frustration_index, a.frustration_index],
+                "ties": self.ties, "triads": self.triads, "camps": self.camps,
+                "groups": [b.groups, a.groups]}
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
@@ -128,13 +206,14 @@ def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
 
 def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, *,
                         time_limit: float = 60.0, weighted: bool = True,
-                        robust_time_limit: float = 2.0, **overrides: Any) -> dict[str, Any]:
+                        robust_time_limit: float = 2.0, **overrides: Any) -> BalanceResult:
     """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
     camps read against the balancer. ``as_of``: a date or an ISO string ``YYYY-MM-DD``
     (:class:`ValueError` otherwise). ``overrides`` (``signs``, ``weights``, ``layers``,
     ``organisations``) change the kinds on top of the scenario's ``network:`` section."""
     from .network.graph import signed_graph_from_scenario
     from .network.report import analyse_balance
+    from .network.result import BalanceContext
 
     date = as_date(as_of) or scenario.as_of
     config = _config(scenario, overrides)
@@ -145,8 +224,7 @@ def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, 
         raise InputError(str(exc)) from None
     report = analyse_balance(graph, time_limit=time_limit, reference=scenario.balancer,
                              robust=robust_time_limit > 0, robust_time_limit=robust_time_limit)
-    report["as_of"] = date.isoformat() if date else None
-    report["organisations"] = config.organisations
+    report.context = BalanceContext(as_of=date, organisations=bool(config.organisations))
     return report
 
 
@@ -157,11 +235,6 @@ def _share(deadline: float, parts_left: int) -> float:
     import time
 
     return max((deadline - time.perf_counter()) / max(parts_left, 1), 0.01)
-
-
-def report_date(report: dict[str, Any]) -> dt.date | None:
-    """The date a :func:`balance_of_scenario` report was computed for."""
-    return dt.date.fromisoformat(report["as_of"]) if report.get("as_of") else None
 
 
 def analysed_dates(scenario: Scenario, as_of: dt.date | None = None) -> list[dt.date | None]:
@@ -180,8 +253,8 @@ def _checkpoint_dates(scenario: Scenario) -> dict[dt.date, str]:
 
 
 def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
-                      weighted: bool = True, known: dict[Any, dict[str, Any]] | None = None,
-                      **overrides: Any) -> list[dict[str, Any]]:
+                      weighted: bool = True, known: dict[Any, BalanceResult] | None = None,
+                      **overrides: Any) -> list[TimelineEntry]:
     """The network at each checkpoint (and ``as_of``), in date order: the balancer's unbalanced
     triads, the triads that appeared and disappeared since the previous date, and the camps,
     frustrated ties and unplaced actors of that date (``"report"``: the full analysis).
@@ -200,7 +273,7 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     deadline = time.perf_counter() + time_limit
     robust = overrides.pop("robust_time_limit", 2.0)
     robust_each = robust / max(len(todo), 1)   # the examination: an equal part per date
-    timeline: list[dict[str, Any]] = []
+    timeline: list[TimelineEntry] = []
     previous = None
     for date in sorted(dates):
         if date in known:
@@ -211,27 +284,14 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
             report = balance_of_scenario(
                 scenario, date, time_limit=_share(deadline, left), weighted=weighted,
                 robust_time_limit=robust_each, **overrides)
-        entry: dict[str, Any] = {
-            "date": date.isoformat(), "label": dates[date],
-            "frustration_index": report["frustration_index"],
-            "optimal": report["optimal"],
-            "unbalanced_triads": [t for t in report["unbalanced_triads"]
-                                  if scenario.balancer in map(str, t)],
-            "triads": report["actors"].get(scenario.balancer, {}).get("triads", 0),
-            "groups": report["groups"],
-            "unplaced": report["unplaced"],
-            "frustrated_edges": report["frustrated_edges"],
-            "camp_fixed": report["camp_fixed"],
-            "unique": report["unique"],
-            "layers": report["layers"],
-            "cancelled_pairs": report["cancelled_pairs"],
-        }
+        entry = TimelineEntry(date=date, label=dates[date], result=report,
+                              balancer=scenario.balancer)
         if previous is not None:
             from .network.report import triad_changes
 
             change = triad_changes(previous, report, scenario.balancer)
-            entry["appeared"] = change["appeared"]
-            entry["disappeared"] = change["disappeared"]
+            entry.appeared = change["appeared"]
+            entry.disappeared = change["disappeared"]
         timeline.append(entry)
         previous = report
     return timeline
@@ -239,25 +299,23 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
 
 def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | str, *,
                   time_limit: float = 60.0, weighted: bool = True,
-                  **overrides: Any) -> dict[str, Any]:
+                  **overrides: Any) -> DateComparison:
     """What changed in the network between two dates: ties (added, removed, sign or weight
     changed), unbalanced triads (appeared, resolved) and camps (actors whose side relative to
     the reference changed, or who became placed/unplaced)."""
     import time
 
-    from .network.graph import signed_graph_from_scenario
     from .network.report import triad_changes
 
-    first, second = as_date(first, "first"), as_date(second, "second")  # type: ignore[assignment]
-    config = _config(scenario, overrides)
+    day0, day1 = as_date(first, "first"), as_date(second, "second")
     reports, ties = [], []
     deadline = time.perf_counter() + time_limit   # one budget for both dates
     robust = overrides.pop("robust_time_limit", 2.0)
-    for left, date in ((2, first), (1, second)):
+    for left, date in ((2, day0), (1, day1)):
         reports.append(balance_of_scenario(
             scenario, date, time_limit=_share(deadline, left), weighted=weighted,
             robust_time_limit=robust / 2, **overrides))
-        g = signed_graph_from_scenario(scenario, as_of=date, config=config, weighted=weighted)
+        g = reports[-1].graph  # the graph that was solved
         ties.append({(str(a), str(b)): (s, w) for a, b, s, w in g.edges()})
     a, b = ties
     tie_changes = []
@@ -273,8 +331,8 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
     before, after = reports
     triads = triad_changes(before, after)
 
-    def side(rep: dict[str, Any]) -> dict[str, int | None]:
-        return {k: v["camp"] for k, v in rep["actors"].items()}
+    def side(rep: BalanceResult) -> dict[str, int | None]:
+        return {k: v["camp"] for k, v in rep.actors.items()}
 
     s0, s1 = side(before), side(after)
     camps = []
@@ -285,28 +343,23 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
         what = ("placed" if c0 is None else "unplaced" if c1 is None else
                 "changed side")
         camps.append({"actor": actor, "change": what, "before": c0, "after": c1})
-    return {
-        "dates": [str(first), str(second)],
-        "reference": [before["reference"], after["reference"]],
-        "frustration_index": [before["frustration_index"], after["frustration_index"]],
-        "ties": tie_changes,
-        "triads": {"appeared": triads["appeared"], "resolved": triads["disappeared"],
-                   "complete": triads["complete"]},
-        "camps": camps,
-        "groups": [before["groups"], after["groups"]],
-    }
+    return DateComparison(
+        dates=(day0, day1), before=before, after=after, ties=tie_changes,
+        triads={"appeared": triads["appeared"], "resolved": triads["disappeared"],
+                "complete": triads["complete"]},
+        camps=camps)
 
 
-def compare_lines(scenario: Scenario, result: dict[str, Any]) -> list[str]:
+def compare_lines(scenario: Scenario, result: DateComparison) -> list[str]:
     """The comparison of :func:`compare_dates` in words."""
     names = {a.id: a.name for a in scenario.actors}
     nm = lambda x: names.get(x, x)  # noqa: E731
-    d0, d1 = result["dates"]
-    f0, f1 = result["frustration_index"]
+    d0, d1 = (str(d) for d in result.dates)
+    f0, f1 = result.before.frustration_index, result.after.frustration_index
     lines = [f"From {d0} to {d1}: frustration index {f0:.4g} -> {f1:.4g}."]
-    if result["ties"]:
-        lines.append(f"Ties that changed ({len(result['ties'])}):")
-        for t in result["ties"]:
+    if result.ties:
+        lines.append(f"Ties that changed ({len(result.ties)}):")
+        for t in result.ties:
             u, v = t["pair"]
             fmt = lambda x: "none" if x is None else f"{x:+.3g}"  # noqa: E731
             lines.append(f"  {nm(u)}–{nm(v)}: {t['change']} ({fmt(t['before'])} -> "
@@ -315,23 +368,23 @@ def compare_lines(scenario: Scenario, result: dict[str, Any]) -> list[str]:
         lines.append("No tie changed.")
     for key, title in (("appeared", "Unbalanced triads that appeared"),
                        ("resolved", "Unbalanced triads that were resolved")):
-        items = result["triads"][key]
+        items = result.triads[key]
         if items:
             lines.append(f"{title} ({len(items)}): "
                          + "; ".join(" – ".join(nm(x) for x in t) for t in items) + ".")
-    if not result["triads"]["appeared"] and not result["triads"]["resolved"]:
+    if not result.triads["appeared"] and not result.triads["resolved"]:
         lines.append("No unbalanced triad appeared or was resolved.")
-    if result["camps"]:
-        ref = result["reference"][1] or result["reference"][0]
+    if result.camps:
+        ref = result.after.reference or result.before.reference
         lines.append(f"Camps that changed (sides relative to {nm(ref)}):")
-        for c in result["camps"]:
+        for c in result.camps:
             lines.append(f"  {nm(c['actor'])}: {c['change']}")
     else:
         lines.append("No actor changed camp.")
     return lines
 
 
-def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[str]:
+def _timeline_lines(scenario: Scenario, timeline: list[TimelineEntry]) -> list[str]:
     names = {a.id: a.name for a in scenario.actors}
     b = scenario.balancer
     lines = [f"{names.get(b, b)}'s unbalanced triads over time:"]
@@ -341,23 +394,22 @@ def _timeline_lines(scenario: Scenario, timeline: list[dict[str, Any]]) -> list[
         return " and ".join(others)
 
     for entry in timeline:
-        lines.append(f"  {entry['date']} ({entry['label']}): {len(entry['unbalanced_triads'])} "
-                     f"of {entry['triads']} triads unbalanced"
-                     + (" — with " + "; ".join(fmt(t) for t in entry["unbalanced_triads"][:6])
-                        if entry["unbalanced_triads"] else ""))
-        g0, g1 = (entry.get("groups") or [[], []])[:2]
+        r = entry.result
+        mine = entry.unbalanced_triads
+        lines.append(f"  {entry.date.isoformat()} ({entry.label}): {len(mine)} "
+                     f"of {entry.triads} triads unbalanced"
+                     + (" — with " + "; ".join(fmt(t) for t in mine[:6]) if mine else ""))
+        g0, g1 = (r.groups or [[], []])[:2]
         camps = " | ".join(", ".join(names.get(x, x) for x in g) for g in (g0, g1) if g)
-        bad = "; ".join(f"{names.get(u, u)}–{names.get(v, v)}"
-                        for u, v in entry.get("frustrated_edges", []))
-        loose = [names.get(a, a) for a, f in (entry.get("camp_fixed") or {}).items()
-                 if f is False]
-        lines.append(f"    camps: {camps or 'none'}; frustration {entry['frustration_index']}"
+        bad = "; ".join(f"{names.get(u, u)}–{names.get(v, v)}" for u, v in r.frustrated_edges)
+        loose = [names.get(a, a) for a in r.loose]
+        lines.append(f"    camps: {camps or 'none'}; frustration {r.frustration_index}"
                      + (f" ({bad})" if bad else "")
                      + (f"; camp not fixed: {', '.join(loose)}" if loose else ""))
-        if entry.get("appeared"):
-            lines.append("    new: " + "; ".join(fmt(t) for t in entry["appeared"]))
-        if entry.get("disappeared"):
-            lines.append("    resolved: " + "; ".join(fmt(t) for t in entry["disappeared"]))
+        if entry.appeared:
+            lines.append("    new: " + "; ".join(fmt(t) for t in entry.appeared))
+        if entry.disappeared:
+            lines.append("    resolved: " + "; ".join(fmt(t) for t in entry.disappeared))
     return lines
 
 
@@ -365,8 +417,9 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
                      weighted: bool = True, merge: bool = False,
                      compare: tuple[str, str] | None = None, robust_time: float = 2.0,
                      prepare: Any = None, on_edgelist: Any = None,
-                     **overrides: Any) -> tuple[dict[str, Any], list[str]]:
-    """Balance report (JSON-ready) and its explanation in words for any input.
+                     **overrides: Any) -> tuple[BalanceResult | DateComparison, list[str]]:
+    """Balance result and its explanation in words for any input (``to_dict()`` of the
+    result is the JSON of ``balance --json``).
 
     ``overrides``: ``signs``, ``weights``, ``layers``, ``organisations`` (see
     :func:`parse_kind_overrides`); ``compare``: two dates to compare instead;
@@ -408,8 +461,8 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
 def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: float = 60.0,
                    weighted: bool = True, compare: tuple[str, str] | None = None,
                    robust_time: float = 2.0,
-                   **overrides: Any) -> tuple[dict[str, Any], list[str]]:
-    """Balance report (JSON-ready, as ``balance --json``) and its explanation in words for a
+                   **overrides: Any) -> tuple[BalanceResult | DateComparison, list[str]]:
+    """Balance result (``to_dict()``: ``balance --json``) and its explanation in words for a
     scenario: on ``as_of`` (default: the scenario's date, with the balancer's timeline over
     its checkpoints), or the changes between the two dates of ``compare``.
 
@@ -437,19 +490,19 @@ def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: 
                                  **overrides)
     names = {a.id: a.name for a in scenario.actors}
     lines = []
-    if report["as_of"]:
-        lines.append(f"Relations valid on {report['as_of']}"
-                     + ("" if report["organisations"] else
+    if report.as_of:
+        lines.append(f"Relations valid on {report.as_of.isoformat()}"
+                     + ("" if report.organisations else
                         " (organisations and memberships left out: --organisations brings "
                         "them in)") + ".")
     lines += explain_balance(report, names=names)
     if scenario.balancer and as_of is None:
         rest = (solves - 1) / solves   # the other dates' shares
         timeline = balancer_timeline(scenario, time_limit=_share(deadline, 1),
-                                     weighted=weighted, known={report_date(report): report},
+                                     weighted=weighted, known={report.as_of: report},
                                      robust_time_limit=robust * rest, **overrides)
-        report["balancer"] = scenario.balancer
-        report["balancer_timeline"] = timeline
+        report.balancer = scenario.balancer
+        report.balancer_timeline = timeline
         if timeline:
             lines += _timeline_lines(scenario, timeline)
     return report, lines

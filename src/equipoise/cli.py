@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -90,7 +90,7 @@ def _network_overrides(sign: list[str] | None, weight: list[str] | None,
     return parse_kind_overrides(sign, weight, layer, organisations)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str]) -> NoReturn:
     for line in lines:
         err.print(line, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
@@ -144,14 +144,9 @@ def main(
 @handles_input_errors
 def scenarios(json_: JsonOpt = False) -> None:
     """List the built-in scenarios (usable wherever an INPUT is asked for)."""
-    from .io import load
-    from .scenarios import builtin_names
+    from .command_results import scenarios_json
 
-    rows = []
-    for name in builtin_names():
-        s = load(name)
-        rows.append({"name": name, "title": s.title, "as_of": str(s.as_of or ""),
-                     "actors": len(s.actors), "issues": len(s.issues)})
+    rows = scenarios_json()
     if json_:
         _print_json(rows)
         return
@@ -185,9 +180,9 @@ def validate(
             results.append({"input": item, "valid": False,
                             "problems": [str(p) for p in exc.problems]})
             continue
-        results.append({"input": item, "valid": True, "actors": len(s.actors),
-                        "issues": len(s.issues), "stances": len(s.stances),
-                        "relations": len(s.relations), "events": len(s.events)})
+        from .command_results import validation_json
+
+        results.append(validation_json(item, s))
         if not json_:
             out.print(f"[green]ok[/green] {item}: {len(s.actors)} actors, {len(s.issues)} "
                       f"issues, {len(s.stances)} stances, {len(s.relations)} relations, "
@@ -335,6 +330,10 @@ def forecast(
         typer.Option("--param", "-p", metavar="NAME=VALUE",
                      help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
                      "for eum; given to the chosen models that take it.")] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Print the iterative models' history of actor "
+                           "positions (one position per state, as KTAB's log) on every issue; "
+                           "without it, only on the issue spaces.")] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
@@ -353,6 +352,19 @@ def forecast(
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
     out.print(forecast_tables(names, results, actual if any(
         v is not None for v in actual.values()) else None))
+    _print_position_history(s, results, every_issue=history)
+
+
+def _print_position_history(scenario: Any, results: dict[str, Any], every_issue: bool) -> None:
+    """The iterative forecasts' position history per issue space (``every_issue``: also on
+    the issues outside a space)."""
+    from .display_history import history_tables
+    from .models.spaces import issue_spaces, space_history
+
+    histories = [h for sp in issue_spaces(scenario) if sp.declared or every_issue
+                 for fc in results.values() if (h := space_history(fc, sp)) is not None]
+    if histories:
+        out.print(history_tables(histories))
 
 
 @app.command()
@@ -445,9 +457,10 @@ def balance(
                                      on_edgelist=lambda text: record_input_text(
                                          "edgelist", input, text),
                                      **_network_overrides(sign, weight, layer, organisations))
-    record_results(report)
+    data = report.to_dict()
+    record_results(data)
     if json_:
-        _print_json(report)
+        _print_json(data)
         return
     for line in lines:
         out.print(line, markup=False)
@@ -693,8 +706,8 @@ if __name__ == "__main__":  # pragma: no cover
 def serve(
     input: Annotated[Optional[str], typer.Argument(
         metavar="[INPUT]", help="Scenario to open first (a file or a built-in name).")] = None,
-    port: Annotated[int, typer.Option("--port", min=1, max=65535,
-                                      help="Port to listen on.")] = 8050,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535,
+                                      help="Port to listen on (0: any free port).")] = 8050,
     host: Annotated[str, typer.Option(
         "--host", help="Address to listen on (loopback only unless --allow-remote).")
     ] = "127.0.0.1",
@@ -702,7 +715,8 @@ def serve(
         "--allow-remote", help="Allow a --host other than loopback (anyone who can reach "
         "the port can use the workbench).")] = False,
     store: Annotated[Optional[str], typer.Option(
-        "--store", help="Run store URL (default: EQUIPOISE_STORE or the user's store).")
+        "--store", help="Run store URL for the runs made in the workbench (default: "
+        "EQUIPOISE_STORE or the user's store; none: do not record).")
     ] = None,
     no_browser: Annotated[bool, typer.Option(
         "--no-browser", help="Do not open a browser.")] = False,
@@ -714,5 +728,9 @@ def serve(
     except ImportError as exc:  # the workbench extra is not installed
         _fail([f"error: the workbench needs Dash ({exc}); "
                "install it with: pip install 'equipoise[workbench]'"])
+    if input is not None:
+        from .io import load
+
+        load(input)  # a bad scenario is reported now (exit 2), not in the browser
     run_server(WorkbenchConfig(input=input, store=store, host=host, port=port,
-                               allow_remote=allow_remote))
+                               allow_remote=allow_remote), open_browser=not no_browser)

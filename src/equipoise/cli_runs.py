@@ -14,6 +14,7 @@ import typer
 from . import cli as _cli
 from .cli import JsonOpt, _fail, _print_json, err, handles_input_errors, out
 from .store.record import StoreOpt
+from .strict_json import dumps
 
 runs_app = typer.Typer(
     name="runs", no_args_is_help=True, rich_markup_mode="markdown",
@@ -44,7 +45,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return dumps(value, indent=None)
     return str(value)
 
 
@@ -259,7 +260,7 @@ def export(
             records.append(rec)
     finally:
         s.dispose()
-    text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    text = dumps(records) + "\n"
     if output is None:
         import sys
 

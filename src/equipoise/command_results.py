@@ -15,11 +15,31 @@ from typing import Any
 from .errors import InputError
 from .scenario import Scenario
 
-__all__ = ["choose_models", "model_params", "parse_param_items", "run_forecasts",
-           "forecast_json", "decision_sweeps", "decide_json", "explain_json",
-           "balance_json"]
+__all__ = ["scenarios_json", "validation_json", "choose_models", "model_params",
+           "parse_param_items", "run_forecasts", "forecast_json", "decision_sweeps",
+           "decide_json", "explain_json", "balance_json"]
 
 Progress = Callable[[int, int], None]
+
+
+def scenarios_json() -> list[dict[str, Any]]:
+    """``scenarios --json``: ``[{"name", "title", "as_of", "actors", "issues"}, ...]``."""
+    from .io import load
+    from .scenarios import builtin_names
+
+    rows = []
+    for name in builtin_names():
+        s = load(name)
+        rows.append({"name": name, "title": s.title, "as_of": str(s.as_of or ""),
+                     "actors": len(s.actors), "issues": len(s.issues)})
+    return rows
+
+
+def validation_json(name: str, scenario: Scenario) -> dict[str, Any]:
+    """``validate --json``'s record of a valid input."""
+    return {"input": name, "valid": True, "actors": len(scenario.actors),
+            "issues": len(scenario.issues), "stances": len(scenario.stances),
+            "relations": len(scenario.relations), "events": len(scenario.events)}
 
 
 def _error(message: str) -> InputError:
@@ -163,5 +183,5 @@ def balance_json(scenario: Scenario, **options: Any) -> dict[str, Any]:
     from .balance import balance_report
 
     report, _lines = balance_report(scenario, **options)
-    return report
+    return report.to_dict()
 

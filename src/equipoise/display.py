@@ -25,6 +25,9 @@ __all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", 
 #: Above this many issues, stances are listed one per row rather than one column per issue.
 WIDE_ISSUES = 8
 
+#: How a relation's sign is shown in the relations table.
+_SIGN_MARK = {1: "+", -1: "-", 0: "0"}
+
 
 def scenario_summary(scenario: Scenario) -> Text:
     """One paragraph: title, date, balancer and counts."""
@@ -116,7 +119,7 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
             own = r.sign if "sign" in r.model_fields_set else None
             sign = config.record_sign(r.kind, own) if spec is not None else r.sign
             t.add_row(r.from_, r.to, r.kind, spec.layer if spec is not None else "?",
-                      {1: "+", -1: "-", 0: "0"}.get(sign, "?"),
+                      _SIGN_MARK.get(sign, "?") if sign is not None else "?",
                       fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
         out.append(t)
     if "events" in want and scenario.events:
@@ -289,7 +292,7 @@ def accuracy_sentence(mae: dict[str, float], n: dict[str, int], unit: str = "poi
     if fewest < MIN_ISSUES_FOR_RANKING:
         return (f"Mean absolute error in {unit}: {parts}. With fewer than "
                 f"{MIN_ISSUES_FOR_RANKING} scored issues no model is named the most accurate.")
-    best = min(mae, key=mae.get)
+    best = min(mae, key=mae.__getitem__)
     return (f"Mean absolute error in {unit}: {parts}; the lowest is {best}'s (n = {n[best]}), "
             "a difference that can be within the spread of the errors (sd above).")
 
@@ -468,10 +471,10 @@ def analysis_summary(analysis: Any) -> RenderableType:
                               "see the report for the range)", style="yellow"))
     if analysis.balance is not None:
         b = analysis.balance
-        proven = "proven optimal" if b["optimal"] else f"lower bound {fmt_num(b['lower_bound'])}"
-        parts.append(Text(f"Relations network: frustration index {fmt_num(b['frustration_index'])}"
-                          f" ({proven}, {b['method']}); {b['triads']['unbalanced']} of "
-                          f"{b['triads']['total']} triads unbalanced."))
+        proven = "proven optimal" if b.optimal else f"lower bound {fmt_num(b.lower_bound)}"
+        parts.append(Text(f"Relations network: frustration index {fmt_num(b.frustration_index)}"
+                          f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
+                          f"{b.triads['total']} triads unbalanced."))
     if analysis.decision is not None:
         parts.append(decision_tables(analysis.decision))
         for vid, res in analysis.variants.items():

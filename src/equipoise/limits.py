@@ -31,7 +31,7 @@ def check_rounds(value: Any, what: str = "rounds") -> None:
     from .errors import ModelInputError
 
     if value is not None and not isinstance(value, bool) and isinstance(value, Real) \
-            and value > MAX_ROUNDS:
+            and float(value) > MAX_ROUNDS:
         raise ModelInputError(f"{what}={value!r} is over the cap of {MAX_ROUNDS:,} rounds "
                               f"(runs stop at the convergence horizon of 50 rounds anyway)")
 
@@ -40,5 +40,5 @@ def check_draws(value: Any) -> None:
     """Refuse a draw count above :data:`MAX_DRAWS`."""
     from .errors import ModelInputError
 
-    if not isinstance(value, bool) and isinstance(value, Real) and value > MAX_DRAWS:
+    if not isinstance(value, bool) and isinstance(value, Real) and float(value) > MAX_DRAWS:
         raise ModelInputError(f"draws={value!r} is over the cap of {MAX_DRAWS:,} draws")

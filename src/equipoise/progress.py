@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 __all__ = ["progress_bar", "step_progress"]
 
@@ -60,30 +60,34 @@ def step_progress(enabled: bool = True, delay: float = 1.0) -> Iterator[
     progress = Progress(TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
                         console=_stderr, transient=True)
-    state: dict[str, object] = {"task": None, "started": False, "name": ""}
+    task: TaskID | None = None
+    started = False
+    section = ""
 
     def ensure_started() -> bool:
-        if not state["started"] and time.perf_counter() - start >= delay:
+        nonlocal started
+        if not started and time.perf_counter() - start >= delay:
             progress.start()
-            state["started"] = True
-        return bool(state["started"])
+            started = True
+        return started
 
     def step(name: str) -> None:
-        state["name"] = name
+        nonlocal section, task
+        section = name
         if ensure_started():
-            if state["task"] is None:
-                state["task"] = progress.add_task(name, total=None)
-            progress.update(state["task"], description=name, completed=0, total=None)
+            if task is None:
+                task = progress.add_task(name, total=None)
+            progress.update(task, description=name, completed=0, total=None)
 
     def report(done: int, total: int) -> None:
+        nonlocal task
         if ensure_started():
-            if state["task"] is None:
-                state["task"] = progress.add_task(str(state["name"]), total=total)
-            progress.update(state["task"], description=str(state["name"]),
-                            completed=done, total=total)
+            if task is None:
+                task = progress.add_task(section, total=total)
+            progress.update(task, description=section, completed=done, total=total)
 
     try:
         yield step, report
     finally:
-        if state["started"]:
+        if started:
             progress.stop()

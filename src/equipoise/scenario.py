@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -904,7 +905,9 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                  "positive weight; give at least one weight > 0 (e.g. 'weights: "
                  "{outcome: 1}')"))
 
-    for section, items in (("options", scenario.options), ("variants", scenario.variants)):
+    changers: tuple[tuple[str, Sequence[Option | Variant]], ...] = (
+        ("options", scenario.options), ("variants", scenario.variants))
+    for section, items in changers:
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
             # stances that exist when each change applies: the scenario's, then those the

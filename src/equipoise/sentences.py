@@ -67,13 +67,15 @@ def option_rank_clause(entry: dict[str, Any], n_options: int) -> str:
     place = entry.get("rank_by_acceptability")
     if acc <= 0:
         text = "never comes first in the draws"
+    elif place is None:
+        text = f"comes first in {share_text(acc)} of the draws"
     elif place == 1:
         text = f"comes first in {share_text(acc)} of the draws, more often than any other option"
     else:
         text = (f"comes first in {share_text(acc)} of the draws, the {_ordinal(place)} most "
                 f"often of {n_options} options")
     likely, likely_share = entry.get("most_likely_rank"), entry.get("most_likely_rank_share")
-    if likely is not None and likely != 1:
+    if likely is not None and likely != 1 and likely_share is not None:
         text += (f"; its most likely rank is {likely} of {n_options} (in "
                  f"{share_text(likely_share)} of the draws)")
     return text

@@ -11,7 +11,10 @@ result into plain JSON types:
   strings, dates ISO strings (``YYYY-MM-DD``); anything else its ``str``.
 
 :func:`dumps` then serialises with ``allow_nan=False``, so a value that escapes the cleaner
-raises ``ValueError`` instead of printing invalid JSON.
+raises ``ValueError`` instead of printing invalid JSON. :func:`finite_or_none` and
+:func:`rounded` clean one number (results that round their figures for output use them).
+This is the only JSON cleaner: the run store (``to_json``), ``runs`` commands, ``explain``
+and the sensitivity indices go through it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import json
 import math
 from typing import Any
 
-__all__ = ["dumps", "finite_or_none", "json_ready"]
+__all__ = ["dumps", "finite_or_none", "json_ready", "rounded"]
 
 
 def finite_or_none(x: Any) -> float | None:
@@ -31,6 +34,12 @@ def finite_or_none(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
+
+
+def rounded(x: Any, digits: int) -> float | None:
+    """``x`` rounded to ``digits`` decimals, or ``None`` when it is not a finite number."""
+    v = finite_or_none(x)
+    return None if v is None else round(v, digits)
 
 
 def json_ready(value: Any) -> Any:
@@ -52,6 +61,10 @@ def json_ready(value: Any) -> Any:
     return str(value)
 
 
-def dumps(value: Any, indent: int | None = 2) -> str:
-    """``value`` as strict JSON text (no NaN, no infinity; non-ASCII kept as is)."""
-    return json.dumps(json_ready(value), indent=indent, ensure_ascii=False, allow_nan=False)
+def dumps(value: Any, indent: int | None = 2, *, sort_keys: bool = False,
+          compact: bool = False) -> str:
+    """``value`` as strict JSON text (no NaN, no infinity; non-ASCII kept as is).
+    ``sort_keys``: keys in a fixed order (equal data, equal text); ``compact``: no spaces
+    after separators (with ``indent=None``: one line)."""
+    return json.dumps(json_ready(value), indent=indent, ensure_ascii=False, allow_nan=False,
+                      sort_keys=sort_keys, separators=(",", ":") if compact else None)

@@ -21,7 +21,6 @@ as ``--set PATH=VALUE: message`` (exit status 2 on the command line).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -63,6 +62,9 @@ def _read_value(raw: str) -> Any:
         value = YAML(typ="safe", pure=True).load(raw)
     except YAMLError as exc:
         raise _SetError(f"the value '{raw}' cannot be read: {str(exc).splitlines()[0]}") from None
+    except ValueError as exc:  # a timestamp that is not in the calendar (2020-19-26)
+        raise _SetError(f"the value '{raw.strip()}' cannot be read: {exc}; a date is "
+                        "written YYYY-MM-DD") from None
     return _plain(value)
 
 
@@ -187,7 +189,7 @@ def apply_sets(scenario: Scenario, items: list[str]) -> Scenario:
     from .io.scenario_file import _describe, scenario_to_data
     from .scenario import check_scenario
 
-    data = copy.deepcopy(scenario_to_data(scenario))
+    data = scenario_to_data(scenario)  # new containers (model_dump): changed freely
     problems: list[Problem] = []
     changed: list[tuple[str, tuple[Any, ...]]] = []
     for item in items:

@@ -13,10 +13,18 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "decide": ".analysis", "DecisionResult": ".analysis", "CORE_CRITERIA": ".analysis",
-    "utilities": ".values", "apply": ".changes", "apply_changes": ".changes",
-    "options_of": ".changes", "status_quo_of": ".changes", "smaa2": ".smaa",
-    "SMAAResult": ".smaa", "package_option": ".packages", "contradictions": ".packages",
+    "decide": ".analysis",
+    "DecisionResult": ".analysis",
+    "CORE_CRITERIA": ".analysis",
+    "utilities": ".values",
+    "apply": ".changes",
+    "apply_changes": ".changes",
+    "options_of": ".changes",
+    "status_quo_of": ".changes",
+    "smaa2": ".smaa",
+    "SMAAResult": ".smaa",
+    "package_option": ".packages",
+    "contradictions": ".packages",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -65,6 +65,7 @@ import numpy as np
 from ..errors import ModelInputError
 from ..models.api import bargain_batch, check_bargained, make_model
 from ..models.problem import BargainingProblem
+from ..models.spaces import is_spatial
 from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
@@ -130,34 +131,44 @@ class _Setting:
         return self.base.upper - self.base.lower
 
 
-def _weight_bounds(owner: str, weights: Weights, criteria: list[str]
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _weight_bounds(
+    owner: str, weights: Weights, criteria: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     lo = np.zeros(len(criteria))
     hi = np.zeros(len(criteria))
     for name, w in weights.items():
         if name not in criteria:
             raise ModelInputError(
                 f"'{owner}' weighs unknown criterion '{name}'; criteria here: "
-                + ", ".join(criteria))
+                + ", ".join(criteria)
+            )
         a, b = (w, w) if isinstance(w, (int, float)) else w
         if a < 0 or b < a:
-            raise ModelInputError(f"'{owner}': weight of '{name}' must be >= 0 (a range "
-                                  f"[lo, hi] with lo <= hi); got {w}")
+            raise ModelInputError(
+                f"'{owner}': weight of '{name}' must be >= 0 (a range "
+                f"[lo, hi] with lo <= hi); got {w}"
+            )
         lo[criteria.index(name)], hi[criteria.index(name)] = a, b
     if hi.sum() <= 0:
         raise ModelInputError(f"'{owner}' gives no criterion a positive weight")
     return lo, hi
 
 
-def _evaluated_options(scenario: Scenario, variant: Variant | None,
-                       declared: dict[str, DeclaredCriterion], combinations: int
-                       ) -> tuple[list[Option], dict[str, str], dict[str, list[str]]]:
+def _evaluated_options(
+    scenario: Scenario,
+    variant: Variant | None,
+    declared: dict[str, DeclaredCriterion],
+    combinations: int,
+) -> tuple[list[Option], dict[str, str], dict[str, list[str]]]:
     """The status quo, the options, the packages and the combinations, each with its
     declared values (the variant's overrides applied) in ``criteria``."""
     overrides = variant.costs if variant is not None else {}
-    options = [o.model_copy(update={"criteria": {**declared_values(o),
-                                                 **overrides.get(o.id, {})}, "costs": {}})
-               for o in options_of(scenario)]
+    options = [
+        o.model_copy(
+            update={"criteria": {**declared_values(o), **overrides.get(o.id, {})}, "costs": {}}
+        )
+        for o in options_of(scenario)
+    ]
     status_quo = options[0].id
     kinds = {o.id: "option" for o in options}
     kinds[status_quo] = "status quo"
@@ -168,8 +179,10 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     packages = [(p, "package") for p in scenario.packages]
     if combinations >= 2:
         skip = [frozenset(p.options) for p in scenario.packages]
-        packages += [(p, "combination") for p in compatible_combinations(
-            options, combinations, status_quo, skip)]
+        packages += [
+            (p, "combination")
+            for p in compatible_combinations(options, combinations, status_quo, skip)
+        ]
     for package, kind in packages:
         option = package_option(package, by_id, scales, rules)
         if option.id in kinds:
@@ -180,18 +193,28 @@ def _evaluated_options(scenario: Scenario, variant: Variant | None,
     for o in options:
         missing = [k for k in declared if k not in o.criteria]
         if missing:
-            raise ModelInputError(f"option '{o.id}' declares no value for "
-                                  f"{', '.join(missing)}; no criterion is ever silently 0")
+            raise ModelInputError(
+                f"option '{o.id}' declares no value for "
+                f"{', '.join(missing)}; no criterion is ever silently 0"
+            )
     return options, kinds, parts
 
 
-def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
-             model_params: dict[str, Any], models: list[str] | None,
-             combinations: int) -> _Setting:
+def _setting(
+    scenario: Scenario,
+    model: str,
+    variant: str | None,
+    rounds: int | None,
+    model_params: dict[str, Any],
+    models: list[str] | None,
+    combinations: int,
+) -> _Setting:
     """Check the request and fix the world, options, arrays and criteria."""
     if scenario.balancer is None:
-        raise ModelInputError(f"scenario '{scenario.id}' names no balancer; add "
-                              "'balancer: ACTOR_ID' to analyse a decision")
+        raise ModelInputError(
+            f"scenario '{scenario.id}' names no balancer; add "
+            "'balancer: ACTOR_ID' to analyse a decision"
+        )
     if not scenario.issues or not scenario.stances:
         raise ModelInputError("the decision analysis needs issues with stances")
     balancer = scenario.balancer
@@ -221,48 +244,80 @@ def _setting(scenario: Scenario, model: str, variant: str | None, rounds: int | 
         except (ValueError, TypeError) as exc:
             raise ModelInputError(str(exc)) from None
         check_bargained(est, base)
-        per_issue = not est.joint_issues
+        per_issue = not est.joint_issues and not is_spatial(est)  # a space: all of it
         return _Engine(name, est, [_changed_issues(p, problems[0], per_issue)
                                    for p in problems])
 
     main = engine(model, model_params)
-    draw_engines = ([main] if not models else
-                    [main if m == model else engine(m, {}) for m in models])
+    draw_engines = [main] if not models else [main if m == model else engine(m, {}) for m in models]
 
     found = [balancer_ties(w, balancer) for w in worlds]
     triads = {o.id: f[0] for o, f in zip(options, found)}
     tie_actors = sorted({a for _, t in found for a in t})
     ties_before = np.array([found[0][1].get(a, 0.0) for a in tie_actors])
     ties_after = np.array([[t.get(a, 0.0) for a in tie_actors] for _, t in found]).reshape(
-        len(options), len(tie_actors))
-    tied = [a for a in actors if found[0][1].get(a, 0.0) != 0 and a != balancer
-            and not np.all(np.isnan(base.position[actors.index(a)]))]
+        len(options), len(tie_actors)
+    )
+    tied = [
+        a
+        for a in actors
+        if found[0][1].get(a, 0.0) != 0
+        and a != balancer
+        and not np.all(np.isnan(base.position[actors.index(a)]))
+    ]
 
-    weights = {d.id: d.weights_by_variant.get(variant, d.weights) if variant else d.weights
-               for d in scenario.doctrines}
-    weighed = [name for w in [*weights.values(), *(e.weights for e in scenario.expectations)]
-               for name in w]
+    weights = {
+        d.id: d.weights_by_variant.get(variant, d.weights) if variant else d.weights
+        for d in scenario.doctrines
+    }
+    weighed = [
+        name for w in [*weights.values(), *(e.weights for e in scenario.expectations)] for name in w
+    ]
     named = sorted({c.split(":", 1)[1] for c in weighed if c.startswith("satisfaction:")})
     for a in named:
         if a not in actors:
-            raise ModelInputError(f"a doctrine weighs 'satisfaction:{a}' but '{a}' is not an "
-                                  "actor")
+            raise ModelInputError(f"a doctrine weighs 'satisfaction:{a}' but '{a}' is not an actor")
     satisfied = list(dict.fromkeys(tied + named))
-    criteria = [*COMPUTED, *(f"satisfaction:{a}" for a in satisfied),
-                *(["cross_pressure"] if "cross_pressure" in weighed else []), *declared]
+    criteria = [
+        *COMPUTED,
+        *(f"satisfaction:{a}" for a in satisfied),
+        *(["cross_pressure"] if "cross_pressure" in weighed else []),
+        *declared,
+    ]
 
     layers = []
     if chosen is not None and chosen.consequences:
         layers.append(bounds(chosen.consequences, base.issues))
     per_option = [bounds(o.consequences, base.issues) for o in options]
     layers.append((np.stack([b[0] for b in per_option]), np.stack([b[1] for b in per_option])))
-    values = np.array([[o.criteria[k].value for k in declared] for o in options],
-                      float).reshape(len(options), len(declared))
-    return _Setting(world, balancer, options, kinds, parts, declared, values, main,
-                    draw_engines, base, problems, value_functions(world, base.actors,
-                                                                  base.issues),
-                    tie_actors, ties_before, ties_after, tied, satisfied, triads, layers,
-                    criteria, weights, variant, _judgements(options))
+    values = np.array([[o.criteria[k].value for k in declared] for o in options], float).reshape(
+        len(options), len(declared)
+    )
+    return _Setting(
+        world,
+        balancer,
+        options,
+        kinds,
+        parts,
+        declared,
+        values,
+        main,
+        draw_engines,
+        base,
+        problems,
+        value_functions(world, base.actors, base.issues),
+        tie_actors,
+        ties_before,
+        ties_after,
+        tied,
+        satisfied,
+        triads,
+        layers,
+        criteria,
+        weights,
+        variant,
+        _judgements(options),
+    )
 
 
 def _judgements(options: list[Option]) -> np.ndarray:
@@ -276,14 +331,24 @@ def _judgements(options: list[Option]) -> np.ndarray:
     return np.array(out, dtype=int)
 
 
-def _criteria_values(st: _Setting, outcomes: np.ndarray, interest_x: np.ndarray,
-                     interest_s: np.ndarray, tie_factor: np.ndarray,
-                     declared: np.ndarray) -> np.ndarray:
+def _criteria_values(
+    st: _Setting,
+    outcomes: np.ndarray,
+    interest_x: np.ndarray,
+    interest_s: np.ndarray,
+    tie_factor: np.ndarray,
+    declared: np.ndarray,
+) -> np.ndarray:
     """Forecast outcomes ``(N, m, D)``, tie factors ``(N, X)`` and declared values
     ``(N, m, kd)`` -> criteria values ``(N, m, k)`` (module docstring)."""
     n, m = outcomes.shape[:2]
-    util = np.stack([utilities(outcomes[:, i], interest_x, interest_s, st.length,
-                               st.functions) for i in range(m)], axis=1)  # (N, m, n_actors)
+    util = np.stack(
+        [
+            utilities(outcomes[:, i], interest_x, interest_s, st.length, st.functions)
+            for i in range(m)
+        ],
+        axis=1,
+    )  # (N, m, n_actors)
     delta = util - util[:, :1, :]  # against the status quo (index 0)
     actors = list(st.base.actors)
     cols = [util[:, :, actors.index(st.balancer)]]
@@ -301,8 +366,9 @@ def _criteria_values(st: _Setting, outcomes: np.ndarray, interest_x: np.ndarray,
         cols.append(delta[:, :, actors.index(a)])
     if "cross_pressure" in st.criteria:
         sq = st.triads[st.options[0].id]
-        cols.append(np.broadcast_to(np.array([sq - st.triads[o.id] for o in st.options],
-                                             float), (n, m)))
+        cols.append(
+            np.broadcast_to(np.array([sq - st.triads[o.id] for o in st.options], float), (n, m))
+        )
     signs = np.array([c.sign for c in st.declared.values()])
     for j in range(len(st.declared)):
         cols.append(signs[j] * declared[:, :, j])
@@ -319,8 +385,7 @@ def _position_uncertainty(st: _Setting, scenario: Scenario) -> np.ndarray:
         if stance.uncertainty is not None:
             unc[a_idx[stance.actor], i_idx[stance.issue]] = stance.uncertainty
     declared = scenario.uncertainty.position
-    default = DEFAULT_UNCERTAINTY_SHARE * st.length if declared is None else np.full(n_d,
-                                                                                     declared)
+    default = DEFAULT_UNCERTAINTY_SHARE * st.length if declared is None else np.full(n_d, declared)
     return np.where(np.isnan(unc), default, unc)
 
 
@@ -357,8 +422,9 @@ def _estimator(engine: _Engine) -> Any:
     return _Threads(est, threads)
 
 
-def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
-                      converged: list[np.ndarray] | None = None) -> np.ndarray:
+def _forecast_options(
+    st: _Setting, engine: _Engine, perturb: Perturb, converged: list[np.ndarray] | None = None
+) -> np.ndarray:
     """Outcomes ``(N, m, D)`` of every option on the perturbed inputs, before the declared
     consequences; per-issue models rerun only the issues an option changes, and identical
     options run once. With a list ``converged``, appends per option the ``(N, D)`` flags of
@@ -393,16 +459,32 @@ def _forecast_options(st: _Setting, engine: _Engine, perturb: Perturb,
         if outs and len(cols) < n_d:
             res = outs[0].copy()
             res[:, cols] = bargain_batch(
-                estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
-                lower=p.lower[cols], upper=p.upper[cols], issues=[p.issues[k] for k in cols],
-                actors=p.actors, decided_by=[p.decided_by[k] for k in cols],
-                spaces=[p.spaces[k] for k in cols])
+                estimator,
+                x[:, :, cols],
+                s[:, :, cols],
+                c[:, :, cols],
+                lower=p.lower[cols],
+                upper=p.upper[cols],
+                issues=[p.issues[k] for k in cols],
+                actors=p.actors,
+                decided_by=[p.decided_by[k] for k in cols],
+                spaces=[p.spaces[k] for k in cols],
+            )
             ok = conv[0].copy()
             ok[:, cols] = flags(res.shape[0], len(cols))
         else:
-            res = bargain_batch(estimator, x, s, c, lower=p.lower, upper=p.upper,
-                                issues=p.issues, actors=p.actors, decided_by=p.decided_by,
-                                spaces=p.spaces)
+            res = bargain_batch(
+                estimator,
+                x,
+                s,
+                c,
+                lower=p.lower,
+                upper=p.upper,
+                issues=p.issues,
+                actors=p.actors,
+                decided_by=p.decided_by,
+                spaces=p.spaces,
+            )
             ok = flags(res.shape[0], n_d)
         seen[key] = res
         seen_conv[key] = ok
@@ -430,13 +512,21 @@ class DrawInputs:
 
     def rows(self, start: int, stop: int) -> DrawInputs:
         """Draws ``start .. stop - 1``."""
-        return DrawInputs(*(getattr(self, f)[start:stop] for f in (
-            "position", "salience", "capability", "ties", "declared", "model")))
+        return DrawInputs(
+            *(
+                getattr(self, f)[start:stop]
+                for f in ("position", "salience", "capability", "ties", "declared", "model")
+            )
+        )
 
     @staticmethod
     def concat(parts: list[DrawInputs]) -> DrawInputs:
-        return DrawInputs(*(np.concatenate([getattr(p, f) for p in parts]) for f in (
-            "position", "salience", "capability", "ties", "declared", "model")))
+        return DrawInputs(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("position", "salience", "capability", "ties", "declared", "model")
+            )
+        )
 
 
 @dataclass
@@ -471,17 +561,38 @@ class KeptDraws:
         return np.clip(self.base_salience * self.inputs.salience, 0.0, 1.0)
 
 
-def _kept(st: _Setting, inputs: DrawInputs, values: np.ndarray, weights: np.ndarray,
-          pick: np.ndarray, doctrines: list[str]) -> KeptDraws:
-    return KeptDraws(inputs, values, weights, pick, doctrines, [o.id for o in st.options],
-                     list(st.criteria), list(st.declared), st.judgements,
-                     list(st.base.actors), list(st.base.issues),
-                     ~np.isnan(st.base.position), st.base.position, st.base.salience,
-                     st.base.lower, st.base.upper, list(st.tie_actors))
+def _kept(
+    st: _Setting,
+    inputs: DrawInputs,
+    values: np.ndarray,
+    weights: np.ndarray,
+    pick: np.ndarray,
+    doctrines: list[str],
+) -> KeptDraws:
+    return KeptDraws(
+        inputs,
+        values,
+        weights,
+        pick,
+        doctrines,
+        [o.id for o in st.options],
+        list(st.criteria),
+        list(st.declared),
+        st.judgements,
+        list(st.base.actors),
+        list(st.base.issues),
+        ~np.isnan(st.base.position),
+        st.base.position,
+        st.base.salience,
+        st.base.lower,
+        st.base.upper,
+        list(st.tie_actors),
+    )
 
 
-def _draw_inputs(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator
-                 ) -> DrawInputs:
+def _draw_inputs(
+    st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator
+) -> DrawInputs:
     """The draws' perturbed inputs (module docstring), drawn in chunks of :data:`CHUNK` in
     a fixed order: the same seed gives the same inputs whatever evaluates them."""
     n_a, n_d = st.base.position.shape
@@ -501,8 +612,7 @@ def _draw_inputs(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
         mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
         tie_factor = rng.uniform(1 - rel_t, 1 + rel_t, (n, len(st.tie_actors)))
         noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
-        declared = np.clip(st.declared_values + noise[:, st.judgements] * crit_u,
-                           crit_lo, crit_hi)
+        declared = np.clip(st.declared_values + noise[:, st.judgements] * crit_u, crit_lo, crit_hi)
         which = (done + np.arange(n)) % len(st.draw_engines)  # round-robin over the models
         parts.append(DrawInputs(noise_x, mult_s, mult_c, tie_factor, declared, which))
         done += n
@@ -521,8 +631,9 @@ def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
         if sel.size == 0:
             continue
 
-        def perturb(p: BargainingProblem, sel: np.ndarray = sel) -> tuple[
-                np.ndarray, np.ndarray, np.ndarray]:
+        def perturb(
+            p: BargainingProblem, sel: np.ndarray = sel
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             x = np.clip(p.position + noise_x[sel], p.lower, p.upper)
             s = np.clip(p.salience * mult_s[sel], 0.0, 1.0)
             return x, s, p.capability * mult_c[sel]
@@ -531,20 +642,25 @@ def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
     outcomes = apply_bounds(outcomes, st.layers)
     interest_x = np.clip(st.base.position + noise_x, st.base.lower, st.base.upper)
     interest_s = np.clip(st.base.salience * mult_s, 0.0, 1.0)
-    return _criteria_values(st, outcomes, interest_x, interest_s, inputs.ties,
-                            inputs.declared)
+    return _criteria_values(st, outcomes, interest_x, interest_s, inputs.ties, inputs.declared)
 
 
-def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator,
-                 progress: Progress | None, executor: Executor | None = None
-                 ) -> tuple[np.ndarray, DrawInputs]:
+def _draw_values(
+    st: _Setting,
+    scenario: Scenario,
+    draws: int,
+    rng: np.random.Generator,
+    progress: Progress | None,
+    executor: Executor | None = None,
+) -> tuple[np.ndarray, DrawInputs]:
     """Criteria values ``(draws, m, k)`` on perturbed inputs, and those inputs; the draws
     are evaluated in chunks by ``executor`` (default: in this process, in chunks of
     :data:`CHUNK`)."""
     inputs = _draw_inputs(st, scenario, draws, rng)
     if executor is not None:
-        return executor.map_rows(_evaluate_draws, st, inputs, len(inputs),
-                                 progress=progress), inputs
+        return executor.map_rows(
+            _evaluate_draws, st, inputs, len(inputs), progress=progress
+        ), inputs
     chunks = []  # this process, the models with their own threads
     for start in range(0, len(inputs), CHUNK):
         chunks.append(_evaluate_draws(st, inputs.rows(start, start + CHUNK)))
@@ -553,32 +669,43 @@ def _draw_values(st: _Setting, scenario: Scenario, draws: int, rng: np.random.Ge
     return np.concatenate(chunks), inputs
 
 
-def _scores(st: _Setting, norm: np.ndarray, owner: str, weights: Weights
-            ) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
+def _scores(
+    st: _Setting, norm: np.ndarray, owner: str, weights: Weights
+) -> tuple[dict[str, Any], tuple[np.ndarray, np.ndarray]]:
     lo_w, hi_w = _weight_bounds(owner, weights, st.criteria)
     w = (lo_w + hi_w) / 2
     w = w / w.sum()
     scores = norm @ w
-    return ({"best": st.options[int(np.argmax(scores))].id,
-             "scores": {o.id: float(scores[i]) for i, o in enumerate(st.options)},
-             "weights": {c: float(w[j]) for j, c in enumerate(st.criteria) if w[j] > 0}},
-            (lo_w, hi_w))
+    return (
+        {
+            "best": st.options[int(np.argmax(scores))].id,
+            "scores": {o.id: float(scores[i]) for i, o in enumerate(st.options)},
+            "weights": {c: float(w[j]) for j, c in enumerate(st.criteria) if w[j] > 0},
+        },
+        (lo_w, hi_w),
+    )
 
 
-def _doctrine_scores(st: _Setting, scenario: Scenario, norm: np.ndarray) -> tuple[
-        dict[str, dict[str, Any]], dict[str, tuple[np.ndarray, np.ndarray]]]:
+def _doctrine_scores(
+    st: _Setting, scenario: Scenario, norm: np.ndarray
+) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Each doctrine's scores (midpoint weights, normalised) and its weight bounds."""
     by_doctrine: dict[str, dict[str, Any]] = {}
     bounds_ = {}
     for d in scenario.doctrines:
         scored, bounds_[d.id] = _scores(st, norm, d.id, st.weights[d.id])
-        by_doctrine[d.id] = {"name": d.name, "holder": d.holder,
-                             "variant_weights": st.variant in d.weights_by_variant, **scored}
+        by_doctrine[d.id] = {
+            "name": d.name,
+            "holder": d.holder,
+            "variant_weights": st.variant in d.weights_by_variant,
+            **scored,
+        }
     return by_doctrine, bounds_
 
 
-def _expectation_scores(st: _Setting, scenario: Scenario, norm: np.ndarray
-                        ) -> dict[str, dict[str, Any]]:
+def _expectation_scores(
+    st: _Setting, scenario: Scenario, norm: np.ndarray
+) -> dict[str, dict[str, Any]]:
     """Other actors' expectations, keyed by actor (by id when an actor holds several)."""
     holders = [e.actor for e in scenario.expectations]
     out: dict[str, dict[str, Any]] = {}
@@ -589,9 +716,12 @@ def _expectation_scores(st: _Setting, scenario: Scenario, norm: np.ndarray
     return out
 
 
-def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray, np.ndarray]],
-          rng: np.random.Generator) -> tuple[SMAAResult, dict[str, SMAAResult], np.ndarray,
-                                             np.ndarray]:
+def _smaa(
+    st: _Setting,
+    values: np.ndarray,
+    bounds_: dict[str, tuple[np.ndarray, np.ndarray]],
+    rng: np.random.Generator,
+) -> tuple[SMAAResult, dict[str, SMAAResult], np.ndarray, np.ndarray]:
     """SMAA-2 overall (a random doctrine per draw, or the simplex of ``outcome``,
     ``relations`` and the declared criteria when there are no doctrines) and per doctrine,
     on normalised values ``(N, m, k)``; also the overall draws' weights ``(N, k)`` and
@@ -601,7 +731,7 @@ def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray,
     pick = np.full(n, -1)
     if bounds_:
         names = list(bounds_)
-        pick = rng.integers(0, len(names), n)
+        pick = rng.integers(0, len(names), size=(n,))
         weights = np.empty((n, k))
         for j, name in enumerate(names):
             sel = pick == j
@@ -609,8 +739,11 @@ def _smaa(st: _Setting, values: np.ndarray, bounds_: dict[str, tuple[np.ndarray,
         for name in names:
             per_doctrine[name] = smaa2(values, sample_weights(rng, n, *bounds_[name]))
     else:
-        core = [st.criteria.index(c) for c in st.criteria
-                if c in ("outcome", "relations") or c in st.declared]
+        core = [
+            st.criteria.index(c)
+            for c in st.criteria
+            if c in ("outcome", "relations") or c in st.declared
+        ]
         weights = np.zeros((n, k))
         weights[:, core] = sample_simplex(rng, n, len(core))
     return smaa2(values, weights), per_doctrine, weights, pick
@@ -621,28 +754,45 @@ def _perturbed(st: _Setting, scenario: Scenario, draws: int) -> list[str]:
     if draws <= 0:
         return []
     u = scenario.uncertainty
-    pos = (f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of each issue's scale" if u.position is None
-           else f"{u.position:g} scale points")
-    out = [f"positions: uniform ± {pos}, unless a stance gives its own uncertainty",
-           f"saliences: uniform ± {u.salience:.0%} of each value, clipped to [0, 1]",
-           f"capabilities: uniform ± {u.capability:.0%} of each value"]
+    pos = (
+        f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of each issue's scale"
+        if u.position is None
+        else f"{u.position:g} scale points"
+    )
+    out = [
+        f"positions: uniform ± {pos}, unless a stance gives its own uncertainty",
+        f"saliences: uniform ± {u.salience:.0%} of each value, clipped to [0, 1]",
+        f"capabilities: uniform ± {u.capability:.0%} of each value",
+    ]
     if st.declared:
-        out.append("declared criteria (every option, the status quo included): uniform ± "
-                   + ", ".join(f"{c.id} {c.uncertainty:g} on [{c.lo:g}, {c.hi:g}]"
-                               for c in st.declared.values()) + ", clipped to the scale")
+        out.append(
+            "declared criteria (every option, the status quo included): uniform ± "
+            + ", ".join(
+                f"{c.id} {c.uncertainty:g} on [{c.lo:g}, {c.hi:g}]" for c in st.declared.values()
+            )
+            + ", clipped to the scale"
+        )
     if st.tie_actors:
-        out.append(f"relation ties of {st.balancer}: uniform ± {u.relations:.0%} of each "
-                   "tie's weight (one factor per actor)")
+        out.append(
+            f"relation ties of {st.balancer}: uniform ± {u.relations:.0%} of each "
+            "tie's weight (one factor per actor)"
+        )
     if scenario.doctrines:
-        out.append("doctrine weights: uniform within each doctrine's ranges; a doctrine at "
-                   "random per draw for the overall acceptability")
+        out.append(
+            "doctrine weights: uniform within each doctrine's ranges; a doctrine at "
+            "random per draw for the overall acceptability"
+        )
     else:
-        out.append("weights: uniform on the simplex of outcome, relations and the declared "
-                   "criteria")
+        out.append(
+            "weights: uniform on the simplex of outcome, relations and the declared criteria"
+        )
     if len(st.draw_engines) > 1:
-        out.append("bargaining model: draw n uses "
-                   + ", ".join(e.name for e in st.draw_engines) + " in turn (n mod "
-                   f"{len(st.draw_engines)})")
+        out.append(
+            "bargaining model: draw n uses "
+            + ", ".join(e.name for e in st.draw_engines)
+            + " in turn (n mod "
+            f"{len(st.draw_engines)})"
+        )
     return out
 
 
@@ -692,23 +842,35 @@ def decide(
     from ..limits import check_draws
 
     check_draws(draws)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
-                             or seed < 0):
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
-    st = prepared if prepared is not None else _setting(scenario, model, variant, rounds,
-                                                        model_params, models, combinations)
+    st = (
+        prepared
+        if prepared is not None
+        else _setting(scenario, model, variant, rounds, model_params, models, combinations)
+    )
     rng = np.random.default_rng(seed)
 
     # deterministic evaluation: the unperturbed inputs
     conv: list[np.ndarray] = []
-    raw = _forecast_options(st, st.engine, lambda p: (p.position[None], p.salience[None],
-                                                      p.capability[None]), conv)
+    raw = _forecast_options(
+        st, st.engine, lambda p: (p.position[None], p.salience[None], p.capability[None]), conv
+    )
     exact = apply_bounds(raw, st.layers)
     m = len(st.options)
-    values = _criteria_values(st, exact, st.base.position, st.base.salience,
-                              np.ones((1, len(st.tie_actors))), st.declared_values[None])[0]
-    drawn, inputs = (_draw_values(st, scenario, draws, rng, progress, executor)
-                     if draws > 0 else (None, None))
+    values = _criteria_values(
+        st,
+        exact,
+        st.base.position,
+        st.base.salience,
+        np.ones((1, len(st.tie_actors))),
+        st.declared_values[None],
+    )[0]
+    drawn, inputs = (
+        _draw_values(st, scenario, draws, rng, progress, executor) if draws > 0 else (None, None)
+    )
 
     # normalisation: min-max over options (and draws), a fixed linear value function
     pool = values[None] if drawn is None else np.concatenate([values[None], drawn])
@@ -718,62 +880,107 @@ def decide(
     norm = (values - lo) / span
 
     by_doctrine, weight_bounds = _doctrine_scores(st, scenario, norm)
-    overall, per_doctrine, kept = None, {}, None
+    overall, kept = None, None
+    per_doctrine: dict[str, SMAAResult] = {}
     if drawn is not None:
         drawn_norm = (drawn - lo) / span
         overall, per_doctrine, draw_w, draw_pick = _smaa(st, drawn_norm, weight_bounds, rng)
-        if keep_draws:
+        if keep_draws and inputs is not None:
             kept = _kept(st, inputs, drawn_norm, draw_w, draw_pick, list(weight_bounds))
     issues = st.base.issues
-    bounded = {o.id: {issue: {"before": float(raw[0, k, d]), "after": float(exact[0, k, d])}
-                      for d, issue in enumerate(issues) if raw[0, k, d] != exact[0, k, d]}
-               for k, o in enumerate(st.options)}
+    bounded = {
+        o.id: {
+            issue: {"before": float(raw[0, k, d]), "after": float(exact[0, k, d])}
+            for d, issue in enumerate(issues)
+            if raw[0, k, d] != exact[0, k, d]
+        }
+        for k, o in enumerate(st.options)
+    }
     return DecisionResult(
-        balancer=st.balancer, model=model, variant=variant,
-        options=[o.id for o in st.options], option_names={o.id: o.name for o in st.options},
-        criteria=st.criteria, values=values, normalised=norm,
-        outcomes={o.id: {i: float(exact[0, k, j]) for j, i in enumerate(issues)}
-                  for k, o in enumerate(st.options)},
-        unbalanced_triads=st.triads, by_doctrine=by_doctrine, smaa=overall,
-        smaa_by_doctrine=per_doctrine, draws=draws, seed=seed,
-        status_quo=st.options[0].id, kinds=st.kinds, parts=st.parts,
-        declared={o.id: {c: float(st.declared_values[k, j]) for j, c in enumerate(st.declared)}
-                  for k, o in enumerate(st.options)},
+        balancer=st.balancer,
+        model=model,
+        variant=variant,
+        options=[o.id for o in st.options],
+        option_names={o.id: o.name for o in st.options},
+        criteria=st.criteria,
+        values=values,
+        normalised=norm,
+        outcomes={
+            o.id: {i: float(exact[0, k, j]) for j, i in enumerate(issues)}
+            for k, o in enumerate(st.options)
+        },
+        unbalanced_triads=st.triads,
+        by_doctrine=by_doctrine,
+        smaa=overall,
+        smaa_by_doctrine=per_doctrine,
+        draws=draws,
+        seed=seed,
+        status_quo=st.options[0].id,
+        kinds=st.kinds,
+        parts=st.parts,
+        declared={
+            o.id: {c: float(st.declared_values[k, j]) for j, c in enumerate(st.declared)}
+            for k, o in enumerate(st.options)
+        },
         bounded={o: b for o, b in bounded.items() if b},
         decided_by=dict(zip(issues, st.base.decided_by)),
         expectations=_expectation_scores(st, scenario, norm),
         perturbed=_perturbed(st, scenario, draws),
-        models=[e.name for e in st.draw_engines], draws_kept=kept,
-        non_converged={o.id: [i for j, i in enumerate(issues) if not conv[k][0, j]]
-                       for k, o in enumerate(st.options) if not conv[k][0].all()},
-        params={"model": model, "rounds": rounds, "draws": draws, "seed": seed,
-                "variant": variant, "models": [e.name for e in st.draw_engines],
-                "combinations": combinations, "options_evaluated": m,
-                "position_uncertainty": (f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale"
-                                         if scenario.uncertainty.position is None else
-                                         f"{scenario.uncertainty.position:g} scale points")
-                + " unless a stance gives its own",
-                "salience_uncertainty": scenario.uncertainty.salience,
-                "capability_uncertainty": scenario.uncertainty.capability,
-                "criteria_uncertainty": scenario.uncertainty.criteria,
-                "relations_uncertainty": scenario.uncertainty.relations, **model_params},
+        models=[e.name for e in st.draw_engines],
+        draws_kept=kept,
+        non_converged={
+            o.id: [i for j, i in enumerate(issues) if not conv[k][0, j]]
+            for k, o in enumerate(st.options)
+            if not conv[k][0].all()
+        },
+        params={
+            "model": model,
+            "rounds": rounds,
+            "draws": draws,
+            "seed": seed,
+            "variant": variant,
+            "models": [e.name for e in st.draw_engines],
+            "combinations": combinations,
+            "options_evaluated": m,
+            "position_uncertainty": (
+                f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale"
+                if scenario.uncertainty.position is None
+                else f"{scenario.uncertainty.position:g} scale points"
+            )
+            + " unless a stance gives its own",
+            "salience_uncertainty": scenario.uncertainty.salience,
+            "capability_uncertainty": scenario.uncertainty.capability,
+            "criteria_uncertainty": scenario.uncertainty.criteria,
+            "relations_uncertainty": scenario.uncertainty.relations,
+            **model_params,
+        },
     )
 
 
-def _changed_issues(p: BargainingProblem, base: BargainingProblem,
-                    per_issue: bool) -> list[int]:
+def _changed_issues(p: BargainingProblem, base: BargainingProblem, per_issue: bool) -> list[int]:
     """Indices of the issues whose inputs differ between ``p`` and ``base`` (all issues when
     the model couples issues, as the exchange model does)."""
     n_d = p.position.shape[1]
     if not per_issue:
         return list(range(n_d))
-    return [d for d in range(n_d) if not (
-        np.array_equal(p.position[:, d], base.position[:, d], equal_nan=True)
-        and np.array_equal(p.salience[:, d], base.salience[:, d])
-        and np.array_equal(p.capability[:, d], base.capability[:, d]))]
+    return [
+        d
+        for d in range(n_d)
+        if not (
+            np.array_equal(p.position[:, d], base.position[:, d], equal_nan=True)
+            and np.array_equal(p.salience[:, d], base.salience[:, d])
+            and np.array_equal(p.capability[:, d], base.capability[:, d])
+        )
+    ]
 
 
 def _plan_key(p: BargainingProblem, cols: list[int]) -> bytes:
     """Identity of an option's model inputs (to evaluate identical options once)."""
-    return b"|".join([np.asarray(cols).tobytes(), p.position.tobytes(), p.salience.tobytes(),
-                      p.capability.tobytes()])
+    return b"|".join(
+        [
+            np.asarray(cols).tobytes(),
+            p.position.tobytes(),
+            p.salience.tobytes(),
+            p.capability.tobytes(),
+        ]
+    )

@@ -29,7 +29,8 @@ def status_quo_of(scenario: Scenario) -> Option:
     if scenario.status_quo is None:
         raise ModelInputError(
             f"scenario '{scenario.id}' declares no status quo; add 'status_quo: OPTION_ID' "
-            "naming the option that continues the present course")
+            "naming the option that continues the present course"
+        )
     for o in scenario.options:
         if o.id == scenario.status_quo:
             return o
@@ -45,8 +46,10 @@ def options_of(scenario: Scenario) -> list[Option]:
 def _provenance_of(owner: Option | Variant, change: Change) -> dict[str, object]:
     if change.has_provenance():
         return {"source": change.source, "assumption": change.assumption}
-    return {"source": owner.source, "assumption": owner.assumption or
-            (None if owner.source else f"set by {owner.id}")}
+    return {
+        "source": owner.source,
+        "assumption": owner.assumption or (None if owner.source else f"set by {owner.id}"),
+    }
 
 
 def apply(scenario: Scenario, owner: Option | Variant | None) -> Scenario:
@@ -56,8 +59,9 @@ def apply(scenario: Scenario, owner: Option | Variant | None) -> Scenario:
     return apply_changes(scenario, owner.changes, owner)
 
 
-def apply_changes(scenario: Scenario, changes: Sequence[Change],
-                  owner: Option | Variant | None = None) -> Scenario:
+def apply_changes(
+    scenario: Scenario, changes: Sequence[Change], owner: Option | Variant | None = None
+) -> Scenario:
     """A copy of ``scenario`` with ``changes`` applied, in order."""
     s = scenario.model_copy(deep=True)
     stances = list(s.stances)
@@ -65,22 +69,40 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change],
     actors = list(s.actors)
     label = owner.id if owner is not None else "changes"
     for ch in changes:
-        prov = (_provenance_of(owner, ch) if owner is not None
-                else {"source": ch.source, "assumption": ch.assumption or "applied change"})
+        prov = (
+            _provenance_of(owner, ch)
+            if owner is not None
+            else {"source": ch.source, "assumption": ch.assumption or "applied change"}
+        )
         if ch.target == "stance":
-            k = next((j for j, st in enumerate(stances)
-                      if st.actor == ch.actor and st.issue == ch.issue), None)
+            if ch.issue is None:
+                raise ModelInputError(f"{label}: a stance change needs 'issue'")
+            k = next(
+                (
+                    j
+                    for j, st in enumerate(stances)
+                    if st.actor == ch.actor and st.issue == ch.issue
+                ),
+                None,
+            )
             if k is None:
                 if ch.position is None or ch.salience is None:
                     raise ModelInputError(
                         f"{label}: actor '{ch.actor}' has no stance on issue '{ch.issue}'; a "
-                        "change that creates one must give both position and salience")
-                stances.append(Stance(
-                    actor=ch.actor, issue=ch.issue,
-                    position=Sourced(value=ch.position, **prov),
-                    salience=Sourced(value=ch.salience, **prov),
-                    capability=None if ch.capability is None else
-                    Sourced(value=ch.capability, **prov), **prov))
+                        "change that creates one must give both position and salience"
+                    )
+                stances.append(
+                    Stance(
+                        actor=ch.actor,
+                        issue=ch.issue,
+                        position=Sourced(value=ch.position, **prov),
+                        salience=Sourced(value=ch.salience, **prov),
+                        capability=None
+                        if ch.capability is None
+                        else Sourced(value=ch.capability, **prov),
+                        **prov,
+                    )
+                )
                 continue
             st = stances[k]
             update: dict[str, object] = {}
@@ -94,16 +116,20 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change],
                 raise ModelInputError(f"{label}: a capability change needs 'capability'")
             k = next(j for j, a in enumerate(actors) if a.id == ch.actor)
             actors[k] = actors[k].model_copy(
-                update={"capability": Sourced(value=ch.capability, **prov)})
+                update={"capability": Sourced(value=ch.capability, **prov)}
+            )
         else:  # relation
-            matches = functools.partial(_relation_matches, pair={ch.actor, ch.other},
-                                        kind=ch.kind)
+            matches = functools.partial(_relation_matches, pair={ch.actor, ch.other}, kind=ch.kind)
 
             if ch.action == "add":
                 if ch.kind is None:
                     raise ModelInputError(f"{label}: adding a relation needs 'kind'")
-                data: dict[str, object] = {"from": ch.actor, "to": ch.other, "kind": ch.kind,
-                                           **prov}
+                data: dict[str, object] = {
+                    "from": ch.actor,
+                    "to": ch.other,
+                    "kind": ch.kind,
+                    **prov,
+                }
                 if ch.sign is not None:
                     data["sign"] = ch.sign
                 if ch.weight is not None:
@@ -114,8 +140,9 @@ def apply_changes(scenario: Scenario, changes: Sequence[Change],
             elif ch.action == "set-sign":
                 if ch.sign is None:
                     raise ModelInputError(f"{label}: 'set-sign' needs 'sign'")
-                relations = [r.model_copy(update={"sign": ch.sign}) if matches(r) else r
-                             for r in relations]
+                relations = [
+                    r.model_copy(update={"sign": ch.sign}) if matches(r) else r for r in relations
+                ]
     s.stances = stances
     s.relations = relations
     s.actors = actors

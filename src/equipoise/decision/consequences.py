@@ -17,8 +17,9 @@ from ..scenario import Consequence
 __all__ = ["bounds", "apply_bounds"]
 
 
-def bounds(consequences: Sequence[Consequence], issues: Sequence[str]) -> tuple[np.ndarray,
-                                                                                 np.ndarray]:
+def bounds(
+    consequences: Sequence[Consequence], issues: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """``(lower, upper)`` arrays ``(D,)`` (``-inf``/``inf`` where unbounded)."""
     lo = np.full(len(issues), -np.inf)
     hi = np.full(len(issues), np.inf)
@@ -34,8 +35,9 @@ def bounds(consequences: Sequence[Consequence], issues: Sequence[str]) -> tuple[
     return lo, hi
 
 
-def apply_bounds(outcomes: np.ndarray, layers: Sequence[tuple[np.ndarray, np.ndarray]]
-                 ) -> np.ndarray:
+def apply_bounds(
+    outcomes: np.ndarray, layers: Sequence[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
     """``outcomes`` ``(..., m, D)`` clipped by each layer in turn; a layer's arrays are
     ``(D,)`` (every option) or ``(m, D)`` (per option)."""
     out = outcomes

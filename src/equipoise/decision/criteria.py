@@ -15,8 +15,15 @@ from dataclasses import dataclass
 
 from ..scenario import Option, Scenario, Sourced
 
-__all__ = ["COMPUTED", "OPTIONAL", "DeclaredCriterion", "declared_criteria", "declared_values",
-           "known_criteria", "LEGACY_SCALE"]
+__all__ = [
+    "COMPUTED",
+    "OPTIONAL",
+    "DeclaredCriterion",
+    "declared_criteria",
+    "declared_values",
+    "known_criteria",
+    "LEGACY_SCALE",
+]
 
 #: Criteria every decision analysis computes (plus ``satisfaction:ACTOR``).
 COMPUTED = ("outcome", "relations", "partner_satisfaction")
@@ -46,8 +53,9 @@ class DeclaredCriterion:
         return 1.0 if self.direction == "benefit" else -1.0
 
 
-def declared_criteria(scenario: Scenario, options: list[Option] | None = None
-                      ) -> dict[str, DeclaredCriterion]:
+def declared_criteria(
+    scenario: Scenario, options: list[Option] | None = None
+) -> dict[str, DeclaredCriterion]:
     """Every declared criterion: the ``criteria:`` list, then the undeclared cost keys of the
     options (in order of first use)."""
     share = scenario.uncertainty.criteria
@@ -56,14 +64,23 @@ def declared_criteria(scenario: Scenario, options: list[Option] | None = None
         if c.id in out:
             continue
         unc = c.uncertainty if c.uncertainty is not None else share * (c.scale.max - c.scale.min)
-        out[c.id] = DeclaredCriterion(c.id, c.name, c.direction, c.scale.min, c.scale.max, unc,
-                                      legacy=False, combine=c.combine)
+        out[c.id] = DeclaredCriterion(
+            c.id,
+            c.name,
+            c.direction,
+            c.scale.min,
+            c.scale.max,
+            unc,
+            legacy=False,
+            combine=c.combine,
+        )
     lo, hi = LEGACY_SCALE
     for o in scenario.options if options is None else options:
         for key in o.costs:
             if key not in out:
-                out[key] = DeclaredCriterion(key, key, "cost", lo, hi, share * (hi - lo),
-                                             legacy=True)
+                out[key] = DeclaredCriterion(
+                    key, key, "cost", lo, hi, share * (hi - lo), legacy=True
+                )
     return out
 
 

@@ -46,8 +46,15 @@ import numpy as np
 
 from ..errors import ModelInputError
 
-__all__ = ["Executor", "CHUNK_DRAWS", "SCHEDULER_ENV", "executor_from", "MissingExtraError",
-           "require", "model_threads"]
+__all__ = [
+    "Executor",
+    "CHUNK_DRAWS",
+    "SCHEDULER_ENV",
+    "executor_from",
+    "MissingExtraError",
+    "require",
+    "model_threads",
+]
 
 #: Rows (draws, samples) per chunk: fixed, so chunks do not depend on the worker count.
 CHUNK_DRAWS = 250
@@ -76,7 +83,8 @@ def require(module: str, extra: str, purpose: str) -> Any:
     except ImportError:
         raise MissingExtraError(
             f"{purpose} needs the optional package '{module.split('.')[0]}'; install it "
-            f"with: pip install 'equipoise[{extra}]'") from None
+            f"with: pip install 'equipoise[{extra}]'"
+        ) from None
 
 
 class Rows(Protocol):
@@ -108,6 +116,8 @@ def _one_thread(func: Callable[[Any, Any], Any], shared: Any, chunk: Any) -> Any
         return func(shared, chunk)
     finally:
         _THREADS = before
+
+
 _POOL: tuple[int, ProcessPoolExecutor] | None = None  # in the parent: reused across sweeps
 
 
@@ -152,9 +162,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         _POOL[1].shutdown(cancel_futures=True)
         _POOL = None
     if _POOL is None:
-        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=_context(),
-                                              initializer=_watch_parent,
-                                              initargs=(os.getpid(),)))
+        _POOL = (
+            workers,
+            ProcessPoolExecutor(
+                workers, mp_context=_context(), initializer=_watch_parent, initargs=(os.getpid(),)
+            ),
+        )
     return _POOL[1]
 
 
@@ -204,8 +217,14 @@ class Executor:
             out["workers"] = self.n_workers
         return out
 
-    def map_rows(self, func: Callable[[Any, Any], np.ndarray], shared: Any, data: Rows,
-                 total: int, progress: Progress | None = None) -> np.ndarray:
+    def map_rows(
+        self,
+        func: Callable[[Any, Any], np.ndarray],
+        shared: Any,
+        data: Rows,
+        total: int,
+        progress: Progress | None = None,
+    ) -> np.ndarray:
         """``func(shared, rows)`` on every chunk of ``data``'s first ``total`` rows,
         concatenated in row order (``progress(done_rows, total)`` as chunks finish)."""
         bounds = [(a, min(a + self.chunk, total)) for a in range(0, total, self.chunk)]
@@ -214,8 +233,14 @@ class Executor:
         results = self.map(func, shared, chunks, sizes, progress)
         return np.concatenate(results) if results else np.empty((0,))
 
-    def map(self, func: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any],
-            sizes: Sequence[int] | None = None, progress: Progress | None = None) -> list[Any]:
+    def map(
+        self,
+        func: Callable[[Any, Any], Any],
+        shared: Any,
+        chunks: Sequence[Any],
+        sizes: Sequence[int] | None = None,
+        progress: Progress | None = None,
+    ) -> list[Any]:
         """``[func(shared, c) for c in chunks]``, run by this executor's backend."""
         sizes = list(sizes) if sizes is not None else [1] * len(chunks)
         total = sum(sizes)
@@ -255,21 +280,29 @@ class Executor:
         return results
 
 
-def _dask_map(address: str, func: Callable[[Any, Any], Any], shared: Any,
-              chunks: Sequence[Any], tick: Callable[[int], None]) -> list[Any]:
+def _dask_map(
+    address: str,
+    func: Callable[[Any, Any], Any],
+    shared: Any,
+    chunks: Sequence[Any],
+    tick: Callable[[int], None],
+) -> list[Any]:
     distributed = require("distributed", "dask", "--scheduler (Dask distributed)")
     try:
         client = distributed.Client(address, timeout="20s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ModelInputError(f"cannot reach the Dask scheduler at {address}: {exc}; "
-                              "expected the address of a running scheduler, e.g. "
-                              "tcp://HOST:8786") from None
+        raise ModelInputError(
+            f"cannot reach the Dask scheduler at {address}: {exc}; "
+            "expected the address of a running scheduler, e.g. "
+            "tcp://HOST:8786"
+        ) from None
     try:
         shared_f = client.scatter(shared, broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
-        futures = [client.submit(_one_thread, func, shared_f, c, key=f"equipoise-{run}-{i}",
-                                 pure=False)
-                   for i, c in enumerate(chunks)]
+        futures = [
+            client.submit(_one_thread, func, shared_f, c, key=f"equipoise-{run}-{i}", pure=False)
+            for i, c in enumerate(chunks)
+        ]
         index = {f.key: i for i, f in enumerate(futures)}
         for f in distributed.as_completed(futures, loop=client.loop):
             tick(index[f.key])
@@ -285,6 +318,7 @@ def executor_from(workers: int | None = None, scheduler: str | None = None) -> E
     if scheduler is not None:
         require("distributed", "dask", "--scheduler (Dask distributed)")
         if "://" not in scheduler:
-            raise ModelInputError(f"--scheduler {scheduler!r}: expected an address such as "
-                                  "tcp://HOST:8786")
+            raise ModelInputError(
+                f"--scheduler {scheduler!r}: expected an address such as tcp://HOST:8786"
+            )
     return Executor(workers=workers, scheduler=scheduler)

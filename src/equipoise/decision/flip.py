@@ -103,20 +103,29 @@ class FlipRule:
         if self.flips == 0:
             return f"{who} is first in every draw: there is no flip region to describe."
         if not self.conditions:
-            return (f"{who} loses first rank in {self.flip_share:.0%} of the draws, and no "
-                    "short rule on the inputs separates those draws from the others.")
+            return (
+                f"{who} loses first rank in {self.flip_share:.0%} of the draws, and no "
+                "short rule on the inputs separates those draws from the others."
+            )
         rule = " and ".join(c.text() for c in self.conditions)
-        return (f"{who} loses first rank in {self.flip_share:.0%} of the draws; when {rule}, "
-                f"it loses in {self.density:.0%} of them (density), and this rule takes in "
-                f"{self.coverage:.0%} of all the draws where it loses (coverage).")
+        return (
+            f"{who} loses first rank in {self.flip_share:.0%} of the draws; when {rule}, "
+            f"it loses in {self.density:.0%} of them (density), and this rule takes in "
+            f"{self.coverage:.0%} of all the draws where it loses (coverage)."
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "robust_option": self.robust,
-                "flips": self.flips, "draws": self.draws,
-                "rule": [c.to_dict() for c in self.conditions],
-                "text": " and ".join(c.text() for c in self.conditions),
-                "coverage": round(self.coverage, 6), "density": round(self.density, 6),
-                "mass": round(self.mass, 6)}
+        return {
+            "method": self.method,
+            "robust_option": self.robust,
+            "flips": self.flips,
+            "draws": self.draws,
+            "rule": [c.to_dict() for c in self.conditions],
+            "text": " and ".join(c.text() for c in self.conditions),
+            "coverage": round(self.coverage, 6),
+            "density": round(self.density, 6),
+            "mass": round(self.mass, 6),
+        }
 
 
 def flip_features(kept: Any, names: dict[str, str] | None = None) -> tuple[Any, np.ndarray]:
@@ -152,8 +161,11 @@ def flip_features(kept: Any, names: dict[str, str] | None = None) -> tuple[Any, 
     if len(np.unique(inp.model)) > 1:
         cols["model draw"] = pd.Categorical([str(i) for i in inp.model])
     table = pd.DataFrame(cols)
-    const = [c for c in table.columns
-             if table[c].dtype != "category" and np.ptp(table[c].to_numpy()) == 0]
+    const = [
+        c
+        for c in table.columns
+        if table[c].dtype != "category" and np.ptp(table[c].to_numpy()) == 0
+    ]
     return table.drop(columns=const), np.asarray(table.columns)
 
 
@@ -169,8 +181,9 @@ def flips_of(kept: Any, robust: str, rtol: float = 1e-9) -> np.ndarray:
     return others.max(axis=1) > scores[:, r] + rtol * scale
 
 
-def rule_stats(table: Any, y: np.ndarray, conditions: list[Condition]
-               ) -> tuple[float, float, float]:
+def rule_stats(
+    table: Any, y: np.ndarray, conditions: list[Condition]
+) -> tuple[float, float, float]:
     """Coverage, density and mass of ``conditions`` applied to ``table`` (module
     docstring); density is 0 for an empty box, coverage 0 when there is no flip."""
     inside = np.ones(len(y), bool)
@@ -178,8 +191,11 @@ def rule_stats(table: Any, y: np.ndarray, conditions: list[Condition]
         inside &= c.holds(np.asarray(table[c.input]))
     hits = int((inside & y).sum())
     n_in = int(inside.sum())
-    return (hits / int(y.sum()) if y.sum() else 0.0, hits / n_in if n_in else 0.0,
-            n_in / len(y) if len(y) else 0.0)
+    return (
+        hits / int(y.sum()) if y.sum() else 0.0,
+        hits / n_in if n_in else 0.0,
+        n_in / len(y) if len(y) else 0.0,
+    )
 
 
 def _conditions(box_lim: Any, box_init: Any) -> list[Condition]:
@@ -193,14 +209,22 @@ def _conditions(box_lim: Any, box_init: Any) -> list[Condition]:
             continue
         if lo == lo0 and hi == hi0:
             continue
-        out.append(Condition(col, lo=None if lo == lo0 else float(lo),
-                             hi=None if hi == hi0 else float(hi)))
+        out.append(
+            Condition(col, lo=None if lo == lo0 else float(lo), hi=None if hi == hi0 else float(hi))
+        )
     return out
 
 
-def prim_rule(table: Any, y: np.ndarray, *, max_terms: int = 3, min_coverage: float = 0.5,
-              mass_min: float = 0.05, peel_alpha: float = 0.05, slack: float = 0.05
-              ) -> list[Condition]:
+def prim_rule(
+    table: Any,
+    y: np.ndarray,
+    *,
+    max_terms: int = 3,
+    min_coverage: float = 0.5,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+    slack: float = 0.05,
+) -> list[Condition]:
     """PRIM's peeling trajectory, each box read as conditions and scored by
     :func:`rule_stats`; the box chosen as the module docstring says (``[]``: none better
     than all the draws)."""
@@ -210,8 +234,9 @@ def prim_rule(table: Any, y: np.ndarray, *, max_terms: int = 3, min_coverage: fl
         from ema_workbench.analysis import prim
 
         logging.getLogger("EMA").setLevel(logging.WARNING)
-        p = prim.Prim(table, np.asarray(y, bool), threshold=0.0, peel_alpha=peel_alpha,
-                      mass_min=mass_min)
+        p = prim.Prim(
+            table, np.asarray(y, bool), threshold=0.0, peel_alpha=peel_alpha, mass_min=mass_min
+        )
         box = p.find_box()
     candidates = []
     for lim in box.box_lims:
@@ -231,8 +256,14 @@ def prim_rule(table: Any, y: np.ndarray, *, max_terms: int = 3, min_coverage: fl
     return []
 
 
-def flip_rule(result: Any, *, robust: str | None = None, max_terms: int = 3,
-              min_coverage: float = 0.5, names: dict[str, str] | None = None) -> FlipRule:
+def flip_rule(
+    result: Any,
+    *,
+    robust: str | None = None,
+    max_terms: int = 3,
+    min_coverage: float = 0.5,
+    names: dict[str, str] | None = None,
+) -> FlipRule:
     """The flip rule of a decision analysed with ``decide(..., keep_draws=True)``.
 
     ``robust``: the option whose loss of first rank is described (default: the robust
@@ -240,15 +271,19 @@ def flip_rule(result: Any, *, robust: str | None = None, max_terms: int = 3,
     """
     kept = result.draws_kept
     if kept is None:
-        raise ModelInputError("the flip rule needs the SMAA draws: run the decision with "
-                              "draws > 0 and keep_draws=True")
+        raise ModelInputError(
+            "the flip rule needs the SMAA draws: run the decision with "
+            "draws > 0 and keep_draws=True"
+        )
     robust = robust or result.robust_option()
     if robust not in kept.options:
-        raise ModelInputError(f"unknown option '{robust}'; options: "
-                              + ", ".join(kept.options))
+        raise ModelInputError(f"unknown option '{robust}'; options: " + ", ".join(kept.options))
     y = flips_of(kept, robust)
     table, _ = flip_features(kept, names)
-    conditions = (prim_rule(table, y, max_terms=max_terms, min_coverage=min_coverage)
-                  if 0 < y.sum() < len(y) else [])
+    conditions = (
+        prim_rule(table, y, max_terms=max_terms, min_coverage=min_coverage)
+        if 0 < y.sum() < len(y)
+        else []
+    )
     coverage, density, mass = rule_stats(table, y, conditions)
     return FlipRule(robust, conditions, coverage, density, mass, int(y.sum()), len(y))

@@ -25,8 +25,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ..scenario import Change, Consequence, Option, Package, Sourced
 
-__all__ = ["contradictions", "combined_consequences", "package_option", "combinations",
-           "combine_values"]
+__all__ = [
+    "contradictions",
+    "combined_consequences",
+    "package_option",
+    "combinations",
+    "combine_values",
+]
 
 #: How declared criteria values combine in a package.
 COMBINE: dict[str, Callable[[list[float]], float]] = {
@@ -53,9 +58,11 @@ def _settings(option: Option) -> dict[tuple, object]:
 
 
 def _relation_actions(option: Option) -> list[tuple[str, frozenset, str | None]]:
-    return [(str(ch.action), frozenset((ch.actor, ch.other)), ch.kind)
-            for ch in option.changes if ch.target == "relation" and ch.action in ("add",
-                                                                                   "remove")]
+    return [
+        (str(ch.action), frozenset((ch.actor, ch.other)), ch.kind)
+        for ch in option.changes
+        if ch.target == "relation" and ch.action in ("add", "remove")
+    ]
 
 
 def _describe(key: tuple) -> str:
@@ -74,20 +81,31 @@ def contradictions(options: Sequence[Option]) -> list[str]:
         sa, sb = _settings(a), _settings(b)
         for key in sa.keys() & sb.keys():
             if sa[key] != sb[key]:
-                problems.append(f"options '{a.id}' and '{b.id}' contradict each other: they "
-                                f"set {_describe(key)} to {sa[key]:g} and {sb[key]:g}")
+                problems.append(
+                    f"options '{a.id}' and '{b.id}' contradict each other: they "
+                    f"set {_describe(key)} to {sa[key]:g} and {sb[key]:g}"
+                )
         for (act_a, pair_a, kind_a), (act_b, pair_b, kind_b) in itertools.product(
-                _relation_actions(a), _relation_actions(b)):
-            if {act_a, act_b} == {"add", "remove"} and pair_a == pair_b and (
-                    kind_a is None or kind_b is None or kind_a == kind_b):
+            _relation_actions(a), _relation_actions(b)
+        ):
+            if (
+                {act_a, act_b} == {"add", "remove"}
+                and pair_a == pair_b
+                and (kind_a is None or kind_b is None or kind_a == kind_b)
+            ):
                 adder, remover = (a, b) if act_a == "add" else (b, a)
                 pair = " and ".join(sorted(pair_a))
-                problems.append(f"options '{adder.id}' and '{remover.id}' contradict each "
-                                f"other: '{adder.id}' adds a relation between {pair} that "
-                                f"'{remover.id}' removes")
+                problems.append(
+                    f"options '{adder.id}' and '{remover.id}' contradict each "
+                    f"other: '{adder.id}' adds a relation between {pair} that "
+                    f"'{remover.id}' removes"
+                )
     if combined_consequences(options) is None:
-        problems.append("the consequences of options " + ", ".join(f"'{o.id}'" for o in options)
-                        + " leave no common outcome on an issue (their bounds do not overlap)")
+        problems.append(
+            "the consequences of options "
+            + ", ".join(f"'{o.id}'" for o in options)
+            + " leave no common outcome on an issue (their bounds do not overlap)"
+        )
     return problems
 
 
@@ -109,10 +127,14 @@ def combined_consequences(options: Iterable[Option]) -> list[Consequence] | None
         if lo is not None and hi is not None and lo > hi:
             return None
         first = parts[0]
-        prov = ({"source": first.source, "assumption": first.assumption}
-                if len(parts) == 1 else
-                {"assumption": "intersection of the bounds of: " + "; ".join(
-                    p.provenance for p in parts)})
+        prov = (
+            {"source": first.source, "assumption": first.assumption}
+            if len(parts) == 1
+            else {
+                "assumption": "intersection of the bounds of: "
+                + "; ".join(p.provenance for p in parts)
+            }
+        )
         if lo is not None and hi is not None and lo == hi:
             out.append(Consequence(issue=issue, value=lo, **prov))
         else:
@@ -125,9 +147,12 @@ def combine_values(values: list[float], rule: str, lo: float, hi: float) -> floa
     return min(max(COMBINE[rule](values), lo), hi)
 
 
-def package_option(package: Package, options: dict[str, Option],
-                   scales: dict[str, tuple[float, float]],
-                   rules: dict[str, str] | None = None) -> Option:
+def package_option(
+    package: Package,
+    options: dict[str, Option],
+    scales: dict[str, tuple[float, float]],
+    rules: dict[str, str] | None = None,
+) -> Option:
     """The package as one :class:`Option` (module docstring); ``scales``: criterion id ->
     (min, max) of every criterion the parts declare; ``rules``: criterion id -> its own
     combination rule (``sum`` where absent), used unless the package gives ``combine``."""
@@ -141,8 +166,12 @@ def package_option(package: Package, options: dict[str, Option],
     for part in parts:  # each change keeps its part's provenance
         for ch in part.changes:
             if not ch.has_provenance():
-                ch = ch.model_copy(update={"source": part.source,
-                                           "assumption": part.assumption or f"set by {part.id}"})
+                ch = ch.model_copy(
+                    update={
+                        "source": part.source,
+                        "assumption": part.assumption or f"set by {part.id}",
+                    }
+                )
             changes.append(ch)
     values: dict[str, Sourced] = {}
     keys = list(dict.fromkeys(k for p in parts for k in (*p.criteria, *p.costs)))
@@ -154,20 +183,30 @@ def package_option(package: Package, options: dict[str, Option],
         values[key] = Sourced(
             value=combine_values(given, rule, lo, hi),
             assumption=f"{rule} of the parts' values ("
-            + ", ".join(f"{p.id}: {d.value:g}" for p, d in zip(parts, declared)
-                        if d is not None) + f"), within [{lo:g}, {hi:g}]")
+            + ", ".join(f"{p.id}: {d.value:g}" for p, d in zip(parts, declared) if d is not None)
+            + f"), within [{lo:g}, {hi:g}]",
+        )
     values.update(package.criteria)
-    prov = ({"source": package.source, "assumption": package.assumption}
-            if package.has_provenance() else
-            {"assumption": "package of " + ", ".join(package.options)})
-    option = Option(id="package", name=package.name or " + ".join(p.name for p in parts),
-                    description=package.description, changes=changes, criteria=values,
-                    consequences=combined_consequences(parts) or [], **prov)
+    prov = (
+        {"source": package.source, "assumption": package.assumption}
+        if package.has_provenance()
+        else {"assumption": "package of " + ", ".join(package.options)}
+    )
+    option = Option(
+        id="package",
+        name=package.name or " + ".join(p.name for p in parts),
+        description=package.description,
+        changes=changes,
+        criteria=values,
+        consequences=combined_consequences(parts) or [],
+        **prov,
+    )
     return option.model_copy(update={"id": package.package_id})  # 'a+b' is no identifier
 
 
-def combinations(options: Sequence[Option], k: int, status_quo: str | None,
-                 skip: Iterable[frozenset[str]] = ()) -> list[Package]:
+def combinations(
+    options: Sequence[Option], k: int, status_quo: str | None, skip: Iterable[frozenset[str]] = ()
+) -> list[Package]:
     """Every package of 2..``k`` compatible options (never the status quo), in the declared
     order of the options, except the option sets in ``skip`` (declared packages)."""
     pool = [o for o in options if o.id != status_quo]
@@ -179,7 +218,11 @@ def combinations(options: Sequence[Option], k: int, status_quo: str | None,
             if ids in seen or contradictions(combo):
                 continue
             seen.add(ids)
-            out.append(Package(options=[o.id for o in combo],
-                               assumption=f"combination of up to {k} compatible options "
-                               "(decide --combinations)"))
+            out.append(
+                Package(
+                    options=[o.id for o in combo],
+                    assumption=f"combination of up to {k} compatible options "
+                    "(decide --combinations)",
+                )
+            )
     return out

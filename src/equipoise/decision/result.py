@@ -87,12 +87,15 @@ class DecisionResult:
             "kinds": self.kinds,
             "packages": self.parts,
             "criteria": self.criteria,
-            "values": {o: {c: fl(self.values[i, j]) for j, c in enumerate(self.criteria)}
-                       for i, o in enumerate(self.options)},
+            "values": {
+                o: {c: fl(self.values[i, j]) for j, c in enumerate(self.criteria)}
+                for i, o in enumerate(self.options)
+            },
             "declared": self.declared,
-            "normalised": {o: {c: fl(self.normalised[i, j])
-                               for j, c in enumerate(self.criteria)}
-                           for i, o in enumerate(self.options)},
+            "normalised": {
+                o: {c: fl(self.normalised[i, j]) for j, c in enumerate(self.criteria)}
+                for i, o in enumerate(self.options)
+            },
             "outcomes": self.outcomes,
             "bounded": self.bounded,
             "decided_by": self.decided_by,
@@ -109,14 +112,19 @@ class DecisionResult:
         if self.smaa is not None:
             out["rank_acceptability"] = {
                 o: [fl(v) for v in self.smaa.rank_acceptability[i]]
-                for i, o in enumerate(self.options)}
+                for i, o in enumerate(self.options)
+            }
             out["central_weights"] = {
-                o: ({c: fl(self.smaa.central_weights[i, j]) for j, c in enumerate(self.criteria)}
-                    if math.isfinite(self.smaa.confidence[i]) else None)
-                for i, o in enumerate(self.options)}
-            out["confidence"] = {o: fl(self.smaa.confidence[i])
-                                 for i, o in enumerate(self.options)}
+                o: (
+                    {c: fl(self.smaa.central_weights[i, j]) for j, c in enumerate(self.criteria)}
+                    if math.isfinite(self.smaa.confidence[i])
+                    else None
+                )
+                for i, o in enumerate(self.options)
+            }
+            out["confidence"] = {o: fl(self.smaa.confidence[i]) for i, o in enumerate(self.options)}
             out["acceptability_by_doctrine"] = {
                 d: {o: fl(r.acceptability[i]) for i, o in enumerate(self.options)}
-                for d, r in self.smaa_by_doctrine.items()}
+                for d, r in self.smaa_by_doctrine.items()
+            }
         return out

@@ -42,15 +42,28 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ..scenario import Scenario
+from ..strict_json import rounded
 from .executor import Executor, require
 
-__all__ = ["SobolIndices", "SensitivityResult", "sobol_indices", "decision_sensitivity",
-           "KINDS", "DEFAULT_N"]
+__all__ = [
+    "SobolIndices",
+    "SensitivityResult",
+    "sobol_indices",
+    "decision_sensitivity",
+    "KINDS",
+    "DEFAULT_N",
+]
 
 #: Base samples of ``--sensitivity`` unless ``--sensitivity-n`` says otherwise.
 DEFAULT_N = 1024
-KINDS = ("positions", "saliences", "capabilities", "declared criteria", "relation weights",
-         "doctrine weights")
+KINDS = (
+    "positions",
+    "saliences",
+    "capabilities",
+    "declared criteria",
+    "relation weights",
+    "doctrine weights",
+)
 _PURPOSE = "Sobol sensitivity (--sensitivity)"
 
 
@@ -65,41 +78,60 @@ class SobolIndices:
     total: np.ndarray
     total_conf: np.ndarray
 
-    def to_dict(self) -> dict[str, dict[str, float]]:
-        return {g: {"S1": _fl(self.first[i]), "S1_conf": _fl(self.first_conf[i]),
-                    "ST": _fl(self.total[i]), "ST_conf": _fl(self.total_conf[i])}
-                for i, g in enumerate(self.groups)}
+    def to_dict(self) -> dict[str, dict[str, float | None]]:
+        return {
+            g: {
+                "S1": _fl(self.first[i]),
+                "S1_conf": _fl(self.first_conf[i]),
+                "ST": _fl(self.total[i]),
+                "ST_conf": _fl(self.total_conf[i]),
+            }
+            for i, g in enumerate(self.groups)
+        }
 
 
 def _fl(x: float) -> float | None:
-    return round(float(x), 6) if np.isfinite(x) else None
+    return rounded(x, 6)
 
 
 def check_n(n: int) -> None:
     """``n`` must be a power of 2 (the Sobol sequence's balance properties)."""
     if n < 2 or n & (n - 1):
-        raise ModelInputError(f"the number of Sobol base samples must be a power of 2 "
-                              f"(e.g. 512, 1024, 2048); got {n}")
+        raise ModelInputError(
+            f"the number of Sobol base samples must be a power of 2 (e.g. 512, 1024, 2048); got {n}"
+        )
 
 
 def _problem(names: list[str], groups: list[str]) -> dict[str, Any]:
-    return {"num_vars": len(names), "names": list(names),
-            "bounds": [[0.0, 1.0]] * len(names), "groups": list(groups)}
+    return {
+        "num_vars": len(names),
+        "names": list(names),
+        "bounds": [[0.0, 1.0]] * len(names),
+        "groups": list(groups),
+    }
 
 
 def sobol_sample(names: list[str], groups: list[str], n: int, seed: int) -> np.ndarray:
     """SALib's Saltelli sample ``(n (G + 2), len(names))`` of uniforms on ``[0, 1]``."""
     check_n(n)
     if seed == 0:
-        raise ModelInputError("the Sobol seed must be non-zero (SALib scrambles the "
-                              "sequence from it)")
+        raise ModelInputError(
+            "the Sobol seed must be non-zero (SALib scrambles the sequence from it)"
+        )
     sample_mod = require("SALib.sample.sobol", "explain", _PURPOSE)
-    return sample_mod.sample(_problem(names, groups), n, calc_second_order=False,
-                             scramble=True, seed=seed)
+    return sample_mod.sample(
+        _problem(names, groups), n, calc_second_order=False, scramble=True, seed=seed
+    )
 
 
-def sobol_analyze(names: list[str], groups: list[str], y: np.ndarray, seed: int,
-                  conf_level: float = 0.95, resamples: int = 100) -> list[SobolIndices]:
+def sobol_analyze(
+    names: list[str],
+    groups: list[str],
+    y: np.ndarray,
+    seed: int,
+    conf_level: float = 0.95,
+    resamples: int = 100,
+) -> list[SobolIndices]:
     """Indices of every column of ``y`` ``(rows, outputs)`` (rows of :func:`sobol_sample`),
     per group in order of first appearance; a constant output gets zeros."""
     analyze_mod = require("SALib.analyze.sobol", "explain", _PURPOSE)
@@ -112,35 +144,53 @@ def sobol_analyze(names: list[str], groups: list[str], y: np.ndarray, seed: int,
             zero = np.zeros(len(order))  # nothing varies: nothing to explain
             out.append(SobolIndices(order, zero, zero, zero, zero))
             continue
-        si = analyze_mod.analyze(problem, col, calc_second_order=False,
-                                 num_resamples=resamples, conf_level=conf_level, seed=seed)
+        si = analyze_mod.analyze(
+            problem,
+            col,
+            calc_second_order=False,
+            num_resamples=resamples,
+            conf_level=conf_level,
+            seed=seed,
+        )
         got = list(si["names"]) if "names" in si else order
         idx = [got.index(g) for g in order]
-        out.append(SobolIndices(order, np.asarray(si["S1"])[idx],
-                                np.asarray(si["S1_conf"])[idx], np.asarray(si["ST"])[idx],
-                                np.asarray(si["ST_conf"])[idx]))
+        out.append(
+            SobolIndices(
+                order,
+                np.asarray(si["S1"])[idx],
+                np.asarray(si["S1_conf"])[idx],
+                np.asarray(si["ST"])[idx],
+                np.asarray(si["ST_conf"])[idx],
+            )
+        )
     return out
 
 
-def sobol_indices(names: list[str], groups: list[str],
-                  evaluate: Callable[[Any, np.ndarray], np.ndarray], shared: Any, *,
-                  n: int = DEFAULT_N, seed: int = 1, conf_level: float = 0.95,
-                  resamples: int = 100, executor: Executor | None = None,
-                  progress: Callable[[int, int], None] | None = None,
-                  ) -> tuple[list[SobolIndices], int]:
+def sobol_indices(
+    names: list[str],
+    groups: list[str],
+    evaluate: Callable[[Any, np.ndarray], np.ndarray],
+    shared: Any,
+    *,
+    n: int = DEFAULT_N,
+    seed: int = 1,
+    conf_level: float = 0.95,
+    resamples: int = 100,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[SobolIndices], int]:
     """Sobol indices of every output of ``evaluate(shared, U) -> Y`` (``U``: rows of
     uniforms on ``[0, 1]`` for the variables ``names``; ``Y``: ``(rows,)`` or
     ``(rows, outputs)``), per group (``groups[i]`` is the group of ``names[i]``), the
     evaluations run by ``executor``. Returns the indices of each output and the number of
     evaluations."""
     x = sobol_sample(names, groups, n, seed)
-    y = (executor or Executor(workers=1)).map_rows(evaluate, shared, x, len(x),
-                                                   progress=progress)
-    return sobol_analyze(names, groups, y.reshape(len(x), -1), seed, conf_level,
-                         resamples), len(x)
+    y = (executor or Executor(workers=1)).map_rows(evaluate, shared, x, len(x), progress=progress)
+    return sobol_analyze(names, groups, y.reshape(len(x), -1), seed, conf_level, resamples), len(x)
 
 
 # -- the decision's inputs ----------------------------------------------------------------
+
 
 @dataclass
 class _Plan:
@@ -165,9 +215,15 @@ class _Plan:
     def slices(self) -> dict[str, slice]:
         s, t, kd = len(self.stance_idx[0]), len(self.setting.tie_actors), len(self.crit_u)
         k = len(self.setting.criteria)
-        cuts = {"position": s, "salience": s, "capability": s, "ties": t,
-                "declared": self.n_judgements * kd,
-                "doctrine": 1 if len(self.doctrine_bounds) > 1 else 0, "weights": k}
+        cuts = {
+            "position": s,
+            "salience": s,
+            "capability": s,
+            "ties": t,
+            "declared": self.n_judgements * kd,
+            "doctrine": 1 if len(self.doctrine_bounds) > 1 else 0,
+            "weights": k,
+        }
         out, at = {}, 0
         for name, size in cuts.items():
             out[name] = slice(at, at + size)
@@ -193,8 +249,9 @@ class _Plan:
         ties = 1.0 + self.rel_t * z[:, sl["ties"]]
         kd = len(self.crit_u)
         dz = z[:, sl["declared"]].reshape(n, self.n_judgements, kd)
-        declared = np.clip(st.declared_values + dz[:, st.judgements] * self.crit_u,
-                           self.crit_lo, self.crit_hi)
+        declared = np.clip(
+            st.declared_values + dz[:, st.judgements] * self.crit_u, self.crit_lo, self.crit_hi
+        )
         return DrawInputs(noise, mult_s, mult_c, ties, declared, np.zeros(n, dtype=int))
 
     def weights(self, u: np.ndarray) -> np.ndarray:
@@ -209,8 +266,11 @@ class _Plan:
             return w
         lo = np.stack([b[0] for b in self.doctrine_bounds])
         hi = np.stack([b[1] for b in self.doctrine_bounds])
-        pick = (np.minimum((u[:, sl["doctrine"]][:, 0] * len(lo)).astype(int), len(lo) - 1)
-                if len(lo) > 1 else np.zeros(n, dtype=int))
+        pick = (
+            np.minimum((u[:, sl["doctrine"]][:, 0] * len(lo)).astype(int), len(lo) - 1)
+            if len(lo) > 1
+            else np.zeros(n, dtype=int)
+        )
         w = lo[pick] + (hi[pick] - lo[pick]) * uw
         total = w.sum(axis=1, keepdims=True)
         mid = (lo[pick] + hi[pick]) / 2
@@ -225,8 +285,13 @@ def _criteria_of_rows(plan: _Plan, u: np.ndarray) -> np.ndarray:
     return _evaluate_draws(plan.setting, plan.inputs(u))
 
 
-def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int | None,
-          model_params: dict[str, Any]) -> _Plan:
+def _plan(
+    scenario: Scenario,
+    model: str,
+    variant: str | None,
+    rounds: int | None,
+    model_params: dict[str, Any],
+) -> _Plan:
     from .analysis import _position_uncertainty, _setting, _weight_bounds
 
     st = _setting(scenario, model, variant, rounds, model_params, None, 0)
@@ -235,10 +300,13 @@ def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int | Non
     names: list[str] = []
     by_actor: list[str] = []
     by_kind: list[str] = []
-    for what, kind in (("position", "positions"), ("salience", "saliences"),
-                       ("capability", "capabilities")):
-        for i, j in zip(a, d):
-            names.append(f"{what} of {actors[i]} on {issues[j]}")
+    for what, kind in (
+        ("position", "positions"),
+        ("salience", "saliences"),
+        ("capability", "capabilities"),
+    ):
+        for i, k in zip(a, d):
+            names.append(f"{what} of {actors[i]} on {issues[k]}")
             by_actor.append(actors[i])
             by_kind.append(kind)
     for x in st.tie_actors:
@@ -246,15 +314,15 @@ def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int | Non
         by_actor.append(x)
         by_kind.append("relation weights")
     n_j = int(st.judgements.max()) + 1 if len(st.options) else 0
-    first_of = {j: st.options[int(np.flatnonzero(st.judgements == j)[0])].id
-                for j in range(n_j)}
+    first_of = {j: st.options[int(np.flatnonzero(st.judgements == j)[0])].id for j in range(n_j)}
     for j in range(n_j):
         for c in st.declared:
             names.append(f"{c} of {first_of[j]}")
             by_actor.append("declared criteria")
             by_kind.append("declared criteria")
-    bounds_ = [_weight_bounds(doc.id, st.weights[doc.id], st.criteria)
-               for doc in scenario.doctrines]
+    bounds_ = [
+        _weight_bounds(doc.id, st.weights[doc.id], st.criteria) for doc in scenario.doctrines
+    ]
     if len(bounds_) > 1:
         names.append("doctrine")
         by_actor.append("doctrine weights")
@@ -264,13 +332,28 @@ def _plan(scenario: Scenario, model: str, variant: str | None, rounds: int | Non
         by_actor.append("doctrine weights")
         by_kind.append("doctrine weights")
     u = scenario.uncertainty
-    core = [st.criteria.index(c) for c in st.criteria
-            if c in ("outcome", "relations") or c in st.declared]
-    return _Plan(st, names, by_actor, by_kind, (a, d), _position_uncertainty(st, scenario),
-                 u.salience, u.capability, u.relations,
-                 np.array([c.uncertainty for c in st.declared.values()]),
-                 np.array([c.lo for c in st.declared.values()]),
-                 np.array([c.hi for c in st.declared.values()]), n_j, bounds_, core)
+    core = [
+        st.criteria.index(c)
+        for c in st.criteria
+        if c in ("outcome", "relations") or c in st.declared
+    ]
+    return _Plan(
+        st,
+        names,
+        by_actor,
+        by_kind,
+        (a, d),
+        _position_uncertainty(st, scenario),
+        u.salience,
+        u.capability,
+        u.relations,
+        np.array([c.uncertainty for c in st.declared.values()]),
+        np.array([c.lo for c in st.declared.values()]),
+        np.array([c.hi for c in st.declared.values()]),
+        n_j,
+        bounds_,
+        core,
+    )
 
 
 @dataclass
@@ -296,21 +379,37 @@ class SensitivityResult:
         return (self.by_kind if grouping == "kind" else self.by_actor)[-1]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": "Sobol (SALib: Saltelli sampling, scrambled Sobol sequence; "
-                          "first-order S1 and total ST with bootstrap confidence intervals)",
-                "n": self.n, "seed": self.seed, "evaluations": self.evaluations,
-                "variables": self.variables, "conf_level": self.conf_level,
-                "robust_option": self.robust, "executor": self.executor,
-                "seconds": round(self.seconds, 3), "group_sizes": self.group_sizes,
-                "by_kind": {o: s.to_dict() for o, s in zip(self.outputs, self.by_kind)},
-                "by_actor": {o: s.to_dict() for o, s in zip(self.outputs, self.by_actor)}}
+        return {
+            "method": "Sobol (SALib: Saltelli sampling, scrambled Sobol sequence; "
+            "first-order S1 and total ST with bootstrap confidence intervals)",
+            "n": self.n,
+            "seed": self.seed,
+            "evaluations": self.evaluations,
+            "variables": self.variables,
+            "conf_level": self.conf_level,
+            "robust_option": self.robust,
+            "executor": self.executor,
+            "seconds": round(self.seconds, 3),
+            "group_sizes": self.group_sizes,
+            "by_kind": {o: s.to_dict() for o, s in zip(self.outputs, self.by_kind)},
+            "by_actor": {o: s.to_dict() for o, s in zip(self.outputs, self.by_actor)},
+        }
 
 
-def decision_sensitivity(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
-                         rounds: int | None = None, n: int = DEFAULT_N, seed: int = 1,
-                         robust: str | None = None, executor: Executor | None = None,
-                         progress: Callable[[int, int], None] | None = None,
-                         conf_level: float = 0.95, **model_params: Any) -> SensitivityResult:
+def decision_sensitivity(
+    scenario: Scenario,
+    *,
+    model: str = "eum",
+    variant: str | None = None,
+    rounds: int | None = None,
+    n: int = DEFAULT_N,
+    seed: int = 1,
+    robust: str | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    conf_level: float = 0.95,
+    **model_params: Any,
+) -> SensitivityResult:
     """Sobol indices of the decision (module docstring).
 
     ``robust``: the option whose margin is analysed (default: the option first in most of
@@ -325,8 +424,10 @@ def decision_sensitivity(scenario: Scenario, *, model: str = "eum", variant: str
     if robust is not None and robust not in options:
         raise ModelInputError(f"unknown option '{robust}'; options: {', '.join(options)}")
     ex = executor or Executor(workers=1)
-    samples = {g: sobol_sample(plan.names, groups, n, seed)
-               for g, groups in (("kind", plan.kind), ("actor", plan.actor))}
+    samples = {
+        g: sobol_sample(plan.names, groups, n, seed)
+        for g, groups in (("kind", plan.kind), ("actor", plan.actor))
+    }
     total = sum(len(x) for x in samples.values())
     offset = 0
 
@@ -345,8 +446,10 @@ def decision_sensitivity(scenario: Scenario, *, model: str = "eum", variant: str
     lo = pool.min(axis=(0, 1))
     span = pool.max(axis=(0, 1)) - lo
     span = np.where(span > 1e-12 * np.maximum(np.abs(lo), 1.0), span, np.inf)
-    scores = {g: np.einsum("nij,nj->ni", (values[g] - lo) / span, plan.weights(x))
-              for g, x in samples.items()}
+    scores = {
+        g: np.einsum("nij,nj->ni", (values[g] - lo) / span, plan.weights(x))
+        for g, x in samples.items()
+    }
     if robust is None:
         firsts = np.concatenate([s.argmax(axis=1) for s in scores.values()])
         robust = options[int(np.bincount(firsts, minlength=len(options)).argmax())]
@@ -356,10 +459,24 @@ def decision_sensitivity(scenario: Scenario, *, model: str = "eum", variant: str
         sc = scores[g]
         others = np.delete(sc, r, axis=1)
         margin = sc[:, r] - (others.max(axis=1) if others.shape[1] else 0.0)
-        indices[g] = sobol_analyze(plan.names, groups, np.column_stack([sc, margin]), seed,
-                                   conf_level)
-    sizes = {g: {name: groups.count(name) for name in dict.fromkeys(groups)}
-             for g, groups in (("kind", plan.kind), ("actor", plan.actor))}
-    return SensitivityResult(n, seed, [*options, "margin"], robust, indices["kind"],
-                             indices["actor"], total, len(plan.names), ex.describe(),
-                             time.perf_counter() - start, conf_level, sizes)
+        indices[g] = sobol_analyze(
+            plan.names, groups, np.column_stack([sc, margin]), seed, conf_level
+        )
+    sizes = {
+        g: {name: groups.count(name) for name in dict.fromkeys(groups)}
+        for g, groups in (("kind", plan.kind), ("actor", plan.actor))
+    }
+    return SensitivityResult(
+        n,
+        seed,
+        [*options, "margin"],
+        robust,
+        indices["kind"],
+        indices["actor"],
+        total,
+        len(plan.names),
+        ex.describe(),
+        time.perf_counter() - start,
+        conf_level,
+        sizes,
+    )

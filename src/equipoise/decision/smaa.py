@@ -46,8 +46,9 @@ def sample_simplex(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     return rng.dirichlet(np.ones(k), size=n)
 
 
-def sample_weights(rng: np.random.Generator, n: int, lower: np.ndarray,
-                   upper: np.ndarray) -> np.ndarray:
+def sample_weights(
+    rng: np.random.Generator, n: int, lower: np.ndarray, upper: np.ndarray
+) -> np.ndarray:
     """``n`` weight vectors uniform in the box ``[lower, upper]``, then normalised to sum 1.
 
     Point weights have ``lower == upper``. All-zero draws (possible only if every lower

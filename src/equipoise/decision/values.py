@@ -26,8 +26,9 @@ __all__ = ["utilities", "value_functions", "ValueFunctions"]
 ValueFunctions = dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]
 
 
-def value_functions(scenario: Scenario, actors: tuple[str, ...] | list[str],
-                    issues: tuple[str, ...] | list[str]) -> ValueFunctions:
+def value_functions(
+    scenario: Scenario, actors: tuple[str, ...] | list[str], issues: tuple[str, ...] | list[str]
+) -> ValueFunctions:
     """The declared value functions of ``scenario``'s stances, by array index."""
     a_idx = {a: k for k, a in enumerate(actors)}
     i_idx = {i: k for k, i in enumerate(issues)}
@@ -39,8 +40,13 @@ def value_functions(scenario: Scenario, actors: tuple[str, ...] | list[str],
     return out
 
 
-def utilities(outcomes: np.ndarray, position: np.ndarray, salience: np.ndarray,
-              length: np.ndarray, functions: ValueFunctions | None = None) -> np.ndarray:
+def utilities(
+    outcomes: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    length: np.ndarray,
+    functions: ValueFunctions | None = None,
+) -> np.ndarray:
     """Utility of every actor for forecast outcomes, vectorised over draws.
 
     ``outcomes`` ``(N, D)``; ``position``, ``salience`` ``(N, n, D)`` or ``(n, D)`` with NaN

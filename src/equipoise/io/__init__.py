@@ -26,8 +26,13 @@ from .document import read_text
 
 __all__ = ["load", "parse", "save", "resolve", "detect_format", "FORMATS", "format_for_path"]
 
-_SUFFIX_FORMAT = {".yaml": "scenario", ".yml": "scenario", ".json": "scenario",
-                  ".csv": "ktab", ".tsv": "deu"}
+_SUFFIX_FORMAT = {
+    ".yaml": "scenario",
+    ".yml": "scenario",
+    ".json": "scenario",
+    ".csv": "ktab",
+    ".tsv": "deu",
+}
 
 
 def resolve(path_or_name: str | Path) -> Path:
@@ -41,8 +46,9 @@ def resolve(path_or_name: str | Path) -> Path:
     if builtin is not None:
         return builtin
     names = ", ".join(builtin_names()) or "(none)"
-    raise InputError(f"no such file or built-in scenario; built-in scenarios: {names}",
-                     str(path_or_name))
+    raise InputError(
+        f"no such file or built-in scenario; built-in scenarios: {names}", str(path_or_name)
+    )
 
 
 def load(path_or_name: str | Path, format: str | None = None) -> Scenario:
@@ -111,7 +117,9 @@ def save(scenario: Scenario, path: str | Path, format: str | None = None) -> Non
     if fmt is None:
         raise InputError(
             "cannot tell the output format from the file name; use a suffix "
-            ".yaml/.json/.csv/.tsv or give the format (" + ", ".join(FORMATS) + ")", str(path))
+            ".yaml/.json/.csv/.tsv or give the format (" + ", ".join(FORMATS) + ")",
+            str(path),
+        )
     if fmt == "scenario":
         from .scenario_file import dump_scenario
 
@@ -133,6 +141,5 @@ def save(scenario: Scenario, path: str | Path, format: str | None = None) -> Non
 
         text = dump_edgelist_scenario(scenario)
     else:
-        raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}",
-                         str(path))
+        raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}", str(path))
     write_text(path, text)

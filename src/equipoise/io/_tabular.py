@@ -18,9 +18,19 @@ from ..errors import InputError, Problem
 from ..numfmt import fmt_exact
 from ..scenario import Scenario, check_scenario
 
-__all__ = ["Problems", "make_id", "parse_number", "not_a_number", "MAX_MAGNITUDE",
-           "build_scenario",
-           "actor_capability", "stem_id", "dump_error", "from_percent", "ID_PATTERN"]
+__all__ = [
+    "Problems",
+    "make_id",
+    "parse_number",
+    "not_a_number",
+    "MAX_MAGNITUDE",
+    "build_scenario",
+    "actor_capability",
+    "stem_id",
+    "dump_error",
+    "from_percent",
+    "ID_PATTERN",
+]
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _BAD_ID_CHARS = re.compile(r"[^A-Za-z0-9_.\-]+")
@@ -91,8 +101,7 @@ def from_percent(value: float) -> float:
     return float(fmt_exact(value / 100.0))
 
 
-def build_scenario(path: str, data: dict[str, Any],
-                   lines: dict[str, list[int | None]]) -> Scenario:
+def build_scenario(path: str, data: dict[str, Any], lines: dict[str, list[int | None]]) -> Scenario:
     """Validate ``data`` as a :class:`Scenario` and run :func:`check_scenario`.
 
     ``lines[section][k]`` is the line of the file that item ``k`` of ``section`` (actors,
@@ -131,8 +140,11 @@ def actor_capability(scenario: Scenario, actor_id: str) -> tuple[float | None, b
     """
     actor = scenario.actor(actor_id)
     own = actor.capability.value if actor.capability is not None else None
-    per_issue = {s.capability.value for s in scenario.stances
-                 if s.actor == actor_id and s.capability is not None}
+    per_issue = {
+        s.capability.value
+        for s in scenario.stances
+        if s.actor == actor_id and s.capability is not None
+    }
     if not per_issue:
         return own, True
     if len(per_issue) == 1:

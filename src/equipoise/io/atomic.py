@@ -45,8 +45,13 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror or exc}", name) from None
     if mode is not None and not stat.S_ISREG(mode):
-        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
-                else "a device, FIFO or socket")
+        kind = (
+            "a symbolic link"
+            if stat.S_ISLNK(mode)
+            else "a folder"
+            if stat.S_ISDIR(mode)
+            else "a device, FIFO or socket"
+        )
         raise InputError(f"is {kind}; expected a regular file to write (or a new name)", name)
     folder = target.parent
     if not folder.is_dir():

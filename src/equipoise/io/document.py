@@ -29,8 +29,16 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, Problem
 
-__all__ = ["Document", "read_bytes", "read_text", "decode_text", "read_document", "line_of",
-           "MAX_BYTES", "MAX_EXPANDED_NODES"]
+__all__ = [
+    "Document",
+    "read_bytes",
+    "read_text",
+    "decode_text",
+    "read_document",
+    "line_of",
+    "MAX_BYTES",
+    "MAX_EXPANDED_NODES",
+]
 
 #: Largest scenario file accepted (bytes).
 MAX_BYTES = 5_000_000
@@ -109,8 +117,9 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> byte
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError("cannot read: no such file; expected an existing input file",
-                         name) from None
+        raise InputError(
+            "cannot read: no such file; expected an existing input file", name
+        ) from None
     except IsADirectoryError:
         raise InputError("is a directory; expected a file", name) from None
     except OSError as exc:
@@ -120,15 +129,19 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> byte
         if stat.S_ISDIR(mode):
             raise InputError("is a directory; expected a file", name)
         if not stat.S_ISREG(mode):
-            raise InputError("is not a regular file (a device, FIFO or socket); expected a "
-                             "file", name)
+            raise InputError(
+                "is not a regular file (a device, FIFO or socket); expected a file", name
+            )
         try:
             raw = fh.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
     if len(raw) > max_bytes:
-        raise InputError(f"file has more than {max_bytes:,} bytes; the limit is {max_bytes:,} "
-                         "bytes for an input file", name)
+        raise InputError(
+            f"file has more than {max_bytes:,} bytes; the limit is {max_bytes:,} "
+            "bytes for an input file",
+            name,
+        )
     return raw
 
 
@@ -145,8 +158,13 @@ def decode_text(name: str, raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            [Problem(name, line, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
-                     "save the file as UTF-8")]
+            [
+                Problem(
+                    name,
+                    line,
+                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+                )
+            ]
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -191,10 +209,12 @@ _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
 _COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
 _BLOCK_MARKERS = re.compile(r"(?:[-?](?:[ \t]+|$))+")
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
-_EXPECTED_FORMATS = ("expected a mapping with keys such as 'id', 'title', 'actors', 'issues' "
-                     "(a scenario in YAML or JSON), or another supported format: a KTAB CSV "
-                     "(comma-separated), a decide input, a DEU-style table (tab- or "
-                     "comma-separated) or a signed edge list ('u v sign' per line)")
+_EXPECTED_FORMATS = (
+    "expected a mapping with keys such as 'id', 'title', 'actors', 'issues' "
+    "(a scenario in YAML or JSON), or another supported format: a KTAB CSV "
+    "(comma-separated), a decide input, a DEU-style table (tab- or "
+    "comma-separated) or a signed edge list ('u v sign' per line)"
+)
 
 
 def nesting_problem(name: str, text: str, max_depth: int = MAX_DEPTH) -> Problem | None:
@@ -217,8 +237,9 @@ def nesting_problem(name: str, text: str, max_depth: int = MAX_DEPTH) -> Problem
                 indents.pop()
             indents.append(indent)
             markers = _BLOCK_MARKERS.match(body)
-            block = len(indents) + (markers.group(0).count("-") + markers.group(0).count("?")
-                                    if markers else 0)
+            block = len(indents) + (
+                markers.group(0).count("-") + markers.group(0).count("?") if markers else 0
+            )
         else:
             block = len(indents)
         deepest = flow
@@ -230,8 +251,12 @@ def nesting_problem(name: str, text: str, max_depth: int = MAX_DEPTH) -> Problem
                 elif char in "]}":
                     flow = max(flow - 1, 0)
         if block + deepest > max_depth:
-            return Problem(name, number, f"nested more than {max_depth} levels deep; a "
-                           "scenario needs only a few levels (is the file generated wrongly?)")
+            return Problem(
+                name,
+                number,
+                f"nested more than {max_depth} levels deep; a "
+                "scenario needs only a few levels (is the file generated wrongly?)",
+            )
     return None
 
 
@@ -240,8 +265,12 @@ def _long_number_problem(name: str, text: str) -> Problem | None:
     if match is None:
         return None
     line = text.count("\n", 0, match.start()) + 1
-    return Problem(name, line, f"a number with {len(match.group(0)):,} digits; numbers are "
-                   f"limited to {MAX_DIGITS:,} digits")
+    return Problem(
+        name,
+        line,
+        f"a number with {len(match.group(0)):,} digits; numbers are "
+        f"limited to {MAX_DIGITS:,} digits",
+    )
 
 
 class _DuplicateKey(ValueError):
@@ -296,12 +325,19 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         try:
             data = json.loads(text, object_pairs_hook=_refuse_duplicates)
         except _DuplicateKey as exc:
-            raise InputError([Problem(name, _duplicate_line(text, exc.key),
-                                      f"key '{exc.key}' appears twice in the same object; "
-                                      "expected each key once")]) from None
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        _duplicate_line(text, exc.key),
+                        f"key '{exc.key}' appears twice in the same object; expected each key once",
+                    )
+                ]
+            ) from None
         except json.JSONDecodeError as exc:
-            raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
-                                      f"(column {exc.colno})")]) from None
+            raise InputError(
+                [Problem(name, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")]
+            ) from None
         except RecursionError:
             raise InputError([Problem(name, None, "JSON nested too deeply")]) from None
         except ValueError as exc:
@@ -319,10 +355,16 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
     except (YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise InputError([Problem(name, None, f"invalid YAML: {exc}")]) from None
     if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
-        raise InputError([Problem(
-            name, None,
-            f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb or "
-            "a recursive alias); refused")])
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    None,
+                    f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb or "
+                    "a recursive alias); refused",
+                )
+            ]
+        )
     if not isinstance(data, dict):
         raise InputError([Problem(name, 1, _not_a_mapping(data))])
     doc = Document(name, data, "yaml", text)
@@ -369,10 +411,17 @@ def _refuse_non_finite(name: str, text: str, data: Any, doc: Document | None = N
     if not bad:
         return
     located = (doc or Document(name, data, "json", text)).located()
-    raise InputError([Problem(name, line_of(located, loc),
-                              f"{_where(loc)} is {value:g}; "
-                              f"expected a number between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
-                      for loc, value in bad[:20]])
+    raise InputError(
+        [
+            Problem(
+                name,
+                line_of(located, loc),
+                f"{_where(loc)} is {value:g}; "
+                f"expected a number between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}",
+            )
+            for loc, value in bad[:20]
+        ]
+    )
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

@@ -45,8 +45,14 @@ if TYPE_CHECKING:
 
     from equipoise.scenario import Scenario
 
-__all__ = ["read_edgelist", "parse_edgelist", "write_edgelist", "format_edgelist",
-           "read_edgelist_scenario", "dump_edgelist_scenario"]
+__all__ = [
+    "read_edgelist",
+    "parse_edgelist",
+    "write_edgelist",
+    "format_edgelist",
+    "read_edgelist_scenario",
+    "dump_edgelist_scenario",
+]
 
 _POS = {"1", "+1", "+", "1.0", "+1.0"}
 _NEG = {"-1", "-", "-1.0"}
@@ -87,9 +93,15 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
                     raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     byte = raw[exc.start]
-                    problems.append(Problem(name, no, f"not UTF-8 text (byte 0x{byte:02x} "
-                                                      f"at column {exc.start + 1}); save the file "
-                                                      "as UTF-8"))
+                    problems.append(
+                        Problem(
+                            name,
+                            no,
+                            f"not UTF-8 text (byte 0x{byte:02x} "
+                            f"at column {exc.start + 1}); save the file "
+                            "as UTF-8",
+                        )
+                    )
             raise InputError(problems) from None
     else:
         text = data[1:] if data.startswith("\ufeff") else data
@@ -114,8 +126,14 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
         first_data = False
         if len(fields) not in (3, 4) or any(f == "" for f in fields):
             shown = body if len(body) <= 60 else body[:57] + "..."
-            problems.append(Problem(name, no, f"expected 'u v sign' or 'u v sign weight' "
-                                              f"(tab, comma or space separated), got {shown!r}"))
+            problems.append(
+                Problem(
+                    name,
+                    no,
+                    f"expected 'u v sign' or 'u v sign weight' "
+                    f"(tab, comma or space separated), got {shown!r}",
+                )
+            )
             continue
         a, b, s = fields[0], fields[1], fields[2]
         ok = True
@@ -135,12 +153,19 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
             except ValueError:
                 weight = math.nan
             if not (math.isfinite(weight) and 0 < weight <= _MAX_WEIGHT):
-                problems.append(Problem(name, no, f"bad weight {fields[3]!r}: expected a number "
-                                                  f"> 0 and at most {_MAX_WEIGHT:g}"))
+                problems.append(
+                    Problem(
+                        name,
+                        no,
+                        f"bad weight {fields[3]!r}: expected a number "
+                        f"> 0 and at most {_MAX_WEIGHT:g}",
+                    )
+                )
                 ok = False
         if a == b:
-            problems.append(Problem(name, no, f"self-loop {a}–{a}: a tie needs two different "
-                                              "nodes"))
+            problems.append(
+                Problem(name, no, f"self-loop {a}–{a}: a tie needs two different nodes")
+            )
             ok = False
         if not ok:
             continue
@@ -153,16 +178,29 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
         if prev is not None and not merge:
             first_no, first_sign, _ = prev[0]
             if first_sign != sign:
-                problems.append(Problem(name, no, f"contradictory tie {a}–{b}: sign {sign:+d} "
-                                                  f"here, {first_sign:+d} on line {first_no}; "
-                                                  "keep one line, or use --merge"))
+                problems.append(
+                    Problem(
+                        name,
+                        no,
+                        f"contradictory tie {a}–{b}: sign {sign:+d} "
+                        f"here, {first_sign:+d} on line {first_no}; "
+                        "keep one line, or use --merge",
+                    )
+                )
             else:
-                problems.append(Problem(name, no, f"duplicate tie {a}–{b} (first on line "
-                                                  f"{first_no}); keep one line, or use --merge"))
+                problems.append(
+                    Problem(
+                        name,
+                        no,
+                        f"duplicate tie {a}–{b} (first on line "
+                        f"{first_no}); keep one line, or use --merge",
+                    )
+                )
         seen.setdefault(key, []).append((no, sign, weight))
     if not seen and not problems:
-        problems.append(Problem(name, None, "no ties found: expected lines 'u v sign' "
-                                            "(e.g. '1<TAB>2<TAB>-1')"))
+        problems.append(
+            Problem(name, None, "no ties found: expected lines 'u v sign' (e.g. '1<TAB>2<TAB>-1')")
+        )
     if problems:
         raise InputError(problems)
 
@@ -178,8 +216,14 @@ def parse_edgelist(data: bytes | str, name: str = "<input>", merge: bool = False
         vs.append(index[b])
         ss.append(sign)
         ws.append(weight)
-    return SignedGraph(tuple(order), np.array(us, np.int64), np.array(vs, np.int64),
-                       np.array(ss, np.int8), np.array(ws, float), weighted=has_weight)
+    return SignedGraph(
+        tuple(order),
+        np.array(us, np.int64),
+        np.array(vs, np.int64),
+        np.array(ss, np.int8),
+        np.array(ws, float),
+        weighted=has_weight,
+    )
 
 
 def format_edgelist(graph: SignedGraph) -> str:
@@ -188,7 +232,7 @@ def format_edgelist(graph: SignedGraph) -> str:
     for x in labels:
         if any(c in x for c in "\t\n\r#,") or x != x.strip() or not x:
             raise ValueError(f"node label {x!r} cannot be written to an edge list")
-    sep = "," if any(" " in x for x in labels) else "\t"   # commas keep labels with spaces
+    sep = "," if any(" " in x for x in labels) else "\t"  # commas keep labels with spaces
     lines = [f"# equipoise signed edge list: {graph.n} nodes, {graph.m} ties"]
     for a, b, s, w in graph.edges():
         row = f"{a}{sep}{b}{sep}{s:d}"
@@ -210,6 +254,7 @@ def write_edgelist(graph: SignedGraph, path: str | os.PathLike[str]) -> None:
 
 # -- as a scenario (for ``equipoise.io.load`` / ``save``) ------------------------------------
 
+
 def read_edgelist_scenario(name: str, text: str, merge: bool = False) -> Scenario:
     """A minimal :class:`~equipoise.scenario.Scenario` from an edge list: one actor (kind
     ``other``) per node, one relation per tie — kind ``cooperation`` (+1) or ``dispute``
@@ -228,9 +273,15 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False) -> Scenari
         label = str(x)
         base = label if ID_PATTERN.match(label) and len(label) <= 64 else make_id(label)
         if not base:
-            raise InputError(Problem(name, None, f"node label {label!r} has no letter or digit "
-                                     "to make an actor id from; expected labels with letters "
-                                     "or digits"))
+            raise InputError(
+                Problem(
+                    name,
+                    None,
+                    f"node label {label!r} has no letter or digit "
+                    "to make an actor id from; expected labels with letters "
+                    "or digits",
+                )
+            )
         ident, k = base, 2
         while ident in taken:
             ident, k = f"{base}-{k}", k + 1
@@ -239,14 +290,21 @@ def read_edgelist_scenario(name: str, text: str, merge: bool = False) -> Scenari
     stem = re.sub(r"[^A-Za-z0-9_.\-]", "-", Path(name).stem).strip("-._") or "edgelist"
     relations = []
     for a, b, s, w in g.edges():
-        r: dict[str, Any] = {"from": ids[a], "to": ids[b],
-                             "kind": "cooperation" if s > 0 else "dispute", "sign": int(s)}
+        r: dict[str, Any] = {
+            "from": ids[a],
+            "to": ids[b],
+            "kind": "cooperation" if s > 0 else "dispute",
+            "sign": int(s),
+        }
         if g.weighted:
             r["weight"] = {"value": float(w), "assumption": f"tie weight read from {name}"}
         relations.append(r)
-    data = {"id": stem, "title": f"Signed network from {Path(name).name}",
-            "actors": [{"id": ids[x], "name": str(x), "kind": "other"} for x in g.nodes],
-            "relations": relations}
+    data = {
+        "id": stem,
+        "title": f"Signed network from {Path(name).name}",
+        "actors": [{"id": ids[x], "name": str(x), "kind": "other"} for x in g.nodes],
+        "relations": relations,
+    }
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:  # pragma: no cover - ids were made valid above

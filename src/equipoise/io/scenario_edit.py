@@ -370,7 +370,7 @@ def _set_path(record: Any, path: Sequence[str], value: Any, is_json: bool) -> No
         for depth in range(len(path) - 1, 0, -1):
             parent = _get_path(record, path[: depth - 1]) if depth > 1 else record
             key = path[depth - 1]
-            if isinstance(parent, Mapping) and isinstance(parent.get(key), Mapping) \
+            if isinstance(parent, dict) and isinstance(parent.get(key), Mapping) \
                     and not parent[key]:
                 parent.pop(key)
         return
@@ -436,7 +436,7 @@ def _split_trailing(item: Any) -> str:
         token.value = head + newline
     else:
         entry[slot] = None
-    return rest
+    return str(rest)
 
 
 def _add_trailing(item: Any, rest: str) -> bool:
@@ -489,47 +489,47 @@ def _apply(doc: _Doc, edits: Sequence[Edit]) -> list[CellProblem]:
     deletions = sorted((e for e in edits if isinstance(e, DeleteRow)),
                        key=lambda e: e.row, reverse=True)
     additions = [e for e in edits if isinstance(e, AddRow)]
-    for edit in cell_edits:
+    for cell in cell_edits:
         try:
-            items = section_list(edit.section, create=False)
-            if not 0 <= edit.row < len(items) or not isinstance(items[edit.row], Mapping):
-                raise _CellRefused(f"{edit.section}: no record {edit.row + 1}")
-            record = items[edit.row]
-            path = _column_path(record, edit.column)
-            where = f"{edit.section}[{edit.row + 1}].{edit.column}"
-            value = None if _empty(edit.value) else _read_cell(
-                edit.value, _get_path(record, path), where)
+            items = section_list(cell.section, create=False)
+            if not 0 <= cell.row < len(items) or not isinstance(items[cell.row], Mapping):
+                raise _CellRefused(f"{cell.section}: no record {cell.row + 1}")
+            record: Any = items[cell.row]
+            path = _column_path(record, cell.column)
+            where = f"{cell.section}[{cell.row + 1}].{cell.column}"
+            value = None if _empty(cell.value) else _read_cell(
+                cell.value, _get_path(record, path), where)
             _set_path(record, path, value, doc.json)
         except _CellRefused as exc:
-            refuse(edit, str(exc))
-    for edit in deletions:
+            refuse(cell, str(exc))
+    for deletion in deletions:
         try:
-            items = section_list(edit.section, create=False)
-            if not 0 <= edit.row < len(items):
-                raise _CellRefused(f"{edit.section}: no record {edit.row + 1} to delete")
-            if not doc.json and edit.row > 0:
+            items = section_list(deletion.section, create=False)
+            if not 0 <= deletion.row < len(items):
+                raise _CellRefused(f"{deletion.section}: no record {deletion.row + 1} to delete")
+            if not doc.json and deletion.row > 0:
                 # comments above the next record stay (they end the deleted one in ruamel);
                 # those above the deleted record go with it
-                _split_trailing(items[edit.row - 1])
-                _add_trailing(items[edit.row - 1], _split_trailing(items[edit.row]))
-            del items[edit.row]
+                _split_trailing(items[deletion.row - 1])
+                _add_trailing(items[deletion.row - 1], _split_trailing(items[deletion.row]))
+            del items[deletion.row]
         except _CellRefused as exc:
-            refuse(edit, str(exc))
-    for edit in additions:
+            refuse(deletion, str(exc))
+    for addition in additions:
         try:
-            items = section_list(edit.section, create=True)
-            record: Any = {} if doc.json else CommentedMap()
-            for column, raw in edit.values.items():
+            items = section_list(addition.section, create=True)
+            record = {} if doc.json else CommentedMap()
+            for column, raw in addition.values.items():
                 if _empty(raw):
                     continue
-                value = _read_cell(raw, None, f"{edit.section}[{len(items) + 1}].{column}")
+                value = _read_cell(raw, None, f"{addition.section}[{len(items) + 1}].{column}")
                 _set_path(record, _column_path(record, column), value, doc.json)
             rest = _split_trailing(items[-1]) if items and not doc.json else ""
             items.append(record)
             if rest and not _add_trailing(record, rest):
                 _add_trailing(items[-2], rest)  # the record has no block value to carry it
         except _CellRefused as exc:
-            refuse(edit, str(exc))
+            refuse(addition, str(exc))
     return refused
 
 

@@ -22,8 +22,13 @@ from ..errors import InputError, Problem
 from ..scenario import Scenario, check_scenario
 from .document import Document, line_of, read_document
 
-__all__ = ["read_scenario", "scenario_from_document", "write_scenario", "dump_scenario",
-           "scenario_to_data"]
+__all__ = [
+    "read_scenario",
+    "scenario_from_document",
+    "write_scenario",
+    "dump_scenario",
+    "scenario_to_data",
+]
 
 
 def read_scenario(path: str | Path, text: str | None = None) -> Scenario:
@@ -170,15 +175,17 @@ def _describe(err: Mapping[str, Any]) -> str:
         shown = shown[:57] + "..."
     msg = err["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
         msg = "expected a number"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         msg = bad_date_message(value)
     elif kind in ("model_type", "dict_type"):
         if isinstance(value, (str, int, float)) and where.split(".")[-1] in _NUMBER_FIELDS:
-            msg = ("expected a number, or a mapping {value: ..., source: ...} / "
-                   "{value: ..., assumption: ...}")
+            msg = (
+                "expected a number, or a mapping {value: ..., source: ...} / "
+                "{value: ..., assumption: ...}"
+            )
         else:
             msg = "expected a mapping (key: value pairs)"
     elif kind == "list_type":
@@ -198,17 +205,21 @@ def bad_date_message(value: Any) -> str:
         try:
             dt.date.fromisoformat(text)
         except ValueError as exc:
-            return (f"{text} does not exist ({exc}); expected a date written YYYY-MM-DD "
-                    "that is in the calendar")
+            return (
+                f"{text} does not exist ({exc}); expected a date written YYYY-MM-DD "
+                "that is in the calendar"
+            )
     return "expected a date written YYYY-MM-DD"
 
 
 # -- writing -----------------------------------------------------------------------------
 
+
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     """The scenario as plain JSON-ready data (aliases, no defaults-only noise)."""
-    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True,
-                               exclude_defaults=False)
+    return scenario.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_defaults=False
+    )
 
 
 def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:

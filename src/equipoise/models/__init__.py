@@ -1,6 +1,8 @@
 """Bargaining models: compromise (``mean``), weighted median (``median``), Bueno de
-Mesquita's expected utility model (``eum``, Scholz et al. 2011) and Stokman's equal-gain
-exchange model (``exchange``). Specification: ``docs/models.md``.
+Mesquita's expected utility model (``eum``, Scholz et al. 2011), Stokman's equal-gain
+exchange model (``exchange``), KTAB's spatial model of politics (``smp``) and its
+probabilistic Condorcet election (``pce``). Specification: ``docs/models.md``,
+``docs/smp.md``.
 
 Every model subclasses :class:`~equipoise.models.base.BargainingModel` (the contract, written
 once there): documented keyword parameters in ``__init__`` (scikit-learn style; the round cap
@@ -23,13 +25,15 @@ from .exchange import EqualGainExchange
 from .forecast import Forecast
 from .mean import WeightedMean
 from .median import WeightedMedian, weighted_median
+from .pce import ProbabilisticCondorcet
 from .problem import BargainingProblem
+from .smp import SpatialModel
 
 __all__ = [
     "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast",
     "BargainingProblem", "BargainingModel",
     "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
-    "weighted_median", "eum_round_diagnostics",
+    "weighted_median", "eum_round_diagnostics", "SpatialModel", "ProbabilisticCondorcet",
 ]
 
 #: Model name -> class.
@@ -38,12 +42,19 @@ MODELS: dict[str, type[BargainingModel]] = {
     "median": WeightedMedian,
     "eum": ExpectedUtility,
     "exchange": EqualGainExchange,
+    "smp": SpatialModel,
+    "pce": ProbabilisticCondorcet,
 }
 
 
 def applicable_models(n_issues: int) -> list[str]:
-    """Names of the models that can forecast a problem with ``n_issues`` issues."""
-    return [name for name, cls in MODELS.items() if n_issues >= cls.min_issues]
+    """Names of the models that run by default on a problem with ``n_issues`` issues.
+
+    ``smp`` and ``pce`` run only when asked for (``--model smp``): they treat the issues as
+    the dimensions of one space, which an arbitrary scenario need not be.
+    """
+    return [name for name, cls in MODELS.items()
+            if n_issues >= cls.min_issues and getattr(cls, "runs_by_default", True)]
 
 
 def get_model(name: str, **params: Any) -> Any:

@@ -1,6 +1,6 @@
-"""Optional compiled kernels (numba): found on first use, switched off by
-``EQUIPOISE_NUMBA=0``, and replaced by the NumPy path (same numbers) when numba is missing
-or a kernel cannot be compiled.
+"""Compiled kernels (numba, the production path; docs/kernels.md): found on first use,
+switched off by ``EQUIPOISE_NUMBA=0``, and replaced by the NumPy path (the reference, equal
+to 1e-12) when numba is missing or a kernel cannot be compiled (with a warning).
 
 The kernels ask numba to cache their machine code on disk (``cache=True``). When no cache
 folder is writable (a read-only installation and a read-only home), numba refuses to even

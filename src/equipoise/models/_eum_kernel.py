@@ -1,4 +1,4 @@
-r"""Compiled rounds of the expected utility model (optional numba accelerator).
+r"""Compiled rounds of the expected utility model (numba; the production path).
 
 A scalar transcription of :func:`equipoise.models.eum._round` (docs/models.md §2.4-2.6) and of
 the round loops of :meth:`ExpectedUtility._run` / :meth:`ExpectedUtility._run_final`, for
@@ -10,23 +10,37 @@ the direct O(n^3) sum up to ``eum._CUBIC_MAX_N`` actors and the sorted prefix su
 as there for one draw; the global denominator uses NumPy's pairwise summation; ``0.5 ** r``
 gets its base at run time, since LLVM rewrites a pow with a literal base into something
 not bit-identical to libm's), no ``fastmath``, NumPy's error model. On every input tried
-both paths agree bit for bit; ``tests/test_models_eum.py`` checks them against each other
-to 1e-12 (EC case with every profile and switch, random problems, batches). The only
-shortcuts are exact: ``x ** r`` is not called where its value is known (``0 ** r = 0``
-for ``r > 0``, ``0.5 ** r`` reused for same-position pairs).
+both paths agree bit for bit, but the pairwise order is NumPy's private detail, so only the
+agreement to 1e-12 is promised (docs/kernels.md); ``tests/test_models_eum.py`` checks them
+against each other to 1e-12 (EC case with every profile and switch, random problems,
+batches). The only shortcuts are exact: ``x ** r`` is not called where its value is known
+(``0 ** r = 0`` for ``r > 0``, ``0.5 ** r`` reused for same-position pairs).
 
-Imported lazily by :mod:`equipoise.models.eum`, and only if numba is installed;
-``cache=True`` keeps the compiled code in ``__pycache__``.
+Imported lazily by :mod:`equipoise.models.eum`; ``cache=True`` keeps the compiled code in
+``__pycache__`` (or numba's cache folder; in memory only when neither is writable).
 """
 
 from __future__ import annotations
+
+from typing import Literal, TypedDict
 
 import numpy as np
 from numba import njit
 
 __all__ = ["run_final", "run_record"]
 
-_JIT = dict(cache=True, nogil=True, error_model="numpy", boundscheck=False)
+
+class _JitOptions(TypedDict):
+    """numba's options for every kernel: on-disk cache, no GIL, NumPy's error model (division
+    by zero gives inf/nan as in the NumPy path, no exception), no bounds checks, no fastmath."""
+
+    cache: bool
+    nogil: bool
+    error_model: Literal["python", "numpy"]
+    boundscheck: bool
+
+
+_JIT: _JitOptions = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck": False}
 
 _NONE = 3
 

@@ -94,7 +94,8 @@ def run_by_space(model: Any, problem: BargainingProblem) -> Forecast:
     the results put together in issue order (see the module docstring)."""
     spaces = issue_spaces(problem)
     if not is_spatial(model) or len(spaces) <= 1:
-        return model.forecast(problem)
+        whole: Forecast = model.forecast(problem)
+        return whole
     parts = [(sp, model.forecast(problem.subset_issues(list(sp.index)))) for sp in spaces]
     return merge_space_forecasts(problem, parts)
 
@@ -187,8 +188,9 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     actors = tuple(actors)
     by_space = is_spatial(estimator) and len(group_spaces(issues, spaces)) > 1
     if (decided_by is None or all(d is None for d in decided_by)) and not by_space:
-        return estimator.forecast_batch(x, s, c, lower=lower, upper=upper, issues=issues,
-                                        actors=actors)
+        everything: np.ndarray = estimator.forecast_batch(
+            x, s, c, lower=lower, upper=upper, issues=issues, actors=actors)
+        return everything
     if decided_by is None:
         decided_by = (None,) * len(issues)
     x = np.asarray(x, float)
@@ -239,15 +241,20 @@ def _batch_by_space(estimator: Any, x: np.ndarray, s: np.ndarray, c: np.ndarray,
                                        actors=actors)
         return res, getattr(estimator, "batch_info_", None)
     out = np.empty((x.shape[0], len(issues)))
-    infos = []
+    infos: list[tuple[list[int], dict[str, Any]]] = []
+    complete = True
     for sp in groups:
         idx = list(sp.index)
         estimator.batch_info_ = None  # set afresh by the models that report it
         out[:, idx] = estimator.forecast_batch(
             x[:, :, idx], s[:, :, idx], c[:, :, idx], lower=lower[idx], upper=upper[idx],
             issues=list(sp.issues), actors=actors)
-        infos.append((idx, getattr(estimator, "batch_info_", None)))
-    if any(info is None for _, info in infos):
+        info = getattr(estimator, "batch_info_", None)
+        if info is None:
+            complete = False
+        else:
+            infos.append((idx, info))
+    if not complete:
         return out, None
     merged = {key: np.empty(out.shape, dtype=np.asarray(infos[0][1][key]).dtype)
               for key in ("converged", "cycle", "rounds", "low", "high")}
@@ -280,8 +287,14 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
 def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
     """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
     deciders = fc.decided_by
-    return {issue: {**entry, "decided_by": deciders.get(issue)}
-            for issue, entry in fc.to_dict().items()}
+    out = {issue: {**entry, "decided_by": deciders.get(issue)}
+           for issue, entry in fc.to_dict().items()}
+    if fc.model == "pce":  # the probability that each actor's position emerges
+        for issue, entry in out.items():
+            probs = (fc.details.get(issue) or {}).get("probabilities")
+            if probs is not None:
+                entry["probabilities"] = dict(probs)
+    return out
 
 
 def bargained_count(scenario: Any) -> int:

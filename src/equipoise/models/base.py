@@ -8,8 +8,10 @@ A model is a class in the style of scikit-learn's estimators:
   :meth:`BargainingModel.get_params` reads them back from the signature, so it is never
   written by hand; ``repr`` shows the ones that differ from their defaults.
 * **The round cap** of an iterative model is the parameter ``rounds`` (``None``: the model's
-  default). Single-pass models do not take it. :func:`equipoise.models.api.make_model` and the
-  CLI's ``--rounds`` pass it to every model that takes it (:meth:`BargainingModel.takes_rounds`).
+  default), refused over :data:`equipoise.limits.MAX_ROUNDS` by the constructor
+  (:func:`equipoise.limits.check_rounds`). Single-pass models do not take it.
+  :func:`equipoise.models.api.make_model` and the CLI's ``--rounds`` pass it to every model
+  that takes it (:meth:`BargainingModel.takes_rounds`).
 * **Class attributes**: ``name`` (the registry name), ``min_issues`` (the fewest issues the
   model can forecast; the base refuses fewer), ``joint_issues`` (``True`` when the issues are
   bargained together, so that an option changing one issue can move the others), and
@@ -116,6 +118,10 @@ class BargainingModel(ABC):
     joint_issues: ClassVar[bool] = False
     #: Named stop rules the model takes (iterative models; empty for single-pass ones).
     stop_rules: ClassVar[tuple[str, ...]] = ()
+    #: The issues of one space are the dimensions of one position vector: the entry points
+    #: of :mod:`equipoise.models.api` run the model once per issue space
+    #: (:mod:`equipoise.models.spaces`) instead of once over all issues.
+    spatial: ClassVar[bool] = False
 
     # ------------------------------------------------------------------ parameters
     @classmethod

@@ -27,10 +27,11 @@ flip -- and are counted. At the end of a round the outcomes on the voting positi
 round's forecast; actors then keep only part of their concessions for the next round:
 ``x_next = x_start + (0.1 + 0.4 (1 - s)) (y - x_start)`` (step 9).
 
-The realisation loop runs compiled (``_exchange_kernel``, numba) when numba is installed and
-``EQUIPOISE_NUMBA`` is not ``0``, else vectorised with NumPy (the reference); both give
-bit-identical results. The compiled loop is ~6x faster per run but costs ~1 s per process
-(numba import, loading the cached build; ~5 s for the first compile on a machine).
+The realisation loop runs compiled (``_exchange_kernel``, numba) unless ``EQUIPOISE_NUMBA``
+is ``0`` or the kernel cannot be compiled, else vectorised with NumPy (the reference the tests
+compare the kernel with; docs/kernels.md). The compiled loop is ~6x faster per run but costs
+~1 s per process (numba import, loading the cached build; ~5 s for the first compile on a
+machine).
 
 Rounds repeat until the positions the next round would start from reach a fixed point (a
 round realises no exchange) or a cycle, else up to the 50-round horizon
@@ -70,6 +71,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from ..limits import check_rounds
 from ._accel import load_kernel
 from ._decide_loop import run_decide
 from .base import BargainingModel, Batch
@@ -87,16 +89,21 @@ _KERNEL: Any = None
 
 
 def _import_kernel() -> Any:
-    from ._exchange_kernel import realise_round
+    from ._exchange_kernel import candidates, realise_round
 
-    return realise_round
+    return candidates, realise_round
 
 
-def _warm_up(realise_round: Any) -> None:
-    """Compile (or load the cached build of) the loop on empty input."""
-    e = np.empty(0)
-    realise_round(np.empty((0, 6), np.intp), np.empty((0, 5)), e, e.copy(), e.copy(),
-                  e.copy())
+def _warm_up(kernel: Any) -> None:
+    """Compile (or load the cached build of) the kernels on a tiny input."""
+    candidates, realise_round = kernel
+    X = np.array([[10.0, 80.0], [90.0, 20.0]])
+    s = np.array([[0.9, 0.2], [0.3, 0.8]])
+    w = s.copy()
+    D = w.sum(axis=0)
+    O = (w * X).sum(axis=0) / D
+    C, _ = candidates(X, s, w, D, np.ones_like(X, bool), O, np.array([[0, 1]], np.intp))
+    realise_round(C, X.reshape(-1).copy(), np.zeros(4), O.copy(), (w / D).reshape(-1))
 
 
 def _kernel() -> Any:
@@ -297,6 +304,8 @@ class EqualGainExchange(BargainingModel):
         if tie_break == "random" and mode != "decide":
             raise ModelInputError("exchange tie_break='random' needs mode='decide' (the default "
                                   "mode breaks ties by candidate order)")
+        check_rounds(rounds)
+        check_rounds(horizon, "horizon")
         self.mode = mode
         self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide"
                                                                else HORIZON)
@@ -354,18 +363,20 @@ class EqualGainExchange(BargainingModel):
         for t in range(1, limit + 1):
             if t > 1:  # step 1: outcomes on this round's starting positions
                 O = (w * start).sum(axis=0) / D
-            cand, code = _candidates(start, s, w, D, present, O, pairs)
             cur = start.copy()
             curf = cur.reshape(-1)
             acc = np.zeros_like(start)
             accf = acc.reshape(-1)
             Ocur = O.copy()
-            n_cand = cand.n
             kernel = _kernel()
             if kernel is not None:
-                realised, ties = self._realise_compiled(kernel, cand, curf, accf, Ocur,
+                C, code = kernel[0](start, s, w, D, present, O, pairs)
+                n_cand = C.shape[0]
+                realised, ties = self._realise_compiled(kernel[1], C, code, curf, accf, Ocur,
                                                         w / D, record)
             else:
+                cand, code = _candidates(start, s, w, D, present, O, pairs)
+                n_cand = cand.n
                 realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D, record)
             # end of round: forecast on the voting positions, then partial concessions
             np.clip(cur, 0.0, 100.0, out=cur)  # round-off only: moves never leave [0, 100]
@@ -481,16 +492,20 @@ class EqualGainExchange(BargainingModel):
         return realised, ties
 
     @staticmethod
-    def _realise_compiled(kernel: Any, cand: _Cands, curf: np.ndarray, accf: np.ndarray,
-                          Ocur: np.ndarray, wD: np.ndarray, record: bool
+    def _realise_compiled(kernel: Any, C: np.ndarray, code: np.ndarray, curf: np.ndarray,
+                          accf: np.ndarray, Ocur: np.ndarray, wD: np.ndarray, record: bool
                           ) -> tuple[list[tuple], int]:
-        """The same loop through the compiled kernel; same return value."""
-        idx, F, ties = kernel(np.ascontiguousarray(cand.I.T), np.ascontiguousarray(cand.SF[6:].T),
-                              curf, accf, Ocur, wD.reshape(-1))
+        """The same loop through the compiled kernel on the candidate table ``C`` of
+        :func:`_exchange_kernel.candidates`; same return value."""
+        idx, F, ties = kernel(C, curf, accf, Ocur, wD.reshape(-1))
         if not record:
             return [()] * len(idx), int(ties)
-        cols = (cand.pair[idx].tolist(), cand.A[idx].tolist(), cand.B[idx].tolist(),
-                cand.p[idx].tolist(), cand.q[idx].tolist(), cand.kind[idx].tolist())
+        n_i = Ocur.shape[0]
+        R = C[idx, :6].astype(np.intp)
+        B, A, p, q = R[:, 0] // n_i, R[:, 1] // n_i, R[:, 4], R[:, 5]
+        pair = p * n_i - p * (p + 1) // 2 + q - p - 1  # (p, q) in the order of ``pairs``
+        kind = np.isin(code[pair, A], (0, 3))  # a-d (codes 0 and 3), else b-c (1 and 2)
+        cols = (pair.tolist(), A.tolist(), B.tolist(), p.tolist(), q.tolist(), kind.tolist())
         realised = [(pr, A, B, p, q, xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0, Oq1,
                      cut != 0.0, yA, yB, kind)
                     for pr, A, B, p, q, kind, (xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0,

@@ -90,7 +90,7 @@ class Forecast:
             return []
         lo, hi = self.scale.get(issue, (0.0, 100.0))
         half = 0.5 * (hi - lo)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for actor, h in hist.items():
             h = np.asarray(h, float)
             moved = float(h[-1] - h[0])

@@ -73,10 +73,12 @@ class BargainingProblem:
     position: np.ndarray
     salience: np.ndarray
     capability: np.ndarray
-    lower: np.ndarray = field(default=None)  # type: ignore[assignment]
-    upper: np.ndarray = field(default=None)  # type: ignore[assignment]
-    decided_by: tuple[str | None, ...] | None = None
-    spaces: tuple[str | None, ...] | None = None
+    # None is accepted on input and replaced in __post_init__, so the attributes are typed
+    # as what every constructed problem holds
+    lower: np.ndarray = field(default=None)  # type: ignore[arg-type]
+    upper: np.ndarray = field(default=None)  # type: ignore[arg-type]
+    decided_by: tuple[str | None, ...] = field(default=None)  # type: ignore[arg-type]
+    spaces: tuple[str | None, ...] = field(default=None)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         actors = tuple(str(a) for a in self.actors)

@@ -49,6 +49,7 @@ _WHERE: dict[str, str] = {
     "analyse_balance": "report",
     "explain_balance": "report",
     "triad_changes": "report",
+    "BalanceResult": "result",
 }
 
 __all__ = list(_WHERE)

@@ -85,8 +85,14 @@ def round_bound(lb: float, value: float, step: float | None, total: float) -> tu
     return float(lb), value - lb <= 1e-9 * max(1.0, total)
 
 
-def certify_split(graph: SignedGraph, spins: np.ndarray, *, dense_limit: int = 4000,
-                  step: float | None | str = "auto", bound: bool = True) -> Certificate:
+def certify_split(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    *,
+    dense_limit: int = 4000,
+    step: float | None | str = "auto",
+    bound: bool = True,
+) -> Certificate:
     """Try to prove that the split ``spins`` (±1 per node) minimises the frustrated weight.
 
     Cost: one symmetric eigenvalue computation. See the module docstring for the maths.
@@ -101,11 +107,11 @@ def certify_split(graph: SignedGraph, spins: np.ndarray, *, dense_limit: int = 4
     bad = graph.sign * s[graph.u] * s[graph.v] < 0
     value = float(graph.weight[bad].sum())
     total = graph.total_weight
-    if step == "auto":
-        step = weight_step(graph.weight)
+    grid = weight_step(graph.weight) if step == "auto" else step
+    if isinstance(grid, str):
+        raise ValueError(f"step={step!r}: expected a number, None or 'auto'")
     if n <= 1 or graph.m == 0 or value == 0:
-        return Certificate(True, False, value, value, math.inf, 0.0, True,
-                           time.perf_counter() - t0)
+        return Certificate(True, False, value, value, math.inf, 0.0, True, time.perf_counter() - t0)
     dense = n <= dense_limit
     a = graph.adjacency(dense=dense)
     y = s * (a @ s)
@@ -117,16 +123,18 @@ def certify_split(graph: SignedGraph, spins: np.ndarray, *, dense_limit: int = 4
         # fast path: a Cholesky factorisation of M' - δI that succeeds in floating point
         # proves λ_min(M') > 0 (Rump 2006, "Verification of positive definiteness", BIT 46:
         # δ ≥ (n+1)·ε·tr(M')/(1 − 2(n+1)ε) suffices; we take three times that)
-        eps = np.finfo(float).eps
+        eps = float(np.finfo(float).eps)
         delta = 3.0 * (n + 1) * eps * float(np.trace(m)) / (1.0 - 2.0 * (n + 1) * eps)
         try:
             np.linalg.cholesky(m - delta * np.eye(n))
-            return Certificate(True, True, value, value, math.nan, delta, True,
-                               time.perf_counter() - t0)
+            return Certificate(
+                True, True, value, value, math.nan, delta, True, time.perf_counter() - t0
+            )
         except np.linalg.LinAlgError:
             if not bound:
-                return Certificate(False, False, value, 0.0, math.nan, delta, True,
-                                   time.perf_counter() - t0)
+                return Certificate(
+                    False, False, value, 0.0, math.nan, delta, True, time.perf_counter() - t0
+                )
         lam = float(sla.eigvalsh(m, subset_by_index=[0, 0], check_finite=False)[0])
         margin = 8.0 * n * eps * float(np.linalg.norm(m))
         rigorous = True
@@ -134,8 +142,9 @@ def certify_split(graph: SignedGraph, spins: np.ndarray, *, dense_limit: int = 4
         m = sp.diags(y) - a
         alpha = float(abs(m).sum(axis=1).max())
         sv = s / math.sqrt(n)
-        op = spla.LinearOperator((n, n), matvec=lambda x: m @ x + alpha * sv * (sv @ x),
-                                 dtype=float)
+        op = spla.LinearOperator(
+            (n, n), matvec=lambda x: m @ x + alpha * sv * (sv @ x), dtype=float
+        )
         try:
             lam = float(spla.eigsh(op, k=1, which="SA", tol=1e-10, maxiter=20 * n)[0][0])
         except spla.ArpackNoConvergence as exc:  # pragma: no cover - rare
@@ -144,6 +153,14 @@ def certify_split(graph: SignedGraph, spins: np.ndarray, *, dense_limit: int = 4
         rigorous = False
     lam_low = min(0.0, lam - margin)
     lb = value - n * abs(lam_low) / 4.0
-    lb, optimal = round_bound(lb, value, step, total)
-    return Certificate(optimal, optimal and lam - margin > 0, value, lb, lam, margin,
-                       rigorous, time.perf_counter() - t0)
+    lb, optimal = round_bound(lb, value, grid, total)
+    return Certificate(
+        optimal,
+        optimal and bool(lam - margin > 0),
+        value,
+        lb,
+        lam,
+        margin,
+        rigorous,
+        time.perf_counter() - t0,
+    )

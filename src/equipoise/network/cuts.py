@@ -32,9 +32,15 @@ from equipoise.network.graph import SignedGraph
 __all__ = ["separate_cycle_inequalities"]
 
 
-def separate_cycle_inequalities(graph: SignedGraph, f: np.ndarray, *, max_sources: int = 400,
-                                max_cuts: int | None = None, tol: float = 1e-6,
-                                rng: np.random.Generator | None = None) -> list[tuple]:
+def separate_cycle_inequalities(
+    graph: SignedGraph,
+    f: np.ndarray,
+    *,
+    max_sources: int = 400,
+    max_cuts: int | None = None,
+    tol: float = 1e-6,
+    rng: np.random.Generator | None = None,
+) -> list[tuple]:
     """Violated odd-cycle inequalities at the fractional point ``f`` (one value per tie).
 
     Returns a list of ``(edges, coefs, rhs, violation)``: the inequality
@@ -53,11 +59,13 @@ def separate_cycle_inequalities(graph: SignedGraph, f: np.ndarray, *, max_source
     a = np.concatenate([u, u + n, u, u + n])
     b = np.concatenate([v + p * n, v + (1 - p) * n, v + q * n, v + (1 - q) * n])
     length = np.concatenate([f, f, 1.0 - f, 1.0 - f]) + eps
-    code = np.concatenate([np.arange(m) * 2, np.arange(m) * 2, np.arange(m) * 2 + 1,
-                           np.arange(m) * 2 + 1])
-    g = sp.coo_matrix((np.concatenate([length, length]),
-                       (np.concatenate([a, b]), np.concatenate([b, a]))),
-                      shape=(2 * n, 2 * n)).tocsr()
+    code = np.concatenate(
+        [np.arange(m) * 2, np.arange(m) * 2, np.arange(m) * 2 + 1, np.arange(m) * 2 + 1]
+    )
+    g = sp.coo_matrix(
+        (np.concatenate([length, length]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+        shape=(2 * n, 2 * n),
+    ).tocsr()
     akey = np.concatenate([a * (2 * n) + b, b * (2 * n) + a])
     korder = np.argsort(akey)
     akey, acode = akey[korder], np.concatenate([code, code])[korder]
@@ -72,8 +80,7 @@ def separate_cycle_inequalities(graph: SignedGraph, f: np.ndarray, *, max_source
         rng = rng or np.random.default_rng(0)
         w = busy[cand] / busy[cand].sum()
         cand = rng.choice(cand, size=max_sources, replace=False, p=w)
-    dist, pred = dijkstra(g, directed=False, indices=cand, return_predecessors=True,
-                          limit=1.0)
+    dist, pred = dijkstra(g, directed=False, indices=cand, return_predecessors=True, limit=1.0)
     target = cand + n
     d = dist[np.arange(len(cand)), target]
     found = np.flatnonzero(d < 1.0 - tol)
@@ -108,8 +115,8 @@ def separate_cycle_inequalities(graph: SignedGraph, f: np.ndarray, *, max_source
     cuts = []
     seen: set[tuple] = set()
     for r in range(len(rows_)):
-        es = e_all[bounds[r]:bounds[r + 1]]
-        ch = choice[bounds[r]:bounds[r + 1]]
+        es = e_all[bounds[r] : bounds[r + 1]]
+        ch = choice[bounds[r] : bounds[r + 1]]
         if len(es) == 0:
             continue
         ones = int(ch.sum())

@@ -53,8 +53,13 @@ from equipoise.network.graph import SignedGraph
 from equipoise.network.heuristic import frustration_of, heuristic_split
 from equipoise.network.triads import triangles
 
-__all__ = ["FrustrationResult", "BlockResult", "frustration_index", "biconnected_blocks",
-           "split_from_frustrated"]
+__all__ = [
+    "FrustrationResult",
+    "BlockResult",
+    "frustration_index",
+    "biconnected_blocks",
+    "split_from_frustrated",
+]
 
 METHODS = ("certificate", "milp", "heuristic")
 
@@ -68,7 +73,7 @@ class BlockResult:
     value: float
     lower_bound: float
     optimal: bool
-    method: str          # "certificate", "milp", "heuristic", "trivial" (value 0),
+    method: str  # "certificate", "milp", "heuristic", "trivial" (value 0),
     #                      "reduction" (the reductions alone solved it)
     seconds: float
 
@@ -101,8 +106,12 @@ class FrustrationResult:
     def frustrated_edges(self) -> list[tuple[Hashable, Hashable]]:
         """The frustrated ties as label pairs."""
         nodes = self.graph.nodes
-        return [(nodes[a], nodes[b]) for a, b in zip(self.graph.u[self.frustrated].tolist(),
-                                                      self.graph.v[self.frustrated].tolist())]
+        return [
+            (nodes[a], nodes[b])
+            for a, b in zip(
+                self.graph.u[self.frustrated].tolist(), self.graph.v[self.frustrated].tolist()
+            )
+        ]
 
     @property
     def groups(self) -> tuple[list[Hashable], list[Hashable]]:
@@ -111,11 +120,14 @@ class FrustrationResult:
         if len(nodes) == 0:
             return [], []
         ref = self.spins[0]
-        return ([x for x, s in zip(nodes, self.spins) if s == ref],
-                [x for x, s in zip(nodes, self.spins) if s != ref])
+        return (
+            [x for x, s in zip(nodes, self.spins) if s == ref],
+            [x for x, s in zip(nodes, self.spins) if s != ref],
+        )
 
 
 # -- decomposition ---------------------------------------------------------------------------
+
 
 def biconnected_blocks(graph: SignedGraph) -> np.ndarray:
     """Block label per tie (biconnected components, Hopcroft & Tarjan 1973), iterative DFS.
@@ -193,9 +205,13 @@ def split_from_frustrated(graph: SignedGraph, frustrated: np.ndarray) -> np.ndar
     spins = np.zeros(n, np.int64)
     if m == 0:
         return np.ones(n)
-    adj = sp.csr_matrix((np.concatenate([sgn, sgn]),
-                         (np.concatenate([graph.u, graph.v]), np.concatenate([graph.v, graph.u]))),
-                        shape=(n, n))
+    adj = sp.csr_matrix(
+        (
+            np.concatenate([sgn, sgn]),
+            (np.concatenate([graph.u, graph.v]), np.concatenate([graph.v, graph.u])),
+        ),
+        shape=(n, n),
+    )
     indptr, indices, data = adj.indptr, adj.indices, adj.data
     for r in range(n):
         if spins[r]:
@@ -293,10 +309,20 @@ class _Rows:
         return k, np.asarray(self.rhs[first:]), st.astype(np.int32), idx.astype(np.int32), val
 
 
-def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | None,
-              deadline: float, *, max_rounds: int = 60, seed: int = 0,
-              cut_factor: float = 2.0, max_sources: int = 150,
-              stall_rounds: int = 10, stall_gain: float = 0.02) -> tuple[float, str]:
+def _cut_loop(
+    graph: SignedGraph,
+    rows: _Rows,
+    incumbent: float,
+    step: float | None,
+    deadline: float,
+    *,
+    max_rounds: int = 60,
+    seed: int = 0,
+    cut_factor: float = 2.0,
+    max_sources: int = 150,
+    stall_rounds: int = 10,
+    stall_gain: float = 0.02,
+) -> tuple[float, str]:
     """LP relaxation over the tie variables ``f ∈ [0, 1]^m`` with the rows so far; add violated
     odd-cycle inequalities until none is left, the bound proves the incumbent, or time is up.
 
@@ -308,10 +334,18 @@ def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | N
 
     m = graph.m
     h = _new_highs()
-    h.setOptionValue("presolve", "off")   # re-solved after every round of cuts: hot start
+    h.setOptionValue("presolve", "off")  # re-solved after every round of cuts: hot start
     inf = highspy.kHighsInf
-    h.addCols(m, graph.weight.astype(float), np.zeros(m), np.ones(m), 0,
-              np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    h.addCols(
+        m,
+        graph.weight.astype(float),
+        np.zeros(m),
+        np.ones(m),
+        0,
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0),
+    )
     k, lo, st, idx, val = rows.arrays()
     if k:
         h.addRows(k, lo, np.full(k, inf), len(idx), st, idx, val)
@@ -336,12 +370,14 @@ def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | N
             return bound, f"LP with cycle inequalities closed the gap in {rnd + 1} round(s)"
         history.append(bound)
         if len(history) > stall_rounds and history[-1] - history[-1 - stall_rounds] < (
-                stall_gain * max(step or 0.0, 1e-9 * total, incumbent - history[-1])):
+            stall_gain * max(step or 0.0, 1e-9 * total, incumbent - history[-1])
+        ):
             note = f"LP bound stalled after {rnd + 1} rounds"
             break
         f = np.asarray(h.getSolution().col_value)
-        cuts = separate_cycle_inequalities(graph, f, max_cuts=max(50, int(cut_factor * graph.n)),
-                                          max_sources=max_sources, rng=rng)
+        cuts = separate_cycle_inequalities(
+            graph, f, max_cuts=max(50, int(cut_factor * graph.n)), max_sources=max_sources, rng=rng
+        )
         if not cuts:
             note = f"no violated cycle inequality after {rnd + 1} round(s)"
             break
@@ -353,9 +389,18 @@ def _cut_loop(graph: SignedGraph, rows: _Rows, incumbent: float, step: float | N
     return bound, note
 
 
-def _milp(graph: SignedGraph, spins0: np.ndarray, time_limit: float, step: float | None,
-          lower_bound0: float = 0.0, *, tri_cap: int = 20000, tri_mode: str = "all",
-          threads: int | None = None, seed: int = 0) -> _MilpOutcome:
+def _milp(
+    graph: SignedGraph,
+    spins0: np.ndarray,
+    time_limit: float,
+    step: float | None,
+    lower_bound0: float = 0.0,
+    *,
+    tri_cap: int = 20000,
+    tri_mode: str = "all",
+    threads: int | None = None,
+    seed: int = 0,
+) -> _MilpOutcome:
     """Solve the XOR binary program on one (connected) block with HiGHS."""
     import highspy
 
@@ -395,8 +440,16 @@ def _milp(graph: SignedGraph, spins0: np.ndarray, time_limit: float, step: float
     r1 = r0 + 1
     rr = np.concatenate([r0, r0, r0, r1, r1, r1])
     cc = np.concatenate([fcol, u, v, fcol, u, v])
-    vv = np.concatenate([np.ones(m), -np.ones(m), np.where(pos, 1.0, -1.0), np.ones(m),
-                         np.ones(m), np.where(pos, -1.0, 1.0)])
+    vv = np.concatenate(
+        [
+            np.ones(m),
+            -np.ones(m),
+            np.where(pos, 1.0, -1.0),
+            np.ones(m),
+            np.ones(m),
+            np.where(pos, -1.0, 1.0),
+        ]
+    )
     lo = np.empty(2 * m)
     lo[r0] = np.where(pos, 0.0, -1.0)
     lo[r1] = np.where(pos, 0.0, 1.0)
@@ -459,17 +512,20 @@ def _milp(graph: SignedGraph, spins0: np.ndarray, time_limit: float, step: float
         claimed = info.objective_function_value
         # HiGHS 1.16 may report the optimum but hand back the warm-start vector when presolve
         # solves the model outright; then solve again without presolve to get the split
-        if (attempt == 0 and claimed is not None and math.isfinite(claimed)
-                and claimed < best_v - 1e-6 * max(1.0, abs(claimed))
-                and deadline - time.perf_counter() > 0.05):
+        if (
+            attempt == 0
+            and claimed is not None
+            and math.isfinite(claimed)
+            and claimed < best_v - 1e-6 * max(1.0, abs(claimed))
+            and deadline - time.perf_counter() > 0.05
+        ):
             h.setOptionValue("presolve", "off")
             x0 = (best_s != best_s[root]).astype(float)
             f0 = frustration_mask(graph, best_s).astype(float)
             continue
         break
     lb, proven = round_bound(lb, best_v, step, total)
-    return _MilpOutcome(best_s, best_v, min(lb, best_v), proven,
-                        f"{note}; MIP: {status_txt}")
+    return _MilpOutcome(best_s, best_v, min(lb, best_v), proven, f"{note}; MIP: {status_txt}")
 
 
 def frustration_mask(graph: SignedGraph, spins: np.ndarray) -> np.ndarray:
@@ -479,9 +535,17 @@ def frustration_mask(graph: SignedGraph, spins: np.ndarray) -> np.ndarray:
 
 # -- driver ----------------------------------------------------------------------------------
 
-def _solve_block(g: SignedGraph, deadline: float, step: float | None, method: str,
-                 seed: int, heuristic_time: float | None, threads: int | None,
-                 reduce: bool = True) -> tuple:
+
+def _solve_block(
+    g: SignedGraph,
+    deadline: float,
+    step: float | None,
+    method: str,
+    seed: int,
+    heuristic_time: float | None,
+    threads: int | None,
+    reduce: bool = True,
+) -> tuple:
     """Solve one block: reductions (pendant, degree-2, parallel ties) first, then the
     heuristic → certificate → binary program pipeline on what is left."""
     if not reduce:
@@ -492,21 +556,50 @@ def _solve_block(g: SignedGraph, deadline: float, step: float | None, method: st
     red = reduce_graph(g)
     if red.graph.m == 0:
         spins = red.expand(np.ones(red.graph.n))
-        return (BlockResult(g.n, g.m, red.constant, red.constant, True,
-                            "trivial" if red.constant == 0 else "reduction",
-                            time.perf_counter() - t0), spins)
+        return (
+            BlockResult(
+                g.n,
+                g.m,
+                red.constant,
+                red.constant,
+                True,
+                "trivial" if red.constant == 0 else "reduction",
+                time.perf_counter() - t0,
+            ),
+            spins,
+        )
     res, spins = _solve_core(red.graph, deadline, step, method, seed, heuristic_time, threads)
     c = red.constant
-    return (BlockResult(g.n, g.m, res.value + c, res.lower_bound + c, res.optimal, res.method,
-                        time.perf_counter() - t0), red.expand(spins))
+    return (
+        BlockResult(
+            g.n,
+            g.m,
+            res.value + c,
+            res.lower_bound + c,
+            res.optimal,
+            res.method,
+            time.perf_counter() - t0,
+        ),
+        red.expand(spins),
+    )
 
 
-def _solve_core(g: SignedGraph, deadline: float, step: float | None, method: str,
-                seed: int, heuristic_time: float | None, threads: int | None) -> tuple:
+def _solve_core(
+    g: SignedGraph,
+    deadline: float,
+    step: float | None,
+    method: str,
+    seed: int,
+    heuristic_time: float | None,
+    threads: int | None,
+) -> tuple:
     t0 = time.perf_counter()
     left = max(deadline - t0, 0.0)
-    htime = heuristic_time if heuristic_time is not None else min(
-        max(0.05, 2e-4 * g.m), 0.25 * left if method != "heuristic" else left)
+    htime = (
+        heuristic_time
+        if heuristic_time is not None
+        else min(max(0.05, 2e-4 * g.m), 0.25 * left if method != "heuristic" else left)
+    )
     # quick pass first: a single spectral descent is often already certifiable
     h = heuristic_split(g, time_limit=min(htime, 0.05), restarts=1, patience=0, seed=seed)
     best_s, best_v = h.spins, h.value
@@ -518,11 +611,21 @@ def _solve_core(g: SignedGraph, deadline: float, step: float | None, method: str
         # the LP bound of the binary program is much stronger when the certificate fails)
         cert = certify_split(g, best_s, step=step, bound=g.n <= 1000)
         if cert.optimal:
-            return (BlockResult(g.n, g.m, best_v, best_v, True, "certificate",
-                                time.perf_counter() - t0), best_s)
+            return (
+                BlockResult(
+                    g.n, g.m, best_v, best_v, True, "certificate", time.perf_counter() - t0
+                ),
+                best_s,
+            )
     cert_value = best_v
-    h = heuristic_split(g, time_limit=htime, restarts=4, seed=seed, initial=best_s,
-                        target=cert.lower_bound if cert else None)
+    h = heuristic_split(
+        g,
+        time_limit=htime,
+        restarts=4,
+        seed=seed,
+        initial=best_s,
+        target=cert.lower_bound if cert else None,
+    )
     if h.value < best_v:
         best_s, best_v = h.spins, h.value
     lb = 0.0
@@ -530,17 +633,39 @@ def _solve_core(g: SignedGraph, deadline: float, step: float | None, method: str
         cert = certify_split(g, best_s, step=step, bound=g.n <= 1000)
         lb = cert.lower_bound
         if cert.optimal:
-            return (BlockResult(g.n, g.m, best_v, best_v, True, "certificate",
-                                time.perf_counter() - t0), best_s)
+            return (
+                BlockResult(
+                    g.n, g.m, best_v, best_v, True, "certificate", time.perf_counter() - t0
+                ),
+                best_s,
+            )
     if method == "heuristic" or deadline - time.perf_counter() <= 0.01:
         lbr, proven = round_bound(lb, best_v, step, g.total_weight)
-        return (BlockResult(g.n, g.m, best_v, lbr, proven,
-                            "certificate" if proven else "heuristic",
-                            time.perf_counter() - t0), best_s)
+        return (
+            BlockResult(
+                g.n,
+                g.m,
+                best_v,
+                lbr,
+                proven,
+                "certificate" if proven else "heuristic",
+                time.perf_counter() - t0,
+            ),
+            best_s,
+        )
     out = _milp(g, best_s, deadline - time.perf_counter(), step, lb, threads=threads, seed=seed)
-    return (BlockResult(g.n, g.m, out.value, out.lower_bound, out.optimal,
-                        "milp" if out.optimal else "heuristic", time.perf_counter() - t0),
-            out.spins)
+    return (
+        BlockResult(
+            g.n,
+            g.m,
+            out.value,
+            out.lower_bound,
+            out.optimal,
+            "milp" if out.optimal else "heuristic",
+            time.perf_counter() - t0,
+        ),
+        out.spins,
+    )
 
 
 def frustration_index(
@@ -598,8 +723,7 @@ def frustration_index(
     for b in cyclic:
         mask = labels == b
         g = graph.subgraph_edges(mask, keep_nodes=False)
-        res, spins = _solve_block(g, deadline, step, method, seed, heuristic_time, threads,
-                                  reduce)
+        res, spins = _solve_block(g, deadline, step, method, seed, heuristic_time, threads, reduce)
         blocks.append(res)
         sub = frustration_mask(g, spins)
         frustrated[np.flatnonzero(mask)[sub]] = True
@@ -612,8 +736,10 @@ def frustration_index(
         method_used, status = "certificate", "no cycles: the graph is balanced as a forest"
     elif not optimal:
         method_used = "heuristic"
-        status = (f"time limit of {time_limit:g} s reached: best split found frustrates "
-                  f"{value:g}, proven lower bound {lower:g}")
+        status = (
+            f"time limit of {time_limit:g} s reached: best split found frustrates "
+            f"{value:g}, proven lower bound {lower:g}"
+        )
     elif any(b.method == "milp" for b in blocks):
         method_used = "milp"
         status = "proven optimal by the binary program (HiGHS)"
@@ -625,5 +751,15 @@ def frustration_index(
     if not graph.weighted:
         value, lower = int(round(value)), int(math.ceil(lower - 1e-9))
     frustrated_idx = np.flatnonzero(frustration_mask(graph, spins))
-    return FrustrationResult(graph, value, optimal, lower, frustrated_idx, spins, method_used,
-                             status, time.perf_counter() - t0, tuple(blocks))
+    return FrustrationResult(
+        graph,
+        value,
+        optimal,
+        lower,
+        frustrated_idx,
+        spins,
+        method_used,
+        status,
+        time.perf_counter() - t0,
+        tuple(blocks),
+    )

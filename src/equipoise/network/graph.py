@@ -152,8 +152,14 @@ class SignedGraph:
         w = [float(e[3]) if len(e) > 3 else 1.0 for e in edges]
         if weighted is None:
             weighted = any(x != 1.0 for x in w)
-        return cls(tuple(labels), np.array(u, np.int64), np.array(v, np.int64),
-                   np.array(s, np.int8), np.array(w, float), weighted=weighted)
+        return cls(
+            tuple(labels),
+            np.array(u, np.int64),
+            np.array(v, np.int64),
+            np.array(s, np.int8),
+            np.array(w, float),
+            weighted=weighted,
+        )
 
     # -- basic properties ------------------------------------------------------------------
     @property
@@ -208,29 +214,48 @@ class SignedGraph:
         u, v = self.u[edge_mask], self.v[edge_mask]
         if keep_nodes:
             lv = None if self.layer_values is None else self.layer_values[edge_mask]
-            return SignedGraph(self.nodes, u, v, self.sign[edge_mask], self.weight[edge_mask],
-                               weighted=self.weighted, layer_names=self.layer_names,
-                               layer_values=lv)
+            return SignedGraph(
+                self.nodes,
+                u,
+                v,
+                self.sign[edge_mask],
+                self.weight[edge_mask],
+                weighted=self.weighted,
+                layer_names=self.layer_names,
+                layer_values=lv,
+            )
         used = np.unique(np.concatenate([u, v]))
         remap = np.full(self.n, -1, np.int64)
         remap[used] = np.arange(len(used))
-        return SignedGraph(tuple(self.nodes[i] for i in used), remap[u], remap[v],
-                           self.sign[edge_mask], self.weight[edge_mask], weighted=self.weighted)
+        return SignedGraph(
+            tuple(self.nodes[i] for i in used),
+            remap[u],
+            remap[v],
+            self.sign[edge_mask],
+            self.weight[edge_mask],
+            weighted=self.weighted,
+        )
 
     def edges(self) -> list[tuple[Hashable, Hashable, int, float]]:
         """The ties as ``(label_u, label_v, sign, weight)`` tuples."""
         nodes = self.nodes
-        return [(nodes[a], nodes[b], int(s), float(w))
-                for a, b, s, w in zip(self.u.tolist(), self.v.tolist(), self.sign.tolist(),
-                                      self.weight.tolist())]
+        return [
+            (nodes[a], nodes[b], int(s), float(w))
+            for a, b, s, w in zip(
+                self.u.tolist(), self.v.tolist(), self.sign.tolist(), self.weight.tolist()
+            )
+        ]
 
     def __repr__(self) -> str:
         pos = int((self.sign > 0).sum())
-        return (f"SignedGraph(n={self.n}, m={self.m}, positive={pos}, "
-                f"negative={self.m - pos}, weighted={self.weighted})")
+        return (
+            f"SignedGraph(n={self.n}, m={self.m}, positive={pos}, "
+            f"negative={self.m - pos}, weighted={self.weighted})"
+        )
 
 
 # -- from scenario relations ---------------------------------------------------------------
+
 
 def _weight_of(relation: Any) -> float:
     w = getattr(relation, "weight", None)
@@ -307,7 +332,7 @@ def signed_graph_from_relations(
     -------
     SignedGraph
     """
-    config = (config or NetworkConfig())
+    config = config or NetworkConfig()
     if signs or weights or layers:
         try:
             config = config.with_overrides(signs=signs, weights=weights, layers=layers)
@@ -333,9 +358,11 @@ def signed_graph_from_relations(
         if a == b:
             raise ModelInputError(f"relation {a} -> {b} ({r.kind}): an actor to itself")
         if not config.known(r.kind):
-            raise ModelInputError(f"relation {a} -> {b}: unknown kind '{r.kind}'; known kinds: "
-                                  f"{', '.join(sorted(config.kinds))} (declare others in the "
-                                  "scenario's 'network: kinds:' section)")
+            raise ModelInputError(
+                f"relation {a} -> {b}: unknown kind '{r.kind}'; known kinds: "
+                f"{', '.join(sorted(config.kinds))} (declare others in the "
+                "scenario's 'network: kinds:' section)"
+            )
         if not organisations and config.spec(r.kind).layer == "institutional":
             continue
         if not relation_active(r, as_of):
@@ -368,13 +395,22 @@ def signed_graph_from_relations(
             if value == 0:
                 if any(x != 0 for _, _, x in pair.records):
                     cancelled.append((nodes[i], nodes[j]))
-                    detail.append({
-                        "pair": [nodes[i], nodes[j]],
-                        "layers": {k: v for k, v in pair.layers.items()},
-                        "records": [{"from": r.from_, "to": r.to, "kind": r.kind,
-                                     "layer": layer, "strength": x}
-                                    for r, (_, layer, x) in zip(rs, pair.records)],
-                    })
+                    detail.append(
+                        {
+                            "pair": [nodes[i], nodes[j]],
+                            "layers": {k: v for k, v in pair.layers.items()},
+                            "records": [
+                                {
+                                    "from": r.from_,
+                                    "to": r.to,
+                                    "kind": r.kind,
+                                    "layer": layer,
+                                    "strength": x,
+                                }
+                                for r, (_, layer, x) in zip(rs, pair.records)
+                            ],
+                        }
+                    )
                 continue
             s, w = (1 if value > 0 else -1), abs(value)
         else:
@@ -385,14 +421,23 @@ def signed_graph_from_relations(
         ws.append(float(w) if weighted else 1.0)
         rows.append(layer_row)
     lv = np.array(rows, float).reshape(len(rows), len(layer_names))
-    return SignedGraph(tuple(nodes), np.array(us, np.int64), np.array(vs, np.int64),
-                       np.array(ss, np.int8), np.array(ws, float), weighted=weighted,
-                       cancelled=tuple(cancelled), layer_names=layer_names,
-                       layer_values=lv, cancelled_detail=tuple(detail))
+    return SignedGraph(
+        tuple(nodes),
+        np.array(us, np.int64),
+        np.array(vs, np.int64),
+        np.array(ss, np.int8),
+        np.array(ws, float),
+        weighted=weighted,
+        cancelled=tuple(cancelled),
+        layer_names=layer_names,
+        layer_values=lv,
+        cancelled_detail=tuple(detail),
+    )
 
 
-def signed_graph_from_scenario(scenario: Any, as_of: dt.date | None = None,
-                               **kwargs: Any) -> SignedGraph:
+def signed_graph_from_scenario(
+    scenario: Any, as_of: dt.date | None = None, **kwargs: Any
+) -> SignedGraph:
     """:func:`signed_graph_from_relations` on ``scenario.relations`` and ``scenario.actors``.
 
     ``as_of`` defaults to the scenario's own ``as_of`` (``None`` when it has none). The

@@ -73,8 +73,9 @@ class _Csr:
         return self.matrix @ s
 
 
-def local_search(adj: _Csr, s: np.ndarray, h: np.ndarray | None = None,
-                 tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+def local_search(
+    adj: _Csr, s: np.ndarray, h: np.ndarray | None = None, tol: float = 1e-12
+) -> tuple[np.ndarray, np.ndarray]:
     """Greedy best-flip descent from ``s`` (modified in place); returns ``(s, h = A s)``."""
     if h is None:
         h = adj.field(s)
@@ -149,7 +150,7 @@ def heuristic_split(
     starts = _spectral_starts(graph, rng, restarts)
     if initial is not None:
         starts.insert(0, np.where(np.asarray(initial) >= 0, 1.0, -1.0))
-    best_s, best_v, descents = None, np.inf, 0
+    best_s, best_v, descents = starts[0], np.inf, 0  # starts is never empty
     tol = 1e-12 * max(1.0, float(np.abs(graph.weight).max()))
     for s0 in starts:
         s, _ = local_search(adj, s0.copy(), tol=tol)
@@ -170,7 +171,7 @@ def heuristic_split(
         if rng.random() < 0.5:
             # flip a node with a random part of its neighbourhood (moves a small cluster)
             i = int(rng.integers(n))
-            nb = indices[indptr[i]:indptr[i + 1]]
+            nb = indices[indptr[i] : indptr[i + 1]]
             pick = nb[rng.random(len(nb)) < rng.random()]
             s[i] = -s[i]
             s[pick] = -s[pick]

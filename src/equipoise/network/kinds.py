@@ -94,21 +94,22 @@ class KindSpec:
     description: str = ""
 
 
-def _k(layer: str, sign: int, weight: float = 1.0, description: str = "",
-       dominant: bool = False) -> KindSpec:
+def _k(
+    layer: str, sign: int, weight: float = 1.0, description: str = "", dominant: bool = False
+) -> KindSpec:
     return KindSpec(layer, sign, weight, dominant, description)
 
 
 #: The built-in taxonomy (module docstring). Every kind a scenario may use without declaring.
 DEFAULT_KINDS: dict[str, KindSpec] = {
     "alliance": _k("security", +1, description="a mutual defence commitment"),
-    "security-guarantee": _k("security", +1, description="one side guarantees the other's "
-                             "security"),
+    "security-guarantee": _k(
+        "security", +1, description="one side guarantees the other's security"
+    ),
     "military-base": _k("security", +1, description="one side hosts the other's troops"),
     "arms-supply": _k("supply", +1, description="arms deliveries"),
     "strategic-partnership": _k("diplomatic", +1, description="a declared partnership"),
-    "cooperation": _k("diplomatic", +1, description="working together in a format or on a "
-                      "task"),
+    "cooperation": _k("diplomatic", +1, description="working together in a format or on a task"),
     "support": _k("diplomatic", +1, description="political or material backing"),
     "economic": _k("economic", +1, description="trade, investment, energy"),
     "sanctions": _k("economic", -1, description="economic sanctions"),
@@ -118,12 +119,15 @@ DEFAULT_KINDS: dict[str, KindSpec] = {
     "rivalry": _k("conflict", -1, 1.0, "a lasting rivalry with periodic clashes"),
     "strained": _k("conflict", -1, 0.5, "strained relations"),
     "mediation": _k("third-party", 0, description="mediating between two parties (neutral)"),
-    "co-chair": _k("third-party", 0, description="co-chairing a negotiation format "
-                   "(neutral)"),
-    "peacekeeping": _k("third-party", 0, description="a peacekeeping deployment both parties "
-                       "accept (neutral)"),
-    "membership": _k("institutional", +1, description="membership of an organisation "
-                     "(context: only with organisations)"),
+    "co-chair": _k("third-party", 0, description="co-chairing a negotiation format (neutral)"),
+    "peacekeeping": _k(
+        "third-party", 0, description="a peacekeeping deployment both parties accept (neutral)"
+    ),
+    "membership": _k(
+        "institutional",
+        +1,
+        description="membership of an organisation (context: only with organisations)",
+    ),
 }
 
 
@@ -153,8 +157,9 @@ class NetworkConfig:
         try:
             return self.kinds[kind]
         except KeyError:
-            raise KeyError(f"unknown relation kind '{kind}'; known kinds: "
-                           f"{', '.join(sorted(self.kinds))}") from None
+            raise KeyError(
+                f"unknown relation kind '{kind}'; known kinds: {', '.join(sorted(self.kinds))}"
+            ) from None
 
     def record_sign(self, kind: str, own_sign: int | None) -> int:
         """Sign of one record: kind override > the record's own sign > the kind's default."""
@@ -163,11 +168,15 @@ class NetworkConfig:
             return int(spec.sign)
         return int(own_sign)
 
-    def with_overrides(self, *, signs: Mapping[str, int] | None = None,
-                       weights: Mapping[str, float] | None = None,
-                       layers: Mapping[str, str] | None = None,
-                       dominant: Mapping[str, bool] | None = None,
-                       organisations: bool | None = None) -> NetworkConfig:
+    def with_overrides(
+        self,
+        *,
+        signs: Mapping[str, int] | None = None,
+        weights: Mapping[str, float] | None = None,
+        layers: Mapping[str, str] | None = None,
+        dominant: Mapping[str, bool] | None = None,
+        organisations: bool | None = None,
+    ) -> NetworkConfig:
         """A copy with per-kind overrides; a kind not yet known needs a sign and a layer
         (from ``signs``/``layers``) and gets weight 1 unless given."""
         kinds = dict(self.kinds)
@@ -176,13 +185,16 @@ class NetworkConfig:
             base = kinds.get(name)
             if base is None:
                 if name not in (layers or {}) or name not in (signs or {}):
-                    raise ValueError(f"relation kind '{name}' is not known; to declare it, "
-                                     "give its layer and its sign")
+                    raise ValueError(
+                        f"relation kind '{name}' is not known; to declare it, "
+                        "give its layer and its sign"
+                    )
                 base = KindSpec(layers[name], int(signs[name]))  # type: ignore[index]
             if signs and name in signs:
                 if signs[name] not in (-1, 0, 1):
-                    raise ValueError(f"sign of kind '{name}' must be -1, 0 or 1, got "
-                                     f"{signs[name]!r}")
+                    raise ValueError(
+                        f"sign of kind '{name}' must be -1, 0 or 1, got {signs[name]!r}"
+                    )
                 base = replace(base, sign=int(signs[name]))
             if weights and name in weights:
                 w = float(weights[name])
@@ -194,8 +206,11 @@ class NetworkConfig:
             if dominant and name in dominant:
                 base = replace(base, dominant=bool(dominant[name]))
             kinds[name] = base
-        return NetworkConfig(kinds, self.sign_overrides | frozenset(signs or {}),
-                             self.organisations if organisations is None else organisations)
+        return NetworkConfig(
+            kinds,
+            self.sign_overrides | frozenset(signs or {}),
+            self.organisations if organisations is None else organisations,
+        )
 
 
 def network_config(scenario: Any = None, **overrides: Any) -> NetworkConfig:
@@ -214,13 +229,18 @@ def network_config(scenario: Any = None, **overrides: Any) -> NetworkConfig:
                 layers[name] = k.layer
             if k.dominant is not None:
                 dominant[name] = k.dominant
-        config = config.with_overrides(signs=signs, weights=weights, layers=layers,
-                                       dominant=dominant,
-                                       organisations=getattr(section, "organisations", None))
+        config = config.with_overrides(
+            signs=signs,
+            weights=weights,
+            layers=layers,
+            dominant=dominant,
+            organisations=getattr(section, "organisations", None),
+        )
     return config.with_overrides(**{k: v for k, v in overrides.items() if v is not None})
 
 
 # -- the combination rule ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PairTie:
@@ -241,8 +261,9 @@ class PairTie:
         return self.value == 0 and any(s != 0 for _, _, s in self.records)
 
 
-def combine_records(records: Iterable[tuple[str, int | None, float]],
-                    config: NetworkConfig) -> PairTie:
+def combine_records(
+    records: Iterable[tuple[str, int | None, float]], config: NetworkConfig
+) -> PairTie:
     """Combine the records ``(kind, own_sign or None, own_weight)`` of one pair (module
     docstring, :data:`COMBINATION_RULE`)."""
     rows: list[tuple[str, str, float, bool]] = []

@@ -37,9 +37,9 @@ __all__ = ["Reduction", "reduce_graph"]
 class Reduction:
     """A reduced graph, the constant frustration paid on the way, and how to expand a split."""
 
-    graph: SignedGraph          # nodes: indices of the kept nodes in the original graph
+    graph: SignedGraph  # nodes: indices of the kept nodes in the original graph
     constant: float
-    kept: np.ndarray            # original indices of the reduced graph's nodes
+    kept: np.ndarray  # original indices of the reduced graph's nodes
     steps: tuple[tuple[int, int, int, int], ...]  # (x, neighbour, sign, degree), in order
     n: int
 
@@ -94,7 +94,7 @@ def reduce_graph(graph: SignedGraph) -> Reduction:
         if not nbrs:
             steps.append((x, -1, 1, 0))
         elif len(nbrs) == 1:
-            (a, c), = nbrs
+            ((a, c),) = nbrs
             steps.append((x, a, 1 if c > 0 else -1, 1))
         else:
             (a, c1), (b, c2) = nbrs
@@ -116,6 +116,12 @@ def reduce_graph(graph: SignedGraph) -> Reduction:
                 vs.append(remap[b])
                 cs.append(c)
     c = np.array(cs, float)
-    reduced = SignedGraph(tuple(kept.tolist()), np.array(us, np.int64), np.array(vs, np.int64),
-                          np.where(c > 0, 1, -1).astype(np.int8), np.abs(c), weighted=True)
+    reduced = SignedGraph(
+        tuple(kept.tolist()),
+        np.array(us, np.int64),
+        np.array(vs, np.int64),
+        np.where(c > 0, 1, -1).astype(np.int8),
+        np.abs(c),
+        weighted=True,
+    )
     return Reduction(reduced, constant, kept, tuple(steps), n)

@@ -2,7 +2,8 @@
 
 :func:`analyse_balance` runs the exact frustration index (:mod:`.frustration`), the triad census
 (:mod:`.triads`) and the walk-based degree of balance (:mod:`.estrada`) and returns a
-JSON-ready ``dict``::
+:class:`~equipoise.network.result.BalanceResult` (which keeps the graph); its ``to_dict()`` is
+JSON-ready::
 
     {"frustration_index": int | float, "optimal": bool, "lower_bound": int | float,
      "frustrated_edges": [[u, v], ...], "groups": [[...], [...]],
@@ -41,6 +42,7 @@ from equipoise.network._blas import single_blas_thread_when_small
 from equipoise.network.estrada import walk_balance
 from equipoise.network.frustration import frustration_index
 from equipoise.network.graph import SignedGraph
+from equipoise.network.result import BalanceResult
 from equipoise.network.robust import camp_robustness
 from equipoise.network.triads import node_triads, triangles
 
@@ -66,7 +68,7 @@ def analyse_balance(
     robust: bool = True,
     robust_time_limit: float = 10.0,
     **solver_options: Any,
-) -> dict:
+) -> BalanceResult:
     """Structural balance of ``graph``: exact frustration index, camps, triads, cross-pressure.
 
     Parameters
@@ -90,8 +92,8 @@ def analyse_balance(
 
     Returns
     -------
-    dict
-        JSON-ready; keys in the module docstring.
+    BalanceResult
+        The figures of the module docstring, and the graph.
     """
     res = frustration_index(graph, time_limit=time_limit, seed=seed, **solver_options)
     tri = triangles(graph)
@@ -159,43 +161,44 @@ def analyse_balance(
         for t, e in zip(ties, res.frustrated.tolist()):
             t["layers"] = {name: float(lv[e, k]) for k, name in enumerate(graph.layer_names)
                            if lv[e, k] != 0}
-    return {
-        "frustration_index": num(res.value),
-        "optimal": bool(res.optimal),
-        "lower_bound": num(res.lower_bound),
-        "frustrated_edges": [[t["u"], t["v"]] for t in ties],
-        "groups": groups,
-        "actors": actors,
-        "method": res.method,
-        "status": res.status,
-        "seconds": round(float(res.seconds), 6),
-        "weighted": bool(graph.weighted),
-        "nodes": graph.n,
-        "ties": graph.m,
-        "positive_ties": pos,
-        "negative_ties": graph.m - pos,
-        "frustrated_ties": ties,
-        "triads": {"total": int(len(tri)), "unbalanced": int(len(unb))},
-        "unbalanced_triads": [[_py(nodes[i]) for i in row] for row in unb[:max_listed].tolist()],
-        "unbalanced_triads_truncated": bool(len(unb) > max_listed),
-        "estrada": walk_balance(graph) if estrada else None,
-        "cancelled_pairs": [[_py(a), _py(b)] for a, b in graph.cancelled],
-        "cancelled": [dict(d, pair=[_py(x) for x in d["pair"]]) for d in graph.cancelled_detail],
-        "unplaced": [_py(nodes[i]) for i in range(graph.n) if not placed[i]],
-        "reference": _py(nodes[ref]) if ref is not None else None,
-        "camp_fixed": ({str(nodes[i]): rob.fixed[i] for i in range(graph.n) if placed[i]}
-                       if rob else {}),
-        "unique": rob.unique if rob else None,
-        "swing": ([_py(nodes[i]) for i in range(graph.n) if rob.swing[i]] if rob else []),
-        "robustness": rob.note if rob else "not examined",
-        "layers": layers,
-        "blocks": [
+    return BalanceResult(
+        graph=graph,
+        frustration_index=num(res.value),
+        optimal=bool(res.optimal),
+        lower_bound=num(res.lower_bound),
+        frustrated_edges=[[t["u"], t["v"]] for t in ties],
+        groups=groups,
+        actors=actors,  # type: ignore[arg-type]
+        method=res.method,
+        status=res.status,
+        seconds=round(float(res.seconds), 6),
+        weighted=bool(graph.weighted),
+        nodes=graph.n,
+        ties=graph.m,
+        positive_ties=pos,
+        negative_ties=graph.m - pos,
+        frustrated_ties=ties,  # type: ignore[arg-type]
+        triads={"total": int(len(tri)), "unbalanced": int(len(unb))},
+        unbalanced_triads=[[_py(nodes[i]) for i in row] for row in unb[:max_listed].tolist()],
+        unbalanced_triads_truncated=bool(len(unb) > max_listed),
+        estrada=walk_balance(graph) if estrada else None,
+        cancelled_pairs=[[_py(a), _py(b)] for a, b in graph.cancelled],
+        cancelled=[dict(d, pair=[_py(x) for x in d["pair"]]) for d in graph.cancelled_detail],
+        unplaced=[_py(nodes[i]) for i in range(graph.n) if not placed[i]],
+        reference=_py(nodes[ref]) if ref is not None else None,
+        camp_fixed=({str(nodes[i]): rob.fixed[i] for i in range(graph.n) if placed[i]}
+                    if rob else {}),
+        unique=rob.unique if rob else None,
+        swing=([_py(nodes[i]) for i in range(graph.n) if rob.swing[i]] if rob else []),
+        robustness=rob.note if rob else "not examined",
+        layers=layers,
+        blocks=[
             {"nodes": b.nodes, "ties": b.edges, "value": num(b.value),
              "lower_bound": num(b.lower_bound), "optimal": b.optimal, "method": b.method,
              "seconds": round(b.seconds, 6)}
             for b in res.blocks
         ],
-    }
+    )
 
 
 def _fmt(x: float | int) -> str:
@@ -208,7 +211,7 @@ def _names(xs: list, names: dict | None, limit: int = 12) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) -> list[str]:
+def explain_balance(report: BalanceResult, *, top: int = 5, names: dict | None = None) -> list[str]:
     """Plain-language lines describing an :func:`analyse_balance` report.
 
     ``names`` optionally maps actor ids to display names. The lines contain no markup (no
@@ -216,22 +219,22 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
     """
     nm = (lambda x: str(names.get(x, x))) if names else str
     lines: list[str] = []
-    n, m = report["nodes"], report["ties"]
-    fi, lb = report["frustration_index"], report["lower_bound"]
-    unit = "of tie weight" if report["weighted"] else ("tie" if fi == 1 else "ties")
+    n, m = report.nodes, report.ties
+    fi, lb = report.frustration_index, report.lower_bound
+    unit = "of tie weight" if report.weighted else ("tie" if fi == 1 else "ties")
     if m == 0:
         return [f"The network has {n} actors and no ties: nothing to balance."]
-    if report["optimal"]:
+    if report.optimal:
         how = {"certificate": "proven optimal by the eigenvalue (SDP dual) certificate",
                "milp": "proven optimal by the binary program (HiGHS)"}.get(
-            report["method"], "proven optimal")
+            report.method, "proven optimal")
         if fi == 0:
             lines.append(f"The network of {_count(n, 'actor')} and {_count(m, 'tie')} is "
                          "structurally balanced: "
                          "it splits into two camps with every positive tie inside a camp and "
                          "every negative tie between them.")
         else:
-            amount = (f"ties of total weight {_fmt(fi)}" if report["weighted"]
+            amount = (f"ties of total weight {_fmt(fi)}" if report.weighted
                       else f"{_fmt(fi)} of the {m} ties")
             lines.append(f"Frustration index {_fmt(fi)} ({how}): at least {amount} must be "
                          f"dropped or reversed for the {n} actors to form two camps, friendly "
@@ -240,22 +243,22 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
         lines.append(f"Best split found frustrates {_fmt(fi)} {unit}; not proven optimal "
                      f"within the time limit — the true frustration index lies between "
                      f"{_fmt(lb)} and {_fmt(fi)}.")
-    g0, g1 = report["groups"]
-    ref = report.get("reference")
+    g0, g1 = report.groups
+    ref = report.reference
     with_ref = f", the reference {nm(ref)}'s" if ref is not None else ""
     lines.append(f"Camp 1 ({_count(len(g0), 'actor')}{with_ref}): {_names(g0, names)}.")
     if g1:
         lines.append(f"Camp 2 ({_count(len(g1), 'actor')}): {_names(g1, names)}.")
     lines += _robustness_lines(report, nm, names)
-    unplaced = report.get("unplaced") or []
+    unplaced = report.unplaced or []
     if unplaced:
         lines.append(f"Unplaced ({_count(len(unplaced), 'actor')} without any tie, in no "
                      f"camp): {_names(unplaced, names)}.")
-    ties = report.get("frustrated_ties", [])
+    ties = report.frustrated_ties
     if ties:
         shown = sorted(ties, key=lambda t: -t["weight"])[:max(top, 1) * 2]
         parts = [f"{nm(t['u'])}–{nm(t['v'])} ({t['strain']}"
-                 + (f", weight {_fmt(t['weight'])}" if report["weighted"] else "")
+                 + (f", weight {_fmt(t['weight'])}" if report.weighted else "")
                  + (f"; {_layer_text(t['layers'])}" if t.get("layers") else "") + ")"
                  for t in shown]
         more = len(ties) - len(shown)
@@ -264,35 +267,35 @@ def explain_balance(report: dict, *, top: int = 5, names: dict | None = None) ->
     layer_line = _layers_sentence(report)
     if layer_line:
         lines.append(layer_line)
-    for c in report.get("cancelled", []):
+    for c in report.cancelled:
         a, b = c["pair"]
         recs = ", ".join(f"{r['kind']} {r['strength']:+.3g}" for r in c["records"])
         lines.append(f"Cancelled pair {nm(a)}–{nm(b)}: its layers cancel out ("
                      f"{_layer_text(c['layers']) or 'records of equal strength'}; records: "
                      f"{recs}), so it has no tie.")
-    if not report.get("cancelled") and report.get("cancelled_pairs"):
-        pairs = "; ".join(f"{nm(a)}–{nm(b)}" for a, b in report["cancelled_pairs"])
+    if not report.cancelled and report.cancelled_pairs:
+        pairs = "; ".join(f"{nm(a)}–{nm(b)}" for a, b in report.cancelled_pairs)
         lines.append(f"Cancelled pairs (records add up to 0, no tie): {pairs}.")
-    tri = report["triads"]
+    tri = report.triads
     if tri["total"]:
         lines.append(f"Triads: {tri['unbalanced']} of {tri['total']} triangles are unbalanced "
                      "(an odd number of hostile ties: 'my ally and my partner are at war').")
-        ranked = sorted(report["actors"].items(),
+        ranked = sorted(report.actors.items(),
                         key=lambda kv: (-kv[1]["unbalanced_triads"], -kv[1]["triads"], kv[0]))
         ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0][:top]
         if ranked:
             lines.append("Most cross-pressured actors:")
             for a, d in ranked:
-                pairs = d.get("unbalanced_with", [])[:3]
-                with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in pairs)
-                extra = d["unbalanced_triads"] - len(pairs)
+                partners = d.get("unbalanced_with", [])[:3]
+                with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in partners)
+                extra = d["unbalanced_triads"] - len(partners)
                 lines.append(f"  {nm(a)}: {d['unbalanced_triads']} of {d['triads']} triads "
                              f"unbalanced" + (f" — with {with_txt}" if with_txt else "")
                              + (f" (+{extra} more)" if extra > 0 else "") + ".")
     else:
         lines.append("Triads: no three actors are all tied to each other.")
-    if report.get("estrada") is not None:
-        lines.append(f"Walk-based degree of balance (Estrada & Benzi): {report['estrada']:.3f} "
+    if report.estrada is not None:
+        lines.append(f"Walk-based degree of balance (Estrada & Benzi): {report.estrada:.3f} "
                      "(1 = balanced).")
     return lines
 
@@ -305,27 +308,27 @@ def _layer_text(layers: dict) -> str:
     return ", ".join(f"{name} {v:+.3g}" for name, v in layers.items())
 
 
-def _layers_sentence(report: dict) -> str | None:
-    layers = {k: v["frustrated"] for k, v in (report.get("layers") or {}).items()
+def _layers_sentence(report: BalanceResult) -> str | None:
+    layers = {k: v["frustrated"] for k, v in (report.layers or {}).items()
               if v["frustrated"] > 0}
     if not layers:
         return None
-    parts = ", ".join(f"{k} {_fmt(round(v, 6) if report['weighted'] else v)}"
+    parts = ", ".join(f"{k} {_fmt(round(v, 6) if report.weighted else v)}"
                       for k, v in sorted(layers.items(), key=lambda kv: -kv[1]))
     which = " and ".join(sorted(layers, key=lambda k: -layers[k]))
     return (f"The frustrated ties come from the {which} "
             f"layer{'s' if len(layers) > 1 else ''} (frustrated weight by layer: {parts}).")
 
 
-def _robustness_lines(report: dict, nm: Any, names: dict | None) -> list[str]:
-    fixed = report.get("camp_fixed") or {}
+def _robustness_lines(report: BalanceResult, nm: Any, names: dict | None) -> list[str]:
+    fixed = report.camp_fixed or {}
     if not fixed:
         return []
-    ref = report.get("reference")
+    ref = report.reference
     loose = [a for a, f in fixed.items() if f is False]
     unknown = [a for a, f in fixed.items() if f is None]
     out = []
-    if report.get("unique") is True:
+    if report.unique is True:
         out.append(f"The split is the only optimal one (up to swapping the camps): every "
                    f"actor's side relative to {nm(ref)} is fixed.")
     elif loose:
@@ -334,22 +337,23 @@ def _robustness_lines(report: dict, nm: Any, names: dict | None) -> list[str]:
     if unknown:
         out.append(f"Whether these camps are fixed was not decided within the time budget "
                    f"(--robust-time): {_names(unknown, names)}.")
-    swing = [a for a in report.get("swing", []) if a not in loose]
+    swing = [a for a in report.swing if a not in loose]
     if swing:
         out.append(f"Among near-optimal splits (at most one tie more, unweighted) these "
                    f"also change side relative to {nm(ref)}: {_names(swing, names)}.")
     return out
 
 
-def triad_changes(before: dict, after: dict, actor: Hashable | None = None) -> dict:
+def triad_changes(before: BalanceResult, after: BalanceResult,
+                  actor: Hashable | None = None) -> dict[str, Any]:
     """Unbalanced triads that appear or disappear between two analyses.
 
     Compares the ``unbalanced_triads`` lists (complete only when neither report was
     truncated); with ``actor``, only triads containing it. Returns
     ``{"appeared": [[a, b, c], ...], "disappeared": [...], "kept": [...], "complete": bool}``.
     """
-    def triads(rep: dict) -> set[tuple]:
-        out = {tuple(sorted(map(str, t))) for t in rep["unbalanced_triads"]}
+    def triads(rep: BalanceResult) -> set[tuple]:
+        out = {tuple(sorted(map(str, t))) for t in rep.unbalanced_triads}
         if actor is not None:
             out = {t for t in out if str(actor) in t}
         return out
@@ -359,6 +363,6 @@ def triad_changes(before: dict, after: dict, actor: Hashable | None = None) -> d
         "appeared": [list(t) for t in sorted(b - a)],
         "disappeared": [list(t) for t in sorted(a - b)],
         "kept": [list(t) for t in sorted(a & b)],
-        "complete": not (before.get("unbalanced_triads_truncated")
-                         or after.get("unbalanced_triads_truncated")),
+        "complete": not (before.unbalanced_triads_truncated
+                         or after.unbalanced_triads_truncated),
     }

@@ -101,12 +101,11 @@ def brute_force_frustrations(graph: SignedGraph, chunk: int = 1 << 16) -> np.nda
         if n > 1:
             side[:, 1:] = 1 - 2 * ((k[:, None] >> bits) & 1).astype(np.int8)
         frustrated = graph.sign * side[:, graph.u] * side[:, graph.v] < 0
-        out[start:start + len(k)] = frustrated.astype(float) @ graph.weight
+        out[start : start + len(k)] = frustrated.astype(float) @ graph.weight
     return out
 
 
-def _spectral_gap(graph: SignedGraph, spins: np.ndarray, dense_limit: int = 2000
-                  ) -> float | None:
+def _spectral_gap(graph: SignedGraph, spins: np.ndarray, dense_limit: int = 2000) -> float | None:
     """A guaranteed lower bound on the smallest eigenvalue of ``M = Diag(s∘As) − A`` on the
     complement of ``s`` (``None`` when it is not positive or the graph is too large).
 
@@ -132,8 +131,15 @@ def _spectral_gap(graph: SignedGraph, spins: np.ndarray, dense_limit: int = 2000
     return low if low > 0 else None
 
 
-def _plateau_walk(graph: SignedGraph, spins: np.ndarray, ref: int, budget: float,
-                  moves: list[bool | None], seed: int, steps: int) -> None:
+def _plateau_walk(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    ref: int,
+    budget: float,
+    moves: list[bool | None],
+    seed: int,
+    steps: int,
+) -> None:
     """Witnesses that actors can move (``moves[i] = True``), found cheaply: a random walk of
     single-node flips through splits frustrating at most ``budget`` (never moving ``ref``).
 
@@ -171,8 +177,9 @@ def _plateau_walk(graph: SignedGraph, spins: np.ndarray, ref: int, budget: float
             moves[i] = True
 
 
-def _lp_duals(graph: SignedGraph, value: float, deadline: float, seed: int
-              ) -> tuple[float, np.ndarray] | None:
+def _lp_duals(
+    graph: SignedGraph, value: float, deadline: float, seed: int
+) -> tuple[float, np.ndarray] | None:
     """Multipliers of valid inequalities, as ``(constant, reduced weights r)`` such that every
     split ``s'`` frustrates at least ``constant + Σ_e r_e f_e(s')`` (``f_e(s') = 1`` for a
     frustrated tie).
@@ -197,8 +204,16 @@ def _lp_duals(graph: SignedGraph, value: float, deadline: float, seed: int
     if not k:
         return None
     h = _new_highs()
-    h.addCols(m, graph.weight.astype(float), np.zeros(m), np.ones(m), 0,
-              np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+    h.addCols(
+        m,
+        graph.weight.astype(float),
+        np.zeros(m),
+        np.ones(m),
+        0,
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0),
+    )
     h.addRows(k, lo, np.full(k, highspy.kHighsInf), len(idx), st, idx, val)
     h.setOptionValue("time_limit", float(max(deadline - time.perf_counter(), 0.05)))
     h.run()
@@ -211,9 +226,17 @@ def _lp_duals(graph: SignedGraph, value: float, deadline: float, seed: int
     return float(y @ lo), graph.weight - a.T @ y
 
 
-def _fix_by_cut_bound(graph: SignedGraph, spins: np.ndarray, ref: int, value: float,
-                      budget: float, moves: list[bool | None], deadline: float,
-                      seed: int, cache: dict) -> None:
+def _fix_by_cut_bound(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    ref: int,
+    value: float,
+    budget: float,
+    moves: list[bool | None],
+    deadline: float,
+    seed: int,
+    cache: dict,
+) -> None:
     """Prove many actors fixed at once (``moves[i] = False``) with one LP and a max-flow per
     actor.
 
@@ -252,9 +275,16 @@ def _fix_by_cut_bound(graph: SignedGraph, spins: np.ndarray, ref: int, value: fl
     icap = np.floor(cap * scale).astype(np.int32)
     keep = icap > 0
     n = graph.n
-    flow_graph = csr_matrix((np.concatenate([icap[keep], icap[keep]]),
-                             (np.concatenate([graph.u[keep], graph.v[keep]]),
-                              np.concatenate([graph.v[keep], graph.u[keep]]))), shape=(n, n))
+    flow_graph = csr_matrix(
+        (
+            np.concatenate([icap[keep], icap[keep]]),
+            (
+                np.concatenate([graph.u[keep], graph.v[keep]]),
+                np.concatenate([graph.v[keep], graph.u[keep]]),
+            ),
+        ),
+        shape=(n, n),
+    )
     for i in open_:
         if time.perf_counter() > deadline:
             return
@@ -263,8 +293,15 @@ def _fix_by_cut_bound(graph: SignedGraph, spins: np.ndarray, ref: int, value: fl
             moves[i] = False
 
 
-def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: float,
-                       moves: list[bool | None], deadline: float, seed: int) -> bool:
+def _decide_by_program(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    ref: int,
+    budget: float,
+    moves: list[bool | None],
+    deadline: float,
+    seed: int,
+) -> bool:
     """Decide every actor still ``None`` in ``moves`` with one binary program per round:
 
         maximise  Σ_{i undecided} [x_i ≠ x*_i]   subject to   Σ w_ij f_ij ≤ budget
@@ -289,8 +326,14 @@ def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: 
     r1 = r0 + 1
     rr = [r0, r0, r0, r1, r1, r1]
     cc = [fcol, u, v, fcol, u, v]
-    vv = [np.ones(m), -np.ones(m), np.where(pos, 1.0, -1.0), np.ones(m), np.ones(m),
-          np.where(pos, -1.0, 1.0)]
+    vv = [
+        np.ones(m),
+        -np.ones(m),
+        np.where(pos, 1.0, -1.0),
+        np.ones(m),
+        np.ones(m),
+        np.where(pos, -1.0, 1.0),
+    ]
     lo = [np.where(pos, 0.0, -1.0), np.where(pos, 0.0, 1.0)]
     lo_all = np.empty(2 * m)
     lo_all[r0], lo_all[r1] = lo
@@ -306,7 +349,7 @@ def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: 
         lo_all = np.concatenate([lo_all, np.ones(k)])
         hi_all = np.concatenate([hi_all, np.full(k, highspy.kHighsInf)])
         nrow += k
-    rr.append(np.full(m, nrow))       # the cost cap: Σ w f ≤ budget
+    rr.append(np.full(m, nrow))  # the cost cap: Σ w f ≤ budget
     cc.append(fcol)
     vv.append(w.astype(float))
     lo_all = np.append(lo_all, -highspy.kHighsInf)
@@ -314,8 +357,9 @@ def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: 
     nrow += 1
     from scipy.sparse import csc_matrix
 
-    a = csc_matrix((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))),
-                   shape=(nrow, n + m))
+    a = csc_matrix(
+        (np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))), shape=(nrow, n + m)
+    )
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n + m, nrow
     lp.col_cost_ = np.zeros(n + m)
@@ -333,7 +377,7 @@ def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: 
     h.passModel(lp)
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 0.4)   # the objective counts actors: integral
+    h.setOptionValue("mip_abs_gap", 0.4)  # the objective counts actors: integral
     f0 = frustration_mask(graph, spins).astype(float)
     tol = 1e-9 * max(1.0, graph.total_weight)
     idx = np.arange(n, dtype=np.int32)
@@ -364,10 +408,11 @@ def _decide_by_program(graph: SignedGraph, spins: np.ndarray, ref: int, budget: 
                         moved_any = True
                     moves[i] = True
         dual = info.mip_dual_bound  # a lower bound of Σ cost·x = (moved actors) − constant
-        most_moved = (constant - float(dual) if dual is not None and np.isfinite(dual)
-                      else float("inf"))
+        most_moved = (
+            constant - float(dual) if dual is not None and np.isfinite(dual) else float("inf")
+        )
         if not moved_any:
-            if most_moved < 0.5:   # proven: no undecided actor moves within the budget
+            if most_moved < 0.5:  # proven: no undecided actor moves within the budget
                 for i in open_:
                     moves[i] = False
                 return True
@@ -381,10 +426,18 @@ def _component(graph: SignedGraph, ref: int) -> np.ndarray:
     return labels == labels[ref]
 
 
-def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack: float,
-            deadline: float, brute_force_limit: int, seed: int,
-            known: list[bool | None] | None = None, cache: dict | None = None
-            ) -> tuple[list[bool | None], bool]:
+def _decide(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    value: float,
+    ref: int,
+    slack: float,
+    deadline: float,
+    brute_force_limit: int,
+    seed: int,
+    known: list[bool | None] | None = None,
+    cache: dict | None = None,
+) -> tuple[list[bool | None], bool]:
     """Per node of ``graph`` (one connected component): can it sit on the other side of
     ``ref`` (relative to ``spins``) at a cost of at most ``value + slack``? Returns
     ``(moves, complete)`` with ``moves[i]`` True/False/None.
@@ -417,16 +470,25 @@ def _decide(graph: SignedGraph, spins: np.ndarray, value: float, ref: int, slack
     step = weight_step(graph.weight)
     budget = value + slack + (0.5 * step if step is not None else tol)
     _plateau_walk(graph, spins, ref, budget, moves, seed, steps=5 * n)
-    _fix_by_cut_bound(graph, spins, ref, value, budget, moves, deadline, seed,
-                      {} if cache is None else cache)
+    _fix_by_cut_bound(
+        graph, spins, ref, value, budget, moves, deadline, seed, {} if cache is None else cache
+    )
     complete = _decide_by_program(graph, spins, ref, budget, moves, deadline, seed)
     return moves, complete
 
 
-def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal: bool, *,
-                    preferred: object = None, time_limit: float = 10.0,
-                    max_nodes: int = 400, brute_force_limit: int = 16,
-                    seed: int = 0) -> CampRobustness:
+def camp_robustness(
+    graph: SignedGraph,
+    spins: np.ndarray,
+    value: float,
+    optimal: bool,
+    *,
+    preferred: object = None,
+    time_limit: float = 10.0,
+    max_nodes: int = 400,
+    brute_force_limit: int = 16,
+    seed: int = 0,
+) -> CampRobustness:
     """Which actors' camps are fixed across optimal splits, and which swing among
     near-optimal ones (module docstring).
 
@@ -452,9 +514,14 @@ def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal
     fixed[ref], swing[ref] = True, False
     members = np.flatnonzero(comp)
     if len(members) > max_nodes:
-        return CampRobustness(ref, fixed, swing, False if (deg > 0).sum() > len(members)
-                              else None, False,
-                              f"not examined: more than {max_nodes} actors are connected")
+        return CampRobustness(
+            ref,
+            fixed,
+            swing,
+            False if (deg > 0).sum() > len(members) else None,
+            False,
+            f"not examined: more than {max_nodes} actors are connected",
+        )
     sub = graph.subgraph_edges(comp[graph.u], keep_nodes=False)
     sref = int(np.searchsorted(members, ref))
     sspins = spins[members]
@@ -462,8 +529,9 @@ def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal
     deadline = t0 + time_limit
     plain = bool(np.all(sub.weight == 1.0))
     cache: dict = {}
-    moves, complete = _decide(sub, sspins, svalue, sref, 0.0, t0 + 0.6 * time_limit,
-                              brute_force_limit, seed, cache=cache)
+    moves, complete = _decide(
+        sub, sspins, svalue, sref, 0.0, t0 + 0.6 * time_limit, brute_force_limit, seed, cache=cache
+    )
     unweighted = sub if plain else SignedGraph(sub.nodes, sub.u, sub.v, sub.sign, np.ones(sub.m))
     if plain and sub.n > brute_force_limit:  # the same graph: its optimum is known already
         uspins, uvalue, uproven = sspins, svalue, bool(optimal)
@@ -476,13 +544,22 @@ def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal
         uvalue = float(costs[best])
         uproven = True
     else:
-        ures = frustration_index(unweighted, time_limit=max(deadline - time.perf_counter(),
-                                                            0.01), seed=seed)
+        ures = frustration_index(
+            unweighted, time_limit=max(deadline - time.perf_counter(), 0.01), seed=seed
+        )
         uspins, uvalue, uproven = ures.spins, float(ures.value), ures.optimal
-    umoves, ucomplete = _decide(unweighted, uspins, uvalue, sref, 1.0, deadline,
-                                brute_force_limit, seed,
-                                known=moves if plain and uspins is sspins else None,
-                                cache=cache if plain else None)
+    umoves, ucomplete = _decide(
+        unweighted,
+        uspins,
+        uvalue,
+        sref,
+        1.0,
+        deadline,
+        brute_force_limit,
+        seed,
+        known=moves if plain and uspins is sspins else None,
+        cache=cache if plain else None,
+    )
     for k, i in enumerate(members.tolist()):
         if i == ref:
             continue
@@ -496,6 +573,9 @@ def camp_robustness(graph: SignedGraph, spins: np.ndarray, value: float, optimal
     else:
         unique = None
     exact = bool(optimal and complete and ucomplete and uproven)
-    note = ("exact" if exact else
-            "partly undecided: the optimum is not proven or the time budget ran out")
+    note = (
+        "exact"
+        if exact
+        else "partly undecided: the optimum is not proven or the time budget ran out"
+    )
     return CampRobustness(ref, fixed, swing, unique, exact, note)

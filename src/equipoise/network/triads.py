@@ -31,8 +31,8 @@ class Triangles:
     ties ``ij, ik, jk`` in the graph's arrays; ``balanced[t]`` whether the sign product is +1.
     """
 
-    nodes: np.ndarray     # (t, 3) int64
-    edges: np.ndarray     # (t, 3) int64
+    nodes: np.ndarray  # (t, 3) int64
+    edges: np.ndarray  # (t, 3) int64
     balanced: np.ndarray  # (t,) bool
 
     def __len__(self) -> int:
@@ -50,8 +50,7 @@ def triangles(graph: SignedGraph) -> Triangles:
     A triangle is balanced iff ``σ(ij)·σ(ik)·σ(jk) = +1``.
     """
     n, m = graph.n, graph.m
-    empty = Triangles(np.zeros((0, 3), np.int64), np.zeros((0, 3), np.int64),
-                      np.zeros(0, bool))
+    empty = Triangles(np.zeros((0, 3), np.int64), np.zeros((0, 3), np.int64), np.zeros(0, bool))
     if m < 3:
         return empty
     deg = graph.degree()
@@ -64,7 +63,7 @@ def triangles(graph: SignedGraph) -> Triangles:
     eid = np.arange(m)
     order = np.lexsort((b, a))
     a, b, eid = a[order], b[order], eid[order]
-    start = np.searchsorted(a, np.arange(n + 1))         # CSR of the oriented ties
+    start = np.searchsorted(a, np.arange(n + 1))  # CSR of the oriented ties
     outdeg = np.diff(start)
     # paths a -> b -> c: for every oriented tie (a, b), each out-neighbour c of b
     cnt = outdeg[b]
@@ -75,17 +74,23 @@ def triangles(graph: SignedGraph) -> Triangles:
     offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
     second = start[b[first]] + offs
     pa, pc = a[first], b[second]
-    keys = a * n + b                                    # sorted (lexsort by a, then b)
+    keys = a * n + b  # sorted (lexsort by a, then b)
     look = pa * n + pc
     pos = np.searchsorted(keys, look)
     pos_c = np.minimum(pos, len(keys) - 1)
     hit = keys[pos_c] == look
     first, second = first[hit], second[hit]
     tri_nodes = np.sort(np.stack([a[first], b[first], b[second]], axis=1), axis=1)
-    gkeys = graph.u * n + graph.v                       # sorted: graph ties are canonical
+    gkeys = graph.u * n + graph.v  # sorted: graph ties are canonical
     i, j, k = tri_nodes[:, 0], tri_nodes[:, 1], tri_nodes[:, 2]
-    tri_edges = np.stack([np.searchsorted(gkeys, i * n + j), np.searchsorted(gkeys, i * n + k),
-                          np.searchsorted(gkeys, j * n + k)], axis=1)
+    tri_edges = np.stack(
+        [
+            np.searchsorted(gkeys, i * n + j),
+            np.searchsorted(gkeys, i * n + k),
+            np.searchsorted(gkeys, j * n + k),
+        ],
+        axis=1,
+    )
     order = np.lexsort((tri_nodes[:, 2], tri_nodes[:, 1], tri_nodes[:, 0]))
     tri_nodes, tri_edges = tri_nodes[order], tri_edges[order]
     prod = graph.sign[tri_edges].astype(np.int64).prod(axis=1)
@@ -104,8 +109,9 @@ def node_triads(graph: SignedGraph, tri: Triangles | None = None) -> tuple[np.nd
     return all_count, unb
 
 
-def unbalanced_triads_of(graph: SignedGraph, tri: Triangles | None = None,
-                         limit: int | None = None) -> dict:
+def unbalanced_triads_of(
+    graph: SignedGraph, tri: Triangles | None = None, limit: int | None = None
+) -> dict:
     """Per node label, the list of the unbalanced triads it sits in (as label triples).
 
     ``limit`` caps the list length per node (the counts of :func:`node_triads` stay exact).
@@ -122,7 +128,7 @@ def unbalanced_triads_of(graph: SignedGraph, tri: Triangles | None = None,
     flat, owner_rows = flat[order], owner_rows[order]
     bounds = np.searchsorted(flat, np.arange(graph.n + 1))
     for i in np.flatnonzero(np.diff(bounds)):
-        rows = owner_rows[bounds[i]:bounds[i + 1]]
+        rows = owner_rows[bounds[i] : bounds[i + 1]]
         if limit is not None:
             rows = rows[:limit]
         out[labels[i]] = [tuple(labels[x] for x in un[r]) for r in rows.tolist()]

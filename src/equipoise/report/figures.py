@@ -38,7 +38,7 @@ MODEL_STYLES: dict[str, dict[str, Any]] = {
     "eum": {"linestyle": (0, (5, 2)), "color": "#d95f02", "marker": "o"},
     "exchange": {"linestyle": "-", "color": "#1f78b4", "marker": "D"},
 }
-_FALLBACK_STYLES = [
+_FALLBACK_STYLES: list[dict[str, Any]] = [
     {"linestyle": (0, (3, 1, 1, 1, 1, 1)), "color": "#e7298a", "marker": "^"},
     {"linestyle": (0, (8, 3)), "color": "#666666", "marker": "P"},
 ]

@@ -13,7 +13,6 @@ turns an analysis into the HTML text.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections import Counter
@@ -173,29 +172,21 @@ def report_context(analysis: Any,
     # -- network -------------------------------------------------------------------------
     ctx["network"] = None
     if analysis.balance is not None:
-        from ..network.graph import signed_graph_from_scenario
-
-        b = analysis.balance
-        date = dt.date.fromisoformat(b["as_of"]) if b.get("as_of") else s.as_of
+        b = analysis.balance  # a BalanceResult: the graph that was solved, and its date
+        date = b.as_of or s.as_of
         from ..network.kinds import COMBINATION_RULE, LAYERS, network_config
 
-        organisations = b.get("organisations")
-        graph = signed_graph_from_scenario(s, as_of=date, organisations=organisations,
-                                           weighted=True)
+        organisations = b.organisations
+        graph = b.graph
         edges = [(str(u), str(v), int(sg), float(w)) for u, v, sg, w in graph.edges()]
         sign_of = {frozenset((u, v)): sg for u, v, sg, _ in edges}
-        groups = [[str(x) for x in g] for g in b.get("groups", [])]
+        groups = [[str(x) for x in g] for g in b.groups]
         while len(groups) < 2:
             groups.append([])
-        frustrated = [[str(t["u"]), str(t["v"])] for t in b.get("frustrated_ties", [])]
+        frustrated = [[str(t["u"]), str(t["v"])] for t in b.frustrated_ties]
 
-        def signs_on(day: dt.date | None) -> dict[frozenset, int]:
-            g = signed_graph_from_scenario(s, as_of=day, organisations=organisations,
-                                           weighted=True)
+        def signs_of(g: Any) -> dict[frozenset, int]:
             return {frozenset((str(u), str(v))): int(sg) for u, v, sg, _ in g.edges()}
-
-        def loose(report: dict[str, Any]) -> list[str]:
-            return [a for a, f in (report.get("camp_fixed") or {}).items() if f is False]
 
         def triad_row(triad: Iterable[Any], signs: dict[frozenset, int] | None = None
                       ) -> dict[str, Any]:
@@ -211,12 +202,12 @@ def report_context(analysis: Any,
                              ("−" if sg else "?")})
             return {"actors": t, "names": [names.get(x, x) for x in t], "ties": ties}
 
-        balancer_info = b["actors"].get(s.balancer) if s.balancer else None
+        balancer_info = b.actors.get(s.balancer) if s.balancer else None
         balancer_triads = []
         if balancer_info:
             balancer_triads = [triad_row([s.balancer, *pair])
                                for pair in balancer_info.get("unbalanced_with", [])]
-        cross = sorted(((a, d) for a, d in b["actors"].items() if d["unbalanced_triads"] > 0),
+        cross = sorted(((a, d) for a, d in b.actors.items() if d["unbalanced_triads"] > 0),
                        key=lambda kv: (-kv[1]["unbalanced_triads"], kv[0]))
         config = network_config(s, organisations=organisations)
         relations = []
@@ -239,47 +230,45 @@ def report_context(analysis: Any,
             timeline = []
             previous_signs: dict[frozenset, int] = {}
             for k, entry in enumerate(analysis.timeline):
-                day_signs = signs_on(dt.date.fromisoformat(entry["date"]))
+                r = entry.result  # the analysis of that date, with the graph it solved
+                day_signs = signs_of(r.graph)
+                day = entry.date.isoformat()
                 timeline.append({
-                    "date": entry["date"], "label": entry["label"],
-                    "frustration_index": entry["frustration_index"],
-                    "optimal": entry["optimal"],
-                    "triads": entry["triads"],
-                    "unbalanced": [triad_row(t, day_signs) for t in entry["unbalanced_triads"]],
-                    "appeared": [triad_row(t, day_signs) for t in entry.get("appeared", [])],
+                    "date": day, "label": entry.label,
+                    "frustration_index": r.frustration_index,
+                    "optimal": r.optimal,
+                    "triads": entry.triads,
+                    "unbalanced": [triad_row(t, day_signs) for t in entry.unbalanced_triads],
+                    "appeared": [triad_row(t, day_signs) for t in entry.appeared or []],
                     # resolved triads: the signs they had on the previous date
                     "disappeared": [triad_row(t, previous_signs)
-                                    for t in entry.get("disappeared", [])],
-                    "first": "appeared" not in entry,
-                    "groups": entry.get("groups"),
-                    "unplaced": entry.get("unplaced", []),
-                    "layers": entry.get("layers", {}),
+                                    for t in entry.disappeared or []],
+                    "first": entry.first,
+                    "groups": r.groups,
+                    "unplaced": r.unplaced,
+                    "layers": r.layers,
                     "figure": fig(f"fig-network-{k}", F.network_figure,
-                                  [str(x) for x in signed_graph_from_scenario(
-                                      s, as_of=dt.date.fromisoformat(entry["date"]),
-                                      organisations=organisations).nodes],
-                                  [(str(u), str(v), int(sg), float(w)) for u, v, sg, w in
-                                   signed_graph_from_scenario(
-                                       s, as_of=dt.date.fromisoformat(entry["date"]),
-                                       organisations=organisations).edges()],
-                                  entry.get("groups") or [[], []],
-                                  entry.get("frustrated_edges", []), balancer=s.balancer,
-                                  labels=names, unplaced=entry.get("unplaced", []),
-                                  not_fixed=loose(entry),
-                                  cancelled=entry.get("cancelled_pairs", []), compact=True,
-                                  title=f"{entry['date']} · {entry['label']}"),
+                                  [str(x) for x in r.graph.nodes],
+                                  [(str(u), str(v), int(sg), float(w))
+                                   for u, v, sg, w in r.graph.edges()],
+                                  r.groups or [[], []],
+                                  r.frustrated_edges, balancer=s.balancer,
+                                  labels=names, unplaced=r.unplaced,
+                                  not_fixed=r.loose,
+                                  cancelled=r.cancelled_pairs, compact=True,
+                                  title=f"{day} · {entry.label}"),
                 })
                 previous_signs = day_signs
         ctx["network"] = {
             "figure": fig("fig-network", F.network_figure, [str(x) for x in graph.nodes],
                           edges, groups, frustrated, balancer=s.balancer, labels=names,
-                          unplaced=b.get("unplaced", []), not_fixed=loose(b),
-                          cancelled=b.get("cancelled_pairs", [])),
+                          unplaced=b.unplaced, not_fixed=b.loose,
+                          cancelled=b.cancelled_pairs),
             "rule": COMBINATION_RULE,
             "organisations": organisations,
             "layers": [{"name": name, "what": LAYERS.get(name, ""),
                         "ties": d.get("ties", 0), "frustrated": d.get("frustrated", 0)}
-                       for name, d in (b.get("layers") or {}).items()],
+                       for name, d in b.layers.items()],
             "kinds": [{"kind": name, "layer": k.layer,
                        "sign": {1: "+", -1: "−", 0: "0 (neutral)"}[k.sign],
                        "weight": k.weight, "dominant": k.dominant}
@@ -287,26 +276,26 @@ def report_context(analysis: Any,
                                             key=lambda kv: (list(LAYERS).index(kv[1].layer)
                                                             if kv[1].layer in LAYERS else 99,
                                                             kv[0]))],
-            "reference": b.get("reference"),
-            "reference_name": names.get(b.get("reference"), b.get("reference")),
-            "unique": b.get("unique"),
-            "not_fixed": [{"id": a, "name": names.get(a, a)} for a in loose(b)],
+            "reference": b.reference,
+            "reference_name": names.get(b.reference, b.reference),
+            "unique": b.unique,
+            "not_fixed": [{"id": a, "name": names.get(a, a)} for a in b.loose],
             "undecided": [{"id": a, "name": names.get(a, a)}
-                          for a, f in (b.get("camp_fixed") or {}).items() if f is None],
-            "swing": [{"id": a, "name": names.get(a, a)} for a in b.get("swing", [])],
-            "unplaced": [{"id": a, "name": names.get(a, a)} for a in b.get("unplaced", [])],
+                          for a, f in b.camp_fixed.items() if f is None],
+            "swing": [{"id": a, "name": names.get(a, a)} for a in b.swing],
+            "unplaced": [{"id": a, "name": names.get(a, a)} for a in b.unplaced],
             "cancelled": [{"u": c["pair"][0], "v": c["pair"][1],
                            "un": names.get(c["pair"][0], c["pair"][0]),
                            "vn": names.get(c["pair"][1], c["pair"][1]),
                            "layers": ", ".join(f"{k} {v:+.3g}" for k, v in c["layers"].items()),
                            "records": ", ".join(f"{r['kind']} ({r['from']}→{r['to']}, "
                                                 f"{r['strength']:+.3g})" for r in c["records"])}
-                          for c in b.get("cancelled", [])],
+                          for c in b.cancelled],
             "date": date.isoformat() if date else None,
-            "stats": {k: b.get(k) for k in ("frustration_index", "optimal", "lower_bound",
-                                             "method", "status", "nodes", "ties",
-                                             "positive_ties", "negative_ties", "estrada")},
-            "triads": b.get("triads", {}),
+            "stats": {k: getattr(b, k) for k in ("frustration_index", "optimal", "lower_bound",
+                                                  "method", "status", "nodes", "ties",
+                                                  "positive_ties", "negative_ties", "estrada")},
+            "triads": b.triads,
             "camps": [{"label": "AB"[k], "shape": ("circles", "squares")[k],
                        "members": [{"id": x, "name": names.get(x, x)} for x in g]}
                       for k, g in enumerate(groups[:2])],
@@ -316,11 +305,11 @@ def report_context(analysis: Any,
                             "strain": t["strain"],
                             "layers": ", ".join(f"{k} {v:+.3g}"
                                                 for k, v in (t.get("layers") or {}).items())}
-                           for t in b.get("frustrated_ties", [])],
+                           for t in b.frustrated_ties],
             "balancer_triads": balancer_triads,
             "balancer_counts": balancer_info,
-            "all_triads": [triad_row(t) for t in b.get("unbalanced_triads", [])],
-            "truncated": b.get("unbalanced_triads_truncated", False),
+            "all_triads": [triad_row(t) for t in b.unbalanced_triads],
+            "truncated": b.unbalanced_triads_truncated,
             "cross": [{"id": a, "name": names.get(a, a), **d} for a, d in cross],
             "relations": relations,
             "timeline": timeline,
@@ -429,6 +418,9 @@ def report_context(analysis: Any,
                          for m, fc in analysis.forecasts.items()]
     else:
         ctx["models"] = []
+    from .space_context import spaces_context
+
+    ctx["spaces"] = spaces_context(analysis, fig) if analysis.forecasts else []
 
     # -- decision ------------------------------------------------------------------------
     ctx["decision"] = None
@@ -501,8 +493,8 @@ def report_context(analysis: Any,
 
     # -- skipped and sections ------------------------------------------------------------
     skipped = dict(analysis.skipped)
-    for k, v in skipped_notes.items():
-        skipped.setdefault(k, v)
+    for section, why in skipped_notes.items():
+        skipped.setdefault(section, why)
     ctx["skipped"] = skipped
     present = {
         "summary": True,

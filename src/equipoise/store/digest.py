@@ -34,7 +34,8 @@ def _list_keys(name: str, items: list[Any]) -> list[str] | None:
     fields = LIST_KEYS.get(name, ("id",))
     if not all(isinstance(it, dict) and all(f in it for f in fields) for it in items):
         return None
-    keys, seen = [], {}
+    keys: list[str] = []
+    seen: dict[str, int] = {}
     for it in items:
         key = ".".join(str(it[f]) for f in fields)
         seen[key] = seen.get(key, 0) + 1

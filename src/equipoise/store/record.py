@@ -32,8 +32,8 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-__all__ = ["recorded", "load_scenario", "record_input_text", "record_results", "compute",
-           "COMMANDS", "Captured"]
+__all__ = ["recorded", "recording", "load_scenario", "use_scenario", "record_input_text",
+           "record_results", "compute", "COMMANDS", "Captured"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -136,6 +136,32 @@ def _sigint_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
         if pending and callable(old):
             old(signal.SIGINT, None)
+
+
+@contextmanager
+def recording(command: str, params: dict[str, Any], sets: list[str],
+              store: Any) -> Iterator[None]:
+    """Record one run made without the command line (the workbench's API) in the open
+    ``store`` (``None``: not recorded, but ``sets`` still applied).
+
+    Inside, :func:`use_scenario` applies ``sets`` and records the input (nothing is recorded
+    if that fails) and :func:`record_results` hands over the results. The run ends ``done``,
+    or ``failed`` on an exception (``interrupted`` if the exception has
+    ``run_status = "interrupted"``, e.g. a cancelled background job).
+    """
+    run = _Run(command, {k: _jsonable(v) for k, v in params.items()}, list(sets), None)
+    run.store = store
+    token = _CURRENT.set(run)
+    try:
+        yield
+    except BaseException as exc:
+        status = getattr(exc, "run_status", "failed")
+        run.finish(status, str(exc) or type(exc).__name__)
+        raise
+    else:
+        run.finish("done")
+    finally:
+        _CURRENT.reset(token)
 
 
 def _canonical(scenario: Any) -> str:
@@ -307,20 +333,21 @@ def compute(command: str, input_path: str, params: dict[str, Any],
     kwargs[input_param] = input_path
     if "json_" in accepted:
         kwargs["json_"] = True
+    out_dir: Path | None = None
     if "out_dir" in accepted:
         import tempfile
 
-        kwargs["out_dir"] = Path(tempfile.mkdtemp(prefix="equipoise-rerun-"))
+        out_dir = kwargs["out_dir"] = Path(tempfile.mkdtemp(prefix="equipoise-rerun-"))
     holder: dict[str, Any] = {}
     try:
         func(**kwargs, no_store=True, _capture=holder, **({"set_": sets} if sets else {}))
     except Captured as done:
         return holder["run"].scenario, done.results
     finally:
-        if "out_dir" in kwargs:
+        if out_dir is not None:
             import shutil
 
-            shutil.rmtree(kwargs["out_dir"], ignore_errors=True)
+            shutil.rmtree(out_dir, ignore_errors=True)
     from ..errors import InputError
 
     raise InputError(f"the command '{command}' gave no results", command)

@@ -14,11 +14,13 @@ import math
 import os
 import secrets
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from ..strict_json import dumps, finite_or_none
 from .engine import Store, StoreError
 from .schema import decision_scores, forecast_rounds, run_inputs, runs
 
@@ -37,21 +39,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _clean(value: Any) -> Any:
-    """JSON-ready: non-finite floats become null (PostgreSQL and strict parsers refuse NaN)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
-
-
 def to_json(value: Any) -> str:
-    """Compact JSON with the keys in a fixed order (equal data, equal text)."""
-    return json.dumps(_clean(value), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    """Compact strict JSON with the keys in a fixed order (equal data, equal text);
+    non-finite floats become null (PostgreSQL and strict parsers refuse NaN), through the
+    one cleaner :func:`equipoise.strict_json.json_ready`."""
+    return dumps(value, indent=None, sort_keys=True, compact=True)
 
 
 def _iso(value: dt.datetime | str | None) -> str | None:
@@ -152,7 +144,7 @@ def _forecast_rows(run_id: str, results: dict[str, Any]) -> Any:
             trajectory = f.get("trajectory") or [f.get("outcome")]
             for k, value in enumerate(trajectory):
                 yield {"run_id": run_id, "model": model, "issue": issue, "round": k,
-                       "value": _clean(value)}
+                       "value": finite_or_none(value)}
 
 
 def decisions_of(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -177,23 +169,24 @@ def _decision_rows(run_id: str, results: dict[str, Any]) -> Any:
                                                    else -math.inf))
             for option, score in scores.items():
                 yield {"run_id": run_id, "variant": variant, "doctrine": doctrine,
-                       "option": option, "score": _clean(score),
+                       "option": option, "score": finite_or_none(score),
                        "rank": order.index(option) + 1,
-                       "acceptability": _clean(by_doctrine_acc.get(doctrine, {}).get(option))}
+                       "acceptability": finite_or_none(
+                           by_doctrine_acc.get(doctrine, {}).get(option))}
         acc = d.get("acceptability") or {}
         if acc:
             order = sorted(acc, key=lambda o: -(acc[o] or 0.0))
             for option, a in acc.items():
                 yield {"run_id": run_id, "variant": variant, "doctrine": "*",
                        "option": option, "score": None, "rank": order.index(option) + 1,
-                       "acceptability": _clean(a)}
+                       "acceptability": finite_or_none(a)}
 
 
 _LIST_COLUMNS = (runs.c.id, runs.c.command, runs.c.status, runs.c.input_hash, runs.c.seed,
                  runs.c.version, runs.c.host, runs.c.pid, runs.c.input_name, runs.c.title)
 
 
-def _mark_vanished(store: Store, rows: list[Any]) -> set[str]:
+def _mark_vanished(store: Store, rows: Sequence[Any]) -> set[str]:
     """Runs ``running`` on this host whose process is gone: mark them ``interrupted``."""
     host = socket.gethostname()
     gone = [r.id for r in rows if r.status == "running" and r.host == host

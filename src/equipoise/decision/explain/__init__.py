@@ -14,6 +14,18 @@ from .judgements import Change, apply_judgements
 from .stability import Stability, stability_intervals
 from .weights import Favourable, Widening, favourable_weights, smallest_widening
 
-__all__ = ["ANY", "Change", "DoctrineView", "Explanation", "Favourable", "OptionView",
-           "Stability", "Widening", "apply_judgements", "explain", "favourable_weights",
-           "smallest_widening", "stability_intervals"]
+__all__ = [
+    "ANY",
+    "Change",
+    "DoctrineView",
+    "Explanation",
+    "Favourable",
+    "OptionView",
+    "Stability",
+    "Widening",
+    "apply_judgements",
+    "explain",
+    "favourable_weights",
+    "smallest_widening",
+    "stability_intervals",
+]

@@ -18,7 +18,6 @@ weights**, the whole simplex of the criteria):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +25,7 @@ import numpy as np
 
 from ...errors import ModelInputError
 from ...scenario import Scenario
+from ...strict_json import rounded
 from ..analysis import _setting, _weight_bounds, decide
 from ..criteria import declared_criteria
 from ..result import DecisionResult
@@ -86,7 +86,7 @@ class Explanation:
         crit = self.criteria
 
         def fl(x: float) -> float | None:
-            return None if not math.isfinite(float(x)) else round(float(x), 12)
+            return rounded(x, 12)
 
         def vec(w: np.ndarray | None) -> dict[str, float | None] | None:
             return None if w is None else {c: fl(w[j]) for j, c in enumerate(crit)}
@@ -95,57 +95,87 @@ class Explanation:
             return {c: [fl(lo[j]), fl(hi[j])] for j, c in enumerate(crit)}
 
         def changes(cs: list[Change] | None) -> list[dict[str, Any]]:
-            return [{"input": c.input, "from": fl(c.old), "to": fl(c.new),
-                     "units": fl(c.units), "kind": c.kind} for c in cs or []]
+            return [
+                {
+                    "input": c.input,
+                    "from": fl(c.old),
+                    "to": fl(c.new),
+                    "units": fl(c.units),
+                    "kind": c.kind,
+                }
+                for c in cs or []
+            ]
 
         opt = self.options
         doctrines = {}
         for d, v in self.doctrines.items():
             doctrines[d] = {
-                "name": v.name, "ranges": pairs(v.lower, v.upper),
-                "central_weights": vec(v.central), "pick": opt[v.pick],
-                "stability": [{"criterion": s.criterion, "weight": fl(s.weight),
-                               "interval": [fl(s.lower), fl(s.upper)],
-                               "below": None if s.below is None else opt[s.below],
-                               "above": None if s.above is None else opt[s.above]}
-                              for s in v.stability]}
+                "name": v.name,
+                "ranges": pairs(v.lower, v.upper),
+                "central_weights": vec(v.central),
+                "pick": opt[v.pick],
+                "stability": [
+                    {
+                        "criterion": s.criterion,
+                        "weight": fl(s.weight),
+                        "interval": [fl(s.lower), fl(s.upper)],
+                        "below": None if s.below is None else opt[s.below],
+                        "above": None if s.above is None else opt[s.above],
+                    }
+                    for s in v.stability
+                ],
+            }
         options: dict[str, Any] = {}
         for o in self.explained:
             per: dict[str, Any] = {}
             for d, view in self.views[o].items():
                 f, wd = view.favourable, view.widening
-                status = ("first already" if view.change == [] else
-                          "impossible" if view.change is None else "found")
+                status = (
+                    "first already"
+                    if view.change == []
+                    else "impossible"
+                    if view.change is None
+                    else "found"
+                )
                 per[d] = {
                     "can_be_first": f.can_be_first,
                     "witness": vec(f.witness),
                     "margin": fl(f.margin),
-                    "weight_ranges": None if f.weight_ranges is None else pairs(
-                        f.weight_ranges[:, 0], f.weight_ranges[:, 1]),
+                    "weight_ranges": None
+                    if f.weight_ranges is None
+                    else pairs(f.weight_ranges[:, 0], f.weight_ranges[:, 1]),
                     "widening": None if wd is None else fl(wd.total),
                     "widened_ranges": None if wd is None else pairs(wd.lower, wd.upper),
-                    "certificate": None if f.certificate is None else {
-                        opt[i]: fl(x) for i, x in enumerate(f.certificate) if x > 0},
+                    "certificate": None
+                    if f.certificate is None
+                    else {opt[i]: fl(x) for i, x in enumerate(f.certificate) if x > 0},
                     "smallest_change": changes(view.change),
                     "change_status": status,
-                    "change_distance": None if view.change is None else fl(
-                        sum(c.units for c in view.change)),
+                    "change_distance": None
+                    if view.change is None
+                    else fl(sum(c.units for c in view.change)),
                 }
                 if self.searched:
                     per[d]["approximate_change"] = changes(view.approximate)
             options[o] = {"name": self.name(o), "doctrines": per}
         return {
-            "balancer": self.decision.balancer, "model": self.decision.model,
-            "variant": self.decision.variant, "status_quo": self.decision.status_quo,
+            "balancer": self.decision.balancer,
+            "model": self.decision.model,
+            "variant": self.decision.variant,
+            "status_quo": self.decision.status_quo,
             "criteria": crit,
-            "normalised": {o: {c: fl(self.normalised[i, j]) for j, c in enumerate(crit)}
-                           for i, o in enumerate(opt)},
-            "doctrines": doctrines, "options": options,
+            "normalised": {
+                o: {c: fl(self.normalised[i, j]) for j, c in enumerate(crit)}
+                for i, o in enumerate(opt)
+            },
+            "doctrines": doctrines,
+            "options": options,
         }
 
 
-def _doctrine_ranges(scenario: Scenario, variant: str | None, criteria: list[str],
-                     only: str | None) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+def _doctrine_ranges(
+    scenario: Scenario, variant: str | None, criteria: list[str], only: str | None
+) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
     out: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
     for d in scenario.doctrines:
         if only is not None and d.id != only:
@@ -162,10 +192,17 @@ def _doctrine_ranges(scenario: Scenario, variant: str | None, criteria: list[str
     return out
 
 
-def explain(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
-            option: str | None = None, doctrine: str | None = None,
-            rounds: int | None = None,
-            search: bool = False, **model_params: Any) -> Explanation:
+def explain(
+    scenario: Scenario,
+    *,
+    model: str = "eum",
+    variant: str | None = None,
+    option: str | None = None,
+    doctrine: str | None = None,
+    rounds: int | None = None,
+    search: bool = False,
+    **model_params: Any,
+) -> Explanation:
     """What one would have to believe for each option to be first (module docstring).
 
     ``option`` / ``doctrine`` restrict what is explained (every option stays a rival);
@@ -173,8 +210,15 @@ def explain(scenario: Scenario, *, model: str = "eum", variant: str | None = Non
     weights (:mod:`.search`; slower: it reruns the model).
     """
     setting = _setting(scenario, model, variant, rounds, model_params, None, 0)
-    result = decide(scenario, model=model, variant=variant, draws=0, rounds=rounds,
-                    prepared=setting, **model_params)
+    result = decide(
+        scenario,
+        model=model,
+        variant=variant,
+        draws=0,
+        rounds=rounds,
+        prepared=setting,
+        **model_params,
+    )
     criteria = list(result.criteria)
     options = list(result.options)
     if option is not None and option not in options:

@@ -37,8 +37,15 @@ from ...scenario import Scenario
 from ..criteria import DeclaredCriterion
 from .lp import solve_lp
 
-__all__ = ["Judgement", "JudgementModel", "Change", "judgement_model", "smallest_change",
-           "apply_judgements", "LEAD"]
+__all__ = [
+    "Judgement",
+    "JudgementModel",
+    "Change",
+    "judgement_model",
+    "smallest_change",
+    "apply_judgements",
+    "LEAD",
+]
 
 #: The lead over every other option that counts as "first" for the smallest change.
 LEAD = 1e-6
@@ -99,9 +106,13 @@ class JudgementModel:
         return out
 
 
-def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
-                    declared: dict[str, DeclaredCriterion], criteria: list[str]
-                    ) -> JudgementModel:
+def judgement_model(
+    scenario: Scenario,
+    variant: str | None,
+    options: list[str],
+    declared: dict[str, DeclaredCriterion],
+    criteria: list[str],
+) -> JudgementModel:
     """The affine model of the declared values of ``options`` (the analysis' order)."""
     from ..changes import options_of
     from ..packages import COMBINE
@@ -123,15 +134,19 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
             else:
                 raise ModelInputError(f"option '{o_id}' declares no value for {c}")
             index[(o_id, c)] = len(judgements)
-            judgements.append(Judgement(o_id, c, float(value), crit.lo, crit.hi,
-                                        crit.uncertainty, by))
+            judgements.append(
+                Judgement(o_id, c, float(value), crit.lo, crit.hi, crit.uncertainty, by)
+            )
     for p in scenario.packages:
         for c, own_value in p.criteria.items():
             if c in declared:
                 crit = declared[c]
                 index[(p.package_id, c)] = len(judgements)
-                judgements.append(Judgement(p.package_id, c, float(own_value.value), crit.lo,
-                                            crit.hi, crit.uncertainty))
+                judgements.append(
+                    Judgement(
+                        p.package_id, c, float(own_value.value), crit.lo, crit.hi, crit.uncertainty
+                    )
+                )
     nv = len(judgements)
     x0 = np.array([j.value for j in judgements])
     m = len(options)
@@ -146,8 +161,10 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
                 expr[i, j, index[(o, c)]] = 1.0
                 continue
             if o not in packages:
-                raise ModelInputError(f"option '{o}' is neither declared nor a package "
-                                      "(explain does not take --combinations)")
+                raise ModelInputError(
+                    f"option '{o}' is neither declared nor a package "
+                    "(explain does not take --combinations)"
+                )
             p = packages[o]
             parts = [index[(q, c)] for q in p.options if (q, c) in index]
             lo, hi = declared[c].lo, declared[c].hi
@@ -177,9 +194,16 @@ def judgement_model(scenario: Scenario, variant: str | None, options: list[str],
                 expr[i, j] = coef
                 rows += [coef, -coef]
                 rhs += [hi, -lo]
-    model = JudgementModel(judgements, names, [criteria.index(c) for c in names],
-                           np.array([declared[c].sign for c in names]), expr, offset,
-                           np.array(rows).reshape(len(rows), nv), np.array(rhs))
+    model = JudgementModel(
+        judgements,
+        names,
+        [criteria.index(c) for c in names],
+        np.array([declared[c].sign for c in names]),
+        expr,
+        offset,
+        np.array(rows).reshape(len(rows), nv),
+        np.array(rhs),
+    )
     now_values = model.values(x0)
     model.low = now_values.min(axis=0) if m else np.zeros(kd)
     model.high = now_values.max(axis=0) if m else np.zeros(kd)
@@ -195,8 +219,9 @@ def _extremes_lost(model: JudgementModel, x: np.ndarray) -> set[tuple[int, int]]
     return {(int(j), 0) for j in top} | {(int(j), 1) for j in bottom}
 
 
-def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.ndarray,
-                    option: int) -> list[Change] | None:
+def smallest_change(
+    model: JudgementModel, normalised: np.ndarray, weights: np.ndarray, option: int
+) -> list[Change] | None:
     """The least ``sum |x - x0| / u`` that makes ``option`` first under ``weights``
     (module docstring); ``[]`` when it is first already, ``None`` when no change of the
     declared values within their normalisation bounds makes it first."""
@@ -233,8 +258,10 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
     lo_b = np.tile(model.low, m)
     hi_b = np.tile(model.high, m)
     keep = np.any(flat_e != 0, axis=1)
-    a_rows += [np.hstack([flat_e[keep], np.zeros((int(keep.sum()), nv))]),
-               np.hstack([-flat_e[keep], np.zeros((int(keep.sum()), nv))])]
+    a_rows += [
+        np.hstack([flat_e[keep], np.zeros((int(keep.sum()), nv))]),
+        np.hstack([-flat_e[keep], np.zeros((int(keep.sum()), nv))]),
+    ]
     a_hi += [hi_b[keep] - flat_o[keep], flat_o[keep] - lo_b[keep]]
     a = np.vstack(a_rows)
     b = np.concatenate(a_hi)
@@ -242,8 +269,7 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
     hi_x = np.array([j.hi for j in model.judgements])
     lo_x = np.where(moves, lo_x, x0)
     hi_x = np.where(moves, hi_x, x0)
-    cost = np.concatenate([np.zeros(nv), np.where(moves, 1.0 / np.where(moves, units, 1.0),
-                                                  0.0)])
+    cost = np.concatenate([np.zeros(nv), np.where(moves, 1.0 / np.where(moves, units, 1.0), 0.0)])
     lower = np.concatenate([lo_x, np.zeros(nv)])
     upper = np.concatenate([hi_x, np.full(nv, np.inf)])
     res = solve_lp(cost, a, np.full(len(b), -np.inf), b, lower, upper)  # the relaxation
@@ -262,14 +288,24 @@ def smallest_change(model: JudgementModel, normalised: np.ndarray, weights: np.n
             return None
         x = found
         lost = _extremes_lost(model, x)
-    return [Change(j.input, j.value, float(x[v]), abs(float(x[v]) - j.value) / j.unit,
-                   j.owner, j.criterion)
-            for v, j in enumerate(model.judgements) if abs(x[v] - j.value) > 1e-9]
+    return [
+        Change(
+            j.input, j.value, float(x[v]), abs(float(x[v]) - j.value) / j.unit, j.owner, j.criterion
+        )
+        for v, j in enumerate(model.judgements)
+        if abs(x[v] - j.value) > 1e-9
+    ]
 
 
-def _with_extremes(model: JudgementModel, cost: np.ndarray, a: np.ndarray, b: np.ndarray,
-                   lower: np.ndarray, upper: np.ndarray, ends: set[tuple[int, int]]
-                   ) -> np.ndarray | None:
+def _with_extremes(
+    model: JudgementModel,
+    cost: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    ends: set[tuple[int, int]],
+) -> np.ndarray | None:
     """The MILP: some option still takes each of ``ends`` — (criterion, 0) its highest
     value, (criterion, 1) its lowest."""
     m, kd, nv = model.expr.shape
@@ -305,18 +341,22 @@ def _with_extremes(model: JudgementModel, cost: np.ndarray, a: np.ndarray, b: np
             hi_r.append(np.array([np.inf]))
     c = np.concatenate([cost, np.zeros(n_bin)])
     integrality = np.concatenate([np.zeros(width), np.ones(n_bin)])
-    res = milp(c, constraints=[LinearConstraint(np.vstack(rows), np.concatenate(lo_r),
-                                                np.concatenate(hi_r))],
-               integrality=integrality,
-               bounds=Bounds(np.concatenate([lower, np.zeros(n_bin)]),
-                             np.concatenate([upper, np.ones(n_bin)])))
+    res = milp(
+        c,
+        constraints=[LinearConstraint(np.vstack(rows), np.concatenate(lo_r), np.concatenate(hi_r))],
+        integrality=integrality,
+        bounds=Bounds(
+            np.concatenate([lower, np.zeros(n_bin)]), np.concatenate([upper, np.ones(n_bin)])
+        ),
+    )
     if res.status != 0 or res.x is None:
         return None
     return np.asarray(res.x[:nv], float)
 
 
-def apply_judgements(scenario: Scenario, changes: list[Change], variant: str | None = None
-                     ) -> Scenario:
+def apply_judgements(
+    scenario: Scenario, changes: list[Change], variant: str | None = None
+) -> Scenario:
     """A copy of ``scenario`` with the declared values of ``changes`` set (the variant's
     override where the variant gives one), for checking a change by re-running ``decide``."""
     s = scenario.model_copy(deep=True)

@@ -22,8 +22,14 @@ class LPResult:
     objective: float
 
 
-def lp_model(c: np.ndarray, a: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,
-             col_lo: np.ndarray, col_hi: np.ndarray) -> Any:
+def lp_model(
+    c: np.ndarray,
+    a: np.ndarray,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+) -> Any:
     """A quiet ``highspy.Highs`` holding ``min c.x`` s.t. ``row_lo <= a x <= row_hi``,
     ``col_lo <= x <= col_hi`` (``±inf`` allowed)."""
     import highspy
@@ -58,14 +64,27 @@ def run(h: Any) -> LPResult:
     status = h.getModelStatus()
     if status == highspy.HighsModelStatus.kOptimal:
         sol = h.getSolution()
-        return LPResult("optimal", np.array(sol.col_value), np.array(sol.row_dual),
-                        float(h.getInfo().objective_function_value))
-    word = ("infeasible" if status == highspy.HighsModelStatus.kInfeasible
-            else h.modelStatusToString(status))
+        return LPResult(
+            "optimal",
+            np.array(sol.col_value),
+            np.array(sol.row_dual),
+            float(h.getInfo().objective_function_value),
+        )
+    word = (
+        "infeasible"
+        if status == highspy.HighsModelStatus.kInfeasible
+        else h.modelStatusToString(status)
+    )
     return LPResult(word, None, None, float("nan"))
 
 
-def solve_lp(c: np.ndarray, a: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,
-             col_lo: np.ndarray, col_hi: np.ndarray) -> LPResult:
+def solve_lp(
+    c: np.ndarray,
+    a: np.ndarray,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+) -> LPResult:
     """``min c.x`` s.t. ``row_lo <= a x <= row_hi``, ``col_lo <= x <= col_hi``."""
     return run(lp_model(c, a, row_lo, row_hi, col_lo, col_hi))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...models.api import bargain_batch
+from ...models.spaces import is_spatial
 from ..analysis import _criteria_values, _forecast_options, _position_uncertainty
 from ..consequences import apply_bounds
 from .judgements import LEAD, Change
@@ -70,23 +71,48 @@ def _inputs(st: Any, scenario: Scenario) -> list[_Input]:
             if np.isnan(base.position[a, d]):
                 continue
             if unc[a, d] > 0:
-                out.append(_Input("position", f"stance.{actor}.{issue}.position", a, d,
-                                  float(base.position[a, d]), float(unc[a, d])))
+                out.append(
+                    _Input(
+                        "position",
+                        f"stance.{actor}.{issue}.position",
+                        a,
+                        d,
+                        float(base.position[a, d]),
+                        float(unc[a, d]),
+                    )
+                )
             s = float(base.salience[a, d])
             if s > 0 and u.salience > 0:
-                out.append(_Input("salience", f"stance.{actor}.{issue}.salience", a, d, s,
-                                  u.salience * s))
+                out.append(
+                    _Input("salience", f"stance.{actor}.{issue}.salience", a, d, s, u.salience * s)
+                )
     if u.capability > 0:
         for a, actor in enumerate(actors):
             present = ~np.isnan(base.position[a])
             if present.any():
                 cap = np.broadcast_to(base.capability, base.position.shape)[a, present]
-                out.append(_Input("capability", f"actor.{actor}.capability", a, -1,
-                                  float(np.mean(cap)), u.capability))
+                out.append(
+                    _Input(
+                        "capability",
+                        f"actor.{actor}.capability",
+                        a,
+                        -1,
+                        float(np.mean(cap)),
+                        u.capability,
+                    )
+                )
     if u.relations > 0:
         for t, actor in enumerate(st.tie_actors):
-            out.append(_Input("relation", f"relation.{st.balancer}-{actor}.weight", t, -1,
-                              float(st.ties_before[t]), u.relations))
+            out.append(
+                _Input(
+                    "relation",
+                    f"relation.{st.balancer}-{actor}.weight",
+                    t,
+                    -1,
+                    float(st.ties_before[t]),
+                    u.relations,
+                )
+            )
     return out
 
 
@@ -109,8 +135,9 @@ def _grid(inp: _Input, lower: np.ndarray, upper: np.ndarray) -> list[tuple[float
     return sorted(set(out))
 
 
-def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _outcomes(
+    st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Bounded outcomes ``(N, m, D)``, interests and tie factors for the model rows."""
     base = st.base
     n = len(rows)
@@ -119,7 +146,7 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
     ix = np.repeat(base.position[None], n, axis=0)
     is_ = np.repeat(base.salience[None], n, axis=0)
     outcomes = np.repeat(raw0[None], n, axis=0)
-    per_issue = not st.engine.estimator.joint_issues
+    per_issue = not st.engine.estimator.joint_issues and not is_spatial(st.engine.estimator)
     groups: dict[int, list[int]] = {}
     for r, (inp, _) in enumerate(rows):
         groups.setdefault(inp.issue if per_issue else -1, []).append(r)
@@ -133,8 +160,13 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
         seen: dict[bytes, np.ndarray] = {}
         for k, p in enumerate(st.problems):
             cap = np.broadcast_to(p.capability, p.position.shape)
-            key = b"|".join([p.position[:, cols].tobytes(), p.salience[:, cols].tobytes(),
-                             cap[:, cols].tobytes()])
+            key = b"|".join(
+                [
+                    p.position[:, cols].tobytes(),
+                    p.salience[:, cols].tobytes(),
+                    cap[:, cols].tobytes(),
+                ]
+            )
             if key in seen:
                 block = outcomes[sel, k]  # a copy (fancy indexing): write it back
                 block[:, cols] = seen[key]
@@ -152,11 +184,18 @@ def _outcomes(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> tu
                     s[j, a, d] = new
                 elif inp.kind == "capability":
                     c[j, a, :] *= new
-            res = bargain_batch(st.engine.estimator, x[:, :, cols], s[:, :, cols],
-                                c[:, :, cols], lower=p.lower[cols], upper=p.upper[cols],
-                                issues=[p.issues[d] for d in cols], actors=actors,
-                                decided_by=[p.decided_by[d] for d in cols],
-                                spaces=[p.spaces[d] for d in cols])
+            res = bargain_batch(
+                st.engine.estimator,
+                x[:, :, cols],
+                s[:, :, cols],
+                c[:, :, cols],
+                lower=p.lower[cols],
+                upper=p.upper[cols],
+                issues=[p.issues[d] for d in cols],
+                actors=actors,
+                decided_by=[p.decided_by[d] for d in cols],
+                spaces=[p.spaces[d] for d in cols],
+            )
             seen[key] = res
             block = outcomes[sel, k]
             block[:, cols] = res
@@ -175,8 +214,14 @@ def _normalised(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> 
     declared = st.declared_values[None]
     if model_rows:
         out, ix, is_, tf = _outcomes(st, [rows[r] for r in model_rows], raw0)
-        values[model_rows] = _criteria_values(st, out, ix, is_, tf, np.broadcast_to(
-            declared, (len(model_rows), *st.declared_values.shape)))
+        values[model_rows] = _criteria_values(
+            st,
+            out,
+            ix,
+            is_,
+            tf,
+            np.broadcast_to(declared, (len(model_rows), *st.declared_values.shape)),
+        )
     if tie_rows:
         k = len(tie_rows)
         tf = np.ones((k, len(st.tie_actors)))
@@ -185,9 +230,13 @@ def _normalised(st: Any, rows: list[tuple[_Input, float]], raw0: np.ndarray) -> 
             tf[j, inp.actor] = f
         out = np.repeat(apply_bounds(raw0[None], st.layers), k, axis=0)
         values[tie_rows] = _criteria_values(
-            st, out, np.repeat(st.base.position[None], k, axis=0),
-            np.repeat(st.base.salience[None], k, axis=0), tf,
-            np.broadcast_to(declared, (k, *st.declared_values.shape)))
+            st,
+            out,
+            np.repeat(st.base.position[None], k, axis=0),
+            np.repeat(st.base.salience[None], k, axis=0),
+            tf,
+            np.broadcast_to(declared, (k, *st.declared_values.shape)),
+        )
     lo = values.min(axis=1, keepdims=True)
     span = values.max(axis=1, keepdims=True) - lo
     span = np.where(span > 1e-12 * np.maximum(np.abs(lo), 1.0), span, np.inf)
@@ -212,8 +261,9 @@ def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
 
     After the grid, each reported input's change is refined on :data:`REFINE` points evenly
     spaced between its nearest failing and its succeeding value (one more batch)."""
-    raw0 = _forecast_options(st, st.engine, lambda p: (
-        p.position[None], p.salience[None], p.capability[None]))[0]
+    raw0 = _forecast_options(
+        st, st.engine, lambda p: (p.position[None], p.salience[None], p.capability[None])
+    )[0]
     rows: list[tuple[_Input, float]] = []
     for inp in _inputs(st, scenario):
         rows += [(inp, new) for _, new in _grid(inp, st.base.lower, st.base.upper)]
@@ -240,9 +290,14 @@ def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
                     break
                 start = 1.0 if inp.kind in ("capability", "relation") else inp.old
                 side = np.sign(new - start)
-                fails = [v for (i2, v), good in zip(rows, ok)
-                         if i2 is inp and not good and np.sign(v - start) == side
-                         and abs(v - start) < abs(new - start)]
+                fails = [
+                    v
+                    for (i2, v), good in zip(rows, ok)
+                    if i2 is inp
+                    and not good
+                    and np.sign(v - start) == side
+                    and abs(v - start) < abs(new - start)
+                ]
                 near = max(fails, key=lambda v: abs(v - start)) if fails else start
                 tasks.append([o, d, x, inp, near, new])
     if tasks:  # one batch: REFINE points evenly between the failing and succeeding values
@@ -250,16 +305,22 @@ def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
         fine = [(t[3], t[4] + f * (t[5] - t[4])) for t in tasks for f in share]
         fine_norm = _normalised(st, fine, raw0)
         for j, t in enumerate(tasks):
-            block = fine_norm[j * REFINE:(j + 1) * REFINE]
+            block = fine_norm[j * REFINE : (j + 1) * REFINE]
             good = _first(block, t[2], expl.doctrines[t[1]].central)
             if good.any():
                 t[5] = fine[j * REFINE + int(np.argmax(good))][1]
     found: dict[tuple[str, str], list[Change]] = {}
     for o, d, _, inp, _, new in tasks:
         factor = inp.kind in ("capability", "relation")
-        found.setdefault((o, d), []).append(Change(
-            inp.label, inp.old, inp.old * new if factor else new, _units(inp, new),
-            kind=inp.kind))
+        found.setdefault((o, d), []).append(
+            Change(
+                inp.label,
+                inp.old,
+                inp.old * new if factor else new,
+                _units(inp, new),
+                kind=inp.kind,
+            )
+        )
     for (o, d), changes in found.items():
         expl.views[o][d].approximate = sorted(changes, key=lambda c: c.units)
 
@@ -279,27 +340,39 @@ def apply_input_change(scenario: Scenario, change: Change) -> Scenario:
         for k, st in enumerate(s.stances):
             if st.actor == actor and st.issue == issue:
                 field = getattr(st, change.kind)
-                s.stances[k] = st.model_copy(update={
-                    change.kind: field.model_copy(update={"value": change.new})})
+                s.stances[k] = st.model_copy(
+                    update={change.kind: field.model_copy(update={"value": change.new})}
+                )
         return s
     factor = change.new / change.old if change.old else 0.0
     if change.kind == "capability":
         actor = ".".join(parts[1:-1])
         for k, a in enumerate(s.actors):
             if a.id == actor and a.capability is not None:
-                s.actors[k] = a.model_copy(update={"capability": a.capability.model_copy(
-                    update={"value": a.capability.value * factor})})
+                s.actors[k] = a.model_copy(
+                    update={
+                        "capability": a.capability.model_copy(
+                            update={"value": a.capability.value * factor}
+                        )
+                    }
+                )
         for k, st in enumerate(s.stances):
             if st.actor == actor and st.capability is not None:
-                s.stances[k] = st.model_copy(update={"capability": st.capability.model_copy(
-                    update={"value": st.capability.value * factor})})
+                s.stances[k] = st.model_copy(
+                    update={
+                        "capability": st.capability.model_copy(
+                            update={"value": st.capability.value * factor}
+                        )
+                    }
+                )
         return s
     pair = ".".join(parts[1:-1])
     balancer = s.balancer or ""
-    other = pair[len(balancer) + 1:]
+    other = pair[len(balancer) + 1 :]
     for k, r in enumerate(s.relations):
         if {r.from_, r.to} == {balancer, other}:
             w = r.weight.value if r.weight is not None else 1.0
-            s.relations[k] = r.model_copy(update={"weight": Sourced(
-                value=w * factor, assumption="explain: searched change")})
+            s.relations[k] = r.model_copy(
+                update={"weight": Sourced(value=w * factor, assumption="explain: searched change")}
+            )
     return s

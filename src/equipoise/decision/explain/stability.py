@@ -35,8 +35,9 @@ class Stability:
     above: int | None  # option that takes over above ``upper`` (None: X first up to 1)
 
 
-def stability_intervals(normalised: np.ndarray, weights: np.ndarray,
-                        criteria: list[str]) -> tuple[int, list[Stability]]:
+def stability_intervals(
+    normalised: np.ndarray, weights: np.ndarray, criteria: list[str]
+) -> tuple[int, list[Stability]]:
     """The option first under ``weights`` (``argmax``) and its interval per criterion.
 
     ``normalised`` ``(m, k)``, ``weights`` ``(k,)`` summing to 1. A criterion that already
@@ -65,6 +66,5 @@ def stability_intervals(normalised: np.ndarray, weights: np.ndarray,
                 lo, below = float(t), int(y)
             elif b < -1e-15 and t < hi:  # Y leads above t
                 hi, above = float(t), int(y)
-        out.append(Stability(name, float(w0[j]), min(lo, w0[j]), max(hi, w0[j]), below,
-                             above))
+        out.append(Stability(name, float(w0[j]), min(lo, w0[j]), max(hi, w0[j]), below, above))
     return x, out

@@ -70,8 +70,9 @@ class Widening:
     weights: np.ndarray  # (k,) the favourable weight vector, normalised to sum 1
 
 
-def _rows(normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndarray
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rows(
+    normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inequality rows over ``(w, s, z)``: ``z - d_Y.w <= 0`` per rival, then
     ``w - s hi <= 0`` and ``s lo - w <= 0`` (the cone form of the ranges)."""
     m, k = normalised.shape
@@ -85,8 +86,9 @@ def _rows(normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndar
     return np.vstack([top, up, down]), rivals, d
 
 
-def favourable_weights(normalised: np.ndarray, option: int, lower: np.ndarray,
-                       upper: np.ndarray, ranges: bool = True) -> Favourable:
+def favourable_weights(
+    normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndarray, ranges: bool = True
+) -> Favourable:
     """Best margin, witness, weight ranges (or Farkas certificate) of ``option``.
 
     ``normalised`` ``(m, k)``: the options' normalised criteria values; ``lower``, ``upper``
@@ -115,7 +117,7 @@ def favourable_weights(normalised: np.ndarray, option: int, lower: np.ndarray,
     witness = witness / witness.sum()
     if margin < -TIE:
         lam = np.zeros(m)
-        lam[rivals] = np.clip(-res.row_dual[:len(rivals)], 0.0, None)
+        lam[rivals] = np.clip(-res.row_dual[: len(rivals)], 0.0, None)
         total = lam.sum()
         return Favourable(False, margin, None, None, lam / total if total > 0 else lam)
     out = None
@@ -137,14 +139,14 @@ def _extreme_weights(h: Any, columns: list[int], witness: np.ndarray) -> np.ndar
             h.changeColCost(j, sign)
             r = run(h)
             # numerically at the edge: fall back on the witness
-            out[j, side] = (float(np.clip(r.x[j], 0.0, 1.0)) if r.x is not None
-                            else witness[j])
+            out[j, side] = float(np.clip(r.x[j], 0.0, 1.0)) if r.x is not None else witness[j]
         h.changeColCost(j, 0.0)
     return out
 
 
-def smallest_widening(normalised: np.ndarray, option: int, lower: np.ndarray,
-                      upper: np.ndarray) -> Widening | None:
+def smallest_widening(
+    normalised: np.ndarray, option: int, lower: np.ndarray, upper: np.ndarray
+) -> Widening | None:
     """The least total widening of ``[lower, upper]`` that lets ``option`` be first
     (module docstring), or ``None`` when no weights at all make it first. Variables
     ``(v, a, b)``; minimise ``sum(a + b)``."""
@@ -157,22 +159,29 @@ def smallest_widening(normalised: np.ndarray, option: int, lower: np.ndarray,
     eye = np.eye(k)
     zero = np.zeros((k, k))
     total_floor = lower.sum() if lower.sum() > 0 else ((lower + upper) / 2).sum()
-    a_ub = np.vstack([
-        np.hstack([eye, zero, -eye]),  # v - b <= hi
-        np.hstack([-eye, -eye, zero]),  # -v - a <= -lo
-        np.hstack([-d, np.zeros((len(rivals), 2 * k))]),  # X first: -d.v <= 0
-        np.hstack([-np.ones((1, k)), np.zeros((1, 2 * k))]),  # sum v >= floor
-    ])
+    a_ub = np.vstack(
+        [
+            np.hstack([eye, zero, -eye]),  # v - b <= hi
+            np.hstack([-eye, -eye, zero]),  # -v - a <= -lo
+            np.hstack([-d, np.zeros((len(rivals), 2 * k))]),  # X first: -d.v <= 0
+            np.hstack([-np.ones((1, k)), np.zeros((1, 2 * k))]),  # sum v >= floor
+        ]
+    )
     b_ub = np.concatenate([upper, -lower, np.zeros(len(rivals)), [-total_floor]])
     c = np.concatenate([np.zeros(k), np.ones(2 * k)])
-    res = solve_lp(c, a_ub, np.full(len(b_ub), -np.inf), b_ub, np.zeros(3 * k),
-                   np.full(3 * k, np.inf))
+    res = solve_lp(
+        c, a_ub, np.full(len(b_ub), -np.inf), b_ub, np.zeros(3 * k), np.full(3 * k, np.inf)
+    )
     if res.status == "infeasible":  # no weights make X first
         return None
     if res.status != "optimal" or res.x is None:
         raise RuntimeError(f"the widening LP failed: {res.status}")
-    v, a, b = res.x[:k], res.x[k:2 * k], res.x[2 * k:]
+    v, a, b = res.x[:k], res.x[k : 2 * k], res.x[2 * k :]
     a = np.where(a > 1e-12, a, 0.0)
     b = np.where(b > 1e-12, b, 0.0)
-    return Widening(float(a.sum() + b.sum()), np.clip(lower - a, 0.0, None), upper + b,
-                    np.clip(v, 0.0, None) / v.sum())
+    return Widening(
+        float(a.sum() + b.sum()),
+        np.clip(lower - a, 0.0, None),
+        upper + b,
+        np.clip(v, 0.0, None) / v.sum(),
+    )

@@ -68,53 +68,76 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
     if f.can_be_first:
         ranges = ""
         if f.weight_ranges is not None:
-            spans = [f"{crit[j]} {lo:.2f}–{hi:.2f}" for j, (lo, hi) in
-                     enumerate(f.weight_ranges) if hi > 5e-3]
+            spans = [
+                f"{crit[j]} {lo:.2f}–{hi:.2f}"
+                for j, (lo, hi) in enumerate(f.weight_ranges)
+                if hi > 5e-3
+            ]
             ranges = "; while it is first the weights (summing to 1) span " + ", ".join(spans)
-        lead = (f"by up to {_lead(f.margin)} over the runner-up" if f.margin > 1e-9 else
-                "but only tied with another option at best")
-        out.append(f"{name} can be first {under}: {lead}, with weights "
-                   f"{_weights(crit, f.witness)}{ranges}.")
+        lead = (
+            f"by up to {_lead(f.margin)} over the runner-up"
+            if f.margin > 1e-9
+            else "but only tied with another option at best"
+        )
+        out.append(
+            f"{name} can be first {under}: {lead}, with weights "
+            f"{_weights(crit, f.witness)}{ranges}."
+        )
     else:
         text = f"{name} cannot be first {under}: at best it trails by {_lead(-f.margin)}"
         if f.certificate is not None:
-            beat = [e.name(e.options[i]) for i in f.certificate.argsort()[::-1]
-                    if f.certificate[i] > 0.05][:3]
+            beat = [
+                e.name(e.options[i])
+                for i in f.certificate.argsort()[::-1]
+                if f.certificate[i] > 0.05
+            ][:3]
             if beat:
                 verb = "stays" if len(beat) == 1 else "stay"
                 text += f" ({_join([repr_q(b) for b in beat])} {verb} ahead for every such weight)"
         wd = view.widening
         if wd is not None:
             doc = e.doctrines[doctrine]
-            moved = [f"{crit[j]} [{doc.lower[j]:.2f}, {doc.upper[j]:.2f}] → "
-                     f"[{wd.lower[j]:.2f}, {wd.upper[j]:.2f}]"
-                     for j in range(len(crit))
-                     if abs(wd.lower[j] - doc.lower[j]) > 1e-9
-                     or abs(wd.upper[j] - doc.upper[j]) > 1e-9]
-            text += (f". Widening the ranges by {_lead(wd.total)} in total would let it: "
-                     + "; ".join(moved))
+            moved = [
+                f"{crit[j]} [{doc.lower[j]:.2f}, {doc.upper[j]:.2f}] → "
+                f"[{wd.lower[j]:.2f}, {wd.upper[j]:.2f}]"
+                for j in range(len(crit))
+                if abs(wd.lower[j] - doc.lower[j]) > 1e-9 or abs(wd.upper[j] - doc.upper[j]) > 1e-9
+            ]
+            text += (
+                f". Widening the ranges by {_lead(wd.total)} in total would let it: "
+                + "; ".join(moved)
+            )
         elif doctrine != ANY:
             text += ". No weights at all make it first"
         out.append(text + ".")
     central = "its central weights" if doctrine != ANY else "equal weights"
     if view.change is None:
-        out.append(f"No change of the declared criteria values (within each criterion's "
-                   f"present range) makes {name} first under {central}.")
+        out.append(
+            f"No change of the declared criteria values (within each criterion's "
+            f"present range) makes {name} first under {central}."
+        )
     elif view.change:
         units = sum(c.units for c in view.change)
-        out.append(f"{name} would be first under {central} if "
-                   + _join([change_phrase(e, c, option) for c in view.change])
-                   + f" ({units:.2f} units of declared uncertainty in all).")
+        out.append(
+            f"{name} would be first under {central} if "
+            + _join([change_phrase(e, c, option) for c in view.change])
+            + f" ({units:.2f} units of declared uncertainty in all)."
+        )
     if e.searched and view.change != [] and not view.approximate:
-        out.append("Approximately (one input at a time, on a grid of ±0.5 to 5 units of its "
-                   "uncertainty): no single change of a stance, capability or tie weight "
-                   f"makes {name} first.")
+        out.append(
+            "Approximately (one input at a time, on a grid of ±0.5 to 5 units of its "
+            "uncertainty): no single change of a stance, capability or tie weight "
+            f"makes {name} first."
+        )
     if view.approximate:
         c = view.approximate[0]
         others = [change_phrase(e, a, option) for a in view.approximate[1:]]
-        out.append(f"Approximately (one input at a time, on a grid): it would also be first "
-                   f"if {change_phrase(e, c, option)} ({c.units:.1f} units)"
-                   + (f"; or if {_join(others)}" if others else "") + ".")
+        out.append(
+            f"Approximately (one input at a time, on a grid): it would also be first "
+            f"if {change_phrase(e, c, option)} ({c.units:.1f} units)"
+            + (f"; or if {_join(others)}" if others else "")
+            + "."
+        )
     return out
 
 
@@ -131,11 +154,14 @@ def stability_sentence(e: Explanation, doctrine: str) -> str:
             ends.append(f"below {s.lower:.2f} '{e.name(e.options[s.below])}' takes over")
         if s.above is not None:
             ends.append(f"above {s.upper:.2f} '{e.name(e.options[s.above])}'")
-        parts.append(f"{s.criterion} (now {s.weight:.2f}): "
-                     + ("; ".join(ends) if ends else "at any weight"))
+        parts.append(
+            f"{s.criterion} (now {s.weight:.2f}): " + ("; ".join(ends) if ends else "at any weight")
+        )
     under = _under(e, doctrine)
-    return (f"{under[0].upper() + under[1:]}, {pick} is first; it stays first while "
-            "each weight moves alone (the others rescaled) — " + "; ".join(parts[:6]) + ".")
+    return (
+        f"{under[0].upper() + under[1:]}, {pick} is first; it stays first while "
+        "each weight moves alone (the others rescaled) — " + "; ".join(parts[:6]) + "."
+    )
 
 
 def focus_options(e: Explanation, actual: list[str], robust: str | None) -> list[str]:

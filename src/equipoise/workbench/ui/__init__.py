@@ -20,7 +20,7 @@ from .state import stores
 
 #: Page modules of ``ui/pages``, in tab order.
 PAGES: tuple[str, ...] = ("home", "open", "edit", "whatif", "network", "issues", "decision",
-                          "timeline", "sources", "export")
+                          "timeline", "sources", "compare", "export")
 
 
 def mount_ui(server: Any, config: WorkbenchConfig) -> Any:

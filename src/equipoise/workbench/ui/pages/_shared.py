@@ -62,7 +62,7 @@ def decision_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
 def balance_of(data: dict[str, str], sets: dict[str, Any] | None, as_of: str | None,
                hidden_layers: tuple[str, ...] = ()) -> dict[str, Any]:
     """Structural balance on ``as_of`` (ISO date or None: the scenario's date) with the
-    relations of ``hidden_layers`` left out."""
+    relations of ``hidden_layers`` left out; the JSON of ``balance --json``."""
     return _balance(*_key(data, sets), as_of, hidden_layers)
 
 
@@ -188,7 +188,7 @@ def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
     from ....balance import balance_of_scenario
 
     scenario = without_layers(_scenario(label, text, items), hidden)
-    return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5)
+    return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5).to_dict()
 
 
 # -- components ----------------------------------------------------------------------------

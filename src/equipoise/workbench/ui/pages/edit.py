@@ -108,8 +108,9 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or str(a) == str(b)
 
 
-def edits_from_tables(scenario: dict[str, str],
-                      data: dict[str, list[dict[str, Any]]]) -> tuple[list[Edit], dict[str, dict[int, int]]]:
+def edits_from_tables(
+        scenario: dict[str, str], data: dict[str, list[dict[str, Any]]],
+) -> tuple[list[Edit], dict[str, dict[int, int]]]:
     """The edits that turn the open scenario into what the tables hold, and for each section
     the position in its table of each kept record (record index -> table row).
 
@@ -179,7 +180,7 @@ def _highlight(problems: list[CellProblem], rows: dict[str, list[dict[str, Any]]
 def apply_tables(scenario: dict[str, str] | None,
                  data: dict[str, list[dict[str, Any]]]) -> Applied:
     """Apply what the tables hold to the open scenario (see the module docstring)."""
-    empty = {s: [] for s in SECTIONS}
+    empty: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     if not scenario or not scenario.get("yaml"):
         return Applied(None, empty, empty, [], "No scenario open.")
     label = scenario.get("label") or "scenario"
