@@ -73,17 +73,21 @@ def server():
     port = _free_port()
     app = create_app(WorkbenchConfig(input=CASE, port=port, store=""))
     httpd = make_server("127.0.0.1", port, app, threaded=True, request_handler=_quiet_handler())
-    # request threads are joined on close: a callback still inside native code (HiGHS) when
-    # the interpreter exits aborts the process ("terminate called without an active exception")
+    # request threads are joined when the server closes: none may still be computing when
+    # the interpreter exits (a thread inside native model code then aborts the process)
     httpd.daemon_threads = False
+    httpd.block_on_close = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         thread.start()
         yield f"http://127.0.0.1:{port}/"
     httpd.shutdown()
-    thread.join(10)
     httpd.server_close()
+    thread.join(10)
+    from equipoise.workbench.ui.pages import _background
+
+    _background.shutdown()
 
 
 @pytest.fixture(scope="module")

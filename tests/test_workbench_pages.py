@@ -176,3 +176,17 @@ def test_failed_job_keeps_its_message():
         time.sleep(0.01)
     assert jobs.get(job_id).state == "failed"
     assert jobs.get(job_id).error == "the draws need options"
+
+
+def test_explanation_in_its_own_process_is_stopped_when_too_slow(case_data):
+    from equipoise.workbench.ui.pages import _shared
+    from equipoise.workbench.ui.pages._shared import explained_text, not_explained
+
+    _shared._explained.clear()  # answers kept by earlier tests (the e2e server's) would hide this
+    answer = explained_text(case_data, {}, "eum", seconds=0.05)
+    assert answer == {"timeout": 0.05}
+    assert "more than 0.05 s" in not_explained(answer)
+    answer = explained_text(case_data, {}, "eum", seconds=120)
+    # one sentence per doctrine of the case (7), and one for "any weights"
+    assert len(answer["ok"]["stability"]) == 8
+    assert answer["ok"]["believe"]["options"]

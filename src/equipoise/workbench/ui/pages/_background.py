@@ -1,5 +1,6 @@
 """Long work of the pages (SMAA draws, Sobol sensitivity) in a background thread, polled by
-the page (``dcc.Interval``) for its progress, and cancellable.
+the page (``dcc.Interval``) for its progress, and cancellable (at exit, running jobs are
+cancelled and waited for: :func:`shutdown`).
 
 A task is ``func(progress)``; the library's sweeps call ``progress(done, total)`` as their
 chunks finish, and that call raises :class:`Cancelled` once the job is cancelled, which ends
@@ -9,6 +10,7 @@ server); the oldest finished ones are forgotten past :data:`KEEP`.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import threading
 import traceback
@@ -33,6 +35,7 @@ class Job:
     result: Any = None
     error: str | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
 
     def progress(self, done: int, total: int) -> None:
         self.done, self.total = int(done), int(total)
@@ -64,7 +67,8 @@ def start(task: Callable[[Callable[[int, int], None]], Any]) -> str:
             job.error = str(exc) or traceback.format_exception_only(exc)[-1].strip()
             job.state = "failed"
 
-    threading.Thread(target=run, name=job.id, daemon=True).start()
+    job.thread = threading.Thread(target=run, name=job.id, daemon=True)
+    job.thread.start()
     return job.id
 
 
@@ -77,3 +81,19 @@ def cancel(job_id: str | None) -> None:
     job = get(job_id)
     if job is not None:
         job.cancel_event.set()
+
+
+@atexit.register
+def shutdown(timeout: float = 60.0) -> None:
+    """Cancel every running job and wait (up to ``timeout`` seconds in all) for its thread:
+    a thread still inside the models' native code when the interpreter exits aborts it."""
+    import time
+
+    with _lock:
+        running = [j for j in _jobs.values() if j.state == "running"]
+    for job in running:
+        job.cancel_event.set()
+    deadline = time.monotonic() + timeout
+    for job in running:
+        if job.thread is not None:
+            job.thread.join(max(deadline - time.monotonic(), 0.0))

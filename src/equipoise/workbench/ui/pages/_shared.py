@@ -59,12 +59,6 @@ def decision_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
     return _decision(*_key(data, sets), model, variant, draws)
 
 
-def explanation_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
-                   search: bool = False) -> Any:
-    """What you would have to believe (:func:`equipoise.decision.explain.explain`)."""
-    return _explanation(*_key(data, sets), model, search)
-
-
 def balance_of(data: dict[str, str], sets: dict[str, Any] | None, as_of: str | None,
                hidden_layers: tuple[str, ...] = ()) -> dict[str, Any]:
     """Structural balance on ``as_of`` (ISO date or None: the scenario's date) with the
@@ -98,20 +92,82 @@ def _decision(label: str, text: str, items: tuple[str, ...], model: str,
                       draws=draws, seed=0)
 
 
-#: Seconds the exact smallest-change MILPs of one what-if explanation may take together.
+#: Seconds an explanation may take on a page before it is given up (its process killed).
+EXPLAIN_SECONDS = 30.0
+#: Seconds the exact smallest-change MILPs of one explanation may take together; views not
+#: settled by then are marked "time limit" (decision.explain.explain's ``time_limit``).
 EXPLAIN_TIME_LIMIT = 5.0
 
 
-@lru_cache(maxsize=16)
-def _explanation(label: str, text: str, items: tuple[str, ...], model: str,
-                 search: bool) -> Any:
+def explained_text(data: dict[str, str], sets: dict[str, Any] | None, model: str,
+                   search: bool = False, variant: str | None = None,
+                   seconds: float = EXPLAIN_SECONDS) -> dict[str, Any]:
+    """What you would have to believe, as text (:func:`_explain_words`), computed in a
+    separate process that is killed after ``seconds``: the exact smallest-change problem
+    (a MILP) can take minutes on some changed scenarios, and a thread cannot be stopped.
+
+    Returns ``{"ok": {...}}``, ``{"error": message}`` or ``{"timeout": seconds}``; the
+    successful answers are kept (same stores, same answer).
+    """
+    key = (*_key(data, sets), model, search, variant)
+    if key in _explained:
+        return _explained[key]
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_explain_child, args=(queue, *key), daemon=True)
+    proc.start()
+    try:
+        answer = queue.get(timeout=seconds)
+    except Exception:  # queue.Empty: too slow (or the process died)
+        answer = {"timeout": seconds} if proc.is_alive() else \
+            {"error": "the explanation's process ended without an answer"}
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        queue.close()
+    if "ok" in answer:
+        if len(_explained) > 32:
+            _explained.pop(next(iter(_explained)))
+        _explained[key] = answer
+    return answer
+
+
+_explained: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _explain_child(queue: Any, label: str, text: str, items: tuple[str, ...], model: str,
+                   search: bool, variant: str | None) -> None:
+    """The explanation process: ``{"ok": _explain_words(...)}`` or ``{"error": ...}``."""
+    from ....errors import InputError, ModelInputError
+
+    try:
+        queue.put({"ok": _explain_words(_scenario(label, text, items), model, search,
+                                        variant)})
+    except (InputError, ModelInputError) as exc:
+        queue.put({"error": str(exc)})
+
+
+def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
+                   ) -> dict[str, Any]:
+    """``{"stability": [sentence per doctrine], "believe": the report's believe_context}``."""
+    from types import SimpleNamespace
+
+    from ....decision import decide
     from ....decision.explain import explain
+    from ....decision.explain.words import stability_sentence
+    from ....report.believe import believe_context
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        # bounded: a what-if must not start minutes of MILPs that outlive the request
-        return explain(_scenario(label, text, items), model=model, search=search,
-                       time_limit=EXPLAIN_TIME_LIMIT)
+        e = explain(scenario, model=model, search=search, variant=variant,
+                    time_limit=EXPLAIN_TIME_LIMIT)
+        d = decide(scenario, model=model, variant=variant, draws=0)
+    ctx = believe_context(SimpleNamespace(explanation=e, scenario=scenario, decision=d))
+    return {"stability": [stability_sentence(e, doc) for doc in e.doctrines],
+            "believe": ctx}
 
 
 def without_layers(scenario: Any, hidden: tuple[str, ...]) -> Any:
@@ -200,6 +256,15 @@ def columns(*names: str | tuple[str, str]) -> list[dict[str, str]]:
         cid, header = (n, n) if isinstance(n, str) else n
         out.append({"id": cid, "name": header})
     return out
+
+
+def not_explained(answer: dict[str, Any]) -> str:
+    """The line shown for an explanation that did not come (:func:`explained_text`)."""
+    if "timeout" in answer:
+        return (f"Not explained: the explanation took more than {answer['timeout']:g} s and "
+                "was stopped (the search for the smallest change of judgement is slow on "
+                "some scenarios; `equipoise explain` computes it without a limit).")
+    return f"Not explained: {answer.get('error')}"
 
 
 def no_scenario(problems: list[str] | None = None) -> str:

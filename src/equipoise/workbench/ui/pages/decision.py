@@ -6,7 +6,6 @@ smallest change of judgement).
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from ...config import WorkbenchConfig
@@ -16,8 +15,9 @@ from ._shared import (
     columns,
     decision_of,
     empty_figure,
-    explanation_of,
+    explained_text,
     no_scenario,
+    not_explained,
     register_figure,
     scenario_or_none,
     shown_only_on,
@@ -74,13 +74,11 @@ def acceptability_figure(d: Any) -> dict[str, Any]:
         "margin": {"l": 20, "r": 20, "t": 40, "b": 40}}}
 
 
-def believe_items(scenario: Any, d: Any, e: Any) -> list[Any]:
-    """The report's "what you would have to believe" as page components."""
+def believe_items(ctx: dict[str, Any] | None, stability: list[str]) -> list[Any]:
+    """The report's "what you would have to believe" (its ``believe_context``) as page
+    components."""
     from dash import html
 
-    from ....report.believe import believe_context
-
-    ctx = believe_context(SimpleNamespace(explanation=e, scenario=scenario, decision=d))
     if ctx is None:
         return [html.P("No explanation.")]
     out: list[Any] = []
@@ -89,7 +87,7 @@ def believe_items(scenario: Any, d: Any, e: Any) -> list[Any]:
         out.append(html.Ul([html.Li(s) for s in item["sentences"]],
                            className="wb-believe"))
     out.append(html.H4("How stable each doctrine's choice is"))
-    out.append(html.Ul([html.Li(s) for s in ctx["stability"]]))
+    out.append(html.Ul([html.Li(s) for s in stability]))
     return out
 
 
@@ -150,13 +148,9 @@ def register(app: Any, config: WorkbenchConfig) -> None:
                        for doc in scenario.doctrines]
         criteria_in_weights = list(dict.fromkeys(c for doc in scenario.doctrines
                                                  for c in doc.weights))
-        try:
-            e = explanation_of(data, sets, model, search=True) if not variant else None
-            believe = believe_items(scenario, d, e) if e is not None else [
-                html.P("The explanation is computed for the scenario as written (no "
-                       "variant).")]
-        except ModelInputError as exc:
-            believe = [html.P(f"Not explained: {exc}")]
+        answer = explained_text(data, sets, model, search=True, variant=variant or None)
+        believe = (believe_items(answer["ok"]["believe"], answer["ok"]["stability"])
+                   if "ok" in answer else [html.P(not_explained(answer))])
         return (decision_sentence(d), rows, cols, acceptability_figure(d),
                 acc_rows, columns("option", ("acceptability", "first-rank acceptability"),
                                   ("confidence", "confidence factor")),

@@ -19,12 +19,19 @@ from ..state import SCENARIO_STORE, SETS_STORE
 TITLE = "Open"
 
 
+def upload_limit(config: WorkbenchConfig) -> int:
+    """Largest file the page uploads: the upload travels base64-encoded (4 bytes for 3)
+    inside a request the server caps at ``config.max_upload_bytes``; 64 KiB are left for the
+    rest of the request."""
+    return max(config.max_upload_bytes * 3 // 4 - 64 * 1024, 1024)
+
+
 def layout(config: WorkbenchConfig) -> Any:
     from dash import dcc, html
 
     from ....scenarios import DEFAULT_SCENARIO, builtin_names
 
-    limit = f"{config.max_upload_bytes / 1e6:.3g} MB"
+    limit = f"{upload_limit(config) / 1e6:.2g} MB"
     return html.Section([
         html.H2("Open a scenario"),
         html.Div([
@@ -39,11 +46,12 @@ def layout(config: WorkbenchConfig) -> Any:
                       debounce=False, style={"minWidth": "24rem"}),
             html.Button("Open file", id="open-path-button", n_clicks=0),
         ], className="wb-row"),
-        dcc.Upload(id="open-upload", max_size=config.max_upload_bytes, multiple=False,
+        dcc.Upload(id="open-upload", max_size=upload_limit(config), multiple=False,
                    className="wb-upload",
                    children=html.Div(["Drop a file here or ", html.A("choose one"),
                                       f" (scenario YAML/JSON, KTAB CSV, decide, DEU table or "
-                                      f"edge list; at most {limit})"])),
+                                      f"edge list; at most {limit}: a larger file is "
+                                      "not taken)"])),
         dcc.Loading(html.Div([
             html.P(id="open-status", role="status"),
             html.Ul(id="open-problems", className="wb-problems"),
@@ -107,6 +115,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
     from dash import Input, Output, State, html
 
     from ....errors import InputError
+    from ....io.document import MAX_BYTES
 
     @app.callback(
         Output(SCENARIO_STORE, "data", allow_duplicate=True),
@@ -126,7 +135,8 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         trigger = dash.ctx.triggered_id
         try:
             label, text = read_choice(trigger, builtin, path, contents, filename,
-                                      config.max_upload_bytes)
+                                      upload_limit(config) if trigger == "open-upload"
+                                      else MAX_BYTES)
             data, scenario = opened(label, text)
         except InputError as exc:
             n = len(exc.problems)

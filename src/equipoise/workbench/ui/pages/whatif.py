@@ -21,9 +21,10 @@ from ._shared import (
     DEFAULT_MODEL,
     columns,
     decision_of,
-    explanation_of,
+    explained_text,
     forecast_of,
     no_scenario,
+    not_explained,
     scenario_or_none,
     shown_only_on,
     table,
@@ -270,18 +271,14 @@ def register(app: Any, config: WorkbenchConfig) -> None:
                   Input("whatif-model", "value"), Input(TABS, "value"))
     def _explain(data: Any, sets: dict[str, Any] | None, model: str, tab: str) -> list[Any]:
         shown_only_on(tab, "whatif")
-        from ....decision.explain.words import stability_sentence
-        from ....errors import ModelInputError
-
         scenario, _ = scenario_or_none(data, sets)
         if scenario is None or not (scenario.balancer and scenario.options
                                     and scenario.doctrines):
             return [html.Li("Nothing to explain: no decision.")]
-        try:
-            e = explanation_of(data, sets, model)
-        except ModelInputError as exc:
-            return [html.Li(f"Not explained: {exc}")]
-        return [html.Li(stability_sentence(e, d)) for d in e.doctrines]
+        answer = explained_text(data, sets, model)
+        if "ok" in answer:
+            return [html.Li(line) for line in answer["ok"]["stability"]]
+        return [html.Li(not_explained(answer))]
 
     @app.callback(
         Output("whatif-job", "data"), Output("whatif-poll", "disabled"),
