@@ -417,3 +417,21 @@ def test_time_limit_marks_unsettled_views_and_changes_no_settled_one():
         for d, v in limited.views[o].items():
             if not v.change_timed_out:
                 assert v.change == full.views[o][d].change
+
+
+def test_cli_time_limit_reported_in_json():
+    """`explain --time-limit` reaches the MILPs: with a limit too short for any of them the
+    views that need one say "time limit", and every status is one of the documented four."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    res = CliRunner().invoke(app, ["explain", "nagorno-karabakh-2020", "--no-search",
+                                   "--no-store", "--time-limit", "0.01", "--json"])
+    assert res.exit_code == 0, res.output
+    statuses = [v["change_status"] for o in json.loads(res.stdout)["options"].values()
+                for v in o["doctrines"].values()]
+    assert "time limit" in statuses
+    assert set(statuses) <= {"first already", "found", "impossible", "time limit"}

@@ -369,10 +369,12 @@ def run_analysis(
             result.skipped["decision"] = str(exc)
         if result.decision is not None:
             from .decision.explain import explain
+            from .limits import EXPLAIN_TIME_LIMIT
 
             try:
                 result.explanation = timed("explanation", lambda: explain(
-                    scenario, model=decision_model, rounds=rounds, search=True))
+                    scenario, model=decision_model, rounds=rounds, search=True,
+                    time_limit=EXPLAIN_TIME_LIMIT))
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)
     if result.decision is not None:

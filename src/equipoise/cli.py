@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
-from .limits import MAX_DRAWS, MAX_ROUNDS
+from .limits import EXPLAIN_TIME_LIMIT, MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 from .store.record import load_scenario, record_input_text, record_results, recorded
 
@@ -605,6 +605,10 @@ def explain(
     search: Annotated[bool, typer.Option(
         "--search/--no-search", help="Also search (approximately) the smallest single "
         "change of a stance, capability or tie weight.")] = True,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.01, help="Seconds the exact smallest changes of judgement may "
+        "take together; those not settled by then are shown as 'time limit'.")
+    ] = EXPLAIN_TIME_LIMIT,
     json_: JsonOpt = False,
 ) -> None:
     """What you would have to believe for each option to be first: exact favourable weights,
@@ -615,7 +619,8 @@ def explain(
 
     s = load_scenario(input)
     result, data = explain_json(s, model=model, variant=variant, option=option,
-                                doctrine=doctrine, rounds=rounds, search=search)
+                                doctrine=doctrine, rounds=rounds, search=search,
+                                time_limit=time_limit)
     record_results(data)
     if json_:
         _print_json(data)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import InputError
+from .limits import EXPLAIN_TIME_LIMIT
 from .scenario import Scenario
 
 __all__ = ["scenarios_json", "validation_json", "choose_models", "model_params",
@@ -169,12 +170,14 @@ def decide_json(result: Any, sweeps: dict[str, Any]) -> dict[str, Any]:
 
 def explain_json(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
                  option: str | None = None, doctrine: str | None = None,
-                 rounds: int | None = None, search: bool = True) -> tuple[Any, dict[str, Any]]:
-    """``(Explanation, explain --json)``."""
+                 rounds: int | None = None, search: bool = True,
+                 time_limit: float | None = EXPLAIN_TIME_LIMIT) -> tuple[Any, dict[str, Any]]:
+    """``(Explanation, explain --json)``; ``time_limit`` bounds the exact smallest-change
+    MILPs (:func:`equipoise.decision.explain.explain`)."""
     from .decision.explain import explain
 
     result = explain(scenario, model=model, variant=variant, option=option,
-                     doctrine=doctrine, rounds=rounds, search=search)
+                     doctrine=doctrine, rounds=rounds, search=search, time_limit=time_limit)
     return result, result.to_dict()
 
 

@@ -42,3 +42,8 @@ def check_draws(value: Any) -> None:
 
     if not isinstance(value, bool) and isinstance(value, Real) and float(value) > MAX_DRAWS:
         raise ModelInputError(f"draws={value!r} is over the cap of {MAX_DRAWS:,} draws")
+
+#: Seconds the exact smallest-change MILPs of one explanation may take together in the
+#: commands (``explain``, ``analyze``, the workbench API); the library's ``explain`` has no
+#: limit unless given one. A view not settled in time is reported as "time limit".
+EXPLAIN_TIME_LIMIT = 60.0
