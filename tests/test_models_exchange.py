@@ -549,9 +549,9 @@ def test_compiled_loop_drops_candidates_the_cut_invalidates(seed, monkeypatch):
     for k in (kernel, False):
         monkeypatch.setattr(exchange, "_KERNEL", k)
         fc = forecast(prob, "exchange", rounds=10)
-        out.append((fc.to_dict(), fc.details))
+        out.append((fc.to_dict(), fc.details, fc.run_details))
     assert out[0] == out[1]
-    assert any(e["cut"] for r in out[1][1]["rounds"] for e in r["exchanges"])
+    assert any(e["cut"] for r in out[1][2]["rounds"] for e in r["exchanges"])
 
 
 # ----------------------------------------------------------------------------- mode="decide"
