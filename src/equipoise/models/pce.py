@@ -26,11 +26,17 @@ from typing import Any
 
 import numpy as np
 
-from .base import BargainingModel, Batch
+from .base import Batch
 from .forecast import Forecast, single_pass_forecast
 from .problem import BargainingProblem
 from .smp_rules import BIG_R_RANGES, PCE_MODELS, VICTORY_MODELS, VOTING_RULES, check_choice
-from .smp_space import batch_spaces, check_spaces_param, space_arrays, space_groups
+from .smp_space import (
+    SpaceGroupingModel,
+    batch_spaces,
+    check_spaces_param,
+    space_arrays,
+    space_groups,
+)
 from .smp_turn import (
     SMPOptions,
     distance_weights,
@@ -69,7 +75,7 @@ def pce_positions(X: np.ndarray, S: np.ndarray, cap: np.ndarray, *, weights: str
     return per_actor, p, expected, top
 
 
-class ProbabilisticCondorcet(BargainingModel):
+class ProbabilisticCondorcet(SpaceGroupingModel):
     """One-step probabilistic Condorcet election over the actors' positions (module doc).
 
     Parameters
@@ -86,15 +92,6 @@ class ProbabilisticCondorcet(BargainingModel):
 
     name = "pce"
     min_issues = 1
-    #: Not among the models ``forecast`` runs when none is named (its issues need a space).
-    runs_by_default = False
-    #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
-    #: space of the problem (see :attr:`spatial`).
-    @property
-    def spatial(self) -> bool:  # type: ignore[override]
-        """Run once per issue space by the API (``spaces="problem"``); with another
-        ``spaces`` the model groups the issues it is given itself."""
-        return bool(self.spaces == "problem")
 
     def __init__(self, weights: str = "capability_salience", risk: str = "neutral", *,
                  voting_rule: str = "Prop", victory_prob_model: str = "Linear",
@@ -110,11 +107,6 @@ class ProbabilisticCondorcet(BargainingModel):
         self.spaces = check_spaces_param(spaces, "pce")
         self._opt = SMPOptions(victory=self.victory_prob_model, voting=self.voting_rule,
                                pce=self.pce_model, big_r_range=self.big_r_range)
-
-    @property
-    def joint_issues(self) -> bool:  # type: ignore[override]
-        """Issues of one space are decided together (``spaces="separate"``: none are)."""
-        return bool(self.spaces != "separate")
 
     def _solve(self, arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return pce_positions(arr.X, arr.S, arr.cap, weights=self.weights, risk=self.risk,

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import ModelInputError
 from ..limits import check_rounds
-from .base import BargainingModel, Batch
+from .base import Batch
 from .forecast import Forecast
 from .problem import BargainingProblem
 from .smp_rules import (
@@ -51,7 +51,13 @@ from .smp_rules import (
     VOTING_RULES,
     check_choice,
 )
-from .smp_space import batch_spaces, check_spaces_param, space_arrays, space_groups
+from .smp_space import (
+    SpaceGroupingModel,
+    batch_spaces,
+    check_spaces_param,
+    space_arrays,
+    space_groups,
+)
 from .smp_turn import (
     POSITION_TOL,
     SMPOptions,
@@ -203,7 +209,7 @@ def _run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | No
     return run
 
 
-class SpatialModel(BargainingModel):
+class SpatialModel(SpaceGroupingModel):
     """KTAB's spatial model of politics (docs/smp.md); parameters by KTAB's names.
 
     Parameters
@@ -234,15 +240,6 @@ class SpatialModel(BargainingModel):
 
     name = "smp"
     min_issues = 1
-    #: Not among the models ``forecast`` runs when none is named (its issues need a space).
-    runs_by_default = False
-    #: With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once per issue
-    #: space of the problem (see :attr:`spatial`).
-    @property
-    def spatial(self) -> bool:  # type: ignore[override]
-        """Run once per issue space by the API (``spaces="problem"``); with another
-        ``spaces`` the model groups the issues it is given itself."""
-        return bool(self.spaces == "problem")
 
     def __init__(self, victory_prob_model: str = "Linear", voting_rule: str = "Prop",
                  pce_model: str = "Conditional", state_transitions: str = "Deterministic",
@@ -271,11 +268,6 @@ class SpatialModel(BargainingModel):
         self.spaces = check_spaces_param(spaces, "smp")
         self.seed = seed
         self._opt = SMPOptions(**{_FIELDS[k]: v for k, v in values.items()})
-
-    @property
-    def joint_issues(self) -> bool:  # type: ignore[override]
-        """Issues of one space are decided together (``spaces="separate"``: none are)."""
-        return bool(self.spaces != "separate")
 
     def _run(self, arr: Any, record: bool) -> SMPRun:
         return run_smp(arr.X, arr.S, arr.cap, self._opt, min_rounds=self.min_rounds,

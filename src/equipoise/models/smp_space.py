@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelInputError
+from .base import BargainingModel
 
 __all__ = ["space_groups", "SpaceArrays", "space_arrays", "check_spaces_param",
            "batch_spaces"]
@@ -143,3 +144,27 @@ def space_arrays(x: np.ndarray, s: np.ndarray, c: np.ndarray, lower: np.ndarray,
             "share of the actor's attention; the sum is used as a probability)")
     cap = c[:, act][:, :, idx].mean(axis=2)
     return SpaceArrays(np.ascontiguousarray(X), np.ascontiguousarray(S), cap, act, lo, width)
+
+
+class SpaceGroupingModel(BargainingModel):
+    """Base of the models that read issues as the dimensions of a space (``smp``, ``pce``):
+    the ``spaces`` parameter (:func:`check_spaces_param`) says how the issues are grouped.
+
+    They are not among the models run when none is named (a scenario's issues need not form
+    a valid space). With ``spaces="problem"`` :mod:`equipoise.models.api` runs the model once
+    per issue space of the problem (:attr:`spatial`); with another value the model groups the
+    issues it is given itself.
+    """
+
+    runs_by_default = False
+    spaces: Any
+
+    @property
+    def spatial(self) -> bool:  # type: ignore[override]
+        """Run once per issue space by the API (``spaces="problem"``)."""
+        return bool(self.spaces == "problem")
+
+    @property
+    def joint_issues(self) -> bool:  # type: ignore[override]
+        """Issues of one space are decided together (``spaces="separate"``: none are)."""
+        return bool(self.spaces != "separate")
