@@ -9,23 +9,13 @@ temporary folder. Skipped, with the reason, only when the browser or Playwright 
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-sync_api = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright for Python is not installed (pip install playwright; it is in the "
-           "test extras)")
-if not CHROMIUM.exists() and shutil.which("chromium") is None:
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                "(run .ci/setup-browser as root on Debian)", allow_module_level=True)
+sync_api = require_browser()
 
 SECTIONS = ["summary", "network", "issues", "decision", "variants", "events", "method",
             "sources"]

@@ -11,28 +11,18 @@ browser is missing.
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import warnings
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser import ARGS, CHROMIUM, require_browser
 
 pytest.importorskip("dash", reason="the workbench extra is not installed (pip install dash)")
-sync_api = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright for Python is not installed (pip install playwright; it is in the "
-           "test extras)")
+sync_api = require_browser()
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists() and shutil.which("chromium") is None:
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                "(run .ci/setup-browser as root on Debian)", allow_module_level=True)
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CASE = "nagorno-karabakh-2020"
 TIMEOUT = 20_000  # ms, for one visible change after an action
