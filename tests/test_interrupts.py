@@ -130,3 +130,68 @@ def test_ctrl_c_on_a_large_eum_decision_records_the_run_as_interrupted(tmp_path:
     listed = json.loads(CliRunner().invoke(app, ["runs", "list", "--json", "--store",
                                                  store]).stdout)
     assert [r["status"] for r in listed] == ["interrupted"]
+
+
+# --- eum's batch threads ---------------------------------------------------------------------
+
+EUM_BATCH = r'''
+import sys
+import numpy as np
+import equipoise
+from equipoise.models.problem import BargainingProblem
+
+rng = np.random.default_rng(0)
+n, B = 200, 1024
+problem = BargainingProblem(
+    actors=[f"A{k}" for k in range(n)], issues=["i0", "i1"],
+    position=rng.uniform(0, 100, (n, 2)), salience=rng.uniform(0.1, 1, (n, 2)),
+    capability=rng.uniform(1, 100, n))
+x = np.clip(problem.position + rng.uniform(-5, 5, (B, n, 2)), 0, 100)
+equipoise.forecast_batch(problem, "eum", position=x[:2])  # compiled kernels loaded
+print("ready", flush=True)
+try:
+    equipoise.forecast_batch(problem, "eum", position=x)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+print("finished", flush=True)
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_a_large_eum_batch_between_compiled_calls() -> None:
+    """200 actors x 1024 draws: one compiled call per issue used to run for minutes after
+    Ctrl-C (the thread pool waited for it); now the threads stop at their next call."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", EUM_BATCH], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready", proc.communicate()
+        time.sleep(2.0)  # inside the compiled rounds
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # uncut, the batch takes several minutes
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and out.strip() == "interrupted", err
+
+
+def test_cutting_the_compiled_calls_changes_no_forecast(monkeypatch) -> None:
+    import numpy as np
+
+    import equipoise
+    import equipoise.models.eum as eum
+    from equipoise.io import load
+    from equipoise.models.api import as_problem
+
+    problem = as_problem(load(CASE))
+    rng = np.random.default_rng(3)
+    x = np.clip(problem.position + rng.uniform(-10, 10, (37,) + problem.position.shape),
+                problem.lower, problem.upper)
+    whole = equipoise.forecast_batch(problem, "eum", position=x)
+    monkeypatch.setattr(eum, "_CALL_WORK", 1)  # one draw per compiled call
+    cut = equipoise.forecast_batch(problem, "eum", position=x)
+    assert np.array_equal(whole, cut, equal_nan=True)
+    assert np.isfinite(whole).any()
