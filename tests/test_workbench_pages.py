@@ -190,3 +190,21 @@ def test_explanation_in_its_own_process_is_stopped_when_too_slow(case_data):
     # one sentence per doctrine of the case (7), and one for "any weights"
     assert len(answer["ok"]["stability"]) == 8
     assert answer["ok"]["believe"]["options"]
+
+
+def test_whatif_stability_is_item_2_of_the_full_explanation(case_data, case):
+    from equipoise.decision.explain import explain
+    from equipoise.decision.explain.words import stability_sentence
+    from equipoise.workbench.ui.pages._shared import stability_of
+
+    full = explain(case, model="eum", time_limit=5)
+    short = explain(case, model="eum", views=False)
+    assert short.explained == [] and short.views == {}
+    assert [(d.pick, d.stability) for d in short.doctrines.values()] == \
+        [(d.pick, d.stability) for d in full.doctrines.values()]
+    answer = stability_of(case_data, {}, "eum")
+    # one sentence per doctrine of the case (7), and one for "any weights"
+    assert answer["ok"]["stability"] == [stability_sentence(full, d) for d in full.doctrines]
+    assert len(answer["ok"]["stability"]) == 8
+    moved = stability_of(case_data, {"stances.TUR.territory.position": 40}, "eum")
+    assert len(moved["ok"]["stability"]) == 8

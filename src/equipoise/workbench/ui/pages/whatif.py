@@ -21,12 +21,12 @@ from ._shared import (
     DEFAULT_MODEL,
     columns,
     decision_of,
-    explained_text,
     forecast_of,
     no_scenario,
     not_explained,
     scenario_or_none,
     shown_only_on,
+    stability_of,
     table,
 )
 
@@ -275,7 +275,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         if scenario is None or not (scenario.balancer and scenario.options
                                     and scenario.doctrines):
             return [html.Li("Nothing to explain: no decision.")]
-        answer = explained_text(data, sets, model)
+        answer = stability_of(data, sets, model)
         if "ok" in answer:
             return [html.Li(line) for line in answer["ok"]["stability"]]
         return [html.Li(not_explained(answer))]
