@@ -230,6 +230,47 @@ def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
     return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5).to_dict()
 
 
+# -- background jobs -----------------------------------------------------------------------
+
+def jobs_of(app: Any) -> Any:
+    """The server's :class:`~equipoise.workbench.jobs.JobManager` (the one the JSON API's
+    jobs use too): long work of the pages runs there, with progress, and can be cancelled."""
+    return app.server.extensions["equipoise_jobs"]
+
+
+def submit_job(jobs: Any, command: str, work: Any) -> tuple[Any, str | None]:
+    """``(job, None)``, or ``(None, why)`` when the manager refuses it (too many jobs waiting,
+    or the server stopping). ``work(progress)``; a refusal of the input (a scenario or an
+    option the model refuses) fails the job with its message."""
+    from ...api import error_of
+
+    try:
+        return jobs.submit(command, work, error_of), None
+    except (OverflowError, RuntimeError) as exc:
+        return None, f"Not started: {exc}."
+
+
+def job_progress(job: Any, noun: str = "") -> tuple[bool, str, str, str]:
+    """``(finished, value, max, status line)`` of a job, for a progress bar and its line
+    (``noun``: what ``done``/``total`` count, e.g. "draws")."""
+    total = max(job.total, 1)
+    if job.status == "queued":
+        return False, "0", "1", "Waiting for another job to finish…"
+    if job.status == "running":
+        if job.cancel_event.is_set():
+            status = "Cancelling…"
+        elif job.total:
+            status = f"Running: {job.done} of {job.total}{' ' + noun if noun else ''}…"
+        else:
+            status = "Running…"
+        return False, str(job.done), str(total), status
+    if job.status == "done":
+        return True, str(total), str(total), "Done."
+    if job.status == "cancelled":
+        return True, str(job.done), str(total), "Cancelled."
+    return True, str(job.done), str(total), "Failed: " + "; ".join(job.errors)
+
+
 # -- components ----------------------------------------------------------------------------
 
 def graph(name: str, height: int = 420) -> Any:
