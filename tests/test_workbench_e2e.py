@@ -245,3 +245,24 @@ def test_upload_a_broken_file_and_read_its_errors(page, tmp_path):
     # nothing half-loaded: the built-in scenario is still the open one
     _tab(page, "Home")
     assert page.locator("#home-open-scenario").inner_text() == f"Open: {CASE}"
+
+
+def test_upload_over_the_limit_is_refused_with_a_message(page, tmp_path):
+    from equipoise.workbench.config import WorkbenchConfig
+    from equipoise.workbench.ui.pages.open import upload_limit
+
+    limit = upload_limit(WorkbenchConfig())
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"# padding\n" * (limit // 10 + 1))
+    _tab(page, "Open")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    page.locator("#open-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#open-status:has-text('Not opened')", timeout=TIMEOUT)
+    problems = page.locator("#open-problems li").all_inner_texts()
+    assert len(problems) == 1 and problems[0].startswith(
+        f"huge.yaml: the file has {path.stat().st_size:,} bytes, more than the upload limit "
+        f"of {limit:,} bytes")
+    assert not any("# padding" in body or "base64" in body for body in sent)  # never sent
+    _tab(page, "Home")
+    assert page.locator("#home-open-scenario").inner_text() == f"Open: {CASE}"

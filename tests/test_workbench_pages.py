@@ -237,3 +237,15 @@ def test_whatif_stability_is_item_2_of_the_full_explanation(case_data, case):
     assert len(answer["ok"]["stability"]) == 8
     moved = stability_of(case_data, {"stances.TUR.territory.position": 40}, "eum")
     assert len(moved["ok"]["stability"]) == 8
+
+
+def test_an_upload_over_the_limit_is_named_with_the_limit():
+    from equipoise.workbench.config import WorkbenchConfig
+
+    limit = open_page.upload_limit(WorkbenchConfig())
+    assert limit == 5 * 1024 * 1024 * 3 // 4 - 64 * 1024  # base64 in a 5 MiB request
+    status, problem = open_page.too_large("huge.yaml", limit + 1, limit)
+    assert "unchanged" in status
+    assert problem.startswith(f"huge.yaml: the file has {limit + 1:,} bytes, more than the "
+                              f"upload limit of {limit:,} bytes (3.9 MB")
+    assert "as a file on this machine" in problem
