@@ -278,8 +278,9 @@ def graph(name: str, height: int = 420) -> Any:
     switches every figure to PNG and back). ``name`` is its id and the download's file name."""
     from dash import dcc
 
+    config: Any = graph_config(name, "svg")  # Dash's Config type: a plain dict is as good
     return dcc.Graph(id=name, figure=empty_figure(""), style={"height": f"{height}px"},
-                     className="wb-figure", config=graph_config(name, "svg"))
+                     className="wb-figure", config=config)
 
 
 def graph_config(name: str, fmt: str) -> dict[str, Any]:
@@ -314,9 +315,9 @@ def empty_figure(message: str) -> dict[str, Any]:
 
 def table(name: str, page_size: int = 50) -> Any:
     """A ``dash_table.DataTable`` with its own "Export" button (CSV of the whole table)."""
-    from dash import dash_table
+    from dash.dash_table.DataTable import DataTable
 
-    return dash_table.DataTable(
+    return DataTable(
         id=name, data=[], columns=[], export_format="csv", export_headers="display",
         page_size=page_size, sort_action="native",
         style_table={"overflowX": "auto"},

@@ -262,10 +262,11 @@ def _computed(scenario: dict[str, str] | None, command: str, params: dict[str, A
 # -- the page ------------------------------------------------------------------------------
 
 def layout(config: WorkbenchConfig) -> Any:
-    from dash import dash_table, dcc, html
+    from dash import dcc, html
+    from dash.dash_table.DataTable import DataTable
 
     def table(table_id: str, columns: tuple[str, ...] = ("path", "A", "B")) -> Any:
-        return dash_table.DataTable(
+        return DataTable(
             id=table_id, columns=[{"id": c, "name": c} for c in columns], data=[],
             page_action="none", sort_action="native", filter_action="native",
             style_table={"overflowX": "auto", "maxHeight": "520px", "overflowY": "auto"},

@@ -53,14 +53,19 @@ def layout(config: WorkbenchConfig) -> Any:
                             children=html.Div(["Drop a file here or ", html.A("choose one"),
                                                " (scenario YAML/JSON, KTAB CSV, decide, DEU "
                                                f"table or edge list; at most {limit})"])),
-                 **{"data-max-bytes": str(upload_limit(config)),
-                    "data-report-to": "open-upload-too-large"}),
+                 **_data_attributes({"max-bytes": str(upload_limit(config)),
+                                     "report-to": "open-upload-too-large"})),
         dcc.Store(id="open-upload-too-large"),
         dcc.Loading(html.Div([
             html.P(id="open-status", role="status"),
             html.Ul(id="open-problems", className="wb-problems"),
         ])),
     ])
+
+
+def _data_attributes(values: dict[str, str]) -> dict[str, Any]:
+    """``data-NAME`` attributes of an html component (read by the page's scripts)."""
+    return {f"data-{name}": value for name, value in values.items()}
 
 
 def read_choice(trigger: str | None, builtin: str | None, path: str | None,

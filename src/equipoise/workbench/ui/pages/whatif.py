@@ -169,7 +169,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
     def _lever(path: str | None, data: Any, sets: dict[str, Any] | None) -> tuple[Any, ...]:
         scenario, _ = scenario_or_none(data)
         lever = lever_at(scenario, path) if scenario is not None and path else None
-        if lever is None:
+        if lever is None or path is None:
             return 0, 100, 1, None, None, [0, 1], SHOWN, HIDDEN, "Nothing to move."
         now = (sets or {}).get(path, lever.value)
         marks = {lever.low: f"{lever.low:g}", lever.high: f"{lever.high:g}"}
@@ -188,7 +188,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
               sets: dict[str, Any] | None) -> Any:
         scenario, _ = scenario_or_none(data)
         lever = lever_at(scenario, path) if scenario is not None and path else None
-        if lever is None:
+        if lever is None or path is None:
             return dash.no_update
         new = interval if isinstance(lever.value, list) else value
         if new is None:
@@ -378,7 +378,7 @@ def _sweep_task(scenario: Any, kind: str, n: int, model: str) -> Any:
                                      progress=lambda done, total: progress("evaluations",
                                                                            done, total))
         margin = r.margin("kind")
-        rows = [{"group": g, "S1": round(float(margin.first[i]), 4),
+        rows: list[dict[str, Any]] = [{"group": g, "S1": round(float(margin.first[i]), 4),
                  "ST": round(float(margin.total[i]), 4),
                  "ST_conf": round(float(margin.total_conf[i]), 4)}
                 for i, g in enumerate(margin.groups)]
