@@ -191,7 +191,9 @@ def use_scenario(scenario: Any, name: str | None) -> Any:
         from ..whatif import apply_sets
 
         scenario = apply_sets(scenario, run.sets)
-    run.begin("scenario", _canonical(scenario), name, scenario)
+    # the canonical text only when it is recorded (it costs a full serialisation)
+    text = _canonical(scenario) if run.store is not None and run.run_id is None else ""
+    run.begin("scenario", text, name, scenario)
     return scenario
 
 
