@@ -161,26 +161,38 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = CHUNK) -
 def _dense_votes(ut: np.ndarray, w: np.ndarray, rule: str, need_neg: bool,
                  chunk: int) -> tuple[np.ndarray, np.ndarray | None]:
     """``(sum_k max(0, v), sum_k max(0, -v))`` of the votes ``v = w_k g(u_ka - u_ka2)`` for
-    every pair (the second only if ``need_neg``)."""
+    every pair (the second only if ``need_neg``).
+
+    Every response but ``ASymProsp`` is odd (``g(-x) = -g(x)``, exactly in floating point),
+    so ``sum_k w_k |g|`` is symmetric and ``sum_k w_k g`` antisymmetric in ``(a, a2)``: only
+    the pairs with ``a2 >= a`` are computed, the others mirrored (the same bits as computing
+    them: the terms are the same up to sign, summed in the same order).
+    """
     B, O, K = ut.shape
     g = response(rule)
+    odd = not need_neg
     wcol = w[:, None, :, None]                                   # (B, 1, K, 1)
     lin = (ut * w[:, None, :]).sum(axis=2) if rule == "Prop" else None  # (B, O)
-    pos = np.empty((B, O, O))
-    neg = np.empty((B, O, O)) if need_neg else None
+    s_abs = np.zeros((B, O, O))
+    s_lin = np.zeros((B, O, O))
     buf = np.empty(min(B * O * O * K, max(chunk, O * K)))
     for b0, b1, a0, a1 in blocks(B, O, O * K, chunk):
-        gd = buf[:(b1 - b0) * (a1 - a0) * O * K].reshape(b1 - b0, a1 - a0, O, K)
-        np.subtract(ut[b0:b1, a0:a1, None, :], ut[b0:b1, None, :, :], out=gd)
-        if lin is not None:
-            s_lin = lin[b0:b1, a0:a1, None] - lin[b0:b1, None, :]
-        else:
+        c0 = a0 if odd else 0                                    # first column computed
+        gd = buf[:(b1 - b0) * (a1 - a0) * (O - c0) * K].reshape(b1 - b0, a1 - a0, O - c0, K)
+        np.subtract(ut[b0:b1, a0:a1, None, :], ut[b0:b1, None, c0:, :], out=gd)
+        if lin is None:
             gd = g(gd)
-            s_lin = np.matmul(gd, wcol[b0:b1])[..., 0]
-        s_abs = np.matmul(np.abs(gd, out=gd), wcol[b0:b1])[..., 0]
-        pos[b0:b1, a0:a1] = 0.5 * (s_abs + s_lin)
-        if neg is not None:
-            neg[b0:b1, a0:a1] = 0.5 * (s_abs - s_lin)
+            s_lin[b0:b1, a0:a1, c0:] = np.matmul(gd, wcol[b0:b1])[..., 0]
+        s_abs[b0:b1, a0:a1, c0:] = np.matmul(np.abs(gd, out=gd), wcol[b0:b1])[..., 0]
+    if odd:  # mirror the lower triangle
+        low = np.tril(np.ones((O, O), bool), -1)
+        s_abs = np.where(low, np.swapaxes(s_abs, 1, 2), s_abs)
+        if lin is None:
+            s_lin = np.where(low, -np.swapaxes(s_lin, 1, 2), s_lin)
+    if lin is not None:
+        s_lin = lin[:, :, None] - lin[:, None, :]
+    pos = 0.5 * (s_abs + s_lin)
+    neg = 0.5 * (s_abs - s_lin) if need_neg else None
     return pos, neg
 
 
