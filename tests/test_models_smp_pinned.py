@@ -85,3 +85,33 @@ def test_batches_are_unchanged() -> None:
     smp, pce = HELPERS.monte_carlo()
     assert_same(smp, PINNED["batch_smp"], "batch smp")
     assert_same(pce, PINNED["batch_pce"], "batch pce")
+
+
+@pytest.mark.parametrize("rule", ["Prop", "Cubic", "ASymProsp"])
+def test_blocks_do_not_change_the_kernels(rule) -> None:
+    """The kernels cut their tensors into blocks (several draws per block, or one draw and
+    some rows): any block size gives the same coalitions and challenges (to round-off)."""
+    from equipoise.models.smp_rules import blocks, coalitions, estimated_r
+    from equipoise.models.smp_turn import SMPOptions, _all_challenges, distance_weights, distances
+
+    rng = np.random.default_rng(11)
+    B, N, D = 3, 9, 2
+    X, S = rng.random((B, N, D)), rng.uniform(0.05, 0.5, (B, N, D))
+    cap, R = rng.uniform(1, 100, (B, N)), rng.uniform(-0.5, 1.0, (B, N))
+    d = distances(X, distance_weights(S))
+    u = (1 - d) * (1 + d * R[:, :, None])
+    ssum = S.sum(axis=2)
+    opt = SMPOptions(voting=rule)
+    whole_c = coalitions(u, cap, rule, chunk=10**9)
+    whole_pg = _all_challenges(d, R, estimated_r(R), ssum * cap, ssum, opt, chunk=10**9)
+    for chunk in (1, 50, N * N * N + 1, 2 * N * N * N):  # rows, one draw, several draws
+        np.testing.assert_allclose(coalitions(u, cap, rule, chunk=chunk), whole_c,
+                                   rtol=1e-12, atol=0)
+        for ours, ref in zip(_all_challenges(d, R, estimated_r(R), ssum * cap, ssum, opt,
+                                             chunk=chunk), whole_pg):
+            np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-15)
+    # every (draw, row) exactly once
+    for chunk in (1, 50, 2 * N * N * N):
+        seen = [(b, r) for b0, b1, r0, r1 in blocks(B, N, N * N, chunk)
+                for b in range(b0, b1) for r in range(r0, r1)]
+        assert sorted(seen) == [(b, r) for b in range(B) for r in range(N)]

@@ -14,7 +14,9 @@ Positions ``X`` lie in the unit cube (each issue scale mapped to ``[0, 1]``), sa
   with its expected utilities under ``ThirdPartyCommit``; ``P_ij`` is the share of the
   coalition for ``i``; ``i``'s expected gain is
   ``(1 - s_j) 2U(i,i) + s_j (P 2U(i,i) + (1 - P) 2U(i,j)) - (U(i,i) + U(i,j))``.
-  The whole ``(i, j, n)`` tensor is computed in chunks of ``i`` -- no loop over actors.
+  The ``(i, j, n)`` tensor of the third parties' votes is computed in blocks of about
+  64k elements in reused buffers (:func:`equipoise.models.smp_rules.blocks`) -- no loop over
+  actors; everything else of a turn is ``(N, N)`` arrays.
 * **Bargains**: each actor with a best gain above ``1e-5`` proposes one to its best target
   (``InterVecBrgn`` interpolation, rounded to 4 decimals on the unit scale).
 * **Resolution**: every actor's queue holds its status quo and the bargains it is party to;
@@ -129,7 +131,8 @@ def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
 
 
 def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarray,
-                    ssum: np.ndarray, opt: SMPOptions) -> tuple[np.ndarray, np.ndarray]:
+                    ssum: np.ndarray, opt: SMPOptions,
+                    chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """``(P, G)``, ``(B, N, N)``: for every pair, ``i``'s estimate of the probability that
     it beats ``j`` and of its expected gain from challenging ``j`` (``G[i, i] = -inf``).
 
@@ -151,7 +154,7 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
     bij = _MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
     bji = _MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
     if opt.commit == "SemiCommit":
-        s_lin, s_abs = _third_party_sums(dT, e, Rhat, a, bij, bji, w, opt.voting)
+        s_lin, s_abs = _third_party_sums(dT, e, Rhat, a, bij, bji, w, opt.voting, chunk)
         # the principals are no third parties: take out n = i (a = 0, q = 1 - U(i, j))
         # and n = j (a = 1 - U(j, i), q = 0)
         principals: tuple[tuple[np.ndarray, np.ndarray | float, np.ndarray | float], ...] = (
@@ -175,8 +178,8 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
 
 
 def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.ndarray,
-                      bij: np.ndarray, bji: np.ndarray, w: np.ndarray,
-                      voting: str) -> tuple[np.ndarray, np.ndarray]:
+                      bij: np.ndarray, bji: np.ndarray, w: np.ndarray, voting: str,
+                      chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """``(sum_n w_n g(m_n), sum_n w_n |g(m_n)|)``, ``(B, N, N)`` over *every* actor ``n``
     (the principals included; the caller takes them out), ``m_n`` being third party
     ``n``'s expected-utility margin for ``i``'s side in ``i``'s challenge of ``j``.
@@ -184,7 +187,7 @@ def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.nda
     With ``a_n = 1 - U^i(n, i)`` and ``q_n = 1 - U^i(n, j) = d_nj + R^i_n d_nj (d_nj - 1)``,
     ``n``'s direct vote is ``v_n = w_n g(q_n - a_n)``, its estimate that ``i`` wins
     ``p_n = (b_ij + max(0, v_n)) / (b_ij + b_ji + |v_n|)`` and ``m_n = p_n (a_n + q_n) - q_n``.
-    The ``(i, j, n)`` tensor is computed in blocks of about :data:`CHUNK` elements
+    The ``(i, j, n)`` tensor is computed in blocks of about ``chunk`` elements
     (:func:`blocks`) in three reused buffers, every step in place; the two sums over ``n``
     are matrix-vector products.
     """
@@ -195,9 +198,9 @@ def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.nda
     s_abs = np.empty((B, N, N))
     bsum = bij + bji
     wcol = np.ascontiguousarray(w)[:, None, :, None]           # (B, 1, N, 1)
-    size = min(B * N * N * N, max(CHUNK, N * N))
+    size = min(B * N * N * N, max(chunk, N * N))
     qbuf, vbuf, pbuf = np.empty(size), np.empty(size), np.empty(size)
-    for b0, b1, i0, i1 in blocks(B, N, N * N, CHUNK):
+    for b0, b1, i0, i1 in blocks(B, N, N * N, chunk):
         shape = (b1 - b0, i1 - i0, N, N)
         n = (b1 - b0) * (i1 - i0) * N * N
         q, v, pin = (buf[:n].reshape(shape) for buf in (qbuf, vbuf, pbuf))
