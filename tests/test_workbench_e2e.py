@@ -75,9 +75,7 @@ def server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(10)
-    from equipoise.workbench.ui.pages import _background
-
-    _background.shutdown()
+    app.extensions["equipoise_jobs"].shutdown()
 
 
 @pytest.fixture(scope="module")
