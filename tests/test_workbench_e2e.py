@@ -157,6 +157,13 @@ def test_open_builtin_and_move_a_stance(page, tmp_path):
     assert after != in_file
     change = float(_cell(page, "whatif-forecasts", "Territorial settlement", 4))
     assert change == pytest.approx(after - in_file, abs=0.02)
+    # and how stable each doctrine's choice is, for the changed scenario: a sentence for
+    # each of the case's 7 doctrines and one for "any weights"
+    page.wait_for_function(
+        """() => {
+            const items = [...document.querySelectorAll('#whatif-explain li')];
+            return items.length === 8 && items.every(li => li.innerText.includes('stays first'));
+        }""", timeout=TIMEOUT)
     # the other pages see the same changed scenario
     _tab(page, "Home")
     page.wait_for_selector("#home-changes:has-text('1 what-if change applied')",
