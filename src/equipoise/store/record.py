@@ -13,6 +13,10 @@
 The run is inserted (status ``running``) when its input is loaded and completed when the
 command returns (``done``), fails (``failed``) or is interrupted by Ctrl-C (``interrupted``);
 the completing transaction is written with SIGINT held back, so it is whole or absent.
+A command made with ``recorded(..., draws=True)`` also takes ``--store-draws``: it asks
+:func:`draws_requested` and hands its decisions to :func:`record_draws`, whose rows are
+written in that same transaction (a Ctrl-C while they are written rolls it back and records
+the run as interrupted).
 :func:`compute` runs a command without printing or recording, for ``rerun`` and ``runs diff``.
 """
 
