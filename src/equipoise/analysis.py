@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -196,11 +197,11 @@ class Analysis:
             from .sentences import option_rank_clause
 
             n = len(self.decision.options)
-            ranked = [f"'{v['name']}' {option_rank_clause(v, n)}."
+            places = [f"'{v['name']}' {option_rank_clause(v, n)}."
                       for v in actual["options"].values()
                       if v["rank_by_acceptability"] is not None]
-            if ranked:
-                text += " In this analysis, " + " ".join(ranked)
+            if places:
+                text += " In this analysis, " + " ".join(places)
             parts.append(text)
         return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
             "issues with stances, no relations and no options."
@@ -322,7 +323,7 @@ def run_analysis(
                 continue
             try:
                 forecasts[m] = timed(f"forecast:{m}",
-                                     lambda m=m: forecast(scenario, model=m, rounds=rounds))
+                                     partial(forecast, scenario, model=m, rounds=rounds))
             except ModelInputError as exc:
                 result.skipped[f"forecast:{m}"] = str(exc)
         result.forecasts = forecasts or None
@@ -362,8 +363,8 @@ def run_analysis(
                 scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
                 progress=progress, executor=executor, keep_draws=flip and draws > 0))
             for v in scenario.variants:
-                result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
-                    scenario, model=decision_model, variant=v.id, draws=draws // 4,
+                result.variants[v.id] = timed(f"variant:{v.id}", partial(
+                    decide, scenario, model=decision_model, variant=v.id, draws=draws // 4,
                     seed=seed, rounds=rounds))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)

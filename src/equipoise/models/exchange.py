@@ -132,6 +132,17 @@ class _Cands:
 
     __slots__ = ("p", "q", "A", "B", "pair", "kind", "I", "SF", "touch", "n")
 
+    p: np.ndarray
+    q: np.ndarray
+    A: np.ndarray
+    B: np.ndarray
+    pair: np.ndarray
+    kind: np.ndarray
+    I: np.ndarray
+    SF: np.ndarray
+    touch: np.ndarray
+    n: int
+
 
 def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
                 present: np.ndarray, O: np.ndarray,
