@@ -370,11 +370,19 @@ def run_analysis(
             result.skipped["decision"] = str(exc)
         if result.decision is not None:
             from .decision.explain import explain
-            from .limits import EXPLAIN_TIME_LIMIT
+            from .decision.explain.search import grid_points_bound
+            from .limits import EXPLAIN_TIME_LIMIT, MAX_ANALYZE_SEARCH_POINTS
 
+            points = grid_points_bound(scenario)
+            search = points <= MAX_ANALYZE_SEARCH_POINTS
+            if not search:
+                result.skipped["explanation search"] = (
+                    f"the approximate search would rerun the model up to {points:,} times "
+                    f"(over the cap of {MAX_ANALYZE_SEARCH_POINTS:,} in analyze); "
+                    "`equipoise explain --search` runs it")
             try:
-                result.explanation = timed("explanation", lambda: explain(
-                    scenario, model=decision_model, rounds=rounds, search=True,
+                result.explanation = timed("explanation", partial(
+                    explain, scenario, model=decision_model, rounds=rounds, search=search,
                     time_limit=EXPLAIN_TIME_LIMIT))
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)
