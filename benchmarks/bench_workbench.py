@@ -1,12 +1,14 @@
 """Benchmarks of the workbench (issue 14): server start, first page interactive, the what-if
-round trip, and 20 concurrent API clients.
+round trip (the API's, and the What-if page's own: forecasts, decision and explanation), and
+20 concurrent API clients.
 
     .venv/bin/python benchmarks/bench_workbench.py            # prints the figures
     .venv/bin/python -m pytest benchmarks/bench_workbench.py --benchmark-only
 
 Targets: server start < 3 s; first page interactive < 2 s; ``POST /api/forecast`` with one
-``set``, eum, the built-in case < 1 s at the 95th percentile over 50 requests; 20 concurrent
-API clients for 30 s with no error and bounded memory.
+``set``, eum, the built-in case < 1 s at the 95th percentile over 50 requests, and so the
+What-if page's update (its two callbacks: forecasts and decision ranking; the explanation);
+20 concurrent API clients for 30 s with no error and bounded memory.
 
 Every figure is taken against a real ``equipoise serve`` process on a free port (whole
 process: Python start-up and imports included in the start figure), recording into a
@@ -160,6 +162,72 @@ def round_trips(n: int = 50) -> dict[str, float]:
             "p95_s": times_sorted[int(0.95 * (n - 1))], "max_s": times_sorted[-1]}
 
 
+def _callback(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]],
+              changed: str) -> dict[str, Any]:
+    """The body the page sends to ``/_dash-update-component`` for one callback."""
+    outs = [{"id": i, "property": p} for i, p in outputs]
+    return {"output": (f"{outputs[0][0]}.{outputs[0][1]}" if len(outputs) == 1 else
+                       "..{}..".format("...".join(f"{i}.{p}" for i, p in outputs))),
+            "outputs": outs[0] if len(outs) == 1 else outs,
+            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "changedPropIds": [changed], "state": []}
+
+
+def page_round_trips(n: int = 30) -> dict[str, float]:
+    """The What-if page's update after a move of the slider, as the browser asks for it:
+    its two callbacks sent at once to ``/_dash-update-component`` (forecasts with the
+    decision ranking; the explanation: how stable each doctrine's choice is), eum, the
+    built-in case, a new value of Turkey's territory stance each time; the time until both
+    answered, and each callback's own."""
+    from equipoise.scenarios import builtin_path
+
+    scenario = {"label": CASE, "yaml": builtin_path(CASE).read_text(encoding="utf-8")}
+    results_outputs = [("whatif-problems", "children"), ("whatif-forecasts", "data"),
+                       ("whatif-forecasts", "columns"), ("whatif-decision", "data"),
+                       ("whatif-decision", "columns"), ("whatif-robust", "children")]
+
+    def inputs(value: int) -> list[tuple[str, str, Any]]:
+        return [("workbench-scenario", "data", scenario),
+                ("workbench-sets", "data", {"stances.TUR.territory.position": value}),
+                ("whatif-model", "value", "eum"), ("workbench-tabs", "value", "whatif")]
+
+    def ask(url: str, body: dict[str, Any], out: dict[str, float], key: str) -> None:
+        status, seconds = post(url, body)
+        assert status == 200, status
+        out[key] = seconds
+
+    both, results, explanation = [], [], []
+    with tempfile.TemporaryDirectory() as tmp, Server(str(Path(tmp) / "r.sqlite")) as server:
+        server.wait_ready()
+        url = server.url + "_dash-update-component"
+        for k in range(n + 1):
+            value = 10 + (k * 7) % 81
+            bodies = {"results": _callback(results_outputs, inputs(value),
+                                           "workbench-sets.data"),
+                      "explain": _callback([("whatif-explain", "children")], inputs(value),
+                                           "workbench-sets.data")}
+            times: dict[str, float] = {}
+            t = time.perf_counter()
+            threads = [threading.Thread(target=ask, args=(url, body, times, key))
+                       for key, body in bodies.items()]
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            if k == 0:
+                continue  # the first: the scenario parsed, the server's own warm-up
+            both.append(time.perf_counter() - t)
+            results.append(times["results"])
+            explanation.append(times["explain"])
+
+    def p95(xs: list[float]) -> float:
+        return sorted(xs)[int(0.95 * (len(xs) - 1))]
+
+    return {"median_s": statistics.median(both), "p95_s": p95(both), "max_s": max(both),
+            "results_p95_s": p95(results), "explain_median_s": statistics.median(explanation),
+            "explain_p95_s": p95(explanation)}
+
+
 def concurrent_clients(clients: int = 20, seconds: float = 30.0) -> dict[str, Any]:
     """``clients`` threads, each sending what-if forecasts (and every fifth a validate) as
     fast as answered for ``seconds``; the server's memory sampled every second."""
@@ -209,7 +277,7 @@ def test_whatif_round_trip(benchmark) -> None:
 
 
 if __name__ == "__main__":
-    which = set(sys.argv[1:]) or {"start", "page", "whatif", "load"}
+    which = set(sys.argv[1:]) or {"start", "page", "whatif", "whatif-page", "load"}
     if "start" in which:
         s = server_start()
         print(f"server start (median of 3): URL printed {s['url_printed_s']:.2f} s, page "
@@ -224,6 +292,13 @@ if __name__ == "__main__":
         print(f"what-if POST /api/forecast, 50 requests: first {r['first_s'] * 1000:.0f} ms, "
               f"median {r['median_s'] * 1000:.0f} ms, p95 {r['p95_s'] * 1000:.0f} ms, max "
               f"{r['max_s'] * 1000:.0f} ms")
+    if "whatif-page" in which:
+        w = page_round_trips()
+        print(f"What-if page update (forecasts + decision, and the explanation, sent at once), "
+              f"30 moves: median {w['median_s'] * 1000:.0f} ms, p95 {w['p95_s'] * 1000:.0f} ms, "
+              f"max {w['max_s'] * 1000:.0f} ms; forecasts + decision p95 "
+              f"{w['results_p95_s'] * 1000:.0f} ms; explanation median "
+              f"{w['explain_median_s'] * 1000:.0f} ms, p95 {w['explain_p95_s'] * 1000:.0f} ms")
     if "load" in which:
         c = concurrent_clients()
         print(f"20 clients x 30 s: {c['requests']} requests ({c['per_s']:.0f}/s), "

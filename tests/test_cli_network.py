@@ -166,3 +166,17 @@ def test_overrides_reach_decide_and_analyze_through_the_scenario() -> None:
     assert s.network is None                                  # the loaded scenario is intact
     assert ("RUS", "ARM") not in signed_graph_from_scenario(s).cancelled
     assert with_network_overrides(s) is s
+
+
+def test_balance_unweighted_edge_list_counts_ties_not_weights(tmp_path: Path) -> None:
+    """`balance EDGES --unweighted` raised TypeError (wrong arguments to from_edges). With
+    weights the light a-c tie (0.5) is the one frustrated; unweighted, any one tie of the
+    unbalanced triangle counts 1."""
+    edges = tmp_path / "edges.tsv"
+    edges.write_text("a\tb\t-1\t5\nb\tc\t1\t3\na\tc\t1\t0.5\n")  # u v sign weight
+    weighted = runner.invoke(app, ["balance", str(edges), "--json", "--no-store"])
+    unweighted = runner.invoke(app, ["balance", str(edges), "--unweighted", "--json", "--no-store"])
+    assert weighted.exit_code == 0, weighted.output
+    assert unweighted.exit_code == 0, unweighted.output
+    assert json.loads(weighted.output)["frustration_index"] == 0.5
+    assert json.loads(unweighted.output)["frustration_index"] == 1

@@ -268,3 +268,16 @@ def test_doctrine_weights_are_checked(tmp_path: Path, weights: str, fragment: st
     assert result.exit_code == 2
     assert any(ln.startswith(f"{path}:{DOCTRINE_LINE}: ") and fragment in ln
                for ln in result.stderr.splitlines()), result.stderr
+
+
+def test_scale_nearest_point_picks_the_closest_labelled_value() -> None:
+    """One rule for "close to <label>" in the terminal summary and the report (was two copies)."""
+    from equipoise.scenario import Scale, ScalePoint
+
+    points = [ScalePoint(value=40, label="partial"), ScalePoint(value=60, label="most")]
+    scale = Scale(min_label="none", max_label="full", points=points)
+    assert scale.nearest_point(0.0) == (0.0, "none")
+    assert scale.nearest_point(47.0) == (40.0, "partial")
+    assert scale.nearest_point(58.5) == (60.0, "most")
+    assert scale.nearest_point(99.0) == (100.0, "full")
+    assert scale.nearest_point(50.0) == (40.0, "partial")  # a tie: the first declared point

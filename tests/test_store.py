@@ -314,8 +314,8 @@ def test_four_processes_recording_25_runs_each_give_100_runs(store: str) -> None
 
 
 def _start_long_run(store: str) -> subprocess.Popen:
-    # median: its draws run in the main thread, so Ctrl-C is not held up by worker threads
-    # finishing their queued chunks (as eum's batch would be)
+    # median: quick chunks (tests/test_interrupts.py interrupts eum's, and chunks that
+    # never end)
     return subprocess.Popen(
         # the largest draws allowed (limits.MAX_DRAWS): long enough to be interrupted
         [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--model", "median",

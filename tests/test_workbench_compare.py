@@ -109,3 +109,32 @@ def test_without_a_store_runs_say_why() -> None:
     assert options == [] and "--store" in note
     assert "--store" in (compare.compare_view(NO_STORE, "runs", None, {}, run_a="a",
                                               run_b="b").error or "")
+
+
+def test_progress_by_side_and_a_cancel_between_the_sides(monkeypatch) -> None:
+    from equipoise.workbench.jobs import JobCancelled
+
+    steps: list[tuple[str, int, int]] = []
+    view = compare.compare_view(NO_STORE, "dates", OPEN, {}, command="balance",
+                                date_a="2020-09-26", date_b="2020-12-02",
+                                progress=lambda *step: steps.append(step))
+    assert view.error is None
+    assert steps == [("side A", 0, 2), ("side B", 1, 2), ("compared", 2, 2)]
+
+    computed: list[str] = []
+    original = compare._computed
+
+    def counted(scenario, command, params, sets, label):
+        computed.append(label)
+        return original(scenario, command, params, sets, label)
+
+    def cancel_at_b(phase: str, done: int, total: int) -> None:
+        if phase == "side B":
+            raise JobCancelled()
+
+    monkeypatch.setattr(compare, "_computed", counted)
+    with pytest.raises(JobCancelled):
+        compare.compare_view(NO_STORE, "variants", OPEN, {}, draws=0,
+                             variant_a="", variant_b="turkish-peacekeepers",
+                             progress=cancel_at_b)
+    assert len(computed) == 1  # side B never started

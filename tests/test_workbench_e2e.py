@@ -75,9 +75,7 @@ def server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(10)
-    from equipoise.workbench.ui.pages import _background
-
-    _background.shutdown()
+    app.extensions["equipoise_jobs"].shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +157,13 @@ def test_open_builtin_and_move_a_stance(page, tmp_path):
     assert after != in_file
     change = float(_cell(page, "whatif-forecasts", "Territorial settlement", 4))
     assert change == pytest.approx(after - in_file, abs=0.02)
+    # and how stable each doctrine's choice is, for the changed scenario: a sentence for
+    # each of the case's 7 doctrines and one for "any weights"
+    page.wait_for_function(
+        """() => {
+            const items = [...document.querySelectorAll('#whatif-explain li')];
+            return items.length === 8 && items.every(li => li.innerText.includes('stays first'));
+        }""", timeout=TIMEOUT)
     # the other pages see the same changed scenario
     _tab(page, "Home")
     page.wait_for_selector("#home-changes:has-text('1 what-if change applied')",
@@ -245,5 +250,26 @@ def test_upload_a_broken_file_and_read_its_errors(page, tmp_path):
     assert problems and all(p.startswith("broken.yaml:") for p in problems)
     assert any(p.startswith("broken.yaml:7:") and "capability" in p for p in problems)
     # nothing half-loaded: the built-in scenario is still the open one
+    _tab(page, "Home")
+    assert page.locator("#home-open-scenario").inner_text() == f"Open: {CASE}"
+
+
+def test_upload_over_the_limit_is_refused_with_a_message(page, tmp_path):
+    from equipoise.workbench.config import WorkbenchConfig
+    from equipoise.workbench.ui.pages.open import upload_limit
+
+    limit = upload_limit(WorkbenchConfig())
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"# padding\n" * (limit // 10 + 1))
+    _tab(page, "Open")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    page.locator("#open-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_selector("#open-status:has-text('Not opened')", timeout=TIMEOUT)
+    problems = page.locator("#open-problems li").all_inner_texts()
+    assert len(problems) == 1 and problems[0].startswith(
+        f"huge.yaml: the file has {path.stat().st_size:,} bytes, more than the upload limit "
+        f"of {limit:,} bytes")
+    assert not any("# padding" in body or "base64" in body for body in sent)  # never sent
     _tab(page, "Home")
     assert page.locator("#home-open-scenario").inner_text() == f"Open: {CASE}"

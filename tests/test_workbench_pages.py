@@ -1,11 +1,11 @@
 """The workbench pages' own logic, without a browser: opening (validation, nothing
-half-loaded), the what-if levers as ``--set`` paths, the views' data and the background jobs."""
+half-loaded), the what-if levers as ``--set`` paths, the views' data and the background jobs
+(the server's one job system)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import threading
 import time
 
 import pytest
@@ -15,7 +15,6 @@ pytest.importorskip("dash")
 from equipoise.errors import InputError  # noqa: E402
 from equipoise.io import load  # noqa: E402
 from equipoise.workbench.ui import state  # noqa: E402
-from equipoise.workbench.ui.pages import _background as jobs  # noqa: E402
 from equipoise.workbench.ui.pages import open as open_page  # noqa: E402
 from equipoise.workbench.ui.pages._levers import KINDS, kind_of, lever_at, levers  # noqa: E402
 
@@ -140,42 +139,72 @@ def test_date_comparison_lists_changed_ties(case):
     assert compare_rows(case, dt.date(2020, 11, 9), dt.date(2020, 11, 9), ()) == []
 
 
-def test_background_job_reports_progress_and_cancels():
-    release = threading.Event()
-
-    def task(progress):
-        for k in range(1000):
-            progress(k, 1000)
-            release.wait(0.01)
-        return "finished"
-
-    job_id = jobs.start(task)
-    deadline = time.monotonic() + 10
-    while jobs.get(job_id).done < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert jobs.get(job_id).total == 1000
-    jobs.cancel(job_id)
-    while jobs.get(job_id).state == "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    job = jobs.get(job_id)
-    assert job.state == "cancelled" and job.result is None and job.done < 1000
-
-    done = jobs.start(lambda progress: progress(1, 1) or 42)
-    while jobs.get(done).state == "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert jobs.get(done).state == "done" and jobs.get(done).result == 42
+def _poll(client, job_id: str, until, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        job = client.get(f"/api/jobs/{job_id}", headers={"Host": "127.0.0.1"}).get_json()
+        if until(job) or time.monotonic() > deadline:
+            return job
+        time.sleep(0.02)
 
 
-def test_failed_job_keeps_its_message():
-    def task(progress):
-        raise ValueError("the draws need options")
+def test_the_pages_long_work_is_a_job_of_the_api(case):
+    """One job system: the What-if page's draws run as jobs of the server's manager, seen
+    (progress, result) and cancelled through /api/jobs like the API's own."""
+    from equipoise.workbench.app import create_app
+    from equipoise.workbench.config import WorkbenchConfig
+    from equipoise.workbench.ui.pages._shared import job_progress, submit_job
+    from equipoise.workbench.ui.pages.whatif import _sweep_task
 
-    job_id = jobs.start(task)
-    deadline = time.monotonic() + 10
-    while jobs.get(job_id).state == "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert jobs.get(job_id).state == "failed"
-    assert jobs.get(job_id).error == "the draws need options"
+    app = create_app(WorkbenchConfig(input=CASE, store="none"))
+    jobs = app.extensions["equipoise_jobs"]
+    client = app.test_client()
+    try:
+        job, refused = submit_job(jobs, "decide", _sweep_task(case, "smaa", 100_000, "eum"))
+        assert refused is None
+        running = _poll(client, job.id, lambda j: j["progress"]["done"] >= 250)
+        assert running["status"] == "running" and running["progress"]["total"] == 100_000
+        assert running["progress"]["phase"] == "draws"
+        assert job_progress(job, "draws")[3].startswith("Running: ")
+        client.delete(f"/api/jobs/{job.id}", headers={"Host": "127.0.0.1"})
+        cancelled = _poll(client, job.id, lambda j: j["status"] != "running")
+        assert cancelled["status"] == "cancelled" and "result" not in cancelled
+        assert cancelled["progress"]["done"] < 100_000
+        assert job_progress(job)[0] and job_progress(job)[3] == "Cancelled."
+
+        job, _ = submit_job(jobs, "decide", _sweep_task(case, "smaa", 500, "eum"))
+        done = _poll(client, job.id, lambda j: j["status"] != "running" and
+                     j["status"] != "queued")
+        assert done["status"] == "done" and done["progress"]["done"] == 500
+        shares = [row["acceptability"] for row in done["result"]["rows"]]
+        assert sum(shares) == pytest.approx(1.0, abs=0.01)
+        assert done["result"]["status"].startswith("Done: 500 draws; robust option ")
+    finally:
+        jobs.shutdown()
+
+
+def test_a_failed_page_job_keeps_its_message(case):
+    from equipoise.errors import ModelInputError
+    from equipoise.workbench.jobs import JobManager
+    from equipoise.workbench.ui.pages._shared import job_progress, submit_job
+
+    def work(progress):
+        progress("draws", 1, 10)
+        raise ModelInputError("the draws need options")
+
+    jobs = JobManager()
+    try:
+        job, _ = submit_job(jobs, "decide", work)
+        deadline = time.monotonic() + 10
+        while job.status in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert job.status == "failed" and job.errors == ["error: the draws need options"]
+        assert job_progress(job) == (True, "1", "10", "Failed: error: the draws need options")
+        jobs.shutdown()
+        assert submit_job(jobs, "decide", work) == (
+            None, "Not started: the workbench is shutting down.")
+    finally:
+        jobs.shutdown()
 
 
 def test_explanation_in_its_own_process_is_stopped_when_too_slow(case_data):
@@ -190,3 +219,33 @@ def test_explanation_in_its_own_process_is_stopped_when_too_slow(case_data):
     # one sentence per doctrine of the case (7), and one for "any weights"
     assert len(answer["ok"]["stability"]) == 8
     assert answer["ok"]["believe"]["options"]
+
+
+def test_whatif_stability_is_item_2_of_the_full_explanation(case_data, case):
+    from equipoise.decision.explain import explain
+    from equipoise.decision.explain.words import stability_sentence
+    from equipoise.workbench.ui.pages._shared import stability_of
+
+    full = explain(case, model="eum", time_limit=5)
+    short = explain(case, model="eum", views=False)
+    assert short.explained == [] and short.views == {}
+    assert [(d.pick, d.stability) for d in short.doctrines.values()] == \
+        [(d.pick, d.stability) for d in full.doctrines.values()]
+    answer = stability_of(case_data, {}, "eum")
+    # one sentence per doctrine of the case (7), and one for "any weights"
+    assert answer["ok"]["stability"] == [stability_sentence(full, d) for d in full.doctrines]
+    assert len(answer["ok"]["stability"]) == 8
+    moved = stability_of(case_data, {"stances.TUR.territory.position": 40}, "eum")
+    assert len(moved["ok"]["stability"]) == 8
+
+
+def test_an_upload_over_the_limit_is_named_with_the_limit():
+    from equipoise.workbench.config import WorkbenchConfig
+
+    limit = open_page.upload_limit(WorkbenchConfig())
+    assert limit == 5 * 1024 * 1024 * 3 // 4 - 64 * 1024  # base64 in a 5 MiB request
+    status, problem = open_page.too_large("huge.yaml", limit + 1, limit)
+    assert "unchanged" in status
+    assert problem.startswith(f"huge.yaml: the file has {limit + 1:,} bytes, more than the "
+                              f"upload limit of {limit:,} bytes (3.9 MB")
+    assert "as a file on this machine" in problem

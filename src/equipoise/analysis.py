@@ -254,9 +254,7 @@ class Analysis:
 
 
 def _nearest_label(issue: Any, value: float) -> str:
-    points = [(issue.scale.min, issue.scale.min_label), (issue.scale.max, issue.scale.max_label)]
-    points += [(p.value, p.label) for p in issue.scale.points]
-    at, label = min(points, key=lambda p: abs(p[0] - value))
+    at, label = issue.scale.nearest_point(value)
     return ("close to " if abs(at - value) > 1e-9 else "") + f"“{label}”"
 
 

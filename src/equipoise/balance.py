@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from .errors import InputError, ModelInputError
-from .scenario import Scenario
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # an edge list's balance never builds the scenario models (start-up time)
     from .network.result import BalanceResult
+    from .scenario import Scenario
 
 __all__ = ["as_date", "balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
            "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides",

@@ -11,16 +11,18 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
-from rich.console import Console
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, InputError, ModelInputError
 from .limits import EXPLAIN_TIME_LIMIT, MAX_DRAWS, MAX_ROUNDS
 from .network.kinds import COMBINATION_RULE as _COMBINATION_RULE
 from .store.record import load_scenario, record_input_text, record_results, recorded
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="equipoise",
@@ -36,10 +38,39 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-if not out.is_terminal:  # piped or captured: wide enough for the tables, not 80 columns
-    out = Console(highlight=False, soft_wrap=True, width=160, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
+    if not console.is_terminal:  # piped or captured: wide enough for the tables, not 80 columns
+        console = Console(highlight=False, soft_wrap=True, width=160, emoji=False)
+    return console
+
+
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+class _LazyConsole:
+    """A rich :class:`~rich.console.Console` made when first used: a command that prints
+    only JSON (or nothing) does not import rich's console (the start-up time)."""
+
+    def __init__(self, make: Callable[[], Console]):
+        self._make = make
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            self._console = self._make()
+        return getattr(self._console, name)
+
+
+out: Console = _LazyConsole(_stdout_console)  # type: ignore[assignment]
+err: Console = _LazyConsole(_stderr_console)  # type: ignore[assignment]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -338,7 +369,6 @@ def forecast(
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
     from .command_results import forecast_json, parse_param_items, run_forecasts
-    from .display import forecast_tables
 
     s = load_scenario(input)
     results = run_forecasts(s, models=model, rounds=rounds, params=parse_param_items(param),
@@ -348,6 +378,8 @@ def forecast(
     if json_:
         _print_json(data)
         return
+    from .display import forecast_tables
+
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
     out.print(forecast_tables(names, results, actual if any(

@@ -225,6 +225,16 @@ class Scale(_Strict):
             raise ValueError(f"scale max ({self.max}) must be greater than min ({self.min})")
         return self
 
+    def nearest_point(self, value: float) -> tuple[float, str]:
+        """The labelled point (either end or a named point) closest to ``value``.
+
+        Returns ``(position, label)``; ties go to the first of min, max, then the points in
+        their order of declaration.
+        """
+        labelled = [(self.min, self.min_label), (self.max, self.max_label)]
+        labelled += [(p.value, p.label) for p in self.points]
+        return min(labelled, key=lambda point: abs(point[0] - value))
+
 
 class Outcome(_Provenance):
     """The actual outcome of an issue, mapped onto its scale with the reasoning.

@@ -24,6 +24,10 @@ that can use several threads (eum's batch) is told to use one (:func:`model_thre
 ``workers=N`` means N cores; without an executor (``decide()``'s default) the model keeps
 its own threads. Results do not depend on the threads either.
 
+Ctrl-C (or an error in a chunk) stops a sweep at once: the local workers are terminated
+rather than waited for (a chunk of a large model runs for minutes in compiled code that no
+signal interrupts), the Dask tasks are cancelled.
+
 No random number is drawn inside a chunk, so no per-chunk seed is needed: a sweep that
 must draw inside its chunks should give chunk ``i`` the stream
 ``numpy.random.SeedSequence(seed).spawn(n_chunks)[i]``, which again does not depend on the
@@ -179,6 +183,37 @@ def _shutdown() -> None:
         _POOL = None
 
 
+def _abandon_pool() -> None:
+    """Stop the local workers now, without waiting for their chunks (after Ctrl-C or an
+    error: the sweep's results are not wanted any more).
+
+    ``shutdown(cancel_futures=True)`` only cancels the chunks not yet handed to a worker: it
+    still waits for every chunk running or already queued in the workers' call queue (one
+    more per worker), and a chunk of a large model (eum on many actors) runs for minutes in
+    compiled code that no signal interrupts. So the workers are terminated (SIGTERM, then
+    SIGKILL) and the pool forgotten; the next sweep starts a new one.
+    """
+    global _POOL
+    if _POOL is None:
+        return
+    pool = _POOL[1]
+    _POOL = None
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:  # pragma: no cover - newer Pythons
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(5.0)
+        if proc.exitcode is None:  # pragma: no cover - a worker that ignores SIGTERM
+            proc.kill()
+            proc.join(5.0)
+    # the pool sees its workers gone (a broken pool) and cleans up as it does after a crash
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 @dataclass(frozen=True)
 class Executor:
     """Where the chunks of a sweep run (module docstring).
@@ -275,7 +310,7 @@ class Executor:
                     results[i] = f.result()
                     tick(i)
         except BaseException:
-            _shutdown()  # a broken or interrupted pool is not reused
+            _abandon_pool()  # a broken or interrupted pool is not reused, nor waited for
             raise
         return results
 
@@ -296,6 +331,7 @@ def _dask_map(
             "expected the address of a running scheduler, e.g. "
             "tcp://HOST:8786"
         ) from None
+    futures: list[Any] = []
     try:
         shared_f = client.scatter(shared, broadcast=True, hash=False)
         run = uuid.uuid4().hex[:8]
@@ -307,6 +343,10 @@ def _dask_map(
         for f in distributed.as_completed(futures, loop=client.loop):
             tick(index[f.key])
         return client.gather(futures)
+    except BaseException:
+        if futures:  # Ctrl-C or an error: the cluster need not finish the sweep
+            client.cancel(futures)
+        raise
     finally:
         client.close()
 

@@ -18,11 +18,14 @@ edgelist   :mod:`equipoise.io.edgelist`      signed edge list ``u v sign [weight
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..scenario import Scenario
 from .detect import FORMATS, detect_format
 from .document import read_text
+
+if TYPE_CHECKING:  # the readers import it: an edge list's balance never needs it
+    from ..scenario import Scenario
 
 __all__ = ["load", "parse", "save", "resolve", "detect_format", "FORMATS", "format_for_path"]
 

@@ -13,6 +13,7 @@ syntax-error positions) and then read the same way. Guards against hostile input
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -20,14 +21,13 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Problem
+
+if TYPE_CHECKING:  # ruamel.yaml is imported when YAML is read: not for JSON, CSV or TSV input
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
 
 __all__ = [
     "Document",
@@ -72,37 +72,41 @@ class Document:
         return self._located
 
 
-class _TextDatesConstructor(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as text, so that a malformed date
-    (``2020-13-45``) becomes a located validation error instead of a parser crash."""
+@functools.cache
+def _text_dates_constructors() -> tuple[type, type]:
+    """ruamel.yaml's round-trip and safe constructors with timestamps left as text, so that
+    a malformed date (``2020-13-45``) becomes a located validation error instead of a parser
+    crash (made on first use: ruamel.yaml is imported only when YAML is read)."""
+    from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 
+    class _TextDatesConstructor(RoundTripConstructor):
+        """Round-trip constructor that leaves timestamps as text."""
 
-_TextDatesConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda constructor, node: constructor.construct_scalar(node),
-)
+    class _FastTextDatesConstructor(SafeConstructor):
+        """The safe constructor (used with the C parser), timestamps left as text too."""
 
-
-class _FastTextDatesConstructor(SafeConstructor):
-    """The safe constructor (used with the C parser), timestamps left as text too."""
-
-
-_FastTextDatesConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda constructor, node: constructor.construct_scalar(node),
-)
+    for cls in (_TextDatesConstructor, _FastTextDatesConstructor):
+        cls.add_constructor(
+            "tag:yaml.org,2002:timestamp",
+            lambda constructor, node: constructor.construct_scalar(node),
+        )
+    return _TextDatesConstructor, _FastTextDatesConstructor
 
 
 def _fast_yaml() -> YAML:
     """ruamel.yaml's safe loader: C-accelerated when ruamel.yaml.clib is installed."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe")
-    yaml.Constructor = _FastTextDatesConstructor
+    yaml.Constructor = _text_dates_constructors()[1]
     return yaml
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _TextDatesConstructor
+    yaml.Constructor = _text_dates_constructors()[0]
     return yaml
 
 
@@ -290,6 +294,8 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _duplicate_line(text: str, key: str) -> int | None:
     """The line of the second occurrence of ``"key":`` (JSON), as the located reader sees it."""
+    from ruamel.yaml.error import MarkedYAMLError
+
     try:
         _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -346,6 +352,8 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         if not isinstance(data, dict):
             raise InputError([Problem(name, 1, _not_a_mapping(data))])
         return Document(name, data, "json", text)
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         data = _fast_yaml().load(text)
     except MarkedYAMLError as exc:
@@ -430,6 +438,8 @@ def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     ``loc`` is a path of mapping keys and sequence indices (pydantic's ``loc``); elements
     not present in the document (e.g. union tags) are skipped.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     node = data
     line: int | None = None
     if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:

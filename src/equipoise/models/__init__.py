@@ -16,18 +16,21 @@ convenience functions :func:`~equipoise.models.api.forecast` and
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-from .api import forecast, forecast_batch
-from .base import BargainingModel
-from .eum import PROFILES, ExpectedUtility, eum_round_diagnostics
-from .exchange import EqualGainExchange
-from .forecast import Forecast
-from .mean import WeightedMean
-from .median import WeightedMedian, weighted_median
-from .pce import ProbabilisticCondorcet
-from .problem import BargainingProblem
-from .smp import SpatialModel
+if TYPE_CHECKING:  # the names below are imported on first use (module __getattr__)
+    from .api import forecast, forecast_batch
+    from .base import BargainingModel
+    from .eum import PROFILES, ExpectedUtility, eum_round_diagnostics
+    from .exchange import EqualGainExchange
+    from .forecast import Forecast
+    from .mean import WeightedMean
+    from .median import WeightedMedian, weighted_median
+    from .pce import ProbabilisticCondorcet
+    from .problem import BargainingProblem
+    from .smp import SpatialModel
 
 __all__ = [
     "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast",
@@ -36,15 +39,73 @@ __all__ = [
     "weighted_median", "eum_round_diagnostics", "SpatialModel", "ProbabilisticCondorcet",
 ]
 
-#: Model name -> class.
-MODELS: dict[str, type[BargainingModel]] = {
-    "mean": WeightedMean,
-    "median": WeightedMedian,
-    "eum": ExpectedUtility,
-    "exchange": EqualGainExchange,
-    "smp": SpatialModel,
-    "pce": ProbabilisticCondorcet,
+#: Where each public name lives: imported when first asked for, so that a command running
+#: one model (or none) does not import the others (the command line's start-up time).
+_LAZY: dict[str, str] = {
+    "forecast": "api", "forecast_batch": "api", "BargainingModel": "base",
+    "PROFILES": "eum", "ExpectedUtility": "eum", "eum_round_diagnostics": "eum",
+    "EqualGainExchange": "exchange", "Forecast": "forecast", "WeightedMean": "mean",
+    "WeightedMedian": "median", "weighted_median": "median",
+    "ProbabilisticCondorcet": "pce", "BargainingProblem": "problem", "SpatialModel": "smp",
 }
+
+#: Model name -> (module, class), in the order the models are listed and run.
+_MODEL_CLASSES: dict[str, tuple[str, str]] = {
+    "mean": ("mean", "WeightedMean"),
+    "median": ("median", "WeightedMedian"),
+    "eum": ("eum", "ExpectedUtility"),
+    "exchange": ("exchange", "EqualGainExchange"),
+    "smp": ("smp", "SpatialModel"),
+    "pce": ("pce", "ProbabilisticCondorcet"),
+}
+
+
+# The submodule ``forecast`` (the Forecast class) is imported now and its name dropped, so
+# that ``equipoise.models.forecast`` is always the function (models.api.forecast, from
+# __getattr__): importing the submodule later would bind the package's attribute to it.
+from . import forecast as _forecast_module  # noqa: E402, F401
+
+globals().pop("forecast", None)
+
+
+def _load(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+class _ModelRegistry(Mapping[str, "type[BargainingModel]"]):
+    """Model name -> class, each class imported when it is first looked up."""
+
+    def __getitem__(self, name: str) -> type[BargainingModel]:
+        module, cls = _MODEL_CLASSES[name]
+        return _load(module, cls)  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MODEL_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_MODEL_CLASSES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _MODEL_CLASSES
+
+    def __repr__(self) -> str:
+        return f"MODELS({', '.join(_MODEL_CLASSES)})"
+
+
+#: Model name -> class (a read-only mapping; looking a name up imports only that model).
+MODELS: Mapping[str, type[BargainingModel]] = _ModelRegistry()
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = _load(_LAZY[name], name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def applicable_models(n_issues: int) -> list[str]:

@@ -70,6 +70,7 @@ docs/models-verification.md.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -209,6 +210,16 @@ _CUBIC_MAX_N = 16
 _CUBIC_MAX_ELEMS = 8_000_000
 
 _GRID_CACHE: dict[tuple[int, int], tuple] = {}
+
+#: Work (draws x actors^2) of one call of the compiled rounds in a batch: a larger batch is
+#: cut into calls of this size, so that Ctrl-C is heard between them (no signal interrupts
+#: compiled code, and on 200 actors one draw takes about half a second). Up to 256 actors
+#: that is one call per 1024 draws (the default ``batch_chunk``), as before.
+_CALL_WORK = 1 << 16
+
+
+class _Stopped(Exception):
+    """A batch's remaining work was called off (Ctrl-C or an error in another thread)."""
 
 
 def _grids(B: int, n: int) -> tuple:
@@ -615,18 +626,28 @@ class ExpectedUtility(BargainingModel):
 
     def _run_final(
         self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+        stop: threading.Event | None = None,
     ) -> np.ndarray:
         """The forecasts of a (B, n) batch (see :mod:`~equipoise.models.convergence`) as
         rows ``(forecast, converged, period, rounds, low, high)`` -> ``(6, B)``. Each round
         is computed only for the draws still running (a draw that settled would never move
-        again: a round depends on the positions alone, A12)."""
+        again: a round depends on the positions alone, A12). Raises :class:`_Stopped` when
+        ``stop`` is set between two compiled calls (:data:`_CALL_WORK`)."""
         kern = _kernel() if self._use_kernel() else None
         if kern is not None:  # compiled rounds, draw by draw (same numbers as below)
             f = np.ascontiguousarray
-            return kern.run_final(f(x0, dtype=float), f(s, dtype=float), f(w, dtype=float),
-                                  f(R, dtype=float), f(eps, dtype=float),
-                                  *_kernel_args(self._cfg, self.rounds_limit, x0.shape[1]),
-                                  int(self.max_period), int(self.window))
+            args = (*_kernel_args(self._cfg, self.rounds_limit, x0.shape[1]),
+                    int(self.max_period), int(self.window))
+            step = max(1, _CALL_WORK // max(1, x0.shape[1]) ** 2)
+            parts = []
+            for b0 in range(0, x0.shape[0], step):
+                if stop is not None and stop.is_set():
+                    raise _Stopped()
+                sl = slice(b0, b0 + step)
+                parts.append(kern.run_final(
+                    f(x0[sl], dtype=float), f(s[sl], dtype=float), f(w[sl], dtype=float),
+                    f(R[sl], dtype=float), f(eps[sl], dtype=float), *args))
+            return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
         B = x0.shape[0]
         x = x0.copy()
         H = [x0.copy()]
@@ -768,18 +789,25 @@ class ExpectedUtility(BargainingModel):
             else:
                 eps = EPS_REL * spread
             R = np.where(spread <= eps, 0.0, R)
-            res = self._run_final(x0, si, wi, R, eps)
+            res = self._run_final(x0, si, wi, R, eps, stop)
             out[sl, i] = res[0]
             info[:, sl, i] = res[1:]
 
         _kernel()  # look for the compiled rounds once, before the threads start
         workers = min(len(tasks), n_jobs or os.cpu_count() or 1)
+        stop = threading.Event()
         if workers <= 1:
             for task in tasks:
                 run(task)
         else:  # NumPy releases the GIL in the array work: threads share the cores
             with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(run, tasks))
+                try:
+                    list(pool.map(run, tasks))
+                except BaseException:
+                    # Ctrl-C (or an error): the tasks not started are cancelled by map; the
+                    # running ones stop at their next compiled call instead of finishing
+                    stop.set()
+                    raise
         self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
                             "rounds": info[2].astype(int), "low": info[3], "high": info[4]}
         return out

@@ -38,9 +38,10 @@ A :class:`Forecast` gives, per issue id:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: ``equipoise.models`` imports this module
+    import numpy as np
 
 __all__ = ["Forecast", "single_pass_forecast"]
 
@@ -90,6 +91,8 @@ class Forecast:
             return []
         lo, hi = self.scale.get(issue, (0.0, 100.0))
         half = 0.5 * (hi - lo)
+        import numpy as np
+
         rows: list[dict[str, Any]] = []
         for actor, h in hist.items():
             h = np.asarray(h, float)
@@ -110,6 +113,8 @@ class Forecast:
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-ready ``{ISSUE: {"outcome", "trajectory", "positions", "converged",
         "rounds_run", "cycle", "range"[, "history"]}}`` (plain floats)."""
+        import numpy as np
+
         out: dict[str, dict[str, Any]] = {}
         for issue in self.issues:
             d: dict[str, Any] = {
@@ -135,6 +140,8 @@ def single_pass_forecast(model: str, problem: Any, values: Any,
     """The :class:`Forecast` of a single-pass model (``mean``, ``median``): one value per
     issue (``values``, in ``problem.issues`` order), no rounds, the actors' positions
     unchanged."""
+    import numpy as np
+
     present = problem.present
     outcome, traj, pos = {}, {}, {}
     for i, issue in enumerate(problem.issues):

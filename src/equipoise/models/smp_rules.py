@@ -18,7 +18,7 @@ Names of the choices are KTAB's (``VotingRule``, ``VPModel``, ``PCEModel``, ``Bi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -105,7 +105,31 @@ def utility(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
     return (1.0 - d) * (1.0 + d * r)
 
 
-def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = 1 << 18) -> np.ndarray:
+#: Elements of the largest temporary array of the chunked kernels (512 KiB of float64): small
+#: enough to stay in a core's cache and to be reused rather than mapped afresh from the
+#: operating system each time (with 2 MiB chunks the page faults cost more than the
+#: arithmetic).
+CHUNK = 1 << 16
+
+
+def blocks(batch: int, rows: int, per_row: int,
+           chunk: int = CHUNK) -> Iterator[tuple[int, int, int, int]]:
+    """``(b0, b1, r0, r1)``: blocks of a ``(batch, rows, per_row)`` computation, each about
+    ``chunk`` elements -- several whole problems of the batch at a time when a problem is
+    smaller than ``chunk``, else one problem and a range of its rows."""
+    per_b = max(1, rows * per_row)
+    if per_b <= chunk:
+        step = max(1, chunk // per_b)
+        for b0 in range(0, batch, step):
+            yield b0, min(batch, b0 + step), 0, rows
+        return
+    step = max(1, chunk // max(1, per_row))
+    for b0 in range(batch):
+        for r0 in range(0, rows, step):
+            yield b0, b0 + 1, r0, min(rows, r0 + step)
+
+
+def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = CHUNK) -> np.ndarray:
     """Coalition strengths ``C[b, a, a2]`` for option ``a`` against ``a2``.
 
     ``u``: ``(B, K, O)`` utility to voter ``k`` of option ``o``; ``w``: ``(B, K)`` voting
@@ -113,30 +137,18 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = 1 << 18)
     ``1e-8``. Computed as ``(sum_k w_k |g| + sum_k w_k g) / 2`` (two weighted sums, BLAS);
     for proportional voting the second is ``(u^T w)_a - (u^T w)_a2``. For the asymmetric
     rule ``ASymProsp`` KTAB sums each pair once, from the later option's side (``C[a2, a]``
-    = the opposed votes of ``(a, a2)``, ``a > a2``); so does this. Memory: chunks of options
-    keep the ``(B, c, O, K)`` temporary near ``chunk`` elements.
+    = the opposed votes of ``(a, a2)``, ``a > a2``); so does this.
+
+    Memory and speed: blocks of about ``chunk`` elements of the ``(B, O, O, K)`` vote
+    tensor (:func:`blocks`), computed in one reused buffer.
     """
     B, K, O = u.shape
-    g = response(rule)
+    need_neg = rule == "ASymProsp"
     ut = np.ascontiguousarray(np.swapaxes(u, 1, 2))  # (B, O, K)
-    wcol = np.ascontiguousarray(w, dtype=float)[:, None, :, None]  # (B, 1, K, 1)
-    lin = (ut * w[:, None, :]).sum(axis=2) if rule == "Prop" else None  # (B, O)
-    pos = np.empty((B, O, O))
-    neg = np.empty((B, O, O))
-    step = max(1, chunk // max(1, B * O * K))
-    for a0 in range(0, O, step):
-        a1 = min(O, a0 + step)
-        gd = ut[:, a0:a1, None, :] - ut[:, None, :, :]  # (B, c, O, K)
-        if lin is not None:
-            s_lin = lin[:, a0:a1, None] - lin[:, None, :]
-        else:
-            gd = g(gd)
-            s_lin = np.matmul(gd, wcol)[..., 0]
-        s_abs = np.matmul(np.abs(gd, out=gd), wcol)[..., 0]
-        pos[:, a0:a1] = 0.5 * (s_abs + s_lin)
-        neg[:, a0:a1] = 0.5 * (s_abs - s_lin)
+    w = np.ascontiguousarray(w, dtype=float)
+    pos, neg = _dense_votes(ut, w, rule, need_neg, chunk)
     np.maximum(pos, 0.0, out=pos)  # round-off only
-    if rule == "ASymProsp":  # lower triangle from the (later, earlier) votes, as KTAB
+    if neg is not None:  # ASymProsp: lower triangle from the (later, earlier) votes, as KTAB
         np.maximum(neg, 0.0, out=neg)
         low = np.tril(np.ones((O, O), bool), -1)
         pos = np.where(low, pos, np.swapaxes(neg, 1, 2))
@@ -144,6 +156,44 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = 1 << 18)
     idx = np.arange(O)
     pos[:, idx, idx] = MIN_COALITION
     return pos
+
+
+def _dense_votes(ut: np.ndarray, w: np.ndarray, rule: str, need_neg: bool,
+                 chunk: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(sum_k max(0, v), sum_k max(0, -v))`` of the votes ``v = w_k g(u_ka - u_ka2)`` for
+    every pair (the second only if ``need_neg``).
+
+    Every response but ``ASymProsp`` is odd (``g(-x) = -g(x)``, exactly in floating point),
+    so ``sum_k w_k |g|`` is symmetric and ``sum_k w_k g`` antisymmetric in ``(a, a2)``: only
+    the pairs with ``a2 >= a`` are computed, the others mirrored (the same bits as computing
+    them: the terms are the same up to sign, summed in the same order).
+    """
+    B, O, K = ut.shape
+    g = response(rule)
+    odd = not need_neg
+    wcol = w[:, None, :, None]                                   # (B, 1, K, 1)
+    lin = (ut * w[:, None, :]).sum(axis=2) if rule == "Prop" else None  # (B, O)
+    s_abs = np.zeros((B, O, O))
+    s_lin = np.zeros((B, O, O))
+    buf = np.empty(min(B * O * O * K, max(chunk, O * K)))
+    for b0, b1, a0, a1 in blocks(B, O, O * K, chunk):
+        c0 = a0 if odd else 0                                    # first column computed
+        gd = buf[:(b1 - b0) * (a1 - a0) * (O - c0) * K].reshape(b1 - b0, a1 - a0, O - c0, K)
+        np.subtract(ut[b0:b1, a0:a1, None, :], ut[b0:b1, None, c0:, :], out=gd)
+        if lin is None:
+            gd = g(gd)
+            s_lin[b0:b1, a0:a1, c0:] = np.matmul(gd, wcol[b0:b1])[..., 0]
+        s_abs[b0:b1, a0:a1, c0:] = np.matmul(np.abs(gd, out=gd), wcol[b0:b1])[..., 0]
+    if odd:  # mirror the lower triangle
+        low = np.tril(np.ones((O, O), bool), -1)
+        s_abs = np.where(low, np.swapaxes(s_abs, 1, 2), s_abs)
+        if lin is None:
+            s_lin = np.where(low, -np.swapaxes(s_lin, 1, 2), s_lin)
+    if lin is not None:
+        s_lin = lin[:, :, None] - lin[:, None, :]
+    pos = 0.5 * (s_abs + s_lin)
+    neg = 0.5 * (s_abs - s_lin) if need_neg else None
+    return pos, neg
 
 
 def victory_probability(c: np.ndarray, model: str = "Linear") -> np.ndarray:

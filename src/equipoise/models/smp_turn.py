@@ -14,7 +14,9 @@ Positions ``X`` lie in the unit cube (each issue scale mapped to ``[0, 1]``), sa
   with its expected utilities under ``ThirdPartyCommit``; ``P_ij`` is the share of the
   coalition for ``i``; ``i``'s expected gain is
   ``(1 - s_j) 2U(i,i) + s_j (P 2U(i,i) + (1 - P) 2U(i,j)) - (U(i,i) + U(i,j))``.
-  The whole ``(i, j, n)`` tensor is computed in chunks of ``i`` -- no loop over actors.
+  The ``(i, j, n)`` tensor of the third parties' votes is computed in blocks of about
+  64k elements in reused buffers (:func:`equipoise.models.smp_rules.blocks`) -- no loop over
+  actors; everything else of a turn is ``(N, N)`` arrays.
 * **Bargains**: each actor with a best gain above ``1e-5`` proposes one to its best target
   (``InterVecBrgn`` interpolation, rounded to 4 decimals on the unit scale).
 * **Resolution**: every actor's queue holds its status quo and the bargains it is party to;
@@ -28,7 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .smp_rules import big_r, coalitions, estimated_r, pce, response, utility, victory_probability
+from .smp_rules import (
+    CHUNK,
+    big_r,
+    blocks,
+    coalitions,
+    estimated_r,
+    pce,
+    response,
+    utility,
+    victory_probability,
+)
 
 __all__ = ["SMPOptions", "distance_weights", "distances", "risk_attitudes", "turn",
            "unique_positions", "position_probabilities", "MIN_GAIN", "POSITION_TOL"]
@@ -40,7 +52,6 @@ MIN_GAIN = 1e-5
 POSITION_TOL = 1e-3
 _MIN_CONTEST = 1e-10  # KTAB's minCltn: each side of a challenge starts at this strength
 _MIN_WEIGHT = 1e-6    # KTAB's minW in the bargain interpolation
-_CHUNK = 1 << 18      # elements of the largest temporary
 
 
 @dataclass(frozen=True)
@@ -120,80 +131,99 @@ def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
 
 
 def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarray,
-                    ssum: np.ndarray, opt: SMPOptions) -> tuple[np.ndarray, np.ndarray]:
+                    ssum: np.ndarray, opt: SMPOptions,
+                    chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
     """``(P, G)``, ``(B, N, N)``: for every pair, ``i``'s estimate of the probability that
     it beats ``j`` and of its expected gain from challenging ``j`` (``G[i, i] = -inf``).
 
-    The same numbers as :func:`_challenge` with ``h = i``, arranged for speed: with
-    ``a_n = 1 - U^i(n, i)`` and ``q_n = 1 - U^i(n, j)``, a third party's direct vote is
-    ``w_n g(q_n - a_n)``, its side's expected-utility margin ``p_in (a_n + q_n) - q_n``;
-    the votes are summed over all ``n`` by two BLAS products (``sum w g`` and
-    ``sum w |g|``) and the two principals' terms taken out again.
+    The same numbers as :func:`_challenge` with ``h = i``, arranged for speed: the
+    principals' terms are ``(B, N, N)`` arrays; only the third parties' votes need the
+    ``(i, j, n)`` tensor (:func:`_third_party_sums`), summed over all ``n`` and the two
+    principals' terms taken out again.
     """
     B, N, _ = d.shape
     g = response(opt.voting)
-    prop = opt.voting == "Prop"
-    semi = opt.commit == "SemiCommit"
     dT = np.ascontiguousarray(np.swapaxes(d, 1, 2))  # dT[b, j, n] = d[b, n, j]
     e = dT * (dT - 1.0)                              # 1 - U(d, r) = d + r d (d - 1)
-    wcol = np.ascontiguousarray(w)[:, None, :, None]  # (B, 1, N, 1)
-    wrow = w[:, None, None, :]
-    P = np.empty((B, N, N))
-    G = np.empty((B, N, N))
+    a = dT + Rhat * e                                # a[b, i, n] = 1 - U^i(n, i)
+    Uij = utility(d, R[:, :, None])                  # U^i(i, j)
+    Uji = 1.0 - a                                    # U^i(j, i), [b, i, j]
+    wi, wj = w[:, :, None], w[:, None, :]
+    ci = wi * g(1.0 - Uij)                           # i's own vote: its position against j's
+    cj = wj * g(Uji - 1.0)                           # j's own vote (negative: for j)
+    bij = _MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
+    bji = _MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
+    if opt.commit == "SemiCommit":
+        s_lin, s_abs = _third_party_sums(dT, e, Rhat, a, bij, bji, w, opt.voting, chunk)
+        # the principals are no third parties: take out n = i (a = 0, q = 1 - U(i, j))
+        # and n = j (a = 1 - U(j, i), q = 0)
+        principals: tuple[tuple[np.ndarray, np.ndarray | float, np.ndarray | float], ...] = (
+            (wi, 0.0, 1.0 - Uij), (wj, a, 0.0))
+        for wn, an, qn in principals:
+            v1 = wn * g(np.asarray(qn - an))
+            p1 = (bij + np.maximum(v1, 0.0)) / (bij + bji + np.abs(v1))
+            v = wn * g(p1 * (an + qn) - qn)
+            s_lin = s_lin - v
+            s_abs = s_abs - np.abs(v)
+        chij = bij + 0.5 * np.maximum(s_abs + s_lin, 0.0)
+        chji = bji + 0.5 * np.maximum(s_abs - s_lin, 0.0)
+    else:  # FullCommit, NoCommit: third parties' expected utilities of both sides agree
+        chij, chji = bij, bji
+    p = chij / (chij + chji)
+    sj = ssum[:, None, :]
+    G = (1.0 - sj) * 2.0 + sj * (p * 2.0 + (1.0 - p) * 2.0 * Uij) - (1.0 + Uij)
     idx = np.arange(N)
-    step = max(1, _CHUNK // max(1, B * N * N))
-    for i0 in range(0, N, step):
-        i1 = min(N, i0 + step)
-        Rh = Rhat[:, i0:i1, :]                                   # r = R^i_n, (B, c, N)
-        a = dT[:, i0:i1, :] + Rh * e[:, i0:i1, :]                # 1 - U^i(n, i)
-        Uij = utility(d[:, i0:i1, :], R[:, i0:i1, None])         # U^i(i, j), (B, c, N)
-        Uji = 1.0 - a                                            # U^i(j, i), [b, i, j]
-        wi, wj = w[:, i0:i1, None], w[:, None, :]
-        ci = wi * g(1.0 - Uij)
-        cj = wj * g(Uji - 1.0)
-        bij = _MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
-        bji = _MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
-        if semi:
-            q = Rh[:, :, None, :] * e[:, None, :, :]
-            q += dT[:, None, :, :]                               # 1 - U^i(n, j), (B, c, N, N)
-            a4 = a[:, :, None, :]
-            vl = q - a4
-            if not prop:
-                vl = g(vl)
-            vl *= wrow                                           # n's direct vote
-            b1 = bij[..., None]
-            pin = np.maximum(vl, 0.0)
-            pin += b1
-            den = np.abs(vl, out=vl)
-            den += (bij + bji)[..., None]
-            pin /= den                                           # P(i wins) seen by n
-            m = np.add(a4, q, out=den)
-            m *= pin
-            m -= q                                               # EU(side i) - EU(side j)
-            if not prop:
-                m = g(m)
-            s_lin = np.matmul(m, wcol)[..., 0]
-            s_abs = np.matmul(np.abs(m, out=m), wcol)[..., 0]
-            # the principals are no third parties: take out n = i (a = 0, q = 1 - U(i, j))
-            # and n = j (a = 1 - U(j, i), q = 0)
-            principals: tuple[tuple[np.ndarray, np.ndarray | float, np.ndarray | float], ...] = (
-                (wi, 0.0, 1.0 - Uij), (wj, a, 0.0))
-            for wn, an, qn in principals:
-                v1 = wn * g(np.asarray(qn - an))
-                p1 = (bij + np.maximum(v1, 0.0)) / (bij + bji + np.abs(v1))
-                v = wn * g(p1 * (an + qn) - qn)
-                s_lin = s_lin - v
-                s_abs = s_abs - np.abs(v)
-            chij = bij + 0.5 * np.maximum(s_abs + s_lin, 0.0)
-            chji = bji + 0.5 * np.maximum(s_abs - s_lin, 0.0)
-        else:  # FullCommit, NoCommit: third parties' expected utilities of both sides agree
-            chij, chji = bij, bji
-        p = chij / (chij + chji)
-        sj = ssum[:, None, :]
-        P[:, i0:i1] = p
-        G[:, i0:i1] = (1.0 - sj) * 2.0 + sj * (p * 2.0 + (1.0 - p) * 2.0 * Uij) - (1.0 + Uij)
     G[:, idx, idx] = -np.inf
-    return P, G
+    return p, G
+
+
+def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.ndarray,
+                      bij: np.ndarray, bji: np.ndarray, w: np.ndarray, voting: str,
+                      chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    """``(sum_n w_n g(m_n), sum_n w_n |g(m_n)|)``, ``(B, N, N)`` over *every* actor ``n``
+    (the principals included; the caller takes them out), ``m_n`` being third party
+    ``n``'s expected-utility margin for ``i``'s side in ``i``'s challenge of ``j``.
+
+    With ``a_n = 1 - U^i(n, i)`` and ``q_n = 1 - U^i(n, j) = d_nj + R^i_n d_nj (d_nj - 1)``,
+    ``n``'s direct vote is ``v_n = w_n g(q_n - a_n)``, its estimate that ``i`` wins
+    ``p_n = (b_ij + max(0, v_n)) / (b_ij + b_ji + |v_n|)`` and ``m_n = p_n (a_n + q_n) - q_n``.
+    The ``(i, j, n)`` tensor is computed in blocks of about ``chunk`` elements
+    (:func:`blocks`) in three reused buffers, every step in place; the two sums over ``n``
+    are matrix-vector products.
+    """
+    B, N, _ = dT.shape
+    g = response(voting)
+    prop = voting == "Prop"
+    s_lin = np.empty((B, N, N))
+    s_abs = np.empty((B, N, N))
+    bsum = bij + bji
+    wcol = np.ascontiguousarray(w)[:, None, :, None]           # (B, 1, N, 1)
+    size = min(B * N * N * N, max(chunk, N * N))
+    qbuf, vbuf, pbuf = np.empty(size), np.empty(size), np.empty(size)
+    for b0, b1, i0, i1 in blocks(B, N, N * N, chunk):
+        shape = (b1 - b0, i1 - i0, N, N)
+        n = (b1 - b0) * (i1 - i0) * N * N
+        q, v, pin = (buf[:n].reshape(shape) for buf in (qbuf, vbuf, pbuf))
+        a4 = a[b0:b1, i0:i1, None, :]
+        np.multiply(Rhat[b0:b1, i0:i1, None, :], e[b0:b1, None, :, :], out=q)
+        q += dT[b0:b1, None, :, :]                               # q[b, i, j, n]
+        np.subtract(q, a4, out=v)
+        if not prop:
+            v[...] = g(v)
+        v *= w[b0:b1, None, None, :]                             # n's direct vote
+        np.maximum(v, 0.0, out=pin)
+        pin += bij[b0:b1, i0:i1, :, None]
+        np.abs(v, out=v)
+        v += bsum[b0:b1, i0:i1, :, None]
+        pin /= v                                                 # P(i wins) seen by n
+        np.add(a4, q, out=v)
+        v *= pin
+        v -= q                                                   # EU(side i) - EU(side j)
+        if not prop:
+            v[...] = g(v)
+        s_lin[b0:b1, i0:i1] = np.matmul(v, wcol[b0:b1])[..., 0]
+        s_abs[b0:b1, i0:i1] = np.matmul(np.abs(v, out=v), wcol[b0:b1])[..., 0]
+    return s_lin, s_abs
 
 
 def _challenges_seen_by(d: np.ndarray, Rhat: np.ndarray, w: np.ndarray, ssum: np.ndarray,
@@ -339,11 +369,12 @@ def _resolve(X: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray, d: n
     members[:, :, 0] = True
     k = np.arange(N)[None, :, None]
     members[:, :, 1:] = valid[:, None, :] & ((I[:, None, :] == k) | (Rc[:, None, :] == k))
+    mf = members.astype(float)
     c = coalitions(u_opt, cap, opt.voting)
     if opt.pce == "Conditional":
         with np.errstate(divide="ignore"):
             logP = np.log(victory_probability(c, opt.victory))
-        L = np.matmul(members.astype(float), np.swapaxes(logP, 1, 2))  # sum over the queue
+        L = np.matmul(mf, np.swapaxes(logP, 1, 2))                  # sum over the queue
         L = np.where(members, L, -np.inf)
         L -= L.max(axis=2, keepdims=True)
         p = np.exp(L)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: validating a scenario needs none of it
+    import numpy as np
 
 __all__ = ["IssueSpace", "SpaceHistory", "group_spaces", "issue_spaces", "is_spatial",
            "space_history"]
@@ -105,6 +106,8 @@ class SpaceHistory:
 
 def _padded(values: Any, n: int) -> np.ndarray:
     """``values`` (1-D) extended to length ``n`` by repeating its last value."""
+    import numpy as np
+
     v = np.asarray(values, dtype=float)
     return np.concatenate([v, np.full(n - v.size, v[-1])]) if v.size < n else v
 
@@ -113,6 +116,8 @@ def space_history(forecast: Any, space: IssueSpace) -> SpaceHistory | None:
     """The rounds of ``forecast`` (a :class:`~equipoise.models.forecast.Forecast`) on
     ``space``; ``None`` when the forecast recorded no rounds there (a single-pass model,
     or an issue decided by one actor)."""
+    import numpy as np
+
     hist = [forecast.history.get(issue) for issue in space.issues]
     if any(not h for h in hist):
         return None

@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.linalg as sla
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
-from equipoise.network.graph import SignedGraph
+if TYPE_CHECKING:
+    from equipoise.network.graph import SignedGraph
 
 __all__ = ["Certificate", "certify_split", "weight_step"]
 
@@ -135,10 +134,15 @@ def certify_split(
                 return Certificate(
                     False, False, value, 0.0, math.nan, delta, True, time.perf_counter() - t0
                 )
+        import scipy.linalg as sla  # the solvers are imported where used (start-up time)
+
         lam = float(sla.eigvalsh(m, subset_by_index=[0, 0], check_finite=False)[0])
         margin = 8.0 * n * eps * float(np.linalg.norm(m))
         rigorous = True
     else:
+        import scipy.sparse as sp
+        import scipy.sparse.linalg as spla
+
         m = sp.diags(y) - a
         alpha = float(abs(m).sum(axis=1).max())
         sv = s / math.sqrt(n)

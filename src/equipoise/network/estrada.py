@@ -17,13 +17,22 @@ Detecting lack of balance in social networks", *Physical Review E* 90, 042802.
 
 from __future__ import annotations
 
-import numpy as np
-import scipy.linalg as sla
-from scipy.special import logsumexp
+from typing import TYPE_CHECKING
 
-from equipoise.network.graph import SignedGraph
+import numpy as np
+
+if TYPE_CHECKING:
+    from equipoise.network.graph import SignedGraph
 
 __all__ = ["walk_balance"]
+
+
+def _log_sum_exp(values: np.ndarray) -> float:
+    """``log(Σ exp(v))`` without overflow: ``m + log(Σ exp(v - m))`` with ``m = max(v)``
+    (the formula of ``scipy.special.logsumexp``, whose import would cost the command line
+    more start-up time than this whole computation on a graph of a thousand ties)."""
+    m = float(np.max(values))
+    return m + float(np.log(np.sum(np.exp(values - m))))
 
 
 def walk_balance(graph: SignedGraph, *, max_nodes: int = 5000) -> float | None:
@@ -37,6 +46,8 @@ def walk_balance(graph: SignedGraph, *, max_nodes: int = 5000) -> float | None:
         return 1.0
     if n > max_nodes:
         return None
+    import scipy.linalg as sla
+
     lam = sla.eigvalsh(graph.adjacency(dense=True), check_finite=False)
     lam_abs = sla.eigvalsh(graph.adjacency(absolute=True, dense=True), check_finite=False)
-    return float(min(1.0, np.exp(logsumexp(lam) - logsumexp(lam_abs))))
+    return float(min(1.0, np.exp(_log_sum_exp(lam) - _log_sum_exp(lam_abs))))

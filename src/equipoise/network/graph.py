@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from equipoise.errors import ModelInputError
 from equipoise.network.kinds import NetworkConfig, combine_records, network_config
@@ -205,6 +204,8 @@ class SignedGraph:
             a[self.u, self.v] = data
             a[self.v, self.u] = data
             return a
+        import scipy.sparse as sp  # here: building or validating a graph needs no SciPy
+
         rows = np.concatenate([self.u, self.v])
         cols = np.concatenate([self.v, self.u])
         return sp.csr_matrix((np.concatenate([data, data]), (rows, cols)), shape=(n, n))

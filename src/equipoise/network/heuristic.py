@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
-from equipoise.network.graph import SignedGraph
+if TYPE_CHECKING:
+    from equipoise.network.graph import SignedGraph
 
 __all__ = ["HeuristicResult", "frustration_of", "local_search", "heuristic_split"]
 
@@ -97,9 +97,13 @@ def _spectral_starts(graph: SignedGraph, rng: np.random.Generator, k: int) -> li
     nev = min(max(1, k), n - 2)
     try:
         if n <= 1500:
+            import scipy.linalg as sla  # each solver imported where used (start-up time)
+
             a = graph.adjacency(dense=True)
             vals, vecs = sla.eigh(a, subset_by_index=[n - nev, n - 1])
         else:
+            import scipy.sparse.linalg as spla
+
             a = graph.adjacency(dense=False)
             vals, vecs = spla.eigsh(a, k=nev, which="LA", tol=1e-6, maxiter=5000)
     except Exception:  # noqa: BLE001 - eigen-solver trouble only costs the start

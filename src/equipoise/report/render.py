@@ -111,12 +111,6 @@ def _citations(obj: Any, counter: Counter) -> None:
             _citations(v, counter)
 
 
-def _nearest_label(issue: Any, value: float) -> tuple[float, str]:
-    points = [(issue.scale.min, issue.scale.min_label), (issue.scale.max, issue.scale.max_label)]
-    points += [(p.value, p.label) for p in issue.scale.points]
-    return min(points, key=lambda p: abs(p[0] - value))
-
-
 def _figure(func: Callable[..., str], *args: Any, **kwargs: Any) -> dict[str, Any]:
     """Render one figure; a figure that fails becomes a note, not a broken report."""
     start = time.perf_counter()
@@ -364,7 +358,7 @@ def report_context(analysis: Any,
                 if issue.id not in fc.outcome:
                     continue
                 value = float(fc.outcome[issue.id])
-                at, lab = _nearest_label(issue, value)
+                at, lab = issue.scale.nearest_point(value)
                 forecast_rows.append({
                     "model": m, "value": value, "nearest": lab, "nearest_at": at,
                     "exact": abs(at - value) < 1e-9,
@@ -404,7 +398,7 @@ def report_context(analysis: Any,
                            if issue.id in fc.outcome and fc.iterative},
             }
             if issue.outcome is not None:
-                at, lab = _nearest_label(issue, issue.outcome.value)
+                at, lab = issue.scale.nearest_point(issue.outcome.value)
                 item["outcome"] = {"value": issue.outcome.value,
                                    "date": issue.outcome.date.isoformat()
                                    if issue.outcome.date else None,
@@ -688,7 +682,7 @@ def _what_happened(analysis: Any, d: Any, names: dict[str, str],
     spans: dict[str, float] = {}
     for issue in s.issues:
         if issue.outcome is not None:
-            at, lab = _nearest_label(issue, issue.outcome.value)
+            at, lab = issue.scale.nearest_point(issue.outcome.value)
             outcomes.append({"issue": issue.id, "name": issue.name,
                              "value": issue.outcome.value, "label": lab,
                              "exact": abs(at - issue.outcome.value) < 1e-9,

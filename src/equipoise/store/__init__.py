@@ -13,7 +13,21 @@
 
 from __future__ import annotations
 
-from .engine import Store, StoreError, open_store
+from typing import TYPE_CHECKING, Any
+
 from .location import resolve_store_url
 
+if TYPE_CHECKING:
+    from .engine import Store, StoreError, open_store
+
 __all__ = ["Store", "StoreError", "open_store", "resolve_store_url"]
+
+
+def __getattr__(name: str) -> Any:
+    # SQLAlchemy is imported when a store is opened, not with the package: ``--no-store``
+    # and the commands that record nothing never pay for it (the command line's start-up).
+    if name in ("Store", "StoreError", "open_store"):
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -87,15 +87,15 @@ class _Run:
 
     def begin(self, kind: str, text: str, name: str | None, scenario: Any = None) -> None:
         """Record the start of the run, now that its input is known."""
+        self.scenario = scenario
+        self.input_name = name
+        if self.store is None or self.run_id is not None:
+            return
         import hashlib
 
         from .. import __version__
         from .runs import insert_run, new_run_id
 
-        self.scenario = scenario
-        self.input_name = name
-        if self.store is None or self.run_id is not None:
-            return
         digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
         seed = self.params.get("seed")
         run_id = new_run_id()
@@ -191,7 +191,9 @@ def use_scenario(scenario: Any, name: str | None) -> Any:
         from ..whatif import apply_sets
 
         scenario = apply_sets(scenario, run.sets)
-    run.begin("scenario", _canonical(scenario), name, scenario)
+    # the canonical text only when it is recorded (it costs a full serialisation)
+    text = _canonical(scenario) if run.store is not None and run.run_id is None else ""
+    run.begin("scenario", text, name, scenario)
     return scenario
 
 

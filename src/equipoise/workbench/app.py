@@ -25,7 +25,11 @@ def create_app(config: WorkbenchConfig | None = None) -> Any:
     server.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     server.config["EQUIPOISE_WORKBENCH"] = config
     security.install(server, config)
-    server.register_blueprint(api.blueprint(config, JobManager(config.max_jobs)))
+    # one job system: the API's jobs and the pages' long work (SMAA draws, Sobol indices,
+    # comparisons) share this manager, its worker threads and its shutdown
+    jobs = JobManager(config.max_jobs)
+    server.extensions["equipoise_jobs"] = jobs
+    server.register_blueprint(api.blueprint(config, jobs))
     dash_app = mount_ui(server, config)
     security.quiet_dash(dash_app)
     server.extensions["equipoise_dash"] = dash_app

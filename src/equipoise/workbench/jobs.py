@@ -1,9 +1,13 @@
-"""Background jobs: long work (SMAA draws, Sobol sensitivity) with progress, cancellable.
+"""Background jobs: long work (SMAA draws, Sobol sensitivity, comparisons) with progress,
+cancellable. The workbench's one job system: the JSON API's jobs (``/api/jobs``) and the
+pages' long work (the What-if page's draws and Sobol indices, the Compare page) are jobs of
+the same :class:`JobManager` (``server.extensions["equipoise_jobs"]``).
 
-A job runs one API command (``decide``, ``forecast``, ``explain``, ``balance``) in a worker
-thread of a bounded pool (:attr:`WorkbenchConfig.max_jobs` at once; further jobs wait as
-``queued``, and at most :data:`MAX_WAITING` wait). The job's sweeps run in that thread
-(``workers=1``: no worker process is started, so none can be orphaned); between chunks of
+A job runs one API command (``decide``, ``forecast``, ``explain``, ``balance``) or a page's
+work in a worker thread of a bounded pool (:attr:`WorkbenchConfig.max_jobs` at once;
+further jobs wait as ``queued``, and at most :data:`MAX_WAITING` wait). The job's sweeps
+run in that thread (``workers=1``: no worker process is started, so none can be orphaned);
+between chunks of
 draws or samples (250 rows, :data:`equipoise.decision.executor.CHUNK_DRAWS`) the job reports
 its progress and checks whether it was cancelled, so a cancel takes effect within one chunk.
 
@@ -13,6 +17,7 @@ States: ``queued`` → ``running`` → ``done`` | ``failed`` | ``cancelled``. Th
 
 from __future__ import annotations
 
+import atexit
 import secrets
 import threading
 import time
@@ -88,6 +93,9 @@ class JobManager:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._closed = False
+        # at exit, whoever created it: a job's thread still inside the models' native code
+        # when the interpreter ends aborts it
+        atexit.register(self.shutdown)
 
     def submit(self, command: str, work: Callable[[Progress], Any],
                describe_error: Callable[[BaseException], tuple[int, list[str]]]) -> Job:

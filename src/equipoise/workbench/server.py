@@ -106,14 +106,17 @@ def make_server(config: WorkbenchConfig) -> tuple[Any, Any]:
 
 def _warm_up(config: WorkbenchConfig) -> None:
     """Load the first scenario and the eum model once, off the request path, so that the
-    first what-if is as quick as the next ones (the model's compiled code is loaded here)."""
+    first what-if is as quick as the next ones (the model's compiled code is loaded here),
+    and start the explanation's worker process (it warms up on its own)."""
     from .api import run_forecast
+    from .ui.pages._shared import EXPLAINER
 
     try:
         run_forecast({"scenario": config.input or "nagorno-karabakh-2020", "model": ["eum"],
                       "record": False}, config)
     except Exception:  # noqa: BLE001 - the page reports the scenario's problems itself
         pass
+    EXPLAINER.start()  # after the forecast's warm-up, not competing with it for the CPU
 
 
 def _stop_on_sigterm() -> Callable[[], None]:
@@ -167,6 +170,9 @@ def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
         from .runstore import close_stores
 
         close_stores()
+        from .ui.pages._shared import EXPLAINER
+
+        EXPLAINER.close()
         if stuck:  # a job that reports no progress cannot be stopped: do not wait for it
             sys.stderr.write(f"equipoise workbench: {len(stuck)} job(s) still running "
                              f"({', '.join(j.command for j in stuck)}) left behind\n")

@@ -206,6 +206,7 @@ def explain(
     rounds: int | None = None,
     search: bool = False,
     time_limit: float | None = None,
+    views: bool = True,
     **model_params: Any,
 ) -> Explanation:
     """What one would have to believe for each option to be first (module docstring).
@@ -214,7 +215,9 @@ def explain(
     ``search`` adds the approximate smallest change of stances, capabilities and relation
     weights (:mod:`.search`; slower: it reruns the model). ``time_limit`` (seconds) bounds the
     exact smallest-change MILPs together; a view not settled in time says so
-    (``change_status: "time limit"``) instead of claiming a result.
+    (``change_status: "time limit"``) instead of claiming a result. ``views=False`` gives
+    item 2 only (how stable each doctrine's choice is: no option explained, no LP, MILP or
+    search), what the workbench's what-if page shows.
     """
     deadline = None if time_limit is None else time.monotonic() + time_limit
     setting = _setting(scenario, model, variant, rounds, model_params, None, 0)
@@ -231,7 +234,7 @@ def explain(
     options = list(result.options)
     if option is not None and option not in options:
         raise ModelInputError(f"unknown option '{option}'; options: " + ", ".join(options))
-    explained = [option] if option is not None else options
+    explained = ([option] if option is not None else options) if views else []
     n = result.normalised
     ranges = _doctrine_ranges(scenario, variant, criteria, doctrine)
     doctrines: dict[str, DoctrineView] = {}
@@ -240,25 +243,26 @@ def explain(
         central = mid / mid.sum()
         pick, stab = stability_intervals(n, central, criteria)
         doctrines[d] = DoctrineView(d, name, lo, hi, central, pick, stab)
-    declared = declared_criteria(scenario)
-    jm = judgement_model(scenario, variant, options, declared, criteria)
-    views: dict[str, dict[str, OptionView]] = {}
+    option_views: dict[str, dict[str, OptionView]] = {}
+    if explained:
+        jm = judgement_model(scenario, variant, options, declared_criteria(scenario), criteria)
     for o in explained:
         i = options.index(o)
-        views[o] = {}
+        by_doctrine: dict[str, OptionView] = {}
+        option_views[o] = by_doctrine
         for d, view in doctrines.items():
             fav = favourable_weights(n, i, view.lower, view.upper)
             wide = None
             if not fav.can_be_first and d != ANY:
                 wide = smallest_widening(n, i, view.lower, view.upper)
             try:
-                views[o][d] = OptionView(
+                by_doctrine[d] = OptionView(
                     fav, wide, smallest_change(jm, n, view.central, i, deadline)
                 )
             except ChangeTimeLimit:
-                views[o][d] = OptionView(fav, wide, None, change_timed_out=True)
-    out = Explanation(result, criteria, options, explained, doctrines, views)
-    if search:
+                by_doctrine[d] = OptionView(fav, wide, None, change_timed_out=True)
+    out = Explanation(result, criteria, options, explained, doctrines, option_views)
+    if search and explained:
         from .search import search_changes
 
         search_changes(out, scenario, setting)

@@ -23,13 +23,18 @@ PAGES: tuple[str, ...] = ("home", "open", "edit", "whatif", "network", "issues",
                           "timeline", "sources", "compare", "export")
 
 
+#: Dash's documented value for "leave the page title alone while a callback runs" (None;
+#: its signature says str).
+NO_TITLE_UPDATE: Any = None
+
+
 def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
     """Mount the Dash app on the Flask ``server`` at ``/`` and return it."""
     import dash
     from dash import dcc, html
 
     app = dash.Dash("equipoise.workbench", server=server, title="equipoise workbench",
-                    serve_locally=True, update_title=None,
+                    serve_locally=True, update_title=NO_TITLE_UPDATE,
                     assets_folder=str(Path(__file__).with_name("assets")),
                     suppress_callback_exceptions=True)
     modules = [importlib.import_module(f".pages.{name}", __name__) for name in PAGES]

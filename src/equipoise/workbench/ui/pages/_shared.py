@@ -11,6 +11,7 @@ import warnings
 from functools import lru_cache
 from typing import Any
 
+from ...worker import Worker
 from ..state import open_scenario, set_items
 
 #: The bargaining model of the what-if and decision views unless the page says otherwise.
@@ -92,6 +93,32 @@ def _decision(label: str, text: str, items: tuple[str, ...], model: str,
                       draws=draws, seed=0)
 
 
+def stability_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
+                 variant: str | None = None) -> dict[str, Any]:
+    """How stable each doctrine's choice is, in words: ``{"ok": {"stability": [sentence per
+    doctrine]}}`` or ``{"error": message}``. Item 2 of the explanation only
+    (``explain(..., views=False)``): closed-form intervals on the decision's scores, no
+    smallest-change problem, so it runs here, at once (what the what-if page shows)."""
+    return _stability(*_key(data, sets), model, variant)
+
+
+@lru_cache(maxsize=32)
+def _stability(label: str, text: str, items: tuple[str, ...], model: str,
+               variant: str | None) -> dict[str, Any]:
+    from ....decision.explain import explain
+    from ....decision.explain.words import stability_sentence
+    from ....errors import InputError, ModelInputError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            e = explain(_scenario(label, text, items), model=model, variant=variant,
+                        views=False)
+    except (InputError, ModelInputError) as exc:
+        return {"error": str(exc)}
+    return {"ok": {"stability": [stability_sentence(e, doc) for doc in e.doctrines]}}
+
+
 #: Seconds an explanation may take on a page before it is given up (its process killed).
 EXPLAIN_SECONDS = 30.0
 #: Seconds the exact smallest-change MILPs of one explanation may take together; views not
@@ -102,9 +129,11 @@ EXPLAIN_TIME_LIMIT = 5.0
 def explained_text(data: dict[str, str], sets: dict[str, Any] | None, model: str,
                    search: bool = False, variant: str | None = None,
                    seconds: float = EXPLAIN_SECONDS) -> dict[str, Any]:
-    """What you would have to believe, as text (:func:`_explain_words`), computed in a
-    separate process that is killed after ``seconds``: the exact smallest-change problem
-    (a MILP) can take minutes on some changed scenarios, and a thread cannot be stopped.
+    """What you would have to believe, as text (:func:`_explain_words`), computed in the
+    explanation's worker process (:data:`EXPLAINER`), which is killed (and replaced) after
+    ``seconds``: the exact smallest-change problem (a MILP) can take minutes on some changed
+    scenarios, and a thread cannot be stopped. The worker is started once and kept, so an
+    explanation costs its computation only, not a new interpreter's start-up and imports.
 
     Returns ``{"ok": {...}}``, ``{"error": message}`` or ``{"timeout": seconds}``; the
     successful answers are kept (same stores, same answer).
@@ -112,42 +141,44 @@ def explained_text(data: dict[str, str], sets: dict[str, Any] | None, model: str
     key = (*_key(data, sets), model, search, variant)
     if key in _explained:
         return _explained[key]
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_explain_child, args=(queue, *key), daemon=True)
-    proc.start()
-    try:
-        answer = queue.get(timeout=seconds)
-    except Exception:  # queue.Empty: too slow (or the process died)
-        answer = {"timeout": seconds} if proc.is_alive() else \
-            {"error": "the explanation's process ended without an answer"}
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        queue.close()
-    if "ok" in answer:
+    scenario = _scenario(*_key(data, sets))
+    answer = EXPLAINER.call(_explain_child, (scenario, model, search, variant), seconds)
+    if answer.status == "ok":
+        result: dict[str, Any] = answer.value
+    elif answer.status == "timeout":
+        result = {"timeout": seconds}
+    elif answer.status == "failed":
+        result = {"error": answer.value}
+    else:
+        result = {"error": "the explanation's process ended without an answer"}
+    if "ok" in result:
         if len(_explained) > 32:
             _explained.pop(next(iter(_explained)))
-        _explained[key] = answer
-    return answer
+        _explained[key] = result
+    return result
 
 
 _explained: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-def _explain_child(queue: Any, label: str, text: str, items: tuple[str, ...], model: str,
-                   search: bool, variant: str | None) -> None:
-    """The explanation process: ``{"ok": _explain_words(...)}`` or ``{"error": ...}``."""
+def _explain_child(scenario: Any, model: str, search: bool, variant: str | None
+                   ) -> dict[str, Any]:
+    """In the worker: ``{"ok": _explain_words(...)}`` or ``{"error": message}``."""
     from ....errors import InputError, ModelInputError
 
     try:
-        queue.put({"ok": _explain_words(_scenario(label, text, items), model, search,
-                                        variant)})
+        return {"ok": _explain_words(scenario, model, search, variant)}
     except (InputError, ModelInputError) as exc:
-        queue.put({"error": str(exc)})
+        return {"error": str(exc)}
+
+
+def _warm_explainer() -> None:
+    """The worker's start: explain the built-in case once, so that imports, the models'
+    compiled code and the solvers are loaded before the first explanation asked for."""
+    from ....io import load
+    from ....scenarios import DEFAULT_SCENARIO
+
+    _explain_words(load(DEFAULT_SCENARIO), DEFAULT_MODEL, False, None)
 
 
 def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
@@ -155,7 +186,6 @@ def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
     """``{"stability": [sentence per doctrine], "believe": the report's believe_context}``."""
     from types import SimpleNamespace
 
-    from ....decision import decide
     from ....decision.explain import explain
     from ....decision.explain.words import stability_sentence
     from ....report.believe import believe_context
@@ -164,10 +194,15 @@ def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
         warnings.simplefilter("ignore", RuntimeWarning)
         e = explain(scenario, model=model, search=search, variant=variant,
                     time_limit=EXPLAIN_TIME_LIMIT)
-        d = decide(scenario, model=model, variant=variant, draws=0)
-    ctx = believe_context(SimpleNamespace(explanation=e, scenario=scenario, decision=d))
+    # the explanation's own decision (draws=0): the same as decide(scenario, ...) again
+    ctx = believe_context(SimpleNamespace(explanation=e, scenario=scenario, decision=e.decision))
     return {"stability": [stability_sentence(e, doc) for doc in e.doctrines],
             "believe": ctx}
+
+
+#: The explanation's worker process (started by the first explanation, or by the server's
+#: warm-up; ended at exit and when the server stops).
+EXPLAINER = Worker(warm_up=_warm_explainer)
 
 
 def without_layers(scenario: Any, hidden: tuple[str, ...]) -> Any:
@@ -195,6 +230,47 @@ def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
     return balance_of_scenario(scenario, as_of, time_limit=5.0, robust_time_limit=0.5).to_dict()
 
 
+# -- background jobs -----------------------------------------------------------------------
+
+def jobs_of(app: Any) -> Any:
+    """The server's :class:`~equipoise.workbench.jobs.JobManager` (the one the JSON API's
+    jobs use too): long work of the pages runs there, with progress, and can be cancelled."""
+    return app.server.extensions["equipoise_jobs"]
+
+
+def submit_job(jobs: Any, command: str, work: Any) -> tuple[Any, str | None]:
+    """``(job, None)``, or ``(None, why)`` when the manager refuses it (too many jobs waiting,
+    or the server stopping). ``work(progress)``; a refusal of the input (a scenario or an
+    option the model refuses) fails the job with its message."""
+    from ...api import error_of
+
+    try:
+        return jobs.submit(command, work, error_of), None
+    except (OverflowError, RuntimeError) as exc:
+        return None, f"Not started: {exc}."
+
+
+def job_progress(job: Any, noun: str = "") -> tuple[bool, str, str, str]:
+    """``(finished, value, max, status line)`` of a job, for a progress bar and its line
+    (``noun``: what ``done``/``total`` count, e.g. "draws")."""
+    total = max(job.total, 1)
+    if job.status == "queued":
+        return False, "0", "1", "Waiting for another job to finish…"
+    if job.status == "running":
+        if job.cancel_event.is_set():
+            status = "Cancelling…"
+        elif job.total:
+            status = f"Running: {job.done} of {job.total}{' ' + noun if noun else ''}…"
+        else:
+            status = "Running…"
+        return False, str(job.done), str(total), status
+    if job.status == "done":
+        return True, str(total), str(total), "Done."
+    if job.status == "cancelled":
+        return True, str(job.done), str(total), "Cancelled."
+    return True, str(job.done), str(total), "Failed: " + "; ".join(job.errors)
+
+
 # -- components ----------------------------------------------------------------------------
 
 def graph(name: str, height: int = 420) -> Any:
@@ -202,8 +278,9 @@ def graph(name: str, height: int = 420) -> Any:
     switches every figure to PNG and back). ``name`` is its id and the download's file name."""
     from dash import dcc
 
+    config: Any = graph_config(name, "svg")  # Dash's Config type: a plain dict is as good
     return dcc.Graph(id=name, figure=empty_figure(""), style={"height": f"{height}px"},
-                     className="wb-figure", config=graph_config(name, "svg"))
+                     className="wb-figure", config=config)
 
 
 def graph_config(name: str, fmt: str) -> dict[str, Any]:
@@ -238,9 +315,9 @@ def empty_figure(message: str) -> dict[str, Any]:
 
 def table(name: str, page_size: int = 50) -> Any:
     """A ``dash_table.DataTable`` with its own "Export" button (CSV of the whole table)."""
-    from dash import dash_table
+    from dash.dash_table.DataTable import DataTable
 
-    return dash_table.DataTable(
+    return DataTable(
         id=name, data=[], columns=[], export_format="csv", export_headers="display",
         page_size=page_size, sort_action="native",
         style_table={"overflowX": "auto"},

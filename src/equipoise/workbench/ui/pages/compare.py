@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,18 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
                  sets: dict[str, Any] | None, *, command: str = "analyze", draws: int = 200,
                  run_a: str | None = None, run_b: str | None = None,
                  date_a: str | None = None, date_b: str | None = None,
-                 variant_a: str | None = None, variant_b: str | None = None) -> CompareView:
-    """Compare two sides chosen by ``mode`` (see :data:`MODES`); problems as ``error``."""
+                 variant_a: str | None = None, variant_b: str | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> CompareView:
+    """Compare two sides chosen by ``mode`` (see :data:`MODES`); problems as ``error``.
+
+    ``progress(phase, done, total)`` is called before each computed side and at the end
+    (``("side A", 0, 2)``, ``("side B", 1, 2)``, ``("compared", 2, 2)``); a background job's
+    progress raises there once the job is cancelled, which stops the comparison between
+    its sides."""
+    def step(phase: str, done: int) -> None:
+        if progress is not None:
+            progress(phase, done, 2)
+
     from ....errors import InputError
     from ....store import StoreError
     from ....store.compare import compare
@@ -162,27 +173,37 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
             if original is None:
                 return CompareView(error="No original: the workbench was started without a "
                                          "scenario.")
+            step("side A", 0)
             side_a = _computed({"label": original[0], "yaml": original[1]}, command, params,
                                [], f"{original[0]} as opened or saved ({command})")
+            step("side B", 1)
             side_b = _computed(scenario, command, params, _set_strings(sets),
                                _label(scenario, sets, command, "open"))
+            step("compared", 2)
             return _view(compare(side_a, side_b))
         if mode == "dates":
             if not date_a or not date_b:
                 return CompareView(error="Give both dates (YYYY-MM-DD).")
             base = _set_strings(sets)
+            step("side A", 0)
             side_a = _computed(scenario, command, params, [*base, f"as_of={date_a}"],
                                _label(scenario, sets, command, f"as of {date_a}"))
+            step("side B", 1)
             side_b = _computed(scenario, command, params, [*base, f"as_of={date_b}"],
                                _label(scenario, sets, command, f"as of {date_b}"))
+            step("compared", 2)
             return _view(compare(side_a, side_b))
         # variants: decide under each (none: the scenario as it is)
         params = {"draws": int(draws)}
-        sides = [_computed(scenario, "decide",
-                           {**params, **({"variant": v} if v else {})}, _set_strings(sets),
-                           _label(scenario, sets, "decide", f"variant {v}" if v else
-                                  "no variant"))
-                 for v in (variant_a or NO_VARIANT, variant_b or NO_VARIANT)]
+        sides = []
+        for k, v in enumerate((variant_a or NO_VARIANT, variant_b or NO_VARIANT)):
+            step(f"side {'AB'[k]}", k)
+            sides.append(_computed(scenario, "decide",
+                                   {**params, **({"variant": v} if v else {})},
+                                   _set_strings(sets),
+                                   _label(scenario, sets, "decide",
+                                          f"variant {v}" if v else "no variant")))
+        step("compared", 2)
         return _view(compare(*sides, same_variant_paths=True))
     except InputError as exc:
         return CompareView(error="; ".join(str(p) for p in exc.problems))
@@ -241,10 +262,11 @@ def _computed(scenario: dict[str, str] | None, command: str, params: dict[str, A
 # -- the page ------------------------------------------------------------------------------
 
 def layout(config: WorkbenchConfig) -> Any:
-    from dash import dash_table, dcc, html
+    from dash import dcc, html
+    from dash.dash_table.DataTable import DataTable
 
     def table(table_id: str, columns: tuple[str, ...] = ("path", "A", "B")) -> Any:
-        return dash_table.DataTable(
+        return DataTable(
             id=table_id, columns=[{"id": c, "name": c} for c in columns], data=[],
             page_action="none", sort_action="native", filter_action="native",
             style_table={"overflowX": "auto", "maxHeight": "520px", "overflowY": "auto"},
@@ -277,8 +299,14 @@ def layout(config: WorkbenchConfig) -> Any:
             html.Label(["Variant B ", dcc.Dropdown(id="compare-variant-b", value=NO_VARIANT,
                                                    options=[])]),
         ], id="compare-variants-box"),
-        html.Button("Compare", id="compare-button"),
-        dcc.Loading(html.P(id="compare-summary", role="status")),
+        html.Div([
+            html.Button("Compare", id="compare-button"),
+            html.Button("Cancel", id="compare-cancel", n_clicks=0, disabled=True),
+            html.Progress(id="compare-progress", value="0", max="1", style={"width": "16rem"}),
+        ], className="wb-row"),
+        html.P(id="compare-summary", role="status"),
+        dcc.Store(id="compare-job"),
+        dcc.Interval(id="compare-poll", interval=300, disabled=True),
         html.H3("Answers (differences highlighted)"),
         table("compare-answers", ("path", "A", "B", "differs")),
         html.H3("Inputs that differ"),
@@ -313,22 +341,60 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         options = variant_options(scenario)
         return options, options
 
+    from ._shared import job_progress, jobs_of, submit_job
+
+    jobs = jobs_of(app)
+    styles = [{"if": {"filter_query": '{differs} = "yes"'}, **_DIFFERS_STYLE}]
+
     @app.callback(Output("compare-summary", "children"), Output("compare-answers", "data"),
                   Output("compare-answers", "style_data_conditional"),
                   Output("compare-inputs", "data"),
-                  Input("compare-button", "n_clicks"),
+                  Output("compare-job", "data"), Output("compare-poll", "disabled"),
+                  Output("compare-cancel", "disabled"), Output("compare-button", "disabled"),
+                  Output("compare-progress", "value"), Output("compare-progress", "max"),
+                  Input("compare-button", "n_clicks"), Input("compare-cancel", "n_clicks"),
+                  Input("compare-poll", "n_intervals"), State("compare-job", "data"),
                   State("compare-mode", "value"), State(SCENARIO_STORE, "data"),
                   State(SETS_STORE, "data"), State("compare-command", "value"),
                   State("compare-draws", "value"), State("compare-run-a", "value"),
                   State("compare-run-b", "value"), State("compare-date-a", "value"),
                   State("compare-date-b", "value"), State("compare-variant-a", "value"),
                   State("compare-variant-b", "value"), prevent_initial_call=True)
-    def _compare(_clicks: int | None, mode: str, scenario: Any, sets: Any, command: str,
+    def _compare(_clicks: int | None, _cancel: int | None, _tick: int | None,
+                 job_id: str | None, mode: str, scenario: Any, sets: Any, command: str,
                  draws: Any, run_a: Any, run_b: Any, date_a: Any, date_b: Any,
                  variant_a: Any, variant_b: Any) -> tuple[Any, ...]:
-        view = compare_view(config, mode, scenario, sets, command=command,
-                            draws=int(draws or 0), run_a=run_a, run_b=run_b,
-                            date_a=(date_a or "").strip(), date_b=(date_b or "").strip(),
-                            variant_a=variant_a, variant_b=variant_b)
-        styles = [{"if": {"filter_query": '{differs} = "yes"'}, **_DIFFERS_STYLE}]
-        return view.summary, view.answers, styles, view.inputs
+        import dash
+
+        keep = dash.no_update
+        idle = (None, True, True, False)
+        if dash.ctx.triggered_id == "compare-button":
+            def work(progress: Callable[[str, int, int], None]) -> dict[str, Any]:
+                view = compare_view(config, mode, scenario, sets, command=command,
+                                    draws=int(draws or 0), run_a=run_a, run_b=run_b,
+                                    date_a=(date_a or "").strip(),
+                                    date_b=(date_b or "").strip(),
+                                    variant_a=variant_a, variant_b=variant_b,
+                                    progress=progress)
+                return {**asdict(view), "summary": view.summary}
+
+            job, refused = submit_job(jobs, "compare", work)
+            if job is None:
+                return (refused, keep, keep, keep, *idle, "0", "1")
+            return ("Computing…", [], styles, [], job.id, False, False, True, "0", "2")
+        if dash.ctx.triggered_id == "compare-cancel" and job_id:
+            jobs.cancel(job_id)
+        job = jobs.get(job_id) if job_id else None
+        if job is None:
+            return ("", keep, keep, keep, *idle, "0", "1")
+        finished, value, top, status = job_progress(job)
+        if not finished:
+            if job.status == "running" and not job.cancel_event.is_set() and job.phase in (
+                    "side A", "side B"):
+                status = f"Computing {job.phase} ({job.done + 1} of 2)…"
+            return (status, keep, keep, keep, job_id, False, False, True, value, top)
+        if job.status == "done":
+            result = job.result
+            return (result["summary"], result["answers"], styles, result["inputs"], *idle,
+                    value, top)
+        return (status, keep, keep, keep, *idle, value, top)

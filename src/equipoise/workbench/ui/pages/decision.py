@@ -122,7 +122,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         from ....sentences import decision_sentence
 
         scenario, problems = scenario_or_none(data, sets)
-        empty = ([], [], empty_figure(""), [], [], [], [], [], [], [])
+        empty: tuple[Any, ...] = ([], [], empty_figure(""), [], [], [], [], [], [], [])
         if scenario is None:
             return (no_scenario(problems), *empty)
         if not (scenario.balancer and scenario.options and scenario.doctrines):

@@ -277,7 +277,8 @@ def save_to_file(config: WorkbenchConfig, scenario: dict[str, str] | None) -> st
 # -- the page ------------------------------------------------------------------------------
 
 def layout(config: WorkbenchConfig) -> Any:
-    from dash import dash_table, dcc, html
+    from dash import dcc, html
+    from dash.dash_table.DataTable import DataTable
 
     target = save_target(config)
     parts: list[Any] = [
@@ -300,7 +301,7 @@ def layout(config: WorkbenchConfig) -> Any:
     for section in SECTIONS:
         parts += [
             html.H3(section.capitalize()),
-            dash_table.DataTable(
+            DataTable(
                 id=table_id(section), columns=[], data=[], editable=True,
                 row_deletable=True, page_action="none", sort_action="none",
                 fixed_rows={"headers": True},

@@ -76,7 +76,7 @@ def positions_figure(scenario: Any, issue: Any, forecasts: dict[str, Any]) -> di
                       for st in stances], "hoverinfo": "text",
         "marker": {"size": [8 + 30 * (w / top) ** 0.5 for w in weight],
                    "color": "#9ecae1", "line": {"color": "#08519c", "width": 1}}}]
-    shapes = []
+    shapes: list[dict[str, Any]] = []
     n = max(len(stances), 1)
     for model, fc in forecasts.items():
         if issue.id not in fc.outcome:

@@ -172,7 +172,11 @@ def tie_signs(scenario: Any, date: dt.date | None, hidden: tuple[str, ...]
     from ....network.graph import signed_graph_from_scenario
 
     graph = signed_graph_from_scenario(without_layers(scenario, hidden), as_of=date)
-    return {tuple(sorted((str(u), str(v)))): int(sg) for u, v, sg, _ in graph.edges()}
+    signs: dict[tuple[str, str], int] = {}
+    for u, v, sg, _ in graph.edges():
+        first, second = sorted((str(u), str(v)))
+        signs[first, second] = int(sg)
+    return signs
 
 
 def compare_rows(scenario: Any, first: dt.date | None, second: dt.date | None,
@@ -180,7 +184,7 @@ def compare_rows(scenario: Any, first: dt.date | None, second: dt.date | None,
     """The ties that appeared, disappeared or changed sign between two dates."""
     a, b = tie_signs(scenario, first, hidden), tie_signs(scenario, second, hidden)
     names = {x.id: x.name for x in scenario.actors}
-    sign = {1: "+", -1: "−"}
+    sign: dict[int | None, str] = {1: "+", -1: "−"}
     rows = []
     for pair in sorted(set(a) | set(b)):
         before, after = a.get(pair), b.get(pair)

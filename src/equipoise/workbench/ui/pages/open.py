@@ -46,17 +46,26 @@ def layout(config: WorkbenchConfig) -> Any:
                       debounce=False, style={"minWidth": "24rem"}),
             html.Button("Open file", id="open-path-button", n_clicks=0),
         ], className="wb-row"),
-        dcc.Upload(id="open-upload", max_size=upload_limit(config), multiple=False,
-                   className="wb-upload",
-                   children=html.Div(["Drop a file here or ", html.A("choose one"),
-                                      f" (scenario YAML/JSON, KTAB CSV, decide, DEU table or "
-                                      f"edge list; at most {limit}: a larger file is "
-                                      "not taken)"])),
+        # the limit is checked in the browser too (assets/upload-limit.js): the upload
+        # component drops a larger file silently, and the script reports it to the store
+        html.Div(dcc.Upload(id="open-upload", max_size=upload_limit(config), multiple=False,
+                            className="wb-upload",
+                            children=html.Div(["Drop a file here or ", html.A("choose one"),
+                                               " (scenario YAML/JSON, KTAB CSV, decide, DEU "
+                                               f"table or edge list; at most {limit})"])),
+                 **_data_attributes({"max-bytes": str(upload_limit(config)),
+                                     "report-to": "open-upload-too-large"})),
+        dcc.Store(id="open-upload-too-large"),
         dcc.Loading(html.Div([
             html.P(id="open-status", role="status"),
             html.Ul(id="open-problems", className="wb-problems"),
         ])),
     ])
+
+
+def _data_attributes(values: dict[str, str]) -> dict[str, Any]:
+    """``data-NAME`` attributes of an html component (read by the page's scripts)."""
+    return {f"data-{name}": value for name, value in values.items()}
 
 
 def read_choice(trigger: str | None, builtin: str | None, path: str | None,
@@ -104,6 +113,17 @@ def opened(label: str, text: str) -> tuple[dict[str, str], Any]:
     return {"label": label, "yaml": text}, scenario
 
 
+def too_large(name: str, size: int, limit: int) -> tuple[str, str]:
+    """``(status line, problem)`` for an upload over the limit (it was not sent)."""
+    from ....io.document import MAX_BYTES
+
+    return ("Not opened: 1 problem; the open scenario is unchanged.",
+            f"{name}: the file has {size:,} bytes, more than the upload limit of {limit:,} "
+            f"bytes ({limit / 1e6:.2g} MB: the upload travels base64-encoded in a request of at "
+            f"most the server's cap); open it as a file on this machine instead (its path, up "
+            f"to {MAX_BYTES / 1e6:g} MB), or start the workbench with it: equipoise serve FILE")
+
+
 def summary(label: str, s: Any) -> str:
     return (f"Opened {label}: {len(s.actors)} actors, {len(s.issues)} issues, "
             f"{len(s.stances)} stances, {len(s.relations)} relations, {len(s.events)} events, "
@@ -113,6 +133,7 @@ def summary(label: str, s: Any) -> str:
 def register(app: Any, config: WorkbenchConfig) -> None:
     import dash
     from dash import Input, Output, State, html
+    from dash.exceptions import PreventUpdate
 
     from ....errors import InputError
     from ....io.document import MAX_BYTES
@@ -145,3 +166,13 @@ def register(app: Any, config: WorkbenchConfig) -> None:
             return (dash.no_update, dash.no_update, status,
                     [html.Li(str(p)) for p in exc.problems])
         return data, {}, summary(label, scenario), []
+
+    @app.callback(Output("open-status", "children", allow_duplicate=True),
+                  Output("open-problems", "children", allow_duplicate=True),
+                  Input("open-upload-too-large", "data"), prevent_initial_call=True)
+    def _too_large(refused: dict[str, Any] | None) -> tuple[str, list[Any]]:
+        if not refused:
+            raise PreventUpdate
+        status, problem = too_large(str(refused.get("name") or "<upload>"),
+                                    int(refused.get("size") or 0), upload_limit(config))
+        return status, [html.Li(problem)]

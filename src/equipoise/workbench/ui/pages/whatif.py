@@ -5,8 +5,8 @@ Every move becomes an entry ``PATH: VALUE`` of the ``workbench-sets`` store — 
 ``--set PATH=VALUE`` of the command line (:mod:`equipoise.whatif`) — so the other pages show
 the same changed scenario. Moving a value back to the file's value removes the entry. The
 forecasts and the deterministic ranking are recomputed at once; the explanation follows in its
-own callback; SMAA draws and Sobol sensitivity run in the background with a progress bar
-and can be cancelled (:mod:`._background`).
+own callback; SMAA draws and Sobol sensitivity run as background jobs of the server (those
+of ``/api/jobs``, :mod:`equipoise.workbench.jobs`) with a progress bar and can be cancelled.
 """
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from typing import Any
 
 from ...config import WorkbenchConfig
 from ..state import SCENARIO_STORE, SETS_STORE, TABS
-from . import _background as jobs
 from ._levers import KINDS, kind_of, lever_at, levers
 from ._shared import (
     DEFAULT_MODEL,
     columns,
     decision_of,
-    explained_text,
     forecast_of,
+    job_progress,
+    jobs_of,
     no_scenario,
     not_explained,
     scenario_or_none,
     shown_only_on,
+    stability_of,
+    submit_job,
     table,
 )
 
@@ -144,6 +146,8 @@ def register(app: Any, config: WorkbenchConfig) -> None:
     import dash
     from dash import Input, Output, State, html
 
+    jobs = jobs_of(app)
+
     @app.callback(Output("whatif-item", "options"), Output("whatif-item", "value"),
                   Input("whatif-kind", "value"), Input(SCENARIO_STORE, "data"))
     def _items(kind: str, data: Any) -> tuple[list[dict[str, str]], str | None]:
@@ -165,7 +169,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
     def _lever(path: str | None, data: Any, sets: dict[str, Any] | None) -> tuple[Any, ...]:
         scenario, _ = scenario_or_none(data)
         lever = lever_at(scenario, path) if scenario is not None and path else None
-        if lever is None:
+        if lever is None or path is None:
             return 0, 100, 1, None, None, [0, 1], SHOWN, HIDDEN, "Nothing to move."
         now = (sets or {}).get(path, lever.value)
         marks = {lever.low: f"{lever.low:g}", lever.high: f"{lever.high:g}"}
@@ -184,7 +188,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
               sets: dict[str, Any] | None) -> Any:
         scenario, _ = scenario_or_none(data)
         lever = lever_at(scenario, path) if scenario is not None and path else None
-        if lever is None:
+        if lever is None or path is None:
             return dash.no_update
         new = interval if isinstance(lever.value, list) else value
         if new is None:
@@ -275,7 +279,7 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         if scenario is None or not (scenario.balancer and scenario.options
                                     and scenario.doctrines):
             return [html.Li("Nothing to explain: no decision.")]
-        answer = explained_text(data, sets, model)
+        answer = stability_of(data, sets, model)
         if "ok" in answer:
             return [html.Li(line) for line in answer["ok"]["stability"]]
         return [html.Li(not_explained(answer))]
@@ -300,26 +304,26 @@ def register(app: Any, config: WorkbenchConfig) -> None:
         if trigger == "whatif-run":
             scenario, problems = scenario_or_none(data, sets)
             message = _sweep_refusal(scenario, problems, kind, draws)
-            if message:
+            if message is None:
+                job, message = submit_job(jobs, "decide" if kind == "smaa" else "sensitivity",
+                                          _sweep_task(scenario, kind, int(draws), model))
+            if message is not None:
                 return (None, True, True, False, "0", "1", message, keep, keep)
-            job_id = jobs.start(_sweep_task(scenario, kind, int(draws), model))
-            return (job_id, False, False, True, "0", "1", "Started…", [], [])
-        if trigger == "whatif-cancel":
+            return (job.id, False, False, True, "0", "1", "Started…", [], [])
+        if trigger == "whatif-cancel" and job_id:
             jobs.cancel(job_id)
-        job = jobs.get(job_id)
+        job = jobs.get(job_id) if job_id else None
         if job is None:
             return (None, True, True, False, "0", "1", "", keep, keep)
-        total = max(job.total, 1)
-        if job.state == "running":
-            status = (f"Running: {job.done} of {job.total}…" if job.total else "Running…")
-            if job.cancel_event.is_set():
-                status = "Cancelling…"
-            return (job_id, False, False, True, str(job.done), str(total), status, keep, keep)
-        if job.state == "done":
-            rows, cols, status = job.result
-            return (None, True, True, False, str(total), str(total), status, rows, cols)
-        status = ("Cancelled." if job.state == "cancelled" else f"Failed: {job.error}")
-        return (None, True, True, False, str(job.done), str(total), status, keep, keep)
+        finished, value, top, status = job_progress(job, "draws" if kind == "smaa" else
+                                                    "evaluations")
+        if not finished:
+            return (job_id, False, False, True, value, top, status, keep, keep)
+        if job.status == "done":
+            result = job.result
+            return (None, True, True, False, value, top, result["status"], result["rows"],
+                    result["columns"])
+        return (None, True, True, False, value, top, status, keep, keep)
 
 
 def _sweep_refusal(scenario: Any, problems: list[str], kind: str, draws: Any) -> str | None:
@@ -338,11 +342,12 @@ def _sweep_refusal(scenario: Any, problems: list[str], kind: str, draws: Any) ->
 
 
 def _sweep_task(scenario: Any, kind: str, n: int, model: str) -> Any:
-    """The background task: ``(rows, columns, status line)`` of the SMAA acceptabilities or
-    of the Sobol indices of the robust option's margin."""
+    """The background job's work ``work(progress)``: ``{"rows", "columns", "status"}`` of the
+    SMAA acceptabilities or of the Sobol indices of the robust option's margin (JSON, as
+    ``GET /api/jobs/ID`` shows it)."""
     import warnings
 
-    def smaa(progress: Any) -> tuple[Any, Any, str]:
+    def smaa(progress: Any) -> dict[str, Any]:
         from ....decision import decide
         from ....decision.executor import Executor
 
@@ -350,7 +355,8 @@ def _sweep_task(scenario: Any, kind: str, n: int, model: str) -> Any:
         # the same results as `equipoise decide --draws N --seed 0` (see decision.executor)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            d = decide(scenario, model=model, draws=n, seed=0, progress=progress,
+            d = decide(scenario, model=model, draws=n, seed=0,
+                       progress=lambda done, total: progress("draws", done, total),
                        executor=Executor(workers=1))
         acc = d.acceptability
         conf = {o: c for o, c in zip(d.options, d.smaa.confidence)} if d.smaa else {}
@@ -360,24 +366,27 @@ def _sweep_task(scenario: Any, kind: str, n: int, model: str) -> Any:
                 for o in sorted(d.options, key=lambda o: -acc.get(o, 0))]
         cols = columns("option", ("acceptability", "first-rank acceptability"),
                        ("confidence", "confidence factor"))
-        return rows, cols, (f"Done: {n} draws; robust option "
-                            f"{d.option_names[d.robust_option()]}.")
+        return {"rows": rows, "columns": cols, "status": (
+            f"Done: {n} draws; robust option {d.option_names[d.robust_option()]}.")}
 
-    def sobol(progress: Any) -> tuple[Any, Any, str]:
+    def sobol(progress: Any) -> dict[str, Any]:
         from ....decision.sensitivity import decision_sensitivity
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            r = decision_sensitivity(scenario, model=model, n=n, progress=progress)
+            r = decision_sensitivity(scenario, model=model, n=n,
+                                     progress=lambda done, total: progress("evaluations",
+                                                                           done, total))
         margin = r.margin("kind")
-        rows = [{"group": g, "S1": round(float(margin.first[i]), 4),
+        rows: list[dict[str, Any]] = [{"group": g, "S1": round(float(margin.first[i]), 4),
                  "ST": round(float(margin.total[i]), 4),
                  "ST_conf": round(float(margin.total_conf[i]), 4)}
                 for i, g in enumerate(margin.groups)]
         rows.sort(key=lambda r_: -r_["ST"])
         cols = columns(("group", "judgements of kind"), ("S1", "first-order S1"),
                        ("ST", "total ST"), ("ST_conf", "± (95%)"))
-        return rows, cols, (f"Done: Sobol indices of the margin of '{r.robust}' "
-                            f"({r.evaluations} evaluations).")
+        return {"rows": rows, "columns": cols, "status": (
+            f"Done: Sobol indices of the margin of '{r.robust}' ({r.evaluations} "
+            "evaluations).")}
 
     return smaa if kind == "smaa" else sobol

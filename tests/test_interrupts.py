@@ -1,0 +1,197 @@
+"""Ctrl-C on a long sweep: the local worker processes are stopped, not waited for, and the
+run is recorded as interrupted (issue 13, item 6).
+
+A chunk of a large eum batch runs for minutes in compiled code that no signal interrupts;
+``ProcessPoolExecutor.shutdown`` used to wait for every chunk a worker had started or queued
+before the command could exit. The timeouts below are generous limits against a hang, not
+speed measurements (those are in ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CASE = "nagorno-karabakh-2020"
+
+# A module the worker processes can import: each chunk says it started, then "computes" for
+# far longer than any test may wait, then says it finished.
+SLOW_CHUNK = '''
+import os, time
+from pathlib import Path
+
+def slow(folder, chunk):
+    Path(folder, f"started-{os.getpid()}-{chunk[0]}").touch()
+    time.sleep(1000)
+    Path(folder, f"finished-{chunk[0]}").touch()
+    return chunk
+'''
+
+SWEEP = r'''
+import sys
+import numpy as np
+from equipoise.decision.executor import Executor
+import slowchunk
+
+folder = sys.argv[1]
+try:
+    Executor(workers=2, chunk=1).map_rows(slowchunk.slow, folder, np.arange(8), 8)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+'''
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (dead, not yet reaped by its parent, the forkserver) counts as gone
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_the_workers_instead_of_waiting_for_their_chunks(tmp_path: Path) -> None:
+    (tmp_path / "slowchunk.py").write_text(SLOW_CHUNK, encoding="utf-8")
+    folder = tmp_path / "marks"
+    folder.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    proc = subprocess.Popen([sys.executable, "-c", SWEEP, str(folder)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(folder.glob("started-*"))) < 2:  # both workers inside a chunk
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.1)
+        workers = {int(p.name.split("-")[1]) for p in folder.glob("started-*")}
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)  # the chunks would take 1000 s
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and out.strip() == "interrupted", err
+    assert not list(folder.glob("finished-*"))
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in workers), "a worker outlived the interrupted sweep"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_on_a_large_eum_decision_records_the_run_as_interrupted(tmp_path: Path) -> None:
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it."""
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--model", "eum",
+         "--draws", "100000", "--workers", "2", "--store", store],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True)
+    import sqlite3
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the run never started"
+            try:
+                with sqlite3.connect(tmp_path / "runs.sqlite") as conn:
+                    rows = conn.execute("SELECT status FROM runs").fetchall()
+            except sqlite3.Error:
+                rows = []
+            if rows == [("running",)]:
+                break
+            time.sleep(0.2)
+        time.sleep(1.0)  # into the draws
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    from typer.testing import CliRunner
+
+    from equipoise.cli import app
+
+    listed = json.loads(CliRunner().invoke(app, ["runs", "list", "--json", "--store",
+                                                 store]).stdout)
+    assert [r["status"] for r in listed] == ["interrupted"]
+
+
+# --- eum's batch threads ---------------------------------------------------------------------
+
+EUM_BATCH = r'''
+import sys
+import numpy as np
+import equipoise
+from equipoise.models.problem import BargainingProblem
+
+rng = np.random.default_rng(0)
+n, B = 200, 1024
+problem = BargainingProblem(
+    actors=[f"A{k}" for k in range(n)], issues=["i0", "i1"],
+    position=rng.uniform(0, 100, (n, 2)), salience=rng.uniform(0.1, 1, (n, 2)),
+    capability=rng.uniform(1, 100, n))
+x = np.clip(problem.position + rng.uniform(-5, 5, (B, n, 2)), 0, 100)
+equipoise.forecast_batch(problem, "eum", position=x[:2])  # compiled kernels loaded
+print("ready", flush=True)
+try:
+    equipoise.forecast_batch(problem, "eum", position=x)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+print("finished", flush=True)
+'''
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_a_large_eum_batch_between_compiled_calls() -> None:
+    """200 actors x 1024 draws: one compiled call per issue used to run for minutes after
+    Ctrl-C (the thread pool waited for it); now the threads stop at their next call."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", EUM_BATCH], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready", proc.communicate()
+        time.sleep(2.0)  # inside the compiled rounds
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # uncut, the batch takes several minutes
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130 and out.strip() == "interrupted", err
+
+
+def test_cutting_the_compiled_calls_changes_no_forecast(monkeypatch) -> None:
+    import numpy as np
+
+    import equipoise
+    import equipoise.models.eum as eum
+    from equipoise.io import load
+    from equipoise.models.api import as_problem
+
+    problem = as_problem(load(CASE))
+    rng = np.random.default_rng(3)
+    x = np.clip(problem.position + rng.uniform(-10, 10, (37,) + problem.position.shape),
+                problem.lower, problem.upper)
+    whole = equipoise.forecast_batch(problem, "eum", position=x)
+    monkeypatch.setattr(eum, "_CALL_WORK", 1)  # one draw per compiled call
+    cut = equipoise.forecast_batch(problem, "eum", position=x)
+    assert np.array_equal(whole, cut, equal_nan=True)
+    assert np.isfinite(whole).any()
