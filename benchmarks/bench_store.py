@@ -176,6 +176,50 @@ def diff_time(repeat: int = 5) -> float:
     return min(ts)
 
 
+def synthetic_draws(n: int = 10_000, m: int = 9, k: int = 12, seed: int = 0) -> object:
+    """Kept SMAA draws of the built-in case's size (9 options, 12 criteria, 7 doctrines):
+    random normalised values and weights on the simplex (only the shapes matter here)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return SimpleNamespace(
+        values=rng.random((n, m, k)), weights=rng.dirichlet(np.ones(k), size=n),
+        doctrine=rng.integers(0, 7, size=n), doctrines=[f"doctrine-{j}" for j in range(7)],
+        options=[f"option-{i}" for i in range(m)], criteria=[f"criterion-{j}" for j in range(k)],
+        inputs=SimpleNamespace(model=np.zeros(n, dtype=int)))
+
+
+def draws_write_time(url: str, n: int = 10_000, repeat: int = 3) -> dict[str, float]:
+    """``--store-draws`` for ``n`` draws: building the rows, and completing the run with them
+    (one transaction, batched inserts), each the best of ``repeat``."""
+    from equipoise.store import open_store
+    from equipoise.store.draws import draw_rows
+    from equipoise.store.runs import complete_run, insert_run, new_run_id
+
+    kept = synthetic_draws(n)
+    store = open_store(url)
+    build, write = [], []
+    try:
+        for _ in range(repeat):
+            run_id = new_run_id()
+            insert_run(store, run_id=run_id, command="decide", params={}, seed=0,
+                       version="bench", input_kind="scenario", input_text="{}",
+                       input_hash="sha256:draws", input_name=CASE, scenario_id=CASE,
+                       title="t", sets=[])
+            t = time.perf_counter()
+            rows = draw_rows(run_id, "", kept, ["eum"])
+            build.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            complete_run(store, run_id, "done", {"acceptability": {}}, draws=rows)
+            write.append(time.perf_counter() - t)
+    finally:
+        store.dispose()
+    rows_n = sum(len(v) for v in rows.values())
+    return {"rows": rows_n, "build_s": min(build), "write_s": min(write)}
+
+
 def test_list_10000_runs(benchmark) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = filled_store(tmp)
@@ -197,3 +241,14 @@ if __name__ == "__main__":
         for label, t in list_times(url).items():
             print(f"runs list, 10,000 runs ({size / 1e6:.0f} MB store), {label}: {t:.3f} s")
     print(f"runs diff of two analyze runs (--json): {diff_time():.3f} s")
+    import os
+
+    urls = {"SQLite": None}
+    if os.environ.get("EQUIPOISE_TEST_POSTGRES"):  # sh .ci/with-postgres python ...
+        urls["PostgreSQL"] = os.environ["EQUIPOISE_TEST_POSTGRES"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    for label, url in urls.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            d = draws_write_time(url or f"sqlite:///{tmp}/draws.sqlite")
+        print(f"--store-draws, 10,000 draws ({d['rows']:,} rows), {label}: rows built in "
+              f"{d['build_s']:.2f} s, written in {d['write_s']:.2f} s (one transaction)")

@@ -273,6 +273,7 @@ def run_analysis(
     sensitivity_seed: int = 1,
     flip: bool = False,
     executor: Any = None,
+    keep_draws: bool = False,
 ) -> Analysis:
     """Run every analysis ``scenario`` supports.
 
@@ -283,7 +284,9 @@ def run_analysis(
     draws. ``sensitivity``: Sobol base samples N of the decision's global sensitivity
     (``None``: not computed); ``flip``: the rule for the draws where the robust option loses
     first rank; ``executor``: where the draws and samples run
-    (:class:`equipoise.decision.executor.Executor`; default: this process).
+    (:class:`equipoise.decision.executor.Executor`; default: this process); ``keep_draws``:
+    the decision and its variants keep their SMAA draws (``draws_kept``, for the run store's
+    ``--store-draws``).
     """
     from .models import MODELS, applicable_models
     from .models.api import bargained_count, forecast
@@ -359,11 +362,12 @@ def run_analysis(
         try:
             result.decision = timed("decision", lambda: decide(
                 scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
-                progress=progress, executor=executor, keep_draws=flip and draws > 0))
+                progress=progress, executor=executor,
+                keep_draws=(flip or keep_draws) and draws > 0))
             for v in scenario.variants:
                 result.variants[v.id] = timed(f"variant:{v.id}", partial(
                     decide, scenario, model=decision_model, variant=v.id, draws=draws // 4,
-                    seed=seed, rounds=rounds))
+                    seed=seed, rounds=rounds, keep_draws=keep_draws and draws // 4 > 0))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
         if result.decision is not None:
@@ -385,8 +389,11 @@ def run_analysis(
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)
     if result.decision is not None:
+        kept = result.decision.draws_kept
         _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
                 flip, executor, timed, progress)
+        if keep_draws:  # the flip rule lets its draws go; these are asked for
+            result.decision.draws_kept = kept
     return result
 
 

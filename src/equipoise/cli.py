@@ -548,7 +548,7 @@ def _check_sweep_flags(sensitivity: bool, n: int, seed: int, flip: bool, draws: 
 
 @app.command()
 @handles_input_errors
-@recorded("decide")
+@recorded("decide", draws=True)
 def decide(
     input: InputArg,
     model: ModelOpt = "eum",
@@ -583,6 +583,7 @@ def decide(
     from .decision import decide as run_decide
     from .display import decision_tables
     from .progress import progress_bar
+    from .store.record import draws_requested, record_draws
 
     s = with_network_overrides(load_scenario(input), **_network_overrides(
         sign, weight, layer, organisations))
@@ -593,7 +594,8 @@ def decide(
                             rounds=rounds, progress=report, combinations=combinations,
                             models=_models_for([m.strip() for m in models.split(",")
                                                 if m.strip()], 1) if models else None,
-                            executor=executor, keep_draws=flip)
+                            executor=executor, keep_draws=flip or draws_requested())
+    record_draws(variant or "", result)
     from .command_results import decide_json, decision_sweeps
 
     with progress_bar("Sobol samples", enabled=not json_ and sensitivity) as report:
@@ -666,7 +668,7 @@ def explain(
 
 @app.command()
 @handles_input_errors
-@recorded("analyze")
+@recorded("analyze", draws=True)
 def analyze(
     input: Annotated[
         Optional[str],
@@ -704,6 +706,7 @@ def analyze(
     from .progress import step_progress
     from .report import write_report
     from .scenarios import DEFAULT_SCENARIO
+    from .store.record import draws_requested, record_draws
 
     s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
                                **_network_overrides(sign, weight, layer, organisations))
@@ -722,8 +725,11 @@ def analyze(
                                 time_limit=time_limit, step=step, progress=report,
                                 sensitivity=sensitivity_n if sensitivity else None,
                                 sensitivity_seed=sensitivity_seed, flip=flip,
-                                executor=executor)
+                                executor=executor, keep_draws=draws_requested())
         record_results(analysis.to_dict())
+        record_draws("", analysis.decision)
+        for variant_id, variant_result in analysis.variants.items():
+            record_draws(variant_id, variant_result)
         step("drawing the report")
         written = write_report(analysis, out_dir, progress=report)
     out.print(analysis_summary(analysis), soft_wrap=False)

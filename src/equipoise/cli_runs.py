@@ -122,7 +122,8 @@ def show(
                  ("ended", row.ended), ("input", row.input_name), ("scenario", row.title),
                  ("scenario hash", row.scenario_hash), ("seed", row.seed),
                  ("equipoise", row.version), ("--set", " ".join(row.sets) or None),
-                 ("parameters", row.params), ("error", row.error)):
+                 ("parameters", row.params), ("error", row.error),
+                 ("draws stored", row.draws_stored or None)):
         if v is not None:
             meta.add_row(k, _cell(v))
     out.print(meta)
@@ -239,11 +240,15 @@ def export(
         metavar="[ID...]", help="Runs to export (default: all).")] = None,
     output: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file "
                                                    "instead of stdout.")] = None,
+    no_draws: Annotated[bool, typer.Option(
+        "--no-draws", help="Leave out the SMAA draws stored with --store-draws (their number "
+        "stays, as draws_stored).")] = False,
     store: StoreOpt = None,
     json_: JsonOpt = True,
 ) -> None:
-    """Export runs as JSON (each with its parameters, results and the scenario it ran on),
-    to share them."""
+    """Export runs as JSON (each with its parameters, results, the scenario it ran on and
+    the SMAA draws stored with it), to share them."""
+    from .store.draws import read_draws
     from .store.runs import get_input, get_run, list_runs
 
     s = _open(store)
@@ -257,6 +262,8 @@ def export(
                 kind, content = get_input(s, row.scenario_hash)
                 rec["input_content"] = {"kind": kind, "content": json.loads(content)
                                         if kind == "scenario" else content}
+            if row.draws_stored and not no_draws:
+                rec["draws"] = read_draws(s, row.id)
             records.append(rec)
     finally:
         s.dispose()
@@ -336,7 +343,10 @@ def rerun(
         row = get_run(s, run)
         if row.status != "done" or row.results is None:
             _fail([f"{row.id}: the run is {row.status}, with no results to compare"])
-        kind, content = get_input(s, row.scenario_hash)
+        input_hash = row.scenario_hash
+        if input_hash is None:
+            _fail([f"{row.id}: the run's input was not recorded; it cannot be rerun"])
+        kind, content = get_input(s, input_hash)
         with tempfile.TemporaryDirectory(prefix="equipoise-rerun-") as tmp:
             name = (row.scenario_id or "input") + _SUFFIX.get(kind, ".txt")
             path = os.path.join(tmp, name)
@@ -355,7 +365,7 @@ def rerun(
             new_id = new_run_id()
             insert_run(s, run_id=new_id, command=row.command, params=row.params,
                        seed=row.seed, version=__version__, input_kind=kind,
-                       input_text=content, input_hash=row.scenario_hash,
+                       input_text=content, input_hash=input_hash,
                        input_name=row.input_name, scenario_id=row.scenario_id,
                        title=row.title, sets=row.sets)
             complete_run(s, new_id, "done", results)

@@ -13,6 +13,10 @@
 The run is inserted (status ``running``) when its input is loaded and completed when the
 command returns (``done``), fails (``failed``) or is interrupted by Ctrl-C (``interrupted``);
 the completing transaction is written with SIGINT held back, so it is whole or absent.
+A command made with ``recorded(..., draws=True)`` also takes ``--store-draws``: it asks
+:func:`draws_requested` and hands its decisions to :func:`record_draws`, whose rows are
+written in that same transaction (a Ctrl-C while they are written rolls it back and records
+the run as interrupted).
 :func:`compute` runs a command without printing or recording, for ``rerun`` and ``runs diff``.
 """
 
@@ -33,7 +37,8 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 __all__ = ["recorded", "recording", "load_scenario", "use_scenario", "record_input_text",
-           "record_results", "compute", "COMMANDS", "Captured"]
+           "record_results", "draws_requested", "record_draws", "compute", "COMMANDS",
+           "Captured"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,6 +72,8 @@ class _Run:
     scenario: Any = None
     input_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    store_draws: bool = False  # --store-draws: the SMAA draws are recorded too
+    draws: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # rows by table
 
     def open(self, explicit: bool) -> None:
         """Open the store. The default store (none named) that cannot be created, e.g. in a
@@ -107,13 +114,26 @@ class _Run:
         self.run_id = run_id
 
     def finish(self, status: str, error: str | None = None) -> None:
+        """Complete the run in one transaction, Ctrl-C held back. A Ctrl-C while the draws
+        (``--store-draws``) are written rolls that transaction back and records the run as
+        interrupted instead (then raises KeyboardInterrupt)."""
         if self.store is None or self.run_id is None:
             return
         from .runs import complete_run
 
-        with _sigint_held():
-            complete_run(self.store, self.run_id, status,
-                         self.results if status == "done" else None, error)
+        with _sigint_held() as pending:
+            if status != "done" or not self.draws:
+                complete_run(self.store, self.run_id, status,
+                             self.results if status == "done" else None, error)
+                return
+            from .draws import DrawsStopped
+
+            try:
+                complete_run(self.store, self.run_id, status, self.results, error,
+                             draws=self.draws, stop=lambda: bool(pending))
+            except DrawsStopped:
+                complete_run(self.store, self.run_id, "interrupted", None,
+                             "interrupted by the user (SIGINT) while its draws were written")
 
 
 _CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("equipoise_run",
@@ -121,17 +141,18 @@ _CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("equipois
 
 
 @contextmanager
-def _sigint_held() -> Iterator[None]:
+def _sigint_held() -> Iterator[list[int]]:
     """Hold Ctrl-C back while the run is completed: a SIGINT that arrives meanwhile is
     raised as KeyboardInterrupt right after (a signal mask would not do: Python runs its
-    handlers in the main thread whichever thread the signal reaches)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    handlers in the main thread whichever thread the signal reaches). Yields the list of
+    the signals held back so far (empty: none)."""
     pending: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
+        return
     old = signal.signal(signal.SIGINT, lambda signum, _frame: pending.append(signum))
     try:
-        yield
+        yield pending
     finally:
         signal.signal(signal.SIGINT, old)
         if pending and callable(old):
@@ -219,6 +240,26 @@ def record_results(results: Any) -> None:
         raise Captured(results)
 
 
+def draws_requested() -> bool:
+    """Whether the current run records its SMAA draws (``--store-draws``): the command then
+    keeps them (``decide(..., keep_draws=True)``) and hands them to :func:`record_draws`."""
+    run = _CURRENT.get()
+    return run is not None and run.store_draws and run.store is not None
+
+
+def record_draws(variant: str, decision: Any) -> None:
+    """Hand a decision's kept SMAA draws (``decision.draws_kept``) to the current run, under
+    ``variant`` ('' for none); written when the run completes, in the same transaction."""
+    run = _CURRENT.get()
+    kept = getattr(decision, "draws_kept", None)
+    if run is None or not draws_requested() or run.run_id is None or kept is None:
+        return
+    from .draws import draw_rows
+
+    for table, rows in draw_rows(run.run_id, variant, kept, list(decision.models)).items():
+        run.draws.setdefault(table, []).extend(rows)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
@@ -238,6 +279,11 @@ StoreOpt = Annotated[
 NoStoreOpt = Annotated[
     bool, typer.Option("--no-store", rich_help_panel="Run store",
                        help="Do not record this run.")]
+StoreDrawsOpt = Annotated[
+    bool, typer.Option("--store-draws", rich_help_panel="Run store",
+                       help="Also record every SMAA draw (its model, doctrine and weights, "
+                       "each option's utility and rank) in the run store's smaa_draw* "
+                       "tables.")]
 SetOpt = Annotated[
     Optional[list[str]],
     typer.Option("--set", metavar="PATH=VALUE", rich_help_panel="What-if",
@@ -246,11 +292,13 @@ SetOpt = Annotated[
                  "options.mediate.criteria.risk=2; checked like the file.")]
 
 
-def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> Callable[[F], F]:
+def recorded(command: str, *, sets: bool = True, input_param: str = "input",
+             draws: bool = False) -> Callable[[F], F]:
     """Record every run of the decorated command in the run store.
 
-    Adds ``--store URL`` and ``--no-store`` (and ``--set PATH=VALUE`` unless ``sets=False``)
-    to the command's options.
+    Adds ``--store URL`` and ``--no-store`` (and ``--set PATH=VALUE`` unless ``sets=False``,
+    ``--store-draws`` if ``draws=True``: the command calls :func:`draws_requested` and
+    :func:`record_draws`) to the command's options.
     """
 
     def decorate(func: F) -> F:
@@ -258,7 +306,7 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> 
 
         @functools.wraps(func)
         def wrapper(*args: Any, store: str | None = None, no_store: bool = False,
-                    set_: list[str] | None = None,
+                    set_: list[str] | None = None, store_draws: bool = False,
                     _capture: dict[str, Any] | None = None, **kwargs: Any) -> Any:
             from .location import ENV_VAR, resolve_store_url
 
@@ -266,9 +314,16 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> 
             params = {k: _jsonable(v) for k, v in bound.arguments.items()
                       if k not in _PRESENTATION and k != input_param}
             run = _Run(command, params, list(set_ or []),
-                       resolve_store_url(store, no_store), capture=_capture is not None)
+                       resolve_store_url(store, no_store), capture=_capture is not None,
+                       store_draws=store_draws and _capture is None)
             if _capture is not None:
                 _capture["run"] = run
+            if run.store_draws and run.url is None:
+                from ..errors import InputError
+
+                raise InputError("--store-draws records the draws in the run store, which "
+                                 "is turned off (--no-store or EQUIPOISE_STORE=none); give "
+                                 "one or the other", "--store-draws")
             run.open(explicit=bool(store) or bool(os.environ.get(ENV_VAR, "").strip()))
             token = _CURRENT.set(run)
             try:
@@ -305,6 +360,9 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input") -> 
         if sets:
             extra.append(inspect.Parameter("set_", inspect.Parameter.KEYWORD_ONLY,
                                            default=None, annotation=SetOpt))
+        if draws:
+            extra.append(inspect.Parameter("store_draws", inspect.Parameter.KEYWORD_ONLY,
+                                           default=False, annotation=StoreDrawsOpt))
         params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
                   if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else p
                   for p in sig.parameters.values()]

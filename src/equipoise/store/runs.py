@@ -14,7 +14,7 @@ import math
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,7 @@ class RunRow:
     sets: list[str]
     error: str | None
     results: Any = None
+    draws_stored: int = 0  # SMAA draws stored with --store-draws (all variants together)
 
     def summary(self) -> dict[str, Any]:
         """The ``runs list --json`` record."""
@@ -86,7 +87,8 @@ class RunRow:
         """The ``runs show --json`` record."""
         return {**self.summary(), "ended": self.ended, "input": self.input_name,
                 "scenario_id": self.scenario_id, "title": self.title, "params": self.params,
-                "sets": self.sets, "error": self.error, "results": self.results}
+                "sets": self.sets, "error": self.error, "draws_stored": self.draws_stored,
+                "results": self.results}
 
 
 def insert_run(store: Store, *, run_id: str, command: str, params: dict[str, Any],
@@ -111,8 +113,16 @@ def insert_run(store: Store, *, run_id: str, command: str, params: dict[str, Any
 
 
 def complete_run(store: Store, run_id: str, status: str, results: Any = None,
-                 error: str | None = None) -> None:
-    """Finish a run: status, end time, results and detail rows in one transaction."""
+                 error: str | None = None, *,
+                 draws: dict[str, list[tuple[Any, ...]]] | None = None,
+                 stop: Callable[[], bool] | None = None) -> None:
+    """Finish a run: status, end time, results and detail rows in one transaction.
+
+    ``draws``: the per-draw rows (:func:`equipoise.store.draws.draw_rows`), written in
+    batches in the same transaction; when ``stop()`` turns true between two batches the
+    whole transaction is rolled back and :class:`~equipoise.store.draws.DrawsStopped`
+    raised (the caller then records the run as interrupted).
+    """
     with store.write() as conn:
         conn.execute(runs.update().where(runs.c.id == run_id).values(
             status=status, ended=now(), error=error,
@@ -124,6 +134,10 @@ def complete_run(store: Store, run_id: str, status: str, results: Any = None,
             scores = list(_decision_rows(run_id, results))
             if scores:
                 conn.execute(decision_scores.insert(), scores)
+            if draws:
+                from .draws import insert_draws
+
+                insert_draws(conn, draws, stop)
 
 
 def _forecasts_of(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -270,13 +284,16 @@ def get_run(store: Store, prefix: str, *, results: bool = True) -> RunRow:
     status = r.status
     if status == "running" and run_id in _mark_vanished(store, [r]):
         status = "interrupted"
+    from .draws import count_draws
+
     return RunRow(
         id=r.id, command=r.command, status=status, started=_iso(r.started) or "",
         ended=_iso(r.ended), params=json.loads(r.params or "{}"), seed=r.seed,
         version=r.version, scenario_hash=r.input_hash, input_name=r.input_name,
         scenario_id=r.scenario_id, title=r.title, sets=json.loads(r.sets or "[]"),
         error=r.error,
-        results=json.loads(r.results) if results and r.results else None)
+        results=json.loads(r.results) if results and r.results else None,
+        draws_stored=count_draws(store, run_id))
 
 
 def get_input(store: Store, input_hash: str) -> tuple[str, str]:
@@ -291,9 +308,12 @@ def get_input(store: Store, input_hash: str) -> tuple[str, str]:
 
 def delete_runs(store: Store, ids: list[str]) -> int:
     """Delete these runs (full ids) and their detail rows; inputs no run uses any more too."""
+    from .draws import delete_draws
+
     with store.write() as conn:
         for table in (forecast_rounds, decision_scores):
             conn.execute(table.delete().where(table.c.run_id.in_(ids)))
+        delete_draws(conn, ids)
         n = conn.execute(runs.delete().where(runs.c.id.in_(ids))).rowcount
         used = sa.select(runs.c.input_hash).where(runs.c.input_hash.is_not(None))
         conn.execute(run_inputs.delete().where(run_inputs.c.hash.not_in(used)))

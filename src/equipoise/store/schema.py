@@ -14,6 +14,15 @@ only describes them for queries. Tables a user can query with SQL:
 - ``decision_scores`` — per run, variant, doctrine and option: the doctrine's score, the
   option's rank under it and its first-rank acceptability (``doctrine = '*'``: the SMAA
   acceptability over all doctrines).
+
+Only for a run made with ``--store-draws`` (revision 0003), the SMAA draws of the overall
+acceptability, in :mod:`equipoise.store.draws`:
+
+- ``smaa_draws`` — per run, variant and draw (0, 1, ...): the draw's bargaining model and the
+  doctrine whose weights it drew (``NULL`` without doctrines);
+- ``smaa_draw_options`` — per run, variant, draw and option: the option's utility under the
+  draw's weights and its rank in the draw (1 + the options with a higher utility);
+- ``smaa_draw_weights`` — per run, variant, draw and criterion: the draw's weight.
 """
 
 from __future__ import annotations
@@ -21,12 +30,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = ["metadata", "runs", "run_inputs", "forecast_rounds", "decision_scores",
+           "smaa_draws", "smaa_draw_options", "smaa_draw_weights", "DRAW_TABLES",
            "VERSION_TABLE", "HEAD", "REVISIONS"]
 
 #: Alembic's version table (named for equipoise, so that it never meets another program's).
 VERSION_TABLE = "equipoise_schema"
 #: Every schema revision this equipoise knows, oldest first; the last is the newest.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData()
@@ -83,3 +93,39 @@ decision_scores = sa.Table(
     sa.Column("rank", sa.Integer),
     sa.Column("acceptability", sa.Float),
 )
+
+
+# revision 0003: per-draw detail, only for runs made with --store-draws
+
+
+def _draw_key() -> list[sa.Column]:
+    return [sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
+                      primary_key=True),
+            sa.Column("variant", sa.String(64), primary_key=True),
+            sa.Column("draw", sa.Integer, primary_key=True)]
+
+
+smaa_draws = sa.Table(
+    "smaa_draws", metadata,
+    *_draw_key(),
+    sa.Column("model", sa.String(32), nullable=False),
+    sa.Column("doctrine", sa.String(64)),
+)
+
+smaa_draw_options = sa.Table(
+    "smaa_draw_options", metadata,
+    *_draw_key(),
+    sa.Column("option", sa.String(160), primary_key=True),
+    sa.Column("utility", sa.Float),
+    sa.Column("rank", sa.Integer, nullable=False),
+)
+
+smaa_draw_weights = sa.Table(
+    "smaa_draw_weights", metadata,
+    *_draw_key(),
+    sa.Column("criterion", sa.String(160), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+)
+
+#: The per-draw tables, the one with a row per draw first.
+DRAW_TABLES = (smaa_draws, smaa_draw_options, smaa_draw_weights)
