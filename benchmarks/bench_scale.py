@@ -4,6 +4,8 @@ Plain script (prints the figures of the README's Performance table)::
 
     .venv/bin/python benchmarks/bench_scale.py            # models one by one + whole analyze
     .venv/bin/python benchmarks/bench_scale.py models     # the forecasts only
+    .venv/bin/python benchmarks/bench_scale.py write large.yaml  # the scenario, for timing
+    time equipoise analyze large.yaml --out /tmp/large-report     # the whole command
 
 Input ``large()``: ``n_actors`` actors (``A0`` the balancer) × ``n_issues`` issues, every actor
 with a stance on every issue; positions uniform on 0-100, saliences U(0.1, 1), capabilities
@@ -87,6 +89,11 @@ def analyze(s: Scenario) -> None:
 
 def main() -> int:
     s = large()
+    if sys.argv[1:2] == ["write"] and len(sys.argv) == 3:
+        from equipoise.io.scenario_file import write_scenario
+
+        write_scenario(s, sys.argv[2])
+        return 0
     print(f"scale benchmark: {len(s.actors)} actors, {len(s.issues)} issues, "
           f"{len(s.relations)} relations, {len(s.options)} options")
     models(s)

@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -196,11 +197,11 @@ class Analysis:
             from .sentences import option_rank_clause
 
             n = len(self.decision.options)
-            ranked = [f"'{v['name']}' {option_rank_clause(v, n)}."
+            places = [f"'{v['name']}' {option_rank_clause(v, n)}."
                       for v in actual["options"].values()
                       if v["rank_by_acceptability"] is not None]
-            if ranked:
-                text += " In this analysis, " + " ".join(ranked)
+            if places:
+                text += " In this analysis, " + " ".join(places)
             parts.append(text)
         return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
             "issues with stances, no relations and no options."
@@ -323,7 +324,7 @@ def run_analysis(
                 continue
             try:
                 forecasts[m] = timed(f"forecast:{m}",
-                                     lambda m=m: forecast(scenario, model=m, rounds=rounds))
+                                     partial(forecast, scenario, model=m, rounds=rounds))
             except ModelInputError as exc:
                 result.skipped[f"forecast:{m}"] = str(exc)
         result.forecasts = forecasts or None
@@ -364,18 +365,26 @@ def run_analysis(
                 progress=progress, executor=executor,
                 keep_draws=(flip or keep_draws) and draws > 0))
             for v in scenario.variants:
-                result.variants[v.id] = timed(f"variant:{v.id}", lambda v=v: decide(
-                    scenario, model=decision_model, variant=v.id, draws=draws // 4,
+                result.variants[v.id] = timed(f"variant:{v.id}", partial(
+                    decide, scenario, model=decision_model, variant=v.id, draws=draws // 4,
                     seed=seed, rounds=rounds, keep_draws=keep_draws and draws // 4 > 0))
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
         if result.decision is not None:
             from .decision.explain import explain
-            from .limits import EXPLAIN_TIME_LIMIT
+            from .decision.explain.search import grid_points_bound
+            from .limits import EXPLAIN_TIME_LIMIT, MAX_ANALYZE_SEARCH_POINTS
 
+            points = grid_points_bound(scenario)
+            search = points <= MAX_ANALYZE_SEARCH_POINTS
+            if not search:
+                result.skipped["explanation search"] = (
+                    f"the approximate search would rerun the model up to {points:,} times "
+                    f"(over the cap of {MAX_ANALYZE_SEARCH_POINTS:,} in analyze); "
+                    "`equipoise explain --search` runs it")
             try:
-                result.explanation = timed("explanation", lambda: explain(
-                    scenario, model=decision_model, rounds=rounds, search=True,
+                result.explanation = timed("explanation", partial(
+                    explain, scenario, model=decision_model, rounds=rounds, search=search,
                     time_limit=EXPLAIN_TIME_LIMIT))
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)

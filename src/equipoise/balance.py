@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .errors import InputError, ModelInputError
 
@@ -95,6 +95,14 @@ class DateComparison:
                 "frustration_index": [b.frustration_index, a.frustration_index],
                 "ties": self.ties, "triads": self.triads, "camps": self.camps,
                 "groups": [b.groups, a.groups]}
+
+
+@overload
+def parse_date(text: str, option: str = ...) -> dt.date: ...
+
+
+@overload
+def parse_date(text: None, option: str = ...) -> None: ...
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
@@ -353,7 +361,10 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
 def compare_lines(scenario: Scenario, result: DateComparison) -> list[str]:
     """The comparison of :func:`compare_dates` in words."""
     names = {a.id: a.name for a in scenario.actors}
-    nm = lambda x: names.get(x, x)  # noqa: E731
+
+    def nm(x: str) -> str:
+        return names.get(x, x)
+
     d0, d1 = (str(d) for d in result.dates)
     f0, f1 = result.before.frustration_index, result.after.frustration_index
     lines = [f"From {d0} to {d1}: frustration index {f0:.4g} -> {f1:.4g}."]
@@ -384,9 +395,9 @@ def compare_lines(scenario: Scenario, result: DateComparison) -> list[str]:
     return lines
 
 
-def _timeline_lines(scenario: Scenario, timeline: list[TimelineEntry]) -> list[str]:
+def _timeline_lines(scenario: Scenario, b: str, timeline: list[TimelineEntry]) -> list[str]:
+    """The balancer ``b``'s unbalanced triads at each date of ``timeline``, in words."""
     names = {a.id: a.name for a in scenario.actors}
-    b = scenario.balancer
     lines = [f"{names.get(b, b)}'s unbalanced triads over time:"]
 
     def fmt(triad: list[str]) -> str:
@@ -446,8 +457,10 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
         from .io.edgelist import parse_edgelist
 
         graph = parse_edgelist(text, name=shown, merge=merge)
-        if not weighted:
-            graph = type(graph)(graph.nodes, graph.u, graph.v, graph.sign, None)
+        if not weighted:  # every weight 1
+            import numpy as np
+
+            graph = type(graph)(graph.nodes, graph.u, graph.v, graph.sign, np.ones(len(graph.u)))
         report = analyse_balance(graph, time_limit=time_limit, robust=robust_time > 0,
                                  robust_time_limit=robust_time)
         return report, explain_balance(report)
@@ -504,5 +517,5 @@ def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: 
         report.balancer = scenario.balancer
         report.balancer_timeline = timeline
         if timeline:
-            lines += _timeline_lines(scenario, timeline)
+            lines += _timeline_lines(scenario, scenario.balancer, timeline)
     return report, lines

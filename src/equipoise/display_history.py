@@ -18,7 +18,7 @@ from rich.table import Table
 
 from .models.spaces import SpaceHistory
 
-__all__ = ["history_tables", "shown_states", "MAX_STATES"]
+__all__ = ["history_tables", "shown_states", "hidden_states", "MAX_STATES"]
 
 #: States shown in full; a longer run shows its first and last ones with "…" between.
 MAX_STATES = 12
@@ -31,6 +31,12 @@ def shown_states(n: int, limit: int = MAX_STATES) -> list[int | None]:
     head = limit // 2
     tail = limit - head - 1
     return [*range(head), None, *range(n - tail, n)]
+
+
+def hidden_states(n: int, limit: int = MAX_STATES) -> tuple[int, int]:
+    """The first and last state index behind the "…" column of :func:`shown_states`."""
+    head = limit // 2
+    return head, n - (limit - head - 1) - 1
 
 
 def history_tables(histories: Sequence[SpaceHistory],
@@ -55,8 +61,9 @@ def history_tables(histories: Sequence[SpaceHistory],
         for d, issue in enumerate(h.space.issues):
             t.add_row("forecast", issue, *_cells(h.forecast[:, d], cols), style="bold")
         if h.n_states > limit:
-            t.caption = (f"{h.n_states} states; states {cols[cols.index(None) - 1] + 1}-"
-                         f"{cols[cols.index(None) + 1] - 1} not shown (--json has them all)")
+            first, last = hidden_states(h.n_states, limit)
+            t.caption = (f"{h.n_states} states; states {first}-{last} not shown "
+                         "(--json has them all)")
             t.caption_justify = "left"
         tables.append(t)
     return Group(*tables)

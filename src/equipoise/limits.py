@@ -47,3 +47,10 @@ def check_draws(value: Any) -> None:
 #: commands (``explain``, ``analyze``, the workbench API); the library's ``explain`` has no
 #: limit unless given one. A view not settled in time is reported as "time limit".
 EXPLAIN_TIME_LIMIT = 60.0
+
+#: Most grid points (model reruns of one changed input) the approximate search of the
+#: explanation may make inside ``analyze`` (an upper bound from the scenario's size,
+#: :func:`equipoise.decision.explain.search.grid_points_bound`). The built-in scenario has
+#: 1,274, a 200-actor x 10-issue one ~59,000 (each rerun of its 200 actors taking ~0.1-0.5 s:
+#: hours). Over it ``analyze`` skips the search and says so; ``explain --search`` runs it.
+MAX_ANALYZE_SEARCH_POINTS = 10_000

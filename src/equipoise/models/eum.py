@@ -146,7 +146,7 @@ def _sorted_voters(x: np.ndarray, grids: tuple) -> tuple[np.ndarray, np.ndarray,
 
 def _support(
     x: np.ndarray, w: np.ndarray, e: np.ndarray | None, dr: np.ndarray, want_D: bool,
-    grids: tuple, sv: tuple[np.ndarray, np.ndarray, np.ndarray],
+    grids: tuple, sv: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``N[b_, a, b] = sum_k max(0, f_k(x_b) - f_k(x_a))`` and the global ``D`` per row.
 
@@ -191,7 +191,9 @@ def _support(
 def _probability(N: np.ndarray, D: np.ndarray | None, prob_norm: str) -> np.ndarray:
     """Success probability ``P[b_, a, b]`` from the support matrix (A6); 0 where undefined."""
     if prob_norm == "global":
-        if (D > 0).all():
+        if D is None:
+            raise ValueError("prob_norm='global' needs the global denominator D")
+        if np.all(D > 0):
             return N / D[:, None, None]
         return np.divide(N, D[:, None, None], out=np.zeros_like(N),
                          where=(D > 0)[:, None, None])
@@ -236,7 +238,16 @@ def _grids(B: int, n: int) -> tuple:
 
 
 class _Config:
+    """The switches of one model (:class:`ExpectedUtility`'s parameters of the same names)."""
+
     __slots__ = ("Q", "prob_norm", "vote_exponent", "perspective", "offer_choice", "capitulation")
+
+    Q: float
+    prob_norm: str
+    vote_exponent: str
+    perspective: str
+    offer_choice: str
+    capitulation: bool
 
     def __init__(self, **kw: Any) -> None:
         for k in self.__slots__:
@@ -580,7 +591,7 @@ class ExpectedUtility(BargainingModel):
             return H[:, None, :], recs, names[code], int(period)
         e0 = float(eps[0])
         period = 0
-        med_prev = None
+        med_prev = 0.0  # the forecast of the round before (stop_rule="forecast_change")
         if self.stop_rule == "forecast_change":
             med_prev = float(weighted_median(x0, w, eps)[0][0])
         for t in range(1, limit + 1):

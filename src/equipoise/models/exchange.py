@@ -69,7 +69,8 @@ Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
 from __future__ import annotations
 
 import random
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
 import numpy as np
 
@@ -130,6 +131,17 @@ class _Cands:
     """
 
     __slots__ = ("p", "q", "A", "B", "pair", "kind", "I", "SF", "touch", "n")
+
+    p: np.ndarray
+    q: np.ndarray
+    A: np.ndarray
+    B: np.ndarray
+    pair: np.ndarray
+    kind: np.ndarray
+    I: np.ndarray
+    SF: np.ndarray
+    touch: np.ndarray
+    n: int
 
 
 def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
@@ -254,6 +266,184 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     return Z
 
 
+def _round_record(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndarray,
+                  s: np.ndarray, present: np.ndarray, ties: int, actors: tuple[str, ...],
+                  issues: tuple[str, ...], lower: np.ndarray, upper: np.ndarray, n_cand: int,
+                  externalities: bool) -> dict[str, Any]:
+    """The record of one round (``run_details["rounds"][k]``, module docstring) from its
+    realised exchanges (tuples in :meth:`_RoundLog.tuples`' layout)."""
+    # de-normalise with Python floats (the same IEEE operations as on NumPy scalars)
+    lo = lower.tolist()
+    sp = ((upper - lower) / 100.0).tolist()
+    ex = []
+    for (_pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
+         yB, is_ad) in realised:
+        a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
+        lp, lq, sp_p, sp_q = lo[p], lo[q], sp[p], sp[q]
+        ex.append({
+            "actors": (a, b), "supply": {a: iq, b: ip}, "demand": {a: ip, b: iq},
+            "start": {a: lq + xAq0 * sp_q, b: lp + xBp0 * sp_p},
+            "move": {a: mA * sp_q, b: mB * sp_p},
+            "voting": {a: lq + yA * sp_q, b: lp + yB * sp_p},
+            "gain": float(G), "delta": {ip: dp * sp_p, iq: dq * sp_q},
+            "outcome_before": {ip: lp + Op0 * sp_p, iq: lq + Oq0 * sp_q},
+            "outcome_after": {ip: lp + Op1 * sp_p, iq: lq + Oq1 * sp_q},
+            "groups": "a-d" if is_ad else "b-c", "cut": cut,
+        })
+    rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(n_cand), "ties": ties}
+    if externalities:
+        rec["externalities"] = _externalities(realised, code, X, s, present, actors, issues)
+    return rec
+
+def _externalities(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndarray,
+                   s: np.ndarray, present: np.ndarray, actors: tuple[str, ...],
+                   issues: tuple[str, ...]) -> dict[str, Any]:
+    """§3.4, vectorised over realised exchanges x actors (positions at round start)."""
+    n_a = X.shape[0]
+    by_actor = np.zeros((n_a, 5))
+    by_pair: dict[str, Any] = {}
+    if realised:
+        R = np.array([(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15])
+                      for r in realised])
+        pair, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
+        G, Op0, Op1, Oq0, Oq1 = (R[:, j] for j in range(5, 10))
+        E = (s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
+             + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))).T  # (n_r, n_a)
+        on_both = (present[:, p] & present[:, q]).T
+        ar = np.arange(n_a)[None, :]
+        own = (ar == A[:, None]) | (ar == B[:, None])
+        codes = code[pair]  # (n_r, n_a) group codes at the start of the round
+        kind = np.array([r[19] for r in realised])[:, None]
+        inner = np.where(kind, (codes == 0) | (codes == 3), (codes == 1) | (codes == 2))
+        other = on_both & ~own
+        cols = [
+            np.where(own, G[:, None], 0.0),
+            np.where(other & inner & (E > 0), E, 0.0),
+            np.where(other & inner & (E < 0), E, 0.0),
+            np.where(other & ~inner & (E > 0), E, 0.0),
+            np.where(other & ~inner & (E < 0), E, 0.0),
+        ]
+        # sums in order (over exchanges for an actor, over actors for an exchange): each
+        # reduced along a non-contiguous axis, so NumPy adds one term after the other
+        by_actor = np.stack([col.sum(axis=0) for col in cols], axis=1)  # (n_a, 5)
+        tot = np.stack([np.ascontiguousarray(col.T).sum(axis=0) for col in cols],
+                       axis=1).tolist()  # (n_r, 5)
+        acc: dict[tuple[int, int], list[float]] = {}  # sums in realisation order
+        for pq, row in zip(zip(p.tolist(), q.tolist()), tot):
+            a_ = acc.get(pq)
+            if a_ is None:
+                acc[pq] = [0.0 + v for v in row]
+            else:
+                acc[pq] = [u + v for u, v in zip(a_, row)]
+        by_pair = {f"{issues[pp]}|{issues[qq]}": v for (pp, qq), v in acc.items()}
+    return {
+        "by_actor": {a: dict(zip(_EXT_KEYS, map(float, by_actor[i])))
+                     for i, a in enumerate(actors)},
+        "by_issue_pair": {k: dict(zip(_EXT_KEYS, map(float, v))) for k, v in by_pair.items()},
+    }
+
+
+class _RoundLog:
+    """The exchanges one round realised, kept as arrays; the records of
+    ``run_details["rounds"]`` are built from them only when read (:class:`_RecordedRounds`).
+
+    ``ints`` ``(n, 6)``: issue-pair index, ``A``, ``B``, ``p``, ``q``, ``1`` for an a-d
+    exchange (else b-c); ``floats`` ``(n, 14)``: ``x_Aq`` and ``x_Bp`` before, ``m_A``,
+    ``m_B``, the gain, ``delta_p``, ``delta_q``, ``O_p`` before and after, ``O_q`` before and
+    after, the cut (1/0), ``y_A``, ``y_B`` (normalised units; the compiled kernel's layout).
+    """
+
+    __slots__ = ("ints", "floats", "code", "start", "ties", "n_cand")
+
+    def __init__(self, ints: np.ndarray, floats: np.ndarray) -> None:
+        self.ints = ints
+        self.floats = floats
+        self.code = np.empty((0, 0), np.int8)
+        self.start = np.empty((0, 0))
+        self.ties = 0
+        self.n_cand = 0
+
+    @classmethod
+    def from_tuples(cls, rows: list[tuple[Any, ...]]) -> _RoundLog:
+        """From realised tuples in :meth:`tuples`' layout."""
+        ints = np.array([(r[0], r[1], r[2], r[3], r[4], r[19]) for r in rows], np.intp)
+        floats = np.array([r[5:19] for r in rows], float)
+        return cls(ints.reshape(-1, 6), floats.reshape(-1, 14))
+
+    def set_round(self, code: np.ndarray, start: np.ndarray, ties: int, n_cand: int) -> None:
+        """The round's group codes, starting positions, tie count and candidate count."""
+        self.code, self.start, self.ties, self.n_cand = code, start, int(ties), int(n_cand)
+
+    def __len__(self) -> int:
+        return int(self.ints.shape[0])
+
+    def per_issue(self, n_issues: int) -> np.ndarray:
+        """How many of the round's exchanges involved each issue."""
+        return (np.bincount(self.ints[:, 3], minlength=n_issues)
+                + np.bincount(self.ints[:, 4], minlength=n_issues))
+
+    def tuples(self) -> list[tuple[Any, ...]]:
+        """``(pair, A, B, p, q, x_Aq, x_Bp, m_A, m_B, gain, delta_p, delta_q, O_p before,
+        O_p after, O_q before, O_q after, cut, y_A, y_B, a-d)`` per exchange (Python ints,
+        floats and bools)."""
+        return [(pr, A, B, p, q, xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0, Oq1,
+                 cut != 0.0, yA, yB, kind != 0)
+                for (pr, A, B, p, q, kind), (xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0,
+                                             Oq1, cut, yA, yB)
+                in zip(self.ints.tolist(), self.floats.tolist())]
+
+
+class _RecordedRounds(Sequence[dict[str, Any]]):
+    """``run_details["rounds"]``: a read-only list of round records (module docstring),
+    each built from its :class:`_RoundLog` on first access and kept. On 200 actors x 10
+    issues a run realises ~90,000 exchanges: building all their records took ~2.5 s, as long
+    as the rounds themselves. Compares equal to a list of the same records."""
+
+    def __init__(self, logs: list[_RoundLog], s: np.ndarray, present: np.ndarray,
+                 actors: tuple[str, ...], issues: tuple[str, ...], lower: np.ndarray | None,
+                 upper: np.ndarray | None, externalities: bool) -> None:
+        n_i = s.shape[1]
+        self.logs = logs
+        self._s, self._present, self._actors, self._issues = s, present, actors, issues
+        self._lower = np.zeros(n_i) if lower is None else np.asarray(lower, float)
+        self._upper = np.full(n_i, 100.0) if upper is None else np.asarray(upper, float)
+        self._externalities = externalities
+        self._built: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.logs)
+
+    @overload
+    def __getitem__(self, k: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, k: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        j = range(len(self))[k]  # negative indices, IndexError
+        rec = self._built.get(j)
+        if rec is None:
+            log = self.logs[j]
+            rec = _round_record(log.tuples(), log.code, log.start, self._s, self._present,
+                                log.ties, self._actors, self._issues, self._lower,
+                                self._upper, log.n_cand, self._externalities)
+            self._built[j] = rec
+        return rec
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self[j] for j in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_RecordedRounds, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 class EqualGainExchange(BargainingModel):
     """Stokman's equal-gain exchange model (docs/models.md §3).
 
@@ -353,7 +543,7 @@ class EqualGainExchange(BargainingModel):
         traj = [O]
         votes = [Xz]
         pairs = np.array([(p, q) for p in range(n_i) for q in range(p + 1, n_i)], dtype=np.intp)
-        recs: list[dict[str, Any]] = []
+        logs: list[_RoundLog] = []
         start = Xz.copy()
         starts = [start]
         cur = start
@@ -375,25 +565,27 @@ class EqualGainExchange(BargainingModel):
             if kernel is not None:
                 C, code = kernel[0](start, s, w, D, present, O, pairs)
                 n_cand = C.shape[0]
-                realised, ties = self._realise_compiled(kernel[1], C, code, curf, accf, Ocur,
-                                                        w / D, record)
+                got, ties = self._realise_compiled(kernel[1], C, code, curf, accf, Ocur,
+                                                   w / D, record)
             else:
                 cand, code = _candidates(start, s, w, D, present, O, pairs)
                 n_cand = cand.n
-                realised, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D, record)
+                rows, ties = self._realise_numpy(cand, curf, accf, Ocur, w / D, record)
+                got = _RoundLog.from_tuples(rows) if record else len(rows)
+            n_realised = got if isinstance(got, int) else len(got)
             # end of round: forecast on the voting positions, then partial concessions
             np.clip(cur, 0.0, 100.0, out=cur)  # round-off only: moves never leave [0, 100]
             O_prev = traj[-1]
             O = (w * cur).sum(axis=0) / D
             traj.append(O)
             votes.append(cur.copy())
-            if record:
-                recs.append(self._round_record(realised, None, code, start, s, present, ties,
-                                               actors, issues, lower, upper, n_cand))
+            if isinstance(got, _RoundLog):
+                got.set_round(code, start, ties, n_cand)
+                logs.append(got)
             nxt = start + lam * (cur - start)
             start = np.where(present, nxt, 0.0)
             starts.append(start)
-            if not realised:  # nothing changes any more
+            if not n_realised:  # nothing changes any more
                 period, stop = 1, "no_exchange"
                 break
             if self.stop_rule == "repeat":
@@ -404,6 +596,8 @@ class EqualGainExchange(BargainingModel):
             elif (np.abs(O - O_prev) * span).max() <= self.stop_threshold:
                 period, stop = 1, "forecast_change"
                 break
+        recs = (_RecordedRounds(logs, s, present, actors, issues, lower, upper,
+                                self.record_externalities) if record else None)
         return {"traj": np.array(traj), "votes": np.array(votes), "recs": recs,
                 "T": t if limit else 0, "period": period, "stop": stop, "next": start}
 
@@ -418,12 +612,15 @@ class EqualGainExchange(BargainingModel):
         hi = np.full(n_i, 100.0) if upper is None else np.asarray(upper, float)
         rng = random.Random(self.seed) if self.tie_break == "random" else None
         run = run_decide(raw, s, c, present, lo, hi, self.rounds, rng)
-        recs = []
+        recs = None
         if record:
+            logs = []
             for k, (realised, ties, n_cand, code) in enumerate(run.rounds):
-                recs.append(self._round_record(realised, None, code, run.starts[k], s,
-                                               present, ties, actors, issues, lo, hi,
-                                               n_cand))
+                log = _RoundLog.from_tuples(realised)
+                log.set_round(code, run.starts[k], ties, n_cand)
+                logs.append(log)
+            recs = _RecordedRounds(logs, s, present, actors, issues, lo, hi,
+                                   self.record_externalities)
         period = 0
         if self.rounds:
             p = first_repeat(np.asarray(run.starts), self.rounds, EPS_REL * 100.0,
@@ -437,7 +634,7 @@ class EqualGainExchange(BargainingModel):
     # ------------------------------------------------------------------ realisation loop
     @staticmethod
     def _realise_numpy(cand: _Cands, curf: np.ndarray, accf: np.ndarray, Ocur: np.ndarray,
-                       wD: np.ndarray, record: bool) -> tuple[list[tuple], int]:
+                       wD: np.ndarray, record: bool) -> tuple[list[tuple[Any, ...]], int]:
         """One round's greedy realisation loop (§3.3 step 8), vectorised over candidates;
         in place on ``curf``, ``accf``, ``Ocur`` (and ``cand``, compacted). The reference
         path; :func:`_exchange_kernel.realise_round` is its compiled transcription."""
@@ -451,7 +648,7 @@ class EqualGainExchange(BargainingModel):
         touch = cand.touch
         Ilist = cand.I
         since = 0
-        realised: list[tuple] = []
+        realised: list[tuple[Any, ...]] = []
         ties = 0
         while g.size:
             kk = int(g.argmax())
@@ -497,100 +694,19 @@ class EqualGainExchange(BargainingModel):
     @staticmethod
     def _realise_compiled(kernel: Any, C: np.ndarray, code: np.ndarray, curf: np.ndarray,
                           accf: np.ndarray, Ocur: np.ndarray, wD: np.ndarray, record: bool
-                          ) -> tuple[list[tuple], int]:
+                          ) -> tuple[_RoundLog | int, int]:
         """The same loop through the compiled kernel on the candidate table ``C`` of
-        :func:`_exchange_kernel.candidates`; same return value."""
+        :func:`_exchange_kernel.candidates`: the realised exchanges (their number unless
+        ``record``) and the ties."""
         idx, F, ties = kernel(C, curf, accf, Ocur, wD.reshape(-1))
         if not record:
-            return [()] * len(idx), int(ties)
+            return len(idx), int(ties)
         n_i = Ocur.shape[0]
         R = C[idx, :6].astype(np.intp)
         B, A, p, q = R[:, 0] // n_i, R[:, 1] // n_i, R[:, 4], R[:, 5]
         pair = p * n_i - p * (p + 1) // 2 + q - p - 1  # (p, q) in the order of ``pairs``
         kind = np.isin(code[pair, A], (0, 3))  # a-d (codes 0 and 3), else b-c (1 and 2)
-        cols = (pair.tolist(), A.tolist(), B.tolist(), p.tolist(), q.tolist(), kind.tolist())
-        realised = [(pr, A, B, p, q, xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0, Oq1,
-                     cut != 0.0, yA, yB, kind)
-                    for pr, A, B, p, q, kind, (xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0,
-                                               Oq1, cut, yA, yB)
-                    in zip(*cols, F.tolist())]
-        return realised, int(ties)
-
-    def _round_record(self, realised: list[tuple], cand: Any, code: np.ndarray,
-                      X: np.ndarray, s: np.ndarray, present: np.ndarray, ties: int,
-                      actors: tuple[str, ...], issues: tuple[str, ...],
-                      lower: np.ndarray, upper: np.ndarray, n_cand: int) -> dict[str, Any]:
-        # de-normalise with Python floats (the same IEEE operations as on NumPy scalars)
-        lo = lower.tolist()
-        sp = ((upper - lower) / 100.0).tolist()
-        ex = []
-        for (_pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
-             yB, is_ad) in realised:
-            a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
-            lp, lq, sp_p, sp_q = lo[p], lo[q], sp[p], sp[q]
-            ex.append({
-                "actors": (a, b), "supply": {a: iq, b: ip}, "demand": {a: ip, b: iq},
-                "start": {a: lq + xAq0 * sp_q, b: lp + xBp0 * sp_p},
-                "move": {a: mA * sp_q, b: mB * sp_p},
-                "voting": {a: lq + yA * sp_q, b: lp + yB * sp_p},
-                "gain": float(G), "delta": {ip: dp * sp_p, iq: dq * sp_q},
-                "outcome_before": {ip: lp + Op0 * sp_p, iq: lq + Oq0 * sp_q},
-                "outcome_after": {ip: lp + Op1 * sp_p, iq: lq + Oq1 * sp_q},
-                "groups": "a-d" if is_ad else "b-c", "cut": cut,
-            })
-        rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(n_cand), "ties": ties}
-        if self.record_externalities:
-            rec["externalities"] = self._externalities(realised, cand, code, X, s, present,
-                                                       actors, issues)
-        return rec
-
-    @staticmethod
-    def _externalities(realised: list[tuple], cand: Any, code: np.ndarray, X: np.ndarray,
-                       s: np.ndarray, present: np.ndarray, actors: tuple[str, ...],
-                       issues: tuple[str, ...]) -> dict[str, Any]:
-        """§3.4, vectorised over realised exchanges x actors (positions at round start)."""
-        n_a = X.shape[0]
-        by_actor = np.zeros((n_a, 5))
-        by_pair: dict[str, Any] = {}
-        if realised:
-            R = np.array([(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15])
-                          for r in realised])
-            pair, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
-            G, Op0, Op1, Oq0, Oq1 = (R[:, j] for j in range(5, 10))
-            E = (s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
-                 + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))).T  # (n_r, n_a)
-            on_both = (present[:, p] & present[:, q]).T
-            ar = np.arange(n_a)[None, :]
-            own = (ar == A[:, None]) | (ar == B[:, None])
-            codes = code[pair]  # (n_r, n_a) group codes at the start of the round
-            kind = np.array([r[19] for r in realised])[:, None]
-            inner = np.where(kind, (codes == 0) | (codes == 3), (codes == 1) | (codes == 2))
-            other = on_both & ~own
-            cols = [
-                np.where(own, G[:, None], 0.0),
-                np.where(other & inner & (E > 0), E, 0.0),
-                np.where(other & inner & (E < 0), E, 0.0),
-                np.where(other & ~inner & (E > 0), E, 0.0),
-                np.where(other & ~inner & (E < 0), E, 0.0),
-            ]
-            # sums in order (over exchanges for an actor, over actors for an exchange): each
-            # reduced along a non-contiguous axis, so NumPy adds one term after the other
-            by_actor = np.stack([col.sum(axis=0) for col in cols], axis=1)  # (n_a, 5)
-            tot = np.stack([np.ascontiguousarray(col.T).sum(axis=0) for col in cols],
-                           axis=1).tolist()  # (n_r, 5)
-            acc: dict[tuple[int, int], list[float]] = {}  # sums in realisation order
-            for pq, row in zip(zip(p.tolist(), q.tolist()), tot):
-                a_ = acc.get(pq)
-                if a_ is None:
-                    acc[pq] = [0.0 + v for v in row]
-                else:
-                    acc[pq] = [u + v for u, v in zip(a_, row)]
-            by_pair = {f"{issues[pp]}|{issues[qq]}": v for (pp, qq), v in acc.items()}
-        return {
-            "by_actor": {a: dict(zip(_EXT_KEYS, map(float, by_actor[i])))
-                         for i, a in enumerate(actors)},
-            "by_issue_pair": {k: dict(zip(_EXT_KEYS, map(float, v))) for k, v in by_pair.items()},
-        }
+        return _RoundLog(np.stack([pair, A, B, p, q, kind]).T, F), int(ties)
 
     # ------------------------------------------------------------------ API
     def _normalise(self, problem: BargainingProblem) -> tuple[np.ndarray, ...]:
@@ -634,16 +750,18 @@ class EqualGainExchange(BargainingModel):
             nstart[issue] = {a: float(Nd[k, i]) for k, a in enumerate(problem.actors)
                              if present[k, i]}
             scale[issue] = (float(lo[i]), float(hi[i]))
-        recs = run["recs"]
-        run_details = {"rounds": recs, "ties": int(sum(r["ties"] for r in recs)),
+        recs: _RecordedRounds = run["recs"]
+        run_details = {"rounds": recs, "ties": sum(log.ties for log in recs.logs),
                        "stop": run["stop"],
-                       "exchanges_per_round": [len(r["exchanges"]) for r in recs],
+                       "exchanges_per_round": [len(log) for log in recs.logs],
                        "units": "gains, moves and externalities in 0-100 normalised units"}
+        n_i = len(problem.issues)
+        per_issue = (np.array([log.per_issue(n_i) for log in recs.logs], np.intp)
+                     .reshape(-1, n_i).T.tolist())
         details: dict[str, dict[str, Any]] = {
             issue: {"next_start": nstart[issue], "stop": run["stop"],
-                    "exchanges": [sum(issue in e["delta"] for e in r["exchanges"])
-                                  for r in recs]}
-            for issue in problem.issues}
+                    "exchanges": per_issue[i]}
+            for i, issue in enumerate(problem.issues)}
         if "next_scale" in run:  # mode="decide": decide's NBS after the run
             for issue, v in zip(problem.issues, run["next_scale"].tolist()):
                 details[issue]["next_outcome"] = v

@@ -16,7 +16,7 @@ import math
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,7 +48,10 @@ INK = "#222222"
 CAMP_SHAPES = ("o", "s")
 CAMP_FILLS = ("#dce8f5", "#f6e0c8")
 
-_RC = {
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "equipoise",
     "font.family": "sans-serif",

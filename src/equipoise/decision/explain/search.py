@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ...scenario import Scenario
     from .explanation import Explanation
 
-__all__ = ["GRID", "REFINE", "search_changes", "apply_input_change"]
+__all__ = ["GRID", "REFINE", "search_changes", "apply_input_change", "grid_points_bound"]
 
 #: Grid of the line search, in units of the input's uncertainty (both signs).
 GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)
@@ -114,6 +114,16 @@ def _inputs(st: Any, scenario: Scenario) -> list[_Input]:
                 )
             )
     return out
+
+
+def grid_points_bound(scenario: Scenario) -> int:
+    """An upper bound on the grid points :func:`search_changes` evaluates, from the
+    scenario's size alone: ``2 len(GRID)`` points for each input (a stance's position and
+    salience, each actor's capability, each tie of the balancer). Each point reruns the
+    model on the changed input."""
+    b = scenario.balancer
+    ties = sum(1 for r in scenario.relations if b is not None and b in (r.from_, r.to))
+    return 2 * len(GRID) * (2 * len(scenario.stances) + len(scenario.actors) + ties)
 
 
 def _grid(inp: _Input, lower: np.ndarray, upper: np.ndarray) -> list[tuple[float, float]]:
