@@ -204,6 +204,34 @@ def test_decide_identical_for_any_chunking_and_worker_count(fixture_scenario) ->
         assert other.to_dict() == base.to_dict()
 
 
+def test_evaluation_chunk_follows_the_work_of_a_draw() -> None:
+    """A large case is evaluated a draw at a time (the progress bar moves every draw, not
+    every 250 draws minutes apart); a small one keeps the executor's chunk."""
+    from equipoise.decision.analysis import WORK_PER_CHUNK, evaluation_chunk
+    from equipoise.decision.executor import CHUNK_DRAWS
+
+    assert evaluation_chunk(12, 4, 7) == CHUNK_DRAWS  # the built-in case's size
+    assert evaluation_chunk(200, 10, 6) == 1
+    assert evaluation_chunk(60, 5, 6) == WORK_PER_CHUNK // (60**2 * 5 * 6)  # 18
+    assert evaluation_chunk(0, 0, 0) == CHUNK_DRAWS
+
+
+def test_decide_identical_when_the_evaluation_chunk_is_small(fixture_scenario,
+                                                            monkeypatch) -> None:
+    """The chunk of evaluated draws only sets the progress steps: one draw a chunk (in this
+    process, and through an executor) gives the same decision."""
+    import equipoise.decision.analysis as analysis
+
+    base = decide(fixture_scenario, draws=120, seed=5)
+    monkeypatch.setattr(analysis, "WORK_PER_CHUNK", 1)
+    ticks: list[int] = []
+    one = decide(fixture_scenario, draws=120, seed=5, progress=lambda d, t: ticks.append(d))
+    assert ticks == list(range(1, 121))
+    assert one.to_dict() == base.to_dict()
+    through = decide(fixture_scenario, draws=120, seed=5, executor=Executor(workers=1))
+    assert through.to_dict() == base.to_dict()
+
+
 def test_dask_local_cluster_gives_the_local_results(fixture_scenario) -> None:
     """A 2-worker ``distributed.LocalCluster`` (threads in this process: processes=False,
     which keeps the test quick) against this process and local worker processes."""

@@ -57,7 +57,7 @@ acceptability draws a doctrine at random for each draw (or uniform weights on th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,7 +70,7 @@ from ..scenario import Option, Scenario, Variant
 from .changes import apply, options_of
 from .consequences import apply_bounds, bounds
 from .criteria import COMPUTED, DeclaredCriterion, declared_criteria, declared_values
-from .executor import Executor, model_threads
+from .executor import CHUNK_DRAWS, Executor, model_threads
 from .packages import combinations as compatible_combinations
 from .packages import package_option
 from .relations import balancer_ties, relations_loss
@@ -84,6 +84,12 @@ __all__ = ["DecisionResult", "decide", "CORE_CRITERIA", "utilities"]
 CORE_CRITERIA = COMPUTED
 DEFAULT_UNCERTAINTY_SHARE = 0.10  # of the scale length: 10 points on 0-100
 CHUNK = 2000  # draws per batch call (bounds memory)
+#: Work per evaluated chunk of draws, in actor pairs x issues x forecasts: the built-in
+#: case (12 actors, 4 issues, the status quo and 6 options) keeps the executor's 250 draws
+#: a chunk; a 200-actor x 10-issue case with 6 forecasts a draw gets one draw a chunk, so
+#: that the progress bar moves every draw rather than every 250 (minutes apart). Results do
+#: not depend on it.
+WORK_PER_CHUNK = 2_000_000
 
 Progress = Callable[[int, int], None]
 Weights = dict[str, "float | tuple[float, float]"]
@@ -656,16 +662,29 @@ def _draw_values(
     are evaluated in chunks by ``executor`` (default: in this process, in chunks of
     :data:`CHUNK`)."""
     inputs = _draw_inputs(st, scenario, draws, rng)
+    per_chunk = evaluation_chunk(st.base.n_actors, st.base.n_issues, len(st.options))
     if executor is not None:
+        executor = replace(executor, chunk=min(executor.chunk, per_chunk))
         return executor.map_rows(
             _evaluate_draws, st, inputs, len(inputs), progress=progress
         ), inputs
     chunks = []  # this process, the models with their own threads
-    for start in range(0, len(inputs), CHUNK):
-        chunks.append(_evaluate_draws(st, inputs.rows(start, start + CHUNK)))
+    step = min(CHUNK, per_chunk)
+    for start in range(0, len(inputs), step):
+        chunks.append(_evaluate_draws(st, inputs.rows(start, start + step)))
         if progress is not None:
-            progress(min(start + CHUNK, len(inputs)), len(inputs))
+            progress(min(start + step, len(inputs)), len(inputs))
     return np.concatenate(chunks), inputs
+
+
+def evaluation_chunk(n_actors: int, n_issues: int, n_forecasts: int) -> int:
+    """Draws evaluated per chunk: :data:`WORK_PER_CHUNK` over one draw's work
+    ``n_actors² · n_issues · n_forecasts`` (a forecast per option, the status quo
+    included), between 1 and the executor's :data:`~.executor.CHUNK_DRAWS`. It sets how often the
+    progress bar moves and how finely Ctrl-C and the workers split the sweep, never the
+    results (each draw is a pure function of its own inputs)."""
+    per_draw = max(1, n_actors**2 * n_issues * n_forecasts)
+    return int(min(CHUNK_DRAWS, max(1, WORK_PER_CHUNK // per_draw)))
 
 
 def _scores(
