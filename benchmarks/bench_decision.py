@@ -28,24 +28,46 @@ from equipoise.decision import decide
 from equipoise.scenario import Scenario
 
 
-def options_and_doctrines(rng: np.random.Generator, actors: list[str], issues: list[str],
-                          prov: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def options_and_doctrines(
+    rng: np.random.Generator, actors: list[str], issues: list[str], prov: dict[str, str]
+) -> tuple[list[dict], list[dict]]:
     """Six options (a status quo 'hold' and five that move three random stances, with
     random declared cost and risk) and three doctrines, for the synthetic benchmarks."""
-    options = [{"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0},
-                **prov}]
+    options = [
+        {"id": "hold", "name": "Hold the course", "costs": {"cost": 0.0, "risk": 0.0}, **prov}
+    ]
     for k in range(5):
-        changes = [{"target": "stance", "actor": str(rng.choice(actors)),
-                    "issue": str(rng.choice(issues)), "position": float(rng.uniform(0, 100))}
-                   for _ in range(3)]
-        options.append({"id": f"opt{k}", "name": f"Option {k}", "changes": changes,
-                        "costs": {"cost": float(rng.integers(0, 10)),
-                                  "risk": float(rng.integers(0, 10))}, **prov})
+        changes = [
+            {
+                "target": "stance",
+                "actor": str(rng.choice(actors)),
+                "issue": str(rng.choice(issues)),
+                "position": float(rng.uniform(0, 100)),
+            }
+            for _ in range(3)
+        ]
+        options.append(
+            {
+                "id": f"opt{k}",
+                "name": f"Option {k}",
+                "changes": changes,
+                "costs": {"cost": float(rng.integers(0, 10)), "risk": float(rng.integers(0, 10))},
+                **prov,
+            }
+        )
     doctrines = [
-        {"id": "d1", "name": "Outcome first",
-         "weights": {"outcome": [0.4, 0.8], "cost": [0, 0.3], "risk": [0, 0.3]}, **prov},
-        {"id": "d2", "name": "Friends first",
-         "weights": {"relations": [0.4, 0.8], "cross_pressure": [0, 0.3]}, **prov},
+        {
+            "id": "d1",
+            "name": "Outcome first",
+            "weights": {"outcome": [0.4, 0.8], "cost": [0, 0.3], "risk": [0, 0.3]},
+            **prov,
+        },
+        {
+            "id": "d2",
+            "name": "Friends first",
+            "weights": {"relations": [0.4, 0.8], "cross_pressure": [0, 0.3]},
+            **prov,
+        },
         {"id": "d3", "name": "Caution", "weights": {"risk": 1, "cost": [0.2, 0.5]}, **prov},
     ]
     return options, doctrines
@@ -56,21 +78,43 @@ def synthetic(seed: int = 0) -> Scenario:
     actors = [f"A{k}" for k in range(12)]
     issues = [f"i{k}" for k in range(4)]
     prov = {"assumption": "benchmark"}
-    stances = [{"actor": a, "issue": i, "position": float(rng.uniform(0, 100)),
-                "salience": float(rng.uniform(0.1, 1)), **prov}
-               for a in actors for i in issues]
-    relations = [{"from": "A0", "to": a, "kind": "alliance" if k % 2 else "rivalry", **prov}
-                 for k, a in enumerate(actors[1:6])]
+    stances = [
+        {
+            "actor": a,
+            "issue": i,
+            "position": float(rng.uniform(0, 100)),
+            "salience": float(rng.uniform(0.1, 1)),
+            **prov,
+        }
+        for a in actors
+        for i in issues
+    ]
+    relations = [
+        {"from": "A0", "to": a, "kind": "alliance" if k % 2 else "rivalry", **prov}
+        for k, a in enumerate(actors[1:6])
+    ]
     relations += [{"from": "A1", "to": "A2", "kind": "war", **prov}]
     options, doctrines = options_and_doctrines(rng, actors, issues, prov)
-    return Scenario.model_validate({
-        "id": "bench", "title": "benchmark", "balancer": "A0",
-        "actors": [{"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
-                   for a in actors],
-        "issues": [{"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
-                   for i in issues],
-        "stances": stances, "relations": relations, "options": options,
-        "status_quo": "hold", "doctrines": doctrines})
+    return Scenario.model_validate(
+        {
+            "id": "bench",
+            "title": "benchmark",
+            "balancer": "A0",
+            "actors": [
+                {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
+                for a in actors
+            ],
+            "issues": [
+                {"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
+                for i in issues
+            ],
+            "stances": stances,
+            "relations": relations,
+            "options": options,
+            "status_quo": "hold",
+            "doctrines": doctrines,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +132,13 @@ def test_smaa_10k_draws_median(benchmark, scenario) -> None:
 
 
 def test_smaa_10k_draws_eum(benchmark, scenario) -> None:
-    benchmark.pedantic(decide, args=(scenario,), kwargs={"model": "eum", "draws": 10_000,
-                                                          "seed": 0}, rounds=1, iterations=1)
+    benchmark.pedantic(
+        decide,
+        args=(scenario,),
+        kwargs={"model": "eum", "draws": 10_000, "seed": 0},
+        rounds=1,
+        iterations=1,
+    )
 
 
 def test_analyze_builtin(benchmark, tmp_path_factory) -> None:
@@ -115,8 +164,9 @@ def main() -> None:
     nk = load("nagorno-karabakh-2020")
     start = time.perf_counter()
     run_analysis(nk)
-    print(f"run_analysis(nagorno-karabakh-2020), default draws: "
-          f"{time.perf_counter() - start:.2f} s")
+    print(
+        f"run_analysis(nagorno-karabakh-2020), default draws: {time.perf_counter() - start:.2f} s"
+    )
 
 
 if __name__ == "__main__":

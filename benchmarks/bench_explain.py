@@ -36,14 +36,14 @@ def builtin():
 
 
 def test_explain_exact_items(benchmark, builtin) -> None:
-    e = benchmark.pedantic(explain, args=(builtin,), kwargs={"search": False}, rounds=3,
-                           iterations=1)
+    e = benchmark.pedantic(
+        explain, args=(builtin,), kwargs={"search": False}, rounds=3, iterations=1
+    )
     assert len(e.explained) * len(e.doctrines) == 72
 
 
 def test_explain_with_search(benchmark, builtin) -> None:
-    benchmark.pedantic(explain, args=(builtin,), kwargs={"search": True}, rounds=3,
-                       iterations=1)
+    benchmark.pedantic(explain, args=(builtin,), kwargs={"search": True}, rounds=3, iterations=1)
 
 
 def _time(func, repeat: int = 5) -> tuple[float, float]:
@@ -58,8 +58,10 @@ def _time(func, repeat: int = 5) -> tuple[float, float]:
 def main() -> None:
     s = load("nagorno-karabakh-2020")
     e = explain(s, search=True)  # warm-up
-    print(f"Python {sys.version.split()[0]}; {len(e.explained)} options x "
-          f"{len(e.doctrines)} doctrines (any weights included)")
+    print(
+        f"Python {sys.version.split()[0]}; {len(e.explained)} options x "
+        f"{len(e.doctrines)} doctrines (any weights included)"
+    )
     med, best = _time(lambda: explain(s, search=False))
     print(f"items 1-3, exact parts (search=False): median {med:.2f} s, best {best:.2f} s")
     med, best = _time(lambda: explain(s, search=True))

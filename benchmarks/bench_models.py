@@ -41,16 +41,24 @@ def ec() -> BargainingProblem:
     d = json.loads(FIXTURE.read_text())
     a = d["actors"]
     return BargainingProblem.single_issue(
-        [x["name"] for x in a], [x["position"] for x in a],
-        [x["salience"] / 100 for x in a], [x["capability"] for x in a],
-        issue="ec", lower=4, upper=10)
+        [x["name"] for x in a],
+        [x["position"] for x in a],
+        [x["salience"] / 100 for x in a],
+        [x["capability"] for x in a],
+        issue="ec",
+        lower=4,
+        upper=10,
+    )
 
 
 def random_issue(n: int, seed: int = 0) -> BargainingProblem:
     rng = np.random.default_rng(seed)
     return BargainingProblem.single_issue(
-        [f"a{i}" for i in range(n)], rng.uniform(0, 100, n).round(1),
-        rng.uniform(0.05, 1, n).round(2), rng.uniform(0.1, 2, n).round(2))
+        [f"a{i}" for i in range(n)],
+        rng.uniform(0, 100, n).round(1),
+        rng.uniform(0.05, 1, n).round(2),
+        rng.uniform(0.1, 2, n).round(2),
+    )
 
 
 def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProblem:
@@ -58,8 +66,9 @@ def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProble
     X = rng.integers(0, 21, size=(n_a, n_i)) * 5.0
     S = rng.uniform(0.1, 1.0, size=(n_a, n_i)).round(2)
     C = rng.uniform(0.1, 1.0, size=n_a).round(2)
-    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
-                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+    return BargainingProblem(
+        tuple(f"A{i}" for i in range(n_a)), tuple(f"I{j}" for j in range(n_i)), X, S, C
+    )
 
 
 def exchange_numpy(p: BargainingProblem, **kw):
@@ -96,17 +105,32 @@ def ec_batch(B: int, seed: int = 0):
 
 CASES = {
     "eum EC 10 rounds": (lambda: ec(), lambda p: forecast(p, "eum", rounds=10), 2e-3),
-    "eum 25 actors 10 rounds": (lambda: random_issue(25),
-                                lambda p: forecast(p, "eum", rounds=10), 10e-3),
-    "eum 200 actors 10 rounds": (lambda: random_issue(200),
-                                 lambda p: forecast(p, "eum", rounds=10), 1.0),
+    "eum 25 actors 10 rounds": (
+        lambda: random_issue(25),
+        lambda p: forecast(p, "eum", rounds=10),
+        10e-3,
+    ),
+    "eum 200 actors 10 rounds": (
+        lambda: random_issue(200),
+        lambda p: forecast(p, "eum", rounds=10),
+        1.0,
+    ),
     "eum EC 10 rounds, NumPy path": (lambda: ec(), lambda p: eum_numpy(p, rounds=10), None),
-    "eum 200 actors 10 rounds, NumPy path": (lambda: random_issue(200),
-                                             lambda p: eum_numpy(p, rounds=10), None),
-    "exchange cop21-size 10 rounds": (lambda: cop21_like(),
-                                      lambda p: forecast(p, "exchange", rounds=10), 75e-3),
-    "exchange cop21-size 10 rounds, NumPy loop": (lambda: cop21_like(),
-                                                  lambda p: exchange_numpy(p, rounds=10), None),
+    "eum 200 actors 10 rounds, NumPy path": (
+        lambda: random_issue(200),
+        lambda p: eum_numpy(p, rounds=10),
+        None,
+    ),
+    "exchange cop21-size 10 rounds": (
+        lambda: cop21_like(),
+        lambda p: forecast(p, "exchange", rounds=10),
+        75e-3,
+    ),
+    "exchange cop21-size 10 rounds, NumPy loop": (
+        lambda: cop21_like(),
+        lambda p: exchange_numpy(p, rounds=10),
+        None,
+    ),
     "mean EC": (lambda: ec(), lambda p: forecast(p, "mean"), None),
     "median EC": (lambda: ec(), lambda p: forecast(p, "median"), None),
 }
@@ -134,8 +158,7 @@ def test_batch(benchmark, name):
     p, x, s = ec_batch(10_000)
     if model == "eum":
         kw = dict(position=x, salience=s, rounds=10 if "10 rounds" in name else None)
-        out = benchmark.pedantic(forecast_batch, args=(p, model), kwargs=kw, rounds=1,
-                                 iterations=1)
+        out = benchmark.pedantic(forecast_batch, args=(p, model), kwargs=kw, rounds=1, iterations=1)
     else:
         out = benchmark(forecast_batch, p, model, position=x, salience=s)
     assert out.shape == (10_000, 1) and np.isfinite(out).all()
@@ -146,8 +169,13 @@ def main() -> None:
     print(f"{'case':40s} {'best':>10s} {'target':>10s}")
     for name, (make, run, target) in CASES.items():
         p = make()
-        reps = (3 if "200" in name or ("exchange" in name and "NumPy" in name)
-                else 10 if "exchange" in name else 30)
+        reps = (
+            3
+            if "200" in name or ("exchange" in name and "NumPy" in name)
+            else 10
+            if "exchange" in name
+            else 30
+        )
         run(p)  # warm-up (the first eum / exchange call loads or compiles the numba kernel)
         t = min(timeit.repeat(functools.partial(run, p), number=1, repeat=reps))
         tgt = "" if target is None else f"<= {target * 1e3:g} ms"
@@ -164,8 +192,9 @@ def main() -> None:
     p, x, s = ec_batch(10_000)
     saved, eum._KERNEL = eum._KERNEL, False
     try:
-        t = timeit.timeit(lambda: forecast_batch(p, "eum", position=x, salience=s, rounds=10),
-                          number=1)
+        t = timeit.timeit(
+            lambda: forecast_batch(p, "eum", position=x, salience=s, rounds=10), number=1
+        )
     finally:
         eum._KERNEL = saved
     print(f"{'batch eum 10,000 x EC (10 rounds), NumPy path':40s} {t * 1e3:8.1f} ms")
@@ -174,8 +203,7 @@ def main() -> None:
     print(f"{'exchange cop21-size, default cap (50)':40s} {t * 1e3:8.1f} ms")
     s_ = decide_sample()
     if s_ is not None:
-        t = min(timeit.repeat(lambda: forecast(s_, "exchange", mode="decide"), number=1,
-                              repeat=3))
+        t = min(timeit.repeat(lambda: forecast(s_, "exchange", mode="decide"), number=1, repeat=3))
         print(f"{'exchange mode=decide, decide sample, 10 r':40s} {t * 1e3:8.1f} ms")
 
 

@@ -45,8 +45,15 @@ def planted(n: int, m: int, flip: float = 0.05, seed: int = 0) -> SignedGraph:
     return SignedGraph(tuple(range(n)), u, v, sign, np.ones(m))
 
 
-def uneven(n: int, m: int, factions: int = 3, flip: float = 0.1, gamma: float = 2.3,
-           seed: int = 0, weighted: bool = False) -> SignedGraph:
+def uneven(
+    n: int,
+    m: int,
+    factions: int = 3,
+    flip: float = 0.1,
+    gamma: float = 2.3,
+    seed: int = 0,
+    weighted: bool = False,
+) -> SignedGraph:
     rng = np.random.default_rng(seed)
     p = rng.permutation(np.arange(1, n + 1) ** (-1.0 / (gamma - 1)))
     p = p / p.sum()
@@ -87,6 +94,7 @@ def small_suite(count: int = 24) -> list[SignedGraph]:
 
 # -- pytest-benchmark ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def dense():
     return planted(200, 15000)
@@ -98,20 +106,23 @@ def sparse():
 
 
 def test_dense_200_15000(benchmark, dense):
-    res = benchmark.pedantic(frustration_index, args=(dense,), kwargs={"time_limit": 60},
-                             rounds=3, iterations=1)
+    res = benchmark.pedantic(
+        frustration_index, args=(dense,), kwargs={"time_limit": 60}, rounds=3, iterations=1
+    )
     assert res.optimal and res.value == 750
 
 
 def test_sparse_2000_15000_exact(benchmark, sparse):
-    res = benchmark.pedantic(frustration_index, args=(sparse,), kwargs={"time_limit": 60},
-                             rounds=3, iterations=1)
+    res = benchmark.pedantic(
+        frustration_index, args=(sparse,), kwargs={"time_limit": 60}, rounds=3, iterations=1
+    )
     assert res.value <= 750
 
 
 def test_sparse_2000_15000_heuristic(benchmark, sparse):
-    res = benchmark.pedantic(heuristic_split, args=(sparse,), kwargs={"time_limit": 10},
-                             rounds=3, iterations=1)
+    res = benchmark.pedantic(
+        heuristic_split, args=(sparse,), kwargs={"time_limit": 10}, rounds=3, iterations=1
+    )
     assert res.value <= 750
 
 
@@ -127,17 +138,22 @@ def test_small_real_like_suite(benchmark):
 
 # -- plain script ----------------------------------------------------------------------------
 
+
 def main() -> int:
     print("equipoise network benchmarks (times: wall clock, seconds)\n")
-    for name, g in (("dense 200/15000", planted(200, 15000)),
-                    ("sparse 2000/15000", planted(2000, 15000))):
+    for name, g in (
+        ("dense 200/15000", planted(200, 15000)),
+        ("sparse 2000/15000", planted(2000, 15000)),
+    ):
         t = time.perf_counter()
         h = heuristic_split(g, time_limit=10)
         th = time.perf_counter() - t
         r = frustration_index(g, time_limit=60)
-        print(f"{name}: heuristic alone {h.value:g} in {th:.2f} s; exact: value {r.value} "
-              f"optimal={r.optimal} lower_bound={r.lower_bound} method={r.method} "
-              f"in {r.seconds:.3f} s")
+        print(
+            f"{name}: heuristic alone {h.value:g} in {th:.2f} s; exact: value {r.value} "
+            f"optimal={r.optimal} lower_bound={r.lower_bound} method={r.method} "
+            f"in {r.seconds:.3f} s"
+        )
     print("\nreal-network-like graphs, 60-160 nodes, up to 1500 ties:")
     times = []
     methods: dict[str, int] = {}
@@ -145,12 +161,16 @@ def main() -> int:
         r = frustration_index(g, time_limit=60)
         times.append(r.seconds)
         methods[r.method] = methods.get(r.method, 0) + 1
-        print(f"  #{i:2d} n={g.n:3d} m={g.m:4d} weighted={str(g.weighted):5s} "
-              f"value={r.value!s:>6} optimal={r.optimal} method={r.method:11s} "
-              f"{r.seconds:6.3f} s")
+        print(
+            f"  #{i:2d} n={g.n:3d} m={g.m:4d} weighted={str(g.weighted):5s} "
+            f"value={r.value!s:>6} optimal={r.optimal} method={r.method:11s} "
+            f"{r.seconds:6.3f} s"
+        )
     t = np.array(times)
-    print(f"  mean {t.mean():.3f} s, median {np.median(t):.3f} s, max {t.max():.3f} s; "
-          f"methods {methods}")
+    print(
+        f"  mean {t.mean():.3f} s, median {np.median(t):.3f} s, max {t.max():.3f} s; "
+        f"methods {methods}"
+    )
     print("\nlarge signed networks ($EQUIPOISE_SHARED/data/signed; skipped when absent):")
     for name, limit in (("bitcoin_otc", 60.0), ("wikielections", 600.0)):
         path = _shared_signed(name)
@@ -158,14 +178,20 @@ def main() -> int:
             print(f"  {name}: data not found")
             continue
         r = frustration_index(read_edgelist(path), time_limit=limit)
-        print(f"  {name}: value {r.value} optimal={r.optimal} lower_bound={r.lower_bound} "
-              f"method={r.method} in {r.seconds:.1f} s (limit {limit:g} s)")
-    print("\nwhole process `equipoise balance FILE --json` on a 1,086-tie graph (suite #0), "
-          "minimum of 5 runs (wall clock; CPU = user + sys of the child):")
+        print(
+            f"  {name}: value {r.value} optimal={r.optimal} lower_bound={r.lower_bound} "
+            f"method={r.method} in {r.seconds:.1f} s (limit {limit:g} s)"
+        )
+    print(
+        "\nwhole process `equipoise balance FILE --json` on a 1,086-tie graph (suite #0), "
+        "minimum of 5 runs (wall clock; CPU = user + sys of the child):"
+    )
     for extra in ([], ["--robust-time", "0"]):
         runs = [_process_seconds(small_suite(1)[0], extra) for _ in range(5)]
-        print(f"  {' '.join(extra) or 'default'}: wall {min(r[0] for r in runs):.2f} s, "
-              f"CPU {min(r[1] for r in runs):.2f} s")
+        print(
+            f"  {' '.join(extra) or 'default'}: wall {min(r[0] for r in runs):.2f} s, "
+            f"CPU {min(r[1] for r in runs):.2f} s"
+        )
     print("\nrobust camps (camp_fixed and swings), in-process, after the exact solve:")
     from equipoise.network.robust import camp_robustness
 
@@ -174,9 +200,11 @@ def main() -> int:
         t = time.perf_counter()
         rob = camp_robustness(g, r.spins, float(r.value), r.optimal, time_limit=60)
         undecided = sum(f is None for f in rob.fixed)
-        print(f"  #{i:2d} n={g.n:3d} m={g.m:4d}: {time.perf_counter() - t:6.2f} s, "
-              f"fixed {sum(f is True for f in rob.fixed)}, not fixed "
-              f"{sum(f is False for f in rob.fixed)}, undecided {undecided}, exact={rob.exact}")
+        print(
+            f"  #{i:2d} n={g.n:3d} m={g.m:4d}: {time.perf_counter() - t:6.2f} s, "
+            f"fixed {sum(f is True for f in rob.fixed)}, not fixed "
+            f"{sum(f is False for f in rob.fixed)}, undecided {undecided}, exact={rob.exact}"
+        )
     return 0
 
 
@@ -209,9 +237,10 @@ def _process_seconds(graph: SignedGraph, extra: list[str]) -> tuple[float, float
         write_edgelist(graph, path)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        script = Path(sys.executable).parent / "equipoise"   # the installed command
-        subprocess.run([str(script), "balance", str(path), "--json", *extra], check=True,
-                       capture_output=True)
+        script = Path(sys.executable).parent / "equipoise"  # the installed command
+        subprocess.run(
+            [str(script), "balance", str(path), "--json", *extra], check=True, capture_output=True
+        )
         wall = time.perf_counter() - t
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

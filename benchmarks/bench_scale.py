@@ -34,9 +34,17 @@ def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
     actors = [f"A{k}" for k in range(n_actors)]
     issues = [f"i{k}" for k in range(n_issues)]
     prov = {"assumption": "benchmark"}
-    stances = [{"actor": a, "issue": i, "position": float(rng.uniform(0, 100)),
-                "salience": float(rng.uniform(0.1, 1)), **prov}
-               for a in actors for i in issues]
+    stances = [
+        {
+            "actor": a,
+            "issue": i,
+            "position": float(rng.uniform(0, 100)),
+            "salience": float(rng.uniform(0.1, 1)),
+            **prov,
+        }
+        for a in actors
+        for i in issues
+    ]
     relations, seen = [], set()
     kinds = ("alliance", "rivalry", "war")
     for k in range(n_actors):
@@ -45,17 +53,35 @@ def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
             if other == k or pair in seen:
                 continue
             seen.add(pair)
-            relations.append({"from": actors[pair[0]], "to": actors[pair[1]],
-                              "kind": kinds[int(rng.integers(0, 3))], **prov})
+            relations.append(
+                {
+                    "from": actors[pair[0]],
+                    "to": actors[pair[1]],
+                    "kind": kinds[int(rng.integers(0, 3))],
+                    **prov,
+                }
+            )
     options, doctrines = options_and_doctrines(rng, actors, issues, prov)
-    return Scenario.model_validate({
-        "id": "bench-large", "title": "scale benchmark", "balancer": "A0",
-        "actors": [{"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
-                   for a in actors],
-        "issues": [{"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
-                   for i in issues],
-        "stances": stances, "relations": relations, "options": options,
-        "status_quo": "hold", "doctrines": doctrines})
+    return Scenario.model_validate(
+        {
+            "id": "bench-large",
+            "title": "scale benchmark",
+            "balancer": "A0",
+            "actors": [
+                {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
+                for a in actors
+            ],
+            "issues": [
+                {"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
+                for i in issues
+            ],
+            "stances": stances,
+            "relations": relations,
+            "options": options,
+            "status_quo": "hold",
+            "doctrines": doctrines,
+        }
+    )
 
 
 def _peak_mib() -> float:
@@ -69,9 +95,12 @@ def models(s: Scenario) -> None:
         forecast(s, model=m, rounds=2)  # warm-up (numba compilation, caches)
         t = time.perf_counter()
         fc = forecast(s, model=m)
-        print(f"  forecast {m:9s} {time.perf_counter() - t:7.2f} s  rounds "
-              f"{max(fc.rounds_run.values())}  converged {sum(fc.converged.values())}"
-              f"/{len(fc.converged)}", flush=True)
+        print(
+            f"  forecast {m:9s} {time.perf_counter() - t:7.2f} s  rounds "
+            f"{max(fc.rounds_run.values())}  converged {sum(fc.converged.values())}"
+            f"/{len(fc.converged)}",
+            flush=True,
+        )
 
 
 def analyze(s: Scenario) -> None:
@@ -94,8 +123,10 @@ def main() -> int:
 
         write_scenario(s, sys.argv[2])
         return 0
-    print(f"scale benchmark: {len(s.actors)} actors, {len(s.issues)} issues, "
-          f"{len(s.relations)} relations, {len(s.options)} options")
+    print(
+        f"scale benchmark: {len(s.actors)} actors, {len(s.issues)} issues, "
+        f"{len(s.relations)} relations, {len(s.options)} options"
+    )
     models(s)
     if sys.argv[1:] != ["models"]:
         analyze(s)

@@ -32,9 +32,11 @@ SCENARIO = "nagorno-karabakh-2020"
 
 
 def _same(a, b) -> bool:
-    return all(np.array_equal(getattr(x, f), getattr(y, f))
-               for x, y in zip(a.by_kind + a.by_actor, b.by_kind + b.by_actor)
-               for f in ("first", "first_conf", "total", "total_conf"))
+    return all(
+        np.array_equal(getattr(x, f), getattr(y, f))
+        for x, y in zip(a.by_kind + a.by_actor, b.by_kind + b.by_actor)
+        for f in ("first", "first_conf", "total", "total_conf")
+    )
 
 
 def _pool_cpu() -> float:
@@ -64,23 +66,30 @@ def _timed(scenario, n: int, executor: Executor):
 def main(n: int = 1024) -> None:
     scenario = load(SCENARIO)
     decision_sensitivity(scenario, n=8, seed=1)  # compile the kernels, warm the caches
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
-          "(shared with other jobs)")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+        "(shared with other jobs)"
+    )
     decision_sensitivity(scenario, n=8, seed=1, executor=Executor(workers=2))  # start them
     one, t1, c1 = _timed(scenario, n, Executor(workers=1))
-    print(f"N = {n}: {one.evaluations:,} evaluations of {len(one.outputs) - 1} options, "
-          f"{one.variables} inputs in {len(one.by_kind[0].groups)} kinds / "
-          f"{len(one.by_actor[0].groups)} actor groups")
+    print(
+        f"N = {n}: {one.evaluations:,} evaluations of {len(one.outputs) - 1} options, "
+        f"{one.variables} inputs in {len(one.by_kind[0].groups)} kinds / "
+        f"{len(one.by_actor[0].groups)} actor groups"
+    )
     print(f"1 worker (this process, one model thread): {t1:.1f} s wall, {c1:.1f} s CPU")
     two, t2, c2 = _timed(scenario, n, Executor(workers=2))
-    print(f"2 local worker processes: {t2:.1f} s wall (speed-up {t1 / t2:.2f}x), {c2:.1f} s "
-          f"CPU (work-bound speed-up 2 x {c1:.1f} / {c2:.1f} = {2 * c1 / c2:.2f}x); "
-          f"identical: {_same(one, two)}")
+    print(
+        f"2 local worker processes: {t2:.1f} s wall (speed-up {t1 / t2:.2f}x), {c2:.1f} s "
+        f"CPU (work-bound speed-up 2 x {c1:.1f} / {c2:.1f} = {2 * c1 / c2:.2f}x); "
+        f"identical: {_same(one, two)}"
+    )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         dask, td, _ = _timed(scenario, n, Executor(scheduler=cluster.scheduler_address))
     print(f"Dask LocalCluster, 2 worker processes: {td:.1f} s; identical: {_same(one, dask)}")
     from equipoise.decision import executor as ex
@@ -90,24 +99,31 @@ def main(n: int = 1024) -> None:
         for line in open(f"/proc/{pid}/status"):
             if line.startswith("VmHWM:"):
                 workers_peak.append(int(line.split()[1]) / 1024)
-    print("peak memory of the local workers: "
-          + ", ".join(f"{m:.0f} MiB" for m in workers_peak))
+    print("peak memory of the local workers: " + ", ".join(f"{m:.0f} MiB" for m in workers_peak))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {own:.0f} MiB, largest finished child {kids:.0f} MiB")
     m = one.margin("kind")
     order = np.argsort(-m.total)
-    print("margin of", one.robust, "by kind:", ", ".join(
-        f"{m.groups[i]} ST {m.total[i]:.2f}±{m.total_conf[i]:.2f}" for i in order))
+    print(
+        "margin of",
+        one.robust,
+        "by kind:",
+        ", ".join(f"{m.groups[i]} ST {m.total[i]:.2f}±{m.total_conf[i]:.2f}" for i in order),
+    )
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sobol_n128(benchmark, workers: int) -> None:
     scenario = load(SCENARIO)
     decision_sensitivity(scenario, n=8, seed=1)
-    benchmark.pedantic(decision_sensitivity, args=(scenario,),
-                       kwargs={"n": 128, "seed": 1, "executor": Executor(workers=workers)},
-                       rounds=1, iterations=1)
+    benchmark.pedantic(
+        decision_sensitivity,
+        args=(scenario,),
+        kwargs={"n": 128, "seed": 1, "executor": Executor(workers=workers)},
+        rounds=1,
+        iterations=1,
+    )
 
 
 if __name__ == "__main__":

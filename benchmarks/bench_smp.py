@@ -63,9 +63,19 @@ def whole_process(n: int, model: str = "smp") -> tuple[float, float, float]:
     before = usage.ru_maxrss
     cpu0 = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "equipoise"), "forecast",
-                    str(KTAB / f"dummyData-a{n:03d}.csv"), "-m", model, "--json",
-                    "--no-store"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "equipoise"),
+            "forecast",
+            str(KTAB / f"dummyData-a{n:03d}.csv"),
+            "-m",
+            model,
+            "--json",
+            "--no-store",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     took = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime - cpu0
@@ -77,8 +87,12 @@ def monte_carlo(draws: int = 1000, seed: int = 7) -> tuple[float, np.ndarray]:
     positions + N(0, 5) (clipped to the scale), saliences x U(0.8, 1.2) (at most 1),
     capabilities x lognormal(0, 0.2)."""
     p = as_problem(scenario(40))
-    p = p.replace(actors=p.actors[:26], position=p.position[:26], salience=p.salience[:26],
-                  capability=p.capability[:26])
+    p = p.replace(
+        actors=p.actors[:26],
+        position=p.position[:26],
+        salience=p.salience[:26],
+        capability=p.capability[:26],
+    )
     rng = np.random.default_rng(seed)
     x = np.clip(p.position[None] + rng.normal(0, 5, (draws, *p.position.shape)), 0, 100)
     s = np.clip(p.salience[None] * rng.uniform(0.8, 1.2, (draws, *p.salience.shape)), 0, 1)
@@ -91,15 +105,17 @@ def monte_carlo(draws: int = 1000, seed: int = 7) -> tuple[float, np.ndarray]:
 def test_smp_80_actors(benchmark) -> None:
     s = scenario(80)
     equipoise.forecast(s, model="smp")  # first run: loads what the model uses
-    fc = benchmark.pedantic(equipoise.forecast, args=(s,), kwargs={"model": "smp"}, rounds=5,
-                            iterations=1)
+    fc = benchmark.pedantic(
+        equipoise.forecast, args=(s,), kwargs={"model": "smp"}, rounds=5, iterations=1
+    )
     assert fc.rounds_run[s.issues[0].id] == 17
 
 
 def test_smp_160_actors(benchmark) -> None:
     s = scenario(160)
-    fc = benchmark.pedantic(equipoise.forecast, args=(s,), kwargs={"model": "smp"}, rounds=2,
-                            iterations=1)
+    fc = benchmark.pedantic(
+        equipoise.forecast, args=(s,), kwargs={"model": "smp"}, rounds=2, iterations=1
+    )
     assert fc.converged[s.issues[0].id]
 
 
@@ -113,16 +129,22 @@ if __name__ == "__main__":
     for n in (40, 80, 160):
         secs, mcpu, turns = model_seconds(n)
         wall, cpu, mib = whole_process(n)
-        print(f"a{n:03d} smp: model {mcpu:.3f} s CPU, {secs:.3f} s wall ({turns} turns); "
-              f"whole process {cpu:.2f} s CPU, {wall:.2f} s wall; peak {mib:.0f} MiB")
+        print(
+            f"a{n:03d} smp: model {mcpu:.3f} s CPU, {secs:.3f} s wall ({turns} turns); "
+            f"whole process {cpu:.2f} s CPU, {wall:.2f} s wall; peak {mib:.0f} MiB"
+        )
     for n in (80, 160):
         secs, mcpu, _ = model_seconds(n, "pce")
         wall, cpu, mib = whole_process(n, "pce")
-        print(f"a{n:03d} pce: model {mcpu * 1e3:.1f} ms CPU, {secs * 1e3:.1f} ms wall; whole "
-              f"process {cpu:.2f} s CPU, {wall:.2f} s wall; peak {mib:.0f} MiB")
+        print(
+            f"a{n:03d} pce: model {mcpu * 1e3:.1f} ms CPU, {secs * 1e3:.1f} ms wall; whole "
+            f"process {cpu:.2f} s CPU, {wall:.2f} s wall; peak {mib:.0f} MiB"
+        )
     start_cpu = time.process_time()
     took, out = monte_carlo()
-    print(f"forecast_batch, 1,000 copies of 26 actors: {took:.1f} s wall, "
-          f"{time.process_time() - start_cpu:.1f} s CPU "
-          f"(forecast mean {out.mean():.2f}, sd {out.std():.2f})")
+    print(
+        f"forecast_batch, 1,000 copies of 26 actors: {took:.1f} s wall, "
+        f"{time.process_time() - start_cpu:.1f} s CPU "
+        f"(forecast mean {out.mean():.2f}, sd {out.std():.2f})"
+    )
     print(f"load average {os.getloadavg()[0]:.1f}")

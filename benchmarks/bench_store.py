@@ -60,10 +60,21 @@ def recording_cost(repeat: int = 5) -> dict[str, float]:
 
             digest = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
             run_id = new_run_id()
-            insert_run(store, run_id=run_id, command="analyze", params={"draws": 1000},
-                       seed=0, version="bench", input_kind="scenario", input_text=text,
-                       input_hash=digest, input_name=CASE, scenario_id=CASE, title="t",
-                       sets=[])
+            insert_run(
+                store,
+                run_id=run_id,
+                command="analyze",
+                params={"draws": 1000},
+                seed=0,
+                version="bench",
+                input_kind="scenario",
+                input_text=text,
+                input_hash=digest,
+                input_name=CASE,
+                scenario_id=CASE,
+                title="t",
+                sets=[],
+            )
             complete_run(store, run_id, "done", results)
             store.dispose()
             costs.append(time.perf_counter() - t)
@@ -88,6 +99,7 @@ def whole_command(repeat: int = 3) -> dict[str, float]:
                 return func(*args, **kwargs)
             finally:
                 spent.append(time.perf_counter() - t)
+
         return wrapper
 
     originals = (engine.open_store, runs.insert_run, runs.complete_run)
@@ -122,21 +134,36 @@ def filled_store(tmp: str, n: int = 10_000) -> str:
     results = json.loads(invoke("forecast", CASE, "-m", "mean", "--json", "--no-store"))
     base = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     with store.write() as conn:
-        conn.execute(run_inputs.insert().values(hash="sha256:x", kind="scenario",
-                                                content="{}", created=base))
-        conn.execute(runs.insert(), [
-            {"id": new_run_id(), "command": "forecast", "status": "done",
-             "started": base + dt.timedelta(seconds=k), "ended": base, "params": "{}",
-             "seed": k, "version": "bench", "input_hash": "sha256:x", "input_name": CASE,
-             "results": to_json(results), "sets": "[]"} for k in range(n)])
+        conn.execute(
+            run_inputs.insert().values(hash="sha256:x", kind="scenario", content="{}", created=base)
+        )
+        conn.execute(
+            runs.insert(),
+            [
+                {
+                    "id": new_run_id(),
+                    "command": "forecast",
+                    "status": "done",
+                    "started": base + dt.timedelta(seconds=k),
+                    "ended": base,
+                    "params": "{}",
+                    "seed": k,
+                    "version": "bench",
+                    "input_hash": "sha256:x",
+                    "input_name": CASE,
+                    "results": to_json(results),
+                    "sets": "[]",
+                }
+                for k in range(n)
+            ],
+        )
     store.dispose()
     return url
 
 
 def list_times(url: str, repeat: int = 5) -> dict[str, float]:
     out = {}
-    for label, args in (("all, --json", ["--limit", "0", "--json"]),
-                        ("newest 20, table", [])):
+    for label, args in (("all, --json", ["--limit", "0", "--json"]), ("newest 20, table", [])):
         ts = []
         for _ in range(repeat):
             t = time.perf_counter()
@@ -156,21 +183,33 @@ def diff_time(repeat: int = 5) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/runs.sqlite"
         store = open_store(url)
-        for run_id, sets in (("aaaa00000001", None),
-                             ("aaaa00000002", ["stances.TUR.territory.position=50"])):
+        for run_id, sets in (
+            ("aaaa00000001", None),
+            ("aaaa00000002", ["stances.TUR.territory.position=50"]),
+        ):
             scenario, results = _analysis_results(sets, draws=200)
             text = _canonical(scenario)
-            insert_run(store, run_id=run_id, command="analyze", params={"draws": 200},
-                       seed=0, version="bench", input_kind="scenario", input_text=text,
-                       input_hash="sha256:" + run_id, input_name=CASE, scenario_id=CASE,
-                       title="t", sets=sets or [])
+            insert_run(
+                store,
+                run_id=run_id,
+                command="analyze",
+                params={"draws": 200},
+                seed=0,
+                version="bench",
+                input_kind="scenario",
+                input_text=text,
+                input_hash="sha256:" + run_id,
+                input_name=CASE,
+                scenario_id=CASE,
+                title="t",
+                sets=sets or [],
+            )
             complete_run(store, run_id, "done", results)
         store.dispose()
         ts = []
         for _ in range(repeat):
             t = time.perf_counter()
-            text = invoke("runs", "diff", "aaaa00000001", "aaaa00000002", "--json",
-                          "--store", url)
+            text = invoke("runs", "diff", "aaaa00000001", "aaaa00000002", "--json", "--store", url)
             ts.append(time.perf_counter() - t)
         assert json.loads(text)["inputs"]
     return min(ts)
@@ -185,10 +224,14 @@ def synthetic_draws(n: int = 10_000, m: int = 9, k: int = 12, seed: int = 0) -> 
 
     rng = np.random.default_rng(seed)
     return SimpleNamespace(
-        values=rng.random((n, m, k)), weights=rng.dirichlet(np.ones(k), size=n),
-        doctrine=rng.integers(0, 7, size=n), doctrines=[f"doctrine-{j}" for j in range(7)],
-        options=[f"option-{i}" for i in range(m)], criteria=[f"criterion-{j}" for j in range(k)],
-        inputs=SimpleNamespace(model=np.zeros(n, dtype=int)))
+        values=rng.random((n, m, k)),
+        weights=rng.dirichlet(np.ones(k), size=n),
+        doctrine=rng.integers(0, 7, size=n),
+        doctrines=[f"doctrine-{j}" for j in range(7)],
+        options=[f"option-{i}" for i in range(m)],
+        criteria=[f"criterion-{j}" for j in range(k)],
+        inputs=SimpleNamespace(model=np.zeros(n, dtype=int)),
+    )
 
 
 def draws_write_time(url: str, n: int = 10_000, repeat: int = 3) -> dict[str, float]:
@@ -204,10 +247,21 @@ def draws_write_time(url: str, n: int = 10_000, repeat: int = 3) -> dict[str, fl
     try:
         for _ in range(repeat):
             run_id = new_run_id()
-            insert_run(store, run_id=run_id, command="decide", params={}, seed=0,
-                       version="bench", input_kind="scenario", input_text="{}",
-                       input_hash="sha256:draws", input_name=CASE, scenario_id=CASE,
-                       title="t", sets=[])
+            insert_run(
+                store,
+                run_id=run_id,
+                command="decide",
+                params={},
+                seed=0,
+                version="bench",
+                input_kind="scenario",
+                input_text="{}",
+                input_hash="sha256:draws",
+                input_name=CASE,
+                scenario_id=CASE,
+                title="t",
+                sets=[],
+            )
             t = time.perf_counter()
             rows = draw_rows(run_id, "", kept, ["eum"])
             build.append(time.perf_counter() - t)
@@ -223,18 +277,26 @@ def draws_write_time(url: str, n: int = 10_000, repeat: int = 3) -> dict[str, fl
 def test_list_10000_runs(benchmark) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = filled_store(tmp)
-        benchmark.pedantic(invoke, args=("runs", "list", "--limit", "0", "--json", "--store",
-                                         url), rounds=3, iterations=1)
+        benchmark.pedantic(
+            invoke,
+            args=("runs", "list", "--limit", "0", "--json", "--store", url),
+            rounds=3,
+            iterations=1,
+        )
 
 
 if __name__ == "__main__":
     cost = recording_cost()
-    print(f"analyze (analysis only, 1,000 draws): {cost['analysis_s']:.2f} s; recording "
-          f"(open, insert, complete with results): {cost['recording_s'] * 1000:.0f} ms = "
-          f"{cost['share']:.1%}")
+    print(
+        f"analyze (analysis only, 1,000 draws): {cost['analysis_s']:.2f} s; recording "
+        f"(open, insert, complete with results): {cost['recording_s'] * 1000:.0f} ms = "
+        f"{cost['share']:.1%}"
+    )
     whole = whole_command()
-    print(f"analyze whole command (median of 3): {whole['command_s']:.2f} s, of which the "
-          f"store {whole['share']:.1%}")
+    print(
+        f"analyze whole command (median of 3): {whole['command_s']:.2f} s, of which the "
+        f"store {whole['share']:.1%}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         url = filled_store(tmp)
         size = Path(tmp, "big.sqlite").stat().st_size
@@ -246,9 +308,12 @@ if __name__ == "__main__":
     urls = {"SQLite": None}
     if os.environ.get("EQUIPOISE_TEST_POSTGRES"):  # sh .ci/with-postgres python ...
         urls["PostgreSQL"] = os.environ["EQUIPOISE_TEST_POSTGRES"].replace(
-            "postgresql://", "postgresql+psycopg://", 1)
+            "postgresql://", "postgresql+psycopg://", 1
+        )
     for label, url in urls.items():
         with tempfile.TemporaryDirectory() as tmp:
             d = draws_write_time(url or f"sqlite:///{tmp}/draws.sqlite")
-        print(f"--store-draws, 10,000 draws ({d['rows']:,} rows), {label}: rows built in "
-              f"{d['build_s']:.2f} s, written in {d['write_s']:.2f} s (one transaction)")
+        print(
+            f"--store-draws, 10,000 draws ({d['rows']:,} rows), {label}: rows built in "
+            f"{d['build_s']:.2f} s, written in {d['write_s']:.2f} s (one transaction)"
+        )

@@ -36,8 +36,16 @@ from typing import Any
 CASE = "nagorno-karabakh-2020"
 CLI = [sys.executable, "-c", "from equipoise.cli import app; app()"]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class Server:
@@ -48,9 +56,12 @@ class Server:
 
     def __enter__(self) -> Server:
         self.t0 = time.perf_counter()
-        self.proc = subprocess.Popen([*CLI, "serve", "--port", "0", "--no-browser", "--store",
-                                      self.store], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+        self.proc = subprocess.Popen(
+            [*CLI, "serve", "--port", "0", "--no-browser", "--store", self.store],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         line = self.proc.stdout.readline()  # type: ignore[union-attr]
         match = re.search(r"http://\S+/", line)
         if match is None:
@@ -102,8 +113,7 @@ def post(url: str, payload: dict[str, Any]) -> tuple[int, float]:
 
 
 def whatif(value: int) -> dict[str, Any]:
-    return {"scenario": CASE, "model": ["eum"],
-            "set": {"stances.TUR.territory.position": value}}
+    return {"scenario": CASE, "model": ["eum"], "set": {"stances.TUR.territory.position": value}}
 
 
 def server_start(repeat: int = 3) -> dict[str, float]:
@@ -117,9 +127,12 @@ def server_start(repeat: int = 3) -> dict[str, float]:
                 ready.append(server.wait_ready())
                 cpu.append(server.cpu_s())
                 printed.append(server.listening_s)
-    return {"url_printed_s": statistics.median(printed), "first_answer_s":
-            statistics.median(ready), "max_first_answer_s": max(ready),
-            "cpu_s": statistics.median(cpu)}
+    return {
+        "url_printed_s": statistics.median(printed),
+        "first_answer_s": statistics.median(ready),
+        "max_first_answer_s": max(ready),
+        "cpu_s": statistics.median(cpu),
+    }
 
 
 def first_page(repeat: int = 3) -> dict[str, float]:
@@ -143,8 +156,11 @@ def first_page(repeat: int = 3) -> dict[str, float]:
                 idle.append(time.perf_counter() - t - 0.5)  # networkidle waits 500 ms of quiet
                 context.close()
             browser.close()
-    return {"rendered_s": statistics.median(rendered), "idle_s": statistics.median(idle),
-            "first_rendered_s": rendered[0]}
+    return {
+        "rendered_s": statistics.median(rendered),
+        "idle_s": statistics.median(idle),
+        "first_rendered_s": rendered[0],
+    }
 
 
 def round_trips(n: int = 50) -> dict[str, float]:
@@ -158,19 +174,30 @@ def round_trips(n: int = 50) -> dict[str, float]:
             assert status == 200, status
             times.append(seconds)
     times_sorted = sorted(times)
-    return {"first_s": times[0], "median_s": statistics.median(times),
-            "p95_s": times_sorted[int(0.95 * (n - 1))], "max_s": times_sorted[-1]}
+    return {
+        "first_s": times[0],
+        "median_s": statistics.median(times),
+        "p95_s": times_sorted[int(0.95 * (n - 1))],
+        "max_s": times_sorted[-1],
+    }
 
 
-def _callback(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]],
-              changed: str) -> dict[str, Any]:
+def _callback(
+    outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]], changed: str
+) -> dict[str, Any]:
     """The body the page sends to ``/_dash-update-component`` for one callback."""
     outs = [{"id": i, "property": p} for i, p in outputs]
-    return {"output": (f"{outputs[0][0]}.{outputs[0][1]}" if len(outputs) == 1 else
-                       "..{}..".format("...".join(f"{i}.{p}" for i, p in outputs))),
-            "outputs": outs[0] if len(outs) == 1 else outs,
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "changedPropIds": [changed], "state": []}
+    return {
+        "output": (
+            f"{outputs[0][0]}.{outputs[0][1]}"
+            if len(outputs) == 1
+            else "..{}..".format("...".join(f"{i}.{p}" for i, p in outputs))
+        ),
+        "outputs": outs[0] if len(outs) == 1 else outs,
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "changedPropIds": [changed],
+        "state": [],
+    }
 
 
 def page_round_trips(n: int = 30) -> dict[str, float]:
@@ -182,14 +209,22 @@ def page_round_trips(n: int = 30) -> dict[str, float]:
     from equipoise.scenarios import builtin_path
 
     scenario = {"label": CASE, "yaml": builtin_path(CASE).read_text(encoding="utf-8")}
-    results_outputs = [("whatif-problems", "children"), ("whatif-forecasts", "data"),
-                       ("whatif-forecasts", "columns"), ("whatif-decision", "data"),
-                       ("whatif-decision", "columns"), ("whatif-robust", "children")]
+    results_outputs = [
+        ("whatif-problems", "children"),
+        ("whatif-forecasts", "data"),
+        ("whatif-forecasts", "columns"),
+        ("whatif-decision", "data"),
+        ("whatif-decision", "columns"),
+        ("whatif-robust", "children"),
+    ]
 
     def inputs(value: int) -> list[tuple[str, str, Any]]:
-        return [("workbench-scenario", "data", scenario),
-                ("workbench-sets", "data", {"stances.TUR.territory.position": value}),
-                ("whatif-model", "value", "eum"), ("workbench-tabs", "value", "whatif")]
+        return [
+            ("workbench-scenario", "data", scenario),
+            ("workbench-sets", "data", {"stances.TUR.territory.position": value}),
+            ("whatif-model", "value", "eum"),
+            ("workbench-tabs", "value", "whatif"),
+        ]
 
     def ask(url: str, body: dict[str, Any], out: dict[str, float], key: str) -> None:
         status, seconds = post(url, body)
@@ -202,14 +237,18 @@ def page_round_trips(n: int = 30) -> dict[str, float]:
         url = server.url + "_dash-update-component"
         for k in range(n + 1):
             value = 10 + (k * 7) % 81
-            bodies = {"results": _callback(results_outputs, inputs(value),
-                                           "workbench-sets.data"),
-                      "explain": _callback([("whatif-explain", "children")], inputs(value),
-                                           "workbench-sets.data")}
+            bodies = {
+                "results": _callback(results_outputs, inputs(value), "workbench-sets.data"),
+                "explain": _callback(
+                    [("whatif-explain", "children")], inputs(value), "workbench-sets.data"
+                ),
+            }
             times: dict[str, float] = {}
             t = time.perf_counter()
-            threads = [threading.Thread(target=ask, args=(url, body, times, key))
-                       for key, body in bodies.items()]
+            threads = [
+                threading.Thread(target=ask, args=(url, body, times, key))
+                for key, body in bodies.items()
+            ]
             for th in threads:
                 th.start()
             for th in threads:
@@ -223,9 +262,14 @@ def page_round_trips(n: int = 30) -> dict[str, float]:
     def p95(xs: list[float]) -> float:
         return sorted(xs)[int(0.95 * (len(xs) - 1))]
 
-    return {"median_s": statistics.median(both), "p95_s": p95(both), "max_s": max(both),
-            "results_p95_s": p95(results), "explain_median_s": statistics.median(explanation),
-            "explain_p95_s": p95(explanation)}
+    return {
+        "median_s": statistics.median(both),
+        "p95_s": p95(both),
+        "max_s": max(both),
+        "results_p95_s": p95(results),
+        "explain_median_s": statistics.median(explanation),
+        "explain_p95_s": p95(explanation),
+    }
 
 
 def concurrent_clients(clients: int = 20, seconds: float = 30.0) -> dict[str, Any]:
@@ -262,47 +306,65 @@ def concurrent_clients(clients: int = 20, seconds: float = 30.0) -> dict[str, An
         for th in threads:
             th.join()
     lat = sorted(latencies)
-    return {"requests": len(lat), "errors": len(errors), "per_s": len(lat) / seconds,
-            "median_s": statistics.median(lat), "p95_s": lat[int(0.95 * (len(lat) - 1))],
-            "rss_start_mib": rss[0], "rss_peak_mib": max(rss), "rss_end_mib": rss[-1],
-            "rss_at_10s_mib": rss[min(10, len(rss) - 1)]}
+    return {
+        "requests": len(lat),
+        "errors": len(errors),
+        "per_s": len(lat) / seconds,
+        "median_s": statistics.median(lat),
+        "p95_s": lat[int(0.95 * (len(lat) - 1))],
+        "rss_start_mib": rss[0],
+        "rss_peak_mib": max(rss),
+        "rss_end_mib": rss[-1],
+        "rss_at_10s_mib": rss[min(10, len(rss) - 1)],
+    }
 
 
 def test_whatif_round_trip(benchmark) -> None:
     with tempfile.TemporaryDirectory() as tmp, Server(str(Path(tmp) / "r.sqlite")) as server:
         server.wait_ready()
         post(server.url + "api/forecast", whatif(50))
-        benchmark.pedantic(post, args=(server.url + "api/forecast", whatif(40)), rounds=20,
-                           iterations=1)
+        benchmark.pedantic(
+            post, args=(server.url + "api/forecast", whatif(40)), rounds=20, iterations=1
+        )
 
 
 if __name__ == "__main__":
     which = set(sys.argv[1:]) or {"start", "page", "whatif", "whatif-page", "load"}
     if "start" in which:
         s = server_start()
-        print(f"server start (median of 3): URL printed {s['url_printed_s']:.2f} s, page "
-              f"served {s['first_answer_s']:.2f} s (max {s['max_first_answer_s']:.2f} s); "
-              f"CPU {s['cpu_s']:.2f} s")
+        print(
+            f"server start (median of 3): URL printed {s['url_printed_s']:.2f} s, page "
+            f"served {s['first_answer_s']:.2f} s (max {s['max_first_answer_s']:.2f} s); "
+            f"CPU {s['cpu_s']:.2f} s"
+        )
     if "page" in which:
         p = first_page()
-        print(f"first page in Chromium (median of 3): layout rendered {p['rendered_s']:.2f} s, "
-              f"network idle {p['idle_s']:.2f} s (first load {p['first_rendered_s']:.2f} s)")
+        print(
+            f"first page in Chromium (median of 3): layout rendered {p['rendered_s']:.2f} s, "
+            f"network idle {p['idle_s']:.2f} s (first load {p['first_rendered_s']:.2f} s)"
+        )
     if "whatif" in which:
         r = round_trips()
-        print(f"what-if POST /api/forecast, 50 requests: first {r['first_s'] * 1000:.0f} ms, "
-              f"median {r['median_s'] * 1000:.0f} ms, p95 {r['p95_s'] * 1000:.0f} ms, max "
-              f"{r['max_s'] * 1000:.0f} ms")
+        print(
+            f"what-if POST /api/forecast, 50 requests: first {r['first_s'] * 1000:.0f} ms, "
+            f"median {r['median_s'] * 1000:.0f} ms, p95 {r['p95_s'] * 1000:.0f} ms, max "
+            f"{r['max_s'] * 1000:.0f} ms"
+        )
     if "whatif-page" in which:
         w = page_round_trips()
-        print(f"What-if page update (forecasts + decision, and the explanation, sent at once), "
-              f"30 moves: median {w['median_s'] * 1000:.0f} ms, p95 {w['p95_s'] * 1000:.0f} ms, "
-              f"max {w['max_s'] * 1000:.0f} ms; forecasts + decision p95 "
-              f"{w['results_p95_s'] * 1000:.0f} ms; explanation median "
-              f"{w['explain_median_s'] * 1000:.0f} ms, p95 {w['explain_p95_s'] * 1000:.0f} ms")
+        print(
+            f"What-if page update (forecasts + decision, and the explanation, sent at once), "
+            f"30 moves: median {w['median_s'] * 1000:.0f} ms, p95 {w['p95_s'] * 1000:.0f} ms, "
+            f"max {w['max_s'] * 1000:.0f} ms; forecasts + decision p95 "
+            f"{w['results_p95_s'] * 1000:.0f} ms; explanation median "
+            f"{w['explain_median_s'] * 1000:.0f} ms, p95 {w['explain_p95_s'] * 1000:.0f} ms"
+        )
     if "load" in which:
         c = concurrent_clients()
-        print(f"20 clients x 30 s: {c['requests']} requests ({c['per_s']:.0f}/s), "
-              f"{c['errors']} errors, median {c['median_s'] * 1000:.0f} ms, p95 "
-              f"{c['p95_s'] * 1000:.0f} ms; server RSS {c['rss_start_mib']:.0f} MiB at start, "
-              f"{c['rss_at_10s_mib']:.0f} at 10 s, peak {c['rss_peak_mib']:.0f}, end "
-              f"{c['rss_end_mib']:.0f} MiB")
+        print(
+            f"20 clients x 30 s: {c['requests']} requests ({c['per_s']:.0f}/s), "
+            f"{c['errors']} errors, median {c['median_s'] * 1000:.0f} ms, p95 "
+            f"{c['p95_s'] * 1000:.0f} ms; server RSS {c['rss_start_mib']:.0f} MiB at start, "
+            f"{c['rss_at_10s_mib']:.0f} at 10 s, peak {c['rss_peak_mib']:.0f}, end "
+            f"{c['rss_end_mib']:.0f} MiB"
+        )

@@ -14,8 +14,16 @@ from types import ModuleType
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def require_browser() -> ModuleType:
@@ -23,8 +31,12 @@ def require_browser() -> ModuleType:
     sync_api = pytest.importorskip(
         "playwright.sync_api",
         reason="Playwright for Python is not installed (pip install playwright; it is in the "
-               "test extras)")
+        "test extras)",
+    )
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(run .ci/setup-browser as root on Debian)", allow_module_level=True)
+        pytest.skip(
+            "Debian's chromium is not installed at /usr/bin/chromium "
+            "(run .ci/setup-browser as root on Debian)",
+            allow_module_level=True,
+        )
     return sync_api

@@ -9,8 +9,9 @@ from hypothesis import strategies as hst
 from equipoise.errors import InputError
 
 
-def corrupt_and_read(data: hst.DataObject, text: str, alphabet: str,
-                     reader: Callable[[str, str], object]) -> None:
+def corrupt_and_read(
+    data: hst.DataObject, text: str, alphabet: str, reader: Callable[[str, str], object]
+) -> None:
     """Damage ``text`` in 1-4 places (junk from ``alphabet`` inserted, up to 3 characters
     cut) and read it: the reader returns a result or raises :class:`InputError` with located,
     non-empty messages — never another exception."""
@@ -18,7 +19,7 @@ def corrupt_and_read(data: hst.DataObject, text: str, alphabet: str,
         k = data.draw(hst.integers(0, len(text)))
         junk = data.draw(hst.text(alphabet=alphabet, max_size=4))
         cut = data.draw(hst.integers(0, 3))
-        text = text[:k] + junk + text[k + cut:]
+        text = text[:k] + junk + text[k + cut :]
     try:
         reader("fuzz", text)
     except InputError as exc:

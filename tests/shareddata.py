@@ -41,6 +41,8 @@ def shared_file(*parts: str) -> Path:
     """``SHARED/<parts>`` (seed article, case facts); skips the calling test when absent."""
     path = SHARED.joinpath(*parts)
     if not path.is_file():
-        pytest.skip(f"{path} is absent: it is not part of the repository (set EQUIPOISE_SHARED "
-                    "to the workplace's shared folder to run this check)")
+        pytest.skip(
+            f"{path} is absent: it is not part of the repository (set EQUIPOISE_SHARED "
+            "to the workplace's shared folder to run this check)"
+        )
     return path

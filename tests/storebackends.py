@@ -18,7 +18,8 @@ def postgres_url_or_skip() -> str:
     if not url:
         why = os.environ.get("EQUIPOISE_TEST_POSTGRES_SKIP") or (
             "EQUIPOISE_TEST_POSTGRES is not set: run the suite through .ci/with-postgres "
-            "(as .ci/run does) to test against a real PostgreSQL server")
+            "(as .ci/run does) to test against a real PostgreSQL server"
+        )
         pytest.skip(f"PostgreSQL run-store tests skipped: {why}")
     return url
 

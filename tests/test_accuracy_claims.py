@@ -14,20 +14,30 @@ from equipoise.display import accuracy_sentence
 
 def scenario_with_outcomes(tmp_path: Path, n_issues: int):
     """Three actors, ``n_issues`` issues each with a recorded outcome."""
-    lines = ["id: claims", "title: Claims", "sources:", "  - {id: s, title: A source}",
-             "actors:", "  - {id: A, name: A, capability: 3, assumption: t}",
-             "  - {id: B, name: B, capability: 1, assumption: t}",
-             "  - {id: C, name: C, capability: 2, assumption: t}", "issues:"]
+    lines = [
+        "id: claims",
+        "title: Claims",
+        "sources:",
+        "  - {id: s, title: A source}",
+        "actors:",
+        "  - {id: A, name: A, capability: 3, assumption: t}",
+        "  - {id: B, name: B, capability: 1, assumption: t}",
+        "  - {id: C, name: C, capability: 2, assumption: t}",
+        "issues:",
+    ]
     for k in range(n_issues):
-        lines += [f"  - id: i{k}", f"    name: Issue {k}",
-                  "    scale: {min_label: none, max_label: all}",
-                  f"    outcome: {{value: {20 + 5 * k}, reasoning: r, "
-                  "source: {ref: s, quote: q}}"]
+        lines += [
+            f"  - id: i{k}",
+            f"    name: Issue {k}",
+            "    scale: {min_label: none, max_label: all}",
+            f"    outcome: {{value: {20 + 5 * k}, reasoning: r, source: {{ref: s, quote: q}}}}",
+        ]
     lines.append("stances:")
     for k in range(n_issues):
         for a, x, s in (("A", 10 + 3 * k, 0.5), ("B", 90 - 2 * k, 0.9), ("C", 50, 0.3)):
-            lines.append(f"  - {{actor: {a}, issue: i{k}, position: {x}, salience: {s}, "
-                         "assumption: t}")
+            lines.append(
+                f"  - {{actor: {a}, issue: i{k}, position: {x}, salience: {s}, assumption: t}}"
+            )
     path = tmp_path / "claims.yaml"
     path.write_text("\n".join(lines) + "\n")
     return equipoise.load(str(path))
@@ -43,8 +53,9 @@ def test_built_in_case_names_no_best_model_from_four_issues():
         assert f"{m} {e:.1f}" in text  # the errors are shown
 
 
-@pytest.mark.parametrize("n,named", [(MIN_ISSUES_FOR_RANKING - 1, False),
-                                     (MIN_ISSUES_FOR_RANKING, True)])
+@pytest.mark.parametrize(
+    "n,named", [(MIN_ISSUES_FOR_RANKING - 1, False), (MIN_ISSUES_FOR_RANKING, True)]
+)
 def test_a_model_is_named_only_from_ten_scored_issues(tmp_path, n, named):
     a = run_analysis(scenario_with_outcomes(tmp_path, n), models=["mean", "median"], draws=0)
     text = a.accuracy_sentence()
@@ -68,7 +79,7 @@ def test_report_states_n_and_how_each_run_ended(tmp_path):
     write_report(a, tmp_path)
     html = (tmp_path / "report.html").read_text()
     assert "errs least" not in html and 'id="accuracy-claim"' in html
-    assert "<th scope=\"row\">n</th>" in html
+    assert '<th scope="row">n</th>' in html
     assert "a cycle of 2 rounds" in html  # eum on the built-in case
     bad = a.non_converged()["exchange"]
     assert 'id="non-converged"' in html and f"exchange model on {len(bad)} issues" in html

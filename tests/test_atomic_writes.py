@@ -25,11 +25,14 @@ def refused(result, path: Path, fragment: str) -> None:
     assert result.stderr.startswith(f"{path}: {fragment}"), result.stderr
 
 
-@pytest.mark.parametrize("command", [
-    lambda out: ["convert", str(MINIMAL), str(out), "--to", "scenario"],
-    lambda out: ["new", str(out), "--force"],
-    lambda out: ["schema", "--out", str(out)],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda out: ["convert", str(MINIMAL), str(out), "--to", "scenario"],
+        lambda out: ["new", str(out), "--force"],
+        lambda out: ["schema", "--out", str(out)],
+    ],
+)
 def test_symlinked_target_is_refused_and_its_target_untouched(tmp_path: Path, command) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")
@@ -49,16 +52,18 @@ def test_planted_tmp_symlink_is_not_followed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert victim.read_text(encoding="utf-8") == "precious\n"
     assert out.is_file() and not out.is_symlink() and "actors" in out.read_text("utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.yaml", "out.yaml.tmp",
-                                                           "victim.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.yaml", "out.yaml.tmp", "victim.txt"]
 
 
 @needs_fifo
-@pytest.mark.parametrize("command", [
-    lambda out: ["convert", str(MINIMAL), str(out), "--to", "scenario"],
-    lambda out: ["new", str(out), "--force"],
-    lambda out: ["schema", "--out", str(out)],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda out: ["convert", str(MINIMAL), str(out), "--to", "scenario"],
+        lambda out: ["new", str(out), "--force"],
+        lambda out: ["schema", "--out", str(out)],
+    ],
+)
 def test_fifo_target_is_refused(tmp_path: Path, command) -> None:
     out = tmp_path / "pipe"
     os.mkfifo(out)
@@ -133,13 +138,15 @@ def test_check_target_accepts_new_and_regular_files(tmp_path: Path) -> None:
 
 
 def test_seed_must_not_be_negative() -> None:
-    result = runner.invoke(app, ["decide", "nagorno-karabakh-2020", "--seed", "-1",
-                                 "--draws", "10"])
+    result = runner.invoke(
+        app, ["decide", "nagorno-karabakh-2020", "--seed", "-1", "--draws", "10"]
+    )
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "--seed" in result.stderr
 
 
 # -- a pair written together stays a pair (issue 12) ---------------------------------------
+
 
 def test_a_failed_second_rename_restores_the_first(tmp_path: Path, monkeypatch) -> None:
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -166,7 +173,8 @@ def test_a_failed_second_rename_restores_the_first(tmp_path: Path, monkeypatch) 
 
 
 def test_analyze_keeps_the_previous_report_and_results_when_a_write_fails(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     """``analyze`` could replace report.html and then fail on results.json: now results.json
     is renamed first and a failure of either rename leaves the previous pair as it was."""
     out_dir = tmp_path / "rep"
@@ -192,8 +200,7 @@ def test_analyze_keeps_the_previous_report_and_results_when_a_write_fails(
     assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before
 
 
-def test_analyze_checks_the_report_folder_before_the_analysis(tmp_path: Path,
-                                                              monkeypatch) -> None:
+def test_analyze_checks_the_report_folder_before_the_analysis(tmp_path: Path, monkeypatch) -> None:
     """An --out that cannot be written is refused before any analysis runs."""
     import equipoise.analysis as analysis_module
 

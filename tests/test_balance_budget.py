@@ -62,8 +62,12 @@ def test_balance_solves_each_date_once_within_the_command_limits(solves) -> None
 
 
 def test_compare_shares_one_budget_between_its_two_dates(solves) -> None:
-    balance_of_input("nagorno-karabakh-2020", time_limit=4.0, robust_time=1.0,
-                     compare=("2020-09-26", "2020-12-02"))
+    balance_of_input(
+        "nagorno-karabakh-2020",
+        time_limit=4.0,
+        robust_time=1.0,
+        compare=("2020-09-26", "2020-12-02"),
+    )
     assert len(solves["exact"]) == 2 and _within(solves["exact"], 4.0)
     assert sum(solves["robust"]) <= 1.0 + 1e-9
 

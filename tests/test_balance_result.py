@@ -18,24 +18,61 @@ from equipoise.network.graph import signed_graph_from_scenario
 FIXTURE = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
 
 #: The keys of ``equipoise balance --json`` that scripts read (README "Structural balance").
-BALANCE_KEYS = ["frustration_index", "optimal", "lower_bound", "frustrated_edges", "groups",
-                "actors", "method", "status", "seconds", "weighted", "nodes", "ties",
-                "positive_ties", "negative_ties", "frustrated_ties", "triads",
-                "unbalanced_triads", "unbalanced_triads_truncated", "estrada",
-                "cancelled_pairs", "cancelled", "unplaced", "reference", "camp_fixed", "unique",
-                "swing", "robustness", "layers", "blocks"]
-TIMELINE_KEYS = ["date", "label", "frustration_index", "optimal", "unbalanced_triads", "triads",
-                 "groups", "unplaced", "frustrated_edges", "camp_fixed", "unique", "layers",
-                 "cancelled_pairs"]
+BALANCE_KEYS = [
+    "frustration_index",
+    "optimal",
+    "lower_bound",
+    "frustrated_edges",
+    "groups",
+    "actors",
+    "method",
+    "status",
+    "seconds",
+    "weighted",
+    "nodes",
+    "ties",
+    "positive_ties",
+    "negative_ties",
+    "frustrated_ties",
+    "triads",
+    "unbalanced_triads",
+    "unbalanced_triads_truncated",
+    "estrada",
+    "cancelled_pairs",
+    "cancelled",
+    "unplaced",
+    "reference",
+    "camp_fixed",
+    "unique",
+    "swing",
+    "robustness",
+    "layers",
+    "blocks",
+]
+TIMELINE_KEYS = [
+    "date",
+    "label",
+    "frustration_index",
+    "optimal",
+    "unbalanced_triads",
+    "triads",
+    "groups",
+    "unplaced",
+    "frustrated_edges",
+    "camp_fixed",
+    "unique",
+    "layers",
+    "cancelled_pairs",
+]
 
 
 def test_edge_list_json_keys_are_unchanged():
     rep = analyse_balance(read_edgelist(FIXTURE), time_limit=30)
     assert isinstance(rep, BalanceResult) and rep.as_of is None and rep.organisations is None
     data = rep.to_dict()
-    assert list(data) == BALANCE_KEYS          # no date, no graph for an edge list
+    assert list(data) == BALANCE_KEYS  # no date, no graph for an edge list
     json.loads(json.dumps(data, allow_nan=False))
-    assert data["frustration_index"] == 7      # Read (1954), as published
+    assert data["frustration_index"] == 7  # Read (1954), as published
 
 
 def test_scenario_result_keeps_its_date_and_the_graph_it_solved():
@@ -55,12 +92,12 @@ def test_balance_json_with_the_timeline_has_the_documented_keys():
     report, lines = balance_of_input("nagorno-karabakh-2020", time_limit=20, robust_time=0)
     assert all(isinstance(e, TimelineEntry) for e in report.balancer_timeline)
     assert [e.date for e in report.balancer_timeline] == sorted(
-        e.date for e in report.balancer_timeline)
+        e.date for e in report.balancer_timeline
+    )
     data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
-    assert list(data) == BALANCE_KEYS + ["as_of", "organisations", "balancer",
-                                         "balancer_timeline"]
+    assert list(data) == BALANCE_KEYS + ["as_of", "organisations", "balancer", "balancer_timeline"]
     first, *rest = data["balancer_timeline"]
-    assert list(first) == TIMELINE_KEYS        # the first date has nothing to compare with
+    assert list(first) == TIMELINE_KEYS  # the first date has nothing to compare with
     assert all(list(e) == TIMELINE_KEYS + ["appeared", "disappeared"] for e in rest)
     # each entry's balancer triads are the balancer's own, from that date's analysis
     for entry, e in zip(report.balancer_timeline, data["balancer_timeline"]):
@@ -77,20 +114,21 @@ def test_the_report_formats_and_does_not_rebuild_graphs(monkeypatch):
     from equipoise.network import graph as graph_mod
     from equipoise.report.render import report_context
 
-    analysis = run_analysis(equipoise.load("nagorno-karabakh-2020"), models=["mean"],
-                            draws=0, time_limit=20)
+    analysis = run_analysis(
+        equipoise.load("nagorno-karabakh-2020"), models=["mean"], draws=0, time_limit=20
+    )
     assert analysis.timeline
     built = []
     real = graph_mod.signed_graph_from_scenario
-    monkeypatch.setattr(graph_mod, "signed_graph_from_scenario",
-                        lambda *a, **k: built.append(a) or real(*a, **k))
+    monkeypatch.setattr(
+        graph_mod, "signed_graph_from_scenario", lambda *a, **k: built.append(a) or real(*a, **k)
+    )
     ctx = report_context(analysis)
     assert built == []
     net = ctx["network"]
     assert net["date"] == analysis.balance.as_of.isoformat()
     assert len(net["timeline"]) == len(analysis.timeline)
-    assert [t["date"] for t in net["timeline"]] == [e.date.isoformat()
-                                                   for e in analysis.timeline]
+    assert [t["date"] for t in net["timeline"]] == [e.date.isoformat() for e in analysis.timeline]
 
 
 @pytest.mark.parametrize("weighted", [True, False])
@@ -102,8 +140,15 @@ def test_compare_reuses_the_solved_graphs(weighted):
     assert isinstance(cmp, DateComparison)
     assert cmp.before.graph.weighted is weighted and cmp.after.as_of == dt.date(2020, 11, 10)
     data = cmp.to_dict()
-    assert list(data) == ["dates", "reference", "frustration_index", "ties", "triads",
-                          "camps", "groups"]
+    assert list(data) == [
+        "dates",
+        "reference",
+        "frustration_index",
+        "ties",
+        "triads",
+        "camps",
+        "groups",
+    ]
     assert data["dates"] == ["2020-09-01", "2020-11-10"]
 
 
@@ -112,6 +157,5 @@ def test_the_library_balance_json_is_the_commands():
 
     data = balance_json(equipoise.load("nagorno-karabakh-2020"), time_limit=20, robust_time=0)
     assert isinstance(data, dict)
-    assert list(data) == BALANCE_KEYS + ["as_of", "organisations", "balancer",
-                                         "balancer_timeline"]
+    assert list(data) == BALANCE_KEYS + ["as_of", "organisations", "balancer", "balancer_timeline"]
     json.dumps(data, allow_nan=False)

@@ -25,8 +25,14 @@ CASE_FACTS = Path(__file__).resolve().parents[1] / "docs" / "case-facts.md"  # i
 STATES = ["RUS", "ARM", "AZE", "TUR", "IRN", "USA", "FRA"]
 ISSUES = ["territory", "russia-military-role", "turkey-role", "mediation-format"]
 DECLARED = {"cost", "risk", "presence", "patron", "turkish-foothold"}
-CRITERIA = {"outcome", "relations", "satisfaction:ARM", "satisfaction:AZE", "satisfaction:TUR",
-            *DECLARED}
+CRITERIA = {
+    "outcome",
+    "relations",
+    "satisfaction:ARM",
+    "satisfaction:AZE",
+    "satisfaction:TUR",
+    *DECLARED,
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +66,13 @@ def _citations(obj: Any, path: str = "") -> Iterator[tuple[str, Citation]]:
 
 def _between(s: Scenario, a: str, b: str, kind: str, on: dt.date | None = None) -> list[Any]:
     """Relations of ``kind`` between ``a`` and ``b`` (either direction) active on ``on``."""
-    return [r for r in s.relations
-            if r.kind == kind and {r.from_, r.to} == {a, b} and r.active_on(on)]
+    return [
+        r for r in s.relations if r.kind == kind and {r.from_, r.to} == {a, b} and r.active_on(on)
+    ]
 
 
 # -- validity and provenance --------------------------------------------------------------------
+
 
 def test_listed_and_valid(scenario: Scenario) -> None:
     assert NAME in builtin_names()
@@ -138,24 +146,34 @@ def test_cited_sources_exist(scenario: Scenario) -> None:
     assert not unknown
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason=f"seed article not present at {SEED}; "
-                    "set EQUIPOISE_SHARED to the shared folder to check quotes")
+@pytest.mark.skipif(
+    not SEED.is_file(),
+    reason=f"seed article not present at {SEED}; "
+    "set EQUIPOISE_SHARED to the shared folder to check quotes",
+)
 def test_article_quotes_are_verbatim(scenario: Scenario) -> None:
     seed = _norm(SEED.read_text(encoding="utf-8"))
-    bad = [f"{path}: {c.quote!r}" for path, c in _citations(scenario)
-           if c.ref == "aliyev2020" and _norm(c.quote) not in seed]
+    bad = [
+        f"{path}: {c.quote!r}"
+        for path, c in _citations(scenario)
+        if c.ref == "aliyev2020" and _norm(c.quote) not in seed
+    ]
     assert not bad, "quotes not found verbatim in the seed article:\n" + "\n".join(bad)
 
 
 def test_case_fact_quotes_are_verbatim(scenario: Scenario) -> None:
     """News sources are quoted with the wording of their case-facts row."""
     facts = _norm(CASE_FACTS.read_text(encoding="utf-8"))
-    bad = [f"{path}: {c.quote!r}" for path, c in _citations(scenario)
-           if c.ref != "aliyev2020" and _norm(c.quote) not in facts]
+    bad = [
+        f"{path}: {c.quote!r}"
+        for path, c in _citations(scenario)
+        if c.ref != "aliyev2020" and _norm(c.quote) not in facts
+    ]
     assert not bad, "quotes not found verbatim in case-facts.md:\n" + "\n".join(bad)
 
 
 # -- content ------------------------------------------------------------------------------------
+
 
 def test_required_actors(scenario: Scenario) -> None:
     kinds = {a.id: a.kind for a in scenario.actors}
@@ -224,20 +242,27 @@ def test_war_dates(scenario: Scenario) -> None:
 def test_required_events(scenario: Scenario) -> None:
     dates = {e.date for e in scenario.events}
     required = [
-        dt.date(2020, 9, 27),                         # war begins
-        dt.date(2020, 10, 7), dt.date(2020, 10, 8),   # Kremlin, CSTO: not Karabakh
-        dt.date(2020, 10, 10), dt.date(2020, 10, 18), dt.date(2020, 10, 26),  # ceasefires
-        dt.date(2020, 11, 9),                         # helicopter, trilateral statement
-        dt.date(2020, 11, 11),                        # Russian-Turkish memorandum
-        dt.date(2020, 11, 20), dt.date(2020, 11, 25), dt.date(2020, 12, 1),  # handovers
-        dt.date(2021, 1, 30),                         # monitoring centre opens
+        dt.date(2020, 9, 27),  # war begins
+        dt.date(2020, 10, 7),
+        dt.date(2020, 10, 8),  # Kremlin, CSTO: not Karabakh
+        dt.date(2020, 10, 10),
+        dt.date(2020, 10, 18),
+        dt.date(2020, 10, 26),  # ceasefires
+        dt.date(2020, 11, 9),  # helicopter, trilateral statement
+        dt.date(2020, 11, 11),  # Russian-Turkish memorandum
+        dt.date(2020, 11, 20),
+        dt.date(2020, 11, 25),
+        dt.date(2020, 12, 1),  # handovers
+        dt.date(2021, 1, 30),  # monitoring centre opens
     ]
     assert not [d for d in required if d not in dates]
     years_months = {(e.date.year, e.date.month) for e in scenario.events}
     assert (1994, 5) in years_months and (2016, 4) in years_months and (2020, 7) in years_months
-    ceasefires = [e for e in scenario.events
-                  if e.kind == "ceasefire"
-                  and dt.date(2020, 10, 1) <= e.date <= dt.date(2020, 10, 31)]
+    ceasefires = [
+        e
+        for e in scenario.events
+        if e.kind == "ceasefire" and dt.date(2020, 10, 1) <= e.date <= dt.date(2020, 10, 31)
+    ]
     assert len(ceasefires) == 3
     kinds = {e.kind for e in scenario.events}
     assert {"appeal", "handover", "agreement"} <= kinds
@@ -254,8 +279,14 @@ def test_red_line(scenario: Scenario) -> None:
 
 def test_options_variants_doctrines(scenario: Scenario) -> None:
     options = {o.id: o for o in scenario.options}
-    for required in ("stay-out", "mediate", "arm-armenia", "deploy-peacekeepers",
-                     "intervene-for-armenia", "pressure-azerbaijan"):
+    for required in (
+        "stay-out",
+        "mediate",
+        "arm-armenia",
+        "deploy-peacekeepers",
+        "intervene-for-armenia",
+        "pressure-azerbaijan",
+    ):
         assert required in options, required
         assert options[required].changes, required
     scales = {c.id: c.scale for c in scenario.criteria}
@@ -265,8 +296,13 @@ def test_options_variants_doctrines(scenario: Scenario) -> None:
         for key, value in option.criteria.items():
             assert scales[key].min <= value.value <= scales[key].max, (option.id, key)
     intervene = options["intervene-for-armenia"].changes
-    assert any(c.target == "relation" and {c.actor, c.other} == {"RUS", "AZE"}
-               and c.action == "set-sign" and c.sign == -1 for c in intervene)
+    assert any(
+        c.target == "relation"
+        and {c.actor, c.other} == {"RUS", "AZE"}
+        and c.action == "set-sign"
+        and c.sign == -1
+        for c in intervene
+    )
     variants = {v.id for v in scenario.variants}
     assert {"fighting-on-armenian-territory", "turkish-peacekeepers"} <= variants
     doctrines = {d.id: d for d in scenario.doctrines}
@@ -312,10 +348,17 @@ def test_decision_format(scenario: Scenario) -> None:
     # in the red-line world, options without a military act of their own carry Russia's
     # commitment; their declared values must describe that (every criterion re-declared)
     red = next(v for v in scenario.variants if v.id == "fighting-on-armenian-territory")
-    carriers = [o.id for o in scenario.options
-                if not any(c.target == "stance" and c.actor == "RUS"
-                           and c.issue == "russia-military-role" and c.position is not None
-                           for c in o.changes)]
+    carriers = [
+        o.id
+        for o in scenario.options
+        if not any(
+            c.target == "stance"
+            and c.actor == "RUS"
+            and c.issue == "russia-military-role"
+            and c.position is not None
+            for c in o.changes
+        )
+    ]
     assert carriers and set(red.costs) == set(carriers)
     assert all(set(values) == DECLARED for values in red.costs.values())
     rus = scenario.stance("RUS", "territory")

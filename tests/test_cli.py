@@ -113,10 +113,17 @@ def test_show_lists_stances_one_per_row_when_there_are_many_issues(tmp_path: Pat
 
     scenario = load(MINIMAL)
     issue = scenario.issues[0]
-    many = scenario.model_copy(update={
-        "issues": [issue.model_copy(update={"id": f"q{k}"}) for k in range(12)],
-        "stances": [st.model_copy(update={"issue": f"q{k}"}) for k in range(12)
-                    for st in scenario.stances if st.issue == issue.id]})
+    many = scenario.model_copy(
+        update={
+            "issues": [issue.model_copy(update={"id": f"q{k}"}) for k in range(12)],
+            "stances": [
+                st.model_copy(update={"issue": f"q{k}"})
+                for k in range(12)
+                for st in scenario.stances
+                if st.issue == issue.id
+            ],
+        }
+    )
     save(many, tmp_path / "many.yaml")
     result = runner.invoke(app, ["show", str(tmp_path / "many.yaml"), "-s", "stances"])
     assert result.exit_code == 0, result.stderr
@@ -126,8 +133,9 @@ def test_show_lists_stances_one_per_row_when_there_are_many_issues(tmp_path: Pat
 
 
 def test_show_marks_a_neutral_relation_with_sign_zero() -> None:
-    result = runner.invoke(app, ["show", "nagorno-karabakh-2020", "-s", "relations"],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["show", "nagorno-karabakh-2020", "-s", "relations"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if "peacekeeping" in line]
     assert rows and all("│ 0 " in line for line in rows), rows

@@ -25,6 +25,7 @@ def invoke_json(*args: str) -> dict:
 
 # -- forecast --------------------------------------------------------------------------------
 
+
 def test_forecast_json_shape_and_trajectories() -> None:
     data = invoke_json("forecast", str(FIXTURES / "decision.yaml"), "--rounds", "6")
     assert set(data["models"]) == {"mean", "median", "eum", "exchange"}
@@ -44,7 +45,8 @@ def test_forecast_json_shape_and_trajectories() -> None:
         w = np.array([s.salience.value * scenario.actor(s.actor).capability.value for s in st])
         cost = [(w * np.abs(x - y)).sum() for y in x]
         assert data["models"]["eum"][issue]["trajectory"][0] == pytest.approx(
-            x[int(np.argmin(cost))])
+            x[int(np.argmin(cost))]
+        )
 
 
 def test_forecast_json_convergence_diagnostics() -> None:
@@ -94,9 +96,15 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
     from equipoise.io import save
 
     scenario = load(FIXTURES / "decision.yaml")
-    one = scenario.model_copy(update={
-        "issues": scenario.issues[:1], "options": [], "variants": [], "status_quo": None,
-        "stances": [s for s in scenario.stances if s.issue == "land"]})
+    one = scenario.model_copy(
+        update={
+            "issues": scenario.issues[:1],
+            "options": [],
+            "variants": [],
+            "status_quo": None,
+            "stances": [s for s in scenario.stances if s.issue == "land"],
+        }
+    )
     save(one, tmp_path / "one.yaml")
     result = runner.invoke(app, ["forecast", str(tmp_path / "one.yaml"), "-m", "exchange"])
     assert result.exit_code == 2
@@ -107,6 +115,7 @@ def test_forecast_refuses_unknown_model_and_one_issue_exchange(tmp_path: Path) -
 
 
 # -- backtest --------------------------------------------------------------------------------
+
 
 def test_backtest_reproduces_the_reference_figures() -> None:
     path = data_file("deu3", "deu3-dev.tsv")
@@ -138,6 +147,7 @@ def test_backtest_refuses_other_formats(tmp_path: Path) -> None:
 
 # -- balance ---------------------------------------------------------------------------------
 
+
 def test_balance_highland_tribes() -> None:
     data = invoke_json("balance", str(FIXTURES / "highland_tribes.tsv"))
     assert data["frustration_index"] == 7  # Read (1954); published value
@@ -167,8 +177,9 @@ def test_balance_as_of_and_bad_date() -> None:
     assert before["ties"] < now["ties"]
     result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", "--as-of", "2020-02-30"])
     assert result.exit_code == 2
-    assert "is not a date: 2020-02-30 does not exist (day is out of range for month)" \
-        in result.stderr
+    assert (
+        "is not a date: 2020-02-30 does not exist (day is out of range for month)" in result.stderr
+    )
 
 
 def test_balance_edge_list_duplicates_need_merge(tmp_path: Path) -> None:
@@ -183,11 +194,16 @@ def test_balance_edge_list_duplicates_need_merge(tmp_path: Path) -> None:
 def test_balance_kind_overrides_change_the_graph() -> None:
     plain = invoke_json("balance", "nagorno-karabakh-2020")
     # arms supply to both sides read as hostile ties: more negative ties
-    hostile = invoke_json("balance", "nagorno-karabakh-2020", "--sign", "arms-supply=-1",
-                          "--weight", "arms-supply=3")
+    hostile = invoke_json(
+        "balance", "nagorno-karabakh-2020", "--sign", "arms-supply=-1", "--weight", "arms-supply=3"
+    )
     assert hostile["negative_ties"] > plain["negative_ties"]
-    for bad in (["--sign", "war=+2"], ["--sign", "war"], ["--weight", "war=high"],
-                ["--weight", "war=0"]):
+    for bad in (
+        ["--sign", "war=+2"],
+        ["--sign", "war"],
+        ["--weight", "war=high"],
+        ["--weight", "war=0"],
+    ):
         result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", *bad])
         assert result.exit_code == 2 and "expected KIND=VALUE" in result.stderr
     result = runner.invoke(app, ["balance", "nagorno-karabakh-2020", "--weight", "bogus=2"])
@@ -199,9 +215,11 @@ def test_balance_organisations_only_on_request() -> None:
     default = invoke_json("balance", "nagorno-karabakh-2020")
     assert not orgs & set(default["actors"])
     assert not default["organisations"]
-    assert invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations") == default \
-        or not orgs & set(invoke_json("balance", "nagorno-karabakh-2020",
-                                      "--no-organisations")["actors"])
+    assert invoke_json(
+        "balance", "nagorno-karabakh-2020", "--no-organisations"
+    ) == default or not orgs & set(
+        invoke_json("balance", "nagorno-karabakh-2020", "--no-organisations")["actors"]
+    )
     included = invoke_json("balance", "nagorno-karabakh-2020", "--organisations")
     assert orgs <= set(included["actors"]) and included["organisations"]
     # memberships tie the members to their organisations
@@ -210,13 +228,23 @@ def test_balance_organisations_only_on_request() -> None:
 
 def test_forecast_model_parameters() -> None:
     default = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "eum")
-    other = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "eum", "-m", "mean",
-                        "-p", "profile=paper_literal")
+    other = invoke_json(
+        "forecast",
+        "nagorno-karabakh-2020",
+        "-m",
+        "eum",
+        "-m",
+        "mean",
+        "-p",
+        "profile=paper_literal",
+    )
     assert other["models"]["eum"] != default["models"]["eum"]  # the profile changes eum
     plain_mean = invoke_json("forecast", "nagorno-karabakh-2020", "-m", "mean")
     assert other["models"]["mean"] == plain_mean["models"]["mean"]  # mean takes no profile
-    for bad, message in ((["-m", "mean", "-p", "Q=0.5"], "none of the models mean takes it"),
-                         (["-m", "eum", "-p", "Q=7"], "must lie in [0, 1]"),
-                         (["-m", "eum", "-p", "Q"], "expected NAME=VALUE")):
+    for bad, message in (
+        (["-m", "mean", "-p", "Q=0.5"], "none of the models mean takes it"),
+        (["-m", "eum", "-p", "Q=7"], "must lie in [0, 1]"),
+        (["-m", "eum", "-p", "Q"], "expected NAME=VALUE"),
+    ):
         result = runner.invoke(app, ["forecast", "nagorno-karabakh-2020", *bad])
         assert result.exit_code == 2 and message in result.stderr, result.stderr

@@ -66,11 +66,13 @@ def test_cancelled_pair_is_printed_and_in_the_json(tmp_path: Path) -> None:
     # before the sanctions, the alliance stands
     early = json.loads(run("balance", str(path), "--as-of", "2020-01-01", "--json").stdout)
     assert early["cancelled_pairs"] == [] and early["ties"] == 3
-    assert early["unplaced"] == ["RUS"]                   # its only tie is the 2022 war
+    assert early["unplaced"] == ["RUS"]  # its only tie is the 2022 war
 
 
 def test_network_section_overrides_and_declares_kinds(tmp_path: Path) -> None:
-    text = CASE + """\
+    text = (
+        CASE
+        + """\
   - {from: TUR, to: RUS, kind: energy-dependence, source: {ref: s1, quote: "gas"}}
 network:
   organisations: true
@@ -78,14 +80,16 @@ network:
     sanctions: {weight: 0.5, assumption: "secondary sanctions on one agency"}
     energy-dependence: {layer: economic, sign: 1, weight: 2, assumption: "gas and tourism"}
 """
+    )
     path = write(tmp_path, text)
     data = json.loads(run("balance", str(path), "--json").stdout)
-    assert data["cancelled_pairs"] == []                  # alliance 1 - sanctions 0.5
+    assert data["cancelled_pairs"] == []  # alliance 1 - sanctions 0.5
     assert "NATO" in data["actors"] and data["organisations"] is True
     assert "economic" in data["layers"]
     # the command line beats the scenario
-    again = json.loads(run("balance", str(path), "--weight", "sanctions=1",
-                           "--no-organisations", "--json").stdout)
+    again = json.loads(
+        run("balance", str(path), "--weight", "sanctions=1", "--no-organisations", "--json").stdout
+    )
     assert again["cancelled_pairs"] == [["TUR", "USA"]] and "NATO" not in again["actors"]
 
 
@@ -95,8 +99,7 @@ def test_unknown_kind_refused_with_the_known_ones(tmp_path: Path) -> None:
     for command in ("validate", "balance"):
         result = run(command, str(path))
         assert result.exit_code == 2
-        assert f"{path}:{CASE.count(chr(10)) + 1}: unknown relation kind 'frenemy'" \
-            in result.stderr
+        assert f"{path}:{CASE.count(chr(10)) + 1}: unknown relation kind 'frenemy'" in result.stderr
         assert "peacekeeping" in result.stderr and "Traceback" not in result.stderr
     bad_section = CASE + "network:\n  kinds:\n    frenemy: {weight: 2, assumption: x}\n"
     result = run("validate", str(write(tmp_path, bad_section)))
@@ -109,8 +112,9 @@ def test_compare_lists_ties_triads_and_camps(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Turkey–United States: removed" in result.stdout
     assert "Russia–Ukraine: added" in result.stdout
-    data = json.loads(run("balance", str(path), "--compare", "2020-01-01", "2022-06-01",
-                          "--json").stdout)
+    data = json.loads(
+        run("balance", str(path), "--compare", "2020-01-01", "2022-06-01", "--json").stdout
+    )
     changes = {tuple(t["pair"]): t["change"] for t in data["ties"]}
     assert changes == {("TUR", "USA"): "removed", ("RUS", "UKR"): "added"}
     assert {c["actor"]: c["change"] for c in data["camps"]} == {"RUS": "placed"}
@@ -124,13 +128,13 @@ def test_builtin_network_reads_as_the_case() -> None:
     # the others only by mediating, co-chairing and memberships, are unplaced
     assert set(data["unplaced"]) == {"USA", "FRA"}
     assert data["reference"] == "RUS" and data["camp_fixed"]["RUS"] is True
-    war = json.loads(run("balance", "nagorno-karabakh-2020", "--as-of", "2020-10-15",
-                         "--json").stdout)
+    war = json.loads(
+        run("balance", "nagorno-karabakh-2020", "--as-of", "2020-10-15", "--json").stdout
+    )
     # at war, Armenia and Azerbaijan are in different camps
     camps = {a: d["camp"] for a, d in war["actors"].items()}
     assert camps["ARM"] != camps["AZE"] and camps["NKR"] == camps["ARM"]
-    assert sum(v["frustrated"] for v in war["layers"].values()) == \
-        war["frustration_index"]
+    assert sum(v["frustrated"] for v in war["layers"].values()) == war["frustration_index"]
 
 
 def test_decide_and_analyze_take_the_same_kind_options(tmp_path: Path) -> None:
@@ -145,7 +149,7 @@ def test_decide_and_analyze_take_the_same_kind_options(tmp_path: Path) -> None:
 def test_edge_list_reference_and_robust_time() -> None:
     fixture = Path(__file__).parent / "fixtures" / "highland_tribes.tsv"
     data = json.loads(run("balance", str(fixture), "--json").stdout)
-    assert data["frustration_index"] == 7 and data["optimal"]          # the published value
+    assert data["frustration_index"] == 7 and data["optimal"]  # the published value
     assert data["reference"] in data["camp_fixed"] and data["camp_fixed"][data["reference"]]
     assert len(data["camp_fixed"]) == 16 and data["unplaced"] == []
     skipped = json.loads(run("balance", str(fixture), "--robust-time", "0", "--json").stdout)
@@ -163,7 +167,7 @@ def test_overrides_reach_decide_and_analyze_through_the_scenario() -> None:
     g = signed_graph_from_scenario(changed)
     # Russia-Armenia: security +1, supply now -1: the layers cancel
     assert ("RUS", "ARM") in g.cancelled and "CSTO" in g.nodes
-    assert s.network is None                                  # the loaded scenario is intact
+    assert s.network is None  # the loaded scenario is intact
     assert ("RUS", "ARM") not in signed_graph_from_scenario(s).cancelled
     assert with_network_overrides(s) is s
 

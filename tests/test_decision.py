@@ -26,6 +26,7 @@ def scenario():
 
 # -- SMAA-2 core ---------------------------------------------------------------------------
 
+
 def test_dominated_option_is_never_first() -> None:
     rng = np.random.default_rng(1)
     values = rng.random((5000, 4, 3))
@@ -71,6 +72,7 @@ def test_box_weights_stay_in_their_ranges_after_normalising() -> None:
 
 # -- options as transforms ------------------------------------------------------------------
 
+
 def test_applying_an_option_changes_exactly_what_it_names(scenario) -> None:
     option = next(o for o in scenario.options if o.id == "back-ally")
     after = apply(scenario, option)
@@ -80,8 +82,9 @@ def test_applying_an_option_changes_exactly_what_it_names(scenario) -> None:
     assert after.stance("BIG", "land").salience == scenario.stance("BIG", "land").salience
     changed_actors = [b.id for a, b in zip(scenario.actors, after.actors) if a != b]
     assert changed_actors == ["ALLY"] and after.actor("ALLY").capability.value == 40
-    changed_rel = [(b.from_, b.to, b.sign) for a, b in zip(scenario.relations, after.relations)
-                   if a != b]
+    changed_rel = [
+        (b.from_, b.to, b.sign) for a, b in zip(scenario.relations, after.relations) if a != b
+    ]
     assert changed_rel == [("BIG", "PART", -1)]
     assert len(after.relations) == len(scenario.relations)
     assert scenario.stance("BIG", "land").position.value == 40  # input untouched
@@ -93,12 +96,19 @@ def test_adding_and_removing_relations(scenario) -> None:
     assert len(after.relations) == len(scenario.relations) + 1
     new = after.relations[-1]
     assert (new.from_, new.to, new.kind, new.sign, new.weight.value) == (
-        "BIG", "ALLY", "strained", -1, 0.5)
+        "BIG",
+        "ALLY",
+        "strained",
+        -1,
+        0.5,
+    )
     from equipoise.decision import apply_changes
     from equipoise.scenario import Change
 
-    removed = apply_changes(scenario, [Change(target="relation", actor="ALLY", other="PART",
-                                              action="remove", assumption="t")])
+    removed = apply_changes(
+        scenario,
+        [Change(target="relation", actor="ALLY", other="PART", action="remove", assumption="t")],
+    )
     assert not any({r.from_, r.to} == {"ALLY", "PART"} for r in removed.relations)
     assert len(removed.relations) == len(scenario.relations) - 1
 
@@ -109,6 +119,7 @@ def test_status_quo_is_always_first(scenario) -> None:
 
 
 # -- the analysis -----------------------------------------------------------------------------
+
 
 def test_same_seed_same_result_other_seed_differs(scenario) -> None:
     a = decide(scenario, model="mean", draws=300, seed=7)
@@ -121,12 +132,14 @@ def test_same_seed_same_result_other_seed_differs(scenario) -> None:
 def test_twin_options_tie_and_ranks_sum_to_one(scenario) -> None:
     result = decide(scenario, model="mean", draws=500, seed=1)
     i, j = result.options.index("back-ally"), result.options.index("back-ally-twin")
-    np.testing.assert_allclose(result.smaa.rank_acceptability[i],
-                               result.smaa.rank_acceptability[j], atol=1e-12)
+    np.testing.assert_allclose(
+        result.smaa.rank_acceptability[i], result.smaa.rank_acceptability[j], atol=1e-12
+    )
     np.testing.assert_allclose(result.smaa.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
     for doctrine in result.by_doctrine.values():
         assert doctrine["scores"]["back-ally"] == pytest.approx(
-            doctrine["scores"]["back-ally-twin"])
+            doctrine["scores"]["back-ally-twin"]
+        )
 
 
 def test_single_criterion_doctrine_picks_the_best_option_on_it(scenario) -> None:
@@ -140,8 +153,9 @@ def test_single_criterion_doctrine_picks_the_best_option_on_it(scenario) -> None
         single = scenario.model_copy(deep=True)
         from equipoise.scenario import Doctrine
 
-        single.doctrines = [Doctrine(id="one", name="one", weights={criterion: 1.0},
-                                     assumption="t")]
+        single.doctrines = [
+            Doctrine(id="one", name="one", weights={criterion: 1.0}, assumption="t")
+        ]
         res = decide(single, model="mean", draws=0)
         best = res.by_doctrine["one"]["best"]
         assert res.values[res.options.index(best), j] == pytest.approx(res.values[:, j].max())
@@ -189,22 +203,27 @@ def test_bad_requests_are_refused(scenario) -> None:
 
 
 def test_decide_command_json(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["decide", str(FIXTURE), "--model", "mean", "--draws",
-                                      "200", "--seed", "3", "--json"])
+    result = CliRunner().invoke(
+        app, ["decide", str(FIXTURE), "--model", "mean", "--draws", "200", "--seed", "3", "--json"]
+    )
     assert result.exit_code == 0, result.stderr
     import json
 
     data = json.loads(result.stdout)
     assert data["balancer"] == "BIG"
-    assert set(data["acceptability"]) == {"baseline", "mediate", "back-ally",
-                                          "back-ally-twin", "press-ally"}
+    assert set(data["acceptability"]) == {
+        "baseline",
+        "mediate",
+        "back-ally",
+        "back-ally-twin",
+        "press-ally",
+    }
     assert sum(data["acceptability"].values()) == pytest.approx(1.0)
     assert data["by_doctrine"]["cautious"]["best"] == "baseline"
 
 
 def test_decide_command_tables_and_sentence() -> None:
-    result = CliRunner().invoke(app, ["decide", str(FIXTURE), "--model", "mean", "--draws",
-                                      "200"])
+    result = CliRunner().invoke(app, ["decide", str(FIXTURE), "--model", "mean", "--draws", "200"])
     assert result.exit_code == 0, result.stderr
     assert "acceptability" in result.stdout.lower()
     assert "robust" in result.stdout.lower()
@@ -221,8 +240,9 @@ def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) ->
     import equipoise.decision.analysis as analysis
 
     fast = decide(scenario, model="eum", draws=150, seed=5).to_dict()
-    monkeypatch.setattr(analysis, "_changed_issues",
-                        lambda p, base, per_issue: list(range(p.position.shape[1])))
+    monkeypatch.setattr(
+        analysis, "_changed_issues", lambda p, base, per_issue: list(range(p.position.shape[1]))
+    )
     monkeypatch.setattr(analysis, "_plan_key", lambda p, cols: id(p).to_bytes(8, "little"))
     full = decide(scenario, model="eum", draws=150, seed=5).to_dict()
     assert fast == full
@@ -231,15 +251,23 @@ def test_rerunning_only_changed_issues_changes_nothing(scenario, monkeypatch) ->
 def test_declared_uncertainty_is_used(scenario) -> None:
     from equipoise.scenario import Uncertainty
 
-    none = scenario.model_copy(update={"uncertainty": Uncertainty(
-        position=0, salience=0, capability=0, criteria=0, relations=0)})
+    none = scenario.model_copy(
+        update={
+            "uncertainty": Uncertainty(
+                position=0, salience=0, capability=0, criteria=0, relations=0
+            )
+        }
+    )
     result = decide(none, model="mean", draws=200, seed=1)
     # no input uncertainty and point weights: every draw repeats the deterministic ranking
     cautious = result.smaa_by_doctrine["cautious"].acceptability
     assert cautious[result.options.index("baseline")] == 1.0
     loyal = result.smaa_by_doctrine["loyal"].acceptability
-    assert loyal[result.options.index("back-ally")] == loyal[
-        result.options.index("back-ally-twin")] == 0.5
+    assert (
+        loyal[result.options.index("back-ally")]
+        == loyal[result.options.index("back-ally-twin")]
+        == 0.5
+    )
     wide = scenario.model_copy(update={"uncertainty": Uncertainty(position=40)})
     spread = decide(wide, model="mean", draws=200, seed=1)
     # with positions uncertain by 40 points the rankings spread out
@@ -248,8 +276,7 @@ def test_declared_uncertainty_is_used(scenario) -> None:
 
 
 def test_the_status_quo_is_the_reference_and_comes_first(scenario) -> None:
-    moved = scenario.model_copy(update={"options": [*scenario.options[1:],
-                                                    scenario.options[0]]})
+    moved = scenario.model_copy(update={"options": [*scenario.options[1:], scenario.options[0]]})
     result = decide(moved, model="mean", draws=0)
     assert result.options[0] == "baseline"
     assert result.option_names["baseline"] == "Continue the present course"
@@ -264,8 +291,9 @@ def _refused(tmp_path: Path, text: str, marker: str, fragment: str) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2, result.stdout
     line = text.splitlines().index(marker) + 1
-    assert any(ln.startswith(f"{path}:{line}: ") and fragment in ln
-               for ln in result.stderr.splitlines()), result.stderr
+    assert any(
+        ln.startswith(f"{path}:{line}: ") and fragment in ln for ln in result.stderr.splitlines()
+    ), result.stderr
 
 
 def test_options_without_a_status_quo_are_refused(tmp_path) -> None:
@@ -275,8 +303,12 @@ def test_options_without_a_status_quo_are_refused(tmp_path) -> None:
 
 def test_a_criterion_left_undeclared_on_one_option_is_refused(tmp_path) -> None:
     text = FIXTURE.read_text().replace("    costs: {cost: 1, risk: 3}\n", "    costs: {cost: 1}\n")
-    _refused(tmp_path, text, "  - id: press-ally",
-             "option 'press-ally' leaves criteria undeclared that other options declare: risk")
+    _refused(
+        tmp_path,
+        text,
+        "  - id: press-ally",
+        "option 'press-ally' leaves criteria undeclared that other options declare: risk",
+    )
 
 
 def test_variant_costs_apply_only_in_the_variant(scenario) -> None:
@@ -297,5 +329,7 @@ def test_variant_costs_must_name_known_options(tmp_path) -> None:
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
     line = text.splitlines().index("      meditate: {risk: 4}") + 1
-    assert f"{path}:{line}: variant 'rival-joins' sets costs of unknown option 'meditate'" in \
-        result.stderr
+    assert (
+        f"{path}:{line}: variant 'rival-joins' sets costs of unknown option 'meditate'"
+        in result.stderr
+    )

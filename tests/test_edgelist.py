@@ -30,14 +30,17 @@ def problems(excinfo):
 def test_highland_fixture():
     g = read_edgelist(FIXTURE)
     assert (g.n, g.m) == (16, 58)
-    assert g.nodes == tuple(str(i) for i in range(16))       # numeric order
+    assert g.nodes == tuple(str(i) for i in range(16))  # numeric order
     assert int((g.sign > 0).sum()) == 29 and not g.weighted
 
 
 def test_separators_comments_weights_and_header(tmp_path):
-    p = write(tmp_path, "\ufeffsource\ttarget\tsign\n# a comment\n\n"
-                        "RUS\tARM\t+1   # ally\nRUS,AZE,1\nARM AZE -\n"
-                        "Nagorno Karabakh, AZE, -1, 2.5\n")
+    p = write(
+        tmp_path,
+        "\ufeffsource\ttarget\tsign\n# a comment\n\n"
+        "RUS\tARM\t+1   # ally\nRUS,AZE,1\nARM AZE -\n"
+        "Nagorno Karabakh, AZE, -1, 2.5\n",
+    )
     g = read_edgelist(p)
     assert g.nodes == ("RUS", "ARM", "AZE", "Nagorno Karabakh")
     assert g.m == 4 and g.weighted
@@ -45,14 +48,17 @@ def test_separators_comments_weights_and_header(tmp_path):
 
 
 def test_all_problems_at_once(tmp_path):
-    p = write(tmp_path, "a\tb\t1\n"      # 1 ok
-                        "a\ta\t1\n"      # 2 self-loop
-                        "b\ta\t1\n"      # 3 duplicate (reversed)
-                        "a\tb\t-1\n"     # 4 contradictory
-                        "c\td\tfriend\n" # 5 unknown sign
-                        "junk\n"         # 6 junk
-                        "c\te\t1\t-2\n"  # 7 bad weight
-                        "c\te\t1\t2\t3\n")  # 8 too many fields
+    p = write(
+        tmp_path,
+        "a\tb\t1\n"  # 1 ok
+        "a\ta\t1\n"  # 2 self-loop
+        "b\ta\t1\n"  # 3 duplicate (reversed)
+        "a\tb\t-1\n"  # 4 contradictory
+        "c\td\tfriend\n"  # 5 unknown sign
+        "junk\n"  # 6 junk
+        "c\te\t1\t-2\n"  # 7 bad weight
+        "c\te\t1\t2\t3\n",
+    )  # 8 too many fields
     with pytest.raises(InputError) as ei:
         read_edgelist(p)
     got = problems(ei)
@@ -66,9 +72,12 @@ def test_all_problems_at_once(tmp_path):
 
 
 def test_merge_rule(tmp_path):
-    p = write(tmp_path, "a b 1\nb a 1\n"            # same sign: one tie
-                        "a c 1 2\na c -1 3\n"       # contradictory: larger weight wins
-                        "b c 1\nb c -1\n")          # draw: negative wins
+    p = write(
+        tmp_path,
+        "a b 1\nb a 1\n"  # same sign: one tie
+        "a c 1 2\na c -1 3\n"  # contradictory: larger weight wins
+        "b c 1\nb c -1\n",
+    )  # draw: negative wins
     with pytest.raises(InputError):
         read_edgelist(p)
     g = read_edgelist(p, merge=True)

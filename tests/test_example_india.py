@@ -35,8 +35,11 @@ def _india_un_position(scenario: Scenario, option_ids: list[str]) -> float:
     position = scenario.stance("IND", "un-stance").position.value
     for oid in option_ids:
         for ch in options[oid].changes:
-            if (ch.target, ch.actor, ch.issue) == ("stance", "IND", "un-stance") and \
-                    ch.position is not None:
+            if (ch.target, ch.actor, ch.issue) == (
+                "stance",
+                "IND",
+                "un-stance",
+            ) and ch.position is not None:
                 position = ch.position
     return position
 
@@ -48,16 +51,23 @@ def test_validates_from_the_command_line() -> None:
 
 
 def test_every_value_has_provenance(scenario: Scenario) -> None:
-    missing = [f"stance {s.actor}/{s.issue}" for s in scenario.stances
-               if not (s.position.has_provenance() and s.salience.has_provenance())]
+    missing = [
+        f"stance {s.actor}/{s.issue}"
+        for s in scenario.stances
+        if not (s.position.has_provenance() and s.salience.has_provenance())
+    ]
     missing += [f"relation {r.from_}-{r.to}" for r in scenario.relations if not r.has_provenance()]
-    missing += [f"actor {a.id}" for a in scenario.actors
-                if a.capability is not None and not a.capability.has_provenance()]
+    missing += [
+        f"actor {a.id}"
+        for a in scenario.actors
+        if a.capability is not None and not a.capability.has_provenance()
+    ]
     for o in scenario.options:
         missing += [f"option {o.id} {k}" for k, v in o.criteria.items() if not v.has_provenance()]
     for p in scenario.packages:
-        missing += [f"package {p.package_id} {k}" for k, v in p.criteria.items()
-                    if not v.has_provenance()]
+        missing += [
+            f"package {p.package_id} {k}" for k, v in p.criteria.items() if not v.has_provenance()
+        ]
     missing += [f"event {e.date}" for e in scenario.events if not e.has_provenance()]
     assert not missing
 
@@ -88,7 +98,8 @@ def test_decision_honours_the_declarations(scenario: Scenario, model: str) -> No
     # the unilateral issue is India's position as each option (or package) sets it
     for oid in options:
         assert result["outcomes"][oid]["un-stance"] == pytest.approx(
-            _india_un_position(scenario, parts[oid])), (model, oid)
+            _india_un_position(scenario, parts[oid])
+        ), (model, oid)
     assert result["outcomes"][package]["un-stance"] == 50.0  # from speak-for-peace
     assert result["decided_by"]["un-stance"] == "IND"
     # every criterion has a value for every option, declared ones as declared
@@ -103,8 +114,12 @@ def test_decision_honours_the_declarations(scenario: Scenario, model: str) -> No
 
 
 def test_a_doctrine_on_energy_alone_picks_the_most_declared_energy(scenario: Scenario) -> None:
-    energy_only = Doctrine(id="energy-only", name="energy only", weights={"energy-access": 1.0},
-                           assumption="test doctrine")
+    energy_only = Doctrine(
+        id="energy-only",
+        name="energy only",
+        weights={"energy-access": 1.0},
+        assumption="test doctrine",
+    )
     s = scenario.model_copy(update={"doctrines": [energy_only]})
     result = decide(s, model="mean", draws=0).to_dict()
     best = result["by_doctrine"]["energy-only"]["best"]
@@ -119,7 +134,10 @@ def test_analyze_writes_a_coherent_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert set(data["actual_choice"]["options"]) == {
-        "buy-discounted-oil", "rupee-settlement", "speak-for-peace"}
+        "buy-discounted-oil",
+        "rupee-settlement",
+        "speak-for-peace",
+    }
     for model, forecast in data["forecasts"].items():  # India decides its UN stance alone
         assert forecast["issues"]["un-stance"]["outcome"] == 35.0, model
     html = (out / "report.html").read_text(encoding="utf-8")

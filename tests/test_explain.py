@@ -51,8 +51,9 @@ def _lead(n: np.ndarray, x: int, w: np.ndarray) -> np.ndarray:
     return s[:, x] - np.delete(s, x, axis=1).max(axis=1)
 
 
-def _certificate_holds(n: np.ndarray, x: int, lam: np.ndarray, lo: np.ndarray,
-                       hi: np.ndarray) -> bool:
+def _certificate_holds(
+    n: np.ndarray, x: int, lam: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> bool:
     """Farkas check in closed form: the rivals' mixture beats X for every v in the box."""
     c = lam.sum() * n[x] - lam @ n  # sum_Y lam_Y (n_X - n_Y)
     if lo.sum() > 0:
@@ -156,6 +157,7 @@ def test_stability_intervals_just_inside_and_outside(seed: int) -> None:
 
 # -- the built-in scenario ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def builtin():
     return load("nagorno-karabakh-2020")
@@ -175,8 +177,14 @@ def test_json_has_the_documented_shape_and_witnesses_hold(explained) -> None:
     for o, entry in data["options"].items():
         x = names.index(o)
         for d, v in entry["doctrines"].items():
-            assert set(v) >= {"can_be_first", "witness", "margin", "weight_ranges", "widening",
-                              "smallest_change"}
+            assert set(v) >= {
+                "can_be_first",
+                "witness",
+                "margin",
+                "weight_ranges",
+                "widening",
+                "smallest_change",
+            }
             if v["can_be_first"]:
                 w = np.array([v["witness"][c] for c in crit])
                 assert w.sum() == pytest.approx(1.0, abs=1e-9)
@@ -214,9 +222,13 @@ def test_picks_are_the_deterministic_decision(builtin, explained) -> None:
 
 def _pairs(explained, status: str, count: int) -> list[tuple[str, str]]:
     data = explained.to_dict()
-    out = [(o, d) for o, e in data["options"].items() for d, v in e["doctrines"].items()
-           if v["change_status"] == status and d != ANY]
-    return out[::max(1, len(out) // count)][:count]
+    out = [
+        (o, d)
+        for o, e in data["options"].items()
+        for d, v in e["doctrines"].items()
+        if v["change_status"] == status and d != ANY
+    ]
+    return out[:: max(1, len(out) // count)][:count]
 
 
 def test_smallest_change_makes_the_option_first_when_applied(builtin, explained) -> None:
@@ -227,29 +239,42 @@ def test_smallest_change_makes_the_option_first_when_applied(builtin, explained)
         result = decide(apply_judgements(builtin, change), draws=0)
         assert result.by_doctrine[d]["best"] == o, (o, d, change)
         # nothing smaller along the way does it, unless the normalisation bounds move
-        part = [type(c)(c.input, c.old, c.old + 0.9 * (c.new - c.old), 0.9 * c.units,
-                        c.owner, c.criterion) for c in change]
+        part = [
+            type(c)(
+                c.input, c.old, c.old + 0.9 * (c.new - c.old), 0.9 * c.units, c.owner, c.criterion
+            )
+            for c in change
+        ]
         shrunk = decide(apply_judgements(builtin, part), draws=0)
-        same_bounds = np.allclose(
-            np.ptp(shrunk.values, axis=0), np.ptp(result.values, axis=0))
+        same_bounds = np.allclose(np.ptp(shrunk.values, axis=0), np.ptp(result.values, axis=0))
         assert shrunk.by_doctrine[d]["best"] != o or not same_bounds
 
 
 def test_smallest_change_is_measured_in_uncertainty_units(explained) -> None:
     for o, d in _pairs(explained, "found", 10):
         for c in explained.views[o][d].change:
-            unit = {"cost": 1.5, "risk": 1.5, "presence": 1.0, "patron": 0.8,
-                    "turkish-foothold": 1.0}[c.criterion]  # the file's declared ± (decide's
+            unit = {
+                "cost": 1.5,
+                "risk": 1.5,
+                "presence": 1.0,
+                "patron": 0.8,
+                "turkish-foothold": 1.0,
+            }[c.criterion]  # the file's declared ± (decide's
             assert c.units == pytest.approx(abs(c.new - c.old) / unit)  # perturbed list)
 
 
 def test_searched_single_changes_make_the_option_first(builtin, explained) -> None:
-    found = [(o, d, v.approximate[0]) for o, per in explained.views.items()
-             for d, v in per.items() if v.approximate and d != ANY]
+    found = [
+        (o, d, v.approximate[0])
+        for o, per in explained.views.items()
+        for d, v in per.items()
+        if v.approximate and d != ANY
+    ]
     assert found, "the search finds some single change on the built-in case"
     kinds = {c.kind for _, _, c in found}
-    for o, d, change in found[::max(1, len(found) // 4)][:4] + [
-            next(f for f in found if f[2].kind == k) for k in sorted(kinds)]:
+    for o, d, change in found[:: max(1, len(found) // 4)][:4] + [
+        next(f for f in found if f[2].kind == k) for k in sorted(kinds)
+    ]:
         result = decide(apply_input_change(builtin, change), draws=0)
         assert result.by_doctrine[d]["best"] == o, (o, d, change)
 
@@ -280,6 +305,7 @@ def test_the_example_case_is_explained() -> None:
 
 # -- the command ---------------------------------------------------------------------------
 
+
 def test_cli_explain_json_and_words() -> None:
     import json
 
@@ -288,8 +314,18 @@ def test_cli_explain_json_and_words() -> None:
     from equipoise.cli import app
 
     runner = CliRunner()
-    res = runner.invoke(app, ["explain", "nagorno-karabakh-2020", "--option",
-                              "deploy-peacekeepers", "--doctrine", "trenin", "--json"])
+    res = runner.invoke(
+        app,
+        [
+            "explain",
+            "nagorno-karabakh-2020",
+            "--option",
+            "deploy-peacekeepers",
+            "--doctrine",
+            "trenin",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert list(data["options"]) == ["deploy-peacekeepers"]
@@ -297,18 +333,31 @@ def test_cli_explain_json_and_words() -> None:
     entry = data["options"]["deploy-peacekeepers"]["doctrines"]["trenin"]
     assert entry["can_be_first"] is False and entry["widening"] > 0
     assert all(set(c) >= {"input", "from", "to"} for c in entry["smallest_change"])
-    res = runner.invoke(app, ["explain", "nagorno-karabakh-2020", "--option",
-                              "deploy-peacekeepers", "--doctrine", "trenin", "--no-search"])
+    res = runner.invoke(
+        app,
+        [
+            "explain",
+            "nagorno-karabakh-2020",
+            "--option",
+            "deploy-peacekeepers",
+            "--doctrine",
+            "trenin",
+            "--no-search",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "would be first under its central weights if" in res.output
     assert "cannot be first under" in res.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--option", "no-such-option"], "unknown option 'no-such-option'"),
-    (["--doctrine", "no-such-doctrine"], "unknown doctrine 'no-such-doctrine'"),
-    (["--variant", "no-such-variant"], "unknown variant 'no-such-variant'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--option", "no-such-option"], "unknown option 'no-such-option'"),
+        (["--doctrine", "no-such-doctrine"], "unknown doctrine 'no-such-doctrine'"),
+        (["--variant", "no-such-variant"], "unknown variant 'no-such-variant'"),
+    ],
+)
 def test_cli_explain_bad_names_exit_2(args: list[str], message: str) -> None:
     from typer.testing import CliRunner
 
@@ -322,6 +371,7 @@ def test_cli_explain_bad_names_exit_2(args: list[str], message: str) -> None:
 
 # -- the report ----------------------------------------------------------------------------
 
+
 def test_report_explains_the_actual_choice_then_the_robust_option(builtin, tmp_path) -> None:
     import json
 
@@ -330,8 +380,11 @@ def test_report_explains_the_actual_choice_then_the_robust_option(builtin, tmp_p
 
     analysis = run_analysis(builtin, models=["eum"], draws=200, seed=0)
     written = write_report(analysis, tmp_path)
-    html = Path(written["html"] if isinstance(written, dict) and "html" in written
-                else tmp_path / "report.html").read_text(encoding="utf-8")
+    html = Path(
+        written["html"]
+        if isinstance(written, dict) and "html" in written
+        else tmp_path / "report.html"
+    ).read_text(encoding="utf-8")
     assert "What you would have to believe" in html
     actual = builtin.actual_choice.options
     robust = analysis.decision.robust_option()
@@ -344,13 +397,11 @@ def test_report_explains_the_actual_choice_then_the_robust_option(builtin, tmp_p
     assert set(data["explanation"]["options"]) == set(analysis.decision.options)
 
 
-def test_smallest_change_for_a_package_follows_its_combination_rules(builtin, explained
-                                                                    ) -> None:
+def test_smallest_change_for_a_package_follows_its_combination_rules(builtin, explained) -> None:
     """The package's values follow its parts' (each criterion's own ``combine`` rule); the
     change, applied to the parts in the file, must make the package first."""
     package = builtin.packages[0].package_id
-    found = [(d, v.change) for d, v in explained.views[package].items()
-             if v.change and d != ANY]
+    found = [(d, v.change) for d, v in explained.views[package].items() if v.change and d != ANY]
     assert found
     for d, change in found[:3]:
         result = decide(apply_judgements(builtin, change), draws=0)
@@ -367,12 +418,15 @@ def test_readme_worked_example_is_the_real_output() -> None:
     from equipoise.cli import app
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```console\n\$ equipoise explain (nagorno-karabakh-2020 [^\n]*)\n"
-                      r"(.*?)```", readme, re.S)
+    block = re.search(
+        r"```console\n\$ equipoise explain (nagorno-karabakh-2020 [^\n]*)\n"
+        r"(.*?)```",
+        readme,
+        re.S,
+    )
     assert block, "the README quotes an explain run"
     quoted = [line for line in block.group(2).splitlines() if line.startswith("• ")]
-    res = CliRunner().invoke(app, ["explain", *block.group(1).split()],
-                             env={"COLUMNS": "400"})
+    res = CliRunner().invoke(app, ["explain", *block.group(1).split()], env={"COLUMNS": "400"})
     assert res.exit_code == 0, res.output
     printed = [line for line in res.stdout.splitlines() if line.startswith("• ")]
     assert quoted and quoted == printed
@@ -383,14 +437,19 @@ def test_smallest_change_under_a_variant_edits_its_overrides(builtin) -> None:
     the variant's world takes the value from (the override), and decide under the variant
     agrees."""
     variant = "fighting-on-armenian-territory"
-    overridden = {(o, c) for v in builtin.variants if v.id == variant
-                  for o, cs in v.costs.items() for c in cs}
+    overridden = {
+        (o, c) for v in builtin.variants if v.id == variant for o, cs in v.costs.items() for c in cs
+    }
     e = explain(builtin, variant=variant)
-    pairs = [(o, d, v.change) for o, per in e.views.items() for d, v in per.items()
-             if v.change and d != ANY]
+    pairs = [
+        (o, d, v.change)
+        for o, per in e.views.items()
+        for d, v in per.items()
+        if v.change and d != ANY
+    ]
     touching = [p for p in pairs if any((c.owner, c.criterion) in overridden for c in p[2])]
     assert touching, "some smallest change touches a value the variant overrides"
-    for o, d, change in (touching[:2] + pairs[:1]):
+    for o, d, change in touching[:2] + pairs[:1]:
         changed = apply_judgements(builtin, change, variant=variant)
         result = decide(changed, variant=variant, draws=0)
         assert result.by_doctrine[d]["best"] == o, (o, d, change)
@@ -406,8 +465,9 @@ def test_time_limit_marks_unsettled_views_and_changes_no_settled_one():
     s = load(builtin_path("nagorno-karabakh-2020"))
     full = explain(s, model="eum")
     limited = explain(s, model="eum", time_limit=0.0)
-    timed_out = [(o, d) for o in limited.views for d, v in limited.views[o].items()
-                 if v.change_timed_out]
+    timed_out = [
+        (o, d) for o in limited.views for d, v in limited.views[o].items() if v.change_timed_out
+    ]
     assert timed_out, "the built-in case has views that need the MILP"
     data = limited.to_dict()
     for o, d in timed_out:
@@ -428,10 +488,23 @@ def test_cli_time_limit_reported_in_json():
 
     from equipoise.cli import app
 
-    res = CliRunner().invoke(app, ["explain", "nagorno-karabakh-2020", "--no-search",
-                                   "--no-store", "--time-limit", "0.01", "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            "nagorno-karabakh-2020",
+            "--no-search",
+            "--no-store",
+            "--time-limit",
+            "0.01",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
-    statuses = [v["change_status"] for o in json.loads(res.stdout)["options"].values()
-                for v in o["doctrines"].values()]
+    statuses = [
+        v["change_status"]
+        for o in json.loads(res.stdout)["options"].values()
+        for v in o["doctrines"].values()
+    ]
     assert "time limit" in statuses
     assert set(statuses) <= {"first already", "found", "impossible", "time limit"}

@@ -16,8 +16,8 @@ from equipoise.report.figures import issue_figure, rank_acceptability_figure, tr
 from equipoise.report.render import render_html
 
 TEMPLATE = Path(__file__).parents[1] / "src" / "equipoise" / "templates" / "scenario.yaml"
-NAME = "$TUR$ 50% \\alpha"          # a valid mathtext span: drawn as 'TUR' before the fix
-BROKEN = "the old $line\\q$ ($5"    # an unknown command and an odd '$': a ValueError
+NAME = "$TUR$ 50% \\alpha"  # a valid mathtext span: drawn as 'TUR' before the fix
+BROKEN = "the old $line\\q$ ($5"  # an unknown command and an odd '$': a ValueError
 
 
 def svg_texts(svg: str) -> list[str]:
@@ -34,8 +34,8 @@ def test_every_figure_draws_names_as_written(tmp_path: Path) -> None:
     page = render_html(run_analysis(load(path), draws=20))
     assert "could not be drawn" not in page
     drawn = [t for svg in re.findall(r"<svg.*?</svg>", page, flags=re.S) for t in svg_texts(svg)]
-    assert f"{NAME} option" in drawn            # the option in the rank chart
-    assert any(BROKEN in t for t in drawn)       # the scale's end in the issue figure
+    assert f"{NAME} option" in drawn  # the option in the rank chart
+    assert any(BROKEN in t for t in drawn)  # the scale's end in the issue figure
 
 
 def test_figure_functions_take_mathtext_literally() -> None:

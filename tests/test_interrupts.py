@@ -23,7 +23,7 @@ CASE = "nagorno-karabakh-2020"
 
 # A module the worker processes can import: each chunk says it started, then "computes" for
 # far longer than any test may wait, then says it finished.
-SLOW_CHUNK = '''
+SLOW_CHUNK = """
 import os, time
 from pathlib import Path
 
@@ -32,9 +32,9 @@ def slow(folder, chunk):
     time.sleep(1000)
     Path(folder, f"finished-{chunk[0]}").touch()
     return chunk
-'''
+"""
 
-SWEEP = r'''
+SWEEP = r"""
 import sys
 import numpy as np
 from equipoise.decision.executor import Executor
@@ -46,7 +46,7 @@ try:
 except KeyboardInterrupt:
     print("interrupted", flush=True)
     sys.exit(130)
-'''
+"""
 
 
 def _alive(pid: int) -> bool:
@@ -67,8 +67,13 @@ def test_ctrl_c_stops_the_workers_instead_of_waiting_for_their_chunks(tmp_path: 
     folder = tmp_path / "marks"
     folder.mkdir()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
-    proc = subprocess.Popen([sys.executable, "-c", SWEEP, str(folder)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SWEEP, str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(folder.glob("started-*"))) < 2:  # both workers inside a chunk
@@ -96,10 +101,27 @@ def test_ctrl_c_on_a_large_eum_decision_records_the_run_as_interrupted(tmp_path:
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--model", "eum",
-         "--draws", "100000", "--workers", "2", "--store", store],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "equipoise.cli",
+            "decide",
+            CASE,
+            "--model",
+            "eum",
+            "--draws",
+            "100000",
+            "--workers",
+            "2",
+            "--store",
+            store,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     import sqlite3
 
     try:
@@ -127,14 +149,15 @@ def test_ctrl_c_on_a_large_eum_decision_records_the_run_as_interrupted(tmp_path:
 
     from equipoise.cli import app
 
-    listed = json.loads(CliRunner().invoke(app, ["runs", "list", "--json", "--store",
-                                                 store]).stdout)
+    listed = json.loads(
+        CliRunner().invoke(app, ["runs", "list", "--json", "--store", store]).stdout
+    )
     assert [r["status"] for r in listed] == ["interrupted"]
 
 
 # --- eum's batch threads ---------------------------------------------------------------------
 
-EUM_BATCH = r'''
+EUM_BATCH = r"""
 import sys
 import numpy as np
 import equipoise
@@ -155,7 +178,7 @@ except KeyboardInterrupt:
     print("interrupted", flush=True)
     sys.exit(130)
 print("finished", flush=True)
-'''
+"""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -163,8 +186,13 @@ def test_ctrl_c_stops_a_large_eum_batch_between_compiled_calls() -> None:
     """200 actors x 1024 draws: one compiled call per issue used to run for minutes after
     Ctrl-C (the thread pool waited for it); now the threads stop at their next call."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen([sys.executable, "-c", EUM_BATCH], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", EUM_BATCH],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready", proc.communicate()
@@ -188,8 +216,11 @@ def test_cutting_the_compiled_calls_changes_no_forecast(monkeypatch) -> None:
 
     problem = as_problem(load(CASE))
     rng = np.random.default_rng(3)
-    x = np.clip(problem.position + rng.uniform(-10, 10, (37,) + problem.position.shape),
-                problem.lower, problem.upper)
+    x = np.clip(
+        problem.position + rng.uniform(-10, 10, (37,) + problem.position.shape),
+        problem.lower,
+        problem.upper,
+    )
     whole = equipoise.forecast_batch(problem, "eum", position=x)
     monkeypatch.setattr(eum, "_CALL_WORK", 1)  # one draw per compiled call
     cut = equipoise.forecast_batch(problem, "eum", position=x)

@@ -65,6 +65,7 @@ def read_sample() -> Scenario:
 
 # -- development file ----------------------------------------------------------------------
 
+
 def test_reference_means() -> None:
     assert weighted_means(read_sample()) == pytest.approx(REFERENCE, abs=1e-3)
 
@@ -100,12 +101,14 @@ def test_load_detects_decide() -> None:
 
 # -- round trips ---------------------------------------------------------------------------
 
+
 def test_round_trip_decide() -> None:
     s = read_sample()
     again = read_decide("again.txt", dump_decide(s))
     assert numbers(again) == numbers(s)
-    assert [(i.id, i.scale.min, i.scale.max) for i in again.issues] == \
-        [(i.id, i.scale.min, i.scale.max) for i in s.issues]
+    assert [(i.id, i.scale.min, i.scale.max) for i in again.issues] == [
+        (i.id, i.scale.min, i.scale.max) for i in s.issues
+    ]
     assert dump_decide(again).splitlines()[1:] == dump_decide(s).splitlines()[1:]
 
 
@@ -120,16 +123,18 @@ def test_round_trip_through_scenario_files(tmp_path: Path, suffix: str) -> None:
 
 
 def test_comma_separated_comments_and_labelled_points() -> None:
-    text = ("#0 a comment\n"
-            "'#/', 'another'\n"
-            "'#A', 'a1', 'Actor one'\n"
-            "'#A', 'a2', 'Actor two', 'O''Brien'\n"
-            "'#P', 'i', 'Issue'\n"
-            "'#M', 'i', -5, 'no deal'\n"
-            "'#M', 'i', 0, 'status quo'\n"
-            "'#M', 'i', 5\n"
-            "'#D', 'a1', 'i', -5, 0.5, 1\n"
-            "'#D', 'a2', 'i', 5, 1, 0.5\n")
+    text = (
+        "#0 a comment\n"
+        "'#/', 'another'\n"
+        "'#A', 'a1', 'Actor one'\n"
+        "'#A', 'a2', 'Actor two', 'O''Brien'\n"
+        "'#P', 'i', 'Issue'\n"
+        "'#M', 'i', -5, 'no deal'\n"
+        "'#M', 'i', 0, 'status quo'\n"
+        "'#M', 'i', 5\n"
+        "'#D', 'a1', 'i', -5, 0.5, 1\n"
+        "'#D', 'a2', 'i', 5, 1, 0.5\n"
+    )
     s = read_decide("c.txt", text)
     scale = s.issue("i").scale
     assert (scale.min, scale.max, scale.min_label) == (-5, 5, "no deal")
@@ -141,8 +146,11 @@ def test_comma_separated_comments_and_labelled_points() -> None:
 
 
 def test_dump_scales_capabilities_above_one() -> None:
-    s = read_decide("c.txt", "'#A'\t'a'\t'a'\n'#A'\t'b'\t'b'\n'#P'\t'i'\t'i'\n"
-                    "'#D'\t'a'\t'i'\t10\t0.5\t1\n'#D'\t'b'\t'i'\t90\t0.5\t0.5\n")
+    s = read_decide(
+        "c.txt",
+        "'#A'\t'a'\t'a'\n'#A'\t'b'\t'b'\n'#P'\t'i'\t'i'\n"
+        "'#D'\t'a'\t'i'\t10\t0.5\t1\n'#D'\t'b'\t'i'\t90\t0.5\t0.5\n",
+    )
     data = s.model_dump()
     for st in data["stances"]:
         st["capability"]["value"] *= 40
@@ -165,7 +173,8 @@ def problems(text: str) -> list[str]:
 def test_empty_file() -> None:
     assert problems("#0 only a comment\n\n") == [
         "bad.txt:1: file has no #A, #P or #D records; expected decide input (#A actor, "
-        "#P issue, #M meaning, #D data lines)"]
+        "#P issue, #M meaning, #D data lines)"
+    ]
 
 
 def test_unknown_actor_and_issue_keys() -> None:
@@ -196,8 +205,10 @@ def test_non_numeric_and_wrong_field_count() -> None:
 
 
 def test_duplicates_and_unknown_record_kind() -> None:
-    got = problems(GOOD + "'#A'\t'a'\t'again'\n'#X'\t'?'\n'#D'\t'a'\t'i'\t5\t0.5\t1\n"
-                   "'#D'\t'a'\t'i'\t6\t0.5\t1\n")
+    got = problems(
+        GOOD + "'#A'\t'a'\t'again'\n'#X'\t'?'\n'#D'\t'a'\t'i'\t5\t0.5\t1\n"
+        "'#D'\t'a'\t'i'\t6\t0.5\t1\n"
+    )
     assert got == [
         "bad.txt:6: duplicate actor 'a' (first on line 1); expected one #A record per actor",
         "bad.txt:7: line starts with '#X'; expected a record kind #A (actor), #P (issue), "
@@ -221,8 +232,9 @@ def test_load_reports_file_and_line(tmp_path: Path) -> None:
     bad.write_text(GOOD + "'#D'\t'a'\t'i'\t5\t2\t1\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         load(bad)
-    assert str(info.value) == (f"{bad}:6: salience 2 is outside [0, 1]; expected a number "
-                               "from 0 to 1")
+    assert str(info.value) == (
+        f"{bad}:6: salience 2 is outside [0, 1]; expected a number from 0 to 1"
+    )
 
 
 def test_dump_needs_a_power() -> None:
@@ -233,12 +245,14 @@ def test_dump_needs_a_power() -> None:
         dump_decide(Scenario.model_validate(data))
     assert str(info.value) == (
         "scenario 'ok': cannot write as decide input: stance of 'a' on 'i' has no capability "
-        "and neither has the actor; decide needs a power on every #D line")
+        "and neither has the actor; decide needs a power on every #D line"
+    )
 
 
 def test_no_actors() -> None:
     assert problems("'#P'\t'i'\t'I'\n") == [
-        "bad.txt:1: no #A record; expected at least one actor: '#A', key, name"]
+        "bad.txt:1: no #A record; expected at least one actor: '#A', key, name"
+    ]
 
 
 SAMPLE_TEXT = GOOD + "'#D'\t'a'\t'i'\t5\t0.5\t1\n'#D'\t'b'\t'i'\t7\t1\t0.25\n"
@@ -246,6 +260,7 @@ CORRUPT_ALPHABET = "#ADPM0/\t,\n '0123456789.-eai"
 
 
 # -- random corruption: an InputError or a scenario, never another exception ---------------
+
 
 @settings(max_examples=300, deadline=None)
 @given(hst.data())

@@ -22,10 +22,11 @@ DEV_FILES = {
     "emission_standards.json": "scenario",  # not a scenario: JSON goes to the YAML/JSON loader
 }
 
-KTAB = ("K,desc,2,1\nActor,Description,Power,A Position,A Salience\n"
-        "X-1,d,10,20,30\nY-2,d,5,80,100\n")
-DECIDE = ("'#A'\t'a'\t'A'\n'#A'\t'b'\t'B'\n'#P'\t'i'\t'I'\n"
-          "'#D'\t'a'\t'i'\t5\t0.5\t1\n'#D'\t'b'\t'i'\t50\t0.5\t0.2\n")
+KTAB = "K,desc,2,1\nActor,Description,Power,A Position,A Salience\nX-1,d,10,20,30\nY-2,d,5,80,100\n"
+DECIDE = (
+    "'#A'\t'a'\t'A'\n'#A'\t'b'\t'B'\n'#P'\t'i'\t'I'\n"
+    "'#D'\t'a'\t'i'\t5\t0.5\t1\n'#D'\t'b'\t'i'\t50\t0.5\t0.2\n"
+)
 
 
 @pytest.mark.parametrize("name", sorted(DEV_FILES))
@@ -63,8 +64,9 @@ def test_converted_files_load_back(tmp_path: Path) -> None:
     st = {(s.actor, s.issue): s for s in via_decide.stances}
     assert st[("X-1", "A")].capability.value == 1.0  # type: ignore[union-attr]
     assert st[("Y-2", "A")].capability.value == 0.5  # type: ignore[union-attr]
-    assert [(s.position.value, s.salience.value) for s in via_decide.stances] == \
-        [(s.position.value, s.salience.value) for s in k.stances]
+    assert [(s.position.value, s.salience.value) for s in via_decide.stances] == [
+        (s.position.value, s.salience.value) for s in k.stances
+    ]
 
 
 def test_builtin_scenario_is_detected_as_scenario() -> None:

@@ -62,6 +62,7 @@ def numbers(s: Scenario) -> dict[tuple[str, ...], float]:
 
 # -- development file ----------------------------------------------------------------------
 
+
 def test_counts(scenario: Scenario) -> None:
     assert len(scenario.issues) == 182
     assert sum(i.outcome is not None for i in scenario.issues) == 178
@@ -88,8 +89,10 @@ def test_participation_counts(scenario: Scenario) -> None:
         rows = list(csv.reader(f, delimiter="\t"))
     header, issue_rows = rows[0], rows[2:]
     codes = [h[1:] for h in header[13:43]]
-    expected = {r[4]: sum(1 for c in codes if r[header.index("p" + c)] and
-                          r[header.index("s" + c)]) for r in issue_rows}
+    expected = {
+        r[4]: sum(1 for c in codes if r[header.index("p" + c)] and r[header.index("s" + c)])
+        for r in issue_rows
+    }
     got = Counter(st.issue for st in scenario.stances)
     assert {i: got.get(i, 0) for i in expected} == expected
     assert (min(got.values()), max(got.values())) == (2, 30)
@@ -136,6 +139,7 @@ def test_load_detects_deu() -> None:
 
 # -- round trips ---------------------------------------------------------------------------
 
+
 def test_round_trip_deu(scenario: Scenario) -> None:
     text = dump_deu(scenario)
     again = read_deu("again.tsv", text)
@@ -148,8 +152,9 @@ def first_issues(s: Scenario, n: int) -> Scenario:
     """The scenario cut down to its first ``n`` issues (YAML/JSON loading of all 182 issues
     takes many seconds)."""
     keep = {i.id for i in s.issues[:n]}
-    return s.model_copy(update={"issues": s.issues[:n],
-                                "stances": [st for st in s.stances if st.issue in keep]})
+    return s.model_copy(
+        update={"issues": s.issues[:n], "stances": [st for st in s.stances if st.issue in keep]}
+    )
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".tsv"])
@@ -162,8 +167,7 @@ def test_round_trip_through_files(tmp_path: Path, scenario: Scenario, suffix: st
 
 
 def test_comma_separated_without_capability_row() -> None:
-    text = ('"isnr","pa","pb","sa","sb","rp","out"\n'
-            '"x1",10,90,50,,20,30\n')
+    text = '"isnr","pa","pb","sa","sb","rp","out"\n"x1",10,90,50,,20,30\n'
     # the comma-separated table is read (actors, the stance); without a capability row no
     # model could weigh the positions, so it is refused at the stance's line, as validate
     # does (every model used to fail later with "no capability given" and no line)
@@ -172,12 +176,13 @@ def test_comma_separated_without_capability_row() -> None:
     assert [str(p) for p in info.value.problems] == [
         "c.csv:2: actor 'a' has no capability, neither on the actor nor on this stance; "
         "every model weighs a position by capability: give the actor a 'capability' (or "
-        "this stance one)"]
-    s = read_deu("c.csv", '"isnr","pa","pb","sa","sb","rp","out"\n,3,4,,,,\n'
-                 '"x1",10,90,50,,20,30\n')
+        "this stance one)"
+    ]
+    s = read_deu("c.csv", '"isnr","pa","pb","sa","sb","rp","out"\n,3,4,,,,\n"x1",10,90,50,,20,30\n')
     assert [a.capability.value for a in s.actors] == [3, 4]  # type: ignore[union-attr]
-    assert [(st.actor, st.position.value, st.salience.value) for st in s.stances] == \
-        [("a", 10, 0.5)]
+    assert [(st.actor, st.position.value, st.salience.value) for st in s.stances] == [
+        ("a", 10, 0.5)
+    ]
     assert s.issue("x1").outcome.value == 30  # type: ignore[union-attr]
 
 
@@ -194,19 +199,24 @@ def problems(text: str) -> list[str]:
 
 
 def test_empty_file() -> None:
-    assert problems("\n") == ["bad.tsv:1: file is empty; expected a DEU-style table with a "
-                              "header of pX/sX columns, rp and out"]
+    assert problems("\n") == [
+        "bad.tsv:1: file is empty; expected a DEU-style table with a "
+        "header of pX/sX columns, rp and out"
+    ]
 
 
 def test_header_without_out() -> None:
     assert problems('"isnr"\t"pa"\t"sa"\n"x"\t1\t2\n') == [
         "bad.tsv:1: header has no 'out' column; expected a position column pX and a salience "
-        "column sX per actor X, and the columns 'rp' and 'out'"]
+        "column sX per actor X, and the columns 'rp' and 'out'"
+    ]
 
 
 def test_wrong_column_count_non_numeric_and_range() -> None:
-    got = problems(HEADER + CAPS + '"x1"\t10\t20\t30\n"x2"\tten\t20\t30\t140\t\t50\n'
-                   '"x3"\t10\t20\t30\t40\t-5\t101\n')
+    got = problems(
+        HEADER + CAPS + '"x1"\t10\t20\t30\n"x2"\tten\t20\t30\t140\t\t50\n'
+        '"x3"\t10\t20\t30\t40\t-5\t101\n'
+    )
     assert got == [
         "bad.tsv:3: row has 4 cells; expected 7, one per header column",
         "bad.tsv:4: column 'pa': 'ten' is not a number; expected a number from 0 to 100 or an "
@@ -218,8 +228,10 @@ def test_wrong_column_count_non_numeric_and_range() -> None:
 
 
 def test_duplicate_issue_missing_id_and_second_capability_row() -> None:
-    got = problems(HEADER + CAPS + '"x1"\t10\t20\t30\t40\t\t50\n"x1"\t10\t20\t30\t40\t\t50\n'
-                   '""\t10\t20\t30\t40\t\t50\n' + CAPS)
+    got = problems(
+        HEADER + CAPS + '"x1"\t10\t20\t30\t40\t\t50\n"x1"\t10\t20\t30\t40\t\t50\n'
+        '""\t10\t20\t30\t40\t\t50\n' + CAPS
+    )
     assert got == [
         "bad.tsv:4: duplicate issue id 'x1' (first on line 3); expected one row per issue",
         "bad.tsv:5: row has no issue id but has saliences or an outcome; expected an id in "
@@ -243,15 +255,18 @@ def test_dump_refuses_other_scales() -> None:
     data["issues"][0]["scale"]["max"] = 120
     with pytest.raises(InputError) as info:
         dump_deu(Scenario.model_validate(data))
-    assert str(info.value) == ("scenario 'ok': cannot write as DEU table: issue 'x1' runs "
-                               "0-120; DEU positions are on a 0-100 scale")
+    assert str(info.value) == (
+        "scenario 'ok': cannot write as DEU table: issue 'x1' runs "
+        "0-120; DEU positions are on a 0-100 scale"
+    )
 
 
 SAMPLE_TEXT = HEADER + CAPS + '"x1"\t10\t20\t30\t40\t\t50\n"x2"\t\t20\t\t40\t5\t\n'
-CORRUPT_ALPHABET = "\t,\n \"0123456789.-ps"
+CORRUPT_ALPHABET = '\t,\n "0123456789.-ps'
 
 
 # -- random corruption: an InputError or a scenario, never another exception ---------------
+
 
 @settings(max_examples=300, deadline=None)
 @given(hst.data())

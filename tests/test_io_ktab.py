@@ -45,7 +45,7 @@ def numbers(s: Scenario) -> dict[tuple[str, str, str], float]:
     """(actor, issue, field) -> value, for position, salience and capability."""
     out = {}
     for st in s.stances:
-        cap = (st.capability or s.actor(st.actor).capability)
+        cap = st.capability or s.actor(st.actor).capability
         assert cap is not None
         out[(st.actor, st.issue, "position")] = st.position.value
         out[(st.actor, st.issue, "salience")] = st.salience.value
@@ -59,6 +59,7 @@ def read(name: str) -> Scenario:
 
 
 # -- development files ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_reference_means(name: str) -> None:
@@ -101,6 +102,7 @@ def test_load_detects_ktab() -> None:
 
 # -- round trips ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(REFERENCE))
 def test_round_trip_csv(name: str) -> None:
     s = read(name)
@@ -122,15 +124,17 @@ def test_round_trip_through_files(tmp_path: Path, suffix: str) -> None:
 
 
 def test_round_trip_no_trailing_comma_and_quoted_cells() -> None:
-    text = ('"Name, with comma",desc,2,1\n'
-            "Actor,Description,Power,A Position,A Salience\n"
-            'X,"a, b",10,20,30\n'
-            "Y,d,5,80,100\n")
+    text = (
+        '"Name, with comma",desc,2,1\n'
+        "Actor,Description,Power,A Position,A Salience\n"
+        'X,"a, b",10,20,30\n'
+        "Y,d,5,80,100\n"
+    )
     s = read_ktab("t.csv", text)
     assert s.title == "Name, with comma" and s.actor("X").description == "a, b"
     again = read_ktab("t2.csv", dump_ktab(s))
     assert numbers(again) == pytest.approx(numbers(s))
-    assert weighted_means(s) == pytest.approx([(10 * .3 * 20 + 5 * 1 * 80) / (10 * .3 + 5)])
+    assert weighted_means(s) == pytest.approx([(10 * 0.3 * 20 + 5 * 1 * 80) / (10 * 0.3 + 5)])
 
 
 def _without_locators(s: Scenario) -> dict:
@@ -192,7 +196,8 @@ def test_dump_refuses_several_spaces() -> None:
     assert [str(p) for p in info.value.problems] == [
         "scenario 'DummyData_3Dim': cannot write as KTAB SMP CSV: the issues form 2 spaces "
         "(Pstn1 (no space); DummyData_3Dim: Pstn2, Pstn3); a KTAB SMP CSV holds one space "
-        "(all its dimensions are one position vector): write each space to a file of its own"]
+        "(all its dimensions are one position vector): write each space to a file of its own"
+    ]
 
 
 # -- bad input -----------------------------------------------------------------------------
@@ -207,14 +212,18 @@ def problems(text: str) -> list[str]:
 
 
 def test_empty_file() -> None:
-    assert problems("") == ["bad.csv:1: file is empty; expected a KTAB SMP CSV (row 1: name, "
-                            "description, #actors, #dimensions; row 2: header)"]
+    assert problems("") == [
+        "bad.csv:1: file is empty; expected a KTAB SMP CSV (row 1: name, "
+        "description, #actors, #dimensions; row 2: header)"
+    ]
 
 
 def test_wrong_column_count() -> None:
     got = problems(HEAD + "X,d,1,50,50,\nY,d,1,50\n")
-    assert got == ["bad.csv:4: actor row has 4 cells; expected 5 (actor, description, Power, "
-                   "then a position and a salience for each of the 1 dimensions)"]
+    assert got == [
+        "bad.csv:4: actor row has 4 cells; expected 5 (actor, description, Power, "
+        "then a position and a salience for each of the 1 dimensions)"
+    ]
 
 
 def test_non_numeric_and_out_of_range_all_reported() -> None:
@@ -228,8 +237,9 @@ def test_non_numeric_and_out_of_range_all_reported() -> None:
 
 def test_salience_above_100() -> None:
     got = problems(HEAD + "X,d,1,50,50\nY,d,1,50,101\n")
-    assert got == ["bad.csv:4: column 'A Salience': 101 is out of range; expected a number "
-                   "from 0 to 100"]
+    assert got == [
+        "bad.csv:4: column 'A Salience': 101 is out of range; expected a number from 0 to 100"
+    ]
 
 
 def test_duplicate_actor() -> None:
@@ -238,8 +248,9 @@ def test_duplicate_actor() -> None:
 
 
 def test_declared_counts_must_match() -> None:
-    got = problems("S,desc,3,2\nActor,Description,Power,A Position,A Salience\n"
-                   "X,d,1,50,50\nY,d,1,50,50\n")
+    got = problems(
+        "S,desc,3,2\nActor,Description,Power,A Position,A Salience\nX,d,1,50,50\nY,d,1,50,50\n"
+    )
     assert got == [
         "bad.csv:1: row 1 declares 3 actors but the file has 2 actor rows; expected the count "
         "to match",
@@ -250,8 +261,10 @@ def test_declared_counts_must_match() -> None:
 
 def test_bad_title_row_and_header() -> None:
     got = problems("S,desc,many\nName,Description,Power,A Position,A Salience\n")
-    assert got[0].startswith("bad.csv:1: row 1 is 'S', 'desc', 'many'; expected the scenario "
-                             "name, a description, the number of actors")
+    assert got[0].startswith(
+        "bad.csv:1: row 1 is 'S', 'desc', 'many'; expected the scenario "
+        "name, a description, the number of actors"
+    )
     assert got[1].startswith("bad.csv:2: header row starts 'Name', 'Description'")
 
 
@@ -260,8 +273,9 @@ def test_load_reports_file_and_line(tmp_path: Path) -> None:
     bad.write_text(HEAD + "X,d,1,50,50\nY,d,1,50,abc\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         load(bad)
-    assert str(info.value) == (f"{bad}:4: column 'A Salience': 'abc' is not a number; "
-                               "expected a number from 0 to 100")
+    assert str(info.value) == (
+        f"{bad}:4: column 'A Salience': 'abc' is not a number; expected a number from 0 to 100"
+    )
 
 
 def test_dump_refuses_what_ktab_cannot_hold() -> None:
@@ -281,21 +295,22 @@ def test_dump_refuses_what_ktab_cannot_hold() -> None:
 
 
 def test_no_actor_rows_and_duplicate_dimension() -> None:
-    got = problems("S,desc,0,2\nActor,Description,Power,A Position,A Salience,"
-                   "A Position,A Salience\n")
+    got = problems(
+        "S,desc,0,2\nActor,Description,Power,A Position,A Salience,A Position,A Salience\n"
+    )
     assert sorted(got) == [
-        "bad.csv:2: dimension 'A' appears twice in the header; expected distinct dimension "
-        "names",
+        "bad.csv:2: dimension 'A' appears twice in the header; expected distinct dimension names",
         "bad.csv:2: no actor rows after the header; expected one row per actor: code, "
         "description, capability, then a position and a salience per dimension",
     ]
 
 
 SAMPLE_TEXT = HEAD + "X,d,1,50,50\nY,d,1,40.5,7\n"
-CORRUPT_ALPHABET = ",\t\n \"0123456789.-eAPSa"
+CORRUPT_ALPHABET = ',\t\n "0123456789.-eAPSa'
 
 
 # -- random corruption: an InputError or a scenario, never another exception ---------------
+
 
 @settings(max_examples=300, deadline=None)
 @given(hst.data())

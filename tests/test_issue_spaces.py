@@ -60,12 +60,15 @@ def line_of(text: str, fragment: str) -> int:
 
 # -- the format ------------------------------------------------------------------------------
 
+
 def test_valid_space_and_grouping() -> None:
     s = parse("s.yaml", BASE)
     assert [i.space for i in s.issues] == ["map", "map", None]
     spaces = issue_spaces(s)
     assert [(sp.id, sp.issues, sp.declared) for sp in spaces] == [
-        ("map", ("east", "north"), True), ("tax", ("tax",), False)]
+        ("map", ("east", "north"), True),
+        ("tax", ("tax",), False),
+    ]
     p = BargainingProblem.from_scenario(s)
     assert p.spaces == ("map", "map", None)
     assert [(sp.id, sp.index) for sp in issue_spaces(p)] == [("map", (0, 1)), ("tax", (2,))]
@@ -75,7 +78,10 @@ def test_valid_space_and_grouping() -> None:
 def test_no_space_is_one_space_per_issue() -> None:
     groups = group_spaces(["a", "b", "c"], None)
     assert [(g.id, g.index, g.declared) for g in groups] == [
-        ("a", (0,), False), ("b", (1,), False), ("c", (2,), False)]
+        ("a", (0,), False),
+        ("b", (1,), False),
+        ("c", (2,), False),
+    ]
     # spaces interleaved with lone issues keep the order of their first issue
     groups = group_spaces(["a", "b", "c", "d"], ["s", None, "s", "t"])
     assert [(g.id, g.index) for g in groups] == [("s", (0, 2)), ("b", (1,)), ("t", (3,))]
@@ -91,7 +97,8 @@ def test_one_issue_space_is_refused_at_its_line() -> None:
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'space: levy')}: space 'levy' has only issue 'tax'; a space "
         "groups two or more issues as the dimensions of one position vector (check the "
-        "spelling of the id, or remove 'space')"]
+        "spelling of the id, or remove 'space')"
+    ]
 
 
 def test_different_scales_are_refused() -> None:
@@ -100,48 +107,65 @@ def test_different_scales_are_refused() -> None:
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'id: north')}: issue 'north' of space 'map' runs 0-10 but "
         "issue 'east' runs 0-100; the dimensions of a space share one scale (distances are "
-        "measured across them)"]
+        "measured across them)"
+    ]
 
 
 def test_incomplete_vector_is_refused() -> None:
-    text = edit("  - {actor: B, issue: north, position: 90, salience: 0.6, assumption: test}\n",
-                "")
+    text = edit("  - {actor: B, issue: north, position: 90, salience: 0.6, assumption: test}\n", "")
     msgs = problems_of(text)
     assert msgs == [
         f"s.yaml:{line_of(text, 'actor: B, issue: east')}: actor 'B' has a stance on 'east' "
         "of space 'map' but none on 'north'; the issues of a space are one position vector: "
-        "give the actor a stance on every issue of the space, or on none"]
+        "give the actor a stance on every issue of the space, or on none"
+    ]
 
 
 def test_two_capabilities_in_a_space_are_refused() -> None:
-    text = edit("{actor: B, issue: north, position: 90, salience: 0.6,",
-                "{actor: B, issue: north, position: 90, salience: 0.6, capability: 5,")
+    text = edit(
+        "{actor: B, issue: north, position: 90, salience: 0.6,",
+        "{actor: B, issue: north, position: 90, salience: 0.6, capability: 5,",
+    )
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'capability: 5')}: actor 'B' has capability 5 on issue "
         "'north' but 2 on issue 'east' of the same space 'map'; an actor brings one "
         "capability to a space: give the same capability on each of its issues (or only the "
-        "actor's)"]
+        "actor's)"
+    ]
     # the same capability given on every stance of the space is fine
-    same = edit("{actor: B, issue: east, position: 60, salience: 0.3,",
-                "{actor: B, issue: east, position: 60, salience: 0.3, capability: 5,", text)
+    same = edit(
+        "{actor: B, issue: east, position: 60, salience: 0.3,",
+        "{actor: B, issue: east, position: 60, salience: 0.3, capability: 5,",
+        text,
+    )
     parse("s.yaml", same)
 
 
 def test_saliences_over_a_space_above_one_are_refused() -> None:
-    text = edit("{actor: B, issue: north, position: 90, salience: 0.6,",
-                "{actor: B, issue: north, position: 90, salience: 0.75,")
+    text = edit(
+        "{actor: B, issue: north, position: 90, salience: 0.6,",
+        "{actor: B, issue: north, position: 90, salience: 0.75,",
+    )
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'salience: 0.75')}: the saliences of actor 'B' on the issues "
         "of space 'map' add up to 1.05; they are shares of one actor's attention over the "
         "space's dimensions and add up to at most 1 (KTAB's rule, needed by the smp and pce "
-        "models): divide them by their sum or lower some"]
+        "models): divide them by their sum or lower some"
+    ]
     # exactly 1, with round-off (0.3 + 0.7), is fine
-    parse("s.yaml", edit("{actor: B, issue: north, position: 90, salience: 0.6,",
-                         "{actor: B, issue: north, position: 90, salience: 0.7,"))
+    parse(
+        "s.yaml",
+        edit(
+            "{actor: B, issue: north, position: 90, salience: 0.6,",
+            "{actor: B, issue: north, position: 90, salience: 0.7,",
+        ),
+    )
 
 
 def test_option_raising_saliences_over_one_is_refused() -> None:
-    text = BASE.replace("id: plane\n", "id: plane\nbalancer: A\n") + """\
+    text = (
+        BASE.replace("id: plane\n", "id: plane\nbalancer: A\n")
+        + """\
 status_quo: hold
 options:
   - {id: hold, name: Hold, assumption: test}
@@ -153,28 +177,36 @@ options:
 doctrines:
   - {id: d, name: D, weights: {outcome: 1}, assumption: test}
 """
+    )
     assert problems_of(text) == [
         f"s.yaml:{line_of(text, 'issue: north, salience: 0.8')}: after these changes the "
         "saliences of actor 'A' on the issues of space 'map' add up to 1.3; they add up to at "
-        "most 1 (shares of one actor's attention over the space's dimensions)"]
+        "most 1 (shares of one actor's attention over the space's dimensions)"
+    ]
 
 
 def test_different_deciders_and_clashing_id_are_refused() -> None:
-    text = edit("{id: east, name: East-west, space: map,",
-                "{id: east, name: East-west, space: tax, decided_by: A,")
-    text = text.replace("{id: north, name: North-south, space: map,",
-                        "{id: north, name: North-south, space: tax,")
+    text = edit(
+        "{id: east, name: East-west, space: map,",
+        "{id: east, name: East-west, space: tax, decided_by: A,",
+    )
+    text = text.replace(
+        "{id: north, name: North-south, space: map,", "{id: north, name: North-south, space: tax,"
+    )
     msgs = problems_of(text)
     assert msgs == [
         f"s.yaml:{line_of(text, 'id: east')}: space id 'tax' is also the id of an issue "
         "outside the space; give the space an id of its own",
         f"s.yaml:{line_of(text, 'id: north')}: issue 'north' of space 'tax' is decided by no "
         "one but issue 'east' by 'A'; the issues of a space share one 'decided_by' (the whole "
-        "position vector is decided, or bargained)"]
+        "position vector is decided, or bargained)",
+    ]
 
 
 def test_option_creating_half_a_vector_is_refused() -> None:
-    text = BASE + """\
+    text = (
+        BASE
+        + """\
 status_quo: hold
 options:
   - {id: hold, name: Hold, assumption: test}
@@ -186,16 +218,19 @@ options:
 doctrines:
   - {id: d, name: D, weights: {outcome: 1}, assumption: test}
 """
+    )
     text = text.replace("id: plane\n", "id: plane\nbalancer: A\n")
     msgs = problems_of(text)
     assert msgs == [
         f"s.yaml:{line_of(text, 'actor: C, issue: east')}: this change gives actor 'C' a "
         "stance on space 'map' but none on 'north'; the issues of a space are one position "
-        "vector: create the stance on every issue of the space in the same changes"]
+        "vector: create the stance on every issue of the space in the same changes"
+    ]
     whole = text.replace(
         "      - {target: stance, actor: C, issue: east, position: 50, salience: 0.5}\n",
         "      - {target: stance, actor: C, issue: east, position: 50, salience: 0.5}\n"
-        "      - {target: stance, actor: C, issue: north, position: 50, salience: 0.5}\n")
+        "      - {target: stance, actor: C, issue: north, position: 50, salience: 0.5}\n",
+    )
     parse("s.yaml", whole)
 
 
@@ -220,12 +255,16 @@ def test_show_lists_the_space(tmp_path: Path) -> None:
 
 # -- the problem ---------------------------------------------------------------------------
 
+
 def problem(**changes: Any) -> BargainingProblem:
     kw: dict[str, Any] = dict(
-        actors=("A", "B", "C"), issues=("x", "y", "z"),
+        actors=("A", "B", "C"),
+        issues=("x", "y", "z"),
         position=np.array([[10.0, 20.0, 70.0], [60.0, 90.0, np.nan], [30.0, 30.0, 40.0]]),
-        salience=np.full((3, 3), 0.5), capability=np.array([1.0, 2.0, 3.0]),
-        spaces=("s", "s", None))
+        salience=np.full((3, 3), 0.5),
+        capability=np.array([1.0, 2.0, 3.0]),
+        spaces=("s", "s", None),
+    )
     kw.update(changes)
     return BargainingProblem(**kw)
 
@@ -239,14 +278,17 @@ def test_problem_refuses_partial_vector_and_two_capabilities() -> None:
     with pytest.raises(ModelInputError, match=r"actor 'B' has capabilities 2, 4"):
         problem(capability=cap)
     with pytest.raises(ModelInputError, match=r"issue 'y' has scale \[0, 10\]"):
-        problem(upper=np.array([100.0, 10.0, 100.0]), position=np.array(
-            [[10.0, 2.0, 70.0], [60.0, 9.0, np.nan], [30.0, 3.0, 40.0]]))
+        problem(
+            upper=np.array([100.0, 10.0, 100.0]),
+            position=np.array([[10.0, 2.0, 70.0], [60.0, 9.0, np.nan], [30.0, 3.0, 40.0]]),
+        )
     with pytest.raises(ModelInputError, match="spaces: 2 entries"):
         problem(spaces=("s", "s"))
     assert problem().replace(salience=np.full((3, 3), 0.2)).spaces == ("s", "s", None)
 
 
 # -- spatial models are run once per space -------------------------------------------------
+
 
 class SpaceMean:
     """A toy spatial model whose forecast on every issue depends on the whole space it is
@@ -267,8 +309,9 @@ class SpaceMean:
 
     def forecast(self, p: BargainingProblem) -> Any:
         self.calls.append(p.issues)
-        fc = single_pass_forecast(self.name, p, self._values(p.position, p.weight),
-                                  {i: {} for i in p.issues})
+        fc = single_pass_forecast(
+            self.name, p, self._values(p.position, p.weight), {i: {} for i in p.issues}
+        )
         fc.run_details = {"spread": float(np.ptp(p.position[p.present]))}
         return fc
 
@@ -336,12 +379,14 @@ def test_readme_space_example_is_valid() -> None:
     import re
 
     readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
-    section = readme[readme.index("### Issue spaces (several dimensions)"):]
+    section = readme[readme.index("### Issue spaces (several dimensions)") :]
     block = re.search(r"```yml\n(.*?)```", section, re.S)
     assert block is not None
-    head = ("id: example\ntitle: Example\nactors:\n"
-            "  - {id: WEST, name: Westland, capability: 30, assumption: test}\n"
-            "  - {id: EAST, name: Eastland, capability: 40, assumption: test}\n")
+    head = (
+        "id: example\ntitle: Example\nactors:\n"
+        "  - {id: WEST, name: Westland, capability: 30, assumption: test}\n"
+        "  - {id: EAST, name: Eastland, capability: 40, assumption: test}\n"
+    )
     s = parse("example.yaml", head + block.group(1))
     assert [(sp.id, sp.issues) for sp in issue_spaces(s)] == [("map", ("east", "north"))]
 
@@ -356,7 +401,9 @@ class SpaceMeanPerIssueFlag(SpaceMean):
 def test_decision_gives_a_spatial_model_whole_spaces() -> None:
     from equipoise.decision import decide
 
-    text = BASE.replace("id: plane\n", "id: plane\nbalancer: A\n") + """\
+    text = (
+        BASE.replace("id: plane\n", "id: plane\nbalancer: A\n")
+        + """\
 status_quo: hold
 options:
   - {id: hold, name: Hold, assumption: test}
@@ -368,13 +415,20 @@ options:
 doctrines:
   - {id: d, name: D, weights: {outcome: 1}, assumption: test}
 """
+    )
     s = parse("s.yaml", text)
     model = SpaceMeanPerIssueFlag()
     result = decide(s, model=model, draws=20, seed=0)
     assert model.calls and all(call != ("east",) for call in model.calls)
     assert ("east", "north") in model.calls
-    moved = forecast(parse("s.yaml", text.replace(
-        "{actor: A, issue: east, position: 10,", "{actor: A, issue: east, position: 40,")),
-        model=SpaceMean())
+    moved = forecast(
+        parse(
+            "s.yaml",
+            text.replace(
+                "{actor: A, issue: east, position: 10,", "{actor: A, issue: east, position: 40,"
+            ),
+        ),
+        model=SpaceMean(),
+    )
     # the option's outcome on 'north' follows from the whole space, not north alone
     assert result.outcomes["move"]["north"] == pytest.approx(moved.outcome["north"])

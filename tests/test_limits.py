@@ -24,16 +24,20 @@ def three_actors() -> BargainingProblem:
     return BargainingProblem(("a", "b", "c"), ("p", "q"), pos, sal, [1.0, 1.2, 0.8])
 
 
-@pytest.mark.parametrize("argv", [
-    ["decide", "nagorno-karabakh-2020", "--draws", str(10**9)],
-    ["analyze", "nagorno-karabakh-2020", "--draws", str(MAX_DRAWS + 1)],
-    ["forecast", "nagorno-karabakh-2020", "--rounds", "1000000"],
-    ["backtest", "whatever.tsv", "--rounds", str(MAX_ROUNDS + 1)],
-    ["explain", "nagorno-karabakh-2020", "--rounds", str(MAX_ROUNDS + 1)],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["decide", "nagorno-karabakh-2020", "--draws", str(10**9)],
+        ["analyze", "nagorno-karabakh-2020", "--draws", str(MAX_DRAWS + 1)],
+        ["forecast", "nagorno-karabakh-2020", "--rounds", "1000000"],
+        ["backtest", "whatever.tsv", "--rounds", str(MAX_ROUNDS + 1)],
+        ["explain", "nagorno-karabakh-2020", "--rounds", str(MAX_ROUNDS + 1)],
+    ],
+)
 def test_cli_refuses_counts_over_the_caps_before_any_work(argv: list[str], tmp_path) -> None:
-    res = runner.invoke(app, argv + (["--out", str(tmp_path / "r")] if argv[0] == "analyze"
-                                     else []))
+    res = runner.invoke(
+        app, argv + (["--out", str(tmp_path / "r")] if argv[0] == "analyze" else [])
+    )
     assert res.exit_code == 2
     assert "less than or equal to" in res.output
     assert "Traceback" not in res.output
@@ -41,8 +45,9 @@ def test_cli_refuses_counts_over_the_caps_before_any_work(argv: list[str], tmp_p
 
 
 def test_cli_refuses_a_horizon_parameter_over_the_cap() -> None:
-    res = runner.invoke(app, ["forecast", "nagorno-karabakh-2020", "-m", "eum",
-                              "-p", f"horizon={MAX_ROUNDS * 100}"])
+    res = runner.invoke(
+        app, ["forecast", "nagorno-karabakh-2020", "-m", "eum", "-p", f"horizon={MAX_ROUNDS * 100}"]
+    )
     assert res.exit_code == 2
     assert f"cap of {MAX_ROUNDS:,} rounds" in res.output
 

@@ -26,8 +26,9 @@ def problem(n_i: int = 3, n_a: int = 6, seed: int = 4) -> BargainingProblem:
     X[0, 0] = np.nan  # an actor that takes no part in one issue
     S = rng.uniform(0.2, 1.0, size=(n_a, n_i)).round(2)
     C = rng.uniform(0.2, 1.0, size=n_a).round(2)
-    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
-                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+    return BargainingProblem(
+        tuple(f"A{i}" for i in range(n_a)), tuple(f"I{j}" for j in range(n_i)), X, S, C
+    )
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -110,8 +111,9 @@ class _Toy(BargainingModel):
 
     def _forecast(self, problem: BargainingProblem) -> Forecast:
         self.calls += 1
-        details = ({i: {} for i in problem.issues} if self.per_issue
-                   else {"all": {"n": problem.n_issues}})
+        details = (
+            {i: {} for i in problem.issues} if self.per_issue else {"all": {"n": problem.n_issues}}
+        )
         return single_pass_forecast(self.name, problem, np.zeros(problem.n_issues), details)
 
     def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
@@ -127,8 +129,9 @@ def test_the_base_honours_min_issues_before_the_model_runs():
     with pytest.raises(ModelInputError, match="needs at least 3 issues"):
         toy.forecast_batch(p.position, p.salience, p.capability)
     assert toy.calls == 0
-    assert toy.forecast_batch(*(a[None] for a in (problem().position, problem().salience)),
-                              problem().capability).shape == (1, 3)
+    assert toy.forecast_batch(
+        *(a[None] for a in (problem().position, problem().salience)), problem().capability
+    ).shape == (1, 3)
 
 
 def test_the_base_refuses_details_not_keyed_per_issue():
@@ -150,14 +153,26 @@ def test_the_base_refuses_an_issue_without_weight():
 
 def test_one_batch_signature():
     params = list(inspect.signature(BargainingModel.forecast_batch).parameters)
-    assert params == ["self", "position", "salience", "capability", "lower", "upper",
-                      "issues", "actors", "n_jobs"]
+    assert params == [
+        "self",
+        "position",
+        "salience",
+        "capability",
+        "lower",
+        "upper",
+        "issues",
+        "actors",
+        "n_jobs",
+    ]
 
 
 def test_unknown_parameter_names_the_model_and_its_parameters():
-    with pytest.raises(TypeError, match="the eum model has no parameter 'max_rounds'; "
-                                        "its parameters are profile, Q, rounds"):
+    with pytest.raises(
+        TypeError,
+        match="the eum model has no parameter 'max_rounds'; its parameters are profile, Q, rounds",
+    ):
         get_model("eum", max_rounds=3)
-    with pytest.raises(TypeError, match="the mean model has no parameter 'rounds'; "
-                                        "it takes no parameters"):
+    with pytest.raises(
+        TypeError, match="the mean model has no parameter 'rounds'; it takes no parameters"
+    ):
         get_model("mean", rounds=3)

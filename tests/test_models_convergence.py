@@ -33,14 +33,20 @@ EC = json.loads((FIXTURES / "emission_standards.json").read_text())
 def ec_problem() -> BargainingProblem:
     a = EC["actors"]
     return BargainingProblem.single_issue(
-        [x["name"] for x in a], [x["position"] for x in a],
-        [x["salience"] / EC["salience_scale"] for x in a], [x["capability"] for x in a],
-        issue="ec", lower=4.0, upper=10.0)
+        [x["name"] for x in a],
+        [x["position"] for x in a],
+        [x["salience"] / EC["salience_scale"] for x in a],
+        [x["capability"] for x in a],
+        issue="ec",
+        lower=4.0,
+        upper=10.0,
+    )
 
 
 def problems() -> list[tuple[str, BargainingProblem]]:
-    out = [(name, BargainingProblem.from_scenario(equipoise.load(name)))
-           for name in builtin_names()]
+    out = [
+        (name, BargainingProblem.from_scenario(equipoise.load(name))) for name in builtin_names()
+    ]
     for f in ("decision.yaml", "minimal.yaml", "no_options.yaml", "no_relations.yaml"):
         s = equipoise.load(str(FIXTURES / f))
         if s.stances:
@@ -76,13 +82,13 @@ def test_rounds_50_and_100_give_the_same_forecast(name, problem):
     for model in ("eum", "exchange") if problem.n_issues >= 2 else ("eum",):
         fc = forecast(problem, model)
         out = forecast_batch(problem, model)
-        np.testing.assert_allclose(out[0], [fc.outcome[i] for i in problem.issues],
-                                   rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            out[0], [fc.outcome[i] for i in problem.issues], rtol=1e-9, atol=1e-9
+        )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 9), n_i=st.integers(1, 3), seed=st.integers(0, 10_000),
-       grid=st.booleans())
+@given(n=st.integers(2, 9), n_i=st.integers(1, 3), seed=st.integers(0, 10_000), grid=st.booleans())
 def test_random_problems_do_not_depend_on_the_cap(n, n_i, seed, grid):
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 100, (n, n_i))
@@ -90,8 +96,9 @@ def test_random_problems_do_not_depend_on_the_cap(n, n_i, seed, grid):
         x = np.round(x / 10) * 10
     s = rng.uniform(0.05, 1, (n, n_i)).round(2)
     c = rng.uniform(0.1, 3, n).round(2)
-    p = BargainingProblem(tuple(f"a{i}" for i in range(n)), tuple(f"i{j}" for j in range(n_i)),
-                          x, s, c)
+    p = BargainingProblem(
+        tuple(f"a{i}" for i in range(n)), tuple(f"i{j}" for j in range(n_i)), x, s, c
+    )
     assert_cap_independent(p, "eum")
     if n_i >= 2:
         assert_cap_independent(p, "exchange")
@@ -102,8 +109,9 @@ TWO_CYCLE = dict(x=[50.0, 80.0, 30.0, 60.0], s=[0.8, 1.0, 0.5, 0.2], c=[3.0, 3.0
 
 
 def two_cycle() -> BargainingProblem:
-    return BargainingProblem.single_issue(["a", "b", "c", "d"], TWO_CYCLE["x"], TWO_CYCLE["s"],
-                                          TWO_CYCLE["c"])
+    return BargainingProblem.single_issue(
+        ["a", "b", "c", "d"], TWO_CYCLE["x"], TWO_CYCLE["s"], TWO_CYCLE["c"]
+    )
 
 
 def test_two_cycle_is_detected_with_period_and_range():
@@ -147,8 +155,9 @@ def test_ec_case_neither_settles_nor_cycles_and_says_so():
 def test_fixed_point_stops_early_with_the_outcome_of_any_larger_cap():
     """Three actors with equal weights: everybody ends on the middle actor's position in
     a few rounds; the run stops there, and a larger cap changes nothing."""
-    p = BargainingProblem.single_issue(["l", "m", "r"], [20.0, 50.0, 70.0], [0.5, 0.9, 0.5],
-                                       [1.0, 1.0, 1.0])
+    p = BargainingProblem.single_issue(
+        ["l", "m", "r"], [20.0, 50.0, 70.0], [0.5, 0.9, 0.5], [1.0, 1.0, 1.0]
+    )
     fc = forecast(p, "eum", rounds=40)
     assert fc.converged["issue"] and fc.rounds_run["issue"] < 40
     assert fc.details["issue"]["stop"] in ("fixed_point", "common_position")
@@ -159,8 +168,9 @@ def test_fixed_point_stops_early_with_the_outcome_of_any_larger_cap():
         assert other.rounds_run["issue"] == T
     assert fc.forecast_range["issue"] == (fc.outcome["issue"], fc.outcome["issue"])
     # exchange: after the realised exchanges nobody can trade; the run stops there
-    q = BargainingProblem(("a", "b"), ("p", "q"), [[0.0, 0.0], [100.0, 100.0]],
-                          [[0.9, 0.1], [0.1, 0.9]], [1.0, 1.0])
+    q = BargainingProblem(
+        ("a", "b"), ("p", "q"), [[0.0, 0.0], [100.0, 100.0]], [[0.9, 0.1], [0.1, 0.9]], [1.0, 1.0]
+    )
     ex = forecast(q, "exchange")
     assert ex.converged["p"] and ex.rounds_run["p"] < HORIZON
     assert ex.outcome == forecast(q, "exchange", rounds=ex.rounds_run["p"] + 5).outcome
@@ -207,8 +217,7 @@ def test_batch_info_and_single_forecasts_agree_on_cycles():
     x = np.clip(base[None] + rng.choice([0.0, 0.0, 10.0, -10.0], (30, 4)), 0, 100)
     p = two_cycle()
     model = ExpectedUtility()
-    out = model.forecast_batch(x[:, :, None], p.salience, p.capability, lower=[0.0],
-                               upper=[100.0])
+    out = model.forecast_batch(x[:, :, None], p.salience, p.capability, lower=[0.0], upper=[100.0])
     info = model.batch_info_
     for b in range(30):
         fc = model.forecast(p.replace(position=x[b][:, None]))
@@ -232,8 +241,7 @@ def test_kernel_and_numpy_agree_on_cycles(monkeypatch):
 
     def run():
         m = ExpectedUtility(rounds=30)
-        out = m.forecast_batch(x[:, :, None], p.salience, p.capability, lower=[0.0],
-                               upper=[100.0])
+        out = m.forecast_batch(x[:, :, None], p.salience, p.capability, lower=[0.0], upper=[100.0])
         singles = [m.forecast(p.replace(position=x[b][:, None])) for b in range(40)]
         return out, m.batch_info_, singles
 

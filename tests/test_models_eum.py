@@ -57,8 +57,9 @@ def test_spec_trajectory_every_round(run10):
     det = run10.details["ec"]
     np.testing.assert_allclose(det["mean"], SPEC["mean"], rtol=0, atol=tol)
     for k, name in enumerate(NAMES):
-        np.testing.assert_allclose(det["positions"][:, k], SPEC["positions"][name], rtol=0,
-                                   atol=tol)
+        np.testing.assert_allclose(
+            det["positions"][:, k], SPEC["positions"][name], rtol=0, atol=tol
+        )
     for t, rs in enumerate(SPEC["r_by_round"]):
         np.testing.assert_allclose(det["r"][t], [rs[n] for n in NAMES], rtol=0, atol=tol)
     assert run10.outcome["ec"] == pytest.approx(SPEC["median"][-1], abs=tol)
@@ -68,10 +69,12 @@ def test_spec_moves_every_round(run10):
     offers = run10.details["ec"]["offers"]
     assert len(offers) == len(SPEC["moves"]) == 10
     for got, want in zip(offers, SPEC["moves"]):
-        assert [(o["actor"], o["offer"], o["proposer"]) for o in got] == \
-               [(m["actor"], m["offer"], m["proposer"]) for m in want]
-        np.testing.assert_allclose([o["new_position"] for o in got],
-                                   [m["new_position"] for m in want], atol=1e-9)
+        assert [(o["actor"], o["offer"], o["proposer"]) for o in got] == [
+            (m["actor"], m["offer"], m["proposer"]) for m in want
+        ]
+        np.testing.assert_allclose(
+            [o["new_position"] for o in got], [m["new_position"] for m in want], atol=1e-9
+        )
 
 
 @pytest.mark.parametrize("rnd", [1, 3, 4, 5, 6, 7, 8])
@@ -79,9 +82,12 @@ def test_truncated_median_equals_scholz_table2(run10, rnd):
     assert trunc1(run10.trajectory["ec"][rnd]) == TABLE2["median"][rnd - 1]
 
 
-@pytest.mark.xfail(strict=True, reason="docs/models.md A16: Scholz print 9.9 for round 2; the spec "
-                   "(and the port of Scholz's own code) give 9.611 -> 9.6; no tested reading "
-                   "reproduces 9.9 while matching the other rounds")
+@pytest.mark.xfail(
+    strict=True,
+    reason="docs/models.md A16: Scholz print 9.9 for round 2; the spec "
+    "(and the port of Scholz's own code) give 9.611 -> 9.6; no tested reading "
+    "reproduces 9.9 while matching the other rounds",
+)
 def test_truncated_median_round2_equals_scholz_table2(run10):
     assert trunc1(run10.trajectory["ec"][2]) == TABLE2["median"][1]
 
@@ -98,10 +104,12 @@ def test_initial_values_and_round1_quantities():
     assert fc.details["ec"]["mean"][0] == pytest.approx(ref["initial"]["mean"], abs=1e-9)
     assert fc.details["ec"]["R"] == ref["initial"]["R"]
     d = eum_round_diagnostics(X, S, C)
-    assert d["D1"] == pytest.approx(ref["r_round1_scholz2011"]["pass1_global_denominator_D"],
-                                    abs=5e-4)
-    np.testing.assert_allclose(d["r"], [ref["r_round1_scholz2011"]["values"][n] for n in NAMES],
-                               atol=1e-9)
+    assert d["D1"] == pytest.approx(
+        ref["r_round1_scholz2011"]["pass1_global_denominator_D"], abs=5e-4
+    )
+    np.testing.assert_allclose(
+        d["r"], [ref["r_round1_scholz2011"]["values"][n] for n in NAMES], atol=1e-9
+    )
     assert d["P2"].max() < 0.013  # §2.3: P is small under the global normalisation
 
 
@@ -109,10 +117,17 @@ def test_round1_view_from_belgium():
     """§2.12: Belgium's (a, b) against the others, to the printed 3 decimals."""
     d = eum_round_diagnostics(X, S, C)
     i = NAMES.index("Belgium")
-    want = {"Netherlands": (-0.473, 0.242), "Germany": (-0.473, 0.242),
-            "Luxembourg": (0.606, 0.242), "France": (-0.115, 0.243), "Italy": (-0.115, 0.243),
-            "UK": (-0.655, 0.243), "Denmark": (-0.832, 0.242), "Ireland": (0.0, 0.0),
-            "Greece": (0.0, 0.0)}
+    want = {
+        "Netherlands": (-0.473, 0.242),
+        "Germany": (-0.473, 0.242),
+        "Luxembourg": (0.606, 0.242),
+        "France": (-0.115, 0.243),
+        "Italy": (-0.115, 0.243),
+        "UK": (-0.655, 0.243),
+        "Denmark": (-0.832, 0.242),
+        "Ireland": (0.0, 0.0),
+        "Greece": (0.0, 0.0),
+    }
     for name, (a, b) in want.items():
         j = NAMES.index(name)
         assert d["A"][i, j] == pytest.approx(a, abs=6e-4)
@@ -146,9 +161,9 @@ def test_masad2014_profile_round1():
     """Profile masad2014 against dmasad's notebook (pairwise-net P, own exponent)."""
     ref = DATA["reference_values"]
     d = eum_round_diagnostics(X, S, C, profile="masad2014")
-    np.testing.assert_allclose(d["r"],
-                               [ref["r_round1_masad2014_profile"]["values"][n] for n in NAMES],
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        d["r"], [ref["r_round1_masad2014_profile"]["values"][n] for n in NAMES], atol=1e-12
+    )
     for who, key in (("Belgium", "Belgium_challenges"), ("UK", "UK_challenges")):
         i = NAMES.index(who)
         for name, v in ref["eu_round1_masad2014_profile"][key].items():
@@ -160,8 +175,9 @@ def test_paper_literal_profile_keeps_median_at_7():
     assert np.all(fc.trajectory["ec"] == 7.0)
 
 
-@pytest.mark.parametrize("params", [{"offer_choice": "scholz_code"}, {"capitulation": False},
-                                    {"range_mode": "scale"}])
+@pytest.mark.parametrize(
+    "params", [{"offer_choice": "scholz_code"}, {"capitulation": False}, {"range_mode": "scale"}]
+)
 def test_alternatives_that_coincide_on_ec(run10, params):
     """§2.6 / A9 / A11: on the EC case these switches select the same moves for 10 rounds
     (scale = [4, 10] gives R = 6 = the initial spread)."""
@@ -183,16 +199,17 @@ def test_switches_that_change_results(run10):
 # ----------------------------------------------------------------------------- invariances
 def test_invariant_to_capability_scale(run10):
     fc = forecast(ec(c=C * 7.0), "eum", rounds=10)
-    np.testing.assert_allclose(fc.details["ec"]["positions"], run10.details["ec"]["positions"],
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        fc.details["ec"]["positions"], run10.details["ec"]["positions"], atol=1e-9
+    )
 
 
 def test_scale_reversal_mirrors_trajectory(run10):
     fc = forecast(ec(x=14.0 - X), "eum", rounds=10)
     np.testing.assert_allclose(fc.trajectory["ec"], 14.0 - run10.trajectory["ec"], atol=1e-9)
-    np.testing.assert_allclose(fc.details["ec"]["positions"],
-                               14.0 - run10.details["ec"]["positions"],
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        fc.details["ec"]["positions"], 14.0 - run10.details["ec"]["positions"], atol=1e-9
+    )
 
 
 def test_actor_permutation(run10):
@@ -207,8 +224,11 @@ def test_actor_permutation(run10):
 # ----------------------------------------------------------------------------- kernels, batch
 def random_issue(n, seed):
     rng = np.random.default_rng(seed)
-    return (rng.choice(np.linspace(0, 100, 21), n), rng.uniform(0.05, 1, n).round(2),
-            rng.uniform(0.1, 2, n).round(2))
+    return (
+        rng.choice(np.linspace(0, 100, 21), n),
+        rng.uniform(0.05, 1, n).round(2),
+        rng.uniform(0.1, 2, n).round(2),
+    )
 
 
 @pytest.mark.parametrize("prob_norm", ["global", "pairwise", "net"])
@@ -219,8 +239,9 @@ def test_prefix_sum_and_direct_vote_sums_agree(monkeypatch, prob_norm):
     fast = forecast(p, "eum", rounds=10, prob_norm=prob_norm)
     monkeypatch.setattr(eum_mod, "_CUBIC_MAX_N", 1000)
     direct = forecast(p, "eum", rounds=10, prob_norm=prob_norm)
-    np.testing.assert_allclose(fast.details["issue"]["positions"],
-                               direct.details["issue"]["positions"], atol=1e-9)
+    np.testing.assert_allclose(
+        fast.details["issue"]["positions"], direct.details["issue"]["positions"], atol=1e-9
+    )
     d1 = eum_round_diagnostics(x, s, c, prob_norm=prob_norm)
     # brute-force support and denominator straight from the definitions of §2.3
     f = np.abs(x[:, None] - x[None, :]) / np.ptp(x) * (s * c)[:, None]  # f_k(x_p)
@@ -255,16 +276,23 @@ def test_multi_issue_independent_and_participants_only():
     x2, s2, c2 = random_issue(6, 4)
     pos = np.column_stack([X[:6], x2])
     pos[2, 1] = np.nan
-    p = BargainingProblem(tuple(NAMES[:6]), ("ec", "other"), pos, np.column_stack([S[:6], s2]),
-                          np.column_stack([C[:6], c2]), [4.0, 0.0], [10.0, 100.0])
+    p = BargainingProblem(
+        tuple(NAMES[:6]),
+        ("ec", "other"),
+        pos,
+        np.column_stack([S[:6], s2]),
+        np.column_stack([C[:6], c2]),
+        [4.0, 0.0],
+        [10.0, 100.0],
+    )
     fc = forecast(p, "eum", rounds=6)
     one = forecast(ec(x=X[:6], s=S[:6], c=C[:6], names=NAMES[:6]), "eum", rounds=6)
     np.testing.assert_allclose(fc.trajectory["ec"], one.trajectory["ec"], atol=1e-12)
     keep = [0, 1, 3, 4, 5]
     other = BargainingProblem.single_issue([NAMES[k] for k in keep], x2[keep], s2[keep], c2[keep])
-    np.testing.assert_allclose(fc.trajectory["other"],
-                               forecast(other, "eum", rounds=6).trajectory["issue"],
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        fc.trajectory["other"], forecast(other, "eum", rounds=6).trajectory["issue"], atol=1e-12
+    )
     assert NAMES[2] not in fc.positions["other"]
 
 
@@ -297,18 +325,32 @@ def test_bad_input_refused():
 
 def test_get_params_resolves_the_profile():
     assert ExpectedUtility().get_params() == {
-        "profile": "scholz2011", "Q": 1.0, "rounds": 50, "range_mode": "initial_spread",
-        "prob_norm": "global", "vote_exponent": "voter", "perspective": "receiver",
-        "offer_choice": "enforceable", "capitulation": True, "stop_rule": "repeat",
-        "stop_threshold": 0.0, "horizon": 50, "max_period": 12, "window": 10}
+        "profile": "scholz2011",
+        "Q": 1.0,
+        "rounds": 50,
+        "range_mode": "initial_spread",
+        "prob_norm": "global",
+        "vote_exponent": "voter",
+        "perspective": "receiver",
+        "offer_choice": "enforceable",
+        "capitulation": True,
+        "stop_rule": "repeat",
+        "stop_threshold": 0.0,
+        "horizon": 50,
+        "max_period": 12,
+        "window": 10,
+    }
     m = ExpectedUtility("masad2014", perspective="receiver")
     assert (m.prob_norm, m.vote_exponent, m.perspective) == ("net", "linear", "receiver")
 
 
 # ----------------------------------------------------------------------------- numba kernel
 SWITCHES = [dict(profile=p) for p in PROFILES] + [
-    dict(Q=0.5), dict(Q=0.0, perspective="own"), dict(offer_choice="scholz_code"),
-    dict(capitulation=False), dict(prob_norm="net", vote_exponent="voter"),
+    dict(Q=0.5),
+    dict(Q=0.0, perspective="own"),
+    dict(offer_choice="scholz_code"),
+    dict(capitulation=False),
+    dict(prob_norm="net", vote_exponent="voter"),
     dict(profile="paper_literal", Q=0.8, offer_choice="scholz_code", vote_exponent="voter"),
     dict(profile="masad2014", perspective="receiver", capitulation=False, Q=0.3),
     dict(range_mode="scale"),
@@ -350,11 +392,13 @@ def assert_same_forecast(fast, ref):
         assert fast.outcome[issue] == pytest.approx(ref.outcome[issue], rel=1e-12, abs=1e-12)
         assert len(a["offers"]) == len(b["offers"])
         for ra, rb in zip(a["offers"], b["offers"]):
-            assert [(o["actor"], o["offer"], o["proposer"]) for o in ra] == \
-                   [(o["actor"], o["offer"], o["proposer"]) for o in rb]
+            assert [(o["actor"], o["offer"], o["proposer"]) for o in ra] == [
+                (o["actor"], o["offer"], o["proposer"]) for o in rb
+            ]
             for key in ("a", "b", "new_position"):
-                np.testing.assert_allclose([o[key] for o in ra], [o[key] for o in rb],
-                                           rtol=1e-12, atol=1e-12)
+                np.testing.assert_allclose(
+                    [o[key] for o in ra], [o[key] for o in rb], rtol=1e-12, atol=1e-12
+                )
 
 
 @pytest.mark.parametrize("params", SWITCHES)
@@ -381,16 +425,24 @@ def test_kernel_equals_numpy_on_random_problems(kernel):
             c[:] = 1.0
             s[0] = 1.0
         params = {k: str(rng.choice(v)) for k, v in choices.items()}
-        params.update(Q=float(rng.choice([1.0, 1.0, 0.5, 0.0, 0.9])),
-                      capitulation=bool(rng.random() < 0.8), rounds=int(rng.integers(1, 16)))
+        params.update(
+            Q=float(rng.choice([1.0, 1.0, 0.5, 0.0, 0.9])),
+            capitulation=bool(rng.random() < 0.8),
+            rounds=int(rng.integers(1, 16)),
+        )
         p = BargainingProblem.single_issue([f"a{i}" for i in range(n)], x, s, c)
         fast, ref = both_paths(kernel, functools.partial(forecast, p, "eum", **params))
         assert_same_forecast(fast, ref)
 
 
-@pytest.mark.parametrize("params", [{}, dict(profile="paper_literal", Q=0.5),
-                                    dict(profile="masad2014", offer_choice="scholz_code",
-                                         capitulation=False)])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        dict(profile="paper_literal", Q=0.5),
+        dict(profile="masad2014", offer_choice="scholz_code", capitulation=False),
+    ],
+)
 def test_kernel_equals_numpy_in_batches(kernel, params):
     rng = np.random.default_rng(9)
     B = 40
@@ -399,24 +451,32 @@ def test_kernel_equals_numpy_in_batches(kernel, params):
     x[5] = 7.0  # one draw with a common position
     s = np.clip(S[None, :] + rng.normal(0, 0.05, (B, 10)), 0, 1)
     s[6, :3] = 0.0
-    fast, ref = both_paths(kernel, lambda: forecast_batch(
-        ec(), "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10, **params))
+    fast, ref = both_paths(
+        kernel,
+        lambda: forecast_batch(
+            ec(), "eum", position=x[:, :, None], salience=s[:, :, None], rounds=10, **params
+        ),
+    )
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
     model = ExpectedUtility(**params, rounds=8)
     model.batch_chunk = 16
-    fast, ref = both_paths(kernel, lambda: model.forecast_batch(
-        x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], n_jobs=2))
+    fast, ref = both_paths(
+        kernel,
+        lambda: model.forecast_batch(
+            x[:, :, None], s[:, :, None], C[None, :, None], lower=[4.0], upper=[10.0], n_jobs=2
+        ),
+    )
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
     # 20 actors: the prefix-sum vote sums; no bounds (eps from each draw's spread)
     xs, ss, cs = random_issue(20, 2)
     xb = np.clip(xs[None] + rng.normal(0, 3, (6, 20)), 0, 100)
-    fast, ref = both_paths(kernel, lambda: model.forecast_batch(xb[:, :, None], ss[:, None],
-                                                                cs[:, None]))
+    fast, ref = both_paths(
+        kernel, lambda: model.forecast_batch(xb[:, :, None], ss[:, None], cs[:, None])
+    )
     np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
     # ... and each draw equals its single forecast on the compiled path
     pb = BargainingProblem.single_issue([f"a{i}" for i in range(20)], xs, ss, cs)
-    one = [model.forecast(pb.replace(position=xb[b][:, None])).outcome["issue"]
-           for b in range(6)]
+    one = [model.forecast(pb.replace(position=xb[b][:, None])).outcome["issue"] for b in range(6)]
     np.testing.assert_allclose(fast[:, 0], one, rtol=1e-12, atol=1e-12)
 
 
@@ -424,5 +484,6 @@ def test_kernel_switched_off_by_environment(monkeypatch):
     monkeypatch.setenv("EQUIPOISE_NUMBA", "0")
     monkeypatch.setattr(eum_mod, "_KERNEL", None)
     assert eum_mod._kernel() is None
-    assert forecast(ec(), "eum", rounds=10).outcome["ec"] == pytest.approx(SPEC["median"][-1],
-                                                                          abs=1e-9)
+    assert forecast(ec(), "eum", rounds=10).outcome["ec"] == pytest.approx(
+        SPEC["median"][-1], abs=1e-9
+    )

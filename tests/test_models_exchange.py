@@ -65,8 +65,9 @@ def cop21_like(seed: int = 21, n_a: int = 15, n_i: int = 13) -> BargainingProble
     X[rng.uniform(size=X.shape) < 0.1] = np.nan  # some actors skip some issues
     S = rng.uniform(0.1, 1.0, size=(n_a, n_i)).round(2)
     C = rng.uniform(0.1, 1.0, size=n_a).round(2)
-    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
-                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+    return BargainingProblem(
+        tuple(f"A{i}" for i in range(n_a)), tuple(f"I{j}" for j in range(n_i)), X, S, C
+    )
 
 
 # ----------------------------------------------------------------------------- oracle
@@ -86,8 +87,11 @@ def scalar_round(problem: BargainingProblem):
     cands = []
     for p in range(n_i):
         for q in range(p + 1, n_i):
-            code = {a: int(left[a, p]) + 2 * int(left[a, q])
-                    for a in range(n_a) if present[a, p] and present[a, q]}
+            code = {
+                a: int(left[a, p]) + 2 * int(left[a, q])
+                for a in range(n_a)
+                if present[a, p] and present[a, q]
+            }
             for i in code:
                 for j in code:
                     if code[i] <= 1 and code[i] + code[j] == 3:
@@ -97,8 +101,12 @@ def scalar_round(problem: BargainingProblem):
 
     def ok(m, sg, x0, a):
         y = x0 + sg * m
-        return (1e-10 < m <= 100 and -1e-9 <= y <= 100 + 1e-9
-                and (a == 0 or np.sign(a) == sg) and abs(a + sg * m) <= 100 + 1e-9)
+        return (
+            1e-10 < m <= 100
+            and -1e-9 <= y <= 100 + 1e-9
+            and (a == 0 or np.sign(a) == sg)
+            and abs(a + sg * m) <= 100 + 1e-9
+        )
 
     def size(cd):
         p, q, A, B = cd
@@ -161,8 +169,9 @@ def test_round_one_matches_scalar_transcription(sample):
     assert [(a, b) for a, b, _ in got] == [(a, b) for a, b, *_ in ref]
     np.testing.assert_allclose([g for *_, g in got], [r[-1] for r in ref], rtol=1e-10)
     span = (sample.upper - sample.lower) / 100.0
-    np.testing.assert_allclose([fc.outcome[i] for i in sample.issues],
-                               sample.lower + O_ref * span, rtol=1e-10)
+    np.testing.assert_allclose(
+        [fc.outcome[i] for i in sample.issues], sample.lower + O_ref * span, rtol=1e-10
+    )
 
 
 def test_round_one_reference_figures(sample):
@@ -244,9 +253,13 @@ def test_outcome_overshoot_cut_uses_the_displacement():
     O_p = 43. B moving all the way to 60 would carry O_p to 68, past A's 60, so B's move is
     cut to land O_p on 60: B's position x* with .5 x* + .3*60 + .2*100 = 60 is 44, a
     displacement of 34 (the reference's quirk would move B by |x*| = 44, to 54)."""
-    p = BargainingProblem(("A", "B", "C"), ("p", "q"),
-                          [[60.0, 0.0], [10.0, 100.0], [100.0, np.nan]],
-                          [[0.3, 0.25], [0.5, 1.0], [0.2, 0.0]], [1.0, 1.0, 1.0])
+    p = BargainingProblem(
+        ("A", "B", "C"),
+        ("p", "q"),
+        [[60.0, 0.0], [10.0, 100.0], [100.0, np.nan]],
+        [[0.3, 0.25], [0.5, 1.0], [0.2, 0.0]],
+        [1.0, 1.0, 1.0],
+    )
     fc = forecast(p, "exchange", rounds=1)
     (e,) = fc.run_details["rounds"][0]["exchanges"]
     assert e["actors"] == ("A", "B") and e["supply"] == {"A": "q", "B": "p"}
@@ -354,40 +367,82 @@ def test_decide_importer_gives_the_same_problem(sample):
 SAMPLE_10_ROUNDS = {
     "trajectory": {
         "tolheffing-binnenstad": [
-            49.35323383084577, 79.25226826336281, 81.41967347776838,
-            81.04565968206117, 74.53647423467329, 75.22652586971317,
-            84.73687548607234, 74.54741420776452, 76.72606308769414,
-            75.59330824755997, 74.14627896867344,
+            49.35323383084577,
+            79.25226826336281,
+            81.41967347776838,
+            81.04565968206117,
+            74.53647423467329,
+            75.22652586971317,
+            84.73687548607234,
+            74.54741420776452,
+            76.72606308769414,
+            75.59330824755997,
+            74.14627896867344,
         ],
         "tol-hoogte": [
-            2.270992366412213, 4.643765903307887, 4.564935452826869,
-            4.53428288415023, 4.973271058122286, 4.992093614058392,
-            4.863922658380379, 4.967458605437157, 4.953747819480213,
-            4.999999999999998, 4.999999999999999,
+            2.270992366412213,
+            4.643765903307887,
+            4.564935452826869,
+            4.53428288415023,
+            4.973271058122286,
+            4.992093614058392,
+            4.863922658380379,
+            4.967458605437157,
+            4.953747819480213,
+            4.999999999999998,
+            4.999999999999999,
         ],
         "wanneer-tol": [
-            50.57894736842104, 38.18406561538497, 35.49084250032526,
-            43.918278677905626, 35.546773500429616, 49.09291158482456,
-            43.15549010628226, 44.67500307949941, 43.47385835841594,
-            43.32229929453173, 50.06537487934296,
+            50.57894736842104,
+            38.18406561538497,
+            35.49084250032526,
+            43.918278677905626,
+            35.546773500429616,
+            49.09291158482456,
+            43.15549010628226,
+            44.67500307949941,
+            43.47385835841594,
+            43.32229929453173,
+            50.06537487934296,
         ],
         "woonwerkverkeer": [
-            52.485549132947966, 7.2248739623565, 8.101328466749427,
-            6.357747846272967, 4.8771517228993755, 5.582716723189496,
-            9.492752766219805, 4.277697323275953, 6.935352642813595,
-            2.897707346995182, 3.141076717933828,
+            52.485549132947966,
+            7.2248739623565,
+            8.101328466749427,
+            6.357747846272967,
+            4.8771517228993755,
+            5.582716723189496,
+            9.492752766219805,
+            4.277697323275953,
+            6.935352642813595,
+            2.897707346995182,
+            3.141076717933828,
         ],
         "extra-investering": [
-            49.488304093567244, 77.68871066882316, 87.86131038024055,
-            83.14186652614468, 73.13491256388419, 78.48992305928282,
-            80.74062411049614, 80.56791209629507, 84.13715865512272,
-            82.43597853089142, 80.4464524988589,
+            49.488304093567244,
+            77.68871066882316,
+            87.86131038024055,
+            83.14186652614468,
+            73.13491256388419,
+            78.48992305928282,
+            80.74062411049614,
+            80.56791209629507,
+            84.13715865512272,
+            82.43597853089142,
+            80.4464524988589,
         ],
         "kleine-of-grote-ring": [
-            56.6008316008316, 45.21628569943102, 40.06763433923533,
-            43.442534070910845, 44.62614356478409, 42.014025024628694,
-            37.037528571598415, 53.305665122107136, 45.97454330039065,
-            47.64993956681939, 52.23788390901111,
+            56.6008316008316,
+            45.21628569943102,
+            40.06763433923533,
+            43.442534070910845,
+            44.62614356478409,
+            42.014025024628694,
+            37.037528571598415,
+            53.305665122107136,
+            45.97454330039065,
+            47.64993956681939,
+            52.23788390901111,
         ],
     },
     "n_exchanges": [35, 39, 38, 38, 35, 34, 31, 31, 32, 31],
@@ -395,19 +450,33 @@ SAMPLE_10_ROUNDS = {
     "ties": [0, 0, 1, 0, 0, 1, 0, 1, 0, 0],
     "cuts": [0, 0, 0, 1, 1, 0, 0, 0, 1, 1],
     "gain_sum": [
-        15.305376325393816, 12.338721564955767, 9.487888129257657,
-        7.304647338319961, 6.744598589131275, 6.360936152856122,
-        5.154705678071419, 4.720413216523178, 4.214690968562983,
+        15.305376325393816,
+        12.338721564955767,
+        9.487888129257657,
+        7.304647338319961,
+        6.744598589131275,
+        6.360936152856122,
+        5.154705678071419,
+        4.720413216523178,
+        4.214690968562983,
         3.45214088283853,
     ],
 }
 # the same for cop21_like() above (15 x 13, some absent cells): outcome after 10 rounds
 COP21_10_ROUNDS = {
     "outcome": [
-        35.33391771487876, 69.03846152330894, 22.09420199749972,
-        22.697214737938445, 41.681545226934645, 64.69421174923342,
-        34.64080106671829, 25.664105960245113, 33.4257651893661,
-        76.60123235358193, 33.063336799600236, 75.95055690822385,
+        35.33391771487876,
+        69.03846152330894,
+        22.09420199749972,
+        22.697214737938445,
+        41.681545226934645,
+        64.69421174923342,
+        34.64080106671829,
+        25.664105960245113,
+        33.4257651893661,
+        76.60123235358193,
+        33.063336799600236,
+        75.95055690822385,
         67.20122484178391,
     ],
     "n_exchanges": [111, 116, 125, 110, 113, 112, 108, 101, 107, 105],
@@ -415,9 +484,15 @@ COP21_10_ROUNDS = {
     "ties": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     "cuts": [0, 1, 2, 0, 1, 1, 1, 2, 0, 2],
     "gain_sum": [
-        48.934836907950896, 34.68378713797572, 26.322536375082155,
-        21.25986631531601, 18.015078816802543, 16.34309809950995,
-        14.863220936237466, 14.258932014286998, 13.088892041868432,
+        48.934836907950896,
+        34.68378713797572,
+        26.322536375082155,
+        21.25986631531601,
+        18.015078816802543,
+        16.34309809950995,
+        14.863220936237466,
+        14.258932014286998,
+        13.088892041868432,
         12.997040366876458,
     ],
 }
@@ -466,8 +541,9 @@ def test_ten_rounds_unchanged_cop21_like(backend):
     p = cop21_like()
     fc = forecast(p, "exchange", rounds=10)
     ref = COP21_10_ROUNDS
-    np.testing.assert_allclose([fc.outcome[i] for i in p.issues], ref["outcome"],
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        [fc.outcome[i] for i in p.issues], ref["outcome"], rtol=1e-12, atol=1e-12
+    )
     counts, gains = _round_summary(fc)
     assert counts == {k: ref[k] for k in counts}
     np.testing.assert_allclose(gains, ref["gain_sum"], rtol=1e-12)
@@ -476,13 +552,17 @@ def test_ten_rounds_unchanged_cop21_like(backend):
 def _random_problem(seed: int) -> BargainingProblem:
     rng = np.random.default_rng(seed)
     n_a, n_i = int(rng.integers(2, 16)), int(rng.integers(2, 8))
-    X = (rng.integers(0, 11, size=(n_a, n_i)) * 10.0 if seed % 2
-         else rng.uniform(0, 100, size=(n_a, n_i)))
+    X = (
+        rng.integers(0, 11, size=(n_a, n_i)) * 10.0
+        if seed % 2
+        else rng.uniform(0, 100, size=(n_a, n_i))
+    )
     X[rng.uniform(size=X.shape) < 0.15] = np.nan
     S = rng.uniform(0, 1, size=(n_a, n_i)).round(1 if seed % 3 == 0 else 3)
     C = rng.uniform(0.1, 1, size=(n_a, n_i)).round(2)
-    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
-                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+    return BargainingProblem(
+        tuple(f"A{i}" for i in range(n_a)), tuple(f"I{j}" for j in range(n_i)), X, S, C
+    )
 
 
 def test_compiled_loop_is_bit_identical_to_numpy(sample, monkeypatch):
@@ -526,8 +606,9 @@ def _grid_problem(seed: int) -> BargainingProblem:
     X = rng.integers(0, int(rng.integers(2, 6)), size=(n_a, n_i)) * 25.0
     S = rng.choice([0.2, 0.5, 0.8, 1.0], size=(n_a, n_i))
     C = rng.choice([0.5, 1.0], size=(n_a, n_i))
-    return BargainingProblem(tuple(f"A{i}" for i in range(n_a)),
-                             tuple(f"I{j}" for j in range(n_i)), X, S, C)
+    return BargainingProblem(
+        tuple(f"A{i}" for i in range(n_a)), tuple(f"I{j}" for j in range(n_i)), X, S, C
+    )
 
 
 @pytest.mark.parametrize("seed", [66, 904, 1283])
@@ -567,8 +648,9 @@ def decide_runs(sample):
     """Our decide-compatible mode on decide's sample: the deterministic run and 50 runs
     with seeded coin-toss ties (seeds 0-49, as the reference)."""
     det = forecast(sample, "exchange", mode="decide")
-    rnd = [forecast(sample, "exchange", mode="decide", tie_break="random", seed=k)
-           for k in range(50)]
+    rnd = [
+        forecast(sample, "exchange", mode="decide", tie_break="random", seed=k) for k in range(50)
+    ]
     return det, rnd
 
 
@@ -597,14 +679,17 @@ def test_decide_mode_deterministic_equals_decides_run(sample, decide_runs, decid
     det, _ = decide_runs
     ref = decide_ref["deterministic"]
     assert det.run_details["exchanges_per_round"] == ref["exchanges_per_round"]
-    assert [r["ties"] for r in det.run_details["rounds"]] == \
-        ref["ties_resolved_by_list_order_per_round"]
+    assert [r["ties"] for r in det.run_details["rounds"]] == ref[
+        "ties_resolved_by_list_order_per_round"
+    ]
     for k in range(10):
         want = _ref_outcomes(ref["per_round"][k]["voting_nbs"])
         for i in sample.issues:
             assert det.trajectory[i][k + 1] == pytest.approx(want[i], abs=DECIDE_TOL), (k, i)
-    for what, got in (("voting_nbs_round10", det.outcome),
-                      ("nbs_after_run", {i: det.details[i]["next_outcome"] for i in det.issues})):
+    for what, got in (
+        ("voting_nbs_round10", det.outcome),
+        ("nbs_after_run", {i: det.details[i]["next_outcome"] for i in det.issues}),
+    ):
         for i, v in _ref_outcomes(ref[what]).items():
             assert got[i] == pytest.approx(v, abs=DECIDE_TOL), (what, i)
 
@@ -622,8 +707,10 @@ def test_decide_mode_lies_within_the_random_tie_break_ranges(sample, decide_runs
     for i in sample.issues:
         ours = np.array([fc.outcome[i] for fc in rnd])
         assert ours.min() <= det.outcome[i] <= ours.max()
-        for what, vals in (("voting_nbs_round10", ours),
-                           ("nbs_after_run", [fc.details[i]["next_outcome"] for fc in rnd])):
+        for what, vals in (
+            ("voting_nbs_round10", ours),
+            ("nbs_after_run", [fc.details[i]["next_outcome"] for fc in rnd]),
+        ):
             want = {k: float(v) for k, v in summary[i][what].items()}
             assert min(vals) == pytest.approx(want["min"], abs=DECIDE_TOL), (i, what)
             assert max(vals) == pytest.approx(want["max"], abs=DECIDE_TOL), (i, what)
@@ -656,7 +743,10 @@ def test_decide_mode_seeded_runs_reproduce_decides_runs(decide_runs):
         for k in range(10):
             want = _ref_outcomes(run["voting_nbs_per_round"][k])
             for i in fc.issues:
-                assert fc.trajectory[i][k + 1] == pytest.approx(want[i], abs=DECIDE_TOL), \
-                    (seed, k, i)
+                assert fc.trajectory[i][k + 1] == pytest.approx(want[i], abs=DECIDE_TOL), (
+                    seed,
+                    k,
+                    i,
+                )
         for i, v in _ref_outcomes(run["nbs_after_run"]).items():
             assert fc.details[i]["next_outcome"] == pytest.approx(v, abs=DECIDE_TOL), (seed, i)

@@ -27,9 +27,13 @@ def ec_problem() -> BargainingProblem:
     d = json.loads(FIXTURE.read_text())
     a = d["actors"]
     return BargainingProblem.single_issue(
-        [x["name"] for x in a], [x["position"] for x in a],
-        [x["salience"] / d["salience_scale"] for x in a], [x["capability"] for x in a],
-        issue="ec", lower=4, upper=10,
+        [x["name"] for x in a],
+        [x["position"] for x in a],
+        [x["salience"] / d["salience_scale"] for x in a],
+        [x["capability"] for x in a],
+        issue="ec",
+        lower=4,
+        upper=10,
     )
 
 
@@ -62,7 +66,8 @@ def test_exact_tie_returns_midpoint_and_interval():
 
 def test_multi_issue_only_participants_count():
     p = BargainingProblem(
-        ("a", "b", "c"), ("p", "q"),
+        ("a", "b", "c"),
+        ("p", "q"),
         [[0.0, 100.0], [100.0, np.nan], [40.0, 0.0]],
         [[1.0, 1.0], [1.0, 0.0], [1.0, 1.0]],
         [[1.0, 1.0], [1.0, 1.0], [1.0, 3.0]],
@@ -81,9 +86,14 @@ def test_decide_sample_reference_means():
     from test_models_exchange import parse_decide
 
     p = parse_decide(path)
-    ref = {"tolheffing-binnenstad": 49.3532, "tol-hoogte": 2.2710, "wanneer-tol": 50.5789,
-           "woonwerkverkeer": 52.4855, "extra-investering": 49.4883,
-           "kleine-of-grote-ring": 56.6008}
+    ref = {
+        "tolheffing-binnenstad": 49.3532,
+        "tol-hoogte": 2.2710,
+        "wanneer-tol": 50.5789,
+        "woonwerkverkeer": 52.4855,
+        "extra-investering": 49.4883,
+        "kleine-of-grote-ring": 56.6008,
+    }
     out = forecast(p, "mean").outcome
     for k, v in ref.items():
         assert out[k] == pytest.approx(v, abs=5e-5)
@@ -151,7 +161,8 @@ def test_invariant_to_actor_order(acts, rnd):
     a, b = one(x, s, c), one(x[perm], s[perm], c[perm])
     assert forecast(a, "median").outcome == forecast(b, "median").outcome
     assert forecast(b, "mean").outcome["issue"] == pytest.approx(
-        forecast(a, "mean").outcome["issue"], rel=1e-12, abs=1e-12)
+        forecast(a, "mean").outcome["issue"], rel=1e-12, abs=1e-12
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -161,9 +172,10 @@ def test_invariant_to_scaling_capabilities(acts, k, lam):
     assume((s * c).sum() > 1e-6)
     base = one(x, s, c)
     # a power of two scales every weight and partial sum exactly: the median is identical
-    assert forecast(one(x, s, c * 2.0 ** k), "median").outcome == forecast(base, "median").outcome
+    assert forecast(one(x, s, c * 2.0**k), "median").outcome == forecast(base, "median").outcome
     assert forecast(one(x, s, c * lam), "mean").outcome["issue"] == pytest.approx(
-        forecast(base, "mean").outcome["issue"], rel=1e-9, abs=1e-9)
+        forecast(base, "mean").outcome["issue"], rel=1e-9, abs=1e-9
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -175,7 +187,8 @@ def test_actor_with_zero_salience_or_capability_does_not_move_it(acts, x0, s0, c
     base, more = one(x, s, c), one(np.append(x, x0), np.append(s, s1), np.append(c, c1))
     assert forecast(more, "median").outcome == forecast(base, "median").outcome
     assert forecast(more, "mean").outcome["issue"] == pytest.approx(
-        forecast(base, "mean").outcome["issue"], rel=1e-12, abs=1e-12)
+        forecast(base, "mean").outcome["issue"], rel=1e-12, abs=1e-12
+    )
 
 
 # ----------------------------------------------------------------------------- batch

@@ -47,15 +47,27 @@ def test_capability_per_actor_is_broadcast_over_issues():
 @pytest.mark.parametrize(
     "field, value, words",
     [
-        ("position", [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]],
-         ["'b'", "'p'", "position", "150", "[0, 100]"]),
-        ("position", [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]],
-         ["'b'", "'p'", "position", "inf"]),
-        ("salience", [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]],
-         ["'c'", "'q'", "salience", "30", "[0, 1]"]),
+        (
+            "position",
+            [[10.0, 20.0], [150.0, NAN], [90.0, 80.0]],
+            ["'b'", "'p'", "position", "150", "[0, 100]"],
+        ),
+        (
+            "position",
+            [[10.0, 20.0], [np.inf, NAN], [90.0, 80.0]],
+            ["'b'", "'p'", "position", "inf"],
+        ),
+        (
+            "salience",
+            [[0.5, 1.0], [0.2, 0.0], [1.0, 30.0]],
+            ["'c'", "'q'", "salience", "30", "[0, 1]"],
+        ),
         ("salience", [[NAN, 1.0], [0.2, 0.0], [1.0, 0.3]], ["'a'", "'p'", "salience", "nan"]),
-        ("capability", [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]],
-         ["'a'", "'q'", "capability", "-1", ">= 0"]),
+        (
+            "capability",
+            [[1.0, -1.0], [2.0, 2.0], [0.5, 0.5]],
+            ["'a'", "'q'", "capability", "-1", ">= 0"],
+        ),
         ("capability", [[1.0, 1.0], [NAN, 2.0], [0.5, 0.5]], ["'b'", "'p'", "capability", "nan"]),
     ],
 )
@@ -94,24 +106,33 @@ def test_require_weight_names_the_issue():
 
 # ----------------------------------------------------------------------------- scenarios
 def _stance(actor, issue, x, s, c=None):
-    return NS(actor=actor, issue=issue, position=NS(value=x), salience=NS(value=s),
-              capability=None if c is None else NS(value=c))
+    return NS(
+        actor=actor,
+        issue=issue,
+        position=NS(value=x),
+        salience=NS(value=s),
+        capability=None if c is None else NS(value=c),
+    )
 
 
 def _scenario(stances, caps=(1.0, None, 3.0)):
-    actors = [NS(id=i, capability=None if c is None else NS(value=c))
-              for i, c in zip(("a", "b", "c"), caps)]
+    actors = [
+        NS(id=i, capability=None if c is None else NS(value=c))
+        for i, c in zip(("a", "b", "c"), caps)
+    ]
     issues = [NS(id="p", scale=NS(min=0.0, max=100.0)), NS(id="q", scale=NS(min=-1.0, max=1.0))]
     return NS(actors=actors, issues=issues, stances=stances)
 
 
 def test_from_scenario_with_stand_in_objects():
-    sc = _scenario([
-        _stance("a", "p", 20.0, 0.5),
-        _stance("b", "p", 80.0, 0.9, c=2.5),  # b has no actor capability: stance gives it
-        _stance("c", "p", 50.0, 0.1),
-        _stance("c", "q", 0.5, 1.0, c=7.0),  # per-issue capability overrides the actor's
-    ])
+    sc = _scenario(
+        [
+            _stance("a", "p", 20.0, 0.5),
+            _stance("b", "p", 80.0, 0.9, c=2.5),  # b has no actor capability: stance gives it
+            _stance("c", "p", 50.0, 0.1),
+            _stance("c", "q", 0.5, 1.0, c=7.0),  # per-issue capability overrides the actor's
+        ]
+    )
     p = BargainingProblem.from_scenario(sc)
     assert p.actors == ("a", "b", "c") and p.issues == ("p", "q")
     assert p.capability[:, 0].tolist() == [1.0, 2.5, 3.0]
@@ -177,8 +198,9 @@ def test_forecast_to_dict_is_json_ready():
 
 def test_prepare_batch_broadcasts_and_locates_errors():
     x = np.full((4, 3, 2), 50.0)
-    x, s, c, present, lo, hi = prepare_batch(x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0],
-                                             [100, 100])
+    x, s, c, present, lo, hi = prepare_batch(
+        x, np.ones((3, 2)), [1.0, 2.0, 3.0], [0, 0], [100, 100]
+    )
     assert x.shape == s.shape == c.shape == (4, 3, 2)
     assert c[2, 1, 0] == 2.0
     bad = np.full((4, 3, 2), 50.0)

@@ -42,8 +42,9 @@ def reference() -> tuple[dict[tuple[str, int], np.ndarray], dict[str, np.ndarray
         m = re.match(r"(\S+), prob :(.*)", line)
         if m:
             probs[m[1]] = np.array(m[2].split(), float)
-    ratios = [float(v) for v in re.findall(r"Fractional change compared to first step: (\S+)",
-                                           text)]
+    ratios = [
+        float(v) for v in re.findall(r"Fractional change compared to first step: (\S+)", text)
+    ]
     return positions, probs, ratios
 
 
@@ -81,8 +82,7 @@ def test_a_ktab_files_dimensions_are_one_space_by_default(three_dim) -> None:
 def test_pce_with_ktab_settings_gives_ktabs_initial_probabilities() -> None:
     s = ktab("dummyData_3Dim.csv")
     _, probs, _ = reference()
-    fc = equipoise.forecast(s, model="pce", weights="capability", risk="inferred",
-                            spaces="joint")
+    fc = equipoise.forecast(s, model="pce", weights="capability", risk="inferred", spaces="joint")
     got = fc.details[s.issues[0].id]["probabilities"]
     for actor, ref in probs.items():
         assert got[actor] == pytest.approx(ref[0], abs=1e-4)
@@ -90,8 +90,9 @@ def test_pce_with_ktab_settings_gives_ktabs_initial_probabilities() -> None:
 
 def one_issue(x, c, s=None):  # noqa: ANN001, ANN201
     n = len(x)
-    return BargainingProblem.single_issue([f"a{k}" for k in range(n)], x,
-                                          s if s is not None else [1.0] * n, c)
+    return BargainingProblem.single_issue(
+        [f"a{k}" for k in range(n)], x, s if s is not None else [1.0] * n, c
+    )
 
 
 def test_pce_closed_form_two_actors_is_the_weighted_mean() -> None:
@@ -108,8 +109,9 @@ def test_pce_closed_form_three_equal_actors() -> None:
     # p ∝ (1/2 1/3 1/2, 2/3 1/2 2/3, 1/2 1/3 1/2) = (3, 8, 3) / 14
     fc = ProbabilisticCondorcet().forecast(one_issue([0.0, 50.0, 100.0], [1.0, 1.0, 1.0]))
     probs = fc.details["issue"]["probabilities"]
-    assert [probs[a] for a in ("a0", "a1", "a2")] == pytest.approx([3 / 14, 8 / 14, 3 / 14],
-                                                                     abs=1e-7)
+    assert [probs[a] for a in ("a0", "a1", "a2")] == pytest.approx(
+        [3 / 14, 8 / 14, 3 / 14], abs=1e-7
+    )
     assert fc.outcome["issue"] == pytest.approx(50.0, abs=1e-6)
     assert fc.details["issue"]["most_probable"] == 50.0
 
@@ -139,8 +141,15 @@ def test_actor_order_does_not_matter(three_dim) -> None:
     s, fc = three_dim
     p = problem_of(s)
     order = [3, 6, 0, 5, 1, 4, 2]
-    q = BargainingProblem(tuple(p.actors[k] for k in order), p.issues, p.position[order],
-                          p.salience[order], p.capability[order], p.lower, p.upper)
+    q = BargainingProblem(
+        tuple(p.actors[k] for k in order),
+        p.issues,
+        p.position[order],
+        p.salience[order],
+        p.capability[order],
+        p.lower,
+        p.upper,
+    )
     fq = SpatialModel(spaces="joint").forecast(q)
     for issue in p.issues:
         assert fq.outcome[issue] == pytest.approx(fc.outcome[issue], abs=1e-9)
@@ -158,7 +167,8 @@ def test_scaling_every_capability_changes_nothing(three_dim) -> None:
         assert fq.rounds_run[issue] == fc.rounds_run[issue]
     pc = ProbabilisticCondorcet(spaces="joint")
     assert pc.forecast(p.replace(capability=p.capability * 0.01)).outcome == pytest.approx(
-        pc.forecast(p).outcome, abs=1e-6)
+        pc.forecast(p).outcome, abs=1e-6
+    )
 
 
 def test_stop_rule(three_dim) -> None:
@@ -167,8 +177,9 @@ def test_stop_rule(three_dim) -> None:
     issue = p.issues[0]
     capped = SpatialModel(rounds=3, spaces="joint").forecast(p)
     assert capped.rounds_run[issue] == 3 and not capped.converged[issue]
-    np.testing.assert_allclose(capped.history[issue]["SActor-00"],
-                               fc.history[issue]["SActor-00"][:4])
+    np.testing.assert_allclose(
+        capped.history[issue]["SActor-00"], fc.history[issue]["SActor-00"][:4]
+    )
     # turn 2 moved 0.763 of turn 1: a ratio of 0.8 stops there, not before min_rounds
     early = SpatialModel(stop_ratio=0.8, spaces="joint").forecast(p)
     assert early.rounds_run[issue] == 2 and early.converged[issue]
@@ -190,12 +201,18 @@ def test_batch_equals_single(three_dim) -> None:
     x = np.clip(p.position[None] + rng.normal(0, 4, (3, *p.position.shape)), 0, 100)
     x[0] = p.position
     for model in (SpatialModel(spaces="joint"), ProbabilisticCondorcet(spaces="joint")):
-        out = model.forecast_batch(x, p.salience, p.capability, lower=p.lower,
-                                   upper=p.upper, issues=p.issues, actors=p.actors)
+        out = model.forecast_batch(
+            x,
+            p.salience,
+            p.capability,
+            lower=p.lower,
+            upper=p.upper,
+            issues=p.issues,
+            actors=p.actors,
+        )
         for b in range(3):
             single = model.forecast(p.replace(position=x[b]))
-            np.testing.assert_allclose(out[b], [single.outcome[i] for i in p.issues],
-                                       atol=1e-9)
+            np.testing.assert_allclose(out[b], [single.outcome[i] for i in p.issues], atol=1e-9)
     joint = SpatialModel(spaces="joint")
     first = joint.forecast_batch(x[:1], p.salience, p.capability, lower=p.lower, upper=p.upper)
     assert first[0] == pytest.approx([fc.outcome[i] for i in p.issues])
@@ -213,12 +230,19 @@ def test_separate_spaces_run_issue_by_issue(three_dim) -> None:
 
 
 def test_refuses_what_it_cannot_model() -> None:
-    p = BargainingProblem(("a", "b"), ("x", "y"), np.array([[10.0, 20.0], [30.0, 40.0]]),
-                          np.array([[0.7, 0.6], [0.2, 0.2]]), np.ones((2, 2)))
+    p = BargainingProblem(
+        ("a", "b"),
+        ("x", "y"),
+        np.array([[10.0, 20.0], [30.0, 40.0]]),
+        np.array([[0.7, 0.6], [0.2, 0.2]]),
+        np.ones((2, 2)),
+    )
     with pytest.raises(ModelInputError, match="add up to"):
         SpatialModel(spaces="joint").forecast(p)
-    q = p.replace(position=np.array([[10.0, np.nan], [30.0, 40.0]]),
-                  salience=np.array([[0.5, 0.0], [0.2, 0.2]]))
+    q = p.replace(
+        position=np.array([[10.0, np.nan], [30.0, 40.0]]),
+        salience=np.array([[0.5, 0.0], [0.2, 0.2]]),
+    )
     with pytest.raises(ModelInputError, match="some issues of the space"):
         ProbabilisticCondorcet(spaces="joint").forecast(q)
     assert ProbabilisticCondorcet(spaces="separate").forecast(q).outcome["y"] == 40.0
@@ -232,14 +256,24 @@ def test_refuses_what_it_cannot_model() -> None:
         SpatialModel(spaces="all")
 
 
-@pytest.mark.parametrize("params", [
-    {"voting_rule": "ASymProsp"}, {"voting_rule": "Binary"}, {"victory_prob_model": "Octic"},
-    {"victory_prob_model": "Binary"}, {"pce_model": "MarkovUniform"},
-    {"pce_model": "MarkovIncentive"}, {"big_r_range": "Min"}, {"big_r_adjust": "Full"},
-    {"third_party_commit": "NoCommit"}, {"inter_vec_brgn": "S2PMax"},
-    {"bargn_model": "InitRcvrInterp"}, {"bargn_model": "PWCompInterp"},
-    {"state_transitions": "Stochastic", "seed": 1},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"voting_rule": "ASymProsp"},
+        {"voting_rule": "Binary"},
+        {"victory_prob_model": "Octic"},
+        {"victory_prob_model": "Binary"},
+        {"pce_model": "MarkovUniform"},
+        {"pce_model": "MarkovIncentive"},
+        {"big_r_range": "Min"},
+        {"big_r_adjust": "Full"},
+        {"third_party_commit": "NoCommit"},
+        {"inter_vec_brgn": "S2PMax"},
+        {"bargn_model": "InitRcvrInterp"},
+        {"bargn_model": "PWCompInterp"},
+        {"state_transitions": "Stochastic", "seed": 1},
+    ],
+)
 def test_alternatives_run_and_stay_in_the_hull(three_dim, params) -> None:
     s, _ = three_dim
     p = problem_of(s)
@@ -252,8 +286,9 @@ def test_alternatives_run_and_stay_in_the_hull(three_dim, params) -> None:
 
 def test_forecast_json_has_history_and_probabilities(tmp_path) -> None:
     path = str(DATA / "ktab" / "dummyData_3Dim.csv")
-    res = CliRunner().invoke(app, ["forecast", path, "-m", "smp", "-m", "pce", "--json",
-                                   "--no-store"])
+    res = CliRunner().invoke(
+        app, ["forecast", path, "-m", "smp", "-m", "pce", "--json", "--no-store"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)["models"]
     smp = data["smp"]["Pstn1"]
@@ -282,8 +317,12 @@ def test_voting_rules_victory_models_and_risk_ranges_as_ktab_defines_them() -> N
     np.testing.assert_allclose(big_r(p, "Min"), [[0.0, 1 / 6, 1.0]])
     np.testing.assert_allclose(big_r(p, "Mid"), [[-0.5, -0.25, 1.0]])
     assert (big_r(np.full((1, 3), 1 / 3)) == 0).all()
-    for bad in (lambda: response("Plurality"), lambda: victory_probability(c, "Cubic"),
-                lambda: pce(c, "Borda"), lambda: big_r(p, "Wide")):
+    for bad in (
+        lambda: response("Plurality"),
+        lambda: victory_probability(c, "Cubic"),
+        lambda: pce(c, "Borda"),
+        lambda: big_r(p, "Wide"),
+    ):
         with pytest.raises(ModelInputError, match="choose one of"):
             bad()
 
@@ -296,8 +335,11 @@ def test_explicit_spaces(three_dim) -> None:
     assert listed.outcome == pytest.approx(fc.outcome)
     two = ProbabilisticCondorcet(spaces=[ids[:1], ids[1:]]).forecast(p)
     assert two.details[ids[0]]["space"] == ids[:1] and two.details[ids[2]]["space"] == ids[1:]
-    for bad, match in (([["nope"]], "unknown issue"), ([ids, ids[:1]], "two spaces"),
-                       ([ids[:1]], "in no space")):
+    for bad, match in (
+        ([["nope"]], "unknown issue"),
+        ([ids, ids[:1]], "two spaces"),
+        ([ids[:1]], "in no space"),
+    ):
         with pytest.raises(ModelInputError, match=match):
             ProbabilisticCondorcet(spaces=bad).forecast(p)
     with pytest.raises(ModelInputError, match="spaces="):

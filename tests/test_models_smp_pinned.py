@@ -23,6 +23,7 @@ from equipoise.io.ktab import read_ktab
 TOL = 1e-9  # absolute, on 0-100 position scales and on probabilities (floating-point noise)
 PINNED = json.loads((DATA / "ktab" / "smp-pinned.json").read_text(encoding="utf-8"))
 
+
 def _helpers() -> Any:
     """The fixture's own writer (its option lists and Monte Carlo draws)."""
     import importlib.util
@@ -50,16 +51,18 @@ def assert_same(ours: Any, pinned: Any, where: str) -> None:
             assert_same(ours[k], pinned[k], f"{where}/{k}")
     elif isinstance(pinned, list):
         assert len(ours) == len(pinned), where
-        np.testing.assert_allclose(np.asarray(ours, float), np.asarray(pinned, float),
-                                   rtol=0, atol=TOL, err_msg=where)
+        np.testing.assert_allclose(
+            np.asarray(ours, float), np.asarray(pinned, float), rtol=0, atol=TOL, err_msg=where
+        )
     elif isinstance(pinned, (bool, int)):
         assert ours == pinned, where
     else:
         assert abs(ours - pinned) <= TOL, f"{where}: {ours!r} != {pinned!r}"
 
 
-@pytest.mark.parametrize("name", ["dummyData-a080.csv", "dummyData-a040.csv",
-                                  "dummyData_2Dim.csv", "dummyData_3Dim.csv"])
+@pytest.mark.parametrize(
+    "name", ["dummyData-a080.csv", "dummyData-a040.csv", "dummyData_2Dim.csv", "dummyData_3Dim.csv"]
+)
 def test_smp_default_run_is_unchanged(name) -> None:
     fc = equipoise.forecast(scenario(name), model="smp")
     assert_same(HELPERS.smp_result(fc, True), PINNED["smp"][name], name)
@@ -105,13 +108,19 @@ def test_blocks_do_not_change_the_kernels(rule) -> None:
     whole_c = coalitions(u, cap, rule, chunk=10**9)
     whole_pg = _all_challenges(d, R, estimated_r(R), ssum * cap, ssum, opt, chunk=10**9)
     for chunk in (1, 50, N * N * N + 1, 2 * N * N * N):  # rows, one draw, several draws
-        np.testing.assert_allclose(coalitions(u, cap, rule, chunk=chunk), whole_c,
-                                   rtol=1e-12, atol=0)
-        for ours, ref in zip(_all_challenges(d, R, estimated_r(R), ssum * cap, ssum, opt,
-                                             chunk=chunk), whole_pg):
+        np.testing.assert_allclose(
+            coalitions(u, cap, rule, chunk=chunk), whole_c, rtol=1e-12, atol=0
+        )
+        for ours, ref in zip(
+            _all_challenges(d, R, estimated_r(R), ssum * cap, ssum, opt, chunk=chunk), whole_pg
+        ):
             np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-15)
     # every (draw, row) exactly once
     for chunk in (1, 50, 2 * N * N * N):
-        seen = [(b, r) for b0, b1, r0, r1 in blocks(B, N, N * N, chunk)
-                for b in range(b0, b1) for r in range(r0, r1)]
+        seen = [
+            (b, r)
+            for b0, b1, r0, r1 in blocks(B, N, N * N, chunk)
+            for b in range(b0, b1)
+            for r in range(r0, r1)
+        ]
         assert sorted(seen) == [(b, r) for b in range(B) for r in range(N)]

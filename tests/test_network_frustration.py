@@ -106,8 +106,10 @@ def test_binary_program_alone_matches_brute_force(g):
 def test_certificate_never_wrong(g, seed):
     expected = brute_force(g)
     rng = np.random.default_rng(seed)
-    for spins in (np.where(rng.random(g.n) < 0.5, 1.0, -1.0),
-                  heuristic_split(g, time_limit=0.05, seed=seed).spins):
+    for spins in (
+        np.where(rng.random(g.n) < 0.5, 1.0, -1.0),
+        heuristic_split(g, time_limit=0.05, seed=seed).spins,
+    ):
         cert = certify_split(g, spins)
         assert cert.lower_bound <= expected + 1e-7
         if cert.optimal:
@@ -146,9 +148,16 @@ def test_certificate_on_planted_graph():
 
 def test_blocks_and_trees():
     # two triangles sharing a cut vertex, plus a pendant path: three cyclic blocks? no: two
-    edges = [(0, 1, 1), (1, 2, 1), (0, 2, -1),     # unbalanced triangle
-             (2, 3, -1), (3, 4, -1), (2, 4, -1),   # unbalanced triangle
-             (4, 5, 1), (5, 6, -1)]                # path (bridges)
+    edges = [
+        (0, 1, 1),
+        (1, 2, 1),
+        (0, 2, -1),  # unbalanced triangle
+        (2, 3, -1),
+        (3, 4, -1),
+        (2, 4, -1),  # unbalanced triangle
+        (4, 5, 1),
+        (5, 6, -1),
+    ]  # path (bridges)
     g = SignedGraph.from_edges(edges)
     labels = biconnected_blocks(g)
     assert len(set(labels[:3].tolist())) == 1 and len(set(labels[3:6].tolist())) == 1
@@ -183,7 +192,7 @@ def test_time_limit_reports_bound_honestly():
     iu, iv = np.triu_indices(n, 1)
     keep = rng.random(len(iu)) < 0.4
     u, v = iu[keep], iv[keep]
-    sign = np.where(rng.random(len(u)) < 0.5, 1, -1)          # random signs: hard
+    sign = np.where(rng.random(len(u)) < 0.5, 1, -1)  # random signs: hard
     g = SignedGraph(tuple(range(n)), u, v, sign, np.ones(len(u)))
     res = frustration_index(g, time_limit=0.02)
     assert res.lower_bound <= res.value
@@ -205,7 +214,7 @@ def test_hard_graph_stops_at_time_limit():
     iu, iv = np.triu_indices(n, 1)
     keep = rng.random(len(iu)) < 0.4
     u, v = iu[keep], iv[keep]
-    sign = np.where(rng.random(len(u)) < 0.5, 1, -1)          # random signs: no camps
+    sign = np.where(rng.random(len(u)) < 0.5, 1, -1)  # random signs: no camps
     g = SignedGraph(tuple(range(n)), u, v, sign, np.ones(len(u)))
     res = frustration_index(g, time_limit=1.0)
     assert res.seconds < 5

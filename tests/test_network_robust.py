@@ -15,9 +15,13 @@ def all_splits(graph: SignedGraph, weights: np.ndarray):
     """Every split with node 0 on side +1 and its frustrated weight (plain Python)."""
     for rest in itertools.product((1, -1), repeat=graph.n - 1):
         s = (1, *rest)
-        cost = sum(w for a, b, sg, w in zip(graph.u.tolist(), graph.v.tolist(),
-                                           graph.sign.tolist(), weights.tolist())
-                   if sg * s[a] * s[b] < 0)
+        cost = sum(
+            w
+            for a, b, sg, w in zip(
+                graph.u.tolist(), graph.v.tolist(), graph.sign.tolist(), weights.tolist()
+            )
+            if sg * s[a] * s[b] < 0
+        )
         yield s, cost
 
 
@@ -46,7 +50,7 @@ def random_graph(rng: np.random.Generator, n: int, p: float, weighted: bool) -> 
 
 
 @pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("limit", [0, 16])   # 0: re-solving with an actor forced across
+@pytest.mark.parametrize("limit", [0, 16])  # 0: re-solving with an actor forced across
 def test_camp_fixed_and_swing_match_brute_force(seed: int, limit: int) -> None:
     rng = np.random.default_rng(seed)
     g = random_graph(rng, int(rng.integers(5, 9)), 0.45, weighted=seed % 2 == 1)
@@ -61,8 +65,10 @@ def test_camp_fixed_and_swing_match_brute_force(seed: int, limit: int) -> None:
 
 def test_reference_other_components_and_unplaced() -> None:
     # two components: the small one can be swapped freely, so it is not fixed; 'z' unplaced
-    g = SignedGraph.from_edges([("a", "b", 1), ("b", "c", -1), ("a", "c", -1), ("d", "e", 1)],
-                               nodes=["a", "b", "c", "d", "e", "z"])
+    g = SignedGraph.from_edges(
+        [("a", "b", 1), ("b", "c", -1), ("a", "c", -1), ("d", "e", 1)],
+        nodes=["a", "b", "c", "d", "e", "z"],
+    )
     rep = analyse_balance(g, reference="c")
     assert rep.reference == "c" and rep.unplaced == ["z"]
     assert rep.camp_fixed == {"a": True, "b": True, "c": True, "d": False, "e": False}
@@ -76,8 +82,9 @@ def test_reference_other_components_and_unplaced() -> None:
 
 
 def test_unique_split_is_reported() -> None:
-    g = SignedGraph.from_edges([("a", "b", 1), ("b", "c", 1), ("a", "c", 1), ("c", "d", -1),
-                                ("d", "e", 1), ("c", "e", -1)])
+    g = SignedGraph.from_edges(
+        [("a", "b", 1), ("b", "c", 1), ("a", "c", 1), ("c", "d", -1), ("d", "e", 1), ("c", "e", -1)]
+    )
     rep = analyse_balance(g)
     assert rep.frustration_index == 0 and rep.unique is True
     assert all(rep.camp_fixed.values())
@@ -91,7 +98,7 @@ def test_reductions_keep_the_exact_value(seed: int) -> None:
 
     rng = np.random.default_rng(100 + seed)
     n = int(rng.integers(8, 13))
-    g = random_graph(rng, n, 0.18, weighted=seed % 2 == 0)   # sparse: many degree <= 2
+    g = random_graph(rng, n, 0.18, weighted=seed % 2 == 0)  # sparse: many degree <= 2
     best = min(c for _, c in all_splits(g, g.weight))
     red = reduce_graph(g)
     assert red.graph.n < g.n
@@ -102,8 +109,9 @@ def test_reductions_keep_the_exact_value(seed: int) -> None:
     assert reduced_best + red.constant == pytest.approx(best)
     res = frustration_index(g)
     assert res.optimal and res.value == pytest.approx(best)
-    spins = red.expand(np.ones(red.graph.n) if red.graph.m == 0 else
-                       frustration_index(red.graph).spins)
+    spins = red.expand(
+        np.ones(red.graph.n) if red.graph.m == 0 else frustration_index(red.graph).spins
+    )
     frustrated = g.sign * spins[g.u] * spins[g.v] < 0
     assert g.weight[frustrated].sum() == pytest.approx(best)
 
@@ -126,8 +134,9 @@ def test_examination_of_larger_graphs_matches_brute_force(seed: int) -> None:
     """10-14 actors, dense or sparse, integer and fractional weights: the walk, the LP/max-flow
     proofs and the binary program (brute_force_limit=0) decide every actor exactly."""
     rng = np.random.default_rng(500 + seed)
-    g = random_graph(rng, int(rng.integers(10, 15)), float(rng.uniform(0.2, 0.8)),
-                     weighted=seed % 3 == 1)
+    g = random_graph(
+        rng, int(rng.integers(10, 15)), float(rng.uniform(0.2, 0.8)), weighted=seed % 3 == 1
+    )
     if seed % 3 == 2:  # weights off any grid: no rounding of bounds possible
         g = SignedGraph(g.nodes, g.u, g.v, g.sign, rng.uniform(0.5, 2.5, g.m), weighted=True)
     res = frustration_index(g)
@@ -144,8 +153,9 @@ def test_an_exhausted_budget_leaves_actors_undecided_never_wrong(seed: int) -> N
     rng = np.random.default_rng(900 + seed)
     g = random_graph(rng, 13, 0.5, weighted=False)
     res = frustration_index(g)
-    rob = camp_robustness(g, res.spins, float(res.value), res.optimal, brute_force_limit=0,
-                          time_limit=0.0)
+    rob = camp_robustness(
+        g, res.spins, float(res.value), res.optimal, brute_force_limit=0, time_limit=0.0
+    )
     truth = [not x for x in _brute_moves(g, rob.reference, 0.0)]
     assert all(f is None or f == t for f, t in zip(rob.fixed, truth))
     assert rob.exact == all(f is not None for f in rob.fixed)

@@ -55,8 +55,15 @@ def test_triangles_match_naive(g):
 
 def test_named_examples():
     # my ally (ARM) and my partner (AZE) are at war: unbalanced for RUS
-    g = SignedGraph.from_edges([("RUS", "ARM", 1), ("RUS", "AZE", 1), ("ARM", "AZE", -1),
-                                ("TUR", "AZE", 1), ("TUR", "ARM", -1)])
+    g = SignedGraph.from_edges(
+        [
+            ("RUS", "ARM", 1),
+            ("RUS", "AZE", 1),
+            ("ARM", "AZE", -1),
+            ("TUR", "AZE", 1),
+            ("TUR", "ARM", -1),
+        ]
+    )
     tri = triangles(g)
     assert len(tri) == 2 and tri.balanced.sum() == 1
     lists = unbalanced_triads_of(g, tri)

@@ -30,8 +30,9 @@ def whole(block: str) -> bool:
     return re.search(r"^id: ", block, re.M) is not None
 
 
-@pytest.mark.parametrize("block", [k for k, b in enumerate(yaml_blocks()) if k == 0
-                                   or not whole(b)])
+@pytest.mark.parametrize(
+    "block", [k for k, b in enumerate(yaml_blocks()) if k == 0 or not whole(b)]
+)
 def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
     """The first YAML block is a whole scenario; later blocks extend it."""
     path = tmp_path / "example.yaml"
@@ -50,8 +51,13 @@ def test_readme_scenario_example_is_valid(tmp_path: Path, block: int) -> None:
 
 
 #: Modules of the optional extras (`explain`, `dask`) -> the extra that installs them.
-OPTIONAL_EXTRAS = {"SALib": "explain", "ema_workbench": "explain", "pandas": "explain",
-                   "dask": "dask", "distributed": "dask"}
+OPTIONAL_EXTRAS = {
+    "SALib": "explain",
+    "ema_workbench": "explain",
+    "pandas": "explain",
+    "dask": "dask",
+    "distributed": "dask",
+}
 
 
 def python_blocks() -> list[str]:
@@ -63,12 +69,13 @@ def test_readme_python_example_runs(tmp_path: Path, monkeypatch, block: int) -> 
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     try:
-        exec(compile(python_blocks()[block], f"README.md python block {block}", "exec"),
-             namespace)
+        exec(compile(python_blocks()[block], f"README.md python block {block}", "exec"), namespace)
     except ModuleNotFoundError as exc:  # an optional extra the README's test command installs
         if exc.name in OPTIONAL_EXTRAS:
-            pytest.skip(f"README python block {block} needs {exc.name} (pip install "
-                        f"'equipoise[{OPTIONAL_EXTRAS[exc.name]}]')")
+            pytest.skip(
+                f"README python block {block} needs {exc.name} (pip install "
+                f"'equipoise[{OPTIONAL_EXTRAS[exc.name]}]')"
+            )
         raise
     if "outcomes" in namespace:
         assert namespace["outcomes"].shape == (1000, 4)
@@ -97,10 +104,16 @@ def test_readme_worked_decision_example(tmp_path: Path) -> None:
     assert result.kinds["mediate-and-deploy"] == "package"
     assert "mediate+deploy" not in result.options  # the declared package, not again
     assert {o: result.outcomes[o]["troops"] for o in ("watch", "mediate", "deploy")} == {
-        "watch": 0.0, "mediate": 0.0, "deploy": 60.0}
+        "watch": 0.0,
+        "mediate": 0.0,
+        "deploy": 60.0,
+    }
     assert result.outcomes["deploy"]["valley"] <= 55.0
     assert set(result.expectations) == {"WEST"}
     assert "west-asks" not in result.by_doctrine
     varied = decide(scenario, model="eum", draws=0, variant="east-advances")
-    assert varied.by_doctrine["arbiter"]["weights"] == {"outcome": 0.6, "relations": 0.2,
-                                                        "cost": 0.2}
+    assert varied.by_doctrine["arbiter"]["weights"] == {
+        "outcome": 0.6,
+        "relations": 0.2,
+        "cost": 0.2,
+    }

@@ -70,12 +70,15 @@ def builtin(tmp_path_factory):
 
 # -- the built-in scenario --------------------------------------------------------------
 
+
 def test_writes_both_files_and_no_temporary_files(builtin):
     analysis, paths, html, page, data = builtin
     assert set(paths) == {"report", "results"}
     assert paths["report"].name == "report.html" and paths["results"].name == "results.json"
-    assert sorted(p.name for p in paths["report"].parent.iterdir()) == ["report.html",
-                                                                       "results.json"]
+    assert sorted(p.name for p in paths["report"].parent.iterdir()) == [
+        "report.html",
+        "results.json",
+    ]
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert html.rstrip().endswith("</html>")
 
@@ -100,8 +103,16 @@ def test_results_json_makes_the_run_reproducible(builtin):
 def test_every_section_and_figure_present(builtin):
     analysis, paths, html, page, data = builtin
     sections = [a["data-section"] for a in page.with_attr("data-section")]
-    assert sections == ["summary", "network", "issues", "decision", "variants", "events",
-                        "method", "sources"]
+    assert sections == [
+        "summary",
+        "network",
+        "issues",
+        "decision",
+        "variants",
+        "events",
+        "method",
+        "sources",
+    ]
     figures = {a["data-figure"] for a in page.with_attr("data-figure")}
     assert "fig-network" in figures and "fig-ranks" in figures
     for k, issue in enumerate(analysis.scenario.issues, start=1):
@@ -112,7 +123,7 @@ def test_every_section_and_figure_present(builtin):
     assert html.count("<svg") == len(figures)
     assert "fig-error" not in re.sub(r"\.fig-error", "", html)  # no figure failed
     # table of contents links every section
-    toc = html[html.index('<nav class="toc"'):html.index("</nav>")]
+    toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
     for s in sections:
         assert f'href="#{s}"' in toc
 
@@ -148,8 +159,18 @@ def test_ids_are_unique_across_figures(builtin):
 def test_self_contained_no_external_resources(builtin):
     analysis, paths, html, page, data = builtin
     tags = {t for t, _ in page.tags}
-    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "image",
-                       "video", "audio", "source"}
+    assert not tags & {
+        "script",
+        "link",
+        "img",
+        "iframe",
+        "object",
+        "embed",
+        "image",
+        "video",
+        "audio",
+        "source",
+    }
     for tag, attrs in page.tags:
         assert "src" not in attrs, tag
         for name, value in attrs.items():
@@ -178,12 +199,15 @@ def test_json_and_report_agree(builtin):
 
     # forecasts in the per-issue tables
     for issue in analysis.scenario.issues:
-        table = html[html.index(f'id="issue-{issue.id}-forecasts"'):]
-        table = table[:table.index("</table>")]
+        table = html[html.index(f'id="issue-{issue.id}-forecasts"') :]
+        table = table[: table.index("</table>")]
         for model, fc in data["forecasts"].items():
             value = fc["issues"][issue.id]["outcome"]
-            row = re.search(rf'data-model="{model}"><th scope="row">{model}</th>'
-                            r'<td class="n">([^<]+)</td>', table)
+            row = re.search(
+                rf'data-model="{model}"><th scope="row">{model}</th>'
+                r'<td class="n">([^<]+)</td>',
+                table,
+            )
             assert row is not None, (issue.id, model)
             assert row.group(1) == fmt_num(value, 2)
     # mean absolute errors
@@ -195,11 +219,11 @@ def test_json_and_report_agree(builtin):
     # robust option and the best option per doctrine
     robust = data["decision"]["robust_option"]
     name = data["decision"]["options"][robust]
-    row = html[html.index(f'data-option="{robust}"'):]
-    assert 'class="badge">robust' in row[:row.index("</tr>")]
+    row = html[html.index(f'data-option="{robust}"') :]
+    assert 'class="badge">robust' in row[: row.index("</tr>")]
     for doctrine, d in data["decision"]["by_doctrine"].items():
-        best_row = html[html.index(f'data-option="{d["best"]}"'):]
-        best_row = best_row[:best_row.index("</tr>")]
+        best_row = html[html.index(f'data-option="{d["best"]}"') :]
+        best_row = best_row[: best_row.index("</tr>")]
         assert f'data-best="{doctrine}"' in best_row
         assert "★" in best_row
     assert name.replace("'", "&#39;") in html
@@ -217,8 +241,8 @@ def test_events_after_as_of_are_marked(builtin):
 def test_what_the_balancer_did_comes_from_the_scenario(builtin):
     analysis, paths, html, page, data = builtin
     s = analysis.scenario
-    section = html[html.index('id="actual-vs-ranked"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('id="actual-vs-ranked"') :]
+    section = section[: section.index("</section>")]
     if s.actual_choice is not None:
         assert s.actual_choice.description[:40] in section
     # the events on and after as_of that involve the balancer are listed
@@ -229,9 +253,9 @@ def test_what_the_balancer_did_comes_from_the_scenario(builtin):
 
 def test_balancer_triads_and_timeline(builtin):
     analysis, paths, html, page, data = builtin
-    items = re.findall(r"<li>", html[html.index('id="balancer-triad-list"'):].split("</ul>")[0])
+    items = re.findall(r"<li>", html[html.index('id="balancer-triad-list"') :].split("</ul>")[0])
     assert len(items) == data["balance"]["actors"]["RUS"]["unbalanced_triads"]
-    timeline = html[html.index('id="timeline-table"'):].split("</table>")[0]
+    timeline = html[html.index('id="timeline-table"') :].split("</table>")[0]
     for entry in data["balancer_timeline"]:
         assert entry["date"] in timeline
     assert "+ new" in timeline
@@ -242,19 +266,19 @@ def test_balancer_triads_and_timeline(builtin):
 def test_network_section_layers_robust_camps_and_checkpoints(builtin):
     analysis, paths, html, page, data = builtin
     b = data["balance"]
-    section = html[html.index('id="network"'):html.index('id="issues"')]
+    section = html[html.index('id="network"') : html.index('id="issues"')]
     from equipoise.network.kinds import COMBINATION_RULE
 
-    assert COMBINATION_RULE in section                       # the same words as --help
-    layers = section[section.index('id="layers-table"'):].split("</table>")[0]
+    assert COMBINATION_RULE in section  # the same words as --help
+    layers = section[section.index('id="layers-table"') :].split("</table>")[0]
     for name in b["layers"]:
-        assert f"<th scope=\"row\">{name}</th>" in layers
-    robust = section[section.index('id="robust-camps"'):].split("</div>")[0]
+        assert f'<th scope="row">{name}</th>' in layers
+    robust = section[section.index('id="robust-camps"') :].split("</div>")[0]
     assert ("only optimal one" in robust) == (b["unique"] is True)
     for actor in b["unplaced"]:
         assert analysis.scenario.actor(actor).name in robust
     # one small multiple per checkpoint, titled with its date
-    multiples = section[section.index('id="network-checkpoints"'):]
+    multiples = section[section.index('id="network-checkpoints"') :]
     for entry in data["balancer_timeline"]:
         assert f"Relations network: {entry['date']}" in multiples
 
@@ -267,14 +291,21 @@ def test_network_figure_geometry_and_legend():
     nodes = ["A", "B", "C", "D", "E"]
     edges = [("A", "B", 1, 1.0), ("A", "C", 1, 1.0), ("B", "C", 1, 1.0), ("D", "A", -1, 1.0)]
     pos = camp_layout(nodes, edges, [["A", "B", "C"], ["D"]], unplaced=["E"])
-    assert max(pos[x][0] for x in "ABC") < pos["D"][0]       # camp A left of camp B
-    assert pos["E"][1] < min(pos[x][1] for x in "ABCD")      # unplaced below
+    assert max(pos[x][0] for x in "ABC") < pos["D"][0]  # camp A left of camp B
+    assert pos["E"][1] < min(pos[x][1] for x in "ABCD")  # unplaced below
     # a straight tie through a third node is bent around it
     path = _route((0.0, 0.0), (2.0, 0.0), [(1.0, 0.0)], 0.2)
     assert np.hypot(path[:, 0] - 1.0, path[:, 1]).min() >= 0.2
     assert np.allclose(_route((0.0, 0.0), (2.0, 0.0), [(1.0, 1.0)], 0.2)[:, 1], 0.0)
-    svg = network_figure(nodes, edges, [["A", "B", "C"], ["D"]], [], unplaced=["E"],
-                         not_fixed=["C"], cancelled=[["B", "D"]])
+    svg = network_figure(
+        nodes,
+        edges,
+        [["A", "B", "C"], ["D"]],
+        [],
+        unplaced=["E"],
+        not_fixed=["C"],
+        cancelled=[["B", "D"]],
+    )
     assert "(1 actor)" in svg and "(3 actors)" in svg and "1 actors" not in svg
     assert "camp not fixed" in svg and "=0" in svg
 
@@ -290,14 +321,21 @@ def test_print_rules_and_figure_breaks(builtin):
 CASES = {
     "ktab": (KTAB, {"summary", "issues", "method", "sources"}, {"network", "decision"}),
     "decide": (DECIDE, {"summary", "issues", "method", "sources"}, {"network", "decision"}),
-    "no_relations": (FIXTURES / "no_relations.yaml",
-                     {"summary", "issues", "decision", "variants", "method", "sources"},
-                     {"network"}),
-    "no_options": (FIXTURES / "no_options.yaml",
-                   {"summary", "network", "issues", "method", "sources"}, {"decision"}),
-    "minimal": (FIXTURES / "minimal.yaml",
-                {"summary", "network", "issues", "events", "method", "sources"},
-                {"decision"}),
+    "no_relations": (
+        FIXTURES / "no_relations.yaml",
+        {"summary", "issues", "decision", "variants", "method", "sources"},
+        {"network"},
+    ),
+    "no_options": (
+        FIXTURES / "no_options.yaml",
+        {"summary", "network", "issues", "method", "sources"},
+        {"decision"},
+    ),
+    "minimal": (
+        FIXTURES / "minimal.yaml",
+        {"summary", "network", "issues", "events", "method", "sources"},
+        {"decision"},
+    ),
 }
 
 
@@ -339,6 +377,7 @@ def test_scenario_text_is_escaped(tmp_path):
 
 
 # -- atomic writing --------------------------------------------------------------------
+
 
 def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
     analysis = _analyse(FIXTURES / "minimal.yaml", draws=10)

@@ -17,8 +17,7 @@ from browser import ARGS, CHROMIUM, require_browser
 
 sync_api = require_browser()
 
-SECTIONS = ["summary", "network", "issues", "decision", "variants", "events", "method",
-            "sources"]
+SECTIONS = ["summary", "network", "issues", "decision", "variants", "events", "method", "sources"]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,7 @@ def test_report_in_chromium(report, browser, tmp_path):
     # figures: present, visible, of a sensible size, with drawn content
     figures = page.locator("figure.report-figure")
     n = figures.count()
-    checkpoints = len(analysis.timeline or [])                   # one small multiple each
+    checkpoints = len(analysis.timeline or [])  # one small multiple each
     bargained = sum(1 for i in analysis.scenario.issues if i.decided_by is None)
     # network, ranks, the checkpoints, one per issue, rounds for each bargained issue (none
     # when one actor decides)

@@ -13,8 +13,21 @@ DOCS = ROOT / "docs"
 #: What the project ships or runs: the package, tests, benchmarks, docs and top-level files.
 TREES = ["src", "tests", "benchmarks", "docs", ".ci"]
 TOP_FILES = ["README.md", "pyproject.toml", "CHANGELOG.md", "CONTRIBUTING.md", "LICENSE"]
-TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".toml", ".json", ".txt", ".tsv", ".csv",
-                 ".html", ".j2", ".cfg", ""}
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".json",
+    ".txt",
+    ".tsv",
+    ".csv",
+    ".html",
+    ".j2",
+    ".cfg",
+    "",
+}
 
 
 def project_files() -> list[Path]:
@@ -22,24 +35,41 @@ def project_files() -> list[Path]:
     for tree in TREES:
         for path in sorted((ROOT / tree).rglob("*")):
             inner = path.relative_to(ROOT / tree).parts
-            if (path.is_file() and path.suffix in TEXT_SUFFIXES
-                    and not any(part.endswith(".egg-info") or part == "__pycache__"
-                                or part.startswith(".") for part in inner)):
+            if (
+                path.is_file()
+                and path.suffix in TEXT_SUFFIXES
+                and not any(
+                    part.endswith(".egg-info") or part == "__pycache__" or part.startswith(".")
+                    for part in inner
+                )
+            ):
                 files.append(path)
     return files
 
 
 def test_no_absolute_path_of_the_development_machine() -> None:
     marker = "/" + "work" + "/"  # spelled in pieces so that this file does not match itself
-    hits = [f"{p.relative_to(ROOT)}:{n}" for p in project_files()
-            for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace")
-                                     .splitlines(), 1) if marker in line]
+    hits = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in project_files()
+        for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if marker in line
+    ]
     assert not hits, "absolute paths of the development machine: " + ", ".join(hits)
 
 
-@pytest.mark.parametrize("name", ["LICENSE", "CHANGELOG.md", "CONTRIBUTING.md",
-                                  "docs/models.md", "docs/models-verification.md",
-                                  "docs/balance.md", "tests/fixtures/README.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "LICENSE",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "docs/models.md",
+        "docs/models-verification.md",
+        "docs/balance.md",
+        "tests/fixtures/README.md",
+    ],
+)
 def test_documents_exist(name: str) -> None:
     assert (ROOT / name).is_file(), f"{name} is missing"
 
@@ -77,7 +107,11 @@ def test_every_cited_section_and_ambiguity_resolves() -> None:
 
 
 def test_code_cites_the_specification_in_the_repository() -> None:
-    bare = [f"{p.relative_to(ROOT)}:{n}" for p in project_files() if p.suffix == ".py"
-            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-            if re.search(r"(?<![/\w\"-])models(-verification)?\.md", line)]
+    bare = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in project_files()
+        if p.suffix == ".py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"(?<![/\w\"-])models(-verification)?\.md", line)
+    ]
     assert not bare, "cite docs/models.md (the file in the repository): " + ", ".join(bare)

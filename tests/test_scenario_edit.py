@@ -22,14 +22,17 @@ from equipoise.scenarios import builtin_names, builtin_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [builtin_path(name) for name in builtin_names()] + sorted(
-    (ROOT / "examples").glob("*.yaml"))
+    (ROOT / "examples").glob("*.yaml")
+)
 BUILTIN = builtin_path("nagorno-karabakh-2020")
 
 
 def _changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
-                                                  lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
@@ -48,8 +51,7 @@ def test_tables_hold_every_record(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     scenario = parse(str(path), text)
     tables = read_tables(str(path), text)
-    for section in ("actors", "issues", "stances", "relations", "options", "variants",
-                    "doctrines"):
+    for section in ("actors", "issues", "stances", "relations", "options", "variants", "doctrines"):
         assert len(tables[section].rows) == len(getattr(scenario, section)), section
     actors = tables["actors"]
     assert [row["id"] for row in actors.rows] == [a.id for a in scenario.actors]
@@ -67,8 +69,9 @@ def test_cells_are_flattened_paths_and_lists_are_yaml() -> None:
 
 def test_one_edit_changes_one_line() -> None:
     text = BUILTIN.read_text(encoding="utf-8")
-    row = next(k for k, r in enumerate(read_tables("nk.yaml", text)["actors"].rows)
-               if r["id"] == "TUR")
+    row = next(
+        k for k, r in enumerate(read_tables("nk.yaml", text)["actors"].rows) if r["id"] == "TUR"
+    )
     result = apply_edits("nk.yaml", text, [CellEdit("actors", row, "capability", "60")])
     assert result.ok
     assert _changed_lines(text, result.text) == ["-    capability: 55", "+    capability: 60"]
@@ -104,8 +107,11 @@ stances:
 
 
 def test_comment_next_to_an_edited_value_survives() -> None:
-    result = apply_edits("small.yaml", SMALL, [CellEdit("actors", 0, "capability", "80"),
-                                               CellEdit("actors", 0, "name", "Alpha prime")])
+    result = apply_edits(
+        "small.yaml",
+        SMALL,
+        [CellEdit("actors", 0, "capability", "80"), CellEdit("actors", 0, "name", "Alpha prime")],
+    )
     assert result.ok, [p.message for p in result.problems]
     # the comment keeps its column
     assert "    capability: 80   # reference point of the index\n" in result.text
@@ -126,8 +132,11 @@ def test_invalid_edit_refused_with_the_problem_named_and_located() -> None:
 
 
 def test_every_problem_of_a_batch_is_reported_and_nothing_applied() -> None:
-    edits = [CellEdit("actors", 1, "capability", "-5"), CellEdit("stances", 0, "position", "abc"),
-             CellEdit("actors", 0, "name", "Fine")]
+    edits = [
+        CellEdit("actors", 1, "capability", "-5"),
+        CellEdit("stances", 0, "position", "abc"),
+        CellEdit("actors", 0, "name", "Fine"),
+    ]
     result = apply_edits("small.yaml", SMALL, edits)
     assert not result.ok and result.text == SMALL
     cells = {(p.section, p.row, p.column) for p in result.problems}
@@ -146,8 +155,11 @@ def test_unparseable_cell_refused_before_validation() -> None:
 
 
 def test_cell_keeps_the_type_of_the_value_it_replaces() -> None:
-    result = apply_edits("small.yaml", SMALL, [CellEdit("actors", 1, "name", "2020"),
-                                               CellEdit("actors", 1, "capability", "7.5")])
+    result = apply_edits(
+        "small.yaml",
+        SMALL,
+        [CellEdit("actors", 1, "name", "2020"), CellEdit("actors", 1, "capability", "7.5")],
+    )
     assert result.ok, [p.message for p in result.problems]
     scenario = parse("small.yaml", result.text)
     assert scenario.actors[1].name == "2020"  # text stays text
@@ -163,12 +175,13 @@ def test_empty_cell_removes_the_key_and_missing_field_is_named() -> None:
 
 
 def test_added_row_goes_before_the_next_section_comment() -> None:
-    row = {"id": "C", "name": "Gamma", "capability": "10", "assumption": "Small.",
-           "source.ref": ""}
+    row = {"id": "C", "name": "Gamma", "capability": "10", "assumption": "Small.", "source.ref": ""}
     result = apply_edits("small.yaml", SMALL, [AddRow("actors", row)])
     assert result.ok, [p.message for p in result.problems]
-    assert ("  - id: C\n    name: Gamma\n    capability: 10\n    assumption: Small.\n\n"
-            "# the issues\nissues:\n") in result.text
+    assert (
+        "  - id: C\n    name: Gamma\n    capability: 10\n    assumption: Small.\n\n"
+        "# the issues\nissues:\n"
+    ) in result.text
     assert [a.id for a in parse("small.yaml", result.text).actors] == ["A", "B", "C"]
 
 
@@ -191,8 +204,10 @@ def test_deleted_row_takes_its_comment_and_leaves_the_next_one() -> None:
 def test_deleting_a_referenced_row_is_refused() -> None:
     result = apply_edits("small.yaml", SMALL, [DeleteRow("actors", 1)])
     assert not result.ok and result.text == SMALL
-    assert any("unknown actor 'B'" in p.message and p.section == "stances" and p.row == 1
-               for p in result.problems)
+    assert any(
+        "unknown actor 'B'" in p.message and p.section == "stances" and p.row == 1
+        for p in result.problems
+    )
 
 
 def test_json_source_written_back_as_json_in_its_order() -> None:
@@ -208,8 +223,10 @@ def test_json_source_written_back_as_json_in_its_order() -> None:
     assert after["actors"][0]["capability"]["value"] == 80
     after["actors"][0]["capability"]["value"] = 100
     assert after == before
-    assert _changed_lines(text, result.text) == ['-        "value": 100.0',
-                                                   '+        "value": 80.0']
+    assert _changed_lines(text, result.text) == [
+        '-        "value": 100.0',
+        '+        "value": 80.0',
+    ]
 
 
 def test_indentation_is_read_from_the_source() -> None:

@@ -66,61 +66,120 @@ def test_base_template_is_valid(tmp_path: Path) -> None:
 
 
 BAD_CASES = {
-    "unknown top-level field": (replace_line(BASE, 3, "colour: red"), 3,
-                                "unknown field 'colour'; expected one of"),
-    "unknown nested field": (replace_line(BASE, 7, "  - {id: A, name: Alpha, size: 3}"), 7,
-                             "unknown field 'actors[1].size'"),
-    "missing required field": (replace_line(BASE, 2, "# no title"), 1,
-                               "missing required field 'title'"),
-    "missing actor name": (replace_line(BASE, 8, "  - {id: B, capability: 1, assumption: g}"), 8,
-                           "missing required field 'actors[2].name'"),
+    "unknown top-level field": (
+        replace_line(BASE, 3, "colour: red"),
+        3,
+        "unknown field 'colour'; expected one of",
+    ),
+    "unknown nested field": (
+        replace_line(BASE, 7, "  - {id: A, name: Alpha, size: 3}"),
+        7,
+        "unknown field 'actors[1].size'",
+    ),
+    "missing required field": (
+        replace_line(BASE, 2, "# no title"),
+        1,
+        "missing required field 'title'",
+    ),
+    "missing actor name": (
+        replace_line(BASE, 8, "  - {id: B, capability: 1, assumption: g}"),
+        8,
+        "missing required field 'actors[2].name'",
+    ),
     "wrong type (text for a number)": (
-        replace_line(BASE, 14, "  - {actor: A, issue: i1, position: high, salience: 0.5, "
-                     "assumption: a}"), 14, "stances[1].position: expected a number"),
+        replace_line(
+            BASE, 14, "  - {actor: A, issue: i1, position: high, salience: 0.5, assumption: a}"
+        ),
+        14,
+        "stances[1].position: expected a number",
+    ),
     "wrong type (mapping for a list)": (
-        replace_line(replace_line(BASE, 19, "# (no events)"), 18, "events: {a: 1}"), 18,
-        "events: expected a list"),
+        replace_line(replace_line(BASE, 19, "# (no events)"), 18, "events: {a: 1}"),
+        18,
+        "events: expected a list",
+    ),
     "position outside the scale": (
-        replace_line(BASE, 15, "  - {actor: B, issue: i1, position: 180, salience: 0.9, "
-                     "assumption: a}"), 15, "position 180 is outside the scale of issue 'i1'"),
+        replace_line(
+            BASE, 15, "  - {actor: B, issue: i1, position: 180, salience: 0.9, assumption: a}"
+        ),
+        15,
+        "position 180 is outside the scale of issue 'i1'",
+    ),
     "negative salience": (
-        replace_line(BASE, 15, "  - {actor: B, issue: i1, position: 80, salience: -0.1, "
-                     "assumption: a}"), 15, "salience -0.1 is outside [0, 1]"),
+        replace_line(
+            BASE, 15, "  - {actor: B, issue: i1, position: 80, salience: -0.1, assumption: a}"
+        ),
+        15,
+        "salience -0.1 is outside [0, 1]",
+    ),
     "NaN salience": (
-        replace_line(BASE, 15, "  - {actor: B, issue: i1, position: 80, salience: .nan, "
-                     "assumption: a}"), 15, "must be a finite number"),
-    "negative capability": (replace_line(BASE, 8, "  - {id: B, name: Beta, capability: -1, "
-                                         "assumption: g}"), 8, "capability must be >= 0"),
-    "NaN capability": (replace_line(BASE, 8, "  - {id: B, name: Beta, capability: .nan, "
-                                    "assumption: g}"), 8, "must be a finite number"),
-    "duplicate actor id": (replace_line(BASE, 8, "  - {id: A, name: Beta}"), 8,
-                           "duplicate id 'A' in actors"),
+        replace_line(
+            BASE, 15, "  - {actor: B, issue: i1, position: 80, salience: .nan, assumption: a}"
+        ),
+        15,
+        "must be a finite number",
+    ),
+    "negative capability": (
+        replace_line(BASE, 8, "  - {id: B, name: Beta, capability: -1, assumption: g}"),
+        8,
+        "capability must be >= 0",
+    ),
+    "NaN capability": (
+        replace_line(BASE, 8, "  - {id: B, name: Beta, capability: .nan, assumption: g}"),
+        8,
+        "must be a finite number",
+    ),
+    "duplicate actor id": (
+        replace_line(BASE, 8, "  - {id: A, name: Beta}"),
+        8,
+        "duplicate id 'A' in actors",
+    ),
     "unknown actor in a stance": (
-        replace_line(BASE, 15, "  - {actor: Z, issue: i1, position: 80, salience: 0.9, "
-                     "assumption: a}"),
-        15, "unknown actor 'Z'; expected one of the actor ids: A, B"),
+        replace_line(
+            BASE, 15, "  - {actor: Z, issue: i1, position: 80, salience: 0.9, assumption: a}"
+        ),
+        15,
+        "unknown actor 'Z'; expected one of the actor ids: A, B",
+    ),
     "unknown issue in a stance": (
-        replace_line(BASE, 15, "  - {actor: B, issue: i9, position: 80, salience: 0.9, "
-                     "assumption: a}"), 15, "unknown issue 'i9'"),
+        replace_line(
+            BASE, 15, "  - {actor: B, issue: i9, position: 80, salience: 0.9, assumption: a}"
+        ),
+        15,
+        "unknown issue 'i9'",
+    ),
     "relation from an actor to itself": (
         replace_line(BASE, 17, "  - {from: A, to: A, kind: rivalry, source: {ref: s1, quote: q}}"),
-        17, "relation from actor 'A' to itself"),
+        17,
+        "relation from actor 'A' to itself",
+    ),
     "malformed date": (
         replace_line(BASE, 19, "  - {date: 2020-13-45, kind: war, description: w, assumption: e}"),
-        19, "expected a date written YYYY-MM-DD"),
+        19,
+        "expected a date written YYYY-MM-DD",
+    ),
     "number without provenance": (
-        replace_line(BASE, 14, "  - {actor: A, issue: i1, position: 20, salience: 0.5}"), 14,
-        "position has neither a source nor an assumption"),
+        replace_line(BASE, 14, "  - {actor: A, issue: i1, position: 20, salience: 0.5}"),
+        14,
+        "position has neither a source nor an assumption",
+    ),
     "unknown source": (
         replace_line(BASE, 17, "  - {from: A, to: B, kind: rivalry, source: {ref: s9, quote: q}}"),
-        17, "unknown source 's9'"),
+        17,
+        "unknown source 's9'",
+    ),
     "unknown balancer": (replace_line(BASE, 3, "balancer: Q"), 3, "unknown balancer 'Q'"),
     "relation kind without a default sign": (
         replace_line(BASE, 17, "  - {from: A, to: B, kind: frenemy, source: {ref: s1, quote: q}}"),
-        17, "unknown relation kind 'frenemy'; expected one of: alliance"),
+        17,
+        "unknown relation kind 'frenemy'; expected one of: alliance",
+    ),
     "YAML syntax error": (replace_line(BASE, 11, "    name: [unclosed"), 12, "invalid YAML"),
-    "YAML that is a list": ("- id: t\n- title: x\n", 1,
-                            "the document is a list; expected a mapping"),
+    "YAML that is a list": (
+        "- id: t\n- title: x\n",
+        1,
+        "the document is a list; expected a mapping",
+    ),
     "YAML that is a scalar": ("just some words\n", 1, "expected a mapping"),
 }
 
@@ -138,10 +197,12 @@ def test_bad_input_gives_located_message_and_exit_2(tmp_path: Path, case: str) -
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = replace_line(BASE, 3, "colour: red")
-    text = replace_line(text, 15, "  - {actor: B, issue: i1, position: 180, salience: 0.9, "
-                        "assumption: a}")
-    text = replace_line(text, 17,
-                        "  - {from: A, to: A, kind: rivalry, source: {ref: s1, quote: q}}")
+    text = replace_line(
+        text, 15, "  - {actor: B, issue: i1, position: 180, salience: 0.9, assumption: a}"
+    )
+    text = replace_line(
+        text, 17, "  - {from: A, to: A, kind: rivalry, source: {ref: s1, quote: q}}"
+    )
     path, result = run_validate(tmp_path, text)
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
@@ -201,8 +262,10 @@ def test_json_validation_errors_have_lines(tmp_path: Path) -> None:
     assert result.exit_code == 2
     line = result.stderr.split(":")[1]
     assert line.isdigit()
-    assert '180' in text.splitlines()[int(line) - 1] or '"position"' in text.splitlines()[
-        int(line) - 1]
+    assert (
+        "180" in text.splitlines()[int(line) - 1]
+        or '"position"' in text.splitlines()[int(line) - 1]
+    )
 
 
 def read_scenario_data() -> dict:
@@ -243,31 +306,43 @@ def test_library_error_lists_problems() -> None:
     assert info.value.problems[0].path == "no-such-scenario-or-file"
 
 
-DOCTRINE_BASE = BASE + """\
+DOCTRINE_BASE = (
+    BASE
+    + """\
 status_quo: o1
 options:
   - {id: o1, name: Option one, costs: {cost: 2}, assumption: a}
 doctrines:
   - {id: d1, name: Doctrine, weights: {outcome: 1, cost: 0.5}, assumption: a}
 """
-DOCTRINE_LINE = DOCTRINE_BASE.splitlines().index(
-    "  - {id: d1, name: Doctrine, weights: {outcome: 1, cost: 0.5}, assumption: a}") + 1
+)
+DOCTRINE_LINE = (
+    DOCTRINE_BASE.splitlines().index(
+        "  - {id: d1, name: Doctrine, weights: {outcome: 1, cost: 0.5}, assumption: a}"
+    )
+    + 1
+)
 
 
-@pytest.mark.parametrize("weights, fragment", [
-    ("{outcom: 1}", "weighs unknown criterion 'outcom'; expected one of: outcome, relations"),
-    ("{'satisfaction:ZZ': 1}", "unknown actor 'ZZ' in criterion 'satisfaction:ZZ'"),
-    ("{outcome: [0.5, 0.2]}", "must be >= 0, or a range [lo, hi] with 0 <= lo <= hi"),
-    ("{outcome: -1}", "must be >= 0"),
-    ("{outcome: 0, cost: 0}", "gives no criterion a positive weight"),
-])
+@pytest.mark.parametrize(
+    "weights, fragment",
+    [
+        ("{outcom: 1}", "weighs unknown criterion 'outcom'; expected one of: outcome, relations"),
+        ("{'satisfaction:ZZ': 1}", "unknown actor 'ZZ' in criterion 'satisfaction:ZZ'"),
+        ("{outcome: [0.5, 0.2]}", "must be >= 0, or a range [lo, hi] with 0 <= lo <= hi"),
+        ("{outcome: -1}", "must be >= 0"),
+        ("{outcome: 0, cost: 0}", "gives no criterion a positive weight"),
+    ],
+)
 def test_doctrine_weights_are_checked(tmp_path: Path, weights: str, fragment: str) -> None:
     assert run_validate(tmp_path, DOCTRINE_BASE)[1].exit_code == 0
     text = DOCTRINE_BASE.replace("{outcome: 1, cost: 0.5}", weights)
     path, result = run_validate(tmp_path, text)
     assert result.exit_code == 2
-    assert any(ln.startswith(f"{path}:{DOCTRINE_LINE}: ") and fragment in ln
-               for ln in result.stderr.splitlines()), result.stderr
+    assert any(
+        ln.startswith(f"{path}:{DOCTRINE_LINE}: ") and fragment in ln
+        for ln in result.stderr.splitlines()
+    ), result.stderr
 
 
 def test_scale_nearest_point_picks_the_closest_labelled_value() -> None:

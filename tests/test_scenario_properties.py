@@ -17,8 +17,11 @@ from equipoise.io.scenario_file import dump_scenario
 from equipoise.scenario import DEFAULT_SIGN, Scenario
 
 ids = st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{0,8}", fullmatch=True)
-texts = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_categories=["Cs"]),
-                min_size=1, max_size=30).filter(lambda s: s.strip() == s and s)
+texts = st.text(
+    st.characters(min_codepoint=32, max_codepoint=0x2FF, exclude_categories=["Cs"]),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() == s and s)
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
 dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1))
 
@@ -29,38 +32,75 @@ def scenarios(draw: st.DrawFn) -> dict:
     issue_ids = draw(st.lists(ids, min_size=0, max_size=4, unique=True))
     prov = {"assumption": "generated"}
     actors = [
-        {"id": a, "name": draw(texts), "kind": draw(st.sampled_from(
-            ["state", "organisation", "sub-state", "other"])),
-         "capability": {"value": draw(st.floats(0, 1e4)), **prov}}
+        {
+            "id": a,
+            "name": draw(texts),
+            "kind": draw(st.sampled_from(["state", "organisation", "sub-state", "other"])),
+            "capability": {"value": draw(st.floats(0, 1e4)), **prov},
+        }
         for a in actor_ids
     ]
     issues, stances = [], []
     for i in issue_ids:
         lo = draw(st.floats(-100, 100))
         hi = lo + draw(st.floats(0.5, 200))
-        issues.append({"id": i, "name": draw(texts),
-                       "scale": {"min": lo, "max": hi, "min_label": "low", "max_label": "high"}})
+        issues.append(
+            {
+                "id": i,
+                "name": draw(texts),
+                "scale": {"min": lo, "max": hi, "min_label": "low", "max_label": "high"},
+            }
+        )
         for a in actor_ids:
             if draw(st.booleans()):
-                stances.append({"actor": a, "issue": i,
-                                "position": {"value": draw(st.floats(lo, hi)), **prov},
-                                "salience": {"value": draw(st.floats(0, 1)), **prov}})
+                stances.append(
+                    {
+                        "actor": a,
+                        "issue": i,
+                        "position": {"value": draw(st.floats(lo, hi)), **prov},
+                        "salience": {"value": draw(st.floats(0, 1)), **prov},
+                    }
+                )
     relations = []
     if len(actor_ids) >= 2:
         for _ in range(draw(st.integers(0, 6))):
-            a, b = draw(st.lists(st.sampled_from(actor_ids), min_size=2, max_size=2,
-                                 unique=True))
-            relations.append({"from": a, "to": b, "kind": draw(st.sampled_from(
-                sorted(DEFAULT_SIGN))), "weight": {"value": draw(st.floats(0.01, 10)), **prov},
-                "since": draw(dates).isoformat(), **prov})
-    events = [{"date": draw(dates).isoformat(), "kind": "event", "actors": [actor_ids[0]],
-               "description": draw(texts), **prov} for _ in range(draw(st.integers(0, 3)))]
-    return {"id": draw(ids), "title": draw(texts), "actors": actors, "issues": issues,
-            "stances": stances, "relations": relations, "events": events}
+            a, b = draw(st.lists(st.sampled_from(actor_ids), min_size=2, max_size=2, unique=True))
+            relations.append(
+                {
+                    "from": a,
+                    "to": b,
+                    "kind": draw(st.sampled_from(sorted(DEFAULT_SIGN))),
+                    "weight": {"value": draw(st.floats(0.01, 10)), **prov},
+                    "since": draw(dates).isoformat(),
+                    **prov,
+                }
+            )
+    events = [
+        {
+            "date": draw(dates).isoformat(),
+            "kind": "event",
+            "actors": [actor_ids[0]],
+            "description": draw(texts),
+            **prov,
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    return {
+        "id": draw(ids),
+        "title": draw(texts),
+        "actors": actors,
+        "issues": issues,
+        "stances": stances,
+        "relations": relations,
+        "events": events,
+    }
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=scenarios())
 def test_random_valid_scenarios_round_trip(tmp_path: Path, data: dict) -> None:
     scenario = Scenario.model_validate(data)
@@ -70,16 +110,25 @@ def test_random_valid_scenarios_round_trip(tmp_path: Path, data: dict) -> None:
         assert load(path) == scenario
 
 
-CORRUPTIONS = st.sampled_from(["delete_line", "swap_char", "junk_line", "truncate",
-                               "bad_number", "duplicate_line", "indent"])
+CORRUPTIONS = st.sampled_from(
+    ["delete_line", "swap_char", "junk_line", "truncate", "bad_number", "duplicate_line", "indent"]
+)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(data=scenarios(), how=CORRUPTIONS, where=st.floats(0, 1),
-       junk=st.sampled_from(["nan", "-5", "abc", "[", "{", "*x", "&a", ": :", "\t", "1e999"]))
-def test_random_corruptions_are_refused_cleanly(tmp_path: Path, data: dict, how: str,
-                                                where: float, junk: str) -> None:
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    data=scenarios(),
+    how=CORRUPTIONS,
+    where=st.floats(0, 1),
+    junk=st.sampled_from(["nan", "-5", "abc", "[", "{", "*x", "&a", ": :", "\t", "1e999"]),
+)
+def test_random_corruptions_are_refused_cleanly(
+    tmp_path: Path, data: dict, how: str, where: float, junk: str
+) -> None:
     text = dump_scenario(Scenario.model_validate(data), "yaml")
     lines = text.splitlines()
     k = min(int(where * len(lines)), len(lines) - 1)
@@ -88,7 +137,7 @@ def test_random_corruptions_are_refused_cleanly(tmp_path: Path, data: dict, how:
     elif how == "swap_char":
         line = lines[k]
         pos = min(int(where * len(line)), max(len(line) - 1, 0))
-        lines[k] = line[:pos] + junk + line[pos + 1:]
+        lines[k] = line[:pos] + junk + line[pos + 1 :]
     elif how == "junk_line":
         lines.insert(k, junk)
     elif how == "truncate":
@@ -111,8 +160,11 @@ def test_random_corruptions_are_refused_cleanly(tmp_path: Path, data: dict, how:
             assert p.line is None or 1 <= p.line <= len(lines) + 1
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=scenarios(), cut=st.floats(0.05, 0.95))
 def test_cli_never_shows_a_traceback(tmp_path: Path, data: dict, cut: float) -> None:
     text = dump_scenario(Scenario.model_validate(data), "json")

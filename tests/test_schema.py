@@ -20,9 +20,14 @@ from equipoise.io.scenario_file import scenario_from_document
 from equipoise.scenario import scenario_json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = sorted({*ROOT.glob("src/equipoise/scenarios/*.yaml"),
-                ROOT / "src/equipoise/templates/scenario.yaml",
-                *ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/fixtures/*.yaml")})
+FILES = sorted(
+    {
+        *ROOT.glob("src/equipoise/scenarios/*.yaml"),
+        ROOT / "src/equipoise/templates/scenario.yaml",
+        *ROOT.glob("examples/*.yaml"),
+        *ROOT.glob("tests/fixtures/*.yaml"),
+    }
+)
 VALIDATOR = jsonschema.Draft202012Validator(scenario_json_schema())
 
 
@@ -32,8 +37,10 @@ def as_json(data: object) -> object:
 
 
 def schema_errors(data: object) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
-            for e in VALIDATOR.iter_errors(as_json(data))]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in VALIDATOR.iter_errors(as_json(data))
+    ]
 
 
 def valid(data: dict) -> bool:
@@ -87,25 +94,46 @@ def rich_scenarios(draw: st.DrawFn) -> dict:
     if not data["stances"]:  # options need a balancer with a stance (validate says so)
         return data
     data["balancer"] = data["stances"][0]["actor"]
-    criteria = draw(st.lists(st.sampled_from(["cost", "risk", "prestige"]), min_size=1,
-                             max_size=3, unique=True))
+    criteria = draw(
+        st.lists(st.sampled_from(["cost", "risk", "prestige"]), min_size=1, max_size=3, unique=True)
+    )
     number = st.floats(0, 10, allow_nan=False)
     options = []
     for k in range(draw(st.integers(1, 3))):
-        option: dict = {"id": f"o{k}", "name": f"Option {k}", "assumption": "generated",
-                        "costs": {c: draw(number) if draw(st.booleans()) else
-                                  {"value": draw(number), "assumption": "generated"}
-                                  for c in criteria}}
+        option: dict = {
+            "id": f"o{k}",
+            "name": f"Option {k}",
+            "assumption": "generated",
+            "costs": {
+                c: draw(number)
+                if draw(st.booleans())
+                else {"value": draw(number), "assumption": "generated"}
+                for c in criteria
+            },
+        }
         if data["stances"] and draw(st.booleans()):
             st0 = data["stances"][0]
-            option["changes"] = [{"target": "stance", "actor": st0["actor"],
-                                  "issue": st0["issue"], "salience": draw(st.floats(0, 1))}]
+            option["changes"] = [
+                {
+                    "target": "stance",
+                    "actor": st0["actor"],
+                    "issue": st0["issue"],
+                    "salience": draw(st.floats(0, 1)),
+                }
+            ]
         options.append(option)
     data["options"] = options
     data["status_quo"] = "o0"
-    data["doctrines"] = [{"id": "d", "name": "A doctrine", "assumption": "generated",
-                          "weights": {c: draw(st.floats(0.1, 1)) if draw(st.booleans())
-                                      else [0.1, 0.5] for c in criteria}}]
+    data["doctrines"] = [
+        {
+            "id": "d",
+            "name": "A doctrine",
+            "assumption": "generated",
+            "weights": {
+                c: draw(st.floats(0.1, 1)) if draw(st.booleans()) else [0.1, 0.5] for c in criteria
+            },
+        }
+    ]
     return data
 
 

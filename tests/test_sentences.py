@@ -24,8 +24,7 @@ assert 'The robust option is' in render_html(a)
 loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'rich')
 assert not loaded, loaded
 """
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -37,6 +36,7 @@ def test_the_terminal_uses_the_same_sentences() -> None:
 
 
 # -- the actual choice's rank, said truly (issue 12) -------------------------------------------
+
 
 def test_the_summary_states_the_chosen_options_place_truly() -> None:
     """The summary said "'Neutral broker' ranks 6 of 6 (2 %)" for an option second in 68 % of
@@ -72,10 +72,11 @@ def test_the_summary_states_the_chosen_options_place_truly() -> None:
             said = f"'{name}' comes first in {share} of the draws, the {place}"
         assert said in text, text
         if likely != 1:
-            assert (f"most likely rank is {likely} of {n} (in {ra.max():.0%} of the draws)"
-                    in text.split(f"'{name}'")[-1]), text
+            assert (
+                f"most likely rank is {likely} of {n} (in {ra.max():.0%} of the draws)"
+                in text.split(f"'{name}'")[-1]
+            ), text
     # the built-in case has a chosen option that is rarely first but often ranked lower:
     # the case the old wording got wrong
-    assert any(int(np.argmax(d.smaa.rank_acceptability[d.options.index(o)])) > 0
-               for o in chosen)
+    assert any(int(np.argmax(d.smaa.rank_acceptability[d.options.index(o)])) > 0 for o in chosen)
     assert "most likely rank is" in page and "by first-rank acceptability (" not in page

@@ -32,8 +32,9 @@ MEANS_2DIM = [78.7837, 47.5997]
 
 def test_two_dim_fixture_is_one_space_with_the_reference_means() -> None:
     s = load(TWO_DIM)
-    assert [(sp.id, sp.issues) for sp in issue_spaces(s)] == [("DummyData_2Dim",
-                                                               ("Pstn1", "Pstn2"))]
+    assert [(sp.id, sp.issues) for sp in issue_spaces(s)] == [
+        ("DummyData_2Dim", ("Pstn1", "Pstn2"))
+    ]
     fc = forecast(s, model="mean")
     assert [fc.outcome["Pstn1"], fc.outcome["Pstn2"]] == pytest.approx(MEANS_2DIM, abs=1e-3)
 
@@ -71,7 +72,7 @@ def test_space_history_pads_a_dimension_that_stopped_earlier() -> None:
     short = int(np.argmin(h.states))
     if h.states[short] == h.n_states:
         pytest.skip("both dimensions ran the same number of rounds on this input")
-    tail = h.positions[:, short, h.states[short] - 1:]
+    tail = h.positions[:, short, h.states[short] - 1 :]
     assert np.all(tail == tail[:, :1])
 
 
@@ -91,7 +92,7 @@ def _history_rows(output: str, title: str) -> dict[tuple[str, str], list[str]]:
     lines = output.splitlines()
     start = next(k for k, ln in enumerate(lines) if ln.startswith(title))
     rows = {}
-    for ln in lines[start + 2:]:
+    for ln in lines[start + 2 :]:
         cells = ln.split()
         if len(cells) < 3 or not re.fullmatch(r"[-\d.…]+", cells[2]):
             break
@@ -100,8 +101,9 @@ def _history_rows(output: str, title: str) -> dict[tuple[str, str], list[str]]:
 
 
 def test_terminal_prints_the_position_history_of_a_space() -> None:
-    result = runner.invoke(app, ["forecast", str(TWO_DIM), "-m", "eum", "-m", "mean"],
-                           env={"COLUMNS": "160"})
+    result = runner.invoke(
+        app, ["forecast", str(TWO_DIM), "-m", "eum", "-m", "mean"], env={"COLUMNS": "160"}
+    )
     assert result.exit_code == 0, result.output
     title = "History of actor positions over time: eum, space DummyData_2Dim (Pstn1, Pstn2)"
     assert title in result.stdout
@@ -120,8 +122,7 @@ def test_terminal_history_of_issues_outside_a_space_only_on_request() -> None:
     plain = runner.invoke(app, ["forecast", path, "-m", "eum"])
     assert plain.exit_code == 0, plain.output
     assert "History of actor positions" not in plain.stdout
-    asked = runner.invoke(app, ["forecast", path, "-m", "eum", "--history"],
-                          env={"COLUMNS": "160"})
+    asked = runner.invoke(app, ["forecast", path, "-m", "eum", "--history"], env={"COLUMNS": "160"})
     assert asked.exit_code == 0, asked.output
     s = load(path)
     for issue in s.issues:
@@ -129,8 +130,9 @@ def test_terminal_history_of_issues_outside_a_space_only_on_request() -> None:
 
 
 def test_long_history_is_elided_with_a_caption() -> None:
-    result = runner.invoke(app, ["forecast", str(TWO_DIM), "-m", "exchange", "--rounds", "30"],
-                           env={"COLUMNS": "160"})
+    result = runner.invoke(
+        app, ["forecast", str(TWO_DIM), "-m", "exchange", "--rounds", "30"], env={"COLUMNS": "160"}
+    )
     assert result.exit_code == 0, result.output
     title = "History of actor positions over time: exchange, space DummyData_2Dim"
     rows = _history_rows(result.stdout, title)
@@ -140,7 +142,7 @@ def test_long_history_is_elided_with_a_caption() -> None:
 
 def _space_article(html: str, space: str) -> str:
     start = html.index(f'data-space="{space}"')
-    return html[start:html.index("</article>", start)]
+    return html[start : html.index("</article>", start)]
 
 
 def test_report_scatter_of_a_two_dimensional_space(tmp_path: Path) -> None:
@@ -152,8 +154,10 @@ def test_report_scatter_of_a_two_dimensional_space(tmp_path: Path) -> None:
     assert article.count("<svg") == 1
     label = re.search(r'<svg role="img" aria-label="([^"]*)"', article)
     assert label is not None
-    assert label.group(1) == ("Pstn1 × Pstn2: positions of 7 actors and the forecasts of "
-                              "mean, eum, exchange with their paths over rounds")
+    assert label.group(1) == (
+        "Pstn1 × Pstn2: positions of 7 actors and the forecasts of "
+        "mean, eum, exchange with their paths over rounds"
+    )
     for actor in (a.id for a in s.actors):  # every actor labelled in the scatter
         assert f">{actor}<" in article
     rows = dict(re.findall(r'<tr data-model="(\w+)">(.*?)</tr>', article, flags=re.S))
@@ -182,10 +186,11 @@ def test_report_without_spaces_has_no_space_article(tmp_path: Path) -> None:
 def _reference_history() -> dict[tuple[str, str], list[float]]:
     """KTAB's own "History of actor positions over time" for dummyData_3Dim.csv."""
     lines = data_file("ktab", "ref-dummyData_3Dim.txt").read_text("utf-8").splitlines()
-    start = next(k for k, ln in enumerate(lines)
-                 if ln.startswith("History of actor positions over time"))
+    start = next(
+        k for k, ln in enumerate(lines) if ln.startswith("History of actor positions over time")
+    )
     rows = {}
-    for ln in lines[start + 1:]:
+    for ln in lines[start + 1 :]:
         m = re.fullmatch(r"(\S+), (\S+):\s+([\d.\s]+)", ln.strip())
         if m is None:
             break
@@ -199,11 +204,12 @@ def test_terminal_history_of_smp_is_ktabs() -> None:
     model is within 0.1 of KTAB: tests/test_models_smp.py)."""
     reference = _reference_history()
     assert len(reference) == 21 and {len(v) for v in reference.values()} == {11}
-    result = runner.invoke(app, ["forecast", str(THREE_DIM), "-m", "smp"],
-                           env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["forecast", str(THREE_DIM), "-m", "smp"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    rows = _history_rows(result.stdout, "History of actor positions over time: smp, space "
-                                        "DummyData_3Dim (Pstn1, Pstn2, Pstn3)")
+    rows = _history_rows(
+        result.stdout,
+        "History of actor positions over time: smp, space DummyData_3Dim (Pstn1, Pstn2, Pstn3)",
+    )
     assert set(reference) <= set(rows)
     for key, expected in reference.items():
         assert [float(v) for v in rows[key]] == pytest.approx(expected, abs=0.2), key
@@ -214,12 +220,17 @@ def test_report_scatter_shows_the_smp_path(tmp_path: Path) -> None:
     analysis = run_analysis(s, models=["smp", "mean"])
     write_report(analysis, tmp_path)
     article = _space_article((tmp_path / "report.html").read_text("utf-8"), "DummyData_2Dim")
-    assert ("Pstn1 × Pstn2: positions of 7 actors and the forecasts of smp, mean with their "
-            "paths over rounds") in article
+    assert (
+        "Pstn1 × Pstn2: positions of 7 actors and the forecasts of smp, mean with their "
+        "paths over rounds"
+    ) in article
     fc = analysis.forecasts["smp"]
     row = re.search(r'<tr data-model="smp">(.*?)</tr>', article, flags=re.S)
     assert row is not None
     cells = re.findall(r'<td class="n">([^<]*)</td>', row.group(1))
-    assert cells == [f"{fc.outcome['Pstn1']:.1f}", f"{fc.outcome['Pstn2']:.1f}",
-                     str(len(fc.trajectory["Pstn1"]))]
+    assert cells == [
+        f"{fc.outcome['Pstn1']:.1f}",
+        f"{fc.outcome['Pstn2']:.1f}",
+        str(len(fc.trajectory["Pstn1"])),
+    ]
     assert len(fc.trajectory["Pstn1"]) > 2  # a path, not a point

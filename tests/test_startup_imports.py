@@ -28,11 +28,14 @@ HEAVY = ("scipy", "matplotlib", "numba", "highspy", "jinja2", "networkx")
 
 
 def _loaded_after(code: str) -> list[str]:
-    probe = (code + "\nimport json, sys\n"
-             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules}"
-             f" & {set(HEAVY)!r})))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=120, check=True)
+    probe = (
+        code + "\nimport json, sys\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules}"
+        f" & {set(HEAVY)!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -44,29 +47,38 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     assert _loaded_after("import equipoise") == []
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["validate", "nagorno-karabakh-2020"],
-                                  ["scenarios"]])
+@pytest.mark.parametrize("argv", [["--help"], ["validate", "nagorno-karabakh-2020"], ["scenarios"]])
 def test_light_commands_load_no_heavy_library(argv: list[str]) -> None:
-    code = ("import contextlib, io\nfrom equipoise.cli import app\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            f"        app({argv!r})\n"
-            "    except SystemExit as exc:\n"
-            "        assert not exc.code, exc.code\n")
+    code = (
+        "import contextlib, io\nfrom equipoise.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        app({argv!r})\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+    )
     assert _loaded_after(code) == []
 
 
 def _modules_after_command(argv: list[str], env: dict[str, str] | None = None) -> set[str]:
     """Every module loaded by a fresh interpreter that runs ``equipoise ARGV`` (exit 0)."""
-    code = ("import contextlib, io, json, sys\nfrom equipoise.cli import app\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            f"        app({argv!r})\n"
-            "    except SystemExit as exc:\n"
-            "        assert not exc.code, exc.code\n"
-            "print(json.dumps(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, check=True, env={**os.environ, **(env or {})})
+    code = (
+        "import contextlib, io, json, sys\nfrom equipoise.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        app({argv!r})\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -75,32 +87,57 @@ def _present(loaded: set[str], names: list[str]) -> list[str]:
     return [n for n in names if any(m == n or m.startswith(n + ".") for m in loaded)]
 
 
-OTHER_MODELS = ["equipoise.models.median", "equipoise.models.eum",
-                "equipoise.models.exchange", "equipoise.models.smp",
-                "equipoise.models.pce"]
+OTHER_MODELS = [
+    "equipoise.models.median",
+    "equipoise.models.eum",
+    "equipoise.models.exchange",
+    "equipoise.models.smp",
+    "equipoise.models.pce",
+]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["validate", MINIMAL],
-                                  ["validate", "nagorno-karabakh-2020"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["validate", MINIMAL], ["validate", "nagorno-karabakh-2020"]]
+)
 def test_help_and_validate_load_no_store_numpy_or_model(argv: list[str]) -> None:
     loaded = _modules_after_command(argv)
-    assert _present(loaded, ["sqlalchemy", "alembic", "numpy", "scipy",
-                             "equipoise.models.api", *OTHER_MODELS]) == []
+    assert (
+        _present(
+            loaded,
+            ["sqlalchemy", "alembic", "numpy", "scipy", "equipoise.models.api", *OTHER_MODELS],
+        )
+        == []
+    )
 
 
 def test_forecast_json_without_store_loads_only_its_model() -> None:
     loaded = _modules_after_command(["forecast", KTAB, "-m", "mean", "--json", "--no-store"])
     assert "equipoise.models.mean" in loaded  # the model that ran
-    assert _present(loaded, ["sqlalchemy", "alembic", "scipy", "numba", "rich.console",
-                             "equipoise.display", "ruamel.yaml", *OTHER_MODELS]) == []
+    assert (
+        _present(
+            loaded,
+            [
+                "sqlalchemy",
+                "alembic",
+                "scipy",
+                "numba",
+                "rich.console",
+                "equipoise.display",
+                "ruamel.yaml",
+                *OTHER_MODELS,
+            ],
+        )
+        == []
+    )
 
 
 def test_forecast_recorded_loads_the_store_and_records(tmp_path: Path) -> None:
     """The control of the tests above: recording still imports SQLAlchemy and writes the run
     (the lazy imports did not turn recording off)."""
     store = tmp_path / "runs.sqlite"
-    loaded = _modules_after_command(["forecast", KTAB, "-m", "mean", "--json"],
-                                    env={"EQUIPOISE_STORE": str(store)})
+    loaded = _modules_after_command(
+        ["forecast", KTAB, "-m", "mean", "--json"], env={"EQUIPOISE_STORE": str(store)}
+    )
     assert "sqlalchemy" in loaded
     import sqlite3
 
@@ -112,13 +149,28 @@ def test_forecast_recorded_loads_the_store_and_records(tmp_path: Path) -> None:
 def test_edge_list_balance_without_store_loads_no_scenario_models() -> None:
     loaded = _modules_after_command(["balance", EDGES, "--json", "--no-store"])
     assert "highspy" in loaded  # the exact solver ran
-    assert _present(loaded, ["sqlalchemy", "alembic", "equipoise.scenario",
-                             "scipy.special", "ruamel.yaml", "rich.console"]) == []
+    assert (
+        _present(
+            loaded,
+            [
+                "sqlalchemy",
+                "alembic",
+                "equipoise.scenario",
+                "scipy.special",
+                "ruamel.yaml",
+                "rich.console",
+            ],
+        )
+        == []
+    )
 
 
 def test_store_package_imports_no_sqlalchemy() -> None:
-    code = ("import json, sys\nimport equipoise.store, equipoise.store.record\n"
-            "print(json.dumps(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import json, sys\nimport equipoise.store, equipoise.store.record\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert _present(set(json.loads(done.stdout)), ["sqlalchemy", "alembic"]) == []

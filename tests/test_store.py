@@ -47,10 +47,11 @@ def test_forecast_is_recorded_and_listed_with_the_documented_keys(store: str) ->
     assert code == 0
     runs = listed(store)
     assert [r["command"] for r in runs] == ["forecast", "forecast"]
-    assert all(set(r) == {"id", "command", "status", "scenario_hash", "seed", "version",
-                          "started"} for r in runs)
-    assert all(r["status"] == "done" and r["scenario_hash"].startswith("sha256:")
-               for r in runs)
+    assert all(
+        set(r) == {"id", "command", "status", "scenario_hash", "seed", "version", "started"}
+        for r in runs
+    )
+    assert all(r["status"] == "done" and r["scenario_hash"].startswith("sha256:") for r in runs)
     assert runs[0]["started"] >= runs[1]["started"]  # newest first
     code, out, _ = cli("runs", "show", runs[1]["id"], "--json", "--store", store)
     shown = json.loads(out)
@@ -71,26 +72,42 @@ def test_per_round_forecasts_and_decision_scores_are_queryable_with_sql(store: s
 
     s = open_store(normalise_url(store))
     with s.read() as conn:
-        rounds = conn.execute(sa.text(
-            "SELECT round, value FROM forecast_rounds WHERE model = 'mean' AND "
-            "issue = 'territory' ORDER BY round")).fetchall()
-        best = conn.execute(sa.text(
-            "SELECT doctrine, option FROM decision_scores WHERE rank = 1 AND doctrine <> '*' "
-            "ORDER BY doctrine")).fetchall()
+        rounds = conn.execute(
+            sa.text(
+                "SELECT round, value FROM forecast_rounds WHERE model = 'mean' AND "
+                "issue = 'territory' ORDER BY round"
+            )
+        ).fetchall()
+        best = conn.execute(
+            sa.text(
+                "SELECT doctrine, option FROM decision_scores WHERE rank = 1 AND doctrine <> '*' "
+                "ORDER BY doctrine"
+            )
+        ).fetchall()
     s.dispose()
     runs = listed(store)
     decided = json.loads(cli("runs", "show", runs[0]["id"], "--json", "--store", store)[1])
     forecast = json.loads(cli("runs", "show", runs[1]["id"], "--json", "--store", store)[1])
     trajectory = forecast["results"]["models"]["mean"]["territory"]["trajectory"]
     assert [v for _, v in rounds] == pytest.approx(trajectory)
-    assert dict(best) == {d: v["best"] for d, v in
-                          decided["results"]["by_doctrine"].items()}
+    assert dict(best) == {d: v["best"] for d, v in decided["results"]["by_doctrine"].items()}
 
 
 def test_set_is_recorded_and_diff_names_the_input_and_the_answer(store: str) -> None:
     assert cli("forecast", CASE, "-m", "mean", "--store", store)[0] == 0
-    assert cli("forecast", CASE, "-m", "mean", "--store", store,
-               "--set", "stances.TUR.territory.position=50")[0] == 0
+    assert (
+        cli(
+            "forecast",
+            CASE,
+            "-m",
+            "mean",
+            "--store",
+            store,
+            "--set",
+            "stances.TUR.territory.position=50",
+        )[0]
+        == 0
+    )
     new, old = listed(store)
     shown = json.loads(cli("runs", "show", new["id"], "--json", "--store", store)[1])
     assert shown["sets"] == ["stances.TUR.territory.position=50"]
@@ -105,7 +122,8 @@ def test_set_is_recorded_and_diff_names_the_input_and_the_answer(store: str) -> 
 
 
 def test_diff_of_a_run_and_a_scenario_computes_the_scenario_like_the_run(
-        store: str, tmp_path: Path) -> None:
+    store: str, tmp_path: Path
+) -> None:
     assert cli("forecast", CASE, "-m", "mean", "--store", store)[0] == 0
     run = listed(store)[0]["id"]
     code, out, err = cli("runs", "diff", run, CASE, "--json", "--store", store)
@@ -114,8 +132,10 @@ def test_diff_of_a_run_and_a_scenario_computes_the_scenario_like_the_run(
 
 
 def test_rerun_reproduces_and_says_when_results_differ(store: str) -> None:
-    assert cli("decide", CASE, "--model", "mean", "--draws", "30", "--seed", "3",
-               "--store", store)[0] == 0
+    assert (
+        cli("decide", CASE, "--model", "mean", "--draws", "30", "--seed", "3", "--store", store)[0]
+        == 0
+    )
     run = listed(store)[0]["id"]
     code, out, _ = cli("rerun", run, "--json", "--store", store)
     assert code == 0
@@ -128,19 +148,22 @@ def test_rerun_reproduces_and_says_when_results_differ(store: str) -> None:
 
     s = open_store(normalise_url(store))
     with s.write() as conn:
-        data = json.loads(conn.execute(sa.text("SELECT results FROM runs WHERE id = :i"),
-                                       {"i": run}).scalar_one())
+        data = json.loads(
+            conn.execute(sa.text("SELECT results FROM runs WHERE id = :i"), {"i": run}).scalar_one()
+        )
         true_best = data["robust_option"]
         data["robust_option"] = next(o for o in data["options"] if o != true_best)
-        conn.execute(sa.text("UPDATE runs SET results = :r WHERE id = :i"),
-                     {"r": json.dumps(data), "i": run})
+        conn.execute(
+            sa.text("UPDATE runs SET results = :r WHERE id = :i"), {"r": json.dumps(data), "i": run}
+        )
     s.dispose()
     code, out, _ = cli("rerun", run, "--json", "--no-store", "--store", store)
     assert code == 1
     said = json.loads(out)
     assert said["identical"] is False and said["rerun"] is None
-    assert said["differences"] == [{"path": "decision.robust_option",
-                                    "a": data["robust_option"], "b": true_best}]
+    assert said["differences"] == [
+        {"path": "decision.robust_option", "a": data["robust_option"], "b": true_best}
+    ]
 
 
 def test_export_and_rm(store: str, tmp_path: Path) -> None:
@@ -197,12 +220,14 @@ def test_the_default_store_is_in_the_user_data_folder(monkeypatch) -> None:
     monkeypatch.delenv("EQUIPOISE_STORE", raising=False)
     url = resolve_store_url()
     assert url == "sqlite:///" + str(
-        platformdirs.user_data_path("equipoise", appauthor=False) / "runs.sqlite")
+        platformdirs.user_data_path("equipoise", appauthor=False) / "runs.sqlite"
+    )
     assert resolve_store_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert resolve_store_url(None, no_store=True) is None
 
 
 # --- migrations ---------------------------------------------------------------------------
+
 
 def test_a_store_made_by_the_first_schema_is_upgraded(store: str) -> None:
     from equipoise.store.engine import migrate_to
@@ -215,25 +240,32 @@ def test_a_store_made_by_the_first_schema_is_upgraded(store: str) -> None:
     with engine.begin() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("runs")}
         assert "sets" not in columns  # really the first schema
-        conn.execute(sa.text(
-            "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
-            "('sha256:00', 'scenario', '{\"id\": \"old\"}', :t)"), {"t": "2024-01-01 00:00:00"})
-        conn.execute(sa.text(
-            "INSERT INTO runs (id, command, status, started, ended, params, seed, version, "
-            "input_hash, input_name, results) VALUES ('0123456789ab', 'forecast', 'done', "
-            ":t, :t, '{\"rounds\": 10}', NULL, '0.0.1', 'sha256:00', 'old.yaml', "
-            "'{\"models\": {\"mean\": {\"x\": {\"outcome\": 40.0, \"trajectory\": [40.0]}}}}')"),
-            {"t": "2024-01-01 00:00:00"})
+        conn.execute(
+            sa.text(
+                "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
+                "('sha256:00', 'scenario', '{\"id\": \"old\"}', :t)"
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs (id, command, status, started, ended, params, seed, version, "
+                "input_hash, input_name, results) VALUES ('0123456789ab', 'forecast', 'done', "
+                ":t, :t, '{\"rounds\": 10}', NULL, '0.0.1', 'sha256:00', 'old.yaml', "
+                '\'{"models": {"mean": {"x": {"outcome": 40.0, "trajectory": [40.0]}}}}\')'
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
     engine.dispose()
     runs = listed(store)  # opening upgrades
     assert [(r["id"], r["version"], r["status"]) for r in runs] == [
-        ("0123456789ab", "0.0.1", "done")]
+        ("0123456789ab", "0.0.1", "done")
+    ]
     shown = json.loads(cli("runs", "show", "0123", "--json", "--store", store)[1])
     assert shown["sets"] == [] and shown["results"]["models"]["mean"]["x"]["outcome"] == 40.0
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM equipoise_schema")).scalar() \
-            == HEAD
+        assert conn.execute(sa.text("SELECT version_num FROM equipoise_schema")).scalar() == HEAD
         assert "sets" in {c["name"] for c in sa.inspect(conn).get_columns("runs")}
     engine.dispose()
     # and new runs go in beside the old one
@@ -255,8 +287,7 @@ def test_a_store_from_a_newer_equipoise_is_refused_and_left_alone(store: str) ->
         assert "newer equipoise" in err and "0099" in err and "Traceback" not in err
     engine = sa.create_engine(normalise_url(store))
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM equipoise_schema")).scalar() \
-            == "0099"
+        assert conn.execute(sa.text("SELECT version_num FROM equipoise_schema")).scalar() == "0099"
         assert conn.execute(sa.text("SELECT count(*) FROM runs")).scalar() == 1
     engine.dispose()
 
@@ -265,8 +296,10 @@ def test_a_file_that_is_not_a_database_is_refused_and_never_overwritten(tmp_path
     path = tmp_path / "notes.sqlite"
     content = b"These are my notes, not a database.\n" * 200
     path.write_bytes(content)
-    for args in (["forecast", CASE, "-m", "mean", "--store", str(path)],
-                 ["runs", "list", "--store", f"sqlite:///{path}"]):
+    for args in (
+        ["forecast", CASE, "-m", "mean", "--store", str(path)],
+        ["runs", "list", "--store", f"sqlite:///{path}"],
+    ):
         code, out, err = cli(*args)
         assert code == 2
         assert str(path) in err and "not a usable equipoise run store" in err
@@ -304,8 +337,12 @@ for k in range(25):
 def test_four_processes_recording_25_runs_each_give_100_runs(store: str) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     small = str(Path(__file__).parent / "fixtures" / "minimal.yaml")
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, store, small], env=env,
-                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, store, small], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     errors = [p.communicate(timeout=600)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     assert not any("locked" in e for e in errors)
@@ -319,11 +356,25 @@ def _start_long_run(store: str) -> subprocess.Popen:
     # never end)
     return subprocess.Popen(
         # the largest draws allowed (limits.MAX_DRAWS): long enough to be interrupted
-        [sys.executable, "-m", "equipoise.cli", "decide", CASE, "--model", "median",
-         "--draws", "100000",
-         "--store", store], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "equipoise.cli",
+            "decide",
+            CASE,
+            "--model",
+            "median",
+            "--draws",
+            "100000",
+            "--store",
+            store,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        start_new_session=True)  # its process group: the command and any worker it starts
+        start_new_session=True,
+    )  # its process group: the command and any worker it starts
 
 
 def _group_alive(pgid: int) -> bool:
@@ -348,7 +399,8 @@ def _wait_until_running(store: str, proc: subprocess.Popen) -> dict:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
 def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
-        store: str, sig: signal.Signals) -> None:
+    store: str, sig: signal.Signals
+) -> None:
     # on both backends: a PostgreSQL run once hung here after SIGKILL, which orphaned sweep
     # workers explain (they kept stderr open); decision/executor.py's _watch_parent ends them
     proc = _start_long_run(store)
@@ -381,21 +433,22 @@ def test_an_interrupted_run_is_recorded_as_interrupted_without_results(
     assert shown["results"] is None and shown["ended"] is not None
 
 
-def test_an_unwritable_default_store_only_costs_the_recording(tmp_path: Path,
-                                                               monkeypatch) -> None:
+def test_an_unwritable_default_store_only_costs_the_recording(tmp_path: Path, monkeypatch) -> None:
     """No store named and the data folder cannot be created: the command still runs."""
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder would go", encoding="utf-8")
     monkeypatch.delenv("EQUIPOISE_STORE", raising=False)
-    monkeypatch.setattr("equipoise.store.location.default_store_path",
-                        lambda: blocker / "equipoise" / "runs.sqlite")
+    monkeypatch.setattr(
+        "equipoise.store.location.default_store_path", lambda: blocker / "equipoise" / "runs.sqlite"
+    )
     result = runner.invoke(app, ["forecast", CASE, "-m", "mean", "--json"])
     assert result.exit_code == 0
     assert "warning: this run is not recorded" in result.stderr
     assert json.loads(result.stdout)["models"]["mean"]
     # a store named explicitly that cannot be created is an error
-    result = runner.invoke(app, ["forecast", CASE, "-m", "mean", "--store",
-                                 str(blocker / "x" / "runs.sqlite")])
+    result = runner.invoke(
+        app, ["forecast", CASE, "-m", "mean", "--store", str(blocker / "x" / "runs.sqlite")]
+    )
     assert result.exit_code == 2 and "cannot create" in result.stderr
 
 
@@ -413,28 +466,49 @@ def test_analyze_records_what_it_writes_to_results_json(tmp_path: Path) -> None:
 
 
 def test_diff_of_one_scenario_at_two_dates() -> None:
-    code, out, err = cli("runs", "diff", CASE, "--as-of", "2020-09-26", "--as-of",
-                         "2020-11-09", "--draws", "0", "--json")
+    code, out, err = cli(
+        "runs",
+        "diff",
+        CASE,
+        "--as-of",
+        "2020-09-26",
+        "--as-of",
+        "2020-11-09",
+        "--draws",
+        "0",
+        "--json",
+    )
     assert code == 0, err
     d = json.loads(out)
     rows = {r["path"]: (r["a"], r["b"]) for r in d["inputs"]}
     assert rows.pop("as_of") == ("2020-09-26", "2020-11-09")
-    assert rows and all(p.startswith("relations.") and p.endswith(".in_force")
-                        for p in rows)
+    assert rows and all(p.startswith("relations.") and p.endswith(".in_force") for p in rows)
     from equipoise.io import load
 
     case = load(CASE)
     import datetime as dt
 
-    changed = sum(r.active_on(dt.date(2020, 9, 26)) != r.active_on(dt.date(2020, 11, 9))
-                  for r in case.relations)
+    changed = sum(
+        r.active_on(dt.date(2020, 9, 26)) != r.active_on(dt.date(2020, 11, 9))
+        for r in case.relations
+    )
     assert len(rows) == changed
 
 
 def test_explain_is_recorded_with_set_and_rerun_identically(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    code, out, err = cli("explain", CASE, "--option", "mediate", "--no-search", "--json",
-                         "--set", "stances.TUR.territory.salience=0.5", "--store", store)
+    code, out, err = cli(
+        "explain",
+        CASE,
+        "--option",
+        "mediate",
+        "--no-search",
+        "--json",
+        "--set",
+        "stances.TUR.territory.salience=0.5",
+        "--store",
+        store,
+    )
     assert code == 0, err
     run = listed(store)[0]
     assert run["command"] == "explain" and run["status"] == "done"
@@ -447,8 +521,9 @@ def test_explain_is_recorded_with_set_and_rerun_identically(tmp_path: Path) -> N
 
 def test_where_the_sweeps_ran_is_not_a_parameter_of_the_run(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    code, _, err = cli("decide", CASE, "--model", "mean", "--draws", "20", "--workers", "1",
-                       "--store", store)
+    code, _, err = cli(
+        "decide", CASE, "--model", "mean", "--draws", "20", "--workers", "1", "--store", store
+    )
     assert code == 0, err
     code, out, _ = cli("runs", "show", listed(store)[0]["id"], "--json", "--store", store)
     params = json.loads(out)["params"]

@@ -40,8 +40,7 @@ def test_numbers_equal_within_the_tolerance_do_not_differ() -> None:
     a = Side("a", {"actors": [{"id": "A", "capability": 1.0}]}, {})
     b = Side("b", {"actors": [{"id": "A", "capability": 1.0 + 1e-12}]}, {})
     assert compare(a, b).differences("inputs") == []
-    assert [r.path for r in compare(a, b, tol=0.0).differences("inputs")] == [
-        "actors.A.capability"]
+    assert [r.path for r in compare(a, b, tol=0.0).differences("inputs")] == ["actors.A.capability"]
 
 
 def test_set_with_a_date_not_in_the_calendar_is_bad_input() -> None:
@@ -49,8 +48,9 @@ def test_set_with_a_date_not_in_the_calendar_is_bad_input() -> None:
 
     from equipoise.cli import app
 
-    result = CliRunner().invoke(app, ["balance", "nagorno-karabakh-2020", "--no-store",
-                                      "--set", "as_of=2020-19-26"])
+    result = CliRunner().invoke(
+        app, ["balance", "nagorno-karabakh-2020", "--no-store", "--set", "as_of=2020-19-26"]
+    )
     assert result.exit_code == 2
     assert "2020-19-26" in result.stderr and "YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout

@@ -54,19 +54,31 @@ def newest(store: str) -> str:
 
 
 def test_decide_with_store_draws_writes_every_draw_queryable_with_sql(store: str) -> None:
-    code, out, err = cli("decide", CASE, "--model", "mean", "--draws", "60", "--json",
-                         "--store", store, "--store-draws")
+    code, out, err = cli(
+        "decide",
+        CASE,
+        "--model",
+        "mean",
+        "--draws",
+        "60",
+        "--json",
+        "--store",
+        store,
+        "--store-draws",
+    )
     assert code == 0, err
     printed = json.loads(out)
     options = list(printed["acceptability"])
     criteria = printed["criteria"]
     run = newest(store)
-    assert counts(store) == {"smaa_draws": 60, "smaa_draw_options": 60 * len(options),
-                             "smaa_draw_weights": 60 * len(criteria)}
+    assert counts(store) == {
+        "smaa_draws": 60,
+        "smaa_draw_options": 60 * len(options),
+        "smaa_draw_weights": 60 * len(criteria),
+    }
     # the first-rank acceptability the command printed, from the stored ranks (a draw where
     # t options tie for first gives each 1/t, as SMAA-2 does)
-    rows = sql(store, "SELECT draw, option, rank FROM smaa_draw_options WHERE run_id = :r",
-               r=run)
+    rows = sql(store, "SELECT draw, option, rank FROM smaa_draw_options WHERE run_id = :r", r=run)
     firsts: dict[int, list[str]] = defaultdict(list)
     for draw, option, rank in rows:
         if rank == 1:
@@ -78,22 +90,35 @@ def test_decide_with_store_draws_writes_every_draw_queryable_with_sql(store: str
             share[option] += 1 / len(tied) / 60
     assert share == pytest.approx(printed["acceptability"], abs=1e-12)
     # each draw's weights sum to 1; its doctrine is one of the scenario's; its model is mean
-    sums = sql(store, "SELECT draw, sum(weight) FROM smaa_draw_weights WHERE run_id = :r "
-               "GROUP BY draw", r=run)
+    sums = sql(
+        store,
+        "SELECT draw, sum(weight) FROM smaa_draw_weights WHERE run_id = :r GROUP BY draw",
+        r=run,
+    )
     assert len(sums) == 60 and all(abs(s - 1) < 1e-9 for _, s in sums)
     draws = sql(store, "SELECT model, doctrine, variant FROM smaa_draws WHERE run_id = :r", r=run)
     assert {m for m, _, _ in draws} == {"mean"} and {v for _, _, v in draws} == {""}
     assert {d for _, d, _ in draws} <= set(printed["by_doctrine"])
     # the README's query: how often each option comes first
-    readme = dict(sql(store, "SELECT option, avg(CASE WHEN rank = 1 THEN 1.0 ELSE 0.0 END) "
-                      "FROM smaa_draw_options WHERE run_id = :r GROUP BY option", r=run))
+    readme = dict(
+        sql(
+            store,
+            "SELECT option, avg(CASE WHEN rank = 1 THEN 1.0 ELSE 0.0 END) "
+            "FROM smaa_draw_options WHERE run_id = :r GROUP BY option",
+            r=run,
+        )
+    )
     best = max(printed["acceptability"], key=printed["acceptability"].get)
     assert max(readme, key=readme.get) == best
 
 
 def test_show_export_and_rm_of_a_run_with_draws(store: str, tmp_path: Path) -> None:
-    assert cli("decide", CASE, "--model", "mean", "--draws", "30", "--store", store,
-               "--store-draws")[0] == 0
+    assert (
+        cli("decide", CASE, "--model", "mean", "--draws", "30", "--store", store, "--store-draws")[
+            0
+        ]
+        == 0
+    )
     run = newest(store)
     code, out, _ = cli("runs", "show", run, "--json", "--store", store)
     assert code == 0 and json.loads(out)["draws_stored"] == 30
@@ -108,10 +133,15 @@ def test_show_export_and_rm_of_a_run_with_draws(store: str, tmp_path: Path) -> N
     assert first["draw"] == 0 and first["variant"] == "" and first["model"] == "mean"
     assert set(first["options"]) == set(record["results"]["acceptability"])
     assert sum(first["weights"].values()) == pytest.approx(1.0)
-    stored = {(r, o): u for r, o, u in sql(
-        store, "SELECT draw, option, utility FROM smaa_draw_options WHERE run_id = :r", r=run)}
-    assert {(d["draw"], o): v["utility"] for d in record["draws"]
-            for o, v in d["options"].items()} == pytest.approx(stored)
+    stored = {
+        (r, o): u
+        for r, o, u in sql(
+            store, "SELECT draw, option, utility FROM smaa_draw_options WHERE run_id = :r", r=run
+        )
+    }
+    assert {
+        (d["draw"], o): v["utility"] for d in record["draws"] for o, v in d["options"].items()
+    } == pytest.approx(stored)
     code, out, _ = cli("runs", "export", run, "--no-draws", "--store", store)
     [record] = json.loads(out)
     assert record["draws_stored"] == 30 and "draws" not in record
@@ -121,10 +151,15 @@ def test_show_export_and_rm_of_a_run_with_draws(store: str, tmp_path: Path) -> N
 
 def test_without_the_flag_nothing_per_draw_is_stored(store: str, tmp_path: Path) -> None:
     assert cli("decide", CASE, "--model", "mean", "--draws", "30", "--store", store)[0] == 0
-    assert cli("decide", CASE, "--model", "mean", "--draws", "30", "--flip", "--store",
-               store)[0] == 0  # the flip rule keeps the draws in memory: still not stored
-    assert cli("analyze", "-m", "mean", "--draws", "40", "-o", str(tmp_path / "r"),
-               "--store", store)[0] == 0
+    assert (
+        cli("decide", CASE, "--model", "mean", "--draws", "30", "--flip", "--store", store)[0] == 0
+    )  # the flip rule keeps the draws in memory: still not stored
+    assert (
+        cli("analyze", "-m", "mean", "--draws", "40", "-o", str(tmp_path / "r"), "--store", store)[
+            0
+        ]
+        == 0
+    )
     assert counts(store) == dict.fromkeys(DRAW_TABLES, 0)
     code, out, _ = cli("runs", "show", newest(store), "--json", "--store", store)
     assert json.loads(out)["draws_stored"] == 0
@@ -132,8 +167,18 @@ def test_without_the_flag_nothing_per_draw_is_stored(store: str, tmp_path: Path)
 
 def test_analyze_stores_the_draws_of_the_decision_and_of_each_variant(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
-    code, _, err = cli("analyze", "-m", "mean", "--draws", "40", "-o", str(tmp_path / "r"),
-                       "--store", store, "--store-draws")
+    code, _, err = cli(
+        "analyze",
+        "-m",
+        "mean",
+        "--draws",
+        "40",
+        "-o",
+        str(tmp_path / "r"),
+        "--store",
+        store,
+        "--store-draws",
+    )
     assert code == 0, err
     results = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
     per_variant = dict(sql(store, "SELECT variant, count(*) FROM smaa_draws GROUP BY variant"))
@@ -141,13 +186,15 @@ def test_analyze_stores_the_draws_of_the_decision_and_of_each_variant(tmp_path: 
 
 
 def test_store_draws_without_a_store_is_refused(tmp_path: Path) -> None:
-    code, out, err = cli("decide", CASE, "--model", "mean", "--draws", "10", "--no-store",
-                         "--store-draws")
+    code, out, err = cli(
+        "decide", CASE, "--model", "mean", "--draws", "10", "--no-store", "--store-draws"
+    )
     assert code == 2 and "--store-draws" in err and "Traceback" not in err and out == ""
 
 
 def test_a_ctrl_c_while_the_draws_are_written_leaves_no_half_recorded_run(
-        store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SIGINT arrives after the first batch of draw rows: the completing transaction is
     rolled back whole and the run recorded as interrupted, with no results and no draws."""
     import equipoise.store.draws as draws
@@ -173,8 +220,9 @@ def test_a_ctrl_c_while_the_draws_are_written_leaves_no_half_recorded_run(
     monkeypatch.setattr(draws, "_copy", after_copy)
     sa.event.listen(sa.engine.Engine, "after_cursor_execute", after_insert)
     try:
-        code, _, err = cli("decide", CASE, "--model", "mean", "--draws", "40", "--store",
-                           store, "--store-draws")
+        code, _, err = cli(
+            "decide", CASE, "--model", "mean", "--draws", "40", "--store", store, "--store-draws"
+        )
     finally:
         sa.event.remove(sa.engine.Engine, "after_cursor_execute", after_insert)
     assert sent and code == 130 and "interrupted" in err
@@ -187,8 +235,7 @@ def test_a_ctrl_c_while_the_draws_are_written_leaves_no_half_recorded_run(
 
 
 @pytest.mark.parametrize("first", ["0001", "0002"])
-def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str,
-                                                                    first: str) -> None:
+def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str, first: str) -> None:
     from equipoise.store.engine import migrate_to
     from equipoise.store.location import normalise_url
     from equipoise.store.schema import HEAD
@@ -198,16 +245,27 @@ def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str,
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         assert not set(DRAW_TABLES) & set(sa.inspect(conn).get_table_names())
-        conn.execute(sa.text(
-            "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
-            "('sha256:00', 'scenario', '{}', :t)"), {"t": "2024-01-01 00:00:00"})
-        conn.execute(sa.text(
-            "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
-            "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"),
-            {"t": "2024-01-01 00:00:00"})
+        conn.execute(
+            sa.text(
+                "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
+                "('sha256:00', 'scenario', '{}', :t)"
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
+                "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
     engine.dispose()
-    assert cli("decide", CASE, "--model", "mean", "--draws", "20", "--store", store,
-               "--store-draws")[0] == 0  # opening upgrades; the new run stores its draws
+    assert (
+        cli("decide", CASE, "--model", "mean", "--draws", "20", "--store", store, "--store-draws")[
+            0
+        ]
+        == 0
+    )  # opening upgrades; the new run stores its draws
     assert HEAD == "0003"
     assert sql(store, "SELECT version_num FROM equipoise_schema") == [(HEAD,)]
     assert counts(store)["smaa_draws"] == 20

@@ -24,18 +24,30 @@ TEMPLATE = Path(__file__).parents[1] / "src" / "equipoise" / "templates" / "scen
 
 def strict_loads(text: str):
     """Parse ``text`` as RFC 8259 JSON: ``NaN``/``Infinity`` are errors."""
+
     def refuse(name: str):
         raise AssertionError(f"{name} in JSON output")
+
     return json.loads(text, parse_constant=refuse)
 
 
 def test_non_finite_numbers_become_null_everywhere() -> None:
-    value = {"a": math.nan, "b": [1.5, math.inf, -math.inf], "c": (np.float64("nan"), 2),
-             "d": np.array([[1.0, np.inf], [np.nan, 3.0]]), "e": np.float32(np.inf),
-             "f": {"g": np.int64(7), "h": np.bool_(True), 3: dt.date(2020, 9, 27)}}
-    assert json_ready(value) == {"a": None, "b": [1.5, None, None], "c": [None, 2],
-                                 "d": [[1.0, None], [None, 3.0]], "e": None,
-                                 "f": {"g": 7, "h": True, "3": "2020-09-27"}}
+    value = {
+        "a": math.nan,
+        "b": [1.5, math.inf, -math.inf],
+        "c": (np.float64("nan"), 2),
+        "d": np.array([[1.0, np.inf], [np.nan, 3.0]]),
+        "e": np.float32(np.inf),
+        "f": {"g": np.int64(7), "h": np.bool_(True), 3: dt.date(2020, 9, 27)},
+    }
+    assert json_ready(value) == {
+        "a": None,
+        "b": [1.5, None, None],
+        "c": [None, 2],
+        "d": [[1.0, None], [None, 3.0]],
+        "e": None,
+        "f": {"g": 7, "h": True, "3": "2020-09-27"},
+    }
     assert strict_loads(dumps(value))["b"] == [1.5, None, None]
 
 
@@ -70,21 +82,28 @@ def test_a_nan_in_a_result_is_null_in_the_json_output(monkeypatch: pytest.Monkey
     assert issue["outcome"] is None and issue["extra"] == [None, 1.0]
 
 
-@pytest.mark.parametrize("args", [
-    ["scenarios"], ["validate", "nagorno-karabakh-2020"], ["show", "nagorno-karabakh-2020"],
-    ["forecast", "nagorno-karabakh-2020"], ["balance", "nagorno-karabakh-2020"],
-    ["decide", "nagorno-karabakh-2020", "--draws", "20"],
-    ["decide", str(TEMPLATE), "--draws", "8"],
-], ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenarios"],
+        ["validate", "nagorno-karabakh-2020"],
+        ["show", "nagorno-karabakh-2020"],
+        ["forecast", "nagorno-karabakh-2020"],
+        ["balance", "nagorno-karabakh-2020"],
+        ["decide", "nagorno-karabakh-2020", "--draws", "20"],
+        ["decide", str(TEMPLATE), "--draws", "8"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
 def test_every_json_output_is_strict_json(args: list[str]) -> None:
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.stdout + result.stderr
     strict_loads(result.stdout)
 
 
-def test_results_json_writes_null_for_a_non_finite_number(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_results_json_writes_null_for_a_non_finite_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from equipoise.analysis import Analysis
     from equipoise.io import load
     from equipoise.report.render import results_json
@@ -94,18 +113,35 @@ def test_results_json_writes_null_for_a_non_finite_number(tmp_path: Path,
     assert data["params"]["odd"] == [None, None]
 
 
-@pytest.mark.parametrize("value, digits, text", [
-    (49.53, 3, "49.53"), (1 / 3, 3, "0.333"), (12.0, 3, "12"), (-0.0001, 3, "0"),
-    (2.5, 0, "2"), (None, 3, "-"), (math.nan, 2, "-"), (math.inf, 1, "∞"),
-    (-math.inf, 1, "-∞"), (np.float64(7.25), 1, "7.2"),
-])
+@pytest.mark.parametrize(
+    "value, digits, text",
+    [
+        (49.53, 3, "49.53"),
+        (1 / 3, 3, "0.333"),
+        (12.0, 3, "12"),
+        (-0.0001, 3, "0"),
+        (2.5, 0, "2"),
+        (None, 3, "-"),
+        (math.nan, 2, "-"),
+        (math.inf, 1, "∞"),
+        (-math.inf, 1, "-∞"),
+        (np.float64(7.25), 1, "7.2"),
+    ],
+)
 def test_fmt_num_for_people(value, digits: int, text: str) -> None:
     assert fmt_num(value, digits) == text
 
 
-@pytest.mark.parametrize("value, text", [
-    (49.53, "49.53"), (0.1 + 0.2, "0.3"), (-0.0, "0"), (1e-7, "1e-07"), (123456.789, "123456.789"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (49.53, "49.53"),
+        (0.1 + 0.2, "0.3"),
+        (-0.0, "0"),
+        (1e-7, "1e-07"),
+        (123456.789, "123456.789"),
+    ],
+)
 def test_fmt_exact_for_files(value: float, text: str) -> None:
     assert fmt_exact(value) == text
     assert float(text) == pytest.approx(value, rel=1e-11, abs=0)
@@ -129,7 +165,11 @@ def test_one_cleaner_for_rounded_figures_and_the_run_store() -> None:
     text = to_json({"b": math.inf, "a": np.int64(7), "s": {"z", "y"}, "n": np.nan})
     assert text == '{"a":7,"b":null,"n":null,"s":["y","z"]}'
     assert strict_loads(dumps({"x": [np.nan]}, indent=None, compact=True)) == {"x": [None]}
-    idx = SobolIndices(groups=["g"], first=np.array([np.nan]), first_conf=np.array([0.1]),
-                       total=np.array([np.inf]), total_conf=np.array([1 / 3]))
-    assert idx.to_dict() == {"g": {"S1": None, "S1_conf": 0.1, "ST": None,
-                                   "ST_conf": 0.333333}}
+    idx = SobolIndices(
+        groups=["g"],
+        first=np.array([np.nan]),
+        first_conf=np.array([0.1]),
+        total=np.array([np.inf]),
+        total_conf=np.array([1 / 3]),
+    )
+    assert idx.to_dict() == {"g": {"S1": None, "S1_conf": 0.1, "ST": None, "ST_conf": 0.333333}}

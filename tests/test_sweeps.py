@@ -49,8 +49,9 @@ def test_analytic_ishigami_indices_are_the_published_ones() -> None:
 def test_sobol_indices_of_ishigami_within_tolerance() -> None:
     from equipoise.decision.sensitivity import sobol_indices
 
-    (idx,), evaluations = sobol_indices(["x1", "x2", "x3"], ["x1", "x2", "x3"], ishigami,
-                                        None, n=2048, seed=7)
+    (idx,), evaluations = sobol_indices(
+        ["x1", "x2", "x3"], ["x1", "x2", "x3"], ishigami, None, n=2048, seed=7
+    )
     assert evaluations == 2048 * (3 + 2)
     # tolerance 0.03 on every index (N = 2048; the estimator's error is ~0.01 here)
     assert idx.first == pytest.approx(ISHIGAMI_S1, abs=0.03)
@@ -62,8 +63,15 @@ def test_grouped_sobol_indices_of_ishigami() -> None:
     """Group {x1, x3}: first-order = S1 + S3 + S13 = 1 - S2, total = 1 - S2 as well."""
     from equipoise.decision.sensitivity import sobol_indices
 
-    (idx,), evaluations = sobol_indices(["x1", "x2", "x3"], ["a", "b", "a"], ishigami, None,
-                                        n=2048, seed=3, executor=Executor(workers=1, chunk=999))
+    (idx,), evaluations = sobol_indices(
+        ["x1", "x2", "x3"],
+        ["a", "b", "a"],
+        ishigami,
+        None,
+        n=2048,
+        seed=3,
+        executor=Executor(workers=1, chunk=999),
+    )
     assert evaluations == 2048 * (2 + 2)
     assert idx.groups == ["a", "b"]
     assert idx.first == pytest.approx([1 - ISHIGAMI_S1[1], ISHIGAMI_S1[1]], abs=0.03)
@@ -87,6 +95,7 @@ def test_sobol_seed_must_be_non_zero() -> None:
 
 # -- the decision's sensitivity -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def fixture_scenario():
     return load(FIXTURES / "decision.yaml")
@@ -100,8 +109,12 @@ def test_decision_sensitivity_groups_and_outputs(fixture_scenario) -> None:
     assert res.outputs == [*options, "margin"]
     assert len(res.by_kind) == len(res.by_actor) == len(options) + 1
     kinds = res.by_kind[0].groups
-    assert set(kinds) <= set(KINDS) and {"positions", "saliences", "capabilities",
-                                         "doctrine weights"} <= set(kinds)
+    assert set(kinds) <= set(KINDS) and {
+        "positions",
+        "saliences",
+        "capabilities",
+        "doctrine weights",
+    } <= set(kinds)
     actors = {a.id for a in fixture_scenario.actors}
     assert set(res.by_actor[0].groups) - {"declared criteria", "doctrine weights"} <= actors
     g_kind, g_actor = len(kinds), len(res.by_actor[0].groups)
@@ -194,13 +207,13 @@ def test_without_doctrines_weights_are_drawn_on_the_simplex(fixture_scenario) ->
 
 # -- one executor, identical results -------------------------------------------------------
 
+
 def test_decide_identical_for_any_chunking_and_worker_count(fixture_scenario) -> None:
     base = decide(fixture_scenario, draws=600, seed=11)
     for ex in (Executor(workers=1, chunk=37), Executor(workers=2)):
         other = decide(fixture_scenario, draws=600, seed=11, executor=ex)
         assert np.array_equal(other.smaa.rank_acceptability, base.smaa.rank_acceptability)
-        assert np.array_equal(other.smaa.central_weights, base.smaa.central_weights,
-                              equal_nan=True)
+        assert np.array_equal(other.smaa.central_weights, base.smaa.central_weights, equal_nan=True)
         assert other.to_dict() == base.to_dict()
 
 
@@ -216,8 +229,7 @@ def test_evaluation_chunk_follows_the_work_of_a_draw() -> None:
     assert evaluation_chunk(0, 0, 0) == CHUNK_DRAWS
 
 
-def test_decide_identical_when_the_evaluation_chunk_is_small(fixture_scenario,
-                                                            monkeypatch) -> None:
+def test_decide_identical_when_the_evaluation_chunk_is_small(fixture_scenario, monkeypatch) -> None:
     """The chunk of evaluated draws only sets the progress steps: one draw a chunk (in this
     process, and through an executor) gives the same decision."""
     import equipoise.decision.analysis as analysis
@@ -239,17 +251,18 @@ def test_dask_local_cluster_gives_the_local_results(fixture_scenario) -> None:
     from equipoise.decision.sensitivity import decision_sensitivity
 
     local = decide(fixture_scenario, draws=700, seed=4)
-    sens_local = decision_sensitivity(fixture_scenario, n=32, seed=9,
-                                      executor=Executor(workers=2))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    sens_local = decision_sensitivity(fixture_scenario, n=32, seed=9, executor=Executor(workers=2))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         ex = Executor(scheduler=cluster.scheduler_address)
         assert ex.backend == "dask"
         remote = decide(fixture_scenario, draws=700, seed=4, executor=ex)
         sens_remote = decision_sensitivity(fixture_scenario, n=32, seed=9, executor=ex)
     assert remote.to_dict() == local.to_dict()
-    for a, b in zip(sens_local.by_kind + sens_local.by_actor,
-                    sens_remote.by_kind + sens_remote.by_actor):
+    for a, b in zip(
+        sens_local.by_kind + sens_local.by_actor, sens_remote.by_kind + sens_remote.by_actor
+    ):
         for f in ("first", "first_conf", "total", "total_conf"):
             assert np.array_equal(getattr(a, f), getattr(b, f))
 
@@ -273,14 +286,19 @@ def test_missing_extra_names_what_to_install(monkeypatch) -> None:
 
 # -- flip rules -----------------------------------------------------------------------------
 
+
 def test_rule_stats_counts_on_a_constructed_case() -> None:
     """Coverage and density counted by hand on ten draws."""
     import pandas as pd
 
     from equipoise.decision.flip import Condition, rule_stats
 
-    table = pd.DataFrame({"x": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
-                          "d": pd.Categorical(list("aabbaabbab"))})
+    table = pd.DataFrame(
+        {
+            "x": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+            "d": pd.Categorical(list("aabbaabbab")),
+        }
+    )
     y = np.array([0, 0, 0, 1, 0, 1, 1, 1, 0, 1], bool)  # 5 flips
     rule = [Condition("x", lo=0.35)]  # draws 4..10: flips 4, 6, 7, 8, 10 -> 5 of 7
     assert rule_stats(table, y, rule) == pytest.approx((5 / 5, 5 / 7, 7 / 10))
@@ -329,7 +347,8 @@ def test_flip_rule_of_the_fixture_decision(fixture_scenario) -> None:
     assert 1 - rule.flips / rule.draws == pytest.approx(acc, abs=0.02)  # ties split
     table, _ = flip_features(kept)
     assert (rule.coverage, rule.density, rule.mass) == pytest.approx(
-        rule_stats(table, y, rule.conditions))
+        rule_stats(table, y, rule.conditions)
+    )
     if rule.conditions:
         assert rule.density > rule.flips / rule.draws
         assert 1 <= len(rule.conditions) <= 3
@@ -345,10 +364,24 @@ def test_flip_rule_needs_kept_draws(fixture_scenario) -> None:
 
 # -- command line ---------------------------------------------------------------------------
 
+
 def test_decide_json_with_flip_and_sensitivity() -> None:
-    result = runner.invoke(app, ["decide", str(FIXTURES / "decision.yaml"), "--draws", "300",
-                                 "--flip", "--sensitivity", "--sensitivity-n", "16",
-                                 "--workers", "1", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "decide",
+            str(FIXTURES / "decision.yaml"),
+            "--draws",
+            "300",
+            "--flip",
+            "--sensitivity",
+            "--sensitivity-n",
+            "16",
+            "--workers",
+            "1",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["flip_rule"]["robust_option"] == data["robust_option"]
@@ -359,19 +392,24 @@ def test_decide_json_with_flip_and_sensitivity() -> None:
     assert set(first) == {"S1", "S1_conf", "ST", "ST_conf"}
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--sensitivity", "--sensitivity-n", "1000"], "power of 2"),
-    (["--sensitivity", "--sensitivity-seed", "0"], "non-zero"),
-    (["--flip", "--draws", "0"], "--flip needs SMAA draws"),
-    (["--scheduler", "localhost:8786"], "tcp://HOST"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sensitivity", "--sensitivity-n", "1000"], "power of 2"),
+        (["--sensitivity", "--sensitivity-seed", "0"], "non-zero"),
+        (["--flip", "--draws", "0"], "--flip needs SMAA draws"),
+        (["--scheduler", "localhost:8786"], "tcp://HOST"),
+    ],
+)
 def test_bad_sweep_flags_are_clean_errors(args: list[str], message: str) -> None:
     import importlib.util
 
     if args[0] == "--scheduler" and importlib.util.find_spec("distributed") is None:
         message = "equipoise[dask]"  # without the extra the command says what to install
-    for command in (["decide", str(FIXTURES / "decision.yaml")],
-                    ["analyze", str(FIXTURES / "decision.yaml"), "--out", "/nonexistent/x"]):
+    for command in (
+        ["decide", str(FIXTURES / "decision.yaml")],
+        ["analyze", str(FIXTURES / "decision.yaml"), "--out", "/nonexistent/x"],
+    ):
         result = runner.invoke(app, [*command, *args])
         assert result.exit_code == 2, (command, result.stdout)
         assert message in result.stderr
@@ -393,6 +431,7 @@ def test_missing_extra_exit_2_with_install_hint(monkeypatch) -> None:
 
 # -- report ---------------------------------------------------------------------------------
 
+
 def test_report_section_with_tornado_chart_and_flip_rule(fixture_scenario) -> None:
     from equipoise.analysis import run_analysis
     from equipoise.report import render_html
@@ -403,17 +442,21 @@ def test_report_section_with_tornado_chart_and_flip_rule(fixture_scenario) -> No
     assert data["sensitivity"]["robust_option"] == data["decision"]["robust_option"]
     assert data["flip_rule"]["draws"] == 300
     html = render_html(analysis)
-    section = html[html.index('<section id="sensitivity"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('<section id="sensitivity"') :]
+    section = section[: section.index("</section>")]
     assert 'id="fig-tornado"' in section and "<svg" in section
     margin = analysis.sensitivity.margin("kind")
     # one row per group in the by-kind table, sorted by total index
-    table = section[section.index("by kind of judgement</caption>"):]
-    table = table[:table.index("</table>")]
+    table = section[section.index("by kind of judgement</caption>") :]
+    table = table[: table.index("</table>")]
     rows = [r.split("</th>")[0] for r in table.split('<th scope="row">')[1:]]
     assert rows == [margin.groups[i] for i in np.argsort(-margin.total, kind="stable")]
-    assert analysis.flip.sentence(analysis.decision.option_names[analysis.flip.robust]) \
-        .split(";")[0].replace("'", "&#39;") in section
+    assert (
+        analysis.flip.sentence(analysis.decision.option_names[analysis.flip.robust])
+        .split(";")[0]
+        .replace("'", "&#39;")
+        in section
+    )
 
 
 def test_no_sensitivity_section_by_default(fixture_scenario) -> None:

@@ -54,19 +54,23 @@ def cli_json(*args, store=True):
 
 # --- the same JSON as the command line ---------------------------------------------------
 
+
 def test_forecast_with_set_is_the_commands_json(client):
-    resp = post(client, "/api/forecast", {"scenario": CASE, "model": ["eum", "median"],
-                                          "set": SET})
+    resp = post(client, "/api/forecast", {"scenario": CASE, "model": ["eum", "median"], "set": SET})
     assert resp.status_code == 200
-    expected = cli_json("forecast", CASE, "-m", "eum", "-m", "median",
-                        "--set", "stances.TUR.territory.position=40")
+    expected = cli_json(
+        "forecast", CASE, "-m", "eum", "-m", "median", "--set", "stances.TUR.territory.position=40"
+    )
     assert resp.get_json() == expected
 
 
 def test_a_set_moves_the_stance_it_names(client):
     plain = post(client, "/api/forecast", {"scenario": CASE, "model": ["mean"]}).get_json()
-    moved = post(client, "/api/forecast", {"scenario": CASE, "model": ["mean"],
-                                           "set": {"stances.TUR.territory.position": 0}})
+    moved = post(
+        client,
+        "/api/forecast",
+        {"scenario": CASE, "model": ["mean"], "set": {"stances.TUR.territory.position": 0}},
+    )
     before = plain["models"]["mean"]["territory"]["positions"]["TUR"]
     after = moved.get_json()["models"]["mean"]["territory"]["positions"]["TUR"]
     assert before != 0 and after == 0  # mean: positions do not move from the declared ones
@@ -78,12 +82,10 @@ def test_decide_explain_balance_are_the_commands_json(client):
     got = post(client, "/api/decide", {"scenario": CASE, "draws": 50, "seed": 3})
     assert got.status_code == 200
     assert got.get_json() == cli_json("decide", CASE, "--draws", "50", "--seed", "3")
-    got = post(client, "/api/explain", {"scenario": CASE, "search": False,
-                                        "option": "mediate"})
+    got = post(client, "/api/explain", {"scenario": CASE, "search": False, "option": "mediate"})
     assert got.status_code == 200, got.get_json()
     assert got.get_json() == cli_json("explain", CASE, "--no-search", "--option", "mediate")
-    got = post(client, "/api/balance", {"scenario": CASE, "as_of": "2020-09-27",
-                                        "robust_time": 0})
+    got = post(client, "/api/balance", {"scenario": CASE, "as_of": "2020-09-27", "robust_time": 0})
     expected = cli_json("balance", CASE, "--as-of", "2020-09-27", "--robust-time", "0")
     assert untimed(got.get_json()) == untimed(expected)
 
@@ -104,8 +106,9 @@ def test_scenario_as_object_and_as_text(client):
     from equipoise.scenarios import builtin_path
 
     text = builtin_path(CASE).read_text(encoding="utf-8")
-    by_text = post(client, "/api/forecast", {"yaml": text, "label": "mine.yaml",
-                                             "model": ["median"]})
+    by_text = post(
+        client, "/api/forecast", {"yaml": text, "label": "mine.yaml", "model": ["median"]}
+    )
     assert by_object.get_json() == by_name.get_json() == by_text.get_json()
 
 
@@ -114,8 +117,9 @@ def test_validate_reports_counts_and_located_problems(client):
     assert ok.status_code == 200
     cli = cli_json("validate", CASE, store=False)[0]
     assert ok.get_json() == {**cli, "input": CASE}
-    bad = post(client, "/api/validate", {"yaml": "id: x\ntitle: 3\nactors: []\n",
-                                         "label": "broken.yaml"})
+    bad = post(
+        client, "/api/validate", {"yaml": "id: x\ntitle: 3\nactors: []\n", "label": "broken.yaml"}
+    )
     assert bad.status_code == 422
     errors = bad.get_json()["errors"]
     assert any(e.startswith("broken.yaml:2: title") for e in errors), errors
@@ -124,13 +128,17 @@ def test_validate_reports_counts_and_located_problems(client):
 
 # --- errors ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("payload,needle", [
-    ({"scenario": CASE, "draws": -1}, "request: draws:"),
-    ({"scenario": CASE, "colour": "red"}, "request: colour:"),
-    ({"scenario": CASE, "yaml": "id: x"}, "exactly one of 'scenario'"),
-    ({}, "exactly one of 'scenario'"),
-    ([1, 2], "expected a JSON object"),
-])
+
+@pytest.mark.parametrize(
+    "payload,needle",
+    [
+        ({"scenario": CASE, "draws": -1}, "request: draws:"),
+        ({"scenario": CASE, "colour": "red"}, "request: colour:"),
+        ({"scenario": CASE, "yaml": "id: x"}, "exactly one of 'scenario'"),
+        ({}, "exactly one of 'scenario'"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
 def test_malformed_requests_are_400(client, payload, needle):
     resp = post(client, "/api/decide", payload)
     assert resp.status_code == 400
@@ -138,19 +146,25 @@ def test_malformed_requests_are_400(client, payload, needle):
 
 
 def test_not_json_is_400(client):
-    resp = client.post("/api/forecast", data="scenario=x", headers=HOST,
-                       content_type="application/x-www-form-urlencoded")
+    resp = client.post(
+        "/api/forecast",
+        data="scenario=x",
+        headers=HOST,
+        content_type="application/x-www-form-urlencoded",
+    )
     assert resp.status_code == 400
     assert "JSON" in resp.get_json()["errors"][0]
 
 
 def test_bad_set_and_unknown_scenario_are_422(client):
-    resp = post(client, "/api/forecast", {"scenario": CASE,
-                                          "set": {"stances.TUR.nowhere.position": 1}})
+    resp = post(
+        client, "/api/forecast", {"scenario": CASE, "set": {"stances.TUR.nowhere.position": 1}}
+    )
     assert resp.status_code == 422
     assert resp.get_json()["errors"][0].startswith("--set stances.TUR.nowhere.position=1:")
-    resp = post(client, "/api/forecast", {"scenario": CASE,
-                                          "set": {"stances.TUR.territory.position": 500}})
+    resp = post(
+        client, "/api/forecast", {"scenario": CASE, "set": {"stances.TUR.territory.position": 500}}
+    )
     assert resp.status_code == 422
     resp = post(client, "/api/forecast", {"scenario": "/etc/passwd"})
     assert resp.status_code == 422  # only built-in names (and the served file): no file reads
@@ -168,6 +182,7 @@ def test_upload_over_the_cap_is_413(store):
 
 
 # --- the run store ----------------------------------------------------------------------------
+
 
 def test_api_runs_are_recorded_and_listed(client):
     post(client, "/api/forecast", {"scenario": CASE, "model": ["mean"], "set": SET})
@@ -188,28 +203,53 @@ def test_a_bad_request_records_nothing(client):
 
 
 def test_diff_two_dates_lists_the_inputs_runs_diff_lists(client):
-    resp = post(client, "/api/runs/diff", {
-        "a": {"scenario": CASE, "as_of": "2020-09-27"},
-        "b": {"scenario": CASE, "as_of": "2020-11-10"},
-        "commands": ["balance"], "options": {"balance": {"robust_time": 0}}})
+    resp = post(
+        client,
+        "/api/runs/diff",
+        {
+            "a": {"scenario": CASE, "as_of": "2020-09-27"},
+            "b": {"scenario": CASE, "as_of": "2020-11-10"},
+            "commands": ["balance"],
+            "options": {"balance": {"robust_time": 0}},
+        },
+    )
     assert resp.status_code == 200, resp.get_json()
     body = resp.get_json()
     assert {"path": "as_of", "a": "2020-09-27", "b": "2020-11-10"} in body["inputs"]
-    expected = cli_json("runs", "diff", CASE, "--as-of", "2020-09-27", "--as-of",
-                        "2020-11-10", "--draws", "0", store=False)
+    expected = cli_json(
+        "runs",
+        "diff",
+        CASE,
+        "--as-of",
+        "2020-09-27",
+        "--as-of",
+        "2020-11-10",
+        "--draws",
+        "0",
+        store=False,
+    )
     assert body["inputs"] == expected["inputs"]
 
 
 def test_diff_two_variants(client):
-    resp = post(client, "/api/runs/diff", {
-        "a": {"scenario": CASE}, "b": {"scenario": CASE, "variant": "turkish-peacekeepers"},
-        "commands": ["decide"], "options": {"decide": {"draws": 0}}})
+    resp = post(
+        client,
+        "/api/runs/diff",
+        {
+            "a": {"scenario": CASE},
+            "b": {"scenario": CASE, "variant": "turkish-peacekeepers"},
+            "commands": ["decide"],
+            "options": {"decide": {"draws": 0}},
+        },
+    )
     body = resp.get_json()
     assert body["inputs"] == [{"path": "variant", "a": None, "b": "turkish-peacekeepers"}]
     plain = cli_json("decide", CASE, "--draws", "0")
     variant = cli_json("decide", CASE, "--draws", "0", "--variant", "turkish-peacekeepers")
-    changed = {d: (plain["by_doctrine"][d]["best"], variant["by_doctrine"][d]["best"])
-               for d in plain["by_doctrine"]}
+    changed = {
+        d: (plain["by_doctrine"][d]["best"], variant["by_doctrine"][d]["best"])
+        for d in plain["by_doctrine"]
+    }
     for doctrine, (a, b) in changed.items():
         row = {"path": f"decision.best.{doctrine}", "a": a, "b": b}
         assert (row in body["answers"]) == (a != b)
@@ -237,8 +277,9 @@ def test_python_callers_get_api_errors():
     from equipoise.workbench import api
 
     with pytest.raises(api.ApiError) as bad_set:
-        api.run_forecast({"scenario": CASE, "record": False,
-                          "set": {"stances.TUR.territory.position": 500}})
+        api.run_forecast(
+            {"scenario": CASE, "record": False, "set": {"stances.TUR.territory.position": 500}}
+        )
     assert bad_set.value.status == 422
     assert bad_set.value.errors[0].startswith("--set stances.TUR.territory.position=500:")
     with pytest.raises(api.ApiError) as bad_option:
@@ -253,6 +294,7 @@ def test_diff_refuses_a_malformed_side(client):
 
 
 # --- background jobs --------------------------------------------------------------------------
+
 
 def _wait(client, job_id, until, timeout=120):
     end = time.monotonic() + timeout
@@ -275,8 +317,7 @@ def test_job_gives_the_same_result_as_the_request(client):
 
 
 def test_job_cancelled_stops_and_is_recorded_interrupted(client):
-    resp = post(client, "/api/jobs", {"command": "decide", "scenario": CASE,
-                                      "draws": 100_000})
+    resp = post(client, "/api/jobs", {"command": "decide", "scenario": CASE, "draws": 100_000})
     job_id = resp.get_json()["id"]
     _wait(client, job_id, lambda j: j["progress"]["done"] > 0)
     client.delete(f"/api/jobs/{job_id}", headers=HOST)
@@ -289,10 +330,17 @@ def test_job_cancelled_stops_and_is_recorded_interrupted(client):
 
 def test_job_errors_and_unknown_jobs(client):
     assert post(client, "/api/jobs", {"command": "rm -rf", "scenario": CASE}).status_code == 400
-    assert post(client, "/api/jobs", {"command": "decide", "scenario": CASE,
-                                      "draws": "many"}).status_code == 400
-    job = post(client, "/api/jobs", {"command": "forecast", "scenario": CASE,
-                                     "set": {"stances.X.y.position": 1}}).get_json()
+    assert (
+        post(
+            client, "/api/jobs", {"command": "decide", "scenario": CASE, "draws": "many"}
+        ).status_code
+        == 400
+    )
+    job = post(
+        client,
+        "/api/jobs",
+        {"command": "forecast", "scenario": CASE, "set": {"stances.X.y.position": 1}},
+    ).get_json()
     job = _wait(client, job["id"], lambda j: j["status"] in ("done", "failed"))
     assert job["status"] == "failed" and job["errors"][0].startswith("--set stances.X.y")
     assert client.get("/api/jobs/nope", headers=HOST).status_code == 404
@@ -306,8 +354,9 @@ def test_jobs_beyond_the_waiting_room_are_refused():
     release = __import__("threading").Event()
     try:
         first = jobs.submit("x", lambda progress: release.wait(30), lambda e: (500, []))
-        queued = [jobs.submit("x", lambda progress: None, lambda e: (500, []))
-                  for _ in range(MAX_WAITING)]
+        queued = [
+            jobs.submit("x", lambda progress: None, lambda e: (500, [])) for _ in range(MAX_WAITING)
+        ]
         with pytest.raises(OverflowError):
             jobs.submit("x", lambda progress: None, lambda e: (500, []))
         assert jobs.cancel(queued[0].id).status == "cancelled"
@@ -320,21 +369,28 @@ def test_jobs_beyond_the_waiting_room_are_refused():
 
 # --- security -----------------------------------------------------------------------------------
 
+
 def test_csp_allows_exactly_the_pages_inline_script(client):
     page = client.get("/", headers=HOST)
     policy = page.headers["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
     assert "'unsafe-eval'" not in script_src and "'unsafe-inline'" not in script_src
     assert "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
-    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>",
-                        page.data.decode(), re.S)
+    inline = re.findall(
+        r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>",
+        page.data.decode(),
+        re.S,
+    )
     inline = [s for s in inline if "alert(" not in s]  # the IE-only comment block
     assert inline, "Dash's renderer script is inline"
     for script in inline:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in script_src
-    for resp in (page, client.get("/api/scenarios", headers=HOST),
-                 client.get("/nowhere", headers=HOST)):
+    for resp in (
+        page,
+        client.get("/api/scenarios", headers=HOST),
+        client.get("/nowhere", headers=HOST),
+    ):
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
         assert resp.headers["Referrer-Policy"] == "same-origin"
         assert "Content-Security-Policy" in resp.headers
@@ -344,13 +400,16 @@ def test_dash_does_not_call_home(wb):
     assert wb.extensions["equipoise_dash"]._dev_tools["disable_version_check"] is True
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "http://evil.example"},
-    {"Origin": "http://127.0.0.1:9999"},
-    {"Referer": "http://evil.example/page"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:8050"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "http://127.0.0.1:9999"},
+        {"Referer": "http://evil.example/page"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:8050"},
+    ],
+)
 def test_cross_origin_writes_refused(client, headers):
     resp = post(client, "/api/forecast", {"scenario": CASE}, **headers)
     assert resp.status_code == 403
@@ -358,18 +417,22 @@ def test_cross_origin_writes_refused(client, headers):
     assert client.get("/api/runs", headers=HOST).get_json() == []  # nothing ran
 
 
-@pytest.mark.parametrize("headers", [
-    {},  # a script: no browser headers
-    {"Origin": "http://127.0.0.1:8050", "Sec-Fetch-Site": "same-origin"},
-    {"Referer": "http://127.0.0.1:8050/"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # a script: no browser headers
+        {"Origin": "http://127.0.0.1:8050", "Sec-Fetch-Site": "same-origin"},
+        {"Referer": "http://127.0.0.1:8050/"},
+    ],
+)
 def test_same_origin_writes_allowed(client, headers):
     resp = post(client, "/api/validate", {"scenario": CASE}, **headers)
     assert resp.status_code == 200
 
 
-@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example:8050",
-                                  "192.168.1.5:8050"])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "127.0.0.1.evil.example:8050", "192.168.1.5:8050"]
+)
 def test_foreign_host_names_refused(client, host):
     resp = client.get("/api/scenarios", headers={"Host": host})
     assert resp.status_code == 403

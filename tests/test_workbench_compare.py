@@ -22,13 +22,16 @@ NO_STORE = WorkbenchConfig(input=CASE, store="")
 
 
 def _differing(view: compare.CompareView) -> dict[str, tuple[str, str]]:
-    return {view.answers[k]["path"]: (view.answers[k]["A"], view.answers[k]["B"])
-            for k in view.differing_answers}
+    return {
+        view.answers[k]["path"]: (view.answers[k]["A"], view.answers[k]["B"])
+        for k in view.differing_answers
+    }
 
 
 def test_two_dates_inputs_and_answers() -> None:
-    view = compare.compare_view(NO_STORE, "dates", OPEN, {}, command="balance",
-                                date_a="2020-09-26", date_b="2020-12-02")
+    view = compare.compare_view(
+        NO_STORE, "dates", OPEN, {}, command="balance", date_a="2020-09-26", date_b="2020-12-02"
+    )
     assert view.error is None
     inputs = {r["path"]: (r["A"], r["B"]) for r in view.inputs}
     assert inputs["as_of"] == ("2020-09-26", "2020-12-02")
@@ -40,16 +43,19 @@ def test_two_dates_inputs_and_answers() -> None:
 
 
 def test_a_date_not_in_the_calendar_is_named() -> None:
-    view = compare.compare_view(NO_STORE, "dates", OPEN, {}, command="balance",
-                                date_a="2020-19-26", date_b="2020-12-02")
+    view = compare.compare_view(
+        NO_STORE, "dates", OPEN, {}, command="balance", date_a="2020-19-26", date_b="2020-12-02"
+    )
     assert view.error is not None and "2020-19-26" in view.error and not view.answers
-    assert "Give both dates" in (compare.compare_view(
-        NO_STORE, "dates", OPEN, {}, date_a="2020-09-26").error or "")
+    assert "Give both dates" in (
+        compare.compare_view(NO_STORE, "dates", OPEN, {}, date_a="2020-09-26").error or ""
+    )
 
 
 def test_open_version_with_a_what_if_against_the_original() -> None:
-    view = compare.compare_view(NO_STORE, "versions", OPEN,
-                                {"stances.TUR.territory.position": 50}, command="forecast")
+    view = compare.compare_view(
+        NO_STORE, "versions", OPEN, {"stances.TUR.territory.position": 50}, command="forecast"
+    )
     assert view.error is None
     assert view.inputs == [{"path": "stances.TUR.territory.position", "A": "100", "B": "50"}]
     moved = _differing(view)
@@ -62,15 +68,18 @@ def test_edited_file_against_the_file_as_saved(tmp_path: Path) -> None:
     path = tmp_path / "case.yaml"
     path.write_text(TEXT, encoding="utf-8")
     config = WorkbenchConfig(input=str(path), store="")
-    edited = {"label": str(path), "yaml": TEXT.replace("    capability: 55\n",
-                                                        "    capability: 65\n", 1)}
+    edited = {
+        "label": str(path),
+        "yaml": TEXT.replace("    capability: 55\n", "    capability: 65\n", 1),
+    }
     view = compare.compare_view(config, "versions", edited, {}, command="balance")
     assert view.error is None
     assert view.inputs == [{"path": "actors.TUR.capability", "A": "55", "B": "65"}]
     assert view.differing_answers == []  # capability plays no part in structural balance
     # nothing edited: nothing differs
-    same = compare.compare_view(config, "versions", {"label": str(path), "yaml": TEXT}, {},
-                                command="balance")
+    same = compare.compare_view(
+        config, "versions", {"label": str(path), "yaml": TEXT}, {}, command="balance"
+    )
     assert same.inputs == [] and same.differing_answers == []
 
 
@@ -78,8 +87,9 @@ def test_two_variants_compared_answer_for_answer() -> None:
     options = compare.variant_options(OPEN)
     assert options[0]["value"] == compare.NO_VARIANT
     variant = options[1]["value"]
-    view = compare.compare_view(NO_STORE, "variants", OPEN, {}, draws=0,
-                                variant_a="", variant_b=variant)
+    view = compare.compare_view(
+        NO_STORE, "variants", OPEN, {}, draws=0, variant_a="", variant_b=variant
+    )
     assert view.error is None
     assert all(r["A"] != "—" and r["B"] != "—" for r in view.answers)
     assert view.differing_answers
@@ -107,17 +117,25 @@ def test_two_runs_from_the_store(tmp_path: Path) -> None:
 def test_without_a_store_runs_say_why() -> None:
     options, note = compare.run_options(NO_STORE)
     assert options == [] and "--store" in note
-    assert "--store" in (compare.compare_view(NO_STORE, "runs", None, {}, run_a="a",
-                                              run_b="b").error or "")
+    assert "--store" in (
+        compare.compare_view(NO_STORE, "runs", None, {}, run_a="a", run_b="b").error or ""
+    )
 
 
 def test_progress_by_side_and_a_cancel_between_the_sides(monkeypatch) -> None:
     from equipoise.workbench.jobs import JobCancelled
 
     steps: list[tuple[str, int, int]] = []
-    view = compare.compare_view(NO_STORE, "dates", OPEN, {}, command="balance",
-                                date_a="2020-09-26", date_b="2020-12-02",
-                                progress=lambda *step: steps.append(step))
+    view = compare.compare_view(
+        NO_STORE,
+        "dates",
+        OPEN,
+        {},
+        command="balance",
+        date_a="2020-09-26",
+        date_b="2020-12-02",
+        progress=lambda *step: steps.append(step),
+    )
     assert view.error is None
     assert steps == [("side A", 0, 2), ("side B", 1, 2), ("compared", 2, 2)]
 
@@ -134,7 +152,14 @@ def test_progress_by_side_and_a_cancel_between_the_sides(monkeypatch) -> None:
 
     monkeypatch.setattr(compare, "_computed", counted)
     with pytest.raises(JobCancelled):
-        compare.compare_view(NO_STORE, "variants", OPEN, {}, draws=0,
-                             variant_a="", variant_b="turkish-peacekeepers",
-                             progress=cancel_at_b)
+        compare.compare_view(
+            NO_STORE,
+            "variants",
+            OPEN,
+            {},
+            draws=0,
+            variant_a="",
+            variant_b="turkish-peacekeepers",
+            progress=cancel_at_b,
+        )
     assert len(computed) == 1  # side B never started

@@ -32,10 +32,12 @@ def figure_server():
     server = flask.Flask("csp-test")
     security.install(server, WorkbenchConfig())
     app = dash.Dash("csp-test", server=server, serve_locally=True)
-    app.layout = html.Div([
-        dcc.Graph(id="bar", figure=go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))),
-        dcc.Graph(id="gl", figure=go.Figure(go.Scattergl(x=[1, 2, 3], y=[3, 1, 2]))),
-    ])
+    app.layout = html.Div(
+        [
+            dcc.Graph(id="bar", figure=go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))),
+            dcc.Graph(id="gl", figure=go.Figure(go.Scattergl(x=[1, 2, 3], y=[3, 1, 2]))),
+        ]
+    )
     security.quiet_dash(app)
     server.extensions["equipoise_dash"] = app
     httpd = make_server("127.0.0.1", 0, server, threaded=True)
@@ -58,8 +60,7 @@ def test_plotly_figures_render_and_export_under_the_policy(figure_server, tmp_pa
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         local = (figure_server, "blob:" + figure_server, "data:")  # blob: made by the page
-        page.on("request", lambda r: None if r.url.startswith(local)
-                else outside.append(r.url))
+        page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
         page.goto(figure_server)
         page.wait_for_selector("#bar .main-svg", timeout=60_000)
         page.wait_for_selector("#gl .main-svg", timeout=60_000)

@@ -92,8 +92,7 @@ def browser():
 @pytest.fixture()
 def page(server, browser, tmp_path):
     """A fresh page on the workbench, guarded: foreign requests and console errors fail."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     foreign: list[str] = []
     errors: list[str] = []
@@ -110,8 +109,9 @@ def page(server, browser, tmp_path):
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(server, wait_until="load")
-    pg.wait_for_selector("#home-open-scenario:has-text('Open: nagorno-karabakh-2020')",
-                         timeout=TIMEOUT)
+    pg.wait_for_selector(
+        "#home-open-scenario:has-text('Open: nagorno-karabakh-2020')", timeout=TIMEOUT
+    )
     yield pg
     pg.screenshot(path=str(tmp_path / "end.png"), full_page=True)
     context.close()
@@ -132,25 +132,32 @@ def _cell(page, table: str, row_text: str, column: int) -> str:
 def test_open_builtin_and_move_a_stance(page, tmp_path):
     _tab(page, "Open")
     page.click("#open-builtin-button")
-    page.wait_for_selector("#open-status:has-text('Opened nagorno-karabakh-2020: 12 actors')",
-                           timeout=TIMEOUT)
+    page.wait_for_selector(
+        "#open-status:has-text('Opened nagorno-karabakh-2020: 12 actors')", timeout=TIMEOUT
+    )
     _tab(page, "What-if")
-    page.wait_for_selector("#whatif-base:has-text('stances.RUS.territory.position')",
-                           timeout=TIMEOUT)
-    page.wait_for_selector("#whatif-forecasts td:has-text('Territorial settlement')",
-                           timeout=TIMEOUT)
+    page.wait_for_selector(
+        "#whatif-base:has-text('stances.RUS.territory.position')", timeout=TIMEOUT
+    )
+    page.wait_for_selector(
+        "#whatif-forecasts td:has-text('Territorial settlement')", timeout=TIMEOUT
+    )
     before = _cell(page, "whatif-forecasts", "Territorial settlement", 3)
     box = page.locator("#whatif-slider-box input").first
     box.fill("80")
     box.press("Tab")  # the number box commits when it loses the focus
-    page.wait_for_selector("#whatif-sets-table td:has-text('stances.RUS.territory.position')",
-                           timeout=TIMEOUT)
+    page.wait_for_selector(
+        "#whatif-sets-table td:has-text('stances.RUS.territory.position')", timeout=TIMEOUT
+    )
     page.wait_for_function(
         """([before]) => {
             const row = [...document.querySelectorAll('#whatif-forecasts tr')]
                 .find(r => r.innerText.includes('Territorial settlement'));
             return row && row.querySelectorAll('td')[3].innerText.trim() !== before;
-        }""", arg=[before], timeout=TIMEOUT)
+        }""",
+        arg=[before],
+        timeout=TIMEOUT,
+    )
     after = float(_cell(page, "whatif-forecasts", "Territorial settlement", 3))
     in_file = float(_cell(page, "whatif-forecasts", "Territorial settlement", 2))
     assert float(before) == in_file
@@ -163,15 +170,17 @@ def test_open_builtin_and_move_a_stance(page, tmp_path):
         """() => {
             const items = [...document.querySelectorAll('#whatif-explain li')];
             return items.length === 8 && items.every(li => li.innerText.includes('stays first'));
-        }""", timeout=TIMEOUT)
+        }""",
+        timeout=TIMEOUT,
+    )
     # the other pages see the same changed scenario
     _tab(page, "Home")
-    page.wait_for_selector("#home-changes:has-text('1 what-if change applied')",
-                           timeout=TIMEOUT)
+    page.wait_for_selector("#home-changes:has-text('1 what-if change applied')", timeout=TIMEOUT)
     _tab(page, "What-if")
     page.click("#whatif-reset")
-    page.wait_for_selector("#whatif-forecasts tr:has-text('Territorial settlement') td >> nth=4",
-                           timeout=TIMEOUT)
+    page.wait_for_selector(
+        "#whatif-forecasts tr:has-text('Territorial settlement') td >> nth=4", timeout=TIMEOUT
+    )
     _tab(page, "Home")
     page.wait_for_selector("#home-changes:has-text('No what-if change')", timeout=TIMEOUT)
     page.screenshot(path=str(tmp_path / "whatif.png"), full_page=True)
@@ -188,10 +197,13 @@ def test_background_draws_with_progress_and_cancel(page):
     draws.fill("100")
     page.click("#whatif-run")
     page.wait_for_selector("#whatif-job-status:has-text('Done: 100 draws')", timeout=TIMEOUT)
-    assert page.locator("#whatif-progress").get_attribute("value") == \
-        page.locator("#whatif-progress").get_attribute("max")
-    shares = [float(_cell(page, "whatif-sweep-table", name, 1))
-              for name in page.locator("#whatif-sweep-table tr td:first-child").all_inner_texts()]
+    assert page.locator("#whatif-progress").get_attribute("value") == page.locator(
+        "#whatif-progress"
+    ).get_attribute("max")
+    shares = [
+        float(_cell(page, "whatif-sweep-table", name, 1))
+        for name in page.locator("#whatif-sweep-table tr td:first-child").all_inner_texts()
+    ]
     assert sum(shares) == pytest.approx(1.0, abs=0.01)
 
 
@@ -216,7 +228,8 @@ def test_export_a_figure_and_a_table(page, tmp_path):
     page.wait_for_selector("#network-figure .main-svg", timeout=TIMEOUT)
     page.hover("#network-figure")
     buttons = page.locator("#network-figure .modebar-btn").evaluate_all(
-        "es => es.map(e => e.getAttribute('data-title'))")
+        "es => es.map(e => e.getAttribute('data-title'))"
+    )
     assert not [b for b in buttons if "share" in b.lower() or "cloud" in b.lower()], buttons
     with page.expect_download(timeout=TIMEOUT) as dl:
         page.click("#network-figure .modebar-btn[data-title='Download plot']")
@@ -228,8 +241,9 @@ def test_export_a_figure_and_a_table(page, tmp_path):
     _tab(page, "Network")
     page.hover("#network-figure")
     with page.expect_download(timeout=TIMEOUT) as dl:
-        page.click("#network-figure .modebar-btn[data-title='Download plot as a PNG']",
-                   timeout=TIMEOUT)
+        page.click(
+            "#network-figure .modebar-btn[data-title='Download plot as a PNG']", timeout=TIMEOUT
+        )
     assert dl.value.suggested_filename == "network-figure.png"
     assert dl.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with page.expect_download(timeout=TIMEOUT) as dl:
@@ -269,7 +283,8 @@ def test_upload_over_the_limit_is_refused_with_a_message(page, tmp_path):
     problems = page.locator("#open-problems li").all_inner_texts()
     assert len(problems) == 1 and problems[0].startswith(
         f"huge.yaml: the file has {path.stat().st_size:,} bytes, more than the upload limit "
-        f"of {limit:,} bytes")
+        f"of {limit:,} bytes"
+    )
     assert not any("# padding" in body or "base64" in body for body in sent)  # never sent
     _tab(page, "Home")
     assert page.locator("#home-open-scenario").inner_text() == f"Open: {CASE}"

@@ -75,8 +75,9 @@ def browser():
 
 
 def _cell(page, section: str, row: int, column: str):
-    return page.locator(f'#edit-table-{section} td[data-dash-column="f:{column}"]'
-                        f'[data-dash-row="{row}"]')
+    return page.locator(
+        f'#edit-table-{section} td[data-dash-column="f:{column}"][data-dash-row="{row}"]'
+    )
 
 
 def _type_into(page, cell, text: str) -> None:
@@ -91,8 +92,12 @@ def test_edit_save_and_compare_in_chromium(served, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     foreign: list[str] = []
     errors: list[str] = []
-    page.on("request", lambda r: foreign.append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", None) else None)
+    page.on(
+        "request",
+        lambda r: (
+            foreign.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) else None
+        ),
+    )
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="load")
@@ -110,8 +115,9 @@ def test_edit_save_and_compare_in_chromium(served, browser, tmp_path):
     # highlighted (once another cell is the active one: the table colours the active cell)
     _cell(page, "actors", 0, "name").click()
     assert "background-color: rgb(253, 226, 226)" in (capability.get_attribute("style") or "")
-    assert "background-color" not in (_cell(page, "actors", 0, "capability")
-                                      .get_attribute("style") or "")
+    assert "background-color" not in (
+        _cell(page, "actors", 0, "capability").get_attribute("style") or ""
+    )
     page.screenshot(path=str(tmp_path / "edit-problem.png"), full_page=True)
     assert path.read_text(encoding="utf-8") == SCENARIO
 
@@ -138,13 +144,16 @@ def test_edit_save_and_compare_in_chromium(served, browser, tmp_path):
     page.locator("#compare-summary", has_text="inputs differ").wait_for(timeout=60_000)
     inputs = page.locator("#compare-inputs td")
     assert [inputs.nth(k).inner_text().strip() for k in range(3)] == [
-        "actors.B.capability", "60", "70"]
-    differing = page.locator('#compare-answers td[data-dash-column="differs"]',
-                             has_text="yes")
+        "actors.B.capability",
+        "60",
+        "70",
+    ]
+    differing = page.locator('#compare-answers td[data-dash-column="differs"]', has_text="yes")
     assert differing.count() >= 1  # B's weight moves the forecast
     row = differing.first.locator("xpath=..")
     assert "rgb(255, 244, 194)" in row.locator("td").first.evaluate(
-        "e => getComputedStyle(e).backgroundColor")
+        "e => getComputedStyle(e).backgroundColor"
+    )
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
 
     assert not foreign, foreign

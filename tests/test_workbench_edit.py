@@ -50,8 +50,9 @@ def _tables(scenario: dict[str, str]) -> dict[str, list[dict]]:
 
 
 def test_tables_rendered_with_hidden_record_index() -> None:
-    shown = edit.render_tables({"label": "nagorno-karabakh-2020",
-                                "yaml": BUILTIN.read_text(encoding="utf-8")})
+    shown = edit.render_tables(
+        {"label": "nagorno-karabakh-2020", "yaml": BUILTIN.read_text(encoding="utf-8")}
+    )
     assert shown.error is None
     names = [c["name"] for c in shown.columns["actors"]]
     assert names[:3] == ["id", "name", "kind"]
@@ -60,7 +61,8 @@ def test_tables_rendered_with_hidden_record_index() -> None:
     scenario = parse("nk.yaml", BUILTIN.read_text(encoding="utf-8"))
     assert len(shown.data["stances"]) == len(scenario.stances)
     assert [r[edit.ROW_KEY] for r in shown.data["doctrines"]] == list(
-        range(len(scenario.doctrines)))
+        range(len(scenario.doctrines))
+    )
 
 
 def test_other_formats_and_no_scenario_say_why() -> None:
@@ -114,8 +116,10 @@ def test_deleted_row_shown_at_its_table_position(small: dict[str, str]) -> None:
     data["actors"].pop(1)  # B is still used by a stance
     applied = edit.apply_tables(small, data)
     assert applied.scenario is None
-    assert any("unknown actor 'B'" in m and m.startswith("[stances row 2, actor]")
-               for m in applied.messages)
+    assert any(
+        "unknown actor 'B'" in m and m.startswith("[stances row 2, actor]")
+        for m in applied.messages
+    )
 
 
 def test_new_blank_row_names_its_missing_fields(small: dict[str, str]) -> None:
@@ -140,10 +144,16 @@ def test_save_writes_only_the_file_serve_was_given(tmp_path: Path, small: dict[s
     target = tmp_path / "case.yaml"
     target.write_text(SMALL, encoding="utf-8")
     config = WorkbenchConfig(input=str(target))
-    edited = edit.apply_tables({"label": str(target), "yaml": SMALL},
-                               {**_tables(small), "actors": [
-                                   {**_tables(small)["actors"][0], "f:name": "Alpha 2"},
-                                   _tables(small)["actors"][1]]})
+    edited = edit.apply_tables(
+        {"label": str(target), "yaml": SMALL},
+        {
+            **_tables(small),
+            "actors": [
+                {**_tables(small)["actors"][0], "f:name": "Alpha 2"},
+                _tables(small)["actors"][1],
+            ],
+        },
+    )
     assert edited.scenario is not None
     assert edit.save_to_file(config, edited.scenario) == f"Saved {target}."
     assert target.read_text(encoding="utf-8") == SMALL.replace("Alpha", "Alpha 2")
@@ -161,8 +171,9 @@ def test_save_writes_only_the_file_serve_was_given(tmp_path: Path, small: dict[s
 def test_nothing_to_save_for_a_builtin() -> None:
     config = WorkbenchConfig(input="nagorno-karabakh-2020")
     assert edit.save_target(config) is None
-    assert edit.save_to_file(config, {"label": "nagorno-karabakh-2020", "yaml": SMALL}) \
-        .startswith("Nothing to save to")
+    assert edit.save_to_file(config, {"label": "nagorno-karabakh-2020", "yaml": SMALL}).startswith(
+        "Nothing to save to"
+    )
 
 
 def test_apply_callback_through_dash_http(small: dict[str, str]) -> None:
@@ -171,21 +182,32 @@ def test_apply_callback_through_dash_http(small: dict[str, str]) -> None:
     client = create_app(WorkbenchConfig()).test_client()
     headers = {"Host": "127.0.0.1", "Content-Type": "application/json"}
     deps = client.get("/_dash-dependencies", headers=headers).get_json()
-    dep = next(d for d in deps if "workbench-scenario.data@" in d["output"]
-               and "edit-problems" in d["output"])
+    dep = next(
+        d
+        for d in deps
+        if "workbench-scenario.data@" in d["output"] and "edit-problems" in d["output"]
+    )
     data = _tables(small)
     data["actors"][1]["f:capability"] = "-5"
     values = {f"{edit.table_id(s)}.data": data[s] for s in edit.SECTIONS}
     values["workbench-scenario.data"] = small
 
     def spec(items: list[dict]) -> list[dict]:
-        return [{**item, "value": values.get(f"{item['id']}.{item['property']}", 1)}
-                for item in items]
+        return [
+            {**item, "value": values.get(f"{item['id']}.{item['property']}", 1)} for item in items
+        ]
 
-    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
-               for part in dep["output"].strip(".").split("...")]
-    body = {"output": dep["output"], "outputs": outputs, "inputs": spec(dep["inputs"]),
-            "state": spec(dep["state"]), "changedPropIds": ["edit-table-actors.data_timestamp"]}
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
+        for part in dep["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": spec(dep["inputs"]),
+        "state": spec(dep["state"]),
+        "changedPropIds": ["edit-table-actors.data_timestamp"],
+    }
     resp = client.post("/_dash-update-component", headers=headers, data=json.dumps(body))
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     answer = resp.get_json()["response"]

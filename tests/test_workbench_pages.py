@@ -38,11 +38,14 @@ def _upload(text: str) -> str:
 
 
 def test_broken_upload_lists_problems_with_lines():
-    text = "equipoise: 1\nid: broken\ntitle: Broken\nactors:\n  - id: A\n    name: Aa\n" \
-           "    capability: {value: -5, assumption: why}\n"
+    text = (
+        "equipoise: 1\nid: broken\ntitle: Broken\nactors:\n  - id: A\n    name: Aa\n"
+        "    capability: {value: -5, assumption: why}\n"
+    )
     with pytest.raises(InputError) as exc:
-        label, raw = open_page.read_choice("open-upload", None, None, _upload(text),
-                                           "broken.yaml", 10_000)
+        label, raw = open_page.read_choice(
+            "open-upload", None, None, _upload(text), "broken.yaml", 10_000
+        )
         open_page.opened(label, raw)
     lines = [str(p) for p in exc.value.problems]
     assert lines and all(line.startswith("broken.yaml:") for line in lines)
@@ -64,8 +67,9 @@ def test_local_file_and_builtin_open(tmp_path, case):
     data, scenario = open_page.opened(label, text)
     assert data["label"] == CASE and len(scenario.actors) == len(case.actors)
     with pytest.raises(InputError, match="no such file"):
-        open_page.read_choice("open-path-button", None, str(tmp_path / "missing.yaml"),
-                              None, None, 10**7)
+        open_page.read_choice(
+            "open-path-button", None, str(tmp_path / "missing.yaml"), None, None, 10**7
+        )
 
 
 KTAB = """Two, a KTAB SMP file, 3, 1
@@ -81,8 +85,7 @@ def test_other_formats_become_scenario_yaml(tmp_path):
 
     path = tmp_path / "case.csv"
     path.write_text(KTAB, encoding="utf-8")
-    label, text = open_page.read_choice("open-path-button", None, str(path), None, None,
-                                        10**7)
+    label, text = open_page.read_choice("open-path-button", None, str(path), None, None, 10**7)
     assert detect_format(text) == "ktab"
     data, scenario = open_page.opened(label, text)
     assert detect_format(data["yaml"]) == "scenario"
@@ -118,8 +121,9 @@ def test_moving_a_stance_moves_the_forecast(case_data):
     base = forecast_of(case_data, {}, "mean")
     sets = {"stances.AZE.territory.position": 0}
     changed = forecast_of(case_data, sets, "mean")
-    rows = {r["issue"]: r for r in forecast_rows(state.open_scenario(case_data, sets), base,
-                                                 changed)}
+    rows = {
+        r["issue"]: r for r in forecast_rows(state.open_scenario(case_data, sets), base, changed)
+    }
     row = rows["Territorial settlement"]
     # the weighted mean falls when Azerbaijan's position goes from 100 to 0
     assert row["change"] < -1 and row["file"] == pytest.approx(base.outcome["territory"], abs=0.01)
@@ -134,8 +138,7 @@ def test_date_comparison_lists_changed_ties(case):
     # Russia and Turkey: cooperation and strain cancel on 9 Nov 2020; after the truce the
     # joint monitoring adds a positive tie
     rows = compare_rows(case, dt.date(2020, 11, 9), dt.date(2020, 12, 2), ())
-    assert {"tie": "Russia – Turkey", "first": "none", "second": "+",
-            "what": "appeared"} in rows
+    assert {"tie": "Russia – Turkey", "first": "none", "second": "+", "what": "appeared"} in rows
     assert compare_rows(case, dt.date(2020, 11, 9), dt.date(2020, 11, 9), ()) == []
 
 
@@ -173,8 +176,7 @@ def test_the_pages_long_work_is_a_job_of_the_api(case):
         assert job_progress(job)[0] and job_progress(job)[3] == "Cancelled."
 
         job, _ = submit_job(jobs, "decide", _sweep_task(case, "smaa", 500, "eum"))
-        done = _poll(client, job.id, lambda j: j["status"] != "running" and
-                     j["status"] != "queued")
+        done = _poll(client, job.id, lambda j: j["status"] != "running" and j["status"] != "queued")
         assert done["status"] == "done" and done["progress"]["done"] == 500
         shares = [row["acceptability"] for row in done["result"]["rows"]]
         assert sum(shares) == pytest.approx(1.0, abs=0.01)
@@ -202,7 +204,9 @@ def test_a_failed_page_job_keeps_its_message(case):
         assert job_progress(job) == (True, "1", "10", "Failed: error: the draws need options")
         jobs.shutdown()
         assert submit_job(jobs, "decide", work) == (
-            None, "Not started: the workbench is shutting down.")
+            None,
+            "Not started: the workbench is shutting down.",
+        )
     finally:
         jobs.shutdown()
 
@@ -229,8 +233,9 @@ def test_whatif_stability_is_item_2_of_the_full_explanation(case_data, case):
     full = explain(case, model="eum", time_limit=5)
     short = explain(case, model="eum", views=False)
     assert short.explained == [] and short.views == {}
-    assert [(d.pick, d.stability) for d in short.doctrines.values()] == \
-        [(d.pick, d.stability) for d in full.doctrines.values()]
+    assert [(d.pick, d.stability) for d in short.doctrines.values()] == [
+        (d.pick, d.stability) for d in full.doctrines.values()
+    ]
     answer = stability_of(case_data, {}, "eum")
     # one sentence per doctrine of the case (7), and one for "any weights"
     assert answer["ok"]["stability"] == [stability_sentence(full, d) for d in full.doctrines]
@@ -246,6 +251,8 @@ def test_an_upload_over_the_limit_is_named_with_the_limit():
     assert limit == 5 * 1024 * 1024 * 3 // 4 - 64 * 1024  # base64 in a 5 MiB request
     status, problem = open_page.too_large("huge.yaml", limit + 1, limit)
     assert "unchanged" in status
-    assert problem.startswith(f"huge.yaml: the file has {limit + 1:,} bytes, more than the "
-                              f"upload limit of {limit:,} bytes (3.9 MB")
+    assert problem.startswith(
+        f"huge.yaml: the file has {limit + 1:,} bytes, more than the "
+        f"upload limit of {limit:,} bytes (3.9 MB"
+    )
     assert "as a file on this machine" in problem

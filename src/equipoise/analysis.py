@@ -42,8 +42,9 @@ def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON (key order fixed): same content, same hash."""
     from .io.scenario_file import scenario_to_data
 
-    text = json.dumps(scenario_to_data(scenario), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    text = json.dumps(
+        scenario_to_data(scenario), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -73,8 +74,10 @@ class Analysis:
         if not self.forecasts:
             return {}
         actual = {i.id: i.outcome.value for i in self.scenario.issues if i.outcome}
-        return {m: {i: abs(fc.outcome[i] - actual[i]) for i in fc.issues if i in actual}
-                for m, fc in self.forecasts.items()}
+        return {
+            m: {i: abs(fc.outcome[i] - actual[i]) for i in fc.issues if i in actual}
+            for m, fc in self.forecasts.items()
+        }
 
     def mean_errors(self) -> dict[str, float]:
         """model -> mean absolute error over the issues with a recorded outcome."""
@@ -98,26 +101,34 @@ class Analysis:
         text = ", ".join(f"{m} {errs[m]:.1f}" for m in errs)
         fewest = min(n.values())
         if fewest < MIN_ISSUES_FOR_RANKING:
-            return (f"Against the {fewest} recorded outcomes the mean errors are {text} points "
-                    f"on the 0–100 scales; {fewest} issues are too few (fewer than "
-                    f"{MIN_ISSUES_FOR_RANKING}) to name a most accurate model.")
+            return (
+                f"Against the {fewest} recorded outcomes the mean errors are {text} points "
+                f"on the 0–100 scales; {fewest} issues are too few (fewer than "
+                f"{MIN_ISSUES_FOR_RANKING}) to name a most accurate model."
+            )
         best = min(errs, key=errs.__getitem__)
-        return (f"Against the recorded outcomes (n = {n[best]}) the {best} model errs least "
-                f"(mean {errs[best]:.1f} points on the 0–100 scales; all: {text}).")
+        return (
+            f"Against the recorded outcomes (n = {n[best]}) the {best} model errs least "
+            f"(mean {errs[best]:.1f} points on the 0–100 scales; all: {text})."
+        )
 
     def non_converged(self) -> dict[str, list[str]]:
         """model -> issues whose run did not converge."""
-        return {m: fc.non_converged() for m, fc in (self.forecasts or {}).items()
-                if fc.non_converged()}
+        return {
+            m: fc.non_converged() for m, fc in (self.forecasts or {}).items() if fc.non_converged()
+        }
 
     def actual_vs_analysis(self) -> dict[str, Any] | None:
         """What the balancer actually did beside the analysis' ranking of those options."""
         choice = self.scenario.actual_choice
         if choice is None:
             return None
-        out: dict[str, Any] = {"description": choice.description,
-                               "date": choice.date.isoformat() if choice.date else None,
-                               "provenance": choice.provenance, "options": {}}
+        out: dict[str, Any] = {
+            "description": choice.description,
+            "date": choice.date.isoformat() if choice.date else None,
+            "provenance": choice.provenance,
+            "options": {},
+        }
         d = self.decision
         if d is not None:
             acc = d.acceptability
@@ -127,11 +138,15 @@ class Analysis:
                         "name": d.option_names[o],
                         # 1 + the number of options first in more draws (ties share a place)
                         "rank_by_acceptability": 1 + sum(v > acc[o] for v in acc.values())
-                        if acc else None,
+                        if acc
+                        else None,
                         "acceptability": acc.get(o),
-                        "most_likely_rank": None, "most_likely_rank_share": None,
-                        "best_for_doctrines": [k for k, v in d.by_doctrine.items()
-                                               if v["best"] == o]}
+                        "most_likely_rank": None,
+                        "most_likely_rank_share": None,
+                        "best_for_doctrines": [
+                            k for k, v in d.by_doctrine.items() if v["best"] == o
+                        ],
+                    }
                     if d.smaa is not None:
                         ranks = d.smaa.rank_acceptability[d.options.index(o)]
                         entry["most_likely_rank"] = int(ranks.argmax()) + 1
@@ -145,25 +160,33 @@ class Analysis:
         names = {a.id: a.name for a in s.actors}
         parts: list[str] = []
         if self.balance is not None:
-            ranked = sorted(self.balance.actors.items(),
-                            key=lambda kv: -kv[1]["unbalanced_triads"])
+            ranked = sorted(self.balance.actors.items(), key=lambda kv: -kv[1]["unbalanced_triads"])
             ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0]
             if ranked:
-                top = ", ".join(f"{names.get(a, a)} (" + (
-                    "its one triad" if d["triads"] == 1 else
-                    f"{d['unbalanced_triads']} of {d['triads']} triads") + ")"
-                    for a, d in ranked[:3])
+                top = ", ".join(
+                    f"{names.get(a, a)} ("
+                    + (
+                        "its one triad"
+                        if d["triads"] == 1
+                        else f"{d['unbalanced_triads']} of {d['triads']} triads"
+                    )
+                    + ")"
+                    for a, d in ranked[:3]
+                )
                 parts.append(f"The most cross-pressured actors are {top}.")
             else:
-                parts.append("The relations network is structurally balanced: nobody is "
-                             "cross-pressured.")
+                parts.append(
+                    "The relations network is structurally balanced: nobody is cross-pressured."
+                )
             if s.balancer and s.balancer in self.balance.actors:
                 d = self.balance.actors[s.balancer]
                 pairs = [" and ".join(names.get(x, x) for x in p) for p in d["unbalanced_with"]]
                 if pairs:
                     n = d["unbalanced_triads"]
-                    parts.append(f"{names[s.balancer]} sits in {n} unbalanced "
-                                 f"triad{'s' if n != 1 else ''}: with {'; '.join(pairs[:4])}.")
+                    parts.append(
+                        f"{names[s.balancer]} sits in {n} unbalanced "
+                        f"triad{'s' if n != 1 else ''}: with {'; '.join(pairs[:4])}."
+                    )
         if self.forecasts:
             preferred = self.params.get("decision_model")
             model = preferred if preferred in self.forecasts else next(iter(self.forecasts))
@@ -172,17 +195,22 @@ class Analysis:
             bits = []
             for i in s.issues:
                 if i.id in fc.outcome:
-                    bits.append(f"{issue_names[i.id]} at {fc.outcome[i.id]:.0f} "
-                                f"({_nearest_label(i, fc.outcome[i.id])})")
+                    bits.append(
+                        f"{issue_names[i.id]} at {fc.outcome[i.id]:.0f} "
+                        f"({_nearest_label(i, fc.outcome[i.id])})"
+                    )
             parts.append(f"The {model} model forecasts " + "; ".join(bits) + ".")
             unsettled = fc.non_converged()
             if unsettled:
                 ranges = "; ".join(
                     f"{issue_names.get(i, i)} {fc.range_of(i)[0]:.0f}–{fc.range_of(i)[1]:.0f}"
-                    for i in unsettled)
-                parts.append(f"Its run did not converge on {len(unsettled)} of "
-                             f"{len(fc.issues)} issues (the last round's forecast is given; "
-                             f"range over the last rounds: {ranges}).")
+                    for i in unsettled
+                )
+                parts.append(
+                    f"Its run did not converge on {len(unsettled)} of "
+                    f"{len(fc.issues)} issues (the last round's forecast is given; "
+                    f"range over the last rounds: {ranges})."
+                )
             errs = self.mean_errors()
             if errs:
                 parts.append(self.accuracy_sentence())
@@ -197,23 +225,33 @@ class Analysis:
             from .sentences import option_rank_clause
 
             n = len(self.decision.options)
-            places = [f"'{v['name']}' {option_rank_clause(v, n)}."
-                      for v in actual["options"].values()
-                      if v["rank_by_acceptability"] is not None]
+            places = [
+                f"'{v['name']}' {option_rank_clause(v, n)}."
+                for v in actual["options"].values()
+                if v["rank_by_acceptability"] is not None
+            ]
             if places:
                 text += " In this analysis, " + " ".join(places)
             parts.append(text)
-        return " ".join(parts) if parts else "Nothing to analyse: the scenario has no " \
+        return (
+            " ".join(parts)
+            if parts
+            else "Nothing to analyse: the scenario has no "
             "issues with stances, no relations and no options."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """All results as JSON-ready data (see the README for the layout)."""
         s = self.scenario
         out: dict[str, Any] = {
             "equipoise_version": __version__,
-            "scenario": {"id": s.id, "title": s.title, "hash": self.hash,
-                         "as_of": s.as_of.isoformat() if s.as_of else None,
-                         "balancer": s.balancer},
+            "scenario": {
+                "id": s.id,
+                "title": s.title,
+                "hash": self.hash,
+                "as_of": s.as_of.isoformat() if s.as_of else None,
+                "balancer": s.balancer,
+            },
             "params": self.params,
             "skipped": self.skipped,
             "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
@@ -222,14 +260,25 @@ class Analysis:
         if self.forecasts is not None:
             from .models.api import forecast_dict
 
-            out["forecasts"] = {m: {"params": json_ready(fc.params), "issues": forecast_dict(fc),
-                                    "rounds_run": fc.rounds_run, "converged": fc.converged,
-                                    "non_converged": fc.non_converged()}
-                                for m, fc in self.forecasts.items()}
-            out["actual_outcomes"] = {i.id: {"value": i.outcome.value,
-                                             "reasoning": i.outcome.reasoning,
-                                             "provenance": i.outcome.provenance}
-                                      for i in s.issues if i.outcome}
+            out["forecasts"] = {
+                m: {
+                    "params": json_ready(fc.params),
+                    "issues": forecast_dict(fc),
+                    "rounds_run": fc.rounds_run,
+                    "converged": fc.converged,
+                    "non_converged": fc.non_converged(),
+                }
+                for m, fc in self.forecasts.items()
+            }
+            out["actual_outcomes"] = {
+                i.id: {
+                    "value": i.outcome.value,
+                    "reasoning": i.outcome.reasoning,
+                    "provenance": i.outcome.provenance,
+                }
+                for i in s.issues
+                if i.outcome
+            }
             out["forecast_errors"] = self.forecast_errors()
             out["mean_absolute_errors"] = self.mean_errors()
             out["scored_issues"] = self.scored_issues()
@@ -295,13 +344,23 @@ def run_analysis(
     if decision_model is None:
         # no issues (a signed edge list): no model applies; the decision section is skipped
         decision_model = "eum" if "eum" in models or not models else models[0]
-    result = Analysis(scenario, params={"models": models, "decision_model": decision_model,
-                                        "draws": draws, "seed": seed, "rounds": rounds,
-                                        "time_limit": time_limit,
-                                        **({"sensitivity_n": sensitivity,
-                                            "sensitivity_seed": sensitivity_seed}
-                                           if sensitivity else {}),
-                                        **({"flip": True} if flip else {})})
+    result = Analysis(
+        scenario,
+        params={
+            "models": models,
+            "decision_model": decision_model,
+            "draws": draws,
+            "seed": seed,
+            "rounds": rounds,
+            "time_limit": time_limit,
+            **(
+                {"sensitivity_n": sensitivity, "sensitivity_seed": sensitivity_seed}
+                if sensitivity
+                else {}
+            ),
+            **({"flip": True} if flip else {}),
+        },
+    )
 
     def timed(name: str, func: Callable[[], Any]) -> Any:
         if step is not None:
@@ -319,12 +378,14 @@ def run_analysis(
         forecasts = {}
         for m in models:
             if 0 < bargained_count(scenario) < MODELS[m].min_issues:
-                result.skipped[f"forecast:{m}"] = (f"the {m} model needs at least "
-                                                   f"{MODELS[m].min_issues} issues")
+                result.skipped[f"forecast:{m}"] = (
+                    f"the {m} model needs at least {MODELS[m].min_issues} issues"
+                )
                 continue
             try:
-                forecasts[m] = timed(f"forecast:{m}",
-                                     partial(forecast, scenario, model=m, rounds=rounds))
+                forecasts[m] = timed(
+                    f"forecast:{m}", partial(forecast, scenario, model=m, rounds=rounds)
+                )
             except ModelInputError as exc:
                 result.skipped[f"forecast:{m}"] = str(exc)
         result.forecasts = forecasts or None
@@ -341,16 +402,22 @@ def run_analysis(
         # the scenario's date in the headline and in the timeline)
         solves = len(analysed_dates(scenario)) if scenario.checkpoints else 1
         deadline = time.perf_counter() + time_limit
-        report = timed("network", lambda: balance_of_scenario(scenario,
-                                                              time_limit=time_limit / solves))
+        report = timed(
+            "network", lambda: balance_of_scenario(scenario, time_limit=time_limit / solves)
+        )
         if report.ties == 0:
             result.skipped["network"] = "no relation is valid on the scenario's date"
         else:
             result.balance = report
             if scenario.balancer and scenario.checkpoints:
-                result.timeline = timed("network timeline", lambda: balancer_timeline(
-                    scenario, time_limit=max(deadline - time.perf_counter(), 0.01),
-                    known={report.as_of: report}))
+                result.timeline = timed(
+                    "network timeline",
+                    lambda: balancer_timeline(
+                        scenario,
+                        time_limit=max(deadline - time.perf_counter(), 0.01),
+                        known={report.as_of: report},
+                    ),
+                )
 
     # decision
     why_not = _decision_unsupported(scenario, result)
@@ -360,14 +427,33 @@ def run_analysis(
         from .decision import decide
 
         try:
-            result.decision = timed("decision", lambda: decide(
-                scenario, model=decision_model, draws=draws, seed=seed, rounds=rounds,
-                progress=progress, executor=executor,
-                keep_draws=(flip or keep_draws) and draws > 0))
+            result.decision = timed(
+                "decision",
+                lambda: decide(
+                    scenario,
+                    model=decision_model,
+                    draws=draws,
+                    seed=seed,
+                    rounds=rounds,
+                    progress=progress,
+                    executor=executor,
+                    keep_draws=(flip or keep_draws) and draws > 0,
+                ),
+            )
             for v in scenario.variants:
-                result.variants[v.id] = timed(f"variant:{v.id}", partial(
-                    decide, scenario, model=decision_model, variant=v.id, draws=draws // 4,
-                    seed=seed, rounds=rounds, keep_draws=keep_draws and draws // 4 > 0))
+                result.variants[v.id] = timed(
+                    f"variant:{v.id}",
+                    partial(
+                        decide,
+                        scenario,
+                        model=decision_model,
+                        variant=v.id,
+                        draws=draws // 4,
+                        seed=seed,
+                        rounds=rounds,
+                        keep_draws=keep_draws and draws // 4 > 0,
+                    ),
+                )
         except ModelInputError as exc:
             result.skipped["decision"] = str(exc)
         if result.decision is not None:
@@ -381,26 +467,53 @@ def run_analysis(
                 result.skipped["explanation search"] = (
                     f"the approximate search would rerun the model up to {points:,} times "
                     f"(over the cap of {MAX_ANALYZE_SEARCH_POINTS:,} in analyze); "
-                    "`equipoise explain --search` runs it")
+                    "`equipoise explain --search` runs it"
+                )
             try:
-                result.explanation = timed("explanation", partial(
-                    explain, scenario, model=decision_model, rounds=rounds, search=search,
-                    time_limit=EXPLAIN_TIME_LIMIT))
+                result.explanation = timed(
+                    "explanation",
+                    partial(
+                        explain,
+                        scenario,
+                        model=decision_model,
+                        rounds=rounds,
+                        search=search,
+                        time_limit=EXPLAIN_TIME_LIMIT,
+                    ),
+                )
             except ModelInputError as exc:
                 result.skipped["explanation"] = str(exc)
     if result.decision is not None:
         kept = result.decision.draws_kept
-        _sweeps(result, scenario, decision_model, rounds, sensitivity, sensitivity_seed,
-                flip, executor, timed, progress)
+        _sweeps(
+            result,
+            scenario,
+            decision_model,
+            rounds,
+            sensitivity,
+            sensitivity_seed,
+            flip,
+            executor,
+            timed,
+            progress,
+        )
         if keep_draws:  # the flip rule lets its draws go; these are asked for
             result.decision.draws_kept = kept
     return result
 
 
-def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None,
-            sensitivity: int | None, seed: int, flip: bool, executor: Any,
-            timed: Callable[[str, Callable[[], Any]], Any],
-            progress: Callable[[int, int], None] | None) -> None:
+def _sweeps(
+    result: Analysis,
+    scenario: Scenario,
+    model: str,
+    rounds: int | None,
+    sensitivity: int | None,
+    seed: int,
+    flip: bool,
+    executor: Any,
+    timed: Callable[[str, Callable[[], Any]], Any],
+    progress: Callable[[int, int], None] | None,
+) -> None:
     """The flip rule and the Sobol indices of the decision, when asked for."""
     d = result.decision
     names = {a.id: a.name for a in scenario.actors} | dict(d.option_names)
@@ -415,9 +528,19 @@ def _sweeps(result: Analysis, scenario: Scenario, model: str, rounds: int | None
     if sensitivity:
         from .decision.sensitivity import decision_sensitivity
 
-        result.sensitivity = timed("sensitivity", lambda: decision_sensitivity(
-            scenario, model=model, rounds=rounds, n=sensitivity, seed=seed,
-            robust=d.robust_option(), executor=executor, progress=progress))
+        result.sensitivity = timed(
+            "sensitivity",
+            lambda: decision_sensitivity(
+                scenario,
+                model=model,
+                rounds=rounds,
+                n=sensitivity,
+                seed=seed,
+                robust=d.robust_option(),
+                executor=executor,
+                progress=progress,
+            ),
+        )
 
 
 def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:
@@ -428,6 +551,7 @@ def _decision_unsupported(scenario: Scenario, result: Analysis) -> str | None:
     if result.forecasts is None:
         return "the decision needs forecasts, and none could run"
     if scenario.stance(scenario.balancer, scenario.issues[0].id) is None and not any(
-            st.actor == scenario.balancer for st in scenario.stances):
+        st.actor == scenario.balancer for st in scenario.stances
+    ):
         return "the balancer has no stance on any issue"
     return None

@@ -78,9 +78,14 @@ class ModelScore:
         def clean(x: float) -> float | None:
             return None if math.isnan(x) else x
 
-        return {"mae": clean(self.mae), "n": self.n, "sd": clean(self.sd),
-                "median_abs_error": clean(self.median), "skipped": len(self.skipped),
-                "non_converged": len(self.non_converged)}
+        return {
+            "mae": clean(self.mae),
+            "n": self.n,
+            "sd": clean(self.sd),
+            "median_abs_error": clean(self.median),
+            "skipped": len(self.skipped),
+            "non_converged": len(self.non_converged),
+        }
 
 
 @dataclass
@@ -112,12 +117,20 @@ def _problem(table: DeuTable, issues: Sequence[Any], equal_capability: bool) -> 
     """Arrays of the given issues (actors x issues; NaN where an actor takes no part)."""
     pos = np.stack([np.where(i.taking_part, i.positions, np.nan) for i in issues], axis=1)
     sal = np.stack([np.where(i.taking_part, i.saliences / 100.0, 0.0) for i in issues], axis=1)
-    cap_row = np.ones(len(table.actors)) if equal_capability else np.nan_to_num(
-        table.capability, nan=0.0)
+    cap_row = (
+        np.ones(len(table.actors)) if equal_capability else np.nan_to_num(table.capability, nan=0.0)
+    )
     cap = np.repeat(cap_row[:, None], len(issues), axis=1)
     cap = np.where(np.isnan(pos), 0.0, cap)
-    return BargainingProblem(tuple(table.actors), tuple(i.id for i in issues), pos, sal, cap,
-                             np.zeros(len(issues)), np.full(len(issues), 100.0))
+    return BargainingProblem(
+        tuple(table.actors),
+        tuple(i.id for i in issues),
+        pos,
+        sal,
+        cap,
+        np.zeros(len(issues)),
+        np.full(len(issues), 100.0),
+    )
 
 
 def _proposal(issue_id: str) -> str:
@@ -137,38 +150,46 @@ def backtest_deu(
     if not equal_capability and np.all(np.isnan(table.capability)):
         raise ModelInputError(
             f"{table.path}: the table has no capability row; use equal capabilities "
-            "(--equal-capability) or add the row")
+            "(--equal-capability) or add the row"
+        )
     skipped: dict[str, str] = {}
     scored = []
     for issue in table.issues:
         if math.isnan(issue.out):
             skipped[issue.id] = "no outcome recorded"
             continue
-        cap = (np.ones(len(table.actors)) if equal_capability
-               else np.nan_to_num(table.capability, nan=0.0))
+        cap = (
+            np.ones(len(table.actors))
+            if equal_capability
+            else np.nan_to_num(table.capability, nan=0.0)
+        )
         w = np.where(issue.taking_part, cap * np.nan_to_num(issue.saliences), 0.0)
         if not w.sum() > 0:
             skipped[issue.id] = "no actor has positive capability x salience"
             continue
         scored.append(issue)
     if not scored:
-        raise ModelInputError(f"{table.path}: no issue can be scored (none has an outcome "
-                              "and a positive total weight)")
+        raise ModelInputError(
+            f"{table.path}: no issue can be scored (none has an outcome "
+            "and a positive total weight)"
+        )
     out = np.array([i.out for i in scored])
     ids = [i.id for i in scored]
     results: dict[str, ModelScore] = {}
     total_steps = len(models)
     for step, name in enumerate(models):
-        model = make_model(name, rounds,
-                           **({"spaces": "separate"} if name in _SPACE_MODELS else {}))
+        model = make_model(
+            name, rounds, **({"spaces": "separate"} if name in _SPACE_MODELS else {})
+        )
         if name == "exchange":
             results[name] = _exchange_scores(table, scored, model, equal_capability)
         else:
             problem = _problem(table, scored, equal_capability)
             fc = model.forecast(problem)
             pred = np.array([fc.outcome[i] for i in ids])
-            results[name] = ModelScore(name, np.abs(pred - out), ids, pred,
-                                       non_converged=fc.non_converged())
+            results[name] = ModelScore(
+                name, np.abs(pred - out), ids, pred, non_converged=fc.non_converged()
+            )
         if progress is not None:
             progress(step + 1, total_steps)
     baselines = {}
@@ -176,27 +197,43 @@ def backtest_deu(
         have = [i for i in scored if not math.isnan(getattr(i, attr))]
         pred = np.array([getattr(i, attr) for i in have])
         truth = np.array([i.out for i in have])
-        missing = {i.id: f"no {label.replace('-', ' ')} recorded" for i in scored
-                   if math.isnan(getattr(i, attr))}
-        baselines[label] = ModelScore(label, np.abs(pred - truth), [i.id for i in have], pred,
-                                      missing)
+        missing = {
+            i.id: f"no {label.replace('-', ' ')} recorded"
+            for i in scored
+            if math.isnan(getattr(i, attr))
+        }
+        baselines[label] = ModelScore(
+            label, np.abs(pred - truth), [i.id for i in have], pred, missing
+        )
     return BacktestResult(
-        path=table.path, n_issues=len(table.issues), scored=len(scored), skipped=skipped,
-        models=results, baselines=baselines,
-        params={"capability": "equal" if equal_capability else "capability row (GDP)",
-                "weight": "capability x salience", "rounds": rounds, "models": list(models)})
+        path=table.path,
+        n_issues=len(table.issues),
+        scored=len(scored),
+        skipped=skipped,
+        models=results,
+        baselines=baselines,
+        params={
+            "capability": "equal" if equal_capability else "capability row (GDP)",
+            "weight": "capability x salience",
+            "rounds": rounds,
+            "models": list(models),
+        },
+    )
 
 
-def _exchange_scores(table: DeuTable, scored: list[Any], model: Any,
-                     equal_capability: bool) -> ModelScore:
+def _exchange_scores(
+    table: DeuTable, scored: list[Any], model: Any, equal_capability: bool
+) -> ModelScore:
     groups: dict[str, list[Any]] = {}
     for issue in scored:
         groups.setdefault(_proposal(issue.id), []).append(issue)
     ids, preds, truths, skipped, unsettled = [], [], [], {}, []
     for proposal, issues in groups.items():
         if len(issues) < 2:
-            skipped[issues[0].id] = (f"proposal {proposal} has one scored issue; the exchange "
-                                     "model needs two or more decided together")
+            skipped[issues[0].id] = (
+                f"proposal {proposal} has one scored issue; the exchange "
+                "model needs two or more decided together"
+            )
             continue
         fc = model.forecast(_problem(table, issues, equal_capability))
         unsettled += fc.non_converged()
@@ -205,5 +242,4 @@ def _exchange_scores(table: DeuTable, scored: list[Any], model: Any,
             preds.append(fc.outcome[i.id])
             truths.append(i.out)
     pred = np.array(preds)
-    return ModelScore("exchange", np.abs(pred - np.array(truths)), ids, pred, skipped,
-                      unsettled)
+    return ModelScore("exchange", np.abs(pred - np.array(truths)), ids, pred, skipped, unsettled)

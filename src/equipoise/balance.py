@@ -23,9 +23,19 @@ if TYPE_CHECKING:  # an edge list's balance never builds the scenario models (st
     from .network.result import BalanceResult
     from .scenario import Scenario
 
-__all__ = ["as_date", "balance_of_input", "balance_of_scenario", "balancer_timeline", "parse_date",
-           "parse_overrides", "parse_kind_overrides", "compare_dates", "with_network_overrides",
-           "TimelineEntry", "DateComparison"]
+__all__ = [
+    "as_date",
+    "balance_of_input",
+    "balance_of_scenario",
+    "balancer_timeline",
+    "parse_date",
+    "parse_overrides",
+    "parse_kind_overrides",
+    "compare_dates",
+    "with_network_overrides",
+    "TimelineEntry",
+    "DateComparison",
+]
 
 
 @dataclass
@@ -61,11 +71,18 @@ class TimelineEntry:
         """The JSON of one ``balancer_timeline`` entry."""
         r = self.result
         out: dict[str, Any] = {
-            "date": self.date.isoformat(), "label": self.label,
-            "frustration_index": r.frustration_index, "optimal": r.optimal,
-            "unbalanced_triads": self.unbalanced_triads, "triads": self.triads,
-            "groups": r.groups, "unplaced": r.unplaced, "frustrated_edges": r.frustrated_edges,
-            "camp_fixed": r.camp_fixed, "unique": r.unique, "layers": r.layers,
+            "date": self.date.isoformat(),
+            "label": self.label,
+            "frustration_index": r.frustration_index,
+            "optimal": r.optimal,
+            "unbalanced_triads": self.unbalanced_triads,
+            "triads": self.triads,
+            "groups": r.groups,
+            "unplaced": r.unplaced,
+            "frustrated_edges": r.frustrated_edges,
+            "camp_fixed": r.camp_fixed,
+            "unique": r.unique,
+            "layers": r.layers,
             "cancelled_pairs": r.cancelled_pairs,
         }
         if not self.first:
@@ -91,10 +108,15 @@ class DateComparison:
     def to_dict(self) -> dict[str, Any]:
         """The JSON of ``balance --compare``."""
         b, a = self.before, self.after
-        return {"dates": [str(d) for d in self.dates], "reference": [b.reference, a.reference],
-                "frustration_index": [b.frustration_index, a.frustration_index],
-                "ties": self.ties, "triads": self.triads, "camps": self.camps,
-                "groups": [b.groups, a.groups]}
+        return {
+            "dates": [str(d) for d in self.dates],
+            "reference": [b.reference, a.reference],
+            "frustration_index": [b.frustration_index, a.frustration_index],
+            "ties": self.ties,
+            "triads": self.triads,
+            "camps": self.camps,
+            "groups": [b.groups, a.groups],
+        }
 
 
 @overload
@@ -114,8 +136,9 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
     except ValueError:
         from .io.scenario_file import bad_date_message
 
-        raise InputError(f"{option} {text!r} is not a date: {bad_date_message(text)}",
-                         option) from None
+        raise InputError(
+            f"{option} {text!r} is not a date: {bad_date_message(text)}", option
+        ) from None
 
 
 def as_date(value: dt.date | str | None, what: str = "as_of") -> dt.date | None:
@@ -131,15 +154,20 @@ def as_date(value: dt.date | str | None, what: str = "as_of") -> dt.date | None:
         except ValueError:
             from .io.scenario_file import bad_date_message
 
-            raise ValueError(f"{what} {value!r} is not a date: {bad_date_message(value)}"
-                             ) from None
-    raise ValueError(f"{what} must be a datetime.date or an ISO date string 'YYYY-MM-DD'; "
-                     f"got {type(value).__name__} {value!r}")
+            raise ValueError(f"{what} {value!r} is not a date: {bad_date_message(value)}") from None
+    raise ValueError(
+        f"{what} must be a datetime.date or an ISO date string 'YYYY-MM-DD'; "
+        f"got {type(value).__name__} {value!r}"
+    )
 
 
-def parse_overrides(items: list[str] | None, option: str,
-                    allowed: tuple[int, ...] | None = None, *,
-                    number: type = int) -> dict[str, Any]:
+def parse_overrides(
+    items: list[str] | None,
+    option: str,
+    allowed: tuple[int, ...] | None = None,
+    *,
+    number: type = int,
+) -> dict[str, Any]:
     """``["war=2", "arms-supply=-1"]`` -> ``{"war": 2, "arms-supply": -1}``; bad items give an
     :class:`InputError` naming the option. ``number=str`` keeps the values as text."""
     out: dict[str, Any] = {}
@@ -151,35 +179,41 @@ def parse_overrides(items: list[str] | None, option: str,
             parsed = None
         if number is float and parsed is not None and not (parsed > 0 and parsed < float("inf")):
             parsed = None
-        if (not sep or not kind or parsed is None
-                or (allowed is not None and parsed not in allowed)):
+        if not sep or not kind or parsed is None or (allowed is not None and parsed not in allowed):
             if allowed is not None:
                 expected = ", ".join(f"{a:+d}" if a else "0" for a in allowed)
             else:
                 expected = {int: "an integer", float: "a number > 0"}.get(number, "a name")
-            raise InputError(f"{option} {item!r}: expected KIND=VALUE with VALUE {expected}",
-                             option)
+            raise InputError(
+                f"{option} {item!r}: expected KIND=VALUE with VALUE {expected}", option
+            )
         out[kind] = parsed
     return out
 
 
-def parse_kind_overrides(sign: list[str] | None = None, weight: list[str] | None = None,
-                         layer: list[str] | None = None,
-                         organisations: bool | None = None) -> dict[str, Any]:
+def parse_kind_overrides(
+    sign: list[str] | None = None,
+    weight: list[str] | None = None,
+    layer: list[str] | None = None,
+    organisations: bool | None = None,
+) -> dict[str, Any]:
     """The command line's relation-kind overrides (``--sign``, ``--weight``, ``--layer``,
     ``--organisations``) as keyword arguments of
     :func:`equipoise.network.kinds.network_config`."""
-    return {"signs": parse_overrides(sign, "--sign", (-1, 0, 1)) or None,
-            "weights": parse_overrides(weight, "--weight", number=float) or None,
-            "layers": parse_overrides(layer, "--layer", number=str) or None,
-            "organisations": organisations}
+    return {
+        "signs": parse_overrides(sign, "--sign", (-1, 0, 1)) or None,
+        "weights": parse_overrides(weight, "--weight", number=float) or None,
+        "layers": parse_overrides(layer, "--layer", number=str) or None,
+        "organisations": organisations,
+    }
 
 
 def _config(scenario: Scenario, overrides: dict[str, Any]):
     from .network.kinds import network_config
 
-    kinds = {k: v for k, v in overrides.items()
-             if k in ("signs", "weights", "layers", "organisations")}
+    kinds = {
+        k: v for k, v in overrides.items() if k in ("signs", "weights", "layers", "organisations")
+    }
     try:
         return network_config(scenario, **kinds)
     except ValueError as exc:
@@ -203,18 +237,34 @@ def with_network_overrides(scenario: Scenario, **overrides: Any) -> Scenario:
     for name in set(signs) | set(weights) | set(layers):
         old = kinds.get(name)
         data = old.model_dump(exclude_none=True) if old is not None else {}
-        data.update({k: v for k, v in (("sign", signs.get(name)), ("weight", weights.get(name)),
-                                       ("layer", layers.get(name))) if v is not None})
+        data.update(
+            {
+                k: v
+                for k, v in (
+                    ("sign", signs.get(name)),
+                    ("weight", weights.get(name)),
+                    ("layer", layers.get(name)),
+                )
+                if v is not None
+            }
+        )
         data.setdefault("assumption", "set on the command line")
         kinds[name] = KindSettings.model_validate(data)
-    new = NetworkSettings(organisations=section.organisations if orgs is None else orgs,
-                          kinds=kinds)
+    new = NetworkSettings(
+        organisations=section.organisations if orgs is None else orgs, kinds=kinds
+    )
     return scenario.model_copy(update={"network": new})
 
 
-def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, *,
-                        time_limit: float = 60.0, weighted: bool = True,
-                        robust_time_limit: float = 2.0, **overrides: Any) -> BalanceResult:
+def balance_of_scenario(
+    scenario: Scenario,
+    as_of: dt.date | str | None = None,
+    *,
+    time_limit: float = 60.0,
+    weighted: bool = True,
+    robust_time_limit: float = 2.0,
+    **overrides: Any,
+) -> BalanceResult:
     """:func:`analyse_balance` of the scenario's relations on ``as_of`` (default: its own),
     camps read against the balancer. ``as_of``: a date or an ISO string ``YYYY-MM-DD``
     (:class:`ValueError` otherwise). ``overrides`` (``signs``, ``weights``, ``layers``,
@@ -226,12 +276,16 @@ def balance_of_scenario(scenario: Scenario, as_of: dt.date | str | None = None, 
     date = as_date(as_of) or scenario.as_of
     config = _config(scenario, overrides)
     try:
-        graph = signed_graph_from_scenario(scenario, as_of=date, config=config,
-                                           weighted=weighted)
+        graph = signed_graph_from_scenario(scenario, as_of=date, config=config, weighted=weighted)
     except ModelInputError as exc:
         raise InputError(str(exc)) from None
-    report = analyse_balance(graph, time_limit=time_limit, reference=scenario.balancer,
-                             robust=robust_time_limit > 0, robust_time_limit=robust_time_limit)
+    report = analyse_balance(
+        graph,
+        time_limit=time_limit,
+        reference=scenario.balancer,
+        robust=robust_time_limit > 0,
+        robust_time_limit=robust_time_limit,
+    )
     report.context = BalanceContext(as_of=date, organisations=bool(config.organisations))
     return report
 
@@ -260,9 +314,14 @@ def _checkpoint_dates(scenario: Scenario) -> dict[dt.date, str]:
     return dates
 
 
-def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
-                      weighted: bool = True, known: dict[Any, BalanceResult] | None = None,
-                      **overrides: Any) -> list[TimelineEntry]:
+def balancer_timeline(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    weighted: bool = True,
+    known: dict[Any, BalanceResult] | None = None,
+    **overrides: Any,
+) -> list[TimelineEntry]:
     """The network at each checkpoint (and ``as_of``), in date order: the balancer's unbalanced
     triads, the triads that appeared and disappeared since the previous date, and the camps,
     frustrated ties and unplaced actors of that date (``"report"``: the full analysis).
@@ -280,7 +339,7 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     todo = [d for d in dates if d not in known]
     deadline = time.perf_counter() + time_limit
     robust = overrides.pop("robust_time_limit", 2.0)
-    robust_each = robust / max(len(todo), 1)   # the examination: an equal part per date
+    robust_each = robust / max(len(todo), 1)  # the examination: an equal part per date
     timeline: list[TimelineEntry] = []
     previous = None
     for date in sorted(dates):
@@ -290,10 +349,16 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
             left = len(todo)
             todo.remove(date)
             report = balance_of_scenario(
-                scenario, date, time_limit=_share(deadline, left), weighted=weighted,
-                robust_time_limit=robust_each, **overrides)
-        entry = TimelineEntry(date=date, label=dates[date], result=report,
-                              balancer=scenario.balancer)
+                scenario,
+                date,
+                time_limit=_share(deadline, left),
+                weighted=weighted,
+                robust_time_limit=robust_each,
+                **overrides,
+            )
+        entry = TimelineEntry(
+            date=date, label=dates[date], result=report, balancer=scenario.balancer
+        )
         if previous is not None:
             from .network.report import triad_changes
 
@@ -305,9 +370,15 @@ def balancer_timeline(scenario: Scenario, *, time_limit: float = 60.0,
     return timeline
 
 
-def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | str, *,
-                  time_limit: float = 60.0, weighted: bool = True,
-                  **overrides: Any) -> DateComparison:
+def compare_dates(
+    scenario: Scenario,
+    first: dt.date | str,
+    second: dt.date | str,
+    *,
+    time_limit: float = 60.0,
+    weighted: bool = True,
+    **overrides: Any,
+) -> DateComparison:
     """What changed in the network between two dates: ties (added, removed, sign or weight
     changed), unbalanced triads (appeared, resolved) and camps (actors whose side relative to
     the reference changed, or who became placed/unplaced)."""
@@ -317,12 +388,19 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
 
     day0, day1 = as_date(first, "first"), as_date(second, "second")
     reports, ties = [], []
-    deadline = time.perf_counter() + time_limit   # one budget for both dates
+    deadline = time.perf_counter() + time_limit  # one budget for both dates
     robust = overrides.pop("robust_time_limit", 2.0)
     for left, date in ((2, day0), (1, day1)):
-        reports.append(balance_of_scenario(
-            scenario, date, time_limit=_share(deadline, left), weighted=weighted,
-            robust_time_limit=robust / 2, **overrides))
+        reports.append(
+            balance_of_scenario(
+                scenario,
+                date,
+                time_limit=_share(deadline, left),
+                weighted=weighted,
+                robust_time_limit=robust / 2,
+                **overrides,
+            )
+        )
         g = reports[-1].graph  # the graph that was solved
         ties.append({(str(a), str(b)): (s, w) for a, b, s, w in g.edges()})
     a, b = ties
@@ -331,11 +409,23 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
         x, y = a.get(pair), b.get(pair)
         if x == y:
             continue
-        change = ("added" if x is None else "removed" if y is None else
-                  "sign changed" if x[0] != y[0] else "weight changed")
-        tie_changes.append({"pair": list(pair), "change": change,
-                            "before": None if x is None else x[0] * x[1],
-                            "after": None if y is None else y[0] * y[1]})
+        change = (
+            "added"
+            if x is None
+            else "removed"
+            if y is None
+            else "sign changed"
+            if x[0] != y[0]
+            else "weight changed"
+        )
+        tie_changes.append(
+            {
+                "pair": list(pair),
+                "change": change,
+                "before": None if x is None else x[0] * x[1],
+                "after": None if y is None else y[0] * y[1],
+            }
+        )
     before, after = reports
     triads = triad_changes(before, after)
 
@@ -348,14 +438,20 @@ def compare_dates(scenario: Scenario, first: dt.date | str, second: dt.date | st
         c0, c1 = s0.get(actor), s1.get(actor)
         if c0 == c1:
             continue
-        what = ("placed" if c0 is None else "unplaced" if c1 is None else
-                "changed side")
+        what = "placed" if c0 is None else "unplaced" if c1 is None else "changed side"
         camps.append({"actor": actor, "change": what, "before": c0, "after": c1})
     return DateComparison(
-        dates=(day0, day1), before=before, after=after, ties=tie_changes,
-        triads={"appeared": triads["appeared"], "resolved": triads["disappeared"],
-                "complete": triads["complete"]},
-        camps=camps)
+        dates=(day0, day1),
+        before=before,
+        after=after,
+        ties=tie_changes,
+        triads={
+            "appeared": triads["appeared"],
+            "resolved": triads["disappeared"],
+            "complete": triads["complete"],
+        },
+        camps=camps,
+    )
 
 
 def compare_lines(scenario: Scenario, result: DateComparison) -> list[str]:
@@ -373,16 +469,22 @@ def compare_lines(scenario: Scenario, result: DateComparison) -> list[str]:
         for t in result.ties:
             u, v = t["pair"]
             fmt = lambda x: "none" if x is None else f"{x:+.3g}"  # noqa: E731
-            lines.append(f"  {nm(u)}–{nm(v)}: {t['change']} ({fmt(t['before'])} -> "
-                         f"{fmt(t['after'])})")
+            lines.append(
+                f"  {nm(u)}–{nm(v)}: {t['change']} ({fmt(t['before'])} -> {fmt(t['after'])})"
+            )
     else:
         lines.append("No tie changed.")
-    for key, title in (("appeared", "Unbalanced triads that appeared"),
-                       ("resolved", "Unbalanced triads that were resolved")):
+    for key, title in (
+        ("appeared", "Unbalanced triads that appeared"),
+        ("resolved", "Unbalanced triads that were resolved"),
+    ):
         items = result.triads[key]
         if items:
-            lines.append(f"{title} ({len(items)}): "
-                         + "; ".join(" – ".join(nm(x) for x in t) for t in items) + ".")
+            lines.append(
+                f"{title} ({len(items)}): "
+                + "; ".join(" – ".join(nm(x) for x in t) for t in items)
+                + "."
+            )
     if not result.triads["appeared"] and not result.triads["resolved"]:
         lines.append("No unbalanced triad appeared or was resolved.")
     if result.camps:
@@ -407,16 +509,20 @@ def _timeline_lines(scenario: Scenario, b: str, timeline: list[TimelineEntry]) -
     for entry in timeline:
         r = entry.result
         mine = entry.unbalanced_triads
-        lines.append(f"  {entry.date.isoformat()} ({entry.label}): {len(mine)} "
-                     f"of {entry.triads} triads unbalanced"
-                     + (" — with " + "; ".join(fmt(t) for t in mine[:6]) if mine else ""))
+        lines.append(
+            f"  {entry.date.isoformat()} ({entry.label}): {len(mine)} "
+            f"of {entry.triads} triads unbalanced"
+            + (" — with " + "; ".join(fmt(t) for t in mine[:6]) if mine else "")
+        )
         g0, g1 = (r.groups or [[], []])[:2]
         camps = " | ".join(", ".join(names.get(x, x) for x in g) for g in (g0, g1) if g)
         bad = "; ".join(f"{names.get(u, u)}–{names.get(v, v)}" for u, v in r.frustrated_edges)
         loose = [names.get(a, a) for a in r.loose]
-        lines.append(f"    camps: {camps or 'none'}; frustration {r.frustration_index}"
-                     + (f" ({bad})" if bad else "")
-                     + (f"; camp not fixed: {', '.join(loose)}" if loose else ""))
+        lines.append(
+            f"    camps: {camps or 'none'}; frustration {r.frustration_index}"
+            + (f" ({bad})" if bad else "")
+            + (f"; camp not fixed: {', '.join(loose)}" if loose else "")
+        )
         if entry.appeared:
             lines.append("    new: " + "; ".join(fmt(t) for t in entry.appeared))
         if entry.disappeared:
@@ -424,11 +530,19 @@ def _timeline_lines(scenario: Scenario, b: str, timeline: list[TimelineEntry]) -
     return lines
 
 
-def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float = 60.0,
-                     weighted: bool = True, merge: bool = False,
-                     compare: tuple[str, str] | None = None, robust_time: float = 2.0,
-                     prepare: Any = None, on_edgelist: Any = None,
-                     **overrides: Any) -> tuple[BalanceResult | DateComparison, list[str]]:
+def balance_of_input(
+    input: str,
+    *,
+    as_of: str | None = None,
+    time_limit: float = 60.0,
+    weighted: bool = True,
+    merge: bool = False,
+    compare: tuple[str, str] | None = None,
+    robust_time: float = 2.0,
+    prepare: Any = None,
+    on_edgelist: Any = None,
+    **overrides: Any,
+) -> tuple[BalanceResult | DateComparison, list[str]]:
     """Balance result and its explanation in words for any input (``to_dict()`` of the
     result is the JSON of ``balance --json``).
 
@@ -452,8 +566,9 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
         if on_edgelist is not None:
             on_edgelist(text)
         if compare:
-            raise InputError("--compare needs a scenario with dated relations, not an edge "
-                             "list", "--compare")
+            raise InputError(
+                "--compare needs a scenario with dated relations, not an edge list", "--compare"
+            )
         from .io.edgelist import parse_edgelist
 
         graph = parse_edgelist(text, name=shown, merge=merge)
@@ -461,20 +576,34 @@ def balance_of_input(input: str, *, as_of: str | None = None, time_limit: float 
             import numpy as np
 
             graph = type(graph)(graph.nodes, graph.u, graph.v, graph.sign, np.ones(len(graph.u)))
-        report = analyse_balance(graph, time_limit=time_limit, robust=robust_time > 0,
-                                 robust_time_limit=robust_time)
+        report = analyse_balance(
+            graph, time_limit=time_limit, robust=robust_time > 0, robust_time_limit=robust_time
+        )
         return report, explain_balance(report)
     scenario = parse(shown, text, fmt)  # the text already read, not the file again
     if prepare is not None:
         scenario = prepare(scenario)
-    return balance_report(scenario, as_of=as_of, time_limit=time_limit, weighted=weighted,
-                          compare=compare, robust_time=robust_time, **overrides)
+    return balance_report(
+        scenario,
+        as_of=as_of,
+        time_limit=time_limit,
+        weighted=weighted,
+        compare=compare,
+        robust_time=robust_time,
+        **overrides,
+    )
 
 
-def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: float = 60.0,
-                   weighted: bool = True, compare: tuple[str, str] | None = None,
-                   robust_time: float = 2.0,
-                   **overrides: Any) -> tuple[BalanceResult | DateComparison, list[str]]:
+def balance_report(
+    scenario: Scenario,
+    *,
+    as_of: str | None = None,
+    time_limit: float = 60.0,
+    weighted: bool = True,
+    compare: tuple[str, str] | None = None,
+    robust_time: float = 2.0,
+    **overrides: Any,
+) -> tuple[BalanceResult | DateComparison, list[str]]:
     """Balance result (``to_dict()``: ``balance --json``) and its explanation in words for a
     scenario: on ``as_of`` (default: the scenario's date, with the balancer's timeline over
     its checkpoints), or the changes between the two dates of ``compare``.
@@ -489,8 +618,9 @@ def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: 
     if compare:
         d0 = parse_date(compare[0], "--compare")
         d1 = parse_date(compare[1], "--compare")
-        result = compare_dates(scenario, d0, d1, time_limit=time_limit, weighted=weighted,
-                               **overrides)
+        result = compare_dates(
+            scenario, d0, d1, time_limit=time_limit, weighted=weighted, **overrides
+        )
         return result, compare_lines(scenario, result)
     # one budget for the command: the headline's date and the timeline's other dates share it
     import time
@@ -498,22 +628,37 @@ def balance_report(scenario: Scenario, *, as_of: str | None = None, time_limit: 
     solves = len(analysed_dates(scenario, date)) if as_of is None else 1
     deadline = time.perf_counter() + time_limit
     robust = overrides.pop("robust_time_limit")
-    report = balance_of_scenario(scenario, date, time_limit=time_limit / solves,
-                                 weighted=weighted, robust_time_limit=robust / solves,
-                                 **overrides)
+    report = balance_of_scenario(
+        scenario,
+        date,
+        time_limit=time_limit / solves,
+        weighted=weighted,
+        robust_time_limit=robust / solves,
+        **overrides,
+    )
     names = {a.id: a.name for a in scenario.actors}
     lines = []
     if report.as_of:
-        lines.append(f"Relations valid on {report.as_of.isoformat()}"
-                     + ("" if report.organisations else
-                        " (organisations and memberships left out: --organisations brings "
-                        "them in)") + ".")
+        lines.append(
+            f"Relations valid on {report.as_of.isoformat()}"
+            + (
+                ""
+                if report.organisations
+                else " (organisations and memberships left out: --organisations brings them in)"
+            )
+            + "."
+        )
     lines += explain_balance(report, names=names)
     if scenario.balancer and as_of is None:
-        rest = (solves - 1) / solves   # the other dates' shares
-        timeline = balancer_timeline(scenario, time_limit=_share(deadline, 1),
-                                     weighted=weighted, known={report.as_of: report},
-                                     robust_time_limit=robust * rest, **overrides)
+        rest = (solves - 1) / solves  # the other dates' shares
+        timeline = balancer_timeline(
+            scenario,
+            time_limit=_share(deadline, 1),
+            weighted=weighted,
+            known={report.as_of: report},
+            robust_time_limit=robust * rest,
+            **overrides,
+        )
         report.balancer = scenario.balancer
         report.balancer_timeline = timeline
         if timeline:

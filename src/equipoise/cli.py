@@ -39,7 +39,6 @@ app = typer.Typer(
 )
 
 
-
 def _stdout_console() -> Console:
     from rich.console import Console
 
@@ -84,38 +83,74 @@ InputArg = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 # The round cap of the iterative models, shared by every command that forecasts.
-ForecastRoundsOpt = Annotated[Optional[int], typer.Option(
-    "--rounds", min=0, max=MAX_ROUNDS, help="Round cap of the iterative models (default: 50, "
-    "the convergence horizon, so the forecasts do not depend on it; exchange mode=decide: "
-    "10).")]
-RoundsOpt = Annotated[Optional[int], typer.Option(
-    "--rounds", min=1, max=MAX_ROUNDS,
-    help="Round cap of the iterative models (default: 50, the convergence horizon).")]
+ForecastRoundsOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--rounds",
+        min=0,
+        max=MAX_ROUNDS,
+        help="Round cap of the iterative models (default: 50, "
+        "the convergence horizon, so the forecasts do not depend on it; exchange mode=decide: "
+        "10).",
+    ),
+]
+RoundsOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--rounds",
+        min=1,
+        max=MAX_ROUNDS,
+        help="Round cap of the iterative models (default: 50, the convergence horizon).",
+    ),
+]
 
 # The relations network's options, shared by every command that builds the network.
 SignOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--sign", metavar="KIND=SIGN", rich_help_panel="Relations network",
-                 help="Override a relation kind's sign: 1, -1 or 0 (neutral, no tie), e.g. "
-                 "--sign arms-supply=-1 (repeatable).")]
+    typer.Option(
+        "--sign",
+        metavar="KIND=SIGN",
+        rich_help_panel="Relations network",
+        help="Override a relation kind's sign: 1, -1 or 0 (neutral, no tie), e.g. "
+        "--sign arms-supply=-1 (repeatable).",
+    ),
+]
 WeightOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--weight", metavar="KIND=W", rich_help_panel="Relations network",
-                 help="Override a relation kind's weight (> 0), e.g. --weight sanctions=2.")]
+    typer.Option(
+        "--weight",
+        metavar="KIND=W",
+        rich_help_panel="Relations network",
+        help="Override a relation kind's weight (> 0), e.g. --weight sanctions=2.",
+    ),
+]
 LayerOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--layer", metavar="KIND=LAYER", rich_help_panel="Relations network",
-                 help="Move a relation kind to another layer (or declare a new kind with "
-                 "--layer and --sign), e.g. --layer support=security.")]
+    typer.Option(
+        "--layer",
+        metavar="KIND=LAYER",
+        rich_help_panel="Relations network",
+        help="Move a relation kind to another layer (or declare a new kind with "
+        "--layer and --sign), e.g. --layer support=security.",
+    ),
+]
 OrganisationsOpt = Annotated[
     Optional[bool],
-    typer.Option("--organisations/--no-organisations", rich_help_panel="Relations network",
-                 help="Bring organisations and memberships into the balance computation "
-                 "(default: left out, they are context; or the scenario's network: setting).")]
+    typer.Option(
+        "--organisations/--no-organisations",
+        rich_help_panel="Relations network",
+        help="Bring organisations and memberships into the balance computation "
+        "(default: left out, they are context; or the scenario's network: setting).",
+    ),
+]
 
 
-def _network_overrides(sign: list[str] | None, weight: list[str] | None,
-                       layer: list[str] | None, organisations: bool | None) -> dict[str, Any]:
+def _network_overrides(
+    sign: list[str] | None,
+    weight: list[str] | None,
+    layer: list[str] | None,
+    organisations: bool | None,
+) -> dict[str, Any]:
     from .balance import parse_kind_overrides
 
     return parse_kind_overrides(sign, weight, layer, organisations)
@@ -164,8 +199,12 @@ def _version_callback(value: bool) -> None:
 def main(
     version: Annotated[
         Optional[bool],
-        typer.Option("--version", callback=_version_callback, is_eager=True,
-                     help="Show the version and exit."),
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
     ] = None,
 ) -> None:
     """equipoise command line."""
@@ -194,8 +233,9 @@ def scenarios(json_: JsonOpt = False) -> None:
 @app.command()
 @handles_input_errors
 def validate(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...",
-                                                help="Files or built-in names.")],
+    inputs: Annotated[
+        list[str], typer.Argument(metavar="INPUT...", help="Files or built-in names.")
+    ],
     json_: JsonOpt = False,
 ) -> None:
     """Check inputs and report every problem as FILE:LINE: message (exit status 2 if any)."""
@@ -208,16 +248,19 @@ def validate(
             s = load(item)
         except InputError as exc:
             problems += [str(p) for p in exc.problems]
-            results.append({"input": item, "valid": False,
-                            "problems": [str(p) for p in exc.problems]})
+            results.append(
+                {"input": item, "valid": False, "problems": [str(p) for p in exc.problems]}
+            )
             continue
         from .command_results import validation_json
 
         results.append(validation_json(item, s))
         if not json_:
-            out.print(f"[green]ok[/green] {item}: {len(s.actors)} actors, {len(s.issues)} "
-                      f"issues, {len(s.stances)} stances, {len(s.relations)} relations, "
-                      f"{len(s.events)} events")
+            out.print(
+                f"[green]ok[/green] {item}: {len(s.actors)} actors, {len(s.issues)} "
+                f"issues, {len(s.stances)} stances, {len(s.relations)} relations, "
+                f"{len(s.events)} events"
+            )
     if json_:
         _print_json(results)
     if problems:
@@ -232,10 +275,13 @@ def show(
     input: InputArg,
     section: Annotated[
         Optional[list[str]],
-        typer.Option("--section", "-s",
-                     help="Only these sections (repeatable): actors, issues, stances, "
-                     "relations, events, red_lines, options, variants, doctrines, checkpoints, "
-                     "actual_choice."),
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only these sections (repeatable): actors, issues, stances, "
+            "relations, events, red_lines, options, variants, doctrines, checkpoints, "
+            "actual_choice.",
+        ),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -247,8 +293,12 @@ def show(
 
     unknown = [name for name in section or [] if name not in SHOW_SECTIONS]
     if unknown:
-        _fail([f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
-               + ", ".join(SHOW_SECTIONS)])
+        _fail(
+            [
+                f"--section: unknown section {', '.join(map(repr, unknown))}; expected one of "
+                + ", ".join(SHOW_SECTIONS)
+            ]
+        )
     s = load(input)
     if json_:
         _print_json(scenario_to_data(s))
@@ -305,8 +355,11 @@ def convert(
     output: Annotated[Path, typer.Argument(metavar="OUT", help="Output file.")],
     to: Annotated[
         Optional[str],
-        typer.Option("--to", help="Output format: scenario, ktab, decide, deu, edgelist "
-                     "(default: from OUT's suffix: .yaml/.json scenario, .csv ktab, .tsv deu)."),
+        typer.Option(
+            "--to",
+            help="Output format: scenario, ktab, decide, deu, edgelist "
+            "(default: from OUT's suffix: .yaml/.json scenario, .csv ktab, .tsv deu).",
+        ),
     ] = None,
     from_: Annotated[
         Optional[str],
@@ -320,8 +373,9 @@ def convert(
     check_target(output)  # before the work: a device, FIFO or symlink is never replaced
     for name, value in (("--to", to), ("--from", from_)):
         if value is not None and value not in FORMATS:
-            _fail([f"error: {name} {value!r} is not a format; expected one of "
-                   f"{', '.join(FORMATS)}"])
+            _fail(
+                [f"error: {name} {value!r} is not a format; expected one of {', '.join(FORMATS)}"]
+            )
     s = load(input, format=from_)
     save(s, output, format=to)
     err.print(f"wrote {output}")
@@ -352,27 +406,41 @@ def forecast(
     input: InputArg,
     model: Annotated[
         Optional[list[str]],
-        typer.Option("--model", "-m", help="Model to run (repeatable): mean, median, eum, "
-                     "exchange. Default: all that apply."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model to run (repeatable): mean, median, eum, exchange. Default: all that apply.",
+        ),
     ] = None,
     rounds: ForecastRoundsOpt = None,
     param: Annotated[
         Optional[list[str]],
-        typer.Option("--param", "-p", metavar="NAME=VALUE",
-                     help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
-                     "for eum; given to the chosen models that take it.")] = None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="A model parameter (repeatable), e.g. -p Q=0.5 -p profile=masad2014 "
+            "for eum; given to the chosen models that take it.",
+        ),
+    ] = None,
     history: Annotated[
-        bool, typer.Option("--history", help="Print the iterative models' history of actor "
-                           "positions (one position per state, as KTAB's log) on every issue; "
-                           "without it, only on the issue spaces.")] = False,
+        bool,
+        typer.Option(
+            "--history",
+            help="Print the iterative models' history of actor "
+            "positions (one position per state, as KTAB's log) on every issue; "
+            "without it, only on the issue spaces.",
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Forecast the outcome of every issue with the bargaining models."""
     from .command_results import forecast_json, parse_param_items, run_forecasts
 
     s = load_scenario(input)
-    results = run_forecasts(s, models=model, rounds=rounds, params=parse_param_items(param),
-                            name=input)
+    results = run_forecasts(
+        s, models=model, rounds=rounds, params=parse_param_items(param), name=input
+    )
     data = forecast_json(results)
     record_results(data)
     if json_:
@@ -382,8 +450,11 @@ def forecast(
 
     names = {i.id: i.name for i in s.issues}
     actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
-    out.print(forecast_tables(names, results, actual if any(
-        v is not None for v in actual.values()) else None))
+    out.print(
+        forecast_tables(
+            names, results, actual if any(v is not None for v in actual.values()) else None
+        )
+    )
     _print_position_history(s, results, every_issue=history)
 
 
@@ -393,8 +464,13 @@ def _print_position_history(scenario: Any, results: dict[str, Any], every_issue:
     from .display_history import history_tables
     from .models.spaces import issue_spaces, space_history
 
-    histories = [h for sp in issue_spaces(scenario) if sp.declared or every_issue
-                 for fc in results.values() if (h := space_history(fc, sp)) is not None]
+    histories = [
+        h
+        for sp in issue_spaces(scenario)
+        if sp.declared or every_issue
+        for fc in results.values()
+        if (h := space_history(fc, sp)) is not None
+    ]
     if histories:
         out.print(history_tables(histories))
 
@@ -410,8 +486,10 @@ def backtest(
         typer.Option("--model", "-m", help="Model to score (repeatable). Default: all four."),
     ] = None,
     equal_capability: Annotated[
-        bool, typer.Option("--equal-capability",
-                           help="Give every actor capability 1 instead of the GDP row."),
+        bool,
+        typer.Option(
+            "--equal-capability", help="Give every actor capability 1 instead of the GDP row."
+        ),
     ] = False,
     rounds: ForecastRoundsOpt = None,
     json_: JsonOpt = False,
@@ -431,8 +509,13 @@ def backtest(
     record_input_text("deu-table", data, text)
     table = read_deu_table(data, text)
     with progress_bar("Backtesting models", enabled=not json_) as report:
-        result = backtest_deu(table, _models_for(model, 2), equal_capability=equal_capability,
-                              rounds=rounds, progress=report)
+        result = backtest_deu(
+            table,
+            _models_for(model, 2),
+            equal_capability=equal_capability,
+            rounds=rounds,
+            progress=report,
+        )
     record_results(result.to_dict())
     if json_:
         _print_json(result.to_dict())
@@ -440,38 +523,64 @@ def backtest(
     out.print(backtest_table(result))
 
 
-@app.command(help=(
-    "Structural balance of the relations network: camps, frustrated ties, cross-pressure, "
-    "whether the camps are robust, and which layers carry the strain.\n\n"
-    "Relation kinds sit in layers (security, supply, diplomatic, economic, conflict, "
-    "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
-    "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."))
+@app.command(
+    help=(
+        "Structural balance of the relations network: camps, frustrated ties, cross-pressure, "
+        "whether the camps are robust, and which layers carry the strain.\n\n"
+        "Relation kinds sit in layers (security, supply, diplomatic, economic, conflict, "
+        "third-party, institutional); see the README. " + _COMBINATION_RULE + "\n\n"
+        "`--compare DATE1 DATE2` lists the ties, unbalanced triads and camps that changed."
+    )
+)
 @handles_input_errors
 @recorded("balance")
 def balance(
     input: InputArg,
     as_of: Annotated[
-        Optional[str], typer.Option("--as-of", metavar="DATE",
-                                    help="Only relations valid on this date (YYYY-MM-DD); "
-                                    "default: the scenario's as_of.")] = None,
+        Optional[str],
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Only relations valid on this date (YYYY-MM-DD); default: the scenario's as_of.",
+        ),
+    ] = None,
     compare: Annotated[
         Optional[tuple[str, str]],
-        typer.Option("--compare", metavar="DATE1 DATE2",
-                     help="Compare the network on two dates: ties, triads and camps that "
-                     "changed.")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01,
-                                              help="Seconds for the exact solver, for the whole "
-                                              "command (shared by the dates it analyses).")] = 60.0,
+        typer.Option(
+            "--compare",
+            metavar="DATE1 DATE2",
+            help="Compare the network on two dates: ties, triads and camps that changed.",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.01,
+            help="Seconds for the exact solver, for the whole "
+            "command (shared by the dates it analyses).",
+        ),
+    ] = 60.0,
     unweighted: Annotated[
-        bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")] = False,
+        bool, typer.Option("--unweighted", help="Count ties instead of weighing them.")
+    ] = False,
     merge: Annotated[
-        bool, typer.Option("--merge", help="Edge lists: merge duplicate ties (documented "
-                           "rule) instead of refusing them.")] = False,
+        bool,
+        typer.Option(
+            "--merge",
+            help="Edge lists: merge duplicate ties (documented rule) instead of refusing them.",
+        ),
+    ] = False,
     robust_time: Annotated[
-        float, typer.Option("--robust-time", min=0.0, metavar="SECONDS",
-                            help="Seconds for deciding whose camp is fixed across optimal "
-                            "splits, for the whole command (an equal part per date); 0 skips "
-                            "it. Actors left undecided are listed.")
+        float,
+        typer.Option(
+            "--robust-time",
+            min=0.0,
+            metavar="SECONDS",
+            help="Seconds for deciding whose camp is fixed across optimal "
+            "splits, for the whole command (an equal part per date); 0 skips "
+            "it. Actors left undecided are listed.",
+        ),
     ] = 2.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
@@ -482,13 +591,18 @@ def balance(
     from .balance import balance_of_input
     from .store.record import use_scenario
 
-    report, lines = balance_of_input(input, as_of=as_of, time_limit=time_limit,
-                                     weighted=not unweighted, merge=merge, compare=compare,
-                                     robust_time=robust_time,
-                                     prepare=lambda sc: use_scenario(sc, input),
-                                     on_edgelist=lambda text: record_input_text(
-                                         "edgelist", input, text),
-                                     **_network_overrides(sign, weight, layer, organisations))
+    report, lines = balance_of_input(
+        input,
+        as_of=as_of,
+        time_limit=time_limit,
+        weighted=not unweighted,
+        merge=merge,
+        compare=compare,
+        robust_time=robust_time,
+        prepare=lambda sc: use_scenario(sc, input),
+        on_edgelist=lambda text: record_input_text("edgelist", input, text),
+        **_network_overrides(sign, weight, layer, organisations),
+    )
     data = report.to_dict()
     record_results(data)
     if json_:
@@ -499,27 +613,60 @@ def balance(
 
 
 # Sensitivity, flip rules and where the sweeps run (issue 10 items 4-6).
-SensitivityOpt = Annotated[bool, typer.Option(
-    "--sensitivity", rich_help_panel="Sensitivity and sweeps",
-    help="Sobol indices (SALib) of each option's score and of the robust option's margin, "
-    "by kind of judgement and by actor. Needs: pip install 'equipoise[explain]'.")]
-SensitivityNOpt = Annotated[int, typer.Option(
-    "--sensitivity-n", metavar="N", rich_help_panel="Sensitivity and sweeps",
-    help="Sobol base samples, a power of 2 (N x (groups + 2) evaluations per grouping).")]
-SensitivitySeedOpt = Annotated[int, typer.Option(
-    "--sensitivity-seed", rich_help_panel="Sensitivity and sweeps",
-    help="Seed of the Sobol sample and its bootstrap (non-zero).")]
-FlipOpt = Annotated[bool, typer.Option(
-    "--flip", rich_help_panel="Sensitivity and sweeps",
-    help="A short rule (PRIM) for the SMAA draws in which the robust option loses first "
-    "rank, with its coverage and density. Needs: pip install 'equipoise[explain]'.")]
-WorkersOpt = Annotated[Optional[int], typer.Option(
-    "--workers", min=1, rich_help_panel="Sensitivity and sweeps",
-    help="Local worker processes for the draws and samples (default: all cores).")]
-SchedulerOpt = Annotated[Optional[str], typer.Option(
-    "--scheduler", metavar="tcp://HOST:PORT", rich_help_panel="Sensitivity and sweeps",
-    help="Run the draws and samples on this Dask scheduler (default: $EQUIPOISE_SCHEDULER, "
-    "else local processes). Needs: pip install 'equipoise[dask]'.")]
+SensitivityOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sensitivity",
+        rich_help_panel="Sensitivity and sweeps",
+        help="Sobol indices (SALib) of each option's score and of the robust option's margin, "
+        "by kind of judgement and by actor. Needs: pip install 'equipoise[explain]'.",
+    ),
+]
+SensitivityNOpt = Annotated[
+    int,
+    typer.Option(
+        "--sensitivity-n",
+        metavar="N",
+        rich_help_panel="Sensitivity and sweeps",
+        help="Sobol base samples, a power of 2 (N x (groups + 2) evaluations per grouping).",
+    ),
+]
+SensitivitySeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--sensitivity-seed",
+        rich_help_panel="Sensitivity and sweeps",
+        help="Seed of the Sobol sample and its bootstrap (non-zero).",
+    ),
+]
+FlipOpt = Annotated[
+    bool,
+    typer.Option(
+        "--flip",
+        rich_help_panel="Sensitivity and sweeps",
+        help="A short rule (PRIM) for the SMAA draws in which the robust option loses first "
+        "rank, with its coverage and density. Needs: pip install 'equipoise[explain]'.",
+    ),
+]
+WorkersOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--workers",
+        min=1,
+        rich_help_panel="Sensitivity and sweeps",
+        help="Local worker processes for the draws and samples (default: all cores).",
+    ),
+]
+SchedulerOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        rich_help_panel="Sensitivity and sweeps",
+        help="Run the draws and samples on this Dask scheduler (default: $EQUIPOISE_SCHEDULER, "
+        "else local processes). Needs: pip install 'equipoise[dask]'.",
+    ),
+]
 
 
 def _sweep_executor(workers: int | None, scheduler: str | None) -> Any:
@@ -555,21 +702,37 @@ def decide(
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Evaluate under this what-if variant.")
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS,
-                                       help="SMAA draws (0: deterministic scores only).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", min=0,
-                                      help="Random seed (same seed, same result).")] = 0,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws", min=0, max=MAX_DRAWS, help="SMAA draws (0: deterministic scores only)."
+        ),
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same result).")
+    ] = 0,
     rounds: RoundsOpt = None,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
     organisations: OrganisationsOpt = None,
-    combinations: Annotated[int, typer.Option(
-        "--combinations", min=0, metavar="K",
-        help="Also evaluate every compatible package of up to K options.")] = 0,
-    models: Annotated[Optional[str], typer.Option(
-        "--models", metavar="M1,M2,...",
-        help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).")] = None,
+    combinations: Annotated[
+        int,
+        typer.Option(
+            "--combinations",
+            min=0,
+            metavar="K",
+            help="Also evaluate every compatible package of up to K options.",
+        ),
+    ] = 0,
+    models: Annotated[
+        Optional[str],
+        typer.Option(
+            "--models",
+            metavar="M1,M2,...",
+            help="Bargaining models the SMAA draws use in turn (e.g. mean,median,eum).",
+        ),
+    ] = None,
     sensitivity: SensitivityOpt = False,
     sensitivity_n: SensitivityNOpt = 1024,
     sensitivity_seed: SensitivitySeedOpt = 1,
@@ -585,24 +748,43 @@ def decide(
     from .progress import progress_bar
     from .store.record import draws_requested, record_draws
 
-    s = with_network_overrides(load_scenario(input), **_network_overrides(
-        sign, weight, layer, organisations))
+    s = with_network_overrides(
+        load_scenario(input), **_network_overrides(sign, weight, layer, organisations)
+    )
     _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
     executor = _sweep_executor(workers, scheduler)
     with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
-        result = run_decide(s, model=model, variant=variant, draws=draws, seed=seed,
-                            rounds=rounds, progress=report, combinations=combinations,
-                            models=_models_for([m.strip() for m in models.split(",")
-                                                if m.strip()], 1) if models else None,
-                            executor=executor, keep_draws=flip or draws_requested())
+        result = run_decide(
+            s,
+            model=model,
+            variant=variant,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            progress=report,
+            combinations=combinations,
+            models=_models_for([m.strip() for m in models.split(",") if m.strip()], 1)
+            if models
+            else None,
+            executor=executor,
+            keep_draws=flip or draws_requested(),
+        )
     record_draws(variant or "", result)
     from .command_results import decide_json, decision_sweeps
 
     with progress_bar("Sobol samples", enabled=not json_ and sensitivity) as report:
-        sweeps = decision_sweeps(s, result, model=model, variant=variant, rounds=rounds,
-                                 sensitivity=sensitivity_n if sensitivity else None,
-                                 sensitivity_seed=sensitivity_seed, flip=flip,
-                                 executor=executor, progress=report)
+        sweeps = decision_sweeps(
+            s,
+            result,
+            model=model,
+            variant=variant,
+            rounds=rounds,
+            sensitivity=sensitivity_n if sensitivity else None,
+            sensitivity_seed=sensitivity_seed,
+            flip=flip,
+            executor=executor,
+            progress=report,
+        )
     data = decide_json(result, sweeps)
     record_results(data)
     if json_:
@@ -626,22 +808,38 @@ def _print_sweeps(sweeps: dict[str, Any], option_names: dict[str, str]) -> None:
 @recorded("explain")
 def explain(
     input: InputArg,
-    option: Annotated[Optional[str], typer.Option(
-        "--option", help="Explain this option (default: every option; the sentences for "
-        "the actual choice and the option most doctrines pick).")] = None,
-    doctrine: Annotated[Optional[str], typer.Option(
-        "--doctrine", help="Only this doctrine (or '(any weights)').")] = None,
+    option: Annotated[
+        Optional[str],
+        typer.Option(
+            "--option",
+            help="Explain this option (default: every option; the sentences for "
+            "the actual choice and the option most doctrines pick).",
+        ),
+    ] = None,
+    doctrine: Annotated[
+        Optional[str], typer.Option("--doctrine", help="Only this doctrine (or '(any weights)').")
+    ] = None,
     variant: Annotated[
         Optional[str], typer.Option("--variant", help="Explain under this what-if variant.")
     ] = None,
     model: ModelOpt = "eum",
     rounds: RoundsOpt = None,
-    search: Annotated[bool, typer.Option(
-        "--search/--no-search", help="Also search (approximately) the smallest single "
-        "change of a stance, capability or tie weight.")] = True,
-    time_limit: Annotated[float, typer.Option(
-        "--time-limit", min=0.01, help="Seconds the exact smallest changes of judgement may "
-        "take together; those not settled by then are shown as 'time limit'.")
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search/--no-search",
+            help="Also search (approximately) the smallest single "
+            "change of a stance, capability or tie weight.",
+        ),
+    ] = True,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.01,
+            help="Seconds the exact smallest changes of judgement may "
+            "take together; those not settled by then are shown as 'time limit'.",
+        ),
     ] = EXPLAIN_TIME_LIMIT,
     json_: JsonOpt = False,
 ) -> None:
@@ -652,16 +850,22 @@ def explain(
     from .decision.explain.words import focus_options
 
     s = load_scenario(input)
-    result, data = explain_json(s, model=model, variant=variant, option=option,
-                                doctrine=doctrine, rounds=rounds, search=search,
-                                time_limit=time_limit)
+    result, data = explain_json(
+        s,
+        model=model,
+        variant=variant,
+        option=option,
+        doctrine=doctrine,
+        rounds=rounds,
+        search=search,
+        time_limit=time_limit,
+    )
     record_results(data)
     if json_:
         _print_json(data)
         return
     actual = list(s.actual_choice.options) if s.actual_choice is not None else []
-    focus = [option] if option else focus_options(result, actual,
-                                                  result.decision.robust_option())
+    focus = [option] if option else focus_options(result, actual, result.decision.robust_option())
     for item in explanation_renderables(result, focus):
         out.print(item)
 
@@ -672,22 +876,34 @@ def explain(
 def analyze(
     input: Annotated[
         Optional[str],
-        typer.Argument(metavar="[INPUT]",
-                       help="Scenario file or built-in name (default: nagorno-karabakh-2020)."),
+        typer.Argument(
+            metavar="[INPUT]",
+            help="Scenario file or built-in name (default: nagorno-karabakh-2020).",
+        ),
     ] = None,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.html and "
-                                          "results.json.")] = Path("equipoise-report"),
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.html and results.json.")
+    ] = Path("equipoise-report"),
     model: Annotated[
         Optional[list[str]],
-        typer.Option("--model", "-m", help="Bargaining model (repeatable): mean, median, eum, "
-                     "exchange. Default: all that apply; the decision uses eum if chosen."),
+        typer.Option(
+            "--model",
+            "-m",
+            help="Bargaining model (repeatable): mean, median, eum, "
+            "exchange. Default: all that apply; the decision uses eum if chosen.",
+        ),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, max=MAX_DRAWS, help="SMAA draws.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
     rounds: RoundsOpt = None,
-    time_limit: Annotated[float, typer.Option(
-        "--time-limit", min=0.01,
-        help="Seconds for the exact balance solver, shared by the dates analysed.")] = 60.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.01,
+            help="Seconds for the exact balance solver, shared by the dates analysed.",
+        ),
+    ] = 60.0,
     sign: SignOpt = None,
     weight: WeightOpt = None,
     layer: LayerOpt = None,
@@ -708,8 +924,10 @@ def analyze(
     from .scenarios import DEFAULT_SCENARIO
     from .store.record import draws_requested, record_draws
 
-    s = with_network_overrides(load_scenario(input or DEFAULT_SCENARIO),
-                               **_network_overrides(sign, weight, layer, organisations))
+    s = with_network_overrides(
+        load_scenario(input or DEFAULT_SCENARIO),
+        **_network_overrides(sign, weight, layer, organisations),
+    )
     chosen = _models_for(model, _bargained(s)) if model else None
     _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
     executor = _sweep_executor(workers, scheduler)
@@ -721,11 +939,21 @@ def analyze(
     for target in ("report.html", "results.json"):
         check_target(out_dir / target)
     with step_progress() as (step, report):
-        analysis = run_analysis(s, models=chosen, draws=draws, seed=seed, rounds=rounds,
-                                time_limit=time_limit, step=step, progress=report,
-                                sensitivity=sensitivity_n if sensitivity else None,
-                                sensitivity_seed=sensitivity_seed, flip=flip,
-                                executor=executor, keep_draws=draws_requested())
+        analysis = run_analysis(
+            s,
+            models=chosen,
+            draws=draws,
+            seed=seed,
+            rounds=rounds,
+            time_limit=time_limit,
+            step=step,
+            progress=report,
+            sensitivity=sensitivity_n if sensitivity else None,
+            sensitivity_seed=sensitivity_seed,
+            flip=flip,
+            executor=executor,
+            keep_draws=draws_requested(),
+        )
         record_results(analysis.to_dict())
         record_draws("", analysis.decision)
         for variant_id, variant_result in analysis.variants.items():
@@ -747,33 +975,55 @@ if __name__ == "__main__":  # pragma: no cover
 @app.command()
 @handles_input_errors
 def serve(
-    input: Annotated[Optional[str], typer.Argument(
-        metavar="[INPUT]", help="Scenario to open first (a file or a built-in name).")] = None,
-    port: Annotated[int, typer.Option("--port", min=0, max=65535,
-                                      help="Port to listen on (0: any free port).")] = 8050,
-    host: Annotated[str, typer.Option(
-        "--host", help="Address to listen on (loopback only unless --allow-remote).")
-    ] = "127.0.0.1",
-    allow_remote: Annotated[bool, typer.Option(
-        "--allow-remote", help="Allow a --host other than loopback (anyone who can reach "
-        "the port can use the workbench).")] = False,
-    store: Annotated[Optional[str], typer.Option(
-        "--store", help="Run store URL for the runs made in the workbench (default: "
-        "EQUIPOISE_STORE or the user's store; none: do not record).")
+    input: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[INPUT]", help="Scenario to open first (a file or a built-in name)."
+        ),
     ] = None,
-    no_browser: Annotated[bool, typer.Option(
-        "--no-browser", help="Do not open a browser.")] = False,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free port).")
+    ] = 8050,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on (loopback only unless --allow-remote)."),
+    ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a --host other than loopback (anyone who can reach "
+            "the port can use the workbench).",
+        ),
+    ] = False,
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store",
+            help="Run store URL for the runs made in the workbench (default: "
+            "EQUIPOISE_STORE or the user's store; none: do not record).",
+        ),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open a browser.")
+    ] = False,
 ) -> None:
     """Start the workbench: a local web app to edit a scenario and watch the answers change."""
     try:
         from .workbench.config import WorkbenchConfig
         from .workbench.server import serve as run_server
     except ImportError as exc:  # the workbench extra is not installed
-        _fail([f"error: the workbench needs Dash ({exc}); "
-               "install it with: pip install 'equipoise[workbench]'"])
+        _fail(
+            [
+                f"error: the workbench needs Dash ({exc}); "
+                "install it with: pip install 'equipoise[workbench]'"
+            ]
+        )
     if input is not None:
         from .io import load
 
         load(input)  # a bad scenario is reported now (exit 2), not in the browser
-    run_server(WorkbenchConfig(input=input, store=store, host=host, port=port,
-                               allow_remote=allow_remote), open_browser=not no_browser)
+    run_server(
+        WorkbenchConfig(input=input, store=store, host=host, port=port, allow_remote=allow_remote),
+        open_browser=not no_browser,
+    )

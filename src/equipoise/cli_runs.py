@@ -17,11 +17,14 @@ from .store.record import StoreOpt
 from .strict_json import dumps
 
 runs_app = typer.Typer(
-    name="runs", no_args_is_help=True, rich_markup_mode="markdown",
+    name="runs",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
     help="The runs recorded in the run store: list, show, diff, export, rm.\n\n"
     "Every run of analyze, forecast, decide, explain, balance and backtest is recorded (unless "
     "--no-store) in the store named by --store or $EQUIPOISE_STORE, by default runs.sqlite "
-    "in your data folder.")
+    "in your data folder.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -52,12 +55,18 @@ def _cell(value: Any) -> str:
 @runs_app.command("list")
 @handles_input_errors
 def list_(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0,
-                                       help="Newest N runs (0: all).")] = 20,
-    command: Annotated[Optional[str], typer.Option("--command", help="Only this command's "
-                                                   "runs.")] = None,
-    status: Annotated[Optional[str], typer.Option(
-        "--status", help="Only runs in this status: running, done, failed, interrupted.")] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="Newest N runs (0: all).")
+    ] = 20,
+    command: Annotated[
+        Optional[str], typer.Option("--command", help="Only this command's runs.")
+    ] = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option(
+            "--status", help="Only runs in this status: running, done, failed, interrupted."
+        ),
+    ] = None,
     store: StoreOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -88,9 +97,15 @@ def list_(
     for col in ("id", "started (UTC)", "command", "status", "input", "scenario", "seed"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], (r["started"] or "")[:19].replace("T", " "), r["command"],
-                      r["status"], r["input"] or "", (r["scenario_hash"] or "")[7:19],
-                      _cell(r["seed"]))
+        table.add_row(
+            r["id"],
+            (r["started"] or "")[:19].replace("T", " "),
+            r["command"],
+            r["status"],
+            r["input"] or "",
+            (r["scenario_hash"] or "")[7:19],
+            _cell(r["seed"]),
+        )
     out.print(table)
 
 
@@ -118,12 +133,21 @@ def show(
     meta = Table(title=f"Run {row.id}", title_justify="left", show_header=False)
     meta.add_column("field")
     meta.add_column("value")
-    for k, v in (("command", row.command), ("status", row.status), ("started", row.started),
-                 ("ended", row.ended), ("input", row.input_name), ("scenario", row.title),
-                 ("scenario hash", row.scenario_hash), ("seed", row.seed),
-                 ("equipoise", row.version), ("--set", " ".join(row.sets) or None),
-                 ("parameters", row.params), ("error", row.error),
-                 ("draws stored", row.draws_stored or None)):
+    for k, v in (
+        ("command", row.command),
+        ("status", row.status),
+        ("started", row.started),
+        ("ended", row.ended),
+        ("input", row.input_name),
+        ("scenario", row.title),
+        ("scenario hash", row.scenario_hash),
+        ("seed", row.seed),
+        ("equipoise", row.version),
+        ("--set", " ".join(row.sets) or None),
+        ("parameters", row.params),
+        ("error", row.error),
+        ("draws stored", row.draws_stored or None),
+    ):
         if v is not None:
             meta.add_row(k, _cell(v))
     out.print(meta)
@@ -137,8 +161,7 @@ def show(
         out.print(table)
 
 
-def _side(item: str, store_url: str | None, as_of: str | None, template: Any,
-          draws: int) -> Any:
+def _side(item: str, store_url: str | None, as_of: str | None, template: Any, draws: int) -> Any:
     """One side of a diff (:class:`~equipoise.store.compare.Side`): a stored run, or a
     scenario computed like ``template`` (a run) or like ``analyze``."""
     from .io import resolve
@@ -163,8 +186,9 @@ def _side(item: str, store_url: str | None, as_of: str | None, template: Any,
         finally:
             s.dispose()
     resolve(item)  # a clear message for a name that is neither a run, a file nor built-in
-    command, params = ("analyze", {"draws": draws}) if template is None else (
-        template.command, template.params)
+    command, params = (
+        ("analyze", {"draws": draws}) if template is None else (template.command, template.params)
+    )
     sets = [f"as_of={as_of}"] if as_of else None
     label = item + (f" as of {as_of}" if as_of else "") + f" ({command})"
     return computed_side(item, command, params, sets, label)
@@ -173,17 +197,27 @@ def _side(item: str, store_url: str | None, as_of: str | None, template: Any,
 @runs_app.command("diff")
 @handles_input_errors
 def diff(
-    a: Annotated[str, typer.Argument(metavar="A", help="A run id, a scenario file or a "
-                                     "built-in name.")],
-    b: Annotated[Optional[str], typer.Argument(
-        metavar="[B]",
-        help="Another run or scenario (default: A again, with two --as-of).")] = None,
-    as_of: Annotated[Optional[list[str]], typer.Option(
-        "--as-of", metavar="DATE",
-        help="Compute a scenario as of this date (once: both sides; twice: A then B).")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0,
-                                       help="SMAA draws when a scenario is computed (as "
-                                       "analyze).")] = 1000,
+    a: Annotated[
+        str, typer.Argument(metavar="A", help="A run id, a scenario file or a built-in name.")
+    ],
+    b: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[B]", help="Another run or scenario (default: A again, with two --as-of)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Compute a scenario as of this date (once: both sides; twice: A then B).",
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option("--draws", min=0, help="SMAA draws when a scenario is computed (as analyze)."),
+    ] = 1000,
     store: StoreOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -236,13 +270,21 @@ def _diff_tables(result: dict[str, list[dict[str, Any]]]) -> None:
 @runs_app.command("export")
 @handles_input_errors
 def export(
-    ids: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[ID...]", help="Runs to export (default: all).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file "
-                                                   "instead of stdout.")] = None,
-    no_draws: Annotated[bool, typer.Option(
-        "--no-draws", help="Leave out the SMAA draws stored with --store-draws (their number "
-        "stays, as draws_stored).")] = False,
+    ids: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="[ID...]", help="Runs to export (default: all)."),
+    ] = None,
+    output: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    no_draws: Annotated[
+        bool,
+        typer.Option(
+            "--no-draws",
+            help="Leave out the SMAA draws stored with --store-draws (their number "
+            "stays, as draws_stored).",
+        ),
+    ] = False,
     store: StoreOpt = None,
     json_: JsonOpt = True,
 ) -> None:
@@ -260,8 +302,10 @@ def export(
             rec = row.to_dict()
             if row.scenario_hash:
                 kind, content = get_input(s, row.scenario_hash)
-                rec["input_content"] = {"kind": kind, "content": json.loads(content)
-                                        if kind == "scenario" else content}
+                rec["input_content"] = {
+                    "kind": kind,
+                    "content": json.loads(content) if kind == "scenario" else content,
+                }
             if row.draws_stored and not no_draws:
                 rec["draws"] = read_draws(s, row.id)
             records.append(rec)
@@ -356,33 +400,56 @@ def rerun(
         old = json.loads(to_json(_without_timings(row.results)))
         new = json.loads(to_json(_without_timings(results)))
         identical = old == new
-        differences = [] if identical else diff_digests(answers_digest(old),
-                                                        answers_digest(new), tol=0.0)
+        differences = (
+            [] if identical else diff_digests(answers_digest(old), answers_digest(new), tol=0.0)
+        )
         if not identical and not differences:  # the answers agree; say which values do not
             differences = diff_digests(every_value(old), every_value(new), tol=0.0)
         new_id = None
         if not no_store:
             new_id = new_run_id()
-            insert_run(s, run_id=new_id, command=row.command, params=row.params,
-                       seed=row.seed, version=__version__, input_kind=kind,
-                       input_text=content, input_hash=input_hash,
-                       input_name=row.input_name, scenario_id=row.scenario_id,
-                       title=row.title, sets=row.sets)
+            insert_run(
+                s,
+                run_id=new_id,
+                command=row.command,
+                params=row.params,
+                seed=row.seed,
+                version=__version__,
+                input_kind=kind,
+                input_text=content,
+                input_hash=input_hash,
+                input_name=row.input_name,
+                scenario_id=row.scenario_id,
+                title=row.title,
+                sets=row.sets,
+            )
             complete_run(s, new_id, "done", results)
     finally:
         s.dispose()
     if json_:
-        _print_json({"run": row.id, "rerun": new_id, "identical": identical,
-                     "version": {"run": row.version, "rerun": __version__},
-                     "differences": differences})
+        _print_json(
+            {
+                "run": row.id,
+                "rerun": new_id,
+                "identical": identical,
+                "version": {"run": row.version, "rerun": __version__},
+                "differences": differences,
+            }
+        )
     else:
         said = f" (recorded as {new_id})" if new_id else ""
         if identical:
             out.print(f"Rerun of {row.id} ({row.command}){said}: results identical.")
         else:
-            out.print(f"Rerun of {row.id} ({row.command}){said}: results DIFFER"
-                      + (f" (run made by equipoise {row.version}, rerun by {__version__})"
-                         if row.version != __version__ else "") + ".")
+            out.print(
+                f"Rerun of {row.id} ({row.command}){said}: results DIFFER"
+                + (
+                    f" (run made by equipoise {row.version}, rerun by {__version__})"
+                    if row.version != __version__
+                    else ""
+                )
+                + "."
+            )
             _diff_tables({"answers": differences[:40]})
             if len(differences) > 40:
                 out.print(f"... and {len(differences) - 40} more (--json lists them all).")

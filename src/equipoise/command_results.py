@@ -16,9 +16,19 @@ from .errors import InputError
 from .limits import EXPLAIN_TIME_LIMIT
 from .scenario import Scenario
 
-__all__ = ["scenarios_json", "validation_json", "choose_models", "model_params",
-           "parse_param_items", "run_forecasts", "forecast_json", "decision_sweeps",
-           "decide_json", "explain_json", "balance_json"]
+__all__ = [
+    "scenarios_json",
+    "validation_json",
+    "choose_models",
+    "model_params",
+    "parse_param_items",
+    "run_forecasts",
+    "forecast_json",
+    "decision_sweeps",
+    "decide_json",
+    "explain_json",
+    "balance_json",
+]
 
 Progress = Callable[[int, int], None]
 
@@ -31,16 +41,29 @@ def scenarios_json() -> list[dict[str, Any]]:
     rows = []
     for name in builtin_names():
         s = load(name)
-        rows.append({"name": name, "title": s.title, "as_of": str(s.as_of or ""),
-                     "actors": len(s.actors), "issues": len(s.issues)})
+        rows.append(
+            {
+                "name": name,
+                "title": s.title,
+                "as_of": str(s.as_of or ""),
+                "actors": len(s.actors),
+                "issues": len(s.issues),
+            }
+        )
     return rows
 
 
 def validation_json(name: str, scenario: Scenario) -> dict[str, Any]:
     """``validate --json``'s record of a valid input."""
-    return {"input": name, "valid": True, "actors": len(scenario.actors),
-            "issues": len(scenario.issues), "stances": len(scenario.stances),
-            "relations": len(scenario.relations), "events": len(scenario.events)}
+    return {
+        "input": name,
+        "valid": True,
+        "actors": len(scenario.actors),
+        "issues": len(scenario.issues),
+        "stances": len(scenario.stances),
+        "relations": len(scenario.relations),
+        "events": len(scenario.events),
+    }
 
 
 def _error(message: str) -> InputError:
@@ -55,8 +78,9 @@ def choose_models(names: list[str] | None, n_issues: int) -> list[str]:
     chosen = names or applicable_models(n_issues)
     unknown = [m for m in chosen if m not in MODELS]
     if unknown:
-        raise _error(f"unknown model {', '.join(map(repr, unknown))}; valid models are: "
-                     f"{', '.join(MODELS)}")
+        raise _error(
+            f"unknown model {', '.join(map(repr, unknown))}; valid models are: {', '.join(MODELS)}"
+        )
     return list(dict.fromkeys(chosen))
 
 
@@ -91,31 +115,42 @@ def parse_param_items(items: list[str] | None) -> dict[str, Any]:
     return parsed
 
 
-def model_params(params: dict[str, Any] | None,
-                 models: list[str]) -> dict[str, dict[str, Any]]:
+def model_params(params: dict[str, Any] | None, models: list[str]) -> dict[str, dict[str, Any]]:
     """Per model, the parameters of ``params`` its constructor takes. A parameter that none
     of ``models`` takes, or text where a model expects a number, is an error."""
     from .models import MODELS
 
     per_model: dict[str, dict[str, Any]] = {m: {} for m in models}
     for name, value in (params or {}).items():
-        takers = [m for m in models
-                  if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters]
+        takers = [
+            m
+            for m in models
+            if name != "self" and name in inspect.signature(MODELS[m].__init__).parameters
+        ]
         if not takers:
             raise _error(f"--param {name}: none of the models {', '.join(models)} takes it")
         for m in takers:
             default = inspect.signature(MODELS[m].__init__).parameters[name].default
-            if (isinstance(default, (int, float)) and not isinstance(default, bool)
-                    and not isinstance(value, (int, float))):
-                raise _error(f"--param {name}={value}: expected a number (model {m}, "
-                             f"default {default})")
+            if (
+                isinstance(default, (int, float))
+                and not isinstance(default, bool)
+                and not isinstance(value, (int, float))
+            ):
+                raise _error(
+                    f"--param {name}={value}: expected a number (model {m}, default {default})"
+                )
             per_model[m][name] = value
     return per_model
 
 
-def run_forecasts(scenario: Scenario, *, models: list[str] | None = None,
-                  rounds: int | None = None, params: dict[str, Any] | None = None,
-                  name: str = "<input>") -> dict[str, Any]:
+def run_forecasts(
+    scenario: Scenario,
+    *,
+    models: list[str] | None = None,
+    rounds: int | None = None,
+    params: dict[str, Any] | None = None,
+    name: str = "<input>",
+) -> dict[str, Any]:
     """``{model: Forecast}`` for the chosen models (default: all that apply).
 
     ``name`` is the input's name in the message for a scenario with nothing to forecast.
@@ -141,10 +176,19 @@ def forecast_json(forecasts: dict[str, Any]) -> dict[str, Any]:
     return {"models": {m: forecast_dict(fc) for m, fc in forecasts.items()}}
 
 
-def decision_sweeps(scenario: Scenario, result: Any, *, model: str, variant: str | None,
-                    rounds: int | None, sensitivity: int | None, sensitivity_seed: int,
-                    flip: bool, executor: Any,
-                    progress: Progress | None = None) -> dict[str, Any]:
+def decision_sweeps(
+    scenario: Scenario,
+    result: Any,
+    *,
+    model: str,
+    variant: str | None,
+    rounds: int | None,
+    sensitivity: int | None,
+    sensitivity_seed: int,
+    flip: bool,
+    executor: Any,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """The flip rule and the Sobol indices asked for (keys ``flip_rule``, ``sensitivity``)
     of a decision ``result`` (computed with ``keep_draws=flip``)."""
     found: dict[str, Any] = {}
@@ -157,9 +201,16 @@ def decision_sweeps(scenario: Scenario, result: Any, *, model: str, variant: str
         from .decision.sensitivity import decision_sensitivity
 
         found["sensitivity"] = decision_sensitivity(
-            scenario, model=model, variant=variant, rounds=rounds, n=sensitivity,
-            seed=sensitivity_seed, robust=result.robust_option(), executor=executor,
-            progress=progress)
+            scenario,
+            model=model,
+            variant=variant,
+            rounds=rounds,
+            n=sensitivity,
+            seed=sensitivity_seed,
+            robust=result.robust_option(),
+            executor=executor,
+            progress=progress,
+        )
     return found
 
 
@@ -168,16 +219,31 @@ def decide_json(result: Any, sweeps: dict[str, Any]) -> dict[str, Any]:
     return {**result.to_dict(), **{k: v.to_dict() for k, v in sweeps.items()}}
 
 
-def explain_json(scenario: Scenario, *, model: str = "eum", variant: str | None = None,
-                 option: str | None = None, doctrine: str | None = None,
-                 rounds: int | None = None, search: bool = True,
-                 time_limit: float | None = EXPLAIN_TIME_LIMIT) -> tuple[Any, dict[str, Any]]:
+def explain_json(
+    scenario: Scenario,
+    *,
+    model: str = "eum",
+    variant: str | None = None,
+    option: str | None = None,
+    doctrine: str | None = None,
+    rounds: int | None = None,
+    search: bool = True,
+    time_limit: float | None = EXPLAIN_TIME_LIMIT,
+) -> tuple[Any, dict[str, Any]]:
     """``(Explanation, explain --json)``; ``time_limit`` bounds the exact smallest-change
     MILPs (:func:`equipoise.decision.explain.explain`)."""
     from .decision.explain import explain
 
-    result = explain(scenario, model=model, variant=variant, option=option,
-                     doctrine=doctrine, rounds=rounds, search=search, time_limit=time_limit)
+    result = explain(
+        scenario,
+        model=model,
+        variant=variant,
+        option=option,
+        doctrine=doctrine,
+        rounds=rounds,
+        search=search,
+        time_limit=time_limit,
+    )
     return result, result.to_dict()
 
 
@@ -187,4 +253,3 @@ def balance_json(scenario: Scenario, **options: Any) -> dict[str, Any]:
 
     report, _lines = balance_report(scenario, **options)
     return report.to_dict()
-

@@ -18,8 +18,14 @@ from .numfmt import fmt_num
 from .scenario import Scenario
 from .sentences import decision_sentence, non_converged_note
 
-__all__ = ["scenario_summary", "scenario_tables", "fmt_num", "decision_tables", "analysis_summary",
-           "decision_sentence"]
+__all__ = [
+    "scenario_summary",
+    "scenario_tables",
+    "fmt_num",
+    "decision_tables",
+    "analysis_summary",
+    "decision_sentence",
+]
 
 
 #: Above this many issues, stances are listed one per row rather than one column per issue.
@@ -61,8 +67,19 @@ def _table(title: str, columns: Iterable[str]) -> Table:
 
 
 #: The sections ``equipoise show --section`` knows, in display order.
-SHOW_SECTIONS = ("actors", "issues", "stances", "relations", "events", "red_lines", "options",
-                 "variants", "doctrines", "checkpoints", "actual_choice")
+SHOW_SECTIONS = (
+    "actors",
+    "issues",
+    "stances",
+    "relations",
+    "events",
+    "red_lines",
+    "options",
+    "variants",
+    "doctrines",
+    "checkpoints",
+    "actual_choice",
+)
 
 
 def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> RenderableType:
@@ -74,27 +91,52 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
     if "actors" in want:
         t = _table("Actors", ["id", "name", "kind", "capability", "basis"])
         for a in scenario.actors:
-            t.add_row(a.id, a.name, a.kind, fmt_num(a.capability.value if a.capability else None),
-                      a.capability_basis or "")
+            t.add_row(
+                a.id,
+                a.name,
+                a.kind,
+                fmt_num(a.capability.value if a.capability else None),
+                a.capability_basis or "",
+            )
         out.append(t)
     if "issues" in want and scenario.issues:
         spaced = any(i.space is not None for i in scenario.issues)
-        t = _table("Issues", ["id", "name", *(["space"] if spaced else []), "scale",
-                              "low end", "high end", "actual outcome"])
+        t = _table(
+            "Issues",
+            [
+                "id",
+                "name",
+                *(["space"] if spaced else []),
+                "scale",
+                "low end",
+                "high end",
+                "actual outcome",
+            ],
+        )
         for i in scenario.issues:
             outcome = fmt_num(i.outcome.value) if i.outcome else "-"
             name = i.name + (f" (decided by {i.decided_by})" if i.decided_by else "")
-            t.add_row(i.id, name, *([i.space or ""] if spaced else []),
-                      f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
-                      i.scale.min_label, i.scale.max_label, outcome)
+            t.add_row(
+                i.id,
+                name,
+                *([i.space or ""] if spaced else []),
+                f"{fmt_num(i.scale.min)}-{fmt_num(i.scale.max)}",
+                i.scale.min_label,
+                i.scale.max_label,
+                outcome,
+            )
         out.append(t)
     if "stances" in want and scenario.stances and len(scenario.issues) > WIDE_ISSUES:
         # many issues: one row per stance instead of one column per issue
         t = _table("Stances", ["issue", "actor", "position", "salience", "capability"])
         for st in scenario.stances:
-            t.add_row(st.issue, st.actor, fmt_num(st.position.value, 2),
-                      fmt_num(st.salience.value, 2),
-                      fmt_num(st.capability.value) if st.capability else "")
+            t.add_row(
+                st.issue,
+                st.actor,
+                fmt_num(st.position.value, 2),
+                fmt_num(st.salience.value, 2),
+                fmt_num(st.capability.value) if st.capability else "",
+            )
         out.append(t)
     elif "stances" in want and scenario.stances:
         issues = [i.id for i in scenario.issues]
@@ -103,8 +145,11 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
             cells = []
             for issue in issues:
                 s = scenario.stance(a.id, issue)
-                cells.append("" if s is None else
-                             f"{fmt_num(s.position.value, 1)} / {fmt_num(s.salience.value, 2)}")
+                cells.append(
+                    ""
+                    if s is None
+                    else f"{fmt_num(s.position.value, 1)} / {fmt_num(s.salience.value, 2)}"
+                )
             if any(cells):
                 t.add_row(a.id, *cells)
         out.append(t)
@@ -112,15 +157,21 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         from .network.kinds import network_config
 
         config = network_config(scenario)
-        t = _table("Relations", ["from", "to", "kind", "layer", "sign", "weight", "since",
-                                 "until"])
+        t = _table("Relations", ["from", "to", "kind", "layer", "sign", "weight", "since", "until"])
         for r in scenario.relations:
             spec = config.kinds.get(r.kind)
             own = r.sign if "sign" in r.model_fields_set else None
             sign = config.record_sign(r.kind, own) if spec is not None else r.sign
-            t.add_row(r.from_, r.to, r.kind, spec.layer if spec is not None else "?",
-                      _SIGN_MARK.get(sign, "?") if sign is not None else "?",
-                      fmt_num(r.weight_value), str(r.since or ""), str(r.until or ""))
+            t.add_row(
+                r.from_,
+                r.to,
+                r.kind,
+                spec.layer if spec is not None else "?",
+                _SIGN_MARK.get(sign, "?") if sign is not None else "?",
+                fmt_num(r.weight_value),
+                str(r.since or ""),
+                str(r.until or ""),
+            )
         out.append(t)
     if "events" in want and scenario.events:
         t = _table("Events", ["date", "kind", "actors", "description"])
@@ -134,8 +185,9 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
         out.append(t)
     out += _decision_tables(scenario, want)
     if sections:
-        empty = [name for name in SHOW_SECTIONS if name in sections
-                 and not getattr(scenario, name, None)]
+        empty = [
+            name for name in SHOW_SECTIONS if name in sections and not getattr(scenario, name, None)
+        ]
         if empty:
             out.append(Text("no records in: " + ", ".join(empty), style="dim"))
     return Group(*out)
@@ -144,14 +196,16 @@ def scenario_tables(scenario: Scenario, sections: set[str] | None = None) -> Ren
 def _change_text(c: Any) -> str:
     """One change of an option or variant, in words (``stance BIG/border: salience 0.7``)."""
     if c.target == "stance":
-        parts = [f"{name} {fmt_num(getattr(c, name))}" for name in
-                 ("position", "salience", "capability") if getattr(c, name) is not None]
+        parts = [
+            f"{name} {fmt_num(getattr(c, name))}"
+            for name in ("position", "salience", "capability")
+            if getattr(c, name) is not None
+        ]
         return f"stance {c.actor}/{c.issue}: " + ", ".join(parts)
     if c.target == "capability":
         return f"capability {c.actor}: {fmt_num(c.capability)}"
     what = c.action or "add"
-    extra = " ".join(x for x in (c.kind or "", "" if c.sign is None else f"sign {c.sign:+d}")
-                     if x)
+    extra = " ".join(x for x in (c.kind or "", "" if c.sign is None else f"sign {c.sign:+d}") if x)
     return f"relation {c.actor}-{c.other}: {what}" + (f" {extra}" if extra else "")
 
 
@@ -162,6 +216,7 @@ def _criteria_text(values: dict[str, Any]) -> str:
 def _weights_text(weights: dict[str, Any]) -> str:
     def one(w: Any) -> str:
         return f"{fmt_num(w[0])}-{fmt_num(w[1])}" if isinstance(w, (tuple, list)) else fmt_num(w)
+
     return ", ".join(f"{k} {one(w)}" for k, w in weights.items())
 
 
@@ -172,8 +227,12 @@ def _decision_tables(scenario: Scenario, want: set[str]) -> list[RenderableType]
         t = _table("Options", ["id", "name", "changes", "criteria"])
         for o in scenario.options:
             name = o.name + (" (status quo)" if o.id == scenario.status_quo else "")
-            t.add_row(o.id, name, "\n".join(_change_text(c) for c in o.changes) or "-",
-                      _criteria_text({**o.costs, **o.criteria}) or "-")
+            t.add_row(
+                o.id,
+                name,
+                "\n".join(_change_text(c) for c in o.changes) or "-",
+                _criteria_text({**o.costs, **o.criteria}) or "-",
+            )
         out.append(t)
     if "variants" in want and scenario.variants:
         t = _table("Variants", ["id", "name", "changes"])
@@ -192,15 +251,19 @@ def _decision_tables(scenario: Scenario, want: set[str]) -> list[RenderableType]
         out.append(t)
     if "actual_choice" in want and scenario.actual_choice is not None:
         ac = scenario.actual_choice
-        t = _table("Actual choice (the record, not a model result)",
-                   ["date", "matching options", "what was done"])
-        t.add_row(ac.date.isoformat() if ac.date else "", ", ".join(ac.options) or "-",
-                  ac.description)
+        t = _table(
+            "Actual choice (the record, not a model result)",
+            ["date", "matching options", "what was done"],
+        )
+        t.add_row(
+            ac.date.isoformat() if ac.date else "", ", ".join(ac.options) or "-", ac.description
+        )
         out.append(t)
     return out
 
 
 # -- decision ----------------------------------------------------------------------------
+
 
 def decision_tables(result: Any) -> RenderableType:
     """Options x doctrines scores, and the SMAA-2 acceptability indices."""
@@ -209,15 +272,13 @@ def decision_tables(result: Any) -> RenderableType:
     title += f", variant: {result.variant})" if result.variant else ")"
     if result.by_doctrine:
         doctrines = list(result.by_doctrine)
-        t = _table(title + " — score under each doctrine (best in bold)",
-                   ["option", *doctrines])
+        t = _table(title + " — score under each doctrine (best in bold)", ["option", *doctrines])
         for o in result.options:
             cells = []
             for d in doctrines:
                 score = result.by_doctrine[d]["scores"][o]
                 cell = f"{score:.3f}"
-                cells.append(f"[bold]{cell}[/bold]" if result.by_doctrine[d]["best"] == o
-                             else cell)
+                cells.append(f"[bold]{cell}[/bold]" if result.by_doctrine[d]["best"] == o else cell)
             t.add_row(_option_label(result, o), *cells)
         out.append(t)
     crit = _table("Criteria (raw values; higher is better)", ["option", *result.criteria])
@@ -227,14 +288,18 @@ def decision_tables(result: Any) -> RenderableType:
     if result.smaa is not None:
         m = len(result.options)
         ranks = [f"rank {r + 1}" for r in range(min(m, 3))]
-        t = _table(f"Rank acceptability (SMAA-2, {result.draws:,} draws, seed {result.seed})",
-                   ["option", *ranks, "confidence"])
+        t = _table(
+            f"Rank acceptability (SMAA-2, {result.draws:,} draws, seed {result.seed})",
+            ["option", *ranks, "confidence"],
+        )
         order = np.argsort(-result.smaa.acceptability, kind="stable")
         for i in order:
             conf = result.smaa.confidence[i]
-            t.add_row(_option_label(result, result.options[i]),
-                      *(f"{result.smaa.rank_acceptability[i, r]:.1%}" for r in range(len(ranks))),
-                      "-" if np.isnan(conf) else f"{conf:.1%}")
+            t.add_row(
+                _option_label(result, result.options[i]),
+                *(f"{result.smaa.rank_acceptability[i, r]:.1%}" for r in range(len(ranks))),
+                "-" if np.isnan(conf) else f"{conf:.1%}",
+            )
         out.append(t)
     out.extend(_decision_notes(result))
     out.append(Text(decision_sentence(result), style="bold"))
@@ -256,20 +321,34 @@ def _decision_notes(result: Any) -> list[RenderableType]:
     out: list[RenderableType] = []
     expectations = getattr(result, "expectations", {})
     if expectations:
-        t = _table("Expectations of other actors (not the balancer's doctrines; kept out of "
-                   "the robust option)", ["actor", "expectation", "best option", "score"])
+        t = _table(
+            "Expectations of other actors (not the balancer's doctrines; kept out of "
+            "the robust option)",
+            ["actor", "expectation", "best option", "score"],
+        )
         for e in expectations.values():
-            t.add_row(e["actor"], e["name"], result.option_names[e["best"]],
-                      f"{e['scores'][e['best']]:.3f}")
+            t.add_row(
+                e["actor"],
+                e["name"],
+                result.option_names[e["best"]],
+                f"{e['scores'][e['best']]:.3f}",
+            )
         out.append(t)
     decided = {i: a for i, a in getattr(result, "decided_by", {}).items() if a}
     if decided:
-        out.append(Text("Unilateral issues (outcome = the decider's position, not bargained): "
-                        + ", ".join(f"{i} (decided by {a})" for i, a in decided.items())))
+        out.append(
+            Text(
+                "Unilateral issues (outcome = the decider's position, not bargained): "
+                + ", ".join(f"{i} (decided by {a})" for i, a in decided.items())
+            )
+        )
     for o, issues in getattr(result, "bounded", {}).items():
-        out.append(Text(f"Bounded by declared consequences under '{result.option_names[o]}': "
-                        + "; ".join(f"{i} {b['before']:.1f} → {b['after']:.1f}"
-                                    for i, b in issues.items())))
+        out.append(
+            Text(
+                f"Bounded by declared consequences under '{result.option_names[o]}': "
+                + "; ".join(f"{i} {b['before']:.1f} → {b['after']:.1f}" for i, b in issues.items())
+            )
+        )
     perturbed = getattr(result, "perturbed", [])
     if perturbed:
         out.append(Text("The draws perturb: " + "; ".join(perturbed) + ".", style="dim"))
@@ -277,6 +356,7 @@ def _decision_notes(result: Any) -> list[RenderableType]:
 
 
 # -- forecasts ---------------------------------------------------------------------------
+
 
 def accuracy_sentence(mae: dict[str, float], n: dict[str, int], unit: str = "points") -> str:
     """An accuracy claim that states n (see :func:`equipoise.models.convergence` for why
@@ -290,11 +370,15 @@ def accuracy_sentence(mae: dict[str, float], n: dict[str, int], unit: str = "poi
     parts = ", ".join(f"{m} {fmt_num(v, 1)} (n = {n[m]})" for m, v in mae.items())
     fewest = min(n.values())
     if fewest < MIN_ISSUES_FOR_RANKING:
-        return (f"Mean absolute error in {unit}: {parts}. With fewer than "
-                f"{MIN_ISSUES_FOR_RANKING} scored issues no model is named the most accurate.")
+        return (
+            f"Mean absolute error in {unit}: {parts}. With fewer than "
+            f"{MIN_ISSUES_FOR_RANKING} scored issues no model is named the most accurate."
+        )
     best = min(mae, key=mae.__getitem__)
-    return (f"Mean absolute error in {unit}: {parts}; the lowest is {best}'s (n = {n[best]}), "
-            "a difference that can be within the spread of the errors (sd above).")
+    return (
+        f"Mean absolute error in {unit}: {parts}; the lowest is {best}'s (n = {n[best]}), "
+        "a difference that can be within the spread of the errors (sd above)."
+    )
 
 
 def convergence_note(fc: Any, issue: str) -> str | None:
@@ -305,31 +389,39 @@ def convergence_note(fc: Any, issue: str) -> str | None:
     c = fc.convergence(issue)
     lo, hi = c["range"]
     if c["cycle"]:
-        return (f"{fc.model}: {issue} settles into a cycle of {c['cycle']} rounds (found after "
-                f"{c['rounds_run']}); forecast = the cycle's mean, range {fmt_num(lo, 2)}–"
-                f"{fmt_num(hi, 2)}")
+        return (
+            f"{fc.model}: {issue} settles into a cycle of {c['cycle']} rounds (found after "
+            f"{c['rounds_run']}); forecast = the cycle's mean, range {fmt_num(lo, 2)}–"
+            f"{fmt_num(hi, 2)}"
+        )
     if not c["converged"]:
         s_lo, s_hi = fc.scale.get(issue, (0.0, 100.0))
         if hi - lo < 1e-3 * (s_hi - s_lo):
-            return (f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds (the "
-                    f"positions still move), though its forecast varied by less than 0.1 % of "
-                    f"the scale over the last rounds (range {fmt_num(lo, 3)}–{fmt_num(hi, 3)})")
-        return (f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds; last "
-                f"round's forecast, range {fmt_num(lo, 2)}–{fmt_num(hi, 2)} over the last "
-                f"rounds")
+            return (
+                f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds (the "
+                f"positions still move), though its forecast varied by less than 0.1 % of "
+                f"the scale over the last rounds (range {fmt_num(lo, 3)}–{fmt_num(hi, 3)})"
+            )
+        return (
+            f"{fc.model}: {issue} did not converge in {c['rounds_run']} rounds; last "
+            f"round's forecast, range {fmt_num(lo, 2)}–{fmt_num(hi, 2)} over the last "
+            f"rounds"
+        )
     return None
 
 
-def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
-                    outcomes: dict[str, float | None] | None = None) -> RenderableType:
+def forecast_tables(
+    scenario_issues: dict[str, Any],
+    forecasts: dict[str, Any],
+    outcomes: dict[str, float | None] | None = None,
+) -> RenderableType:
     """Per issue: each model's forecast (``*`` a cycle's mean, ``!`` not converged), the
     spread across models and the actual outcome; a warning per issue that did not converge;
     the actors that moved most; then a compact round-by-round view of the iterative
     models."""
     out: list[RenderableType] = []
     issues = list(next(iter(forecasts.values())).issues) if forecasts else []
-    t = _table("Forecasts", ["issue", *forecasts, "spread",
-                             *(["actual"] if outcomes else [])])
+    t = _table("Forecasts", ["issue", *forecasts, "spread", *(["actual"] if outcomes else [])])
     for issue in issues:
         cells, values = [], []
         for fc in forecasts.values():
@@ -347,14 +439,18 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if outcomes:
             cells.append(fmt_num(outcomes.get(issue), 2))
         label = scenario_issues.get(issue, issue)
-        decider = next((fc.decided_by.get(issue) for fc in
-                        forecasts.values() if fc.decided_by.get(issue)), None)
+        decider = next(
+            (fc.decided_by.get(issue) for fc in forecasts.values() if fc.decided_by.get(issue)),
+            None,
+        )
         if decider:
             label += f" (decided by {decider})"
         t.add_row(label, *cells)
     out.append(t)
-    legend = ("* the mean of a cycle the positions settled into; ! did not converge (the "
-              "last round's forecast); spread = largest minus smallest forecast")
+    legend = (
+        "* the mean of a cycle the positions settled into; ! did not converge (the "
+        "last round's forecast); spread = largest minus smallest forecast"
+    )
     out.append(Text(legend, style="dim"))
     for fc in forecasts.values():
         for issue in fc.issues:
@@ -362,20 +458,29 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
             if note is None:
                 continue
             warn = not fc.converged.get(issue, True)
-            out.append(Text(("warning: " if warn else "note: ") + note,
-                            style="yellow" if warn else "dim"))
+            out.append(
+                Text(("warning: " if warn else "note: ") + note, style="yellow" if warn else "dim")
+            )
     for name, fc in forecasts.items():
         if not fc.iterative:
             continue
-        mt = _table(f"{name}: actors that moved most (initial → final position; ⚑ more than "
-                    "half the scale)", ["issue", "actor", "initial", "final", "moved"])
+        mt = _table(
+            f"{name}: actors that moved most (initial → final position; ⚑ more than "
+            "half the scale)",
+            ["issue", "actor", "initial", "final", "moved"],
+        )
         for issue in fc.issues:
             for row in fc.movers(issue, top=3):
                 if abs(row["moved"]) <= 0.0:
                     continue
                 flag = " ⚑" if row["crossed_half"] else ""
-                mt.add_row(issue, row["actor"], fmt_num(row["initial"], 1),
-                           fmt_num(row["final"], 1), f"{row['moved']:+.1f}{flag}")
+                mt.add_row(
+                    issue,
+                    row["actor"],
+                    fmt_num(row["initial"], 1),
+                    fmt_num(row["final"], 1),
+                    f"{row['moved']:+.1f}{flag}",
+                )
         if mt.row_count:
             out.append(mt)
     for name, fc in forecasts.items():
@@ -383,15 +488,22 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
         if longest <= 1:
             continue
         shown = min(longest, 12)
-        rt = _table(f"{name}: forecast by round (0 = initial positions)",
-                    ["issue", *(str(r) for r in range(shown)),
-                     *(["...", "last"] if longest > shown else [])])
+        rt = _table(
+            f"{name}: forecast by round (0 = initial positions)",
+            [
+                "issue",
+                *(str(r) for r in range(shown)),
+                *(["...", "last"] if longest > shown else []),
+            ],
+        )
         for issue in fc.issues:
             traj = list(fc.trajectory[issue])
             cells = [fmt_num(traj[r], 1) if r < len(traj) else "" for r in range(shown)]
             if longest > shown:
-                cells += ["", f"{fmt_num(traj[-1], 1)} (r{len(traj) - 1})"
-                          if len(traj) > shown else ""]
+                cells += [
+                    "",
+                    f"{fmt_num(traj[-1], 1)} (r{len(traj) - 1})" if len(traj) > shown else "",
+                ]
             rt.add_row(issue, *cells)
         out.append(rt)
     return Group(*out)
@@ -399,41 +511,71 @@ def forecast_tables(scenario_issues: dict[str, Any], forecasts: dict[str, Any],
 
 def backtest_table(result: Any) -> RenderableType:
     """Per model and baseline: MAE, spread, issues scored and skipped."""
-    t = _table(f"Backtest on {result.path}: {result.scored} of {result.n_issues} issues scored",
-               ["model", "MAE", "sd", "median |error|", "n", "skipped", "not converged"])
+    t = _table(
+        f"Backtest on {result.path}: {result.scored} of {result.n_issues} issues scored",
+        ["model", "MAE", "sd", "median |error|", "n", "skipped", "not converged"],
+    )
     ranked = sorted(result.models.values(), key=lambda s: s.mae)
     for score in ranked:
-        t.add_row(score.name, fmt_num(score.mae, 2), fmt_num(score.sd, 2),
-                  fmt_num(score.median, 2), str(score.n), str(len(score.skipped)),
-                  str(len(score.non_converged)))
+        t.add_row(
+            score.name,
+            fmt_num(score.mae, 2),
+            fmt_num(score.sd, 2),
+            fmt_num(score.median, 2),
+            str(score.n),
+            str(len(score.skipped)),
+            str(len(score.non_converged)),
+        )
     for score in result.baselines.values():
-        t.add_row(f"[dim]{score.name} (baseline)[/dim]", fmt_num(score.mae, 2),
-                  fmt_num(score.sd, 2), fmt_num(score.median, 2), str(score.n),
-                  str(len(score.skipped)), "")
-    notes: list[RenderableType] = [t, Text(accuracy_sentence(
-        {s.name: s.mae for s in result.models.values()},
-        {s.name: s.n for s in result.models.values()}, unit="points"))]
+        t.add_row(
+            f"[dim]{score.name} (baseline)[/dim]",
+            fmt_num(score.mae, 2),
+            fmt_num(score.sd, 2),
+            fmt_num(score.median, 2),
+            str(score.n),
+            str(len(score.skipped)),
+            "",
+        )
+    notes: list[RenderableType] = [
+        t,
+        Text(
+            accuracy_sentence(
+                {s.name: s.mae for s in result.models.values()},
+                {s.name: s.n for s in result.models.values()},
+                unit="points",
+            )
+        ),
+    ]
     for score in ranked:
         if score.non_converged:
-            notes.append(Text(f"warning: {score.name} did not converge on "
-                              f"{len(score.non_converged)} of {score.n} scored issues (scored "
-                              "on the last round's forecast)", style="yellow"))
+            notes.append(
+                Text(
+                    f"warning: {score.name} did not converge on "
+                    f"{len(score.non_converged)} of {score.n} scored issues (scored "
+                    "on the last round's forecast)",
+                    style="yellow",
+                )
+            )
     if result.skipped:
         reasons: dict[str, list[str]] = {}
         for issue, why in result.skipped.items():
             reasons.setdefault(why, []).append(issue)
         for why, ids in reasons.items():
-            notes.append(Text(f"Not scored ({len(ids)}): {why} — {', '.join(ids[:8])}"
-                              + (" ..." if len(ids) > 8 else "")))
+            notes.append(
+                Text(
+                    f"Not scored ({len(ids)}): {why} — {', '.join(ids[:8])}"
+                    + (" ..." if len(ids) > 8 else "")
+                )
+            )
     for score in result.models.values():
         if score.skipped:
             example = next(iter(score.skipped.values()))
-            notes.append(Text(f"{score.name} skipped {len(score.skipped)} issues, e.g.: "
-                              f"{example}"))
+            notes.append(Text(f"{score.name} skipped {len(score.skipped)} issues, e.g.: {example}"))
     return Group(*notes)
 
 
 # -- the whole analysis ------------------------------------------------------------------
+
 
 def analysis_summary(analysis: Any) -> RenderableType:
     """Terminal summary of :func:`equipoise.analysis.run_analysis`."""
@@ -441,13 +583,21 @@ def analysis_summary(analysis: Any) -> RenderableType:
 
     s = analysis.scenario
     parts: list[RenderableType] = [
-        Panel(Text(analysis.summary()), title=f"{s.title}", title_align="left",
-              subtitle=f"as of {s.as_of}" if s.as_of else None, subtitle_align="left")]
+        Panel(
+            Text(analysis.summary()),
+            title=f"{s.title}",
+            title_align="left",
+            subtitle=f"as of {s.as_of}" if s.as_of else None,
+            subtitle_align="left",
+        )
+    ]
     if analysis.forecasts:
         names = {i.id: i.name for i in s.issues}
         actual = {i.id: i.outcome.value if i.outcome else None for i in s.issues}
-        t = _table("Forecasts (actual outcome where recorded; ! not converged)",
-                   ["issue", *analysis.forecasts, "spread", "actual"])
+        t = _table(
+            "Forecasts (actual outcome where recorded; ! not converged)",
+            ["issue", *analysis.forecasts, "spread", "actual"],
+        )
         for issue in s.issues:
             cells, values = [], []
             for fc in analysis.forecasts.values():
@@ -461,20 +611,35 @@ def analysis_summary(analysis: Any) -> RenderableType:
         errs = analysis.mean_errors()
         if errs:
             n = analysis.scored_issues()
-            t.add_row("[italic]mean |error| (n)[/italic]",
-                      *(f"{fmt_num(errs[m], 1)} ({n[m]})" if m in errs else "-"
-                        for m in analysis.forecasts), "", "")
+            t.add_row(
+                "[italic]mean |error| (n)[/italic]",
+                *(
+                    f"{fmt_num(errs[m], 1)} ({n[m]})" if m in errs else "-"
+                    for m in analysis.forecasts
+                ),
+                "",
+                "",
+            )
         parts.append(t)
         for m, issues in analysis.non_converged().items():
-            parts.append(Text(f"warning: the {m} model did not converge on {len(issues)} "
-                              f"issue(s): {', '.join(issues)} (the last round's forecast; "
-                              "see the report for the range)", style="yellow"))
+            parts.append(
+                Text(
+                    f"warning: the {m} model did not converge on {len(issues)} "
+                    f"issue(s): {', '.join(issues)} (the last round's forecast; "
+                    "see the report for the range)",
+                    style="yellow",
+                )
+            )
     if analysis.balance is not None:
         b = analysis.balance
         proven = "proven optimal" if b.optimal else f"lower bound {fmt_num(b.lower_bound)}"
-        parts.append(Text(f"Relations network: frustration index {fmt_num(b.frustration_index)}"
-                          f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
-                          f"{b.triads['total']} triads unbalanced."))
+        parts.append(
+            Text(
+                f"Relations network: frustration index {fmt_num(b.frustration_index)}"
+                f" ({proven}, {b.method}); {b.triads['unbalanced']} of "
+                f"{b.triads['total']} triads unbalanced."
+            )
+        )
     if analysis.decision is not None:
         parts.append(decision_tables(analysis.decision))
         for vid, res in analysis.variants.items():

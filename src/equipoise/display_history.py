@@ -39,17 +39,25 @@ def hidden_states(n: int, limit: int = MAX_STATES) -> tuple[int, int]:
     return head, n - (limit - head - 1) - 1
 
 
-def history_tables(histories: Sequence[SpaceHistory],
-                   limit: int = MAX_STATES) -> RenderableType:
+def history_tables(histories: Sequence[SpaceHistory], limit: int = MAX_STATES) -> RenderableType:
     """One table per history: actor, dimension, then one position per state (1 decimal)."""
     tables: list[RenderableType] = []
     for h in histories:
         cols = shown_states(h.n_states, limit)
-        where = (f"space {h.space.id} ({', '.join(h.space.issues)})" if h.space.declared
-                 else f"issue {h.space.id}")
-        t = Table(title=f"History of actor positions over time: {h.model}, {where}",
-                  title_justify="left", title_style="bold", show_edge=False, pad_edge=False,
-                  box=None, padding=(0, 1))
+        where = (
+            f"space {h.space.id} ({', '.join(h.space.issues)})"
+            if h.space.declared
+            else f"issue {h.space.id}"
+        )
+        t = Table(
+            title=f"History of actor positions over time: {h.model}, {where}",
+            title_justify="left",
+            title_style="bold",
+            show_edge=False,
+            pad_edge=False,
+            box=None,
+            padding=(0, 1),
+        )
         t.add_column("actor")
         t.add_column("dimension")
         for k in cols:
@@ -62,8 +70,9 @@ def history_tables(histories: Sequence[SpaceHistory],
             t.add_row("forecast", issue, *_cells(h.forecast[:, d], cols), style="bold")
         if h.n_states > limit:
             first, last = hidden_states(h.n_states, limit)
-            t.caption = (f"{h.n_states} states; states {first}-{last} not shown "
-                         "(--json has them all)")
+            t.caption = (
+                f"{h.n_states} states; states {first}-{last} not shown (--json has them all)"
+            )
             t.caption_justify = "left"
         tables.append(t)
     return Group(*tables)

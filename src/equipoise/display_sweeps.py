@@ -23,19 +23,26 @@ def sensitivity_tables(sens: Any, option_names: dict[str, str]) -> RenderableTyp
     conf = f"± = {sens.conf_level:.0%} interval"
     for grouping, title in (("kind", "kind of judgement"), ("actor", "actor")):
         idx = sens.margin(grouping)
-        table = Table(title=f"Sobol indices of the margin of '{robust}', by {title} "
-                      f"(N = {sens.n}, {sens.evaluations:,} evaluations; {conf})",
-                      title_justify="left")
+        table = Table(
+            title=f"Sobol indices of the margin of '{robust}', by {title} "
+            f"(N = {sens.n}, {sens.evaluations:,} evaluations; {conf})",
+            title_justify="left",
+        )
         table.add_column("inputs")
         table.add_column("first-order S1", justify="right")
         table.add_column("total ST", justify="right")
         for i in _ranked(idx):
-            table.add_row(idx.groups[i], f"{idx.first[i]:.2f} ± {idx.first_conf[i]:.2f}",
-                          f"{idx.total[i]:.2f} ± {idx.total_conf[i]:.2f}")
+            table.add_row(
+                idx.groups[i],
+                f"{idx.first[i]:.2f} ± {idx.first_conf[i]:.2f}",
+                f"{idx.total[i]:.2f} ± {idx.total_conf[i]:.2f}",
+            )
         out.append(table)
     kinds = sens.by_kind[0].groups
-    table = Table(title="Total Sobol index ST of each option's score, by kind of judgement",
-                  title_justify="left")
+    table = Table(
+        title="Total Sobol index ST of each option's score, by kind of judgement",
+        title_justify="left",
+    )
     table.add_column("option")
     for k in kinds:
         table.add_column(k, justify="right")
@@ -47,5 +54,6 @@ def sensitivity_tables(sens: Any, option_names: dict[str, str]) -> RenderableTyp
 
 def flip_text(rule: Any, option_names: dict[str, str]) -> RenderableType:
     """The flip rule as a sentence."""
-    return Text("When the robust choice flips: "
-                + rule.sentence(option_names.get(rule.robust, rule.robust)))
+    return Text(
+        "When the robust choice flips: " + rule.sentence(option_names.get(rule.robust, rule.robust))
+    )

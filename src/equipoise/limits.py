@@ -30,10 +30,16 @@ def check_rounds(value: Any, what: str = "rounds") -> None:
     """Refuse a round count above :data:`MAX_ROUNDS` (``None`` passes: the default)."""
     from .errors import ModelInputError
 
-    if value is not None and not isinstance(value, bool) and isinstance(value, Real) \
-            and float(value) > MAX_ROUNDS:
-        raise ModelInputError(f"{what}={value!r} is over the cap of {MAX_ROUNDS:,} rounds "
-                              f"(runs stop at the convergence horizon of 50 rounds anyway)")
+    if (
+        value is not None
+        and not isinstance(value, bool)
+        and isinstance(value, Real)
+        and float(value) > MAX_ROUNDS
+    ):
+        raise ModelInputError(
+            f"{what}={value!r} is over the cap of {MAX_ROUNDS:,} rounds "
+            f"(runs stop at the convergence horizon of 50 rounds anyway)"
+        )
 
 
 def check_draws(value: Any) -> None:
@@ -42,6 +48,7 @@ def check_draws(value: Any) -> None:
 
     if not isinstance(value, bool) and isinstance(value, Real) and float(value) > MAX_DRAWS:
         raise ModelInputError(f"draws={value!r} is over the cap of {MAX_DRAWS:,} draws")
+
 
 #: Seconds the exact smallest-change MILPs of one explanation may take together in the
 #: commands (``explain``, ``analyze``, the workbench API); the library's ``explain`` has no

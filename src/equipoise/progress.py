@@ -15,8 +15,9 @@ _stderr = Console(stderr=True)
 
 
 @contextlib.contextmanager
-def progress_bar(description: str, enabled: bool = True,
-                 delay: float = 1.0) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(
+    description: str, enabled: bool = True, delay: float = 1.0
+) -> Iterator[Callable[[int, int], None]]:
     """Yield a ``report(done, total)`` callback that draws a bar on stderr.
 
     The bar appears only when ``enabled``, stderr is a terminal, and the work has taken
@@ -26,9 +27,14 @@ def progress_bar(description: str, enabled: bool = True,
         yield lambda done, total: None
         return
     start = time.perf_counter()
-    progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
-                        console=_stderr, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        console=_stderr,
+        transient=True,
+    )
     task = None
 
     def report(done: int, total: int) -> None:
@@ -48,8 +54,9 @@ def progress_bar(description: str, enabled: bool = True,
 
 
 @contextlib.contextmanager
-def step_progress(enabled: bool = True, delay: float = 1.0) -> Iterator[
-        tuple[Callable[[str], None], Callable[[int, int], None]]]:
+def step_progress(
+    enabled: bool = True, delay: float = 1.0
+) -> Iterator[tuple[Callable[[str], None], Callable[[int, int], None]]]:
     """Yield ``(step, report)``: ``step(name)`` names the section being run and
     ``report(done, total)`` advances a bar within it. Drawn on stderr, only on a terminal,
     and only once the whole run has taken longer than ``delay`` seconds."""
@@ -57,9 +64,14 @@ def step_progress(enabled: bool = True, delay: float = 1.0) -> Iterator[
         yield (lambda name: None), (lambda done, total: None)
         return
     start = time.perf_counter()
-    progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.completed:,}/{task.total:,}"), TimeRemainingColumn(),
-                        console=_stderr, transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        console=_stderr,
+        transient=True,
+    )
     task: TaskID | None = None
     started = False
     section = ""

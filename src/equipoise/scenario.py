@@ -157,8 +157,10 @@ def _costs_shorthand(costs: Any, record: dict[str, Any]) -> Any:
     """Plain numbers in a costs mapping become :class:`Sourced` with the record's provenance."""
     if not isinstance(costs, dict):
         return costs
-    out = _inherit({**costs, "source": record.get("source"),
-                    "assumption": record.get("assumption")}, tuple(costs))
+    out = _inherit(
+        {**costs, "source": record.get("source"), "assumption": record.get("assumption")},
+        tuple(costs),
+    )
     out.pop("source", None)
     out.pop("assumption", None)
     return out
@@ -263,16 +265,18 @@ class Issue(_Strict):
     decided_by: Identifier | None = Field(
         default=None,
         description="Actor who decides this issue alone: its outcome is that actor's "
-                    "position, not a bargain (other actors' stances still count for their "
-                    "utility).")
+        "position, not a bargain (other actors' stances still count for their "
+        "utility).",
+    )
     space: Identifier | None = Field(
         default=None,
         description="Id of the issue space this issue is one dimension of: the issues that "
-                    "share a `space` are the dimensions of one position vector, forecast "
-                    "together by a spatial model (such as KTAB's spatial model of politics). "
-                    "They share one scale and one `decided_by`; an actor with a stance on one "
-                    "of them has a stance on each, with one capability. Issues without "
-                    "`space` are each a space of their own.")
+        "share a `space` are the dimensions of one position vector, forecast "
+        "together by a spatial model (such as KTAB's spatial model of politics). "
+        "They share one scale and one `decided_by`; an actor with a stance on one "
+        "of them has a stance on each, with one capability. Issues without "
+        "`space` are each a space of their own.",
+    )
 
 
 class Stance(_Provenance):
@@ -293,9 +297,10 @@ class Stance(_Provenance):
     value_function: list[tuple[float, float]] | None = Field(
         default=None,
         description="Piecewise-linear value over the issue's scale: points [x, v] with x "
-                    "strictly increasing on the scale and v in [0, 1] (1 best), flat beyond "
-                    "the ends. The actor's utility on the issue is then v(outcome) - 1 "
-                    "instead of the linear distance.")
+        "strictly increasing on the scale and v in [0, 1] (1 best), flat beyond "
+        "the ends. The actor's utility on the issue is then v(outcome) - 1 "
+        "instead of the linear distance.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -310,8 +315,7 @@ class Relation(_Provenance):
     to: Identifier
     kind: str = Field(min_length=1, description="alliance, war, arms-supply, ... (see docs)")
     sign: Literal[-1, 0, 1] | None = Field(
-        default=None, description="+1 cooperative, -1 hostile, 0 neutral (no tie); default "
-        "by kind."
+        default=None, description="+1 cooperative, -1 hostile, 0 neutral (no tie); default by kind."
     )
     weight: Sourced | None = Field(default=None, description="Strength of the tie (> 0).")
     since: dt.date | None = None
@@ -427,13 +431,16 @@ class Option(_Provenance):
     costs: dict[str, Sourced] = Field(
         default_factory=dict,
         description="Declared costs and risks on stated scales (e.g. cost, risk: 0-10); "
-                    "each key is a cost criterion on 0-10 unless declared in `criteria`.")
+        "each key is a cost criterion on 0-10 unless declared in `criteria`.",
+    )
     criteria: dict[str, Sourced] = Field(
         default_factory=dict,
-        description="Values of the scenario's declared criteria (ids of `criteria`).")
+        description="Values of the scenario's declared criteria (ids of `criteria`).",
+    )
     consequences: list[Consequence] = Field(
         default_factory=list,
-        description="Bounds or values on issue outcomes, applied after forecasting.")
+        description="Bounds or values on issue outcomes, applied after forecasting.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -453,11 +460,13 @@ class Variant(_Provenance):
     costs: dict[Identifier, dict[str, Sourced]] = Field(
         default_factory=dict,
         description="Option id -> criterion -> value: the options' declared criteria values "
-                    "that differ in this world.")
+        "that differ in this world.",
+    )
     consequences: list[Consequence] = Field(
         default_factory=list,
         description="Bounds or values on issue outcomes for every option in this variant "
-                    "(an option's own consequences apply on top).")
+        "(an option's own consequences apply on top).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -483,8 +492,9 @@ class Doctrine(_Provenance):
     weights_by_variant: dict[Identifier, dict[str, float | tuple[float, float]]] = Field(
         default_factory=dict,
         description="Variant id -> weights that replace `weights` under that variant "
-                    "(a view conditional on the world, e.g. 'intervene if the ally is "
-                    "attacked').")
+        "(a view conditional on the world, e.g. 'intervene if the ally is "
+        "attacked').",
+    )
 
 
 class Expectation(_Provenance):
@@ -521,17 +531,21 @@ class Criterion(_Provenance):
     id: Identifier
     name: str = Field(min_length=1)
     direction: Literal["benefit", "cost"] = Field(
-        description="benefit: more is better; cost: less is better.")
+        description="benefit: more is better; cost: less is better."
+    )
     scale: CriterionScale = Field(default_factory=CriterionScale)
     uncertainty: float | None = Field(
-        default=None, ge=0,
+        default=None,
+        ge=0,
         description="± in scale units for the SMAA draws (default: `uncertainty.criteria` "
-                    "times the scale length).")
+        "times the scale length).",
+    )
     combine: Literal["sum", "max", "mean"] = Field(
         default="sum",
         description="How a package's value on this criterion follows from its parts' values: "
-                    "sum (costs that add up), max (a standing or presence that does not), "
-                    "mean. A package's own `combine` or `criteria` take precedence.")
+        "sum (costs that add up), max (a standing or presence that does not), "
+        "mean. A package's own `combine` or `criteria` take precedence.",
+    )
     description: str | None = None
 
 
@@ -546,10 +560,13 @@ class Package(_Provenance):
     description: str | None = None
     options: list[Identifier] = Field(min_length=2)
     combine: Literal["sum", "max", "mean"] | None = Field(
-        default=None, description="One rule for every criterion (default: each criterion's "
-                                  "own `combine`, sum unless declared).")
+        default=None,
+        description="One rule for every criterion (default: each criterion's "
+        "own `combine`, sum unless declared).",
+    )
     criteria: dict[str, Sourced] = Field(
-        default_factory=dict, description="Criteria values that override the combination.")
+        default_factory=dict, description="Criteria values that override the combination."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -565,8 +582,9 @@ class ActualChoice(_Provenance):
     """What the balancer actually did, recorded from the facts (not from any model): the
     options that match it and a plain description. Shown beside what the analysis ranks."""
 
-    options: list[Identifier] = Field(default_factory=list,
-                                      description="Ids of the options that match what was done.")
+    options: list[Identifier] = Field(
+        default_factory=list, description="Ids of the options that match what was done."
+    )
     description: str = Field(min_length=1)
     date: dt.date | None = None
 
@@ -583,11 +601,14 @@ class Uncertainty(_Provenance):
     salience: float = Field(default=0.2, ge=0, le=1)
     capability: float = Field(default=0.2, ge=0, le=1)
     criteria: float = Field(
-        default=0.10, ge=0,
+        default=0.10,
+        ge=0,
         description="± share of each declared criterion's scale, for criteria without their "
-                    "own `uncertainty`.")
-    relations: float = Field(default=0.2, ge=0, le=1,
-                             description="± share of each tie weight of the balancer.")
+        "own `uncertainty`.",
+    )
+    relations: float = Field(
+        default=0.2, ge=0, le=1, description="± share of each tie weight of the balancer."
+    )
 
 
 class KindSettings(_Provenance):
@@ -598,8 +619,7 @@ class KindSettings(_Provenance):
     layer: Identifier | None = None
     sign: Literal[-1, 0, 1] | None = None
     weight: float | None = Field(default=None, gt=0)
-    dominant: bool | None = Field(
-        default=None, description="Decides the tie alone, like a war.")
+    dominant: bool | None = Field(default=None, description="Decides the tie alone, like a war.")
 
 
 class NetworkSettings(_Strict):
@@ -607,8 +627,10 @@ class NetworkSettings(_Strict):
     organisations take part in the balance computation."""
 
     organisations: bool | None = Field(
-        default=None, description="Organisations and memberships in the balance computation "
-        "(default: no; they are context).")
+        default=None,
+        description="Organisations and memberships in the balance computation "
+        "(default: no; they are context).",
+    )
     kinds: dict[Identifier, KindSettings] = Field(default_factory=dict)
 
 
@@ -631,7 +653,8 @@ class Scenario(_Strict):
     status_quo: Identifier | None = Field(
         default=None,
         description="Id of the option that means continuing the present course (required "
-                    "when there are options); every delta is taken against it.")
+        "when there are options); every delta is taken against it.",
+    )
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(min_length=1)
     issues: list[Issue] = Field(default_factory=list)
@@ -643,21 +666,29 @@ class Scenario(_Strict):
     variants: list[Variant] = Field(default_factory=list)
     doctrines: list[Doctrine] = Field(default_factory=list)
     criteria: list[Criterion] = Field(
-        default_factory=list, description="Declared criteria of the balancer's decision.")
+        default_factory=list, description="Declared criteria of the balancer's decision."
+    )
     packages: list[Package] = Field(
-        default_factory=list, description="Options taken together, evaluated as options.")
+        default_factory=list, description="Options taken together, evaluated as options."
+    )
     expectations: list[Expectation] = Field(
-        default_factory=list, description="Other actors' expectations of the balancer.")
+        default_factory=list, description="Other actors' expectations of the balancer."
+    )
     uncertainty: Uncertainty = Field(
-        default_factory=Uncertainty, description="Input uncertainty for the SMAA draws.")
+        default_factory=Uncertainty, description="Input uncertainty for the SMAA draws."
+    )
     actual_choice: ActualChoice | None = Field(
-        default=None, description="What the balancer actually did (for comparison).")
+        default=None, description="What the balancer actually did (for comparison)."
+    )
     checkpoints: list[Checkpoint] = Field(
         default_factory=list,
-        description="Dates at which to compare the relations network (besides as_of).")
+        description="Dates at which to compare the relations network (besides as_of).",
+    )
     network: NetworkSettings | None = Field(
-        default=None, description="Relation kinds (layer, sign, weight) and organisations "
-        "for the relations network.")
+        default=None,
+        description="Relation kinds (layer, sign, weight) and organisations "
+        "for the relations network.",
+    )
 
     # -- lookups ---------------------------------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
@@ -688,30 +719,50 @@ class Scenario(_Strict):
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema of the scenario format, including the plain-number shorthand."""
     schema = Scenario.model_json_schema(by_alias=True)
-    shorthand = {"Actor": ("capability",), "Stance": ("position", "salience", "capability"),
-                 "Relation": ("weight",)}
+    shorthand = {
+        "Actor": ("capability",),
+        "Stance": ("position", "salience", "capability"),
+        "Relation": ("weight",),
+    }
     for model in ("Option", "Package"):  # mappings of criterion -> number or Sourced
         for name in ("costs", "criteria"):
             prop = schema["$defs"][model]["properties"].get(name)
             if prop is not None and "additionalProperties" in prop:
-                prop["additionalProperties"] = {"anyOf": [
-                    {"type": "number", "description": "plain number; the record's "
-                     "source/assumption applies"}, prop["additionalProperties"]]}
+                prop["additionalProperties"] = {
+                    "anyOf": [
+                        {
+                            "type": "number",
+                            "description": "plain number; the record's source/assumption applies",
+                        },
+                        prop["additionalProperties"],
+                    ]
+                }
     variant_costs = schema["$defs"]["Variant"]["properties"]["costs"]
-    for per_option in [variant_costs.get("additionalProperties", {}),
-                       *variant_costs.get("patternProperties", {}).values()]:
+    for per_option in [
+        variant_costs.get("additionalProperties", {}),
+        *variant_costs.get("patternProperties", {}).values(),
+    ]:
         if "additionalProperties" in per_option:  # option -> criterion -> number or Sourced
-            per_option["additionalProperties"] = {"anyOf": [
-                {"type": "number", "description": "plain number; the variant's "
-                 "source/assumption applies"}, per_option["additionalProperties"]]}
+            per_option["additionalProperties"] = {
+                "anyOf": [
+                    {
+                        "type": "number",
+                        "description": "plain number; the variant's source/assumption applies",
+                    },
+                    per_option["additionalProperties"],
+                ]
+            }
     for model, fields in shorthand.items():
         props = schema["$defs"][model]["properties"]
         for name in fields:
             prop = props[name]
             options = prop.pop("anyOf", None) or [{"$ref": prop.pop("$ref")}]
-            prop["anyOf"] = [{"type": "number",
-                              "description": "plain number; the record's source/assumption "
-                                             "applies"}] + options
+            prop["anyOf"] = [
+                {
+                    "type": "number",
+                    "description": "plain number; the record's source/assumption applies",
+                }
+            ] + options
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "equipoise scenario"
     return schema
@@ -738,8 +789,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         seen: dict[str, int] = {}
         for k, item in enumerate(items):
             if item.id in seen:
-                add(((section, k, "id"), f"duplicate id '{item.id}' in {section} "
-                     f"(first used at item {seen[item.id] + 1}); ids must be unique"))
+                add(
+                    (
+                        (section, k, "id"),
+                        f"duplicate id '{item.id}' in {section} "
+                        f"(first used at item {seen[item.id] + 1}); ids must be unique",
+                    )
+                )
             else:
                 seen[item.id] = k
         return set(seen)
@@ -755,13 +811,21 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
 
     def actor_ref(loc: Loc, ref: str | None, what: str = "actor") -> None:
         if ref is not None and ref not in actor_ids:
-            add((loc, f"unknown {what} '{ref}'; expected one of the actor ids: "
-                 f"{_listing(actor_ids)}"))
+            add(
+                (
+                    loc,
+                    f"unknown {what} '{ref}'; expected one of the actor ids: {_listing(actor_ids)}",
+                )
+            )
 
     def issue_ref(loc: Loc, ref: str | None) -> bool:
         if ref is not None and ref not in issue_ids:
-            add((loc, f"unknown issue '{ref}'; expected one of the issue ids: "
-                 f"{_listing(issue_ids)}"))
+            add(
+                (
+                    loc,
+                    f"unknown issue '{ref}'; expected one of the issue ids: {_listing(issue_ids)}",
+                )
+            )
             return False
         return True
 
@@ -777,8 +841,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
     def on_scale(loc: Loc, value: float, issue_id: str, what: str) -> None:
         scale = scales.get(issue_id)
         if scale is not None and not (scale.min <= value <= scale.max):
-            add((loc, f"{what} {value:g} is outside the scale of issue '{issue_id}' "
-                 f"[{scale.min:g}, {scale.max:g}]"))
+            add(
+                (
+                    loc,
+                    f"{what} {value:g} is outside the scale of issue '{issue_id}' "
+                    f"[{scale.min:g}, {scale.max:g}]",
+                )
+            )
 
     if scenario.balancer is not None:
         actor_ref(("balancer",), scenario.balancer, "balancer")
@@ -790,11 +859,14 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
 
     for k, issue in enumerate(scenario.issues):
         for p, point in enumerate(issue.scale.points):
-            on_scale(("issues", k, "scale", "points", p, "value"), point.value, issue.id,
-                     "labelled point")
+            on_scale(
+                ("issues", k, "scale", "points", p, "value"),
+                point.value,
+                issue.id,
+                "labelled point",
+            )
         if issue.outcome is not None:
-            on_scale(("issues", k, "outcome", "value"), issue.outcome.value, issue.id,
-                     "outcome")
+            on_scale(("issues", k, "outcome", "value"), issue.outcome.value, issue.id, "outcome")
             provenance(("issues", k, "outcome"), issue.outcome, what="outcome")
 
     capable = {a.id for a in scenario.actors if a.capability is not None}
@@ -804,40 +876,59 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         actor_ref(loc + ("actor",), s.actor)
         known_issue = issue_ref(loc + ("issue",), s.issue)
         if (s.actor, s.issue) in seen_pairs:
-            add((loc, f"second stance of actor '{s.actor}' on issue '{s.issue}' (first is "
-                 f"stance {seen_pairs[(s.actor, s.issue)] + 1}); give one stance per pair"))
+            add(
+                (
+                    loc,
+                    f"second stance of actor '{s.actor}' on issue '{s.issue}' (first is "
+                    f"stance {seen_pairs[(s.actor, s.issue)] + 1}); give one stance per pair",
+                )
+            )
         else:
             seen_pairs[(s.actor, s.issue)] = k
         if known_issue:
             on_scale(loc + ("position",), s.position.value, s.issue, "position")
         if not 0.0 <= s.salience.value <= 1.0:
-            add((loc + ("salience",), f"salience {s.salience.value:g} is outside [0, 1]; "
-                 "salience is the share of attention, 0 (none) to 1 (all)"))
+            add(
+                (
+                    loc + ("salience",),
+                    f"salience {s.salience.value:g} is outside [0, 1]; "
+                    "salience is the share of attention, 0 (none) to 1 (all)",
+                )
+            )
         provenance(loc + ("position",), s.position, s, what="position")
         provenance(loc + ("salience",), s.salience, s, what="salience")
         if s.capability is not None:
             nonnegative(loc + ("capability",), s.capability.value, "capability")
             provenance(loc + ("capability",), s.capability, s, what="capability")
         elif s.actor in actor_ids and s.actor not in capable:
-            add((loc, f"actor '{s.actor}' has no capability, neither on the actor nor on "
-                 f"this stance; every model weighs a position by capability: give the "
-                 f"actor a 'capability' (or this stance one)"))
+            add(
+                (
+                    loc,
+                    f"actor '{s.actor}' has no capability, neither on the actor nor on "
+                    f"this stance; every model weighs a position by capability: give the "
+                    f"actor a 'capability' (or this stance one)",
+                )
+            )
 
     declared = set(scenario.network.kinds) if scenario.network is not None else set()
     known_kinds = set(DEFAULT_KINDS) | declared
 
     def kind_ref(loc: Loc, kind: str | None) -> None:
         if kind is not None and kind not in known_kinds:
-            add((loc, f"unknown relation kind '{kind}'; expected one of: "
-                 f"{', '.join(sorted(known_kinds))} (or declare it under 'network: kinds:' "
-                 "with its layer and sign)"))
+            add(
+                (
+                    loc,
+                    f"unknown relation kind '{kind}'; expected one of: "
+                    f"{', '.join(sorted(known_kinds))} (or declare it under 'network: kinds:' "
+                    "with its layer and sign)",
+                )
+            )
 
     if scenario.network is not None:
         for name, ks in scenario.network.kinds.items():
             loc = ("network", "kinds", name)
             if name not in DEFAULT_KINDS and (ks.layer is None or ks.sign is None):
-                add((loc, f"new relation kind '{name}' needs a 'layer' and a 'sign' (-1, 0 "
-                     "or 1)"))
+                add((loc, f"new relation kind '{name}' needs a 'layer' and a 'sign' (-1, 0 or 1)"))
             provenance(loc, ks, what="relation kind setting")
 
     for k, r in enumerate(scenario.relations):
@@ -846,8 +937,13 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         actor_ref(loc + ("from",), r.from_)
         actor_ref(loc + ("to",), r.to)
         if r.from_ == r.to:
-            add((loc + ("to",), f"relation from actor '{r.from_}' to itself; a relation "
-                 "joins two different actors"))
+            add(
+                (
+                    loc + ("to",),
+                    f"relation from actor '{r.from_}' to itself; a relation "
+                    "joins two different actors",
+                )
+            )
         if r.weight is not None and not r.weight.value > 0:
             add((loc + ("weight",), f"weight must be > 0, got {r.weight.value:g}"))
         if r.since is not None and r.until is not None and r.since > r.until:
@@ -865,8 +961,12 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         actor_ref(("red_lines", k, "actor"), rl.actor)
         actor_ref(("red_lines", k, "protects"), rl.protects)
         if rl.variant is not None and rl.variant not in variant_ids:
-            add((("red_lines", k, "variant"), f"unknown variant '{rl.variant}'; expected one "
-                 f"of: {_listing(variant_ids)}"))
+            add(
+                (
+                    ("red_lines", k, "variant"),
+                    f"unknown variant '{rl.variant}'; expected one of: {_listing(variant_ids)}",
+                )
+            )
         provenance(("red_lines", k), rl, what="red line")
 
     if scenario.uncertainty != Uncertainty():
@@ -876,15 +976,25 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         package_ids = {p.package_id for p in scenario.packages}
         for k, ref in enumerate(scenario.actual_choice.options):
             if ref not in option_ids and ref not in package_ids:
-                add((("actual_choice", "options", k), f"unknown option '{ref}'; expected one "
-                     f"of the option ids: {_listing(option_ids)}"))
+                add(
+                    (
+                        ("actual_choice", "options", k),
+                        f"unknown option '{ref}'; expected one "
+                        f"of the option ids: {_listing(option_ids)}",
+                    )
+                )
         provenance(("actual_choice",), scenario.actual_choice, what="actual choice")
 
     for k, v in enumerate(scenario.variants):
         for ref, costs in v.costs.items():
             if ref not in option_ids:
-                add((("variants", k, "costs", ref), f"variant '{v.id}' sets costs of unknown "
-                     f"option '{ref}'; expected one of the option ids: {_listing(option_ids)}"))
+                add(
+                    (
+                        ("variants", k, "costs", ref),
+                        f"variant '{v.id}' sets costs of unknown "
+                        f"option '{ref}'; expected one of the option ids: {_listing(option_ids)}",
+                    )
+                )
             for key, value in costs.items():
                 provenance(("variants", k, "costs", ref, key), value, v, what="cost")
 
@@ -897,26 +1007,46 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
         for name, w in d.weights.items():
             loc = ("doctrines", k, "weights", name)
             actor = name.split(":", 1)[1] if name.startswith("satisfaction:") else None
-            if (scenario.options and name not in core and name not in cost_keys
-                    and actor is None):
-                add((loc, f"doctrine '{d.id}' weighs unknown criterion '{name}'; expected "
-                     f"one of: {', '.join(core)}, satisfaction:ACTOR, or a declared "
-                     f"criterion ({', '.join(sorted(set(cost_keys) - set(core))) or 'none'})"))
+            if scenario.options and name not in core and name not in cost_keys and actor is None:
+                add(
+                    (
+                        loc,
+                        f"doctrine '{d.id}' weighs unknown criterion '{name}'; expected "
+                        f"one of: {', '.join(core)}, satisfaction:ACTOR, or a declared "
+                        f"criterion ({', '.join(sorted(set(cost_keys) - set(core))) or 'none'})",
+                    )
+                )
             elif actor is not None and actor not in actor_ids:
-                add((loc, f"unknown actor '{actor}' in criterion '{name}'; expected one of "
-                     f"the actor ids: {_listing(actor_ids)}"))
+                add(
+                    (
+                        loc,
+                        f"unknown actor '{actor}' in criterion '{name}'; expected one of "
+                        f"the actor ids: {_listing(actor_ids)}",
+                    )
+                )
             lo, hi = (w, w) if isinstance(w, (int, float)) else w
             if not (0 <= lo <= hi) or not math.isfinite(hi):
-                add((loc, f"weight of '{name}' must be >= 0, or a range [lo, hi] with "
-                     f"0 <= lo <= hi; got {w}"))
-        if all(((w, w) if isinstance(w, (int, float)) else w)[1] <= 0
-               for w in d.weights.values()):
-            add((("doctrines", k, "weights"), f"doctrine '{d.id}' gives no criterion a "
-                 "positive weight; give at least one weight > 0 (e.g. 'weights: "
-                 "{outcome: 1}')"))
+                add(
+                    (
+                        loc,
+                        f"weight of '{name}' must be >= 0, or a range [lo, hi] with "
+                        f"0 <= lo <= hi; got {w}",
+                    )
+                )
+        if all(((w, w) if isinstance(w, (int, float)) else w)[1] <= 0 for w in d.weights.values()):
+            add(
+                (
+                    ("doctrines", k, "weights"),
+                    f"doctrine '{d.id}' gives no criterion a "
+                    "positive weight; give at least one weight > 0 (e.g. 'weights: "
+                    "{outcome: 1}')",
+                )
+            )
 
     changers: tuple[tuple[str, Sequence[Option | Variant]], ...] = (
-        ("options", scenario.options), ("variants", scenario.variants))
+        ("options", scenario.options),
+        ("variants", scenario.variants),
+    )
     for section, items in changers:
         for k, item in enumerate(items):
             provenance((section, k), item, what=section[:-1])
@@ -924,8 +1054,11 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
             # earlier changes of the same option or variant create (every option is also
             # evaluated on its own, without any variant or package partner)
             has_stance = set(seen_pairs)
-            has_capability = capable | {ch.actor for ch in item.changes
-                                        if ch.target == "capability" and ch.capability is not None}
+            has_capability = capable | {
+                ch.actor
+                for ch in item.changes
+                if ch.target == "capability" and ch.capability is not None
+            }
             for c, ch in enumerate(item.changes):
                 loc = (section, k, "changes", c)
                 actor_ref(loc + ("actor",), ch.actor)
@@ -937,34 +1070,68 @@ def check_scenario(scenario: Scenario) -> list[tuple[Loc, str]]:
                     add((loc, "a stance change needs 'issue'"))
                 if ch.target == "stance" and ch.issue is not None:
                     if (ch.actor, ch.issue) not in has_stance and (
-                            ch.position is None or ch.salience is None):
-                        add((loc, f"actor '{ch.actor}' has no stance on issue '{ch.issue}', "
-                             "so this change creates one: give both 'position' and "
-                             "'salience'"))
-                    elif ((ch.actor, ch.issue) not in has_stance and ch.capability is None
-                          and ch.actor in actor_ids and ch.actor not in has_capability):
-                        add((loc, f"this change creates a stance of actor '{ch.actor}', who "
-                             "has no capability; give the change a 'capability' (or the "
-                             "actor one)"))
+                        ch.position is None or ch.salience is None
+                    ):
+                        add(
+                            (
+                                loc,
+                                f"actor '{ch.actor}' has no stance on issue '{ch.issue}', "
+                                "so this change creates one: give both 'position' and "
+                                "'salience'",
+                            )
+                        )
+                    elif (
+                        (ch.actor, ch.issue) not in has_stance
+                        and ch.capability is None
+                        and ch.actor in actor_ids
+                        and ch.actor not in has_capability
+                    ):
+                        add(
+                            (
+                                loc,
+                                f"this change creates a stance of actor '{ch.actor}', who "
+                                "has no capability; give the change a 'capability' (or the "
+                                "actor one)",
+                            )
+                        )
                     has_stance.add((ch.actor, ch.issue))
                 if ch.target == "capability" and ch.capability is None:
-                    add((loc, "a capability change needs 'capability' (the actor's new "
-                         "overall capability, >= 0)"))
+                    add(
+                        (
+                            loc,
+                            "a capability change needs 'capability' (the actor's new "
+                            "overall capability, >= 0)",
+                        )
+                    )
                 if ch.target != "relation":
                     continue
                 kind_ref(loc + ("kind",), ch.kind)
                 if ch.other is None or ch.action is None:
-                    add((loc, "a relation change needs 'other' and 'action' "
-                         "(add, remove or set-sign)"))
+                    add(
+                        (
+                            loc,
+                            "a relation change needs 'other' and 'action' "
+                            "(add, remove or set-sign)",
+                        )
+                    )
                 if ch.other is not None and ch.other == ch.actor:
-                    add((loc + ("other",), f"relation change from actor '{ch.actor}' to "
-                         "itself; a relation joins two different actors"))
+                    add(
+                        (
+                            loc + ("other",),
+                            f"relation change from actor '{ch.actor}' to "
+                            "itself; a relation joins two different actors",
+                        )
+                    )
                 if ch.action == "add" and ch.kind is None:
-                    add((loc, "adding a relation needs 'kind' (a relation kind such as "
-                         "alliance or war, or one declared under 'network: kinds:')"))
+                    add(
+                        (
+                            loc,
+                            "adding a relation needs 'kind' (a relation kind such as "
+                            "alliance or war, or one declared under 'network: kinds:')",
+                        )
+                    )
                 if ch.action == "set-sign" and ch.sign is None:
-                    add((loc, "'set-sign' needs 'sign' (-1 hostile, 0 neutral, 1 "
-                         "cooperative)"))
+                    add((loc, "'set-sign' needs 'sign' (-1 hostile, 0 neutral, 1 cooperative)"))
     from .decision.validation import check_decision
 
     problems.extend(check_decision(scenario))
@@ -982,16 +1149,23 @@ def _listing(ids: Any, limit: int = 12) -> str:
     return text + (", ..." if len(items) > limit else "")
 
 
-def provenance_problem(loc: Loc, records: tuple[Any, ...], what: str,
-                       source_ids: set[str]) -> tuple[Loc, str] | None:
+def provenance_problem(
+    loc: Loc, records: tuple[Any, ...], what: str, source_ids: set[str]
+) -> tuple[Loc, str] | None:
     """The problem with the provenance of ``what``, if any: the first of ``records`` that has
     a source or an assumption decides (its source must name a known source); none at all is
     a problem."""
     for r in records:
         if r is not None and r.has_provenance():
             if r.source is not None and r.source.ref not in source_ids:
-                return (loc + ("source", "ref"), f"unknown source '{r.source.ref}'; expected "
-                        f"one of the source ids: {_listing(source_ids)}")
+                return (
+                    loc + ("source", "ref"),
+                    f"unknown source '{r.source.ref}'; expected "
+                    f"one of the source ids: {_listing(source_ids)}",
+                )
             return None
-    return (loc, f"{what} has neither a source nor an assumption; give "
-            "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'")
+    return (
+        loc,
+        f"{what} has neither a source nor an assumption; give "
+        "'source: {ref: ..., quote: ...}' or 'assumption: <reason>'",
+    )

@@ -37,8 +37,10 @@ def non_converged_note(result: Any) -> str | None:
     n = sum(len(v) for v in bad.values())
     total = len(result.options) * len(next(iter(result.outcomes.values()), {}))
     where = "; ".join(f"{o}: {', '.join(v)}" for o, v in bad.items())
-    return (f"the {result.model} forecast did not converge on {n} of {total} option x issue "
-            f"forecasts (scored on the last round's forecast) — {where}")
+    return (
+        f"the {result.model} forecast did not converge on {n} of {total} option x issue "
+        f"forecasts (scored on the last round's forecast) — {where}"
+    )
 
 
 def share_text(share: float) -> str:
@@ -72,10 +74,14 @@ def option_rank_clause(entry: dict[str, Any], n_options: int) -> str:
     elif place == 1:
         text = f"comes first in {share_text(acc)} of the draws, more often than any other option"
     else:
-        text = (f"comes first in {share_text(acc)} of the draws, the {_ordinal(place)} most "
-                f"often of {n_options} options")
+        text = (
+            f"comes first in {share_text(acc)} of the draws, the {_ordinal(place)} most "
+            f"often of {n_options} options"
+        )
     likely, likely_share = entry.get("most_likely_rank"), entry.get("most_likely_rank_share")
     if likely is not None and likely != 1 and likely_share is not None:
-        text += (f"; its most likely rank is {likely} of {n_options} (in "
-                 f"{share_text(likely_share)} of the draws)")
+        text += (
+            f"; its most likely rank is {likely} of {n_options} (in "
+            f"{share_text(likely_share)} of the draws)"
+        )
     return text

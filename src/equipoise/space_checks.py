@@ -56,29 +56,45 @@ def _space_problems(scenario: Any, sp: Any, issue_ids: set[str]) -> list[tuple[L
     out: list[tuple[Loc, str]] = []
     first = scenario.issues[sp.index[0]]
     if sp.dimensions < 2:
-        out.append((("issues", sp.index[0], "space"),
-                    f"space '{sp.id}' has only issue '{first.id}'; a space groups two or more "
-                    "issues as the dimensions of one position vector (check the spelling of "
-                    "the id, or remove 'space')"))
+        out.append(
+            (
+                ("issues", sp.index[0], "space"),
+                f"space '{sp.id}' has only issue '{first.id}'; a space groups two or more "
+                "issues as the dimensions of one position vector (check the spelling of "
+                "the id, or remove 'space')",
+            )
+        )
     if sp.id in issue_ids - set(sp.issues):
-        out.append((("issues", sp.index[0], "space"),
-                    f"space id '{sp.id}' is also the id of an issue outside the space; give the "
-                    "space an id of its own"))
+        out.append(
+            (
+                ("issues", sp.index[0], "space"),
+                f"space id '{sp.id}' is also the id of an issue outside the space; give the "
+                "space an id of its own",
+            )
+        )
     for k in sp.index[1:]:
         issue = scenario.issues[k]
         if (issue.scale.min, issue.scale.max) != (first.scale.min, first.scale.max):
-            out.append((("issues", k, "scale"),
-                        f"issue '{issue.id}' of space '{sp.id}' runs "
-                        f"{fmt_exact(issue.scale.min)}-{fmt_exact(issue.scale.max)} but issue "
-                        f"'{first.id}' runs {fmt_exact(first.scale.min)}-"
-                        f"{fmt_exact(first.scale.max)}; the dimensions of a space share one "
-                        "scale (distances are measured across them)"))
+            out.append(
+                (
+                    ("issues", k, "scale"),
+                    f"issue '{issue.id}' of space '{sp.id}' runs "
+                    f"{fmt_exact(issue.scale.min)}-{fmt_exact(issue.scale.max)} but issue "
+                    f"'{first.id}' runs {fmt_exact(first.scale.min)}-"
+                    f"{fmt_exact(first.scale.max)}; the dimensions of a space share one "
+                    "scale (distances are measured across them)",
+                )
+            )
         if getattr(issue, "decided_by", None) != getattr(first, "decided_by", None):
-            out.append((("issues", k, "decided_by"),
-                        f"issue '{issue.id}' of space '{sp.id}' is decided by "
-                        f"{_who(issue.decided_by)} but issue '{first.id}' by "
-                        f"{_who(first.decided_by)}; the issues of a space share one "
-                        "'decided_by' (the whole position vector is decided, or bargained)"))
+            out.append(
+                (
+                    ("issues", k, "decided_by"),
+                    f"issue '{issue.id}' of space '{sp.id}' is decided by "
+                    f"{_who(issue.decided_by)} but issue '{first.id}' by "
+                    f"{_who(first.decided_by)}; the issues of a space share one "
+                    "'decided_by' (the whole position vector is decided, or bargained)",
+                )
+            )
     return out
 
 
@@ -89,8 +105,9 @@ def _who(actor: str | None) -> str:
 def _stance_problems(scenario: Any, space_of: dict[str, Any]) -> list[tuple[Loc, str]]:
     """Incomplete position vectors and capabilities that differ within a space."""
     out: list[tuple[Loc, str]] = []
-    actor_cap = {a.id: (a.capability.value if a.capability is not None else None)
-                 for a in scenario.actors}
+    actor_cap = {
+        a.id: (a.capability.value if a.capability is not None else None) for a in scenario.actors
+    }
     by_vector: dict[tuple[str, str], list[tuple[int, Any]]] = {}
     for k, st in enumerate(scenario.stances):
         sp = space_of.get(st.issue)
@@ -102,29 +119,43 @@ def _stance_problems(scenario: Any, space_of: dict[str, Any]) -> list[tuple[Loc,
         missing = [i for i in sp.issues if i not in have]
         k0 = stances[0][0]
         if missing:
-            out.append((("stances", k0, "issue"),
-                        f"actor '{actor}' has a stance on {_names(sorted(have))} of space "
-                        f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
-                        "one position vector: give the actor a stance on every issue of the "
-                        "space, or on none"))
+            out.append(
+                (
+                    ("stances", k0, "issue"),
+                    f"actor '{actor}' has a stance on {_names(sorted(have))} of space "
+                    f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
+                    "one position vector: give the actor a stance on every issue of the "
+                    "space, or on none",
+                )
+            )
         total = sum(st.salience.value for _, st in stances)
         if total > 1.0 + _TOL:
-            out.append((("stances", stances[-1][0], "salience"),
-                        f"the saliences of actor '{actor}' on the issues of space '{space_id}' "
-                        f"add up to {total:.4g}; they are shares of one actor's attention over the "
-                        "space's dimensions and add up to at most 1 (KTAB's rule, needed by "
-                        "the smp and pce models): divide them by their sum or lower some"))
-        caps = [(k, st.capability.value if st.capability is not None else actor_cap.get(actor))
-                for k, st in stances]
+            out.append(
+                (
+                    ("stances", stances[-1][0], "salience"),
+                    f"the saliences of actor '{actor}' on the issues of space '{space_id}' "
+                    f"add up to {total:.4g}; they are shares of one actor's attention over the "
+                    "space's dimensions and add up to at most 1 (KTAB's rule, needed by "
+                    "the smp and pce models): divide them by their sum or lower some",
+                )
+            )
+        caps = [
+            (k, st.capability.value if st.capability is not None else actor_cap.get(actor))
+            for k, st in stances
+        ]
         first_cap = caps[0][1]
         for k, cap in caps[1:]:
             if cap != first_cap:
-                out.append((("stances", k, "capability"),
-                            f"actor '{actor}' has capability {_cap(cap)} on issue "
-                            f"'{scenario.stances[k].issue}' but {_cap(first_cap)} on issue "
-                            f"'{scenario.stances[k0].issue}' of the same space '{space_id}'; "
-                            "an actor brings one capability to a space: give the same "
-                            "capability on each of its issues (or only the actor's)"))
+                out.append(
+                    (
+                        ("stances", k, "capability"),
+                        f"actor '{actor}' has capability {_cap(cap)} on issue "
+                        f"'{scenario.stances[k].issue}' but {_cap(first_cap)} on issue "
+                        f"'{scenario.stances[k0].issue}' of the same space '{space_id}'; "
+                        "an actor brings one capability to a space: give the same "
+                        "capability on each of its issues (or only the actor's)",
+                    )
+                )
                 break
     return out
 
@@ -137,8 +168,9 @@ def _cap(value: float | None) -> str:
     return "none" if value is None else fmt_exact(value)
 
 
-def _change_problems(scenario: Any, section: str, k: int, item: Any,
-                     space_of: dict[str, Any]) -> list[tuple[Loc, str]]:
+def _change_problems(
+    scenario: Any, section: str, k: int, item: Any, space_of: dict[str, Any]
+) -> list[tuple[Loc, str]]:
     """Stance changes of one option or variant that would leave a position vector
     incomplete or give an actor two capabilities in a space."""
     out: list[tuple[Loc, str]] = []
@@ -161,20 +193,35 @@ def _change_problems(scenario: Any, section: str, k: int, item: Any,
         missing = [i for i in sp.issues if (actor, i) not in has]
         loc: Loc = (section, k, "changes", c)
         if missing:
-            out.append((loc, f"this change gives actor '{actor}' a stance on space "
-                        f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
-                        "one position vector: create the stance on every issue of the space "
-                        "in the same changes"))
+            out.append(
+                (
+                    loc,
+                    f"this change gives actor '{actor}' a stance on space "
+                    f"'{space_id}' but none on {_names(missing)}; the issues of a space are "
+                    "one position vector: create the stance on every issue of the space "
+                    "in the same changes",
+                )
+            )
         total = sum(salience.get((actor, i), 0.0) for i in sp.issues)
         if total > 1.0 + _TOL:
-            out.append((loc, f"after these changes the saliences of actor '{actor}' on the issues "
-                        f"of space '{space_id}' add up to {total:.4g}; they add up to at most 1 "
-                        "(shares of one actor's attention over the space's dimensions)"))
+            out.append(
+                (
+                    loc,
+                    f"after these changes the saliences of actor '{actor}' on the issues "
+                    f"of space '{space_id}' add up to {total:.4g}; they add up to at most 1 "
+                    "(shares of one actor's attention over the space's dimensions)",
+                )
+            )
         caps = capped.get((actor, space_id), {})
         if caps and (set(caps) != set(sp.issues) or len(set(caps.values())) > 1):
-            out.append((loc, f"these changes set actor '{actor}''s capability on "
-                        f"{_names(sorted(caps))} of space '{space_id}' only, or to different "
-                        "values; an actor brings one capability to a space: set the same "
-                        "capability on every issue of the space (or change the actor's with "
-                        "'target: capability')"))
+            out.append(
+                (
+                    loc,
+                    f"these changes set actor '{actor}''s capability on "
+                    f"{_names(sorted(caps))} of space '{space_id}' only, or to different "
+                    "values; an actor brings one capability to a space: set the same "
+                    "capability on every issue of the space (or change the actor's with "
+                    "'target: capability')",
+                )
+            )
     return out

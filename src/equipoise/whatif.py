@@ -63,8 +63,9 @@ def _read_value(raw: str) -> Any:
     except YAMLError as exc:
         raise _SetError(f"the value '{raw}' cannot be read: {str(exc).splitlines()[0]}") from None
     except ValueError as exc:  # a timestamp that is not in the calendar (2020-19-26)
-        raise _SetError(f"the value '{raw.strip()}' cannot be read: {exc}; a date is "
-                        "written YYYY-MM-DD") from None
+        raise _SetError(
+            f"the value '{raw.strip()}' cannot be read: {exc}; a date is written YYYY-MM-DD"
+        ) from None
     return _plain(value)
 
 
@@ -89,8 +90,9 @@ def _key_of(list_name: str, item: Any) -> tuple[str, ...]:
     return tuple(str(item[f]) for f in fields)
 
 
-def _find_in_list(list_name: str, items: list[Any], segments: list[str],
-                  at: int) -> tuple[int, int]:
+def _find_in_list(
+    list_name: str, items: list[Any], segments: list[str], at: int
+) -> tuple[int, int]:
     """(index of the item, number of path steps naming it) for ``segments[at:]``."""
     seg = segments[at]
     if seg.isdigit():
@@ -103,13 +105,13 @@ def _find_in_list(list_name: str, items: list[Any], segments: list[str],
     if fields == ("id",):
         # ids may hold dots: the longest run of steps that is an id wins
         for n in range(len(segments) - at, 0, -1):
-            name = ".".join(segments[at:at + n])
+            name = ".".join(segments[at : at + n])
             hits = [k for k, key in enumerate(keys) if key == (name,)]
             if hits:
                 return hits[0], n
         known = ", ".join(k[0] for k in keys if k) or "(none)"
         raise _SetError(f"no item with id '{seg}' in '{list_name}'; known: {known}")
-    want = segments[at:at + len(fields)]
+    want = segments[at : at + len(fields)]
     for n in range(len(want), 0, -1):  # trailing key fields may be left out when unique
         hits = [k for k, key in enumerate(keys) if key[:n] == tuple(want[:n])]
         if len(hits) == 1:
@@ -118,18 +120,23 @@ def _find_in_list(list_name: str, items: list[Any], segments: list[str],
             prefix = ".".join(want[:n])
             if n < len(want):  # the next step is not one of the values found
                 values = ", ".join(dict.fromkeys(keys[h][n] for h in hits))
-                raise _SetError(f"no item {'.'.join(want)} in '{list_name}' (named by "
-                                f"{'.'.join(f.upper() for f in fields)}); {prefix} has "
-                                f"{fields[n]}: {values}")
-            raise _SetError(f"'{prefix}' names {len(hits)} items of '{list_name}'; name it "
-                            f"by {'.'.join(f.upper() for f in fields)} or by index "
-                            f"({', '.join(map(str, hits[:5]))})")
-    raise _SetError(f"no item {'.'.join(want)} in '{list_name}' (named by "
-                    f"{'.'.join(f.upper() for f in fields)}, or by index)")
+                raise _SetError(
+                    f"no item {'.'.join(want)} in '{list_name}' (named by "
+                    f"{'.'.join(f.upper() for f in fields)}); {prefix} has "
+                    f"{fields[n]}: {values}"
+                )
+            raise _SetError(
+                f"'{prefix}' names {len(hits)} items of '{list_name}'; name it "
+                f"by {'.'.join(f.upper() for f in fields)} or by index "
+                f"({', '.join(map(str, hits[:5]))})"
+            )
+    raise _SetError(
+        f"no item {'.'.join(want)} in '{list_name}' (named by "
+        f"{'.'.join(f.upper() for f in fields)}, or by index)"
+    )
 
 
-def _apply_one(data: dict[str, Any], segments: list[str], value: Any,
-               item: str) -> tuple[Any, ...]:
+def _apply_one(data: dict[str, Any], segments: list[str], value: Any, item: str) -> tuple[Any, ...]:
     """Set the value in ``data``; return the document location of the changed value."""
     node: Any = data
     loc: list[Any] = []
@@ -199,11 +206,15 @@ def apply_sets(scenario: Scenario, items: list[str]) -> Scenario:
             changed.append((where, _apply_one(data, segments, value, item)))
         except _SetError as exc:
             problems.append(Problem(where, None, str(exc)))
+
     # the items that could be placed are validated too, so that one run reports every problem
     def blame(loc: tuple[Any, ...]) -> list[str]:
         """The items whose change sits in (or holds) ``loc``; all of them if none does."""
-        hits = [w for w, c in changed if tuple(loc[:len(c)]) == c[:len(loc)]
-                or tuple(loc[:2]) == c[:2]]
+        hits = [
+            w
+            for w, c in changed
+            if tuple(loc[: len(c)]) == c[: len(loc)] or tuple(loc[:2]) == c[:2]
+        ]
         return hits or [w for w, _ in changed]
 
     if not changed:

@@ -63,26 +63,42 @@ def read_ktab(path: str, text: str) -> Scenario:
     problems = Problems(path)
     rows = _rows(path, text)
     if not rows:
-        raise InputError([Problem(path, 1, "file is empty; expected a KTAB SMP CSV (row 1: "
-                                  "name, description, #actors, #dimensions; row 2: header)")])
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    1,
+                    "file is empty; expected a KTAB SMP CSV (row 1: "
+                    "name, description, #actors, #dimensions; row 2: header)",
+                )
+            ]
+        )
     title, description, n_actors, n_dims = _title_row(rows[0], problems)
     if len(rows) < 2:
-        problems.add(rows[0][0] + 1, "missing header row; expected 'Actor, Description, "
-                     "Power, <dim> Position, <dim> Salience, ...'")
+        problems.add(
+            rows[0][0] + 1,
+            "missing header row; expected 'Actor, Description, "
+            "Power, <dim> Position, <dim> Salience, ...'",
+        )
         problems.raise_if_any()
     basis, dims = _header_row(rows[1], n_dims, problems)
     if not dims:
         problems.raise_if_any()
     actor_rows = rows[2:]
     if not actor_rows:
-        problems.add(rows[1][0], "no actor rows after the header; expected one row per actor: "
-                     "code, description, capability, then a position and a salience per "
-                     "dimension")
+        problems.add(
+            rows[1][0],
+            "no actor rows after the header; expected one row per actor: "
+            "code, description, capability, then a position and a salience per "
+            "dimension",
+        )
     if n_actors is not None and n_actors != len(actor_rows):
-        problems.add(rows[0][0], f"row 1 declares {n_actors} actors but the file has "
-                     f"{len(actor_rows)} actor rows; expected the count to match")
-    data = _scenario_data(path, title, description, basis, dims, rows[1][0], actor_rows,
-                          problems)
+        problems.add(
+            rows[0][0],
+            f"row 1 declares {n_actors} actors but the file has "
+            f"{len(actor_rows)} actor rows; expected the count to match",
+        )
+    data = _scenario_data(path, title, description, basis, dims, rows[1][0], actor_rows, problems)
     problems.raise_if_any()
     return build_scenario(path, data[0], data[1])
 
@@ -102,8 +118,15 @@ def _rows(path: str, text: str) -> list[Row]:
             if cells:
                 rows.append((line, cells))
     except csv.Error as exc:
-        raise InputError([Problem(path, reader.line_num or 1, f"not valid CSV ({exc}); "
-                                  "expected comma-separated cells")]) from None
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    reader.line_num or 1,
+                    f"not valid CSV ({exc}); expected comma-separated cells",
+                )
+            ]
+        ) from None
     return rows
 
 
@@ -121,28 +144,41 @@ def _title_row(row: Row, problems: Problems) -> tuple[str, str | None, int | Non
     name, description = padded[0], padded[1] or None
     n_actors, n_dims = _count(padded[2]), _count(padded[3])
     if n_actors is None or n_dims is None or len(cells) < 4:
-        problems.add(line, f"row 1 is {', '.join(repr(c) for c in cells)}; expected the "
-                     "scenario name, a description, the number of actors and the number of "
-                     "dimensions (whole numbers)")
+        problems.add(
+            line,
+            f"row 1 is {', '.join(repr(c) for c in cells)}; expected the "
+            "scenario name, a description, the number of actors and the number of "
+            "dimensions (whole numbers)",
+        )
     return name, description, n_actors, n_dims
 
 
-def _header_row(row: Row, n_dims: int | None,
-                problems: Problems) -> tuple[str, list[tuple[str, str, str]]]:
+def _header_row(
+    row: Row, n_dims: int | None, problems: Problems
+) -> tuple[str, list[tuple[str, str, str]]]:
     """Row 2: returns the capability column's name and, per dimension, (name, position
     header, salience header)."""
     line, cells = row
     if len(cells) < _FIXED + 2 or cells[0].lower() != "actor":
-        problems.add(line, f"header row starts {', '.join(repr(c) for c in cells[:4])}; "
-                     "expected 'Actor, Description, Power, <dim> Position, <dim> Salience, ...'")
+        problems.add(
+            line,
+            f"header row starts {', '.join(repr(c) for c in cells[:4])}; "
+            "expected 'Actor, Description, Power, <dim> Position, <dim> Salience, ...'",
+        )
         return "Power", []
     pairs = cells[_FIXED:]
     if len(pairs) % 2:
-        problems.add(line, f"header has {len(pairs)} columns after 'Actor, Description, "
-                     f"{cells[2]}'; expected a position and a salience column per dimension")
+        problems.add(
+            line,
+            f"header has {len(pairs)} columns after 'Actor, Description, "
+            f"{cells[2]}'; expected a position and a salience column per dimension",
+        )
     elif n_dims is not None and len(pairs) // 2 != n_dims:
-        problems.add(line, f"header has {len(pairs) // 2} position/salience pairs but row 1 "
-                     f"declares {n_dims} dimensions; expected them to match")
+        problems.add(
+            line,
+            f"header has {len(pairs) // 2} position/salience pairs but row 1 "
+            f"declares {n_dims} dimensions; expected them to match",
+        )
     dims = []
     for k in range(0, len(pairs) - 1, 2):
         pos, sal = pairs[k], pairs[k + 1]
@@ -151,9 +187,16 @@ def _header_row(row: Row, n_dims: int | None,
     return cells[2], dims
 
 
-def _scenario_data(path: str, title: str, description: str | None, basis: str,
-                   dims: list[tuple[str, str, str]], header_line: int, actor_rows: list[Row],
-                   problems: Problems) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
+def _scenario_data(
+    path: str,
+    title: str,
+    description: str | None,
+    basis: str,
+    dims: list[tuple[str, str, str]],
+    header_line: int,
+    actor_rows: list[Row],
+    problems: Problems,
+) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
     """The scenario as plain data plus the line of every actor and stance."""
     issues = _issues(dims, header_line, problems)
     scenario_id = make_id(title) or stem_id(path, "ktab")
@@ -167,18 +210,27 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
     width = _FIXED + 2 * len(dims)
     for line, cells in actor_rows:
         if len(cells) != width:
-            problems.add(line, f"actor row has {len(cells)} cells; expected {width} (actor, "
-                         f"description, {basis}, then a position and a salience for each of "
-                         f"the {len(dims)} dimensions)")
+            problems.add(
+                line,
+                f"actor row has {len(cells)} cells; expected {width} (actor, "
+                f"description, {basis}, then a position and a salience for each of "
+                f"the {len(dims)} dimensions)",
+            )
             continue
         actor_id = make_id(cells[0])
         if not actor_id:
-            problems.add(line, f"actor code {cells[0]!r} has no letter or digit; expected a "
-                         "code such as 'USA' or 'Act-1'")
+            problems.add(
+                line,
+                f"actor code {cells[0]!r} has no letter or digit; expected a "
+                "code such as 'USA' or 'Act-1'",
+            )
             continue
         if actor_id in seen:
-            problems.add(line, f"duplicate actor '{actor_id}' (first on line {seen[actor_id]}); "
-                         "expected one row per actor")
+            problems.add(
+                line,
+                f"duplicate actor '{actor_id}' (first on line {seen[actor_id]}); "
+                "expected one row per actor",
+            )
             continue
         seen[actor_id] = line
         capability = _number(cells[2], line, basis, problems, 0.0, None)
@@ -189,78 +241,110 @@ def _scenario_data(path: str, title: str, description: str | None, basis: str,
             salience = _number(cells[_FIXED + 2 * k + 1], line, sal_hdr, problems, 0.0, 100.0)
             if position is None or salience is None:
                 continue
-            stances.append({
-                "actor": actor_id, "issue": issue["id"],
-                "position": _cite(position, line, pos_hdr),
-                "salience": _cite(from_percent(salience), line, sal_hdr,
-                                  " (0-100, divided by 100)"),
-            })
+            stances.append(
+                {
+                    "actor": actor_id,
+                    "issue": issue["id"],
+                    "position": _cite(position, line, pos_hdr),
+                    "salience": _cite(
+                        from_percent(salience), line, sal_hdr, " (0-100, divided by 100)"
+                    ),
+                }
+            )
             lines["stances"].append(line)
     raw = [s["salience"]["value"] * 100.0 for s in stances]
     if len(raw) >= 2 and max(raw) <= 1.0 and any(v not in (0.0, 1.0) for v in raw):
-        problems.add(header_line, "every salience is between 0 and 1: they look like shares, "
-                     "but KTAB saliences are on 0-100; expected e.g. 30 for 0.3 (multiply "
-                     "them by 100)")
+        problems.add(
+            header_line,
+            "every salience is between 0 and 1: they look like shares, "
+            "but KTAB saliences are on 0-100; expected e.g. 30 for 0.3 (multiply "
+            "them by 100)",
+        )
     name = Path(path).name
     data = {
         "id": scenario_id,
         "title": title or name,
         "description": description,
-        "sources": [{"id": SOURCE_ID, "title": title or name,
-                     "note": f"KTAB SMP CSV file {name}; saliences divided by 100"}],
-        "actors": actors, "issues": issues, "stances": stances,
+        "sources": [
+            {
+                "id": SOURCE_ID,
+                "title": title or name,
+                "note": f"KTAB SMP CSV file {name}; saliences divided by 100",
+            }
+        ],
+        "actors": actors,
+        "issues": issues,
+        "stances": stances,
     }
     return data, lines
 
 
-def _issues(dims: list[tuple[str, str, str]], header_line: int,
-            problems: Problems) -> list[dict[str, Any]]:
+def _issues(
+    dims: list[tuple[str, str, str]], header_line: int, problems: Problems
+) -> list[dict[str, Any]]:
     """One 0-100 issue per dimension of the header."""
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
     for name, _, _ in dims:
         issue_id = make_id(name) or f"dim{len(issues) + 1}"
         if issue_id in seen:
-            problems.add(header_line, f"dimension '{name}' appears twice in the header; expected "
-                         "distinct dimension names")
+            problems.add(
+                header_line,
+                f"dimension '{name}' appears twice in the header; expected "
+                "distinct dimension names",
+            )
         seen.add(issue_id)
-        issues.append({"id": issue_id, "name": name,
-                       "scale": {"min": 0, "max": 100, "min_label": _LOW, "max_label": _HIGH}})
+        issues.append(
+            {
+                "id": issue_id,
+                "name": name,
+                "scale": {"min": 0, "max": 100, "min_label": _LOW, "max_label": _HIGH},
+            }
+        )
     return issues
 
 
-def _actor(actor_id: str, cells: list[str], basis: str, capability: float | None,
-           line: int) -> dict[str, Any]:
-    actor: dict[str, Any] = {"id": actor_id, "name": cells[0], "kind": "other",
-                             "description": cells[1] or None,
-                             "capability_basis": f"KTAB {basis}"}
+def _actor(
+    actor_id: str, cells: list[str], basis: str, capability: float | None, line: int
+) -> dict[str, Any]:
+    actor: dict[str, Any] = {
+        "id": actor_id,
+        "name": cells[0],
+        "kind": "other",
+        "description": cells[1] or None,
+        "capability_basis": f"KTAB {basis}",
+    }
     if capability is not None:
         actor["capability"] = _cite(capability, line, basis)
     return actor
 
 
-def _number(cell: str, line: int, column: str, problems: Problems,
-            low: float, high: float | None) -> float | None:
+def _number(
+    cell: str, line: int, column: str, problems: Problems, low: float, high: float | None
+) -> float | None:
     """The number in ``cell`` if it is one within [low, high]; else record a problem."""
     value = parse_number(cell)
-    expected = f"a number from {low:g} to {high:g}" if high is not None else \
-        f"a number >= {low:g}"
+    expected = f"a number from {low:g} to {high:g}" if high is not None else f"a number >= {low:g}"
     if value is None:
         problems.add(line, f"column '{column}': {not_a_number(cell)}; expected {expected}")
         return None
     if value < low or (high is not None and value > high):
-        problems.add(line, f"column '{column}': {fmt_exact(value)} is out of range; "
-                     f"expected {expected}")
+        problems.add(
+            line, f"column '{column}': {fmt_exact(value)} is out of range; expected {expected}"
+        )
         return None
     return value
 
 
 def _cite(value: float, line: int, column: str, extra: str = "") -> dict[str, Any]:
-    return {"value": value,
-            "source": {"ref": SOURCE_ID, "quote": f"row {line}, column '{column}'{extra}"}}
+    return {
+        "value": value,
+        "source": {"ref": SOURCE_ID, "quote": f"row {line}, column '{column}'{extra}"},
+    }
 
 
 # -- writing -----------------------------------------------------------------------------
+
 
 def dump_ktab(scenario: Scenario) -> str:
     """``scenario`` as KTAB SMP CSV text.
@@ -274,9 +358,14 @@ def dump_ktab(scenario: Scenario) -> str:
     basis = _basis(scenario)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_one_line(scenario.title),
-                     _one_line(scenario.description or scenario.title),
-                     len(scenario.actors), len(scenario.issues)])
+    writer.writerow(
+        [
+            _one_line(scenario.title),
+            _one_line(scenario.description or scenario.title),
+            len(scenario.actors),
+            len(scenario.issues),
+        ]
+    )
     header = ["Actor", "Description", basis]
     for issue in scenario.issues:
         label = _one_line(issue.name) if make_id(issue.name) == issue.id else issue.id
@@ -284,8 +373,7 @@ def dump_ktab(scenario: Scenario) -> str:
     writer.writerow(header)
     for actor in scenario.actors:
         capability, _ = actor_capability(scenario, actor.id)
-        row = [actor.id, _one_line(actor.description or actor.name),
-               fmt_exact(capability or 0.0)]
+        row = [actor.id, _one_line(actor.description or actor.name), fmt_exact(capability or 0.0)]
         for issue in scenario.issues:
             stance = scenario.stance(actor.id, issue.id)
             assert stance is not None  # checked by _dump_problems
@@ -313,24 +401,35 @@ def _dump_problems(scenario: Scenario) -> list[str]:
         messages.append("the scenario has no issues; KTAB needs at least one dimension")
     spaces = issue_spaces(scenario)
     if len(spaces) > 1 and any(sp.declared for sp in spaces):
-        listed = "; ".join(f"{sp.id}: {', '.join(sp.issues)}" if sp.declared else
-                           f"{sp.id} (no space)" for sp in spaces)
-        messages.append(f"the issues form {len(spaces)} spaces ({listed}); a KTAB SMP CSV "
-                        "holds one space (all its dimensions are one position vector): "
-                        "write each space to a file of its own")
+        listed = "; ".join(
+            f"{sp.id}: {', '.join(sp.issues)}" if sp.declared else f"{sp.id} (no space)"
+            for sp in spaces
+        )
+        messages.append(
+            f"the issues form {len(spaces)} spaces ({listed}); a KTAB SMP CSV "
+            "holds one space (all its dimensions are one position vector): "
+            "write each space to a file of its own"
+        )
     for issue in scenario.issues:
         if issue.scale.min != 0 or issue.scale.max != 100:
-            messages.append(f"issue '{issue.id}' runs {fmt_exact(issue.scale.min)}-"
-                            f"{fmt_exact(issue.scale.max)}; KTAB positions are on a 0-100 scale")
+            messages.append(
+                f"issue '{issue.id}' runs {fmt_exact(issue.scale.min)}-"
+                f"{fmt_exact(issue.scale.max)}; KTAB positions are on a 0-100 scale"
+            )
     for actor in scenario.actors:
         capability, consistent = actor_capability(scenario, actor.id)
         if capability is None or not consistent:
-            messages.append(f"actor '{actor.id}' has no single capability; KTAB needs one "
-                            "capability (Power) per actor")
+            messages.append(
+                f"actor '{actor.id}' has no single capability; KTAB needs one "
+                "capability (Power) per actor"
+            )
         missing = [i.id for i in scenario.issues if scenario.stance(actor.id, i.id) is None]
         if missing:
-            shown = ", ".join(missing[:8]) + (f", ... ({len(missing)} in all)"
-                                               if len(missing) > 8 else "")
-            messages.append(f"actor '{actor.id}' has no stance on {shown}; KTAB "
-                            "needs a position and a salience for every actor on every dimension")
+            shown = ", ".join(missing[:8]) + (
+                f", ... ({len(missing)} in all)" if len(missing) > 8 else ""
+            )
+            messages.append(
+                f"actor '{actor.id}' has no stance on {shown}; KTAB "
+                "needs a position and a salience for every actor on every dimension"
+            )
     return messages

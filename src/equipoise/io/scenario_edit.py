@@ -49,13 +49,32 @@ from ruamel.yaml.scalarstring import ScalarString
 
 from ..errors import InputError, Problem
 
-__all__ = ["SECTIONS", "MAX_DEPTH", "Table", "CellEdit", "AddRow", "DeleteRow", "Edit",
-           "CellProblem", "EditResult", "read_tables", "apply_edits", "locate_problems",
-           "cell_text"]
+__all__ = [
+    "SECTIONS",
+    "MAX_DEPTH",
+    "Table",
+    "CellEdit",
+    "AddRow",
+    "DeleteRow",
+    "Edit",
+    "CellProblem",
+    "EditResult",
+    "read_tables",
+    "apply_edits",
+    "locate_problems",
+    "cell_text",
+]
 
 #: The sections shown as tables, in the order the Edit page shows them.
-SECTIONS: tuple[str, ...] = ("actors", "issues", "stances", "relations", "options", "variants",
-                             "doctrines")
+SECTIONS: tuple[str, ...] = (
+    "actors",
+    "issues",
+    "stances",
+    "relations",
+    "options",
+    "variants",
+    "doctrines",
+)
 #: Deepest key path given a column of its own; deeper values are one cell of YAML.
 MAX_DEPTH = 3
 
@@ -131,6 +150,7 @@ class EditResult:
 
 # -- loading and dumping ----------------------------------------------------------------
 
+
 def _is_json(name: str, text: str) -> bool:
     """The rule of :func:`equipoise.io.document.read_document`."""
     return name.lower().endswith(".json") or text.lstrip().startswith("{")
@@ -147,8 +167,9 @@ def guess_indents(text: str) -> tuple[int, int, int]:
     ``sequence``: from the key to the item's content). ``(2, 2, 0)`` where the text does not
     tell."""
     mapping = sequence = offset = None
-    lines = [line for line in text.split("\n") if line.strip() and
-             not line.lstrip().startswith("#")]
+    lines = [
+        line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")
+    ]
     for above, line in zip(lines, lines[1:]):
         key = _KEY_OPENS_BLOCK.match(above)
         content = _CONTENT.match(line)
@@ -189,22 +210,38 @@ class _Doc:
         try:
             data = json.loads(text) if is_json else _yaml(text).load(text)
         except json.JSONDecodeError as exc:
-            raise InputError([Problem(name, exc.lineno, f"invalid JSON: {exc.msg} "
-                                      f"(column {exc.colno})")]) from None
+            raise InputError(
+                [Problem(name, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")]
+            ) from None
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise InputError([Problem(name, mark.line + 1 if mark else None,
-                                      f"invalid YAML: {getattr(exc, 'problem', None) or exc}")]
-                             ) from None
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        mark.line + 1 if mark else None,
+                        f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
+                    )
+                ]
+            ) from None
         if not isinstance(data, dict):
-            raise InputError([Problem(name, 1, "the document is not a mapping; expected a "
-                                      "scenario (keys such as 'id', 'title', 'actors')")])
+            raise InputError(
+                [
+                    Problem(
+                        name,
+                        1,
+                        "the document is not a mapping; expected a "
+                        "scenario (keys such as 'id', 'title', 'actors')",
+                    )
+                ]
+            )
         return cls(name, text, is_json, data)
 
     def dump(self) -> str:
         if self.json:
-            return json.dumps(self.data, indent=_json_indent(self.text), ensure_ascii=False,
-                              allow_nan=False) + ("\n" if self.text.endswith("\n") else "")
+            return json.dumps(
+                self.data, indent=_json_indent(self.text), ensure_ascii=False, allow_nan=False
+            ) + ("\n" if self.text.endswith("\n") else "")
         buf = io.StringIO()
         _yaml(self.text).dump(self.data, buf)
         return buf.getvalue()
@@ -216,6 +253,7 @@ def _json_indent(text: str) -> int:
 
 
 # -- cells -------------------------------------------------------------------------------
+
 
 def _flow(value: Any) -> str:
     """``value`` as one line of YAML (a list, or a mapping too deep for its own columns)."""
@@ -317,8 +355,10 @@ def _read_cell(new: Any, old: Any, where: str) -> Any:
         parsed = _parse_yaml_value(new) if new.strip() else None
     except YAMLError as exc:
         if isinstance(old, (list, dict)):
-            raise _CellRefused(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
-                               "expected a list [a, b] or a mapping {key: value}") from None
+            raise _CellRefused(
+                f"{where}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+                "expected a list [a, b] or a mapping {key: value}"
+            ) from None
         return new
     if isinstance(old, (int, float)) and not isinstance(parsed, (int, float)):
         return new  # left as text: validation says "expected a number"
@@ -370,8 +410,11 @@ def _set_path(record: Any, path: Sequence[str], value: Any, is_json: bool) -> No
         for depth in range(len(path) - 1, 0, -1):
             parent = _get_path(record, path[: depth - 1]) if depth > 1 else record
             key = path[depth - 1]
-            if isinstance(parent, dict) and isinstance(parent.get(key), Mapping) \
-                    and not parent[key]:
+            if (
+                isinstance(parent, dict)
+                and isinstance(parent.get(key), Mapping)
+                and not parent[key]
+            ):
                 parent.pop(key)
         return
     node[last] = _json_ready(value) if is_json else value
@@ -393,8 +436,9 @@ def _column_path(record: Any, column: str) -> tuple[str, ...]:
         if _column(path) == column:
             return path
     parts = column.split(".")
-    return tuple(parts[:MAX_DEPTH - 1]) + ((".".join(parts[MAX_DEPTH - 1:]),)
-                                            if len(parts) >= MAX_DEPTH else ())
+    return tuple(parts[: MAX_DEPTH - 1]) + (
+        (".".join(parts[MAX_DEPTH - 1 :]),) if len(parts) >= MAX_DEPTH else ()
+    )
 
 
 def _trailing_slot(node: Any) -> tuple[Any, Any, int] | None:
@@ -470,8 +514,9 @@ def _apply(doc: _Doc, edits: Sequence[Edit]) -> list[CellProblem]:
 
     def section_list(section: str, create: bool) -> Any:
         if section not in SECTIONS:
-            raise _CellRefused(f"unknown section '{section}'; expected one of "
-                               + ", ".join(SECTIONS))
+            raise _CellRefused(
+                f"unknown section '{section}'; expected one of " + ", ".join(SECTIONS)
+            )
         items = data.get(section)
         if items is None and create:
             items = [] if doc.json else CommentedSeq()
@@ -482,12 +527,16 @@ def _apply(doc: _Doc, edits: Sequence[Edit]) -> list[CellProblem]:
 
     def refuse(edit: Edit, message: str) -> None:
         row = getattr(edit, "row", None)
-        refused.append(CellProblem(Problem(doc.name, None, message), edit.section, row,
-                                   getattr(edit, "column", None)))
+        refused.append(
+            CellProblem(
+                Problem(doc.name, None, message), edit.section, row, getattr(edit, "column", None)
+            )
+        )
 
     cell_edits = [e for e in edits if isinstance(e, CellEdit)]
-    deletions = sorted((e for e in edits if isinstance(e, DeleteRow)),
-                       key=lambda e: e.row, reverse=True)
+    deletions = sorted(
+        (e for e in edits if isinstance(e, DeleteRow)), key=lambda e: e.row, reverse=True
+    )
     additions = [e for e in edits if isinstance(e, AddRow)]
     for cell in cell_edits:
         try:
@@ -497,8 +546,11 @@ def _apply(doc: _Doc, edits: Sequence[Edit]) -> list[CellProblem]:
             record: Any = items[cell.row]
             path = _column_path(record, cell.column)
             where = f"{cell.section}[{cell.row + 1}].{cell.column}"
-            value = None if _empty(cell.value) else _read_cell(
-                cell.value, _get_path(record, path), where)
+            value = (
+                None
+                if _empty(cell.value)
+                else _read_cell(cell.value, _get_path(record, path), where)
+            )
             _set_path(record, path, value, doc.json)
         except _CellRefused as exc:
             refuse(cell, str(exc))
@@ -593,8 +645,7 @@ class _LineIndex:
             if not isinstance(items, CommentedSeq) or section not in data:
                 continue
             section_line = _key_line(data, section)
-            section_end = next((line - 1 for line in top_lines if line > section_line),
-                               last_line)
+            section_end = next((line - 1 for line in top_lines if line > section_line), last_line)
             starts = [_item_line(items, k) for k in range(len(items))]
             spans = []
             for k, item in enumerate(items):
@@ -619,8 +670,9 @@ class _LineIndex:
         return CellProblem(problem)
 
 
-def _named_column(message: str, section: str, row: int,
-                  cells: Mapping[str, tuple[int, Any]]) -> str | None:
+def _named_column(
+    message: str, section: str, row: int, cells: Mapping[str, tuple[int, Any]]
+) -> str | None:
     """The column a message names as ``section[ROW].path`` (the longest column that starts
     the path), e.g. ``missing required field 'actors[3].name'`` -> ``name``."""
     match = re.search(rf"\b{re.escape(section)}\[{row + 1}\]\.([^\s:',]+)", message)
@@ -641,8 +693,11 @@ def _column_on_line(message: str, line: int, cells: Mapping[str, tuple[int, Any]
         return None
     nearest = max(above)
     candidates = [column for column, (cell_line, _) in cells.items() if cell_line == nearest]
-    quoted = [column for column in candidates
-              if f"'{cells[column][1]}'" in message or f"({cells[column][1]!r})" in message]
+    quoted = [
+        column
+        for column in candidates
+        if f"'{cells[column][1]}'" in message or f"({cells[column][1]!r})" in message
+    ]
     return (quoted or candidates)[0] if len(candidates) > 1 else candidates[-1]
 
 

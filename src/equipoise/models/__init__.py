@@ -33,20 +33,42 @@ if TYPE_CHECKING:  # the names below are imported on first use (module __getattr
     from .smp import SpatialModel
 
 __all__ = [
-    "MODELS", "get_model", "applicable_models", "forecast", "forecast_batch", "Forecast",
-    "BargainingProblem", "BargainingModel",
-    "WeightedMean", "WeightedMedian", "ExpectedUtility", "EqualGainExchange", "PROFILES",
-    "weighted_median", "eum_round_diagnostics", "SpatialModel", "ProbabilisticCondorcet",
+    "MODELS",
+    "get_model",
+    "applicable_models",
+    "forecast",
+    "forecast_batch",
+    "Forecast",
+    "BargainingProblem",
+    "BargainingModel",
+    "WeightedMean",
+    "WeightedMedian",
+    "ExpectedUtility",
+    "EqualGainExchange",
+    "PROFILES",
+    "weighted_median",
+    "eum_round_diagnostics",
+    "SpatialModel",
+    "ProbabilisticCondorcet",
 ]
 
 #: Where each public name lives: imported when first asked for, so that a command running
 #: one model (or none) does not import the others (the command line's start-up time).
 _LAZY: dict[str, str] = {
-    "forecast": "api", "forecast_batch": "api", "BargainingModel": "base",
-    "PROFILES": "eum", "ExpectedUtility": "eum", "eum_round_diagnostics": "eum",
-    "EqualGainExchange": "exchange", "Forecast": "forecast", "WeightedMean": "mean",
-    "WeightedMedian": "median", "weighted_median": "median",
-    "ProbabilisticCondorcet": "pce", "BargainingProblem": "problem", "SpatialModel": "smp",
+    "forecast": "api",
+    "forecast_batch": "api",
+    "BargainingModel": "base",
+    "PROFILES": "eum",
+    "ExpectedUtility": "eum",
+    "eum_round_diagnostics": "eum",
+    "EqualGainExchange": "exchange",
+    "Forecast": "forecast",
+    "WeightedMean": "mean",
+    "WeightedMedian": "median",
+    "weighted_median": "median",
+    "ProbabilisticCondorcet": "pce",
+    "BargainingProblem": "problem",
+    "SpatialModel": "smp",
 }
 
 #: Model name -> (module, class), in the order the models are listed and run.
@@ -114,8 +136,11 @@ def applicable_models(n_issues: int) -> list[str]:
     ``smp`` and ``pce`` run only when asked for (``--model smp``): they treat the issues as
     the dimensions of one space, which an arbitrary scenario need not be.
     """
-    return [name for name, cls in MODELS.items()
-            if n_issues >= cls.min_issues and getattr(cls, "runs_by_default", True)]
+    return [
+        name
+        for name, cls in MODELS.items()
+        if n_issues >= cls.min_issues and getattr(cls, "runs_by_default", True)
+    ]
 
 
 def get_model(name: str, **params: Any) -> Any:
@@ -127,9 +152,7 @@ def get_model(name: str, **params: Any) -> Any:
     try:
         cls = MODELS[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown model {name!r}; valid models are: {', '.join(MODELS)}"
-        ) from None
+        raise ValueError(f"unknown model {name!r}; valid models are: {', '.join(MODELS)}") from None
     known = cls.param_names()
     unknown = [k for k in params if k not in known]
     if unknown:

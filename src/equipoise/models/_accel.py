@@ -26,8 +26,9 @@ def numba_enabled() -> bool:
     return os.environ.get("EQUIPOISE_NUMBA", "1").strip().lower() not in _OFF
 
 
-def load_kernel(import_kernel: Callable[[], Any], warm_up: Callable[[Any], None],
-                label: str) -> Any | None:
+def load_kernel(
+    import_kernel: Callable[[], Any], warm_up: Callable[[Any], None], label: str
+) -> Any | None:
     """The kernel that ``import_kernel()`` returns, compiled (or loaded from numba's cache)
     by ``warm_up(kernel)`` on a tiny input; ``None`` when switched off, when numba is not
     installed, or (with a warning) when it cannot be compiled."""
@@ -44,14 +45,20 @@ def load_kernel(import_kernel: Callable[[], Any], warm_up: Callable[[Any], None]
             with _without_disk_cache():
                 kernel = import_kernel()
         except Exception as again:  # pragma: no cover - numba broken beyond the cache
-            warnings.warn(f"{label}: numba kernel unusable ({again!r}); using the NumPy path",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"{label}: numba kernel unusable ({again!r}); using the NumPy path",
+                RuntimeWarning,
+                stacklevel=3,
+            )
             return None
     try:
         warm_up(kernel)
     except Exception as exc:  # pragma: no cover - a broken numba installation
-        warnings.warn(f"{label}: numba kernel unusable ({exc!r}); using the NumPy path",
-                      RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"{label}: numba kernel unusable ({exc!r}); using the NumPy path",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         return None
     return kernel
 

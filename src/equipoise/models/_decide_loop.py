@@ -82,9 +82,11 @@ import numpy as np
 __all__ = ["DecideRun", "run_decide", "to_decimal"]
 
 #: decide's arithmetic: Python's default decimal context.
-CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
-                          traps=[decimal.InvalidOperation, decimal.DivisionByZero,
-                                 decimal.Overflow])
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 _EPS_MOVE = Decimal(1e-10)  # decide's float literals, at their exact binary values
 _EPS_TIE = Decimal(1e-20)
 _SALIENCE_WEIGHT = Decimal(0.4)
@@ -102,8 +104,20 @@ def to_decimal(v: float) -> Decimal:
 class _Side:
     """One partner of a candidate: supplies issue ``sup``, demands ``dem``."""
 
-    __slots__ = ("actor", "sup", "dem", "pos", "start", "dem_pos", "sal_s", "pow_s", "sal_d",
-                 "moves", "move", "y")
+    __slots__ = (
+        "actor",
+        "sup",
+        "dem",
+        "pos",
+        "start",
+        "dem_pos",
+        "sal_s",
+        "pow_s",
+        "sal_d",
+        "moves",
+        "move",
+        "y",
+    )
 
     def __init__(self, st: _State, actor: int, sup: int, dem: int) -> None:
         self.actor, self.sup, self.dem = actor, sup, dem
@@ -150,9 +164,14 @@ class _State:
     (``prod``, ``prefix``), so a sum with a few actors elsewhere restarts from the prefix
     before the first of them -- the same operations on the same values."""
 
-    def __init__(self, X: list[list[Decimal]], s: list[list[Decimal]],
-                 c: list[list[Decimal]], members: list[list[int]],
-                 D: list[Decimal] | None = None) -> None:
+    def __init__(
+        self,
+        X: list[list[Decimal]],
+        s: list[list[Decimal]],
+        c: list[list[Decimal]],
+        members: list[list[int]],
+        D: list[Decimal] | None = None,
+    ) -> None:
         self.X, self.s, self.c, self.members = X, s, c, members
         if D is None:  # decide: sum of s c per issue, from 0, in actor order
             D = []
@@ -180,8 +199,9 @@ class _State:
             return _ZERO
         return self.prefix[d][-1] / self.D[d]
 
-    def _sum(self, d: int, upd: dict[int, Decimal], actor: int, position: Decimal,
-             actor_first: bool) -> Decimal | int:
+    def _sum(
+        self, d: int, upd: dict[int, Decimal], actor: int, position: Decimal, actor_first: bool
+    ) -> Decimal | int:
         """``sum x s c`` with ``upd`` overriding the starting positions and ``actor`` at
         ``position`` (over ``upd`` if ``actor_first``, else under it)."""
         idx = self.index[d]
@@ -202,16 +222,18 @@ class _State:
                 num += prod[k]
         return num
 
-    def adjusted_nbs(self, d: int, upd: dict[int, Decimal], actor: int,
-                     position: Decimal) -> Decimal:
+    def adjusted_nbs(
+        self, d: int, upd: dict[int, Decimal], actor: int, position: Decimal
+    ) -> Decimal:
         """The outcome of ``d`` from the starting positions overridden by ``upd``, with
         ``actor`` at ``position`` (decide's ``adjusted_nbs``)."""
         if self.D[d] == 0:
             return _ZERO
         return self._sum(d, upd, actor, position, True) / self.D[d]
 
-    def shift_for(self, d: int, upd: dict[int, Decimal], actor: int, x_pos: Decimal,
-                  target: Decimal) -> Decimal:
+    def shift_for(
+        self, d: int, upd: dict[int, Decimal], actor: int, x_pos: Decimal, target: Decimal
+    ) -> Decimal:
         """decide's ``adjusted_nbs_by_position``: ``(target D - sum x s c) / (s c)`` with
         ``actor`` at ``x_pos`` unless ``upd`` says otherwise; the sum keeps ``actor``, so
         this is the displacement from where it is seen, not a position."""
@@ -332,8 +354,9 @@ def _recalculate(st: _State, F: _Cand, E: _Cand) -> None:
         _calculate(st, F)
 
 
-def _candidates(st: _State, present: np.ndarray, pairs: list[tuple[int, int]]
-                ) -> tuple[list[_Cand], np.ndarray]:
+def _candidates(
+    st: _State, present: np.ndarray, pairs: list[tuple[int, int]]
+) -> tuple[list[_Cand], np.ndarray]:
     """Every candidate of the round in decide's order, sized; and the group codes
     ``(n_pairs, n_actors)`` (0 a, 1 b, 2 c, 3 d, -1 absent on either issue)."""
     n_a, n_i = present.shape
@@ -358,8 +381,12 @@ def _candidates(st: _State, present: np.ndarray, pairs: list[tuple[int, int]]
                         i_sup_p = s[i][p] * s[j][q] < s[j][p] * s[i][q]
                     a_i, a_j = (j, i) if i_sup_p else (i, j)
                     I, J = _Side(st, a_i, q, p), _Side(st, a_j, p, q)
-                    if (I.sal_s * I.pow_s <= 0 or J.sal_s * J.pow_s <= 0
-                            or I.sal_s + J.sal_d <= 0 or I.sal_d + J.sal_s <= 0):
+                    if (
+                        I.sal_s * I.pow_s <= 0
+                        or J.sal_s * J.pow_s <= 0
+                        or I.sal_s + J.sal_d <= 0
+                        or I.sal_d + J.sal_s <= 0
+                    ):
                         continue  # cannot move an outcome (decide would divide by zero)
                     e = _Cand(I, J, p, q, pr, kind)
                     _calculate(st, e)
@@ -367,8 +394,9 @@ def _candidates(st: _State, present: np.ndarray, pairs: list[tuple[int, int]]
     return cands, code
 
 
-def _realise(st: _State, cands: list[_Cand], rng: random.Random | None
-             ) -> tuple[list[tuple[_Cand, tuple]], int]:
+def _realise(
+    st: _State, cands: list[_Cand], rng: random.Random | None
+) -> tuple[list[tuple[_Cand, tuple]], int]:
     """The realisation loop (decide's ``highest_gain`` and ``remove_invalid_exchanges``).
     Returns the realised candidates, each with its positions before and after as seen at
     realisation, and the number of ties met (next gain within 1e-20 of the first's)."""
@@ -426,8 +454,14 @@ class DecideRun:
     rounds: list[tuple[list[tuple], int, int, np.ndarray]] = field(default_factory=list)
 
 
-def _nbs_plain(X: list[list[Decimal]], s: list[list[Decimal]], c: list[list[Decimal]],
-               mem: list[int], D: Decimal, d: int) -> Decimal:
+def _nbs_plain(
+    X: list[list[Decimal]],
+    s: list[list[Decimal]],
+    c: list[list[Decimal]],
+    mem: list[int],
+    D: Decimal,
+    d: int,
+) -> Decimal:
     if D == 0:
         return _ZERO
     num: Decimal | int = 0
@@ -440,9 +474,16 @@ def _floats(M: list[list[Decimal]], present: np.ndarray) -> np.ndarray:
     return np.where(present, np.array([[float(v) for v in row] for row in M]), 0.0)
 
 
-def run_decide(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
-               present: np.ndarray, lower: np.ndarray, upper: np.ndarray, rounds: int,
-               rng: random.Random | None) -> DecideRun:
+def run_decide(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    present: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    rounds: int,
+    rng: random.Random | None,
+) -> DecideRun:
     """Run ``rounds`` rounds of decide's Equal Gain model on issue-scale ``position``
     (``NaN``/ignored where not ``present``), with decide's decimal arithmetic. ``rng``: a
     seeded ``random.Random`` for coin-toss ties (decide's default), or None for decide with
@@ -451,20 +492,37 @@ def run_decide(position: np.ndarray, salience: np.ndarray, capability: np.ndarra
         return _run(position, salience, capability, present, lower, upper, rounds, rng)
 
 
-def _run(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
-         present: np.ndarray, lower: np.ndarray, upper: np.ndarray, rounds: int,
-         rng: random.Random | None) -> DecideRun:
+def _run(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    present: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    rounds: int,
+    rng: random.Random | None,
+) -> DecideRun:
     n_a, n_i = present.shape
     lo = [to_decimal(v) for v in np.asarray(lower, float)]
-    step = [_HUNDRED / (to_decimal(h) - to_decimal(v)) for v, h in
-            zip(np.asarray(lower, float), np.asarray(upper, float))]
+    step = [
+        _HUNDRED / (to_decimal(h) - to_decimal(v))
+        for v, h in zip(np.asarray(lower, float), np.asarray(upper, float))
+    ]
     cap = np.broadcast_to(capability, (n_a, n_i))
-    X = [[(to_decimal(position[a, d]) - lo[d]) * step[d] if present[a, d] else _ZERO
-          for d in range(n_i)] for a in range(n_a)]
-    s = [[to_decimal(salience[a, d]) if present[a, d] else _ZERO for d in range(n_i)]
-         for a in range(n_a)]
-    c = [[to_decimal(cap[a, d]) if present[a, d] else _ZERO for d in range(n_i)]
-         for a in range(n_a)]
+    X = [
+        [
+            (to_decimal(position[a, d]) - lo[d]) * step[d] if present[a, d] else _ZERO
+            for d in range(n_i)
+        ]
+        for a in range(n_a)
+    ]
+    s = [
+        [to_decimal(salience[a, d]) if present[a, d] else _ZERO for d in range(n_i)]
+        for a in range(n_a)
+    ]
+    c = [
+        [to_decimal(cap[a, d]) if present[a, d] else _ZERO for d in range(n_i)] for a in range(n_a)
+    ]
     members = [[a for a in range(n_a) if present[a, d]] for d in range(n_i)]
     pairs = [(p, q) for p in range(n_i) for q in range(p + 1, n_i)]
     st = _State(X, s, c, members)
@@ -502,11 +560,30 @@ def _run(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
             cur[J.actor][p] = yJ
             Ocur[p] = _nbs_plain(cur, s, c, members[p], st.D[p], p)
             Ocur[q] = _nbs_plain(cur, s, c, members[q], st.D[q], q)
-            recs.append((e.pair, I.actor, J.actor, p, q, float(xI0), float(xJ0),
-                         float(abs(yI - xI0)), float(abs(yJ - xJ0)), float(gain),
-                         float(abs(Ocur[p] - Op0)), float(abs(Ocur[q] - Oq0)), float(Op0),
-                         float(Ocur[p]), float(Oq0), float(Ocur[q]), cut, float(yI),
-                         float(yJ), e.kind))
+            recs.append(
+                (
+                    e.pair,
+                    I.actor,
+                    J.actor,
+                    p,
+                    q,
+                    float(xI0),
+                    float(xJ0),
+                    float(abs(yI - xI0)),
+                    float(abs(yJ - xJ0)),
+                    float(gain),
+                    float(abs(Ocur[p] - Op0)),
+                    float(abs(Ocur[q] - Oq0)),
+                    float(Op0),
+                    float(Ocur[p]),
+                    float(Oq0),
+                    float(Ocur[q]),
+                    cut,
+                    float(yI),
+                    float(yJ),
+                    e.kind,
+                )
+            )
         out_rounds.append((recs, ties, n_cand, code))
         # next round's start (decide's new_start_position), in realisation order
         N = [row[:] for row in st.X]
@@ -514,12 +591,20 @@ def _run(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
             for side in (e.I, e.J):
                 sal = side.sal_s
                 y, x = side.y, side.start
-                N[side.actor][side.sup] = ((1 - sal) * _SALIENCE_WEIGHT * y
-                                           + _FIXED_WEIGHT * y
-                                           + (1 - (1 - sal) * _SALIENCE_WEIGHT
-                                              - _FIXED_WEIGHT) * x)
+                N[side.actor][side.sup] = (
+                    (1 - sal) * _SALIENCE_WEIGHT * y
+                    + _FIXED_WEIGHT * y
+                    + (1 - (1 - sal) * _SALIENCE_WEIGHT - _FIXED_WEIGHT) * x
+                )
         st = _State(N, s, c, members, st.D)
         starts.append(_floats(N, present))
     next_scale = np.array([denorm(st.nbs(d), d) for d in range(n_i)])
-    return DecideRun(np.array(traj), np.array(traj_scale), next_scale, np.array(votes),
-                     starts[-1], starts, out_rounds)
+    return DecideRun(
+        np.array(traj),
+        np.array(traj_scale),
+        next_scale,
+        np.array(votes),
+        starts[-1],
+        starts,
+        out_rounds,
+    )

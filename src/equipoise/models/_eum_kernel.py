@@ -184,7 +184,7 @@ def _support(x, w, e, use_e, dr, N, F, CF, order, idx, direct):  # pragma: no co
                 ek = e[k]  # r_k > 0: 0 ** r_k = 0 (skip pow for the voter's own column)
                 for p in range(n):
                     dkp = dr[k, p]
-                    F[k, p] = (dkp ** ek if dkp != 0.0 else 0.0) * wk
+                    F[k, p] = (dkp**ek if dkp != 0.0 else 0.0) * wk
             else:
                 for p in range(n):
                     F[k, p] = dr[k, p] * wk
@@ -254,14 +254,35 @@ def _q_term(uu, tt, ri, om):  # pragma: no cover - compiled
     ub = 0.5 - 0.25 * uu
     if ub < 0.0:
         ub = 0.0
-    ub = 2.0 - 4.0 * ub ** ri
+    ub = 2.0 - 4.0 * ub**ri
     uw = 2.0 - 4.0 * (0.5 + 0.25 * uu) ** ri
     return om * (tt * ub + (1.0 - tt) * uw)
 
 
 @njit(**_JIT)
-def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
-           cubic_max, new_x, r, typ_out, prop_out, a_out, b_out, ws, iws):  # pragma: no cover
+def _round(
+    x,
+    s,
+    w,
+    R,
+    eps,
+    Q,
+    prob_norm,
+    voter,
+    receiver,
+    scholz,
+    capitulation,
+    c05,
+    cubic_max,
+    new_x,
+    r,
+    typ_out,
+    prop_out,
+    a_out,
+    b_out,
+    ws,
+    iws,
+):  # pragma: no cover
     """One round of one draw (``eum._round`` with ``B = 1``), results in the out arrays."""
     n = x.shape[0]
     absd = ws[0]
@@ -356,7 +377,7 @@ def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
     # utilities with the row actor's exponent r_i
     for i in range(n):
         ri = r[i]
-        h5 = c05 ** ri  # c05 = 0.5 at run time: a literal base lets LLVM rewrite pow
+        h5 = c05**ri  # c05 = 0.5 at run time: a literal base lets LLVM rewrite pow
         usq = 4.0 * h5
         extra = om * (2.0 - 4.0 * h5)
         for j in range(n):
@@ -368,7 +389,7 @@ def _round(x, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
                 us = 0.5 - half
                 if us < 0.0:
                     us = 0.0
-                us = us ** ri
+                us = us**ri
                 uf = (0.5 + half) ** ri
             du = uf - us
             du *= 4.0
@@ -473,8 +494,24 @@ def _cycle_period(H, t, eps, max_period):  # pragma: no cover - compiled
 
 
 @njit(**_JIT)
-def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
-              max_rounds, c05, cubic_max, max_period, window):  # pragma: no cover - compiled
+def run_final(
+    X,
+    S,
+    W,
+    R,
+    eps,
+    Q,
+    prob_norm,
+    voter,
+    receiver,
+    scholz,
+    capitulation,
+    max_rounds,
+    c05,
+    cubic_max,
+    max_period,
+    window,
+):  # pragma: no cover - compiled
     """``ExpectedUtility._run_final`` on (B, n) arrays (stop rule ``"repeat"``): rows
     ``(forecast, converged, period (0 = none or fixed point), rounds, low, high)``.
 
@@ -507,9 +544,29 @@ def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulati
             period = 1
         else:
             for t in range(1, max_rounds + 1):
-                _round(H[t - 1], S[b], W[b], R[b], eps[b], Q, prob_norm, voter, receiver,
-                       scholz, capitulation, c05, cubic_max, H[t], r, typ, prop, av, bv, ws,
-                       iws)
+                _round(
+                    H[t - 1],
+                    S[b],
+                    W[b],
+                    R[b],
+                    eps[b],
+                    Q,
+                    prob_norm,
+                    voter,
+                    receiver,
+                    scholz,
+                    capitulation,
+                    c05,
+                    cubic_max,
+                    H[t],
+                    r,
+                    typ,
+                    prop,
+                    av,
+                    bv,
+                    ws,
+                    iws,
+                )
                 T = t
                 fd[t] = _wmedian(H[t], W[b], eps[b], order, xs, Cw)
                 moved = 0.0
@@ -556,8 +613,23 @@ def run_final(X, S, W, R, eps, Q, prob_norm, voter, receiver, scholz, capitulati
 
 
 @njit(**_JIT)
-def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation,
-               max_rounds, c05, cubic_max, max_period):  # pragma: no cover - compiled
+def run_record(
+    x0,
+    s,
+    w,
+    R,
+    eps,
+    Q,
+    prob_norm,
+    voter,
+    receiver,
+    scholz,
+    capitulation,
+    max_rounds,
+    c05,
+    cubic_max,
+    max_period,
+):  # pragma: no cover - compiled
     """``ExpectedUtility._run`` for one draw (``R > eps``; ``R`` already the one used for
     scaling; stop rule ``"repeat"``). Returns positions ``(T+1, n)``, per round ``r``,
     offer ``type``, ``proposer``, ``a``, ``b`` (each ``(T, n)``), the stop rule (0 the
@@ -578,8 +650,29 @@ def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitula
     period = 0
     T = 0
     for t in range(max_rounds):
-        _round(H[t], s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitulation, c05,
-               cubic_max, H[t + 1], rr[t], typ[t], prop[t], av[t], bv[t], ws, iws)
+        _round(
+            H[t],
+            s,
+            w,
+            R,
+            eps,
+            Q,
+            prob_norm,
+            voter,
+            receiver,
+            scholz,
+            capitulation,
+            c05,
+            cubic_max,
+            H[t + 1],
+            rr[t],
+            typ[t],
+            prop[t],
+            av[t],
+            bv[t],
+            ws,
+            iws,
+        )
         T = t + 1
         moved = 0.0
         hi = H[t + 1, 0]
@@ -605,4 +698,4 @@ def run_record(x0, s, w, R, eps, Q, prob_norm, voter, receiver, scholz, capitula
         if period:
             stop = 3
             break
-    return H[:T + 1], rr[:T], typ[:T], prop[:T], av[:T], bv[:T], stop, period
+    return H[: T + 1], rr[:T], typ[:T], prop[:T], av[:T], bv[:T], stop, period

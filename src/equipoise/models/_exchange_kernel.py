@@ -550,8 +550,12 @@ def realise_round(C, curf, accf, O, wDf):  # pragma: no cover - compiled
                 e = cells[j]
                 sB = curf[e[2]] - curf[e[0]]  # the step-6 direction test of _evaluate
                 sA = curf[e[3]] - curf[e[1]]
-                if ((sB > 0.0 and accf[e[0]] < 0.0) or (sB < 0.0 and accf[e[0]] > 0.0)
-                        or (sA > 0.0 and accf[e[1]] < 0.0) or (sA < 0.0 and accf[e[1]] > 0.0)):
+                if (
+                    (sB > 0.0 and accf[e[0]] < 0.0)
+                    or (sB < 0.0 and accf[e[0]] > 0.0)
+                    or (sA > 0.0 and accf[e[1]] < 0.0)
+                    or (sA < 0.0 and accf[e[1]] > 0.0)
+                ):
                     on[j] = False
                     ub[j] = -np.inf
                     n_live -= 1

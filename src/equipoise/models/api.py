@@ -38,8 +38,16 @@ from .forecast import Forecast
 from .problem import BargainingProblem
 from .spaces import IssueSpace, group_spaces, is_spatial, issue_spaces
 
-__all__ = ["forecast", "forecast_batch", "as_problem", "make_model", "bargain_batch",
-           "check_bargained", "forecast_dict", "bargained_count"]
+__all__ = [
+    "forecast",
+    "forecast_batch",
+    "as_problem",
+    "make_model",
+    "bargain_batch",
+    "check_bargained",
+    "forecast_dict",
+    "bargained_count",
+]
 
 
 def as_problem(scenario_or_problem: Any) -> BargainingProblem:
@@ -70,8 +78,9 @@ def make_model(model: Any, rounds: int | None = None, **params: Any) -> Any:
     return get_model(model, **params)
 
 
-def forecast(scenario_or_problem: Any, model: Any = "eum", rounds: int | None = None,
-             **params: Any) -> Forecast:
+def forecast(
+    scenario_or_problem: Any, model: Any = "eum", rounds: int | None = None, **params: Any
+) -> Forecast:
     """Run one model on every issue of a scenario or problem; returns a :class:`Forecast`.
 
     ``model``: ``"mean"``, ``"median"``, ``"eum"``, ``"exchange"`` or a model instance.
@@ -100,12 +109,14 @@ def run_by_space(model: Any, problem: BargainingProblem) -> Forecast:
     return merge_space_forecasts(problem, parts)
 
 
-def merge_space_forecasts(problem: BargainingProblem,
-                          parts: list[tuple[IssueSpace, Forecast]]) -> Forecast:
+def merge_space_forecasts(
+    problem: BargainingProblem, parts: list[tuple[IssueSpace, Forecast]]
+) -> Forecast:
     """One :class:`Forecast` of every issue of ``problem`` from the forecasts of its spaces.
 
     Per-issue fields (``details`` included) are joined; each space's ``run_details`` go to
     ``run_details["by_space"][SPACE]``."""
+
     def joined(name: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}
         for _, fc in parts:
@@ -114,14 +125,23 @@ def merge_space_forecasts(problem: BargainingProblem,
 
     by_space = {sp.id: dict(fc.run_details) for sp, fc in parts if fc.run_details}
     first = parts[0][1]
-    return Forecast(model=first.model, params=first.params, actors=problem.actors,
-                    issues=problem.issues, outcome=joined("outcome"),
-                    trajectory=joined("trajectory"), positions=joined("positions"),
-                    rounds_run=joined("rounds_run"), converged=joined("converged"),
-                    details=joined("details"), cycle=joined("cycle"),
-                    forecast_range=joined("forecast_range"), history=joined("history"),
-                    scale=joined("scale"),
-                    run_details={"by_space": by_space} if by_space else {})
+    return Forecast(
+        model=first.model,
+        params=first.params,
+        actors=problem.actors,
+        issues=problem.issues,
+        outcome=joined("outcome"),
+        trajectory=joined("trajectory"),
+        positions=joined("positions"),
+        rounds_run=joined("rounds_run"),
+        converged=joined("converged"),
+        details=joined("details"),
+        cycle=joined("cycle"),
+        forecast_range=joined("forecast_range"),
+        history=joined("history"),
+        scale=joined("scale"),
+        run_details={"by_space": by_space} if by_space else {},
+    )
 
 
 def check_bargained(model: Any, problem: BargainingProblem) -> None:
@@ -129,11 +149,14 @@ def check_bargained(model: Any, problem: BargainingProblem) -> None:
     need = getattr(model, "min_issues", 1)
     n = len(problem.bargained)
     if 0 < n < need:
-        decided = ", ".join(f"{problem.issues[i]} (decided by {problem.decided_by[i]})"
-                            for i in problem.decided)
-        raise ModelInputError(f"the {getattr(model, 'name', type(model).__name__)} model needs "
-                              f"at least {need} bargained issues; {n} remain once the "
-                              f"unilateral issues are set aside: {decided}")
+        decided = ", ".join(
+            f"{problem.issues[i]} (decided by {problem.decided_by[i]})" for i in problem.decided
+        )
+        raise ModelInputError(
+            f"the {getattr(model, 'name', type(model).__name__)} model needs "
+            f"at least {need} bargained issues; {n} remain once the "
+            f"unilateral issues are set aside: {decided}"
+        )
 
 
 def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) -> Forecast:
@@ -160,26 +183,48 @@ def _with_decided(problem: BargainingProblem, sub: Forecast | None, model: str) 
         value = float(problem.position[problem.actors.index(who), i])
         outcome[issue] = value
         traj[issue] = np.array([value])
-        pos[issue] = {a: float(problem.position[k, i]) for k, a in enumerate(problem.actors)
-                      if present[k, i]}
+        pos[issue] = {
+            a: float(problem.position[k, i]) for k, a in enumerate(problem.actors) if present[k, i]
+        }
         rounds_run[issue] = 0
         converged[issue] = True
         cycle[issue] = None
         franges[issue] = (value, value)
         scale[issue] = (float(problem.lower[i]), float(problem.upper[i]))
         details[issue] = {}
-    return Forecast(model=sub.model if sub is not None else model,
-                    params=sub.params if sub is not None else {}, actors=problem.actors,
-                    issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
-                    rounds_run=rounds_run, converged=converged, details=details,
-                    cycle=cycle, forecast_range=franges, history=history, scale=scale,
-                    run_details=dict(sub.run_details) if sub is not None else {},
-                    decided_by=dict(zip(problem.issues, problem.decided_by)))
+    return Forecast(
+        model=sub.model if sub is not None else model,
+        params=sub.params if sub is not None else {},
+        actors=problem.actors,
+        issues=problem.issues,
+        outcome=outcome,
+        trajectory=traj,
+        positions=pos,
+        rounds_run=rounds_run,
+        converged=converged,
+        details=details,
+        cycle=cycle,
+        forecast_range=franges,
+        history=history,
+        scale=scale,
+        run_details=dict(sub.run_details) if sub is not None else {},
+        decided_by=dict(zip(problem.issues, problem.decided_by)),
+    )
 
 
-def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
-                  upper: np.ndarray, issues: Any, actors: Any,
-                  decided_by: Any = None, spaces: Any = None) -> np.ndarray:
+def bargain_batch(
+    estimator: Any,
+    x: Any,
+    s: Any,
+    c: Any,
+    *,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    issues: Any,
+    actors: Any,
+    decided_by: Any = None,
+    spaces: Any = None,
+) -> np.ndarray:
     """``estimator.forecast_batch`` over the bargained issues only; each decided issue's
     outcome is its decider's (possibly perturbed) position in ``x``. Returns
     ``(B, n_issues)``. ``decided_by``: one actor id or ``None`` per issue; ``spaces``: one
@@ -189,7 +234,8 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     by_space = is_spatial(estimator) and len(group_spaces(issues, spaces)) > 1
     if (decided_by is None or all(d is None for d in decided_by)) and not by_space:
         everything: np.ndarray = estimator.forecast_batch(
-            x, s, c, lower=lower, upper=upper, issues=issues, actors=actors)
+            x, s, c, lower=lower, upper=upper, issues=issues, actors=actors
+        )
         return everything
     if decided_by is None:
         decided_by = (None,) * len(issues)
@@ -205,18 +251,29 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     out = np.empty((x.shape[0], len(issues)))
     need = getattr(estimator, "min_issues", 1)
     if 0 < len(cols) < need:
-        raise ModelInputError(f"the model needs at least {need} bargained issues; "
-                              f"{len(cols)} remain once the unilateral issues are set aside")
+        raise ModelInputError(
+            f"the model needs at least {need} bargained issues; "
+            f"{len(cols)} remain once the unilateral issues are set aside"
+        )
     info = None
     if cols:
         out[:, cols], info = _batch_by_space(
-            estimator, x[:, :, cols], s[:, :, cols], c[:, :, cols],
-            lower=np.asarray(lower)[cols], upper=np.asarray(upper)[cols],
-            issues=[issues[d] for d in cols], actors=actors,
-            spaces=None if spaces is None else [spaces[d] for d in cols])
+            estimator,
+            x[:, :, cols],
+            s[:, :, cols],
+            c[:, :, cols],
+            lower=np.asarray(lower)[cols],
+            upper=np.asarray(upper)[cols],
+            issues=[issues[d] for d in cols],
+            actors=actors,
+            spaces=None if spaces is None else [spaces[d] for d in cols],
+        )
     if info is not None:  # widen the convergence flags to every issue (decided: settled)
-        full = {"converged": np.ones(out.shape, bool), "cycle": np.zeros(out.shape, int),
-                "rounds": np.zeros(out.shape, int)}
+        full = {
+            "converged": np.ones(out.shape, bool),
+            "cycle": np.zeros(out.shape, int),
+            "rounds": np.zeros(out.shape, int),
+        }
         for k in full:
             full[k][:, cols] = info[k]
         full["low"] = out.copy()
@@ -230,15 +287,25 @@ def bargain_batch(estimator: Any, x: Any, s: Any, c: Any, *, lower: np.ndarray,
     return out
 
 
-def _batch_by_space(estimator: Any, x: np.ndarray, s: np.ndarray, c: np.ndarray, *,
-                    lower: np.ndarray, upper: np.ndarray, issues: list[str],
-                    actors: tuple[str, ...], spaces: Any) -> tuple[np.ndarray, Any]:
+def _batch_by_space(
+    estimator: Any,
+    x: np.ndarray,
+    s: np.ndarray,
+    c: np.ndarray,
+    *,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    issues: list[str],
+    actors: tuple[str, ...],
+    spaces: Any,
+) -> tuple[np.ndarray, Any]:
     """``estimator.forecast_batch`` on every issue given (once per space for a spatial
     estimator) and its ``batch_info_`` over them all (``None`` if any run has none)."""
     groups = group_spaces(issues, spaces) if is_spatial(estimator) else None
     if groups is None or len(groups) <= 1:
-        res = estimator.forecast_batch(x, s, c, lower=lower, upper=upper, issues=issues,
-                                       actors=actors)
+        res = estimator.forecast_batch(
+            x, s, c, lower=lower, upper=upper, issues=issues, actors=actors
+        )
         return res, getattr(estimator, "batch_info_", None)
     out = np.empty((x.shape[0], len(issues)))
     infos: list[tuple[list[int], dict[str, Any]]] = []
@@ -247,8 +314,14 @@ def _batch_by_space(estimator: Any, x: np.ndarray, s: np.ndarray, c: np.ndarray,
         idx = list(sp.index)
         estimator.batch_info_ = None  # set afresh by the models that report it
         out[:, idx] = estimator.forecast_batch(
-            x[:, :, idx], s[:, :, idx], c[:, :, idx], lower=lower[idx], upper=upper[idx],
-            issues=list(sp.issues), actors=actors)
+            x[:, :, idx],
+            s[:, :, idx],
+            c[:, :, idx],
+            lower=lower[idx],
+            upper=upper[idx],
+            issues=list(sp.issues),
+            actors=actors,
+        )
         info = getattr(estimator, "batch_info_", None)
         if info is None:
             complete = False
@@ -256,8 +329,10 @@ def _batch_by_space(estimator: Any, x: np.ndarray, s: np.ndarray, c: np.ndarray,
             infos.append((idx, info))
     if not complete:
         return out, None
-    merged = {key: np.empty(out.shape, dtype=np.asarray(infos[0][1][key]).dtype)
-              for key in ("converged", "cycle", "rounds", "low", "high")}
+    merged = {
+        key: np.empty(out.shape, dtype=np.asarray(infos[0][1][key]).dtype)
+        for key in ("converged", "cycle", "rounds", "low", "high")
+    }
     for idx, info in infos:
         for key, arr in merged.items():
             arr[:, idx] = info[key]
@@ -265,9 +340,16 @@ def _batch_by_space(estimator: Any, x: np.ndarray, s: np.ndarray, c: np.ndarray,
     return out, merged
 
 
-def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: Any = None,
-                   salience: Any = None, capability: Any = None, rounds: int | None = None,
-                   **params: Any) -> np.ndarray:
+def forecast_batch(
+    scenario_or_problem: Any,
+    model: Any = "mean",
+    *,
+    position: Any = None,
+    salience: Any = None,
+    capability: Any = None,
+    rounds: int | None = None,
+    **params: Any,
+) -> np.ndarray:
     """Forecast many perturbed copies of a scenario at once; returns ``(B, n_issues)``.
 
     ``position``, ``salience`` and ``capability`` default to the problem's own arrays;
@@ -279,16 +361,26 @@ def forecast_batch(scenario_or_problem: Any, model: Any = "mean", *, position: A
     x = problem.position if position is None else position
     s = problem.salience if salience is None else salience
     c = problem.capability if capability is None else capability
-    return bargain_batch(m, x, s, c, lower=problem.lower, upper=problem.upper,
-                         issues=problem.issues, actors=problem.actors,
-                         decided_by=problem.decided_by, spaces=problem.spaces)
+    return bargain_batch(
+        m,
+        x,
+        s,
+        c,
+        lower=problem.lower,
+        upper=problem.upper,
+        issues=problem.issues,
+        actors=problem.actors,
+        decided_by=problem.decided_by,
+        spaces=problem.spaces,
+    )
 
 
 def forecast_dict(fc: Forecast) -> dict[str, dict[str, Any]]:
     """``fc.to_dict()`` with ``"decided_by"`` (actor id or ``None``) on every issue."""
     deciders = fc.decided_by
-    out = {issue: {**entry, "decided_by": deciders.get(issue)}
-           for issue, entry in fc.to_dict().items()}
+    out = {
+        issue: {**entry, "decided_by": deciders.get(issue)} for issue, entry in fc.to_dict().items()
+    }
     if fc.model == "pce":  # the probability that each actor's position emerges
         for issue, entry in out.items():
             probs = (fc.details.get(issue) or {}).get("probabilities")

@@ -94,8 +94,9 @@ def refuse_zero_weight(W: np.ndarray, issues: Any) -> None:
     if bad.any():
         b, i = (int(v[0]) for v in np.nonzero(bad))
         name = repr(issues[i]) if issues is not None else f"#{i}"
-        where = (f" (draw {b}; {int(bad.sum())} draw-issue cell(s) affected)"
-                 if W.shape[0] > 1 else "")
+        where = (
+            f" (draw {b}; {int(bad.sum())} draw-issue cell(s) affected)" if W.shape[0] > 1 else ""
+        )
         raise ModelInputError(
             f"issue {name}: no actor has positive capability x salience{where}; "
             f"the weighted models are undefined there"
@@ -128,8 +129,11 @@ class BargainingModel(ABC):
     def param_names(cls) -> tuple[str, ...]:
         """The model's parameters: the keyword arguments of ``__init__``, in order."""
         sig = inspect.signature(cls.__init__)
-        return tuple(p.name for p in sig.parameters.values()
-                     if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+        return tuple(
+            p.name
+            for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        )
 
     @classmethod
     def takes_rounds(cls) -> bool:
@@ -146,8 +150,11 @@ class BargainingModel(ABC):
             defaults = type(self)().get_params()
         except (TypeError, ModelInputError):  # no defaults: show every parameter
             defaults = {}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items()
-                   if k not in defaults or not _same(v, defaults[k])]
+        changed = [
+            f"{k}={v!r}"
+            for k, v in self.get_params().items()
+            if k not in defaults or not _same(v, defaults[k])
+        ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
     # ------------------------------------------------------------------ the contract
@@ -164,9 +171,11 @@ class BargainingModel(ABC):
         problem.require_weight()
         fc = self._forecast(problem)
         if set(fc.details) != set(problem.issues) or set(fc.outcome) != set(problem.issues):
-            raise TypeError(f"{type(self).__name__}._forecast must return outcome and details "
-                            f"keyed by issue id, one entry per issue of the problem "
-                            f"(issues {list(problem.issues)}, details {list(fc.details)})")
+            raise TypeError(
+                f"{type(self).__name__}._forecast must return outcome and details "
+                f"keyed by issue id, one entry per issue of the problem "
+                f"(issues {list(problem.issues)}, details {list(fc.details)})"
+            )
         return fc
 
     def forecast_batch(
@@ -196,9 +205,16 @@ class BargainingModel(ABC):
         x, s, c, present, lo, hi = prepare_batch(
             position, salience, capability, lower, upper, issues, actors
         )
-        batch = Batch(x, s, c, present, lo, hi,
-                      None if issues is None else tuple(issues),
-                      None if actors is None else tuple(actors))
+        batch = Batch(
+            x,
+            s,
+            c,
+            present,
+            lo,
+            hi,
+            None if issues is None else tuple(issues),
+            None if actors is None else tuple(actors),
+        )
         self._check_issue_count(x.shape[2], batch.issues)
         refuse_zero_weight(batch.weight.sum(axis=1), batch.issues)
         return self._forecast_batch(batch, n_jobs)
@@ -207,10 +223,15 @@ class BargainingModel(ABC):
         if n < self.min_issues:
             listed = f": {', '.join(issues)}" if issues else ""
             alternatives = [m for m in _single_issue_models() if m != self.name]
-            hint = (f"; use {', '.join(alternatives)} for a single issue"
-                    if n == 1 and alternatives else "")
-            raise ModelInputError(f"the {self.name} model needs at least {self.min_issues} "
-                                  f"issues (got {n}{listed}){hint}")
+            hint = (
+                f"; use {', '.join(alternatives)} for a single issue"
+                if n == 1 and alternatives
+                else ""
+            )
+            raise ModelInputError(
+                f"the {self.name} model needs at least {self.min_issues} "
+                f"issues (got {n}{listed}){hint}"
+            )
 
     # ------------------------------------------------------------------ for subclasses
     @abstractmethod

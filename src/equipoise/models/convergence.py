@@ -45,8 +45,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["HORIZON", "MAX_PERIOD", "WINDOW", "STOP_RULES", "first_repeat", "Outcome",
-           "summarise", "check_stop_rule"]
+__all__ = [
+    "HORIZON",
+    "MAX_PERIOD",
+    "WINDOW",
+    "STOP_RULES",
+    "first_repeat",
+    "Outcome",
+    "summarise",
+    "check_stop_rule",
+]
 
 #: Most rounds any run goes, whatever the round cap.
 HORIZON = 50
@@ -59,14 +67,15 @@ WINDOW = 10
 STOP_RULES: dict[str, str] = {
     "repeat": "stop at a fixed point or a cycle of the positions (default)",
     "forecast_change": "stop when the forecast changes by at most stop_threshold "
-                       "(Scholz et al. 2011)",
+    "(Scholz et al. 2011)",
     "no_positive_challenge": "stop when no actor expects to gain from a challenge "
-                             "(Bueno de Mesquita 1994; eum only)",
+    "(Bueno de Mesquita 1994; eum only)",
 }
 
 
-def check_stop_rule(rule: str, threshold: float | None, model: str,
-                    allowed: tuple[str, ...]) -> float:
+def check_stop_rule(
+    rule: str, threshold: float | None, model: str, allowed: tuple[str, ...]
+) -> float:
     """Validate a stop rule name and its threshold; returns the threshold (0 if unused)."""
     from ..errors import ModelInputError
 
@@ -99,18 +108,16 @@ class Outcome:
     high: float
 
 
-def summarise(forecasts: np.ndarray, period: int, converged: bool,
-              window: int = WINDOW) -> Outcome:
+def summarise(forecasts: np.ndarray, period: int, converged: bool, window: int = WINDOW) -> Outcome:
     """The forecast and its range from the per-round forecasts ``f_0 .. f_T`` and the
     detected ``period`` (0: none, 1: fixed point, ``p >= 2``: cycle), per the module
     docstring."""
     f = np.asarray(forecasts, float)
     if period >= 2:
         last = f[-period:]
-        return Outcome(float(last.mean()), True, int(period), float(last.min()),
-                       float(last.max()))
+        return Outcome(float(last.mean()), True, int(period), float(last.min()), float(last.max()))
     if converged:
         v = float(f[-1])
         return Outcome(v, True, None, v, v)
-    last = f[-max(1, min(window, len(f))):]
+    last = f[-max(1, min(window, len(f))) :]
     return Outcome(float(f[-1]), False, None, float(last.min()), float(last.max()))

@@ -89,12 +89,18 @@ __all__ = ["ExpectedUtility", "PROFILES", "eum_round_diagnostics"]
 
 #: Named sets of the A5/A6/A7/A4 switches (docs/models.md §2.11).
 PROFILES: dict[str, dict[str, str]] = {
-    "scholz2011": dict(perspective="receiver", prob_norm="global", vote_exponent="voter",
-                       offer_choice="enforceable"),
-    "paper_literal": dict(perspective="own", prob_norm="pairwise", vote_exponent="linear",
-                          offer_choice="enforceable"),
-    "masad2014": dict(perspective="own", prob_norm="net", vote_exponent="linear",
-                      offer_choice="enforceable"),
+    "scholz2011": dict(
+        perspective="receiver",
+        prob_norm="global",
+        vote_exponent="voter",
+        offer_choice="enforceable",
+    ),
+    "paper_literal": dict(
+        perspective="own", prob_norm="pairwise", vote_exponent="linear", offer_choice="enforceable"
+    ),
+    "masad2014": dict(
+        perspective="own", prob_norm="net", vote_exponent="linear", offer_choice="enforceable"
+    ),
 }
 
 _CHOICES = {
@@ -145,8 +151,13 @@ def _sorted_voters(x: np.ndarray, grids: tuple) -> tuple[np.ndarray, np.ndarray,
 
 
 def _support(
-    x: np.ndarray, w: np.ndarray, e: np.ndarray | None, dr: np.ndarray, want_D: bool,
-    grids: tuple, sv: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    x: np.ndarray,
+    w: np.ndarray,
+    e: np.ndarray | None,
+    dr: np.ndarray,
+    want_D: bool,
+    grids: tuple,
+    sv: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``N[b_, a, b] = sum_k max(0, f_k(x_b) - f_k(x_a))`` and the global ``D`` per row.
 
@@ -195,8 +206,7 @@ def _probability(N: np.ndarray, D: np.ndarray | None, prob_norm: str) -> np.ndar
             raise ValueError("prob_norm='global' needs the global denominator D")
         if np.all(D > 0):
             return N / D[:, None, None]
-        return np.divide(N, D[:, None, None], out=np.zeros_like(N),
-                         where=(D > 0)[:, None, None])
+        return np.divide(N, D[:, None, None], out=np.zeros_like(N), where=(D > 0)[:, None, None])
     NT = N.transpose(0, 2, 1)
     den = N + NT
     num = N if prob_norm == "pairwise" else np.maximum(N - NT, 0.0)
@@ -255,8 +265,13 @@ class _Config:
 
 
 def _round(
-    x: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
-    cfg: _Config, diag: bool = False,
+    x: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    R: np.ndarray,
+    eps: np.ndarray,
+    cfg: _Config,
+    diag: bool = False,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """One EUM round on (B, n) arrays; returns the new positions and the round record.
 
@@ -282,7 +297,7 @@ def _round(
         u = (dm + absd) / R[:, None, None]
     need_D = cfg.prob_norm == "global"
     # ---- first pass, all exponents 1: EU_1(a->b) = 2 d (1 - 2 s_b (1 - P)) - (1-Q)(2T-1)u
-    direct = n <= _CUBIC_MAX_N and B * n ** 3 <= _CUBIC_MAX_ELEMS
+    direct = n <= _CUBIC_MAX_N and B * n**3 <= _CUBIC_MAX_ELEMS
     sv = None if direct else _sorted_voters(x, grids)
     N1, D1 = _support(x, w, None, dr, need_D, grids, sv)
     P1 = _probability(N1, D1, cfg.prob_norm)
@@ -319,8 +334,8 @@ def _round(
     dU = Uf - Us
     dU *= 4.0  # Us - Uf = 4 ((0.5 + d/2)^r - (0.5 - d/2)^r)
     Us *= -4.0
-    Us += 4.0 * 0.5 ** rr  # Us - Usq
-    base = Us if Q == 1.0 else Us + (1.0 - Q) * (2.0 - 4.0 * 0.5 ** rr)
+    Us += 4.0 * 0.5**rr  # Us - Usq
+    base = Us if Q == 1.0 else Us + (1.0 - Q) * (2.0 - 4.0 * 0.5**rr)
     # A[i, j] = EU_{r_i}(i -> j) = (Us - Usq) - s_j (1 - P_ij)(Us - Uf)
     A = base - s_col * (1.0 - P2) * dU
     if Q != 1.0:
@@ -360,8 +375,12 @@ def _round(
     if cfg.offer_choice == "enforceable":
         key1 = np.where(compromise, negb, move)
     else:  # scholz_code: the lowest weighted-average point (|a| x_i + b x_j) / (|a| + b)
-        pt = np.divide(nega * x[:, :, None] + b * x[:, None, :], b + nega,
-                       out=np.zeros_like(a), where=compromise)
+        pt = np.divide(
+            nega * x[:, :, None] + b * x[:, None, :],
+            b + nega,
+            out=np.zeros_like(a),
+            where=compromise,
+        )
         key1 = np.where(compromise, pt, move)
     key2 = np.where(compromise, move, negb)
     jstar = np.lexsort((key2, key1, typ), axis=-1)[:, :, 0]  # stable: input order last
@@ -369,9 +388,14 @@ def _round(
     best = typ[bi, ii, jstar]
     has = best < _NONE
     new_x = np.where(has, x + diff[bi, ii, jstar] * frac[bi, ii, jstar], x)
-    rec: dict[str, Any] = {"r": r, "type": best, "proposer": jstar,
-                           "a": a[bi, ii, jstar], "b": b[bi, ii, jstar],
-                           "challenge": (A > 0.0).any(axis=(1, 2))}
+    rec: dict[str, Any] = {
+        "r": r,
+        "type": best,
+        "proposer": jstar,
+        "a": a[bi, ii, jstar],
+        "b": b[bi, ii, jstar],
+        "challenge": (A > 0.0).any(axis=(1, 2)),
+    }
     if diag:
         rec.update(S=S, P1=P1, P2=P2, D1=D1, D2=D2, EU1=eu1, A=A, B=Bm, N1=N1, N2=N2)
     return new_x, rec
@@ -392,10 +416,12 @@ def _warm_up(kern: Any) -> None:
     """Compile (or load the cached build of) both entry points on a tiny input."""
     x = np.array([[0.0, 1.0]])
     one = np.ones(1)
-    kern.run_final(x, x + 1.0, x + 1.0, one, one * 1e-9, 1.0, 0, True, True, False, True, 1,
-                   0.5, 16, 2, 2)
-    kern.run_record(x[0], x[0] + 1.0, x[0] + 1.0, 1.0, 1e-9, 1.0, 0, True, True, False, True,
-                    1, 0.5, 16, 2)
+    kern.run_final(
+        x, x + 1.0, x + 1.0, one, one * 1e-9, 1.0, 0, True, True, False, True, 1, 0.5, 16, 2, 2
+    )
+    kern.run_record(
+        x[0], x[0] + 1.0, x[0] + 1.0, 1.0, 1e-9, 1.0, 0, True, True, False, True, 1, 0.5, 16, 2
+    )
 
 
 def _kernel() -> Any:
@@ -412,11 +438,18 @@ def _kernel_args(cfg: _Config, max_rounds: int, n: int) -> tuple:
     the base 0.5 (passed at run time: a literal base lets LLVM rewrite ``0.5 ** r`` into
     something not bit-identical to NumPy's ``pow``) and the largest ``n`` for the direct vote
     sums (as :func:`_round` chooses for one draw)."""
-    cubic = _CUBIC_MAX_N if n ** 3 <= _CUBIC_MAX_ELEMS else -1
-    return (float(cfg.Q), _CHOICES["prob_norm"].index(cfg.prob_norm),
-            cfg.vote_exponent == "voter", cfg.perspective == "receiver",
-            cfg.offer_choice == "scholz_code", bool(cfg.capitulation), int(max_rounds), 0.5,
-            int(cubic))
+    cubic = _CUBIC_MAX_N if n**3 <= _CUBIC_MAX_ELEMS else -1
+    return (
+        float(cfg.Q),
+        _CHOICES["prob_norm"].index(cfg.prob_norm),
+        cfg.vote_exponent == "voter",
+        cfg.perspective == "receiver",
+        cfg.offer_choice == "scholz_code",
+        bool(cfg.capitulation),
+        int(max_rounds),
+        0.5,
+        int(cubic),
+    )
 
 
 def _resolve_R(x0: np.ndarray, lo: Any, hi: Any, range_mode: str) -> np.ndarray:
@@ -428,8 +461,13 @@ def _resolve_R(x0: np.ndarray, lo: Any, hi: Any, range_mode: str) -> np.ndarray:
 
 
 def eum_round_diagnostics(
-    position: Any, salience: Any, capability: Any, *, lower: float | None = None,
-    upper: float | None = None, **params: Any,
+    position: Any,
+    salience: Any,
+    capability: Any,
+    *,
+    lower: float | None = None,
+    upper: float | None = None,
+    **params: Any,
 ) -> dict[str, Any]:
     """All intermediate quantities of round 1 for one issue (for checks and figures).
 
@@ -546,9 +584,14 @@ class ExpectedUtility(BargainingModel):
         self.horizon, self.max_period, self.window = int(horizon), int(max_period), int(window)
         if self.horizon < 1 or self.max_period < 1 or self.window < 1:
             raise ModelInputError("EUM horizon, max_period and window must be >= 1")
-        self._cfg = _Config(Q=self.Q, prob_norm=self.prob_norm,
-                            vote_exponent=self.vote_exponent, perspective=self.perspective,
-                            offer_choice=self.offer_choice, capitulation=self.capitulation)
+        self._cfg = _Config(
+            Q=self.Q,
+            prob_norm=self.prob_norm,
+            vote_exponent=self.vote_exponent,
+            perspective=self.perspective,
+            offer_choice=self.offer_choice,
+            capitulation=self.capitulation,
+        )
 
     @property
     def rounds_limit(self) -> int:
@@ -563,7 +606,12 @@ class ExpectedUtility(BargainingModel):
 
     # ------------------------------------------------------------------ core run
     def _run(
-        self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+        self,
+        x0: np.ndarray,
+        s: np.ndarray,
+        w: np.ndarray,
+        R: np.ndarray,
+        eps: np.ndarray,
         record: bool,
     ) -> tuple[np.ndarray, list[dict[str, Any]], str, int]:
         """Run one draw ((1, n) arrays). Returns the positions history (T+1, 1, n), the
@@ -581,12 +629,25 @@ class ExpectedUtility(BargainingModel):
         if kern is not None:  # compiled rounds (same numbers as the loop below)
             f = np.ascontiguousarray
             H, r, typ, prop, a, b, code, period = kern.run_record(
-                f(x0[0], dtype=float), f(s[0], dtype=float), f(w[0], dtype=float),
-                float(Rs[0]), float(eps[0]),
-                *_kernel_args(self._cfg, limit, x0.shape[1]), int(self.max_period))
+                f(x0[0], dtype=float),
+                f(s[0], dtype=float),
+                f(w[0], dtype=float),
+                float(Rs[0]),
+                float(eps[0]),
+                *_kernel_args(self._cfg, limit, x0.shape[1]),
+                int(self.max_period),
+            )
             if record:
-                recs = [{"r": r[t][None], "type": typ[t][None], "proposer": prop[t][None],
-                         "a": a[t][None], "b": b[t][None]} for t in range(len(r))]
+                recs = [
+                    {
+                        "r": r[t][None],
+                        "type": typ[t][None],
+                        "proposer": prop[t][None],
+                        "a": a[t][None],
+                        "b": b[t][None],
+                    }
+                    for t in range(len(r))
+                ]
             names = (stop, "fixed_point", "common_position", "cycle")
             return H[:, None, :], recs, names[code], int(period)
         e0 = float(eps[0])
@@ -625,7 +686,12 @@ class ExpectedUtility(BargainingModel):
         return np.asarray(hist)[:, None, :], recs, stop, period
 
     def _run_final(
-        self, x0: np.ndarray, s: np.ndarray, w: np.ndarray, R: np.ndarray, eps: np.ndarray,
+        self,
+        x0: np.ndarray,
+        s: np.ndarray,
+        w: np.ndarray,
+        R: np.ndarray,
+        eps: np.ndarray,
         stop: threading.Event | None = None,
     ) -> np.ndarray:
         """The forecasts of a (B, n) batch (see :mod:`~equipoise.models.convergence`) as
@@ -636,17 +702,27 @@ class ExpectedUtility(BargainingModel):
         kern = _kernel() if self._use_kernel() else None
         if kern is not None:  # compiled rounds, draw by draw (same numbers as below)
             f = np.ascontiguousarray
-            args = (*_kernel_args(self._cfg, self.rounds_limit, x0.shape[1]),
-                    int(self.max_period), int(self.window))
+            args = (
+                *_kernel_args(self._cfg, self.rounds_limit, x0.shape[1]),
+                int(self.max_period),
+                int(self.window),
+            )
             step = max(1, _CALL_WORK // max(1, x0.shape[1]) ** 2)
             parts = []
             for b0 in range(0, x0.shape[0], step):
                 if stop is not None and stop.is_set():
                     raise _Stopped()
                 sl = slice(b0, b0 + step)
-                parts.append(kern.run_final(
-                    f(x0[sl], dtype=float), f(s[sl], dtype=float), f(w[sl], dtype=float),
-                    f(R[sl], dtype=float), f(eps[sl], dtype=float), *args))
+                parts.append(
+                    kern.run_final(
+                        f(x0[sl], dtype=float),
+                        f(s[sl], dtype=float),
+                        f(w[sl], dtype=float),
+                        f(R[sl], dtype=float),
+                        f(eps[sl], dtype=float),
+                        *args,
+                    )
+                )
             return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
         B = x0.shape[0]
         x = x0.copy()
@@ -712,11 +788,19 @@ class ExpectedUtility(BargainingModel):
             for t, rec in enumerate(recs):
                 typ, jj = rec["type"][0], rec["proposer"][0]
                 ra, rb = rec["a"][0], rec["b"][0]
-                offers.append([
-                    {"actor": names[k], "offer": OFFER_NAMES[typ[k]], "proposer": names[jj[k]],
-                     "a": float(ra[k]), "b": float(rb[k]), "new_position": float(H[t + 1, k])}
-                    for k in np.flatnonzero(typ != _NONE).tolist()
-                ])
+                offers.append(
+                    [
+                        {
+                            "actor": names[k],
+                            "offer": OFFER_NAMES[typ[k]],
+                            "proposer": names[jj[k]],
+                            "a": float(ra[k]),
+                            "b": float(rb[k]),
+                            "new_position": float(H[t + 1, k]),
+                        }
+                        for k in np.flatnonzero(typ != _NONE).tolist()
+                    ]
+                )
             T = len(hist) - 1
             summary = summarise(med, period, period > 0, self.window)
             outcome[issue] = summary.value
@@ -729,15 +813,30 @@ class ExpectedUtility(BargainingModel):
             history[issue] = {a: H[:, k].copy() for k, a in enumerate(names)}
             scale[issue] = (lo, hi)
             details[issue] = {
-                "mean": mean, "median": med, "positions": H, "actors": tuple(names),
+                "mean": mean,
+                "median": med,
+                "positions": H,
+                "actors": tuple(names),
                 "r": np.array([rec["r"][0] for rec in recs]).reshape(T, len(names)),
-                "offers": offers, "R": float(R[0]), "stop": stop,
+                "offers": offers,
+                "R": float(R[0]),
+                "stop": stop,
             }
         return Forecast(
-            model=self.name, params=self.get_params(), actors=problem.actors,
-            issues=problem.issues, outcome=outcome, trajectory=traj, positions=pos,
-            rounds_run=rounds, converged=conv, details=details, cycle=cycle,
-            forecast_range=franges, history=history, scale=scale,
+            model=self.name,
+            params=self.get_params(),
+            actors=problem.actors,
+            issues=problem.issues,
+            outcome=outcome,
+            trajectory=traj,
+            positions=pos,
+            rounds_run=rounds,
+            converged=conv,
+            details=details,
+            cycle=cycle,
+            forecast_range=franges,
+            history=history,
+            scale=scale,
         )
 
     def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
@@ -760,8 +859,13 @@ class ExpectedUtility(BargainingModel):
         chunk = max(1, int(self.batch_chunk))
         if B == 0:  # no draws: an empty result (and empty diagnostics), nothing to run
             empty = np.empty((0, n_i))
-            self.batch_info_ = {"converged": empty.astype(bool), "cycle": empty.astype(int),
-                                "rounds": empty.astype(int), "low": empty, "high": empty}
+            self.batch_info_ = {
+                "converged": empty.astype(bool),
+                "cycle": empty.astype(int),
+                "rounds": empty.astype(int),
+                "low": empty,
+                "high": empty,
+            }
             return empty
         out = np.empty((B, n_i))
         info = np.empty((5, B, n_i))
@@ -781,8 +885,9 @@ class ExpectedUtility(BargainingModel):
             x0 = x[sl][:, take, i]
             si = s[sl][:, take, i]
             wi = w[sl][:, take, i]
-            R = _resolve_R(x0, None if lo is None else lo[i], None if hi is None else hi[i],
-                           self.range_mode)
+            R = _resolve_R(
+                x0, None if lo is None else lo[i], None if hi is None else hi[i], self.range_mode
+            )
             spread = x0.max(axis=1) - x0.min(axis=1)
             if lo is not None and hi is not None:
                 eps = np.full(x0.shape[0], EPS_REL * (hi[i] - lo[i]))
@@ -808,8 +913,13 @@ class ExpectedUtility(BargainingModel):
                     # running ones stop at their next compiled call instead of finishing
                     stop.set()
                     raise
-        self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
-                            "rounds": info[2].astype(int), "low": info[3], "high": info[4]}
+        self.batch_info_ = {
+            "converged": info[0] > 0.5,
+            "cycle": info[1].astype(int),
+            "rounds": info[2].astype(int),
+            "low": info[3],
+            "high": info[4],
+        }
         return out
 
 
@@ -822,8 +932,7 @@ def _first_cycle(H: np.ndarray, t: int, tol: float, max_period: int) -> int:
     return 0
 
 
-def _summarise_batch(F: np.ndarray, period: np.ndarray, T: np.ndarray,
-                     window: int) -> np.ndarray:
+def _summarise_batch(F: np.ndarray, period: np.ndarray, T: np.ndarray, window: int) -> np.ndarray:
     """:func:`~equipoise.models.convergence.summarise` for every draw: ``F`` (rounds+1, B)
     forecasts per round (a finished draw's column stays constant), ``period`` and ``T``
     (rounds run) per draw. Returns rows (forecast, converged, period-or-0-for-fixed,
@@ -839,5 +948,13 @@ def _summarise_batch(F: np.ndarray, period: np.ndarray, T: np.ndarray,
     hi = np.where(inside, F, -np.inf).max(axis=0)
     cyc_mean = np.where(inside, F, 0.0).sum(axis=0) / span
     value = np.where(cyc, cyc_mean, last)
-    return np.stack([value, (period > 0).astype(float), np.where(cyc, period, 0).astype(float),
-                     T.astype(float), lo, hi])
+    return np.stack(
+        [
+            value,
+            (period > 0).astype(float),
+            np.where(cyc, period, 0).astype(float),
+            T.astype(float),
+            lo,
+            hi,
+        ]
+    )

@@ -117,6 +117,8 @@ def _kernel() -> Any:
     if _KERNEL is None:
         _KERNEL = load_kernel(_import_kernel, _warm_up, "exchange model") or False
     return _KERNEL or None
+
+
 _EXT_KEYS = ("own", "inner_positive", "inner_negative", "outer_positive", "outer_negative")
 
 
@@ -144,9 +146,15 @@ class _Cands:
     n: int
 
 
-def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
-                present: np.ndarray, O: np.ndarray,
-                pairs: np.ndarray) -> tuple[_Cands, np.ndarray]:
+def _candidates(
+    X: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    D: np.ndarray,
+    present: np.ndarray,
+    O: np.ndarray,
+    pairs: np.ndarray,
+) -> tuple[_Cands, np.ndarray]:
     """All candidate exchanges of a round (§3.3 steps 2-4) and the group codes.
 
     Group code of actor a on pair (p, q): ``left_p + 2 left_q`` -> 0 = a (right/right),
@@ -182,8 +190,9 @@ def _candidates(X: np.ndarray, s: np.ndarray, w: np.ndarray, D: np.ndarray,
     c.p, c.q, c.A, c.B, c.pair = p, q, A, B, pr
     c.kind = code[pr, i] == 0  # True: a-d exchange, False: b-c
     c.I = np.stack([B * n_i + p, A * n_i + q, A * n_i + p, B * n_i + q, p, q])
-    c.SF = np.concatenate([c.I.astype(float),
-                           np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])])
+    c.SF = np.concatenate(
+        [c.I.astype(float), np.stack([num / den, wBp / D[p], wAq / D[q], sAp, sAq])]
+    )
     c.n = len(p)
     ar = np.arange(n_i)[:, None]
     c.touch = (p[None, :] == ar) | (q[None, :] == ar)
@@ -204,8 +213,9 @@ def _compact(c: _Cands, keep: np.ndarray) -> None:
     c.n = len(keep)
 
 
-def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray,
-          O: np.ndarray) -> np.ndarray:
+def _size(
+    c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray, O: np.ndarray
+) -> np.ndarray:
     """Equal-gain sizing, outcome-overshoot cut and validity of candidates ``idx``.
 
     ``curf``/``accf``: flattened current positions and accumulated signed moves of this
@@ -219,10 +229,10 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     v = curf[I[:4]]  # x_Bp, x_Aq, x_Ap, x_Bq
     G = v[2:] - v[:2]  # (x_Ap - x_Bp, x_Bq - x_Aq): each supplier moves towards its partner
     Z = np.empty((8, G.shape[1]))
-    sg = Z[_SB:_SA + 1]
+    sg = Z[_SB : _SA + 1]
     np.sign(G, out=sg)
     gap = np.abs(G, out=G)
-    DP = Z[_DP:_DQ + 1]
+    DP = Z[_DP : _DQ + 1]
     # step 5: B moves all the way to A on p; if A would then overshoot B on q, A moves all
     # the way instead. delta = move x c s / D = move x R2
     np.multiply(gap, R2, out=gap)  # (max delta_p, max delta_q)
@@ -256,7 +266,7 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
         DP[1] = np.where(cutB, k * DP[0], DP[1])
     cut = cutA | cutB
     Z[_CUT] = cut
-    M = Z[_MB:_MA + 1]
+    M = Z[_MB : _MA + 1]
     np.divide(DP, R2, out=M)
     if cut.any():  # cut moves are shorter, same way: only the lower bound can fail
         valid &= (M > 1e-10).all(axis=0)
@@ -266,49 +276,95 @@ def _size(c: _Cands, idx: np.ndarray | slice, curf: np.ndarray, accf: np.ndarray
     return Z
 
 
-def _round_record(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndarray,
-                  s: np.ndarray, present: np.ndarray, ties: int, actors: tuple[str, ...],
-                  issues: tuple[str, ...], lower: np.ndarray, upper: np.ndarray, n_cand: int,
-                  externalities: bool) -> dict[str, Any]:
+def _round_record(
+    realised: list[tuple[Any, ...]],
+    code: np.ndarray,
+    X: np.ndarray,
+    s: np.ndarray,
+    present: np.ndarray,
+    ties: int,
+    actors: tuple[str, ...],
+    issues: tuple[str, ...],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    n_cand: int,
+    externalities: bool,
+) -> dict[str, Any]:
     """The record of one round (``run_details["rounds"][k]``, module docstring) from its
     realised exchanges (tuples in :meth:`_RoundLog.tuples`' layout)."""
     # de-normalise with Python floats (the same IEEE operations as on NumPy scalars)
     lo = lower.tolist()
     sp = ((upper - lower) / 100.0).tolist()
     ex = []
-    for (_pair, A, B, p, q, xAq0, xBp0, mA, mB, G, dp, dq, Op0, Op1, Oq0, Oq1, cut, yA,
-         yB, is_ad) in realised:
+    for (
+        _pair,
+        A,
+        B,
+        p,
+        q,
+        xAq0,
+        xBp0,
+        mA,
+        mB,
+        G,
+        dp,
+        dq,
+        Op0,
+        Op1,
+        Oq0,
+        Oq1,
+        cut,
+        yA,
+        yB,
+        is_ad,
+    ) in realised:
         a, b, ip, iq = actors[A], actors[B], issues[p], issues[q]
         lp, lq, sp_p, sp_q = lo[p], lo[q], sp[p], sp[q]
-        ex.append({
-            "actors": (a, b), "supply": {a: iq, b: ip}, "demand": {a: ip, b: iq},
-            "start": {a: lq + xAq0 * sp_q, b: lp + xBp0 * sp_p},
-            "move": {a: mA * sp_q, b: mB * sp_p},
-            "voting": {a: lq + yA * sp_q, b: lp + yB * sp_p},
-            "gain": float(G), "delta": {ip: dp * sp_p, iq: dq * sp_q},
-            "outcome_before": {ip: lp + Op0 * sp_p, iq: lq + Oq0 * sp_q},
-            "outcome_after": {ip: lp + Op1 * sp_p, iq: lq + Oq1 * sp_q},
-            "groups": "a-d" if is_ad else "b-c", "cut": cut,
-        })
+        ex.append(
+            {
+                "actors": (a, b),
+                "supply": {a: iq, b: ip},
+                "demand": {a: ip, b: iq},
+                "start": {a: lq + xAq0 * sp_q, b: lp + xBp0 * sp_p},
+                "move": {a: mA * sp_q, b: mB * sp_p},
+                "voting": {a: lq + yA * sp_q, b: lp + yB * sp_p},
+                "gain": float(G),
+                "delta": {ip: dp * sp_p, iq: dq * sp_q},
+                "outcome_before": {ip: lp + Op0 * sp_p, iq: lq + Oq0 * sp_q},
+                "outcome_after": {ip: lp + Op1 * sp_p, iq: lq + Oq1 * sp_q},
+                "groups": "a-d" if is_ad else "b-c",
+                "cut": cut,
+            }
+        )
     rec: dict[str, Any] = {"exchanges": ex, "n_candidates": int(n_cand), "ties": ties}
     if externalities:
         rec["externalities"] = _externalities(realised, code, X, s, present, actors, issues)
     return rec
 
-def _externalities(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndarray,
-                   s: np.ndarray, present: np.ndarray, actors: tuple[str, ...],
-                   issues: tuple[str, ...]) -> dict[str, Any]:
+
+def _externalities(
+    realised: list[tuple[Any, ...]],
+    code: np.ndarray,
+    X: np.ndarray,
+    s: np.ndarray,
+    present: np.ndarray,
+    actors: tuple[str, ...],
+    issues: tuple[str, ...],
+) -> dict[str, Any]:
     """§3.4, vectorised over realised exchanges x actors (positions at round start)."""
     n_a = X.shape[0]
     by_actor = np.zeros((n_a, 5))
     by_pair: dict[str, Any] = {}
     if realised:
-        R = np.array([(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15])
-                      for r in realised])
+        R = np.array(
+            [(r[0], r[1], r[2], r[3], r[4], r[9], r[12], r[13], r[14], r[15]) for r in realised]
+        )
         pair, A, B, p, q = (R[:, j].astype(np.intp) for j in range(5))
         G, Op0, Op1, Oq0, Oq1 = (R[:, j] for j in range(5, 10))
-        E = (s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
-             + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))).T  # (n_r, n_a)
+        E = (
+            s[:, p] * (np.abs(Op0 - X[:, p]) - np.abs(Op1 - X[:, p]))
+            + s[:, q] * (np.abs(Oq0 - X[:, q]) - np.abs(Oq1 - X[:, q]))
+        ).T  # (n_r, n_a)
         on_both = (present[:, p] & present[:, q]).T
         ar = np.arange(n_a)[None, :]
         own = (ar == A[:, None]) | (ar == B[:, None])
@@ -326,8 +382,9 @@ def _externalities(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndar
         # sums in order (over exchanges for an actor, over actors for an exchange): each
         # reduced along a non-contiguous axis, so NumPy adds one term after the other
         by_actor = np.stack([col.sum(axis=0) for col in cols], axis=1)  # (n_a, 5)
-        tot = np.stack([np.ascontiguousarray(col.T).sum(axis=0) for col in cols],
-                       axis=1).tolist()  # (n_r, 5)
+        tot = np.stack(
+            [np.ascontiguousarray(col.T).sum(axis=0) for col in cols], axis=1
+        ).tolist()  # (n_r, 5)
         acc: dict[tuple[int, int], list[float]] = {}  # sums in realisation order
         for pq, row in zip(zip(p.tolist(), q.tolist()), tot):
             a_ = acc.get(pq)
@@ -337,8 +394,9 @@ def _externalities(realised: list[tuple[Any, ...]], code: np.ndarray, X: np.ndar
                 acc[pq] = [u + v for u, v in zip(a_, row)]
         by_pair = {f"{issues[pp]}|{issues[qq]}": v for (pp, qq), v in acc.items()}
     return {
-        "by_actor": {a: dict(zip(_EXT_KEYS, map(float, by_actor[i])))
-                     for i, a in enumerate(actors)},
+        "by_actor": {
+            a: dict(zip(_EXT_KEYS, map(float, by_actor[i]))) for i, a in enumerate(actors)
+        },
         "by_issue_pair": {k: dict(zip(_EXT_KEYS, map(float, v))) for k, v in by_pair.items()},
     }
 
@@ -379,18 +437,54 @@ class _RoundLog:
 
     def per_issue(self, n_issues: int) -> np.ndarray:
         """How many of the round's exchanges involved each issue."""
-        return (np.bincount(self.ints[:, 3], minlength=n_issues)
-                + np.bincount(self.ints[:, 4], minlength=n_issues))
+        return np.bincount(self.ints[:, 3], minlength=n_issues) + np.bincount(
+            self.ints[:, 4], minlength=n_issues
+        )
 
     def tuples(self) -> list[tuple[Any, ...]]:
         """``(pair, A, B, p, q, x_Aq, x_Bp, m_A, m_B, gain, delta_p, delta_q, O_p before,
         O_p after, O_q before, O_q after, cut, y_A, y_B, a-d)`` per exchange (Python ints,
         floats and bools)."""
-        return [(pr, A, B, p, q, xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0, Oq1,
-                 cut != 0.0, yA, yB, kind != 0)
-                for (pr, A, B, p, q, kind), (xAq0, xBp0, mA, mB, gk, dp, dq, Op0, Op1, Oq0,
-                                             Oq1, cut, yA, yB)
-                in zip(self.ints.tolist(), self.floats.tolist())]
+        return [
+            (
+                pr,
+                A,
+                B,
+                p,
+                q,
+                xAq0,
+                xBp0,
+                mA,
+                mB,
+                gk,
+                dp,
+                dq,
+                Op0,
+                Op1,
+                Oq0,
+                Oq1,
+                cut != 0.0,
+                yA,
+                yB,
+                kind != 0,
+            )
+            for (pr, A, B, p, q, kind), (
+                xAq0,
+                xBp0,
+                mA,
+                mB,
+                gk,
+                dp,
+                dq,
+                Op0,
+                Op1,
+                Oq0,
+                Oq1,
+                cut,
+                yA,
+                yB,
+            ) in zip(self.ints.tolist(), self.floats.tolist())
+        ]
 
 
 class _RecordedRounds(Sequence[dict[str, Any]]):
@@ -399,9 +493,17 @@ class _RecordedRounds(Sequence[dict[str, Any]]):
     issues a run realises ~90,000 exchanges: building all their records took ~2.5 s, as long
     as the rounds themselves. Compares equal to a list of the same records."""
 
-    def __init__(self, logs: list[_RoundLog], s: np.ndarray, present: np.ndarray,
-                 actors: tuple[str, ...], issues: tuple[str, ...], lower: np.ndarray | None,
-                 upper: np.ndarray | None, externalities: bool) -> None:
+    def __init__(
+        self,
+        logs: list[_RoundLog],
+        s: np.ndarray,
+        present: np.ndarray,
+        actors: tuple[str, ...],
+        issues: tuple[str, ...],
+        lower: np.ndarray | None,
+        upper: np.ndarray | None,
+        externalities: bool,
+    ) -> None:
         n_i = s.shape[1]
         self.logs = logs
         self._s, self._present, self._actors, self._issues = s, present, actors, issues
@@ -426,9 +528,20 @@ class _RecordedRounds(Sequence[dict[str, Any]]):
         rec = self._built.get(j)
         if rec is None:
             log = self.logs[j]
-            rec = _round_record(log.tuples(), log.code, log.start, self._s, self._present,
-                                log.ties, self._actors, self._issues, self._lower,
-                                self._upper, log.n_cand, self._externalities)
+            rec = _round_record(
+                log.tuples(),
+                log.code,
+                log.start,
+                self._s,
+                self._present,
+                log.ties,
+                self._actors,
+                self._issues,
+                self._lower,
+                self._upper,
+                log.n_cand,
+                self._externalities,
+            )
             self._built[j] = rec
         return rec
 
@@ -485,29 +598,40 @@ class EqualGainExchange(BargainingModel):
     stop_rules = ("repeat", "forecast_change")
     modes = ("equal_gain", "decide")
 
-    def __init__(self, rounds: int | None = None, *, mode: str = "equal_gain",
-                 tie_break: str = "order", seed: int = 0, stop_rule: str = "repeat",
-                 stop_threshold: float = 0.0, horizon: int = HORIZON,
-                 max_period: int = MAX_PERIOD, window: int = WINDOW,
-                 record_externalities: bool = True) -> None:
+    def __init__(
+        self,
+        rounds: int | None = None,
+        *,
+        mode: str = "equal_gain",
+        tie_break: str = "order",
+        seed: int = 0,
+        stop_rule: str = "repeat",
+        stop_threshold: float = 0.0,
+        horizon: int = HORIZON,
+        max_period: int = MAX_PERIOD,
+        window: int = WINDOW,
+        record_externalities: bool = True,
+    ) -> None:
         if mode not in self.modes:
             raise ModelInputError(f"exchange mode={mode!r}; choose one of {', '.join(self.modes)}")
         if tie_break not in ("order", "random"):
             raise ModelInputError(f"exchange tie_break={tie_break!r}; choose order or random")
         if tie_break == "random" and mode != "decide":
-            raise ModelInputError("exchange tie_break='random' needs mode='decide' (the default "
-                                  "mode breaks ties by candidate order)")
+            raise ModelInputError(
+                "exchange tie_break='random' needs mode='decide' (the default "
+                "mode breaks ties by candidate order)"
+            )
         check_rounds(rounds)
         check_rounds(horizon, "horizon")
         self.mode = mode
-        self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide"
-                                                               else HORIZON)
+        self.rounds = int(rounds) if rounds is not None else (10 if mode == "decide" else HORIZON)
         if self.rounds < 0:
             raise ModelInputError(f"exchange rounds={rounds!r} must be >= 0")
         self.tie_break, self.seed = tie_break, int(seed)
         self.stop_rule = stop_rule
-        self.stop_threshold = check_stop_rule(stop_rule, stop_threshold, "exchange",
-                                              self.stop_rules)
+        self.stop_threshold = check_stop_rule(
+            stop_rule, stop_threshold, "exchange", self.stop_rules
+        )
         self.horizon, self.max_period, self.window = int(horizon), int(max_period), int(window)
         if self.horizon < 1 or self.max_period < 1 or self.window < 1:
             raise ModelInputError("exchange horizon, max_period and window must be >= 1")
@@ -520,10 +644,19 @@ class EqualGainExchange(BargainingModel):
         return self.rounds if self.mode == "decide" else min(self.rounds, self.horizon)
 
     # ------------------------------------------------------------------ one run
-    def _run(self, X0: np.ndarray, s: np.ndarray, c: np.ndarray, present: np.ndarray,
-             record: bool, actors: tuple[str, ...] = (), issues: tuple[str, ...] = (),
-             lower: np.ndarray | None = None, upper: np.ndarray | None = None,
-             raw: np.ndarray | None = None) -> dict[str, Any]:
+    def _run(
+        self,
+        X0: np.ndarray,
+        s: np.ndarray,
+        c: np.ndarray,
+        present: np.ndarray,
+        record: bool,
+        actors: tuple[str, ...] = (),
+        issues: tuple[str, ...] = (),
+        lower: np.ndarray | None = None,
+        upper: np.ndarray | None = None,
+        raw: np.ndarray | None = None,
+    ) -> dict[str, Any]:
         """Run on normalised (0-100) arrays. Returns a dict: ``traj`` (O per round,
         (T+1, n_i)), ``votes`` (voting positions per round, index 0 the initial ones),
         ``recs``, ``T`` (rounds run), ``period`` (0 none, 1 fixed point, p >= 2 cycle),
@@ -565,8 +698,9 @@ class EqualGainExchange(BargainingModel):
             if kernel is not None:
                 C, code = kernel[0](start, s, w, D, present, O, pairs)
                 n_cand = C.shape[0]
-                got, ties = self._realise_compiled(kernel[1], C, code, curf, accf, Ocur,
-                                                   w / D, record)
+                got, ties = self._realise_compiled(
+                    kernel[1], C, code, curf, accf, Ocur, w / D, record
+                )
             else:
                 cand, code = _candidates(start, s, w, D, present, O, pairs)
                 n_cand = cand.n
@@ -596,15 +730,35 @@ class EqualGainExchange(BargainingModel):
             elif (np.abs(O - O_prev) * span).max() <= self.stop_threshold:
                 period, stop = 1, "forecast_change"
                 break
-        recs = (_RecordedRounds(logs, s, present, actors, issues, lower, upper,
-                                self.record_externalities) if record else None)
-        return {"traj": np.array(traj), "votes": np.array(votes), "recs": recs,
-                "T": t if limit else 0, "period": period, "stop": stop, "next": start}
+        recs = (
+            _RecordedRounds(
+                logs, s, present, actors, issues, lower, upper, self.record_externalities
+            )
+            if record
+            else None
+        )
+        return {
+            "traj": np.array(traj),
+            "votes": np.array(votes),
+            "recs": recs,
+            "T": t if limit else 0,
+            "period": period,
+            "stop": stop,
+            "next": start,
+        }
 
-    def _run_decide(self, raw: np.ndarray, s: np.ndarray, c: np.ndarray,
-                    present: np.ndarray, record: bool, actors: tuple[str, ...],
-                    issues: tuple[str, ...], lower: np.ndarray | None,
-                    upper: np.ndarray | None) -> dict[str, Any]:
+    def _run_decide(
+        self,
+        raw: np.ndarray,
+        s: np.ndarray,
+        c: np.ndarray,
+        present: np.ndarray,
+        record: bool,
+        actors: tuple[str, ...],
+        issues: tuple[str, ...],
+        lower: np.ndarray | None,
+        upper: np.ndarray | None,
+    ) -> dict[str, Any]:
         """``mode="decide"``: exactly ``rounds`` rounds in decide's decimal arithmetic
         (:func:`equipoise.models._decide_loop.run_decide`); the same dict as :meth:`_run`."""
         n_i = raw.shape[1]
@@ -619,22 +773,35 @@ class EqualGainExchange(BargainingModel):
                 log = _RoundLog.from_tuples(realised)
                 log.set_round(code, run.starts[k], ties, n_cand)
                 logs.append(log)
-            recs = _RecordedRounds(logs, s, present, actors, issues, lo, hi,
-                                   self.record_externalities)
+            recs = _RecordedRounds(
+                logs, s, present, actors, issues, lo, hi, self.record_externalities
+            )
         period = 0
         if self.rounds:
-            p = first_repeat(np.asarray(run.starts), self.rounds, EPS_REL * 100.0,
-                             self.max_period)
+            p = first_repeat(np.asarray(run.starts), self.rounds, EPS_REL * 100.0, self.max_period)
             period = 1 if p == 1 else 0  # decide's forecast is the last round's, cycle or not
-        return {"traj": run.traj, "traj_scale": run.traj_scale,
-                "next_scale": run.next_scale, "votes": run.votes,
-                "recs": recs, "T": self.rounds, "period": period, "stop": "max_rounds",
-                "next": run.next}
+        return {
+            "traj": run.traj,
+            "traj_scale": run.traj_scale,
+            "next_scale": run.next_scale,
+            "votes": run.votes,
+            "recs": recs,
+            "T": self.rounds,
+            "period": period,
+            "stop": "max_rounds",
+            "next": run.next,
+        }
 
     # ------------------------------------------------------------------ realisation loop
     @staticmethod
-    def _realise_numpy(cand: _Cands, curf: np.ndarray, accf: np.ndarray, Ocur: np.ndarray,
-                       wD: np.ndarray, record: bool) -> tuple[list[tuple[Any, ...]], int]:
+    def _realise_numpy(
+        cand: _Cands,
+        curf: np.ndarray,
+        accf: np.ndarray,
+        Ocur: np.ndarray,
+        wD: np.ndarray,
+        record: bool,
+    ) -> tuple[list[tuple[Any, ...]], int]:
         """One round's greedy realisation loop (§3.3 step 8), vectorised over candidates;
         in place on ``curf``, ``accf``, ``Ocur`` (and ``cand``, compacted). The reference
         path; :func:`_exchange_kernel.realise_round` is its compiled transcription."""
@@ -669,10 +836,30 @@ class EqualGainExchange(BargainingModel):
             Ocur[p] = Op0 + (yB - xBp0) * wD[fBp // n_i, p]
             Ocur[q] = Oq0 + (yA - xAq0) * wD[fAq // n_i, q]
             if record:
-                realised.append((int(cand.pair[kk]), int(cand.A[kk]), int(cand.B[kk]), p, q,
-                                 xAq0, xBp0, mA, mB, gk, dp_k, dq_k, Op0, float(Ocur[p]),
-                                 Oq0, float(Ocur[q]), bool(cut_k), yA, yB,
-                                 bool(cand.kind[kk])))
+                realised.append(
+                    (
+                        int(cand.pair[kk]),
+                        int(cand.A[kk]),
+                        int(cand.B[kk]),
+                        p,
+                        q,
+                        xAq0,
+                        xBp0,
+                        mA,
+                        mB,
+                        gk,
+                        dp_k,
+                        dq_k,
+                        Op0,
+                        float(Ocur[p]),
+                        Oq0,
+                        float(Ocur[q]),
+                        bool(cut_k),
+                        yA,
+                        yB,
+                        bool(cand.kind[kk]),
+                    )
+                )
             else:
                 realised.append(())
             g[kk] = -1.0
@@ -692,9 +879,16 @@ class EqualGainExchange(BargainingModel):
         return realised, ties
 
     @staticmethod
-    def _realise_compiled(kernel: Any, C: np.ndarray, code: np.ndarray, curf: np.ndarray,
-                          accf: np.ndarray, Ocur: np.ndarray, wD: np.ndarray, record: bool
-                          ) -> tuple[_RoundLog | int, int]:
+    def _realise_compiled(
+        kernel: Any,
+        C: np.ndarray,
+        code: np.ndarray,
+        curf: np.ndarray,
+        accf: np.ndarray,
+        Ocur: np.ndarray,
+        wD: np.ndarray,
+        record: bool,
+    ) -> tuple[_RoundLog | int, int]:
         """The same loop through the compiled kernel on the candidate table ``C`` of
         :func:`_exchange_kernel.candidates`: the realised exchanges (their number unless
         ``record``) and the ties."""
@@ -721,14 +915,16 @@ class EqualGainExchange(BargainingModel):
         period = run["period"]
         if self.mode == "decide":
             period = min(period, 1)
-        return [summarise(traj[:, i], period, period > 0, self.window)
-                for i in range(traj.shape[1])]
+        return [
+            summarise(traj[:, i], period, period > 0, self.window) for i in range(traj.shape[1])
+        ]
 
     def _forecast(self, problem: BargainingProblem) -> Forecast:
         X, s, c, present = self._normalise(problem)
         lo, hi = problem.lower, problem.upper
-        run = self._run(X, s, c, present, True, problem.actors, problem.issues, lo, hi,
-                        raw=problem.position)
+        run = self._run(
+            X, s, c, present, True, problem.actors, problem.issues, lo, hi, raw=problem.position
+        )
         span = (hi - lo) / 100.0
         traj = run["traj_scale"] if "traj_scale" in run else lo + run["traj"] * span
         V = lo + run["votes"] * span  # (T+1, n_a, n_i)
@@ -743,34 +939,50 @@ class EqualGainExchange(BargainingModel):
             outcome[issue] = sm.value
             cycle[issue] = sm.cycle
             franges[issue] = (sm.low, sm.high)
-            positions[issue] = {a: float(V[-1, k, i]) for k, a in enumerate(problem.actors)
-                                if present[k, i]}
-            history[issue] = {a: V[:, k, i].copy() for k, a in enumerate(problem.actors)
-                              if present[k, i]}
-            nstart[issue] = {a: float(Nd[k, i]) for k, a in enumerate(problem.actors)
-                             if present[k, i]}
+            positions[issue] = {
+                a: float(V[-1, k, i]) for k, a in enumerate(problem.actors) if present[k, i]
+            }
+            history[issue] = {
+                a: V[:, k, i].copy() for k, a in enumerate(problem.actors) if present[k, i]
+            }
+            nstart[issue] = {
+                a: float(Nd[k, i]) for k, a in enumerate(problem.actors) if present[k, i]
+            }
             scale[issue] = (float(lo[i]), float(hi[i]))
         recs: _RecordedRounds = run["recs"]
-        run_details = {"rounds": recs, "ties": sum(log.ties for log in recs.logs),
-                       "stop": run["stop"],
-                       "exchanges_per_round": [len(log) for log in recs.logs],
-                       "units": "gains, moves and externalities in 0-100 normalised units"}
+        run_details = {
+            "rounds": recs,
+            "ties": sum(log.ties for log in recs.logs),
+            "stop": run["stop"],
+            "exchanges_per_round": [len(log) for log in recs.logs],
+            "units": "gains, moves and externalities in 0-100 normalised units",
+        }
         n_i = len(problem.issues)
-        per_issue = (np.array([log.per_issue(n_i) for log in recs.logs], np.intp)
-                     .reshape(-1, n_i).T.tolist())
+        per_issue = (
+            np.array([log.per_issue(n_i) for log in recs.logs], np.intp).reshape(-1, n_i).T.tolist()
+        )
         details: dict[str, dict[str, Any]] = {
-            issue: {"next_start": nstart[issue], "stop": run["stop"],
-                    "exchanges": per_issue[i]}
-            for i, issue in enumerate(problem.issues)}
+            issue: {"next_start": nstart[issue], "stop": run["stop"], "exchanges": per_issue[i]}
+            for i, issue in enumerate(problem.issues)
+        }
         if "next_scale" in run:  # mode="decide": decide's NBS after the run
             for issue, v in zip(problem.issues, run["next_scale"].tolist()):
                 details[issue]["next_outcome"] = v
         return Forecast(
-            model=self.name, params=self.get_params(), actors=problem.actors,
-            issues=problem.issues, outcome=outcome, trajectory=trajectory, positions=positions,
+            model=self.name,
+            params=self.get_params(),
+            actors=problem.actors,
+            issues=problem.issues,
+            outcome=outcome,
+            trajectory=trajectory,
+            positions=positions,
             rounds_run={i: T for i in problem.issues},
             converged={i: summaries[k].converged for k, i in enumerate(problem.issues)},
-            details=details, cycle=cycle, forecast_range=franges, history=history, scale=scale,
+            details=details,
+            cycle=cycle,
+            forecast_range=franges,
+            history=history,
+            scale=scale,
             run_details=run_details,
         )
 
@@ -797,6 +1009,11 @@ class EqualGainExchange(BargainingModel):
             for i, sm in enumerate(self._summary(run, traj)):
                 out[b, i] = sm.value
                 info[:, b, i] = (sm.converged, sm.cycle or 0, run["T"], sm.low, sm.high)
-        self.batch_info_ = {"converged": info[0] > 0.5, "cycle": info[1].astype(int),
-                            "rounds": info[2].astype(int), "low": info[3], "high": info[4]}
+        self.batch_info_ = {
+            "converged": info[0] > 0.5,
+            "cycle": info[1].astype(int),
+            "rounds": info[2].astype(int),
+            "low": info[3],
+            "high": info[4],
+        }
         return out

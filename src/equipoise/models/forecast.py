@@ -97,8 +97,15 @@ class Forecast:
         for actor, h in hist.items():
             h = np.asarray(h, float)
             moved = float(h[-1] - h[0])
-            rows.append({"actor": actor, "initial": float(h[0]), "final": float(h[-1]),
-                         "moved": moved, "crossed_half": abs(moved) > half})
+            rows.append(
+                {
+                    "actor": actor,
+                    "initial": float(h[0]),
+                    "final": float(h[-1]),
+                    "moved": moved,
+                    "crossed_half": abs(moved) > half,
+                }
+            )
         rows.sort(key=lambda r: -abs(r["moved"]))
         return rows[:top] if top is not None else rows
 
@@ -106,9 +113,12 @@ class Forecast:
         """``{"converged", "rounds_run", "cycle", "range"}`` of ``issue`` (JSON-ready)."""
         lo, hi = self.range_of(issue)
         cyc = self.cycle.get(issue)
-        return {"converged": bool(self.converged.get(issue, True)),
-                "rounds_run": int(self.rounds_run.get(issue, 0)),
-                "cycle": None if cyc is None else int(cyc), "range": [lo, hi]}
+        return {
+            "converged": bool(self.converged.get(issue, True)),
+            "rounds_run": int(self.rounds_run.get(issue, 0)),
+            "cycle": None if cyc is None else int(cyc),
+            "range": [lo, hi],
+        }
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-ready ``{ISSUE: {"outcome", "trajectory", "positions", "converged",
@@ -124,8 +134,9 @@ class Forecast:
                 **self.convergence(issue),
             }
             if issue in self.history:
-                d["history"] = {a: [float(v) for v in np.asarray(h)]
-                                for a, h in self.history[issue].items()}
+                d["history"] = {
+                    a: [float(v) for v in np.asarray(h)] for a, h in self.history[issue].items()
+                }
             out[issue] = d
         return out
 
@@ -135,8 +146,9 @@ class Forecast:
         return f"Forecast(model={self.model!r}, {out}{more})"
 
 
-def single_pass_forecast(model: str, problem: Any, values: Any,
-                         details: dict[str, Any]) -> Forecast:
+def single_pass_forecast(
+    model: str, problem: Any, values: Any, details: dict[str, Any]
+) -> Forecast:
     """The :class:`Forecast` of a single-pass model (``mean``, ``median``): one value per
     issue (``values``, in ``problem.issues`` order), no rounds, the actors' positions
     unchanged."""
@@ -147,15 +159,24 @@ def single_pass_forecast(model: str, problem: Any, values: Any,
     for i, issue in enumerate(problem.issues):
         outcome[issue] = float(values[i])
         traj[issue] = np.array([outcome[issue]])
-        pos[issue] = {a: float(problem.position[k, i])
-                      for k, a in enumerate(problem.actors) if present[k, i]}
+        pos[issue] = {
+            a: float(problem.position[k, i]) for k, a in enumerate(problem.actors) if present[k, i]
+        }
     return Forecast(
-        model=model, params={}, actors=problem.actors, issues=problem.issues,
-        outcome=outcome, trajectory=traj, positions=pos,
+        model=model,
+        params={},
+        actors=problem.actors,
+        issues=problem.issues,
+        outcome=outcome,
+        trajectory=traj,
+        positions=pos,
         rounds_run={i: 0 for i in problem.issues},
-        converged={i: True for i in problem.issues}, details=details,
+        converged={i: True for i in problem.issues},
+        details=details,
         cycle={i: None for i in problem.issues},
         forecast_range={i: (outcome[i], outcome[i]) for i in problem.issues},
-        scale={i: (float(problem.lower[k]), float(problem.upper[k]))
-               for k, i in enumerate(problem.issues)},
+        scale={
+            i: (float(problem.lower[k]), float(problem.upper[k]))
+            for k, i in enumerate(problem.issues)
+        },
     )

@@ -109,8 +109,10 @@ class WeightedMedian(BargainingModel):
         x = problem.position.T  # (n_i, n_a)
         w = problem.weight.T
         val, lo, hi, tie = weighted_median(x, w, problem.eps_x)
-        details = {issue: {"interval": (float(lo[i]), float(hi[i])), "tie": bool(tie[i])}
-                   for i, issue in enumerate(problem.issues)}
+        details = {
+            issue: {"interval": (float(lo[i]), float(hi[i])), "tie": bool(tie[i])}
+            for i, issue in enumerate(problem.issues)
+        }
         return single_pass_forecast(self.name, problem, val, details)
 
     def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:

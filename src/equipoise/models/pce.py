@@ -47,16 +47,25 @@ from .smp_turn import (
 
 __all__ = ["ProbabilisticCondorcet", "pce_positions"]
 
-_WEIGHTS = {"capability_salience": "c x s (salience summed over the space; default)",
-            "capability": "c alone (KTAB)"}
-_RISK = {"neutral": "R = 0 for every actor (default)",
-         "inferred": "R from a risk-neutral PCE, as KTAB's SMP does each turn"}
+_WEIGHTS = {
+    "capability_salience": "c x s (salience summed over the space; default)",
+    "capability": "c alone (KTAB)",
+}
+_RISK = {
+    "neutral": "R = 0 for every actor (default)",
+    "inferred": "R from a risk-neutral PCE, as KTAB's SMP does each turn",
+}
 
 
-def pce_positions(X: np.ndarray, S: np.ndarray, cap: np.ndarray, *, weights: str =
-                  "capability_salience", risk: str = "neutral",
-                  opt: SMPOptions | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                         np.ndarray]:
+def pce_positions(
+    X: np.ndarray,
+    S: np.ndarray,
+    cap: np.ndarray,
+    *,
+    weights: str = "capability_salience",
+    risk: str = "neutral",
+    opt: SMPOptions | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """PCE of ``B`` problems: ``X``, ``S`` ``(B, N, D)`` on the unit scale, ``cap`` ``(B, N)``.
 
     Returns ``(per_actor, per_unique, expected, most_probable)``: the probability that each
@@ -93,24 +102,37 @@ class ProbabilisticCondorcet(SpaceGroupingModel):
     name = "pce"
     min_issues = 1
 
-    def __init__(self, weights: str = "capability_salience", risk: str = "neutral", *,
-                 voting_rule: str = "Prop", victory_prob_model: str = "Linear",
-                 pce_model: str = "Conditional", big_r_range: str = "Mid",
-                 spaces: Any = "problem") -> None:
+    def __init__(
+        self,
+        weights: str = "capability_salience",
+        risk: str = "neutral",
+        *,
+        voting_rule: str = "Prop",
+        victory_prob_model: str = "Linear",
+        pce_model: str = "Conditional",
+        big_r_range: str = "Mid",
+        spaces: Any = "problem",
+    ) -> None:
         self.weights = check_choice(weights, _WEIGHTS, "pce weights")
         self.risk = check_choice(risk, _RISK, "pce risk")
         self.voting_rule = check_choice(voting_rule, VOTING_RULES, "pce voting_rule")
-        self.victory_prob_model = check_choice(victory_prob_model, VICTORY_MODELS,
-                                               "pce victory_prob_model")
+        self.victory_prob_model = check_choice(
+            victory_prob_model, VICTORY_MODELS, "pce victory_prob_model"
+        )
         self.pce_model = check_choice(pce_model, PCE_MODELS, "pce pce_model")
         self.big_r_range = check_choice(big_r_range, BIG_R_RANGES, "pce big_r_range")
         self.spaces = check_spaces_param(spaces, "pce")
-        self._opt = SMPOptions(victory=self.victory_prob_model, voting=self.voting_rule,
-                               pce=self.pce_model, big_r_range=self.big_r_range)
+        self._opt = SMPOptions(
+            victory=self.victory_prob_model,
+            voting=self.voting_rule,
+            pce=self.pce_model,
+            big_r_range=self.big_r_range,
+        )
 
     def _solve(self, arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        return pce_positions(arr.X, arr.S, arr.cap, weights=self.weights, risk=self.risk,
-                             opt=self._opt)
+        return pce_positions(
+            arr.X, arr.S, arr.cap, weights=self.weights, risk=self.risk, opt=self._opt
+        )
 
     def _forecast(self, problem: BargainingProblem) -> Forecast:
         """The PCE of every space of ``problem`` (module docstring)."""
@@ -118,16 +140,19 @@ class ProbabilisticCondorcet(SpaceGroupingModel):
         values = np.empty(problem.n_issues)
         details: dict[str, Any] = {}
         for idx in space_groups(problem.issues, self.spaces, problem):
-            arr = space_arrays(x, s, c, problem.lower, problem.upper, idx, problem.issues,
-                               problem.actors, "pce")
+            arr = space_arrays(
+                x, s, c, problem.lower, problem.upper, idx, problem.issues, problem.actors, "pce"
+            )
             per_actor, _, expected, top = self._solve(arr)
             names = [problem.actors[a] for a in arr.actors]
             probs = {a: float(per_actor[0, n]) for n, a in enumerate(names)}
             for k, i in enumerate(idx):
                 values[i] = expected[0, k] * arr.width[k] + arr.lo[k]
                 details[problem.issues[i]] = {
-                    "space": [problem.issues[j] for j in idx], "probabilities": probs,
-                    "most_probable": float(top[0, k] * arr.width[k] + arr.lo[k])}
+                    "space": [problem.issues[j] for j in idx],
+                    "probabilities": probs,
+                    "most_probable": float(top[0, k] * arr.width[k] + arr.lo[k]),
+                }
         fc = single_pass_forecast(self.name, problem, values, details)
         fc.params = self.get_params()
         return fc
@@ -140,8 +165,7 @@ class ProbabilisticCondorcet(SpaceGroupingModel):
         lo = np.zeros(n_i) if batch.lower is None else batch.lower
         hi = np.full(n_i, 100.0) if batch.upper is None else batch.upper
         ids = list(batch.issues) if batch.issues is not None else [f"#{i}" for i in range(n_i)]
-        names = (list(batch.actors) if batch.actors is not None
-                 else [f"#{a}" for a in range(n_a)])
+        names = list(batch.actors) if batch.actors is not None else [f"#{a}" for a in range(n_a)]
         out = np.empty((B, n_i))
         if B == 0:
             return out

@@ -148,8 +148,7 @@ class BargainingProblem:
             raise ModelInputError("invalid model input:\n  " + "\n  ".join(listed))
 
         deciders = _deciders(self.decided_by, actors, issues, present)
-        spaces = _spaces(self.spaces, actors, issues, present, capability, lower, upper,
-                         deciders)
+        spaces = _spaces(self.spaces, actors, issues, present, capability, lower, upper, deciders)
         salience = np.where(present, salience, 0.0)
         capability = np.where(present, capability, 0.0)
         set_ = object.__setattr__
@@ -207,8 +206,9 @@ class BargainingProblem:
     @property
     def decided(self) -> dict[int, int]:
         """Issue index -> actor index of its decider, for the unilateral issues."""
-        return {i: self.actors.index(who) for i, who in enumerate(self.decided_by)
-                if who is not None}
+        return {
+            i: self.actors.index(who) for i, who in enumerate(self.decided_by) if who is not None
+        }
 
     def issue_index(self, issue: str | int) -> int:
         if isinstance(issue, (int, np.integer)):
@@ -239,8 +239,17 @@ class BargainingProblem:
         """A copy with some fields replaced (validated again)."""
         kw = {
             k: getattr(self, k)
-            for k in ("actors", "issues", "position", "salience", "capability", "lower", "upper",
-                      "decided_by", "spaces")
+            for k in (
+                "actors",
+                "issues",
+                "position",
+                "salience",
+                "capability",
+                "lower",
+                "upper",
+                "decided_by",
+                "spaces",
+            )
         }
         kw.update(changes)
         return BargainingProblem(**kw)
@@ -261,8 +270,13 @@ class BargainingProblem:
         """Convenience constructor for one issue from per-actor sequences."""
         col = lambda v: np.asarray(v, dtype=float).reshape(-1, 1)  # noqa: E731
         return cls(
-            tuple(actors), (issue,), col(position), col(salience), col(capability),
-            np.array([lower], float), np.array([upper], float),
+            tuple(actors),
+            (issue,),
+            col(position),
+            col(salience),
+            col(capability),
+            np.array([lower], float),
+            np.array([upper], float),
         )
 
     @classmethod
@@ -297,9 +311,7 @@ class BargainingProblem:
                 raise ModelInputError(f"stance of {st.actor!r} names unknown issue {st.issue!r}")
             a, i = a_idx[st.actor], i_idx[st.issue]
             if not np.isnan(pos[a, i]):
-                raise ModelInputError(
-                    f"actor {st.actor!r} has two stances on issue {st.issue!r}"
-                )
+                raise ModelInputError(f"actor {st.actor!r} has two stances on issue {st.issue!r}")
             own = getattr(st, "capability", None)
             c = own.value if own is not None else actor_cap[st.actor]
             if c is None:
@@ -326,37 +338,46 @@ class BargainingProblem:
         )
 
 
-def _deciders(decided_by: Any, actors: tuple[str, ...], issues: tuple[str, ...],
-              present: np.ndarray) -> tuple[str | None, ...]:
+def _deciders(
+    decided_by: Any, actors: tuple[str, ...], issues: tuple[str, ...], present: np.ndarray
+) -> tuple[str | None, ...]:
     """Validated ``decided_by``: one entry per issue, each an actor present on the issue."""
     if decided_by is None:
         return (None,) * len(issues)
     deciders = tuple(None if d is None else str(d) for d in decided_by)
     if len(deciders) != len(issues):
-        raise ModelInputError(f"decided_by: {len(deciders)} entries, expected one per issue "
-                              f"({len(issues)})")
+        raise ModelInputError(
+            f"decided_by: {len(deciders)} entries, expected one per issue ({len(issues)})"
+        )
     for i, who in enumerate(deciders):
         if who is None:
             continue
         if who not in actors:
             raise ModelInputError(f"issue {issues[i]!r} is decided by unknown actor {who!r}")
         if not present[actors.index(who), i]:
-            raise ModelInputError(f"issue {issues[i]!r} is decided by {who!r}, who has no "
-                                  "position on it")
+            raise ModelInputError(
+                f"issue {issues[i]!r} is decided by {who!r}, who has no position on it"
+            )
     return deciders
 
 
-def _spaces(spaces: Any, actors: tuple[str, ...], issues: tuple[str, ...],
-            present: np.ndarray, capability: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-            deciders: tuple[str | None, ...]) -> tuple[str | None, ...]:
+def _spaces(
+    spaces: Any,
+    actors: tuple[str, ...],
+    issues: tuple[str, ...],
+    present: np.ndarray,
+    capability: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    deciders: tuple[str | None, ...],
+) -> tuple[str | None, ...]:
     """Validated ``spaces``: one entry per issue; within a space one scale, one decider and,
     for every actor, all issues or none with one capability (docs: models/spaces.py)."""
     if spaces is None:
         return (None,) * len(issues)
     out = tuple(None if s is None else str(s) for s in spaces)
     if len(out) != len(issues):
-        raise ModelInputError(f"spaces: {len(out)} entries, expected one per issue "
-                              f"({len(issues)})")
+        raise ModelInputError(f"spaces: {len(out)} entries, expected one per issue ({len(issues)})")
     from .spaces import group_spaces
 
     problems: list[str] = []
@@ -367,25 +388,33 @@ def _spaces(spaces: Any, actors: tuple[str, ...], issues: tuple[str, ...],
         first = idx[0]
         for i in idx[1:]:
             if (lower[i], upper[i]) != (lower[first], upper[first]):
-                problems.append(f"space {sp.id!r}: issue {issues[i]!r} has scale "
-                                f"[{lower[i]:g}, {upper[i]:g}] but {issues[first]!r} "
-                                f"[{lower[first]:g}, {upper[first]:g}]; a space has one scale")
+                problems.append(
+                    f"space {sp.id!r}: issue {issues[i]!r} has scale "
+                    f"[{lower[i]:g}, {upper[i]:g}] but {issues[first]!r} "
+                    f"[{lower[first]:g}, {upper[first]:g}]; a space has one scale"
+                )
             if deciders[i] != deciders[first]:
-                problems.append(f"space {sp.id!r}: issues {issues[first]!r} and {issues[i]!r} "
-                                "have different deciders; a space has one")
+                problems.append(
+                    f"space {sp.id!r}: issues {issues[first]!r} and {issues[i]!r} "
+                    "have different deciders; a space has one"
+                )
         part = present[:, idx]
         partial = part.any(axis=1) & ~part.all(axis=1)
         for a in np.nonzero(partial)[0]:
             missing = [issues[i] for i in idx if not present[a, i]]
-            problems.append(f"space {sp.id!r}: actor {actors[a]!r} has no position on "
-                            f"{', '.join(repr(m) for m in missing)}; an actor takes part in "
-                            "every issue of a space or in none")
+            problems.append(
+                f"space {sp.id!r}: actor {actors[a]!r} has no position on "
+                f"{', '.join(repr(m) for m in missing)}; an actor takes part in "
+                "every issue of a space or in none"
+            )
         cap = np.where(part, capability[:, idx], capability[:, [first]])
         uneven = part.all(axis=1) & (cap != cap[:, :1]).any(axis=1)
         for a in np.nonzero(uneven)[0]:
-            problems.append(f"space {sp.id!r}: actor {actors[a]!r} has capabilities "
-                            f"{', '.join(f'{v:g}' for v in cap[a])} on its issues; an actor "
-                            "brings one capability to a space")
+            problems.append(
+                f"space {sp.id!r}: actor {actors[a]!r} has capabilities "
+                f"{', '.join(f'{v:g}' for v in cap[a])} on its issues; an actor "
+                "brings one capability to a space"
+            )
     if problems:
         more = len(problems) - _MAX_LISTED
         listed = problems[:_MAX_LISTED] + ([f"... and {more} more"] if more > 0 else [])

@@ -75,18 +75,27 @@ CHOICES: dict[str, dict[str, Any]] = {
     "victory_prob_model": VICTORY_MODELS,
     "voting_rule": VOTING_RULES,
     "pce_model": PCE_MODELS,
-    "state_transitions": {"Deterministic": "adopt the most probable bargain (default)",
-                          "Stochastic": "draw the bargain from the PCE probabilities"},
+    "state_transitions": {
+        "Deterministic": "adopt the most probable bargain (default)",
+        "Stochastic": "draw the bargain from the PCE probabilities",
+    },
     "big_r_range": BIG_R_RANGES,
     "big_r_adjust": BIG_R_ADJUST,
     "third_party_commit": {"SemiCommit": "default", "FullCommit": "", "NoCommit": ""},
     "inter_vec_brgn": {"S2P2": "default", "S1P1": "", "S2PMax": ""},
     "bargn_model": {"InitOnlyInterp": "default", "InitRcvrInterp": "", "PWCompInterp": ""},
 }
-_FIELDS = {"victory_prob_model": "victory", "voting_rule": "voting", "pce_model": "pce",
-           "state_transitions": "transitions", "big_r_range": "big_r_range",
-           "big_r_adjust": "big_r_adjust", "third_party_commit": "commit",
-           "inter_vec_brgn": "interpolation", "bargn_model": "bargaining"}
+_FIELDS = {
+    "victory_prob_model": "victory",
+    "voting_rule": "voting",
+    "pce_model": "pce",
+    "state_transitions": "transitions",
+    "big_r_range": "big_r_range",
+    "big_r_adjust": "big_r_adjust",
+    "third_party_commit": "commit",
+    "inter_vec_brgn": "interpolation",
+    "bargn_model": "bargaining",
+}
 _MIN_FIRST = 1e-4  # KTAB's minSigDelta: added to the first turn's change
 #: KTAB's most turns (``maxIter``): the default round cap.
 MAX_TURNS = 100
@@ -112,9 +121,18 @@ class SMPRun:
     converged: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
-def run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | None = None, *,
-            min_rounds: int = 2, max_rounds: int = 100, stop_ratio: float = 0.02,
-            seed: int | None = None, record: bool = True) -> SMPRun:
+def run_smp(
+    X: np.ndarray,
+    S: np.ndarray,
+    cap: np.ndarray,
+    opt: SMPOptions | None = None,
+    *,
+    min_rounds: int = 2,
+    max_rounds: int = 100,
+    stop_ratio: float = 0.02,
+    seed: int | None = None,
+    record: bool = True,
+) -> SMPRun:
     """Run the SMP on ``B`` problems at once: ``X``, ``S`` ``(B, N, D)`` (unit scale,
     saliences summing to at most 1 per actor), ``cap`` ``(B, N)``.
 
@@ -132,9 +150,17 @@ def run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | Non
         return _run_smp(X, S, cap, opt, min_rounds, max_rounds, stop_ratio, seed, record)
 
 
-def _run_smp(X: np.ndarray, S: np.ndarray, cap: np.ndarray, opt: SMPOptions | None,
-             min_rounds: int, max_rounds: int, stop_ratio: float, seed: int | None,
-             record: bool) -> SMPRun:
+def _run_smp(
+    X: np.ndarray,
+    S: np.ndarray,
+    cap: np.ndarray,
+    opt: SMPOptions | None,
+    min_rounds: int,
+    max_rounds: int,
+    stop_ratio: float,
+    seed: int | None,
+    record: bool,
+) -> SMPRun:
     opt = opt or SMPOptions()
     rng = np.random.default_rng(seed)
     B, N, D = X.shape
@@ -241,18 +267,35 @@ class SpatialModel(SpaceGroupingModel):
     name = "smp"
     min_issues = 1
 
-    def __init__(self, victory_prob_model: str = "Linear", voting_rule: str = "Prop",
-                 pce_model: str = "Conditional", state_transitions: str = "Deterministic",
-                 big_r_range: str = "Mid", big_r_adjust: str = "OneThird",
-                 third_party_commit: str = "SemiCommit", inter_vec_brgn: str = "S2P2",
-                 bargn_model: str = "InitOnlyInterp", *, min_rounds: int = 2,
-                 rounds: int | None = None, stop_ratio: float = 0.02,
-                 spaces: Any = "problem", seed: int | None = None) -> None:
-        values = dict(victory_prob_model=victory_prob_model, voting_rule=voting_rule,
-                      pce_model=pce_model, state_transitions=state_transitions,
-                      big_r_range=big_r_range, big_r_adjust=big_r_adjust,
-                      third_party_commit=third_party_commit, inter_vec_brgn=inter_vec_brgn,
-                      bargn_model=bargn_model)
+    def __init__(
+        self,
+        victory_prob_model: str = "Linear",
+        voting_rule: str = "Prop",
+        pce_model: str = "Conditional",
+        state_transitions: str = "Deterministic",
+        big_r_range: str = "Mid",
+        big_r_adjust: str = "OneThird",
+        third_party_commit: str = "SemiCommit",
+        inter_vec_brgn: str = "S2P2",
+        bargn_model: str = "InitOnlyInterp",
+        *,
+        min_rounds: int = 2,
+        rounds: int | None = None,
+        stop_ratio: float = 0.02,
+        spaces: Any = "problem",
+        seed: int | None = None,
+    ) -> None:
+        values = dict(
+            victory_prob_model=victory_prob_model,
+            voting_rule=voting_rule,
+            pce_model=pce_model,
+            state_transitions=state_transitions,
+            big_r_range=big_r_range,
+            big_r_adjust=big_r_adjust,
+            third_party_commit=third_party_commit,
+            inter_vec_brgn=inter_vec_brgn,
+            bargn_model=bargn_model,
+        )
         for k, v in values.items():
             setattr(self, k, check_choice(v, CHOICES[k], f"smp {k}"))
         check_rounds(rounds)
@@ -270,9 +313,17 @@ class SpatialModel(SpaceGroupingModel):
         self._opt = SMPOptions(**{_FIELDS[k]: v for k, v in values.items()})
 
     def _run(self, arr: Any, record: bool) -> SMPRun:
-        return run_smp(arr.X, arr.S, arr.cap, self._opt, min_rounds=self.min_rounds,
-                       max_rounds=self.rounds, stop_ratio=self.stop_ratio,
-                       seed=self.seed, record=record)
+        return run_smp(
+            arr.X,
+            arr.S,
+            arr.cap,
+            self._opt,
+            min_rounds=self.min_rounds,
+            max_rounds=self.rounds,
+            stop_ratio=self.stop_ratio,
+            seed=self.seed,
+            record=record,
+        )
 
     def _forecast(self, problem: BargainingProblem) -> Forecast:
         """Run every space of ``problem``; returns a :class:`Forecast` (module docstring)."""
@@ -285,12 +336,13 @@ class SpatialModel(SpaceGroupingModel):
         franges: dict[str, tuple[float, float]] = {}
         cycle: dict[str, int | None] = {}
         for idx in space_groups(problem.issues, self.spaces, problem):
-            arr = space_arrays(x, s, c, problem.lower, problem.upper, idx, problem.issues,
-                               problem.actors, "smp")
+            arr = space_arrays(
+                x, s, c, problem.lower, problem.upper, idx, problem.issues, problem.actors, "smp"
+            )
             run = self._run(arr, record=True)
             names = [problem.actors[a] for a in arr.actors]
-            P = run.positions[0] * arr.width + arr.lo          # (T+1, N, D)
-            E = run.expected[0] * arr.width + arr.lo           # (T+1, D)
+            P = run.positions[0] * arr.width + arr.lo  # (T+1, N, D)
+            E = run.expected[0] * arr.width + arr.lo  # (T+1, D)
             top = run.most_probable[0] * arr.width + arr.lo
             probs = run.probabilities[0]
             issues_here = [problem.issues[i] for i in idx]
@@ -308,16 +360,29 @@ class SpatialModel(SpaceGroupingModel):
                 details[issue] = {
                     "space": issues_here,
                     "probabilities": {a: float(probs[-1, n]) for n, a in enumerate(names)},
-                    "probability_history": {a: [float(v) for v in probs[:, n]]
-                                            for n, a in enumerate(names)},
+                    "probability_history": {
+                        a: [float(v) for v in probs[:, n]] for n, a in enumerate(names)
+                    },
                     "most_probable": float(top[k]),
                     "risk": {a: float(run.risk[0][-1, n]) for n, a in enumerate(names)},
                     "change_ratio": list(run.ratios[0]),
                 }
-        return Forecast(model=self.name, params=self.get_params(), actors=problem.actors,
-                        issues=problem.issues, outcome=outcome, trajectory=traj,
-                        positions=pos, rounds_run=rounds, converged=conv, details=details,
-                        cycle=cycle, forecast_range=franges, history=hist, scale=scale)
+        return Forecast(
+            model=self.name,
+            params=self.get_params(),
+            actors=problem.actors,
+            issues=problem.issues,
+            outcome=outcome,
+            trajectory=traj,
+            positions=pos,
+            rounds_run=rounds,
+            converged=conv,
+            details=details,
+            cycle=cycle,
+            forecast_range=franges,
+            history=hist,
+            scale=scale,
+        )
 
     def _forecast_batch(self, batch: Batch, n_jobs: int | None) -> np.ndarray:
         """SMP forecasts of many draws at once (``(B, n_issues)``): each space's draws run
@@ -329,8 +394,7 @@ class SpatialModel(SpaceGroupingModel):
         lo = np.zeros(n_i) if batch.lower is None else batch.lower
         hi = np.full(n_i, 100.0) if batch.upper is None else batch.upper
         ids = list(batch.issues) if batch.issues is not None else [f"#{i}" for i in range(n_i)]
-        names = (list(batch.actors) if batch.actors is not None
-                 else [f"#{a}" for a in range(n_a)])
+        names = list(batch.actors) if batch.actors is not None else [f"#{a}" for a in range(n_a)]
         out = np.empty((B, n_i))
         conv = np.ones((B, n_i), bool)
         rounds = np.zeros((B, n_i), int)
@@ -342,8 +406,13 @@ class SpatialModel(SpaceGroupingModel):
                 out[:, idx] = E
                 conv[:, idx] = run.converged[:, None]
                 rounds[:, idx] = run.turns[:, None]
-        self.batch_info_ = {"converged": conv, "cycle": np.zeros((B, n_i), int),
-                            "rounds": rounds, "low": out.copy(), "high": out.copy()}
+        self.batch_info_ = {
+            "converged": conv,
+            "cycle": np.zeros((B, n_i), int),
+            "rounds": rounds,
+            "low": out.copy(),
+            "high": out.copy(),
+        }
         return out
 
 

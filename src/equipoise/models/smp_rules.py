@@ -24,9 +24,22 @@ import numpy as np
 
 from ..errors import ModelInputError
 
-__all__ = ["VOTING_RULES", "VICTORY_MODELS", "PCE_MODELS", "BIG_R_RANGES", "BIG_R_ADJUST",
-           "response", "coalitions", "victory_probability", "pce", "big_r", "estimated_r",
-           "utility", "check_choice", "MIN_COALITION"]
+__all__ = [
+    "VOTING_RULES",
+    "VICTORY_MODELS",
+    "PCE_MODELS",
+    "BIG_R_RANGES",
+    "BIG_R_ADJUST",
+    "response",
+    "coalitions",
+    "victory_probability",
+    "pce",
+    "big_r",
+    "estimated_r",
+    "utility",
+    "check_choice",
+    "MIN_COALITION",
+]
 
 #: Every coalition starts at this strength (KTAB's ``minC``): no 0/0, ``P[a, a] = 1/2``.
 MIN_COALITION = 1e-8
@@ -62,15 +75,15 @@ BIG_R_RANGES: dict[str, str] = {
 }
 #: How actor h estimates actor i's risk attitude (KTAB ``BigRAdjust``): R_hi = a R_h + (1-a) R_i.
 BIG_R_ADJUST: dict[str, float] = {
-    "OneThird": 2.0 / 3.0,   # (2 R_h + R_i) / 3 (default)
+    "OneThird": 2.0 / 3.0,  # (2 R_h + R_i) / 3 (default)
     "Half": 0.5,
     "TwoThirds": 1.0 / 3.0,  # (R_h + 2 R_i) / 3
-    "Full": 0.0,             # R_i: h knows i's attitude
-    "None": 1.0,             # R_h: h projects its own
+    "Full": 0.0,  # R_i: h knows i's attitude
+    "None": 1.0,  # R_h: h projects its own
 }
 
 _BINARY_STEP = 1e-8  # KTAB's sTol of the binary response
-_VP_MIN = 1e-6       # KTAB's minX of the binary victory model
+_VP_MIN = 1e-6  # KTAB's minX of the binary victory model
 _VP_THRESHOLD = 1.10  # a 10 % strength margin wins for certain (binary victory model)
 
 
@@ -90,9 +103,9 @@ def response(rule: str) -> Callable[[np.ndarray], np.ndarray]:
     if rule == "PropBin":
         return lambda du: 0.8 * du + 0.2 * np.clip(du / _BINARY_STEP, -1.0, 1.0)
     if rule == "Cubic":
-        return lambda du: du ** 3
+        return lambda du: du**3
     if rule == "PropCbc":
-        return lambda du: 0.5 * du + 0.5 * du ** 3
+        return lambda du: 0.5 * du + 0.5 * du**3
     if rule == "ASymProsp":
         return lambda du: np.where(du > 0, du * (2.0 / 3.0), du)
     raise ModelInputError(f"voting rule {rule!r}; choose one of {', '.join(VOTING_RULES)}")
@@ -112,8 +125,9 @@ def utility(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
 CHUNK = 1 << 16
 
 
-def blocks(batch: int, rows: int, per_row: int,
-           chunk: int = CHUNK) -> Iterator[tuple[int, int, int, int]]:
+def blocks(
+    batch: int, rows: int, per_row: int, chunk: int = CHUNK
+) -> Iterator[tuple[int, int, int, int]]:
     """``(b0, b1, r0, r1)``: blocks of a ``(batch, rows, per_row)`` computation, each about
     ``chunk`` elements -- several whole problems of the batch at a time when a problem is
     smaller than ``chunk``, else one problem and a range of its rows."""
@@ -158,8 +172,9 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, *, chunk: int = CHUNK) -
     return pos
 
 
-def _dense_votes(ut: np.ndarray, w: np.ndarray, rule: str, need_neg: bool,
-                 chunk: int) -> tuple[np.ndarray, np.ndarray | None]:
+def _dense_votes(
+    ut: np.ndarray, w: np.ndarray, rule: str, need_neg: bool, chunk: int
+) -> tuple[np.ndarray, np.ndarray | None]:
     """``(sum_k max(0, v), sum_k max(0, -v))`` of the votes ``v = w_k g(u_ka - u_ka2)`` for
     every pair (the second only if ``need_neg``).
 
@@ -171,14 +186,14 @@ def _dense_votes(ut: np.ndarray, w: np.ndarray, rule: str, need_neg: bool,
     B, O, K = ut.shape
     g = response(rule)
     odd = not need_neg
-    wcol = w[:, None, :, None]                                   # (B, 1, K, 1)
+    wcol = w[:, None, :, None]  # (B, 1, K, 1)
     lin = (ut * w[:, None, :]).sum(axis=2) if rule == "Prop" else None  # (B, O)
     s_abs = np.zeros((B, O, O))
     s_lin = np.zeros((B, O, O))
     buf = np.empty(min(B * O * O * K, max(chunk, O * K)))
     for b0, b1, a0, a1 in blocks(B, O, O * K, chunk):
-        c0 = a0 if odd else 0                                    # first column computed
-        gd = buf[:(b1 - b0) * (a1 - a0) * (O - c0) * K].reshape(b1 - b0, a1 - a0, O - c0, K)
+        c0 = a0 if odd else 0  # first column computed
+        gd = buf[: (b1 - b0) * (a1 - a0) * (O - c0) * K].reshape(b1 - b0, a1 - a0, O - c0, K)
         np.subtract(ut[b0:b1, a0:a1, None, :], ut[b0:b1, None, c0:, :], out=gd)
         if lin is None:
             gd = g(gd)
@@ -212,14 +227,19 @@ def victory_probability(c: np.ndarray, model: str = "Linear") -> np.ndarray:
         r = c / (c + ct)
         p = (r * (_VP_THRESHOLD + 1.0) - 1.0) / (_VP_THRESHOLD - 1.0)
         x1 = np.where(c >= _VP_THRESHOLD * ct, 1.0, np.where(ct >= _VP_THRESHOLD * c, _VP_MIN, p))
-        x2 = np.where(c >= _VP_THRESHOLD * ct, _VP_MIN, np.where(ct >= _VP_THRESHOLD * c, 1.0,
-                                                                   1.0 - p))
+        x2 = np.where(
+            c >= _VP_THRESHOLD * ct, _VP_MIN, np.where(ct >= _VP_THRESHOLD * c, 1.0, 1.0 - p)
+        )
         return x1 / (x1 + x2)
     raise ModelInputError(f"victory model {model!r}; choose one of {', '.join(VICTORY_MODELS)}")
 
 
-def pce(c: np.ndarray, model: str = "Conditional", victory: str = "Linear",
-        valid: np.ndarray | None = None) -> np.ndarray:
+def pce(
+    c: np.ndarray,
+    model: str = "Conditional",
+    victory: str = "Linear",
+    valid: np.ndarray | None = None,
+) -> np.ndarray:
     """Probability ``p[b, a]`` that each option emerges from the probabilistic Condorcet
     election with coalition strengths ``c`` (``(B, O, O)``).
 

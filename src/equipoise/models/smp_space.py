@@ -25,22 +25,25 @@ import numpy as np
 from ..errors import ModelInputError
 from .base import BargainingModel
 
-__all__ = ["space_groups", "SpaceArrays", "space_arrays", "check_spaces_param",
-           "batch_spaces"]
+__all__ = ["space_groups", "SpaceArrays", "space_arrays", "check_spaces_param", "batch_spaces"]
 
 
 def check_spaces_param(spaces: Any, model: str) -> Any:
     """Validate the ``spaces`` parameter (``"joint"``, ``"separate"`` or a list of lists)."""
     if isinstance(spaces, str):
         if spaces not in ("problem", "joint", "separate"):
-            raise ModelInputError(f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
-                                  "'separate' or a list of lists of issue ids")
+            raise ModelInputError(
+                f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
+                "'separate' or a list of lists of issue ids"
+            )
         return spaces
     try:
         groups = [[str(i) for i in g] for g in spaces]
     except TypeError:
-        raise ModelInputError(f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
-                              "'separate' or a list of lists of issue ids") from None
+        raise ModelInputError(
+            f"{model} spaces={spaces!r}; choose 'problem', 'joint', "
+            "'separate' or a list of lists of issue ids"
+        ) from None
     return groups
 
 
@@ -73,8 +76,9 @@ def space_groups(issues: Sequence[str], spaces: Any, problem: Any = None) -> lis
         idx = []
         for issue in g:
             if issue not in issues:
-                raise ModelInputError(f"space {list(g)} names unknown issue {issue!r}; issues "
-                                      f"are {', '.join(issues)}")
+                raise ModelInputError(
+                    f"space {list(g)} names unknown issue {issue!r}; issues are {', '.join(issues)}"
+                )
             if issue in seen:
                 raise ModelInputError(f"issue {issue!r} is in two spaces")
             seen[issue] = len(groups)
@@ -101,9 +105,17 @@ class SpaceArrays:
     width: np.ndarray
 
 
-def space_arrays(x: np.ndarray, s: np.ndarray, c: np.ndarray, lower: np.ndarray,
-                 upper: np.ndarray, idx: Sequence[int], issue_ids: Sequence[str],
-                 actor_ids: Sequence[str], model: str) -> SpaceArrays:
+def space_arrays(
+    x: np.ndarray,
+    s: np.ndarray,
+    c: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    idx: Sequence[int],
+    issue_ids: Sequence[str],
+    actor_ids: Sequence[str],
+    model: str,
+) -> SpaceArrays:
     """Arrays of the space made of issues ``idx`` from batched ``(B, N, n_issues)`` inputs.
 
     An actor takes part in the space when it has a position on every issue of it; one with
@@ -121,12 +133,16 @@ def space_arrays(x: np.ndarray, s: np.ndarray, c: np.ndarray, lower: np.ndarray,
     names = [issue_ids[i] for i in idx]
     if (some & ~full).any():
         b, a = (int(v[0]) for v in np.nonzero(some & ~full))
-        raise ModelInputError(f"actor {actor_ids[a]!r} has a position on some issues of the "
-                              f"space {names} but not all (draw {b}); a space needs a position "
-                              "on every one of its issues")
+        raise ModelInputError(
+            f"actor {actor_ids[a]!r} has a position on some issues of the "
+            f"space {names} but not all (draw {b}); a space needs a position "
+            "on every one of its issues"
+        )
     if not (full == full[0]).all():
-        raise ModelInputError(f"the actors taking part in the space {names} differ between "
-                              "draws; they must be the same in every draw")
+        raise ModelInputError(
+            f"the actors taking part in the space {names} differ between "
+            "draws; they must be the same in every draw"
+        )
     act = np.nonzero(full[0])[0]
     if act.size == 0:
         raise ModelInputError(f"no actor has a position on the space {names}")
@@ -141,7 +157,8 @@ def space_arrays(x: np.ndarray, s: np.ndarray, c: np.ndarray, lower: np.ndarray,
         raise ModelInputError(
             f"actor {actor_ids[act[a]]!r}: saliences over the space {names} add up to "
             f"{float(tot[b, a]):.4g} (draw {b}); the {model} model needs at most 1 (each is a "
-            "share of the actor's attention; the sum is used as a probability)")
+            "share of the actor's attention; the sum is used as a probability)"
+        )
     cap = c[:, act][:, :, idx].mean(axis=2)
     return SpaceArrays(np.ascontiguousarray(X), np.ascontiguousarray(S), cap, act, lo, width)
 

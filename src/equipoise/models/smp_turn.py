@@ -42,8 +42,17 @@ from .smp_rules import (
     victory_probability,
 )
 
-__all__ = ["SMPOptions", "distance_weights", "distances", "risk_attitudes", "turn",
-           "unique_positions", "position_probabilities", "MIN_GAIN", "POSITION_TOL"]
+__all__ = [
+    "SMPOptions",
+    "distance_weights",
+    "distances",
+    "risk_attitudes",
+    "turn",
+    "unique_positions",
+    "position_probabilities",
+    "MIN_GAIN",
+    "POSITION_TOL",
+]
 
 #: Smallest expected gain for which an actor proposes a bargain (KTAB's ``minSigEDU``).
 MIN_GAIN = 1e-5
@@ -51,7 +60,7 @@ MIN_GAIN = 1e-5
 #: (KTAB's ``posTol``; 0.1 on a 0-100 scale).
 POSITION_TOL = 1e-3
 _MIN_CONTEST = 1e-10  # KTAB's minCltn: each side of a challenge starts at this strength
-_MIN_WEIGHT = 1e-6    # KTAB's minW in the bargain interpolation
+_MIN_WEIGHT = 1e-6  # KTAB's minW in the bargain interpolation
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,9 @@ def distances(X: np.ndarray, sw: np.ndarray, Y: np.ndarray | None = None) -> np.
     return np.sqrt((diff * diff).sum(axis=3))
 
 
-def risk_attitudes(d: np.ndarray, cap: np.ndarray, opt: SMPOptions) -> tuple[np.ndarray,
-                                                                             np.ndarray]:
+def risk_attitudes(
+    d: np.ndarray, cap: np.ndarray, opt: SMPOptions
+) -> tuple[np.ndarray, np.ndarray]:
     """``(R, p)``: risk attitudes from the risk-neutral PCE over all positions, and that
     PCE's probabilities (``(B, N)`` each)."""
     c = coalitions(1.0 - d, cap, opt.voting)
@@ -94,9 +104,17 @@ def risk_attitudes(d: np.ndarray, cap: np.ndarray, opt: SMPOptions) -> tuple[np.
     return big_r(p, opt.big_r_range), p
 
 
-def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
-               Uji: np.ndarray, wi: np.ndarray, wj: np.ndarray, sj: np.ndarray,
-               opt: SMPOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _challenge(
+    Uni: np.ndarray,
+    Unj: np.ndarray,
+    W: np.ndarray,
+    Uij: np.ndarray,
+    Uji: np.ndarray,
+    wi: np.ndarray,
+    wj: np.ndarray,
+    sj: np.ndarray,
+    opt: SMPOptions,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Probability that ``i`` beats ``j`` and the expected gains of the challenge to ``i``
     and to ``j`` (all as seen by one estimator ``h``).
 
@@ -106,8 +124,8 @@ def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
     ``sj`` = ``j``'s salience summed over the space (all ``(...)``). ``U(n, n) = 1``.
     """
     g = response(opt.voting)
-    ci = wi * g(1.0 - Uij)   # i's own vote: its position against j's
-    cj = wj * g(Uji - 1.0)   # j's own vote (negative: for j)
+    ci = wi * g(1.0 - Uij)  # i's own vote: its position against j's
+    cj = wj * g(Uji - 1.0)  # j's own vote (negative: for j)
     bij = _MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
     bji = _MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
     if opt.commit == "SemiCommit":
@@ -130,9 +148,15 @@ def _challenge(Uni: np.ndarray, Unj: np.ndarray, W: np.ndarray, Uij: np.ndarray,
     return p, gain(1.0, Uij), gain(Uji, 1.0)
 
 
-def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarray,
-                    ssum: np.ndarray, opt: SMPOptions,
-                    chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+def _all_challenges(
+    d: np.ndarray,
+    R: np.ndarray,
+    Rhat: np.ndarray,
+    w: np.ndarray,
+    ssum: np.ndarray,
+    opt: SMPOptions,
+    chunk: int = CHUNK,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(P, G)``, ``(B, N, N)``: for every pair, ``i``'s estimate of the probability that
     it beats ``j`` and of its expected gain from challenging ``j`` (``G[i, i] = -inf``).
 
@@ -144,13 +168,13 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
     B, N, _ = d.shape
     g = response(opt.voting)
     dT = np.ascontiguousarray(np.swapaxes(d, 1, 2))  # dT[b, j, n] = d[b, n, j]
-    e = dT * (dT - 1.0)                              # 1 - U(d, r) = d + r d (d - 1)
-    a = dT + Rhat * e                                # a[b, i, n] = 1 - U^i(n, i)
-    Uij = utility(d, R[:, :, None])                  # U^i(i, j)
-    Uji = 1.0 - a                                    # U^i(j, i), [b, i, j]
+    e = dT * (dT - 1.0)  # 1 - U(d, r) = d + r d (d - 1)
+    a = dT + Rhat * e  # a[b, i, n] = 1 - U^i(n, i)
+    Uij = utility(d, R[:, :, None])  # U^i(i, j)
+    Uji = 1.0 - a  # U^i(j, i), [b, i, j]
     wi, wj = w[:, :, None], w[:, None, :]
-    ci = wi * g(1.0 - Uij)                           # i's own vote: its position against j's
-    cj = wj * g(Uji - 1.0)                           # j's own vote (negative: for j)
+    ci = wi * g(1.0 - Uij)  # i's own vote: its position against j's
+    cj = wj * g(Uji - 1.0)  # j's own vote (negative: for j)
     bij = _MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
     bji = _MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
     if opt.commit == "SemiCommit":
@@ -158,7 +182,9 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
         # the principals are no third parties: take out n = i (a = 0, q = 1 - U(i, j))
         # and n = j (a = 1 - U(j, i), q = 0)
         principals: tuple[tuple[np.ndarray, np.ndarray | float, np.ndarray | float], ...] = (
-            (wi, 0.0, 1.0 - Uij), (wj, a, 0.0))
+            (wi, 0.0, 1.0 - Uij),
+            (wj, a, 0.0),
+        )
         for wn, an, qn in principals:
             v1 = wn * g(np.asarray(qn - an))
             p1 = (bij + np.maximum(v1, 0.0)) / (bij + bji + np.abs(v1))
@@ -177,9 +203,17 @@ def _all_challenges(d: np.ndarray, R: np.ndarray, Rhat: np.ndarray, w: np.ndarra
     return p, G
 
 
-def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.ndarray,
-                      bij: np.ndarray, bji: np.ndarray, w: np.ndarray, voting: str,
-                      chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+def _third_party_sums(
+    dT: np.ndarray,
+    e: np.ndarray,
+    Rhat: np.ndarray,
+    a: np.ndarray,
+    bij: np.ndarray,
+    bji: np.ndarray,
+    w: np.ndarray,
+    voting: str,
+    chunk: int = CHUNK,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(sum_n w_n g(m_n), sum_n w_n |g(m_n)|)``, ``(B, N, N)`` over *every* actor ``n``
     (the principals included; the caller takes them out), ``m_n`` being third party
     ``n``'s expected-utility margin for ``i``'s side in ``i``'s challenge of ``j``.
@@ -197,7 +231,7 @@ def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.nda
     s_lin = np.empty((B, N, N))
     s_abs = np.empty((B, N, N))
     bsum = bij + bji
-    wcol = np.ascontiguousarray(w)[:, None, :, None]           # (B, 1, N, 1)
+    wcol = np.ascontiguousarray(w)[:, None, :, None]  # (B, 1, N, 1)
     size = min(B * N * N * N, max(chunk, N * N))
     qbuf, vbuf, pbuf = np.empty(size), np.empty(size), np.empty(size)
     for b0, b1, i0, i1 in blocks(B, N, N * N, chunk):
@@ -206,19 +240,19 @@ def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.nda
         q, v, pin = (buf[:n].reshape(shape) for buf in (qbuf, vbuf, pbuf))
         a4 = a[b0:b1, i0:i1, None, :]
         np.multiply(Rhat[b0:b1, i0:i1, None, :], e[b0:b1, None, :, :], out=q)
-        q += dT[b0:b1, None, :, :]                               # q[b, i, j, n]
+        q += dT[b0:b1, None, :, :]  # q[b, i, j, n]
         np.subtract(q, a4, out=v)
         if not prop:
             v[...] = g(v)
-        v *= w[b0:b1, None, None, :]                             # n's direct vote
+        v *= w[b0:b1, None, None, :]  # n's direct vote
         np.maximum(v, 0.0, out=pin)
         pin += bij[b0:b1, i0:i1, :, None]
         np.abs(v, out=v)
         v += bsum[b0:b1, i0:i1, :, None]
-        pin /= v                                                 # P(i wins) seen by n
+        pin /= v  # P(i wins) seen by n
         np.add(a4, q, out=v)
         v *= pin
-        v -= q                                                   # EU(side i) - EU(side j)
+        v -= q  # EU(side i) - EU(side j)
         if not prop:
             v[...] = g(v)
         s_lin[b0:b1, i0:i1] = np.matmul(v, wcol[b0:b1])[..., 0]
@@ -226,15 +260,22 @@ def _third_party_sums(dT: np.ndarray, e: np.ndarray, Rhat: np.ndarray, a: np.nda
     return s_lin, s_abs
 
 
-def _challenges_seen_by(d: np.ndarray, Rhat: np.ndarray, w: np.ndarray, ssum: np.ndarray,
-                        h: np.ndarray, i: np.ndarray, j: np.ndarray,
-                        opt: SMPOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _challenges_seen_by(
+    d: np.ndarray,
+    Rhat: np.ndarray,
+    w: np.ndarray,
+    ssum: np.ndarray,
+    h: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    opt: SMPOptions,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_challenge` for one pair ``(i[b, q], j[b, q])`` per row as seen by
     ``h[b, q]`` (``(B, Q)`` index arrays)."""
     B, N, _ = d.shape
     dT = np.swapaxes(d, 1, 2)
     bb = np.arange(B)[:, None]
-    Rh = Rhat[bb, h]                                   # (B, Q, N)
+    Rh = Rhat[bb, h]  # (B, Q, N)
     Uni = utility(dT[bb, i], Rh)
     Unj = utility(dT[bb, j], Rh)
     Uij = np.take_along_axis(Unj, i[..., None], axis=2)[..., 0]
@@ -245,8 +286,15 @@ def _challenges_seen_by(d: np.ndarray, Rhat: np.ndarray, w: np.ndarray, ssum: np
     return _challenge(Uni, Unj, W, Uij, Uji, w[bb, i], w[bb, j], ssum[bb, j], opt)
 
 
-def _interpolate(xi: np.ndarray, xj: np.ndarray, si: np.ndarray, sj: np.ndarray,
-                 pi: np.ndarray, pj: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+def _interpolate(
+    xi: np.ndarray,
+    xj: np.ndarray,
+    si: np.ndarray,
+    sj: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    how: str,
+) -> tuple[np.ndarray, np.ndarray]:
     """The bargain's positions for ``i`` and ``j`` per dimension (``InterVecBrgn``).
 
     ``S1P1``/``S2P2``: weights ``W_i = s_ik^n p_i^m`` (n = m = 1 or 2); both get
@@ -257,8 +305,8 @@ def _interpolate(xi: np.ndarray, xj: np.ndarray, si: np.ndarray, sj: np.ndarray,
     """
     if how in ("S1P1", "S2P2"):
         k = 1 if how == "S1P1" else 2
-        wi = si ** k * pi ** k
-        wj = sj ** k * pj ** k
+        wi = si**k * pi**k
+        wj = sj**k * pj**k
         tot = wi + _MIN_WEIGHT + wj
         bi = ((wi + _MIN_WEIGHT) * xi + wj * xj) / tot
         bj = (wi * xi + (_MIN_WEIGHT + wj) * xj) / tot
@@ -280,22 +328,29 @@ def _round4(x: np.ndarray) -> np.ndarray:
 class TurnRecord:
     """What happened in one turn (arrays over the batch)."""
 
-    target: np.ndarray      # (B, N): best target j of each actor, -1 if none
-    gain: np.ndarray        # (B, N): its expected gain (nan if none)
-    p_win: np.ndarray       # (B, N): i's estimate of P(i beats its target)
-    chosen: np.ndarray      # (B, N): option index adopted (0 status quo, 1+s bargain slot s)
+    target: np.ndarray  # (B, N): best target j of each actor, -1 if none
+    gain: np.ndarray  # (B, N): its expected gain (nan if none)
+    p_win: np.ndarray  # (B, N): i's estimate of P(i beats its target)
+    chosen: np.ndarray  # (B, N): option index adopted (0 status quo, 1+s bargain slot s)
 
 
-def turn(X: np.ndarray, S: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray,
-         d: np.ndarray, opt: SMPOptions,
-         rng: np.random.Generator | None = None) -> tuple[np.ndarray, TurnRecord]:
+def turn(
+    X: np.ndarray,
+    S: np.ndarray,
+    sw: np.ndarray,
+    cap: np.ndarray,
+    R: np.ndarray,
+    d: np.ndarray,
+    opt: SMPOptions,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, TurnRecord]:
     """The positions after one turn from state ``(X, R, d)``; ``(B, N, D)`` and the record."""
     B, N, D = X.shape
     ssum = S.sum(axis=2)
-    w = ssum * cap                                   # contest weights s_i c_i
+    w = ssum * cap  # contest weights s_i c_i
     Rhat = estimated_r(R, opt.big_r_adjust)
     P, G = _all_challenges(d, R, Rhat, w, ssum, opt)
-    j = G.argmax(axis=2)                             # first best target, in actor order
+    j = G.argmax(axis=2)  # first best target, in actor order
     bb = np.arange(B)[:, None]
     ii = np.broadcast_to(np.arange(N), (B, N))
     best = G[bb, ii, j]
@@ -304,8 +359,7 @@ def turn(X: np.ndarray, S: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.nd
 
     xi, xj = X, X[bb, j]
     si, sj = S, S[bb, j]
-    bI, bR = _interpolate(xi, xj, si, sj, p_ij[..., None], 1.0 - p_ij[..., None],
-                          opt.interpolation)
+    bI, bR = _interpolate(xi, xj, si, sj, p_ij[..., None], 1.0 - p_ij[..., None], opt.interpolation)
     init = [ii]
     rcvr = [j]
     posI, posR = [bI], [bR]
@@ -313,8 +367,9 @@ def turn(X: np.ndarray, S: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.nd
         # KTAB's j-perspective bargain takes as "probability" j's estimate of i's expected
         # gain (the second value of its probEduChlg), not the probability; kept as in KTAB.
         _, gain_i, _ = _challenges_seen_by(d, Rhat, w, ssum, j, ii, j, opt)
-        cI, cR = _interpolate(xi, xj, si, sj, gain_i[..., None], 1.0 - gain_i[..., None],
-                              opt.interpolation)
+        cI, cR = _interpolate(
+            xi, xj, si, sj, gain_i[..., None], 1.0 - gain_i[..., None], opt.interpolation
+        )
         if opt.bargaining == "InitRcvrInterp":
             init.append(ii)
             rcvr.append(j)
@@ -325,9 +380,9 @@ def turn(X: np.ndarray, S: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.nd
             wR = (cap * ssum[bb, j])[..., None]
             posI = [(wI * bI + wR * cI) / (wI + wR)]
             posR = [(wI * bR + wR * cR) / (wI + wR)]
-    I = np.concatenate(init, axis=1)                 # (B, NB)
+    I = np.concatenate(init, axis=1)  # (B, NB)
     Rc = np.concatenate(rcvr, axis=1)
-    PI = np.concatenate(posI, axis=1)                # (B, NB, D)
+    PI = np.concatenate(posI, axis=1)  # (B, NB, D)
     PR = np.concatenate(posR, axis=1)
     valid = np.concatenate([has] * len(init), axis=1)
 
@@ -338,14 +393,29 @@ def turn(X: np.ndarray, S: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.nd
     is_init = I[bb, slot] == ii
     newpos = np.where(is_init[..., None], PI[bb, slot], PR[bb, slot])
     Xn = np.where(take[..., None], newpos, X)
-    rec = TurnRecord(target=np.where(has, j, -1), gain=np.where(has, best, np.nan),
-                     p_win=np.where(has, p_ij, np.nan), chosen=chosen)
+    rec = TurnRecord(
+        target=np.where(has, j, -1),
+        gain=np.where(has, best, np.nan),
+        p_win=np.where(has, p_ij, np.nan),
+        chosen=chosen,
+    )
     return Xn, rec
 
 
-def _resolve(X: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray, d: np.ndarray,
-             I: np.ndarray, Rc: np.ndarray, PI: np.ndarray, PR: np.ndarray, valid: np.ndarray,
-             opt: SMPOptions, rng: np.random.Generator | None) -> np.ndarray:
+def _resolve(
+    X: np.ndarray,
+    sw: np.ndarray,
+    cap: np.ndarray,
+    R: np.ndarray,
+    d: np.ndarray,
+    I: np.ndarray,
+    Rc: np.ndarray,
+    PI: np.ndarray,
+    PR: np.ndarray,
+    valid: np.ndarray,
+    opt: SMPOptions,
+    rng: np.random.Generator | None,
+) -> np.ndarray:
     """Index of the option each actor adopts: 0 its status quo, ``1 + s`` bargain slot ``s``.
 
     Option values: to actor ``a`` the status quo is worth ``T_a / N`` with
@@ -357,15 +427,15 @@ def _resolve(X: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray, d: n
     B, N, _ = X.shape
     NB = I.shape[1]
     Ra = R[:, :, None]
-    u_now = utility(d, Ra)                                       # (B, N, N): u_a(X_n)
-    T = u_now.sum(axis=2)                                        # (B, N)
-    uI = utility(distances(X, sw, PI), Ra)                       # (B, N, NB)
+    u_now = utility(d, Ra)  # (B, N, N): u_a(X_n)
+    T = u_now.sum(axis=2)  # (B, N)
+    uI = utility(distances(X, sw, PI), Ra)  # (B, N, NB)
     uR = utility(distances(X, sw, PR), Ra)
     oldI = np.take_along_axis(u_now, np.broadcast_to(I[:, None, :], (B, N, NB)), axis=2)
     oldR = np.take_along_axis(u_now, np.broadcast_to(Rc[:, None, :], (B, N, NB)), axis=2)
     u_opt = np.concatenate([T[..., None], T[..., None] - oldI - oldR + uI + uR], axis=2) / N
     O = NB + 1
-    members = np.zeros((B, N, O), bool)                          # members[b, k, o]
+    members = np.zeros((B, N, O), bool)  # members[b, k, o]
     members[:, :, 0] = True
     k = np.arange(N)[None, :, None]
     members[:, :, 1:] = valid[:, None, :] & ((I[:, None, :] == k) | (Rc[:, None, :] == k))
@@ -374,7 +444,7 @@ def _resolve(X: np.ndarray, sw: np.ndarray, cap: np.ndarray, R: np.ndarray, d: n
     if opt.pce == "Conditional":
         with np.errstate(divide="ignore"):
             logP = np.log(victory_probability(c, opt.victory))
-        L = np.matmul(mf, np.swapaxes(logP, 1, 2))                  # sum over the queue
+        L = np.matmul(mf, np.swapaxes(logP, 1, 2))  # sum over the queue
         L = np.where(members, L, -np.inf)
         L -= L.max(axis=2, keepdims=True)
         p = np.exp(L)
@@ -410,9 +480,14 @@ def unique_positions(X: np.ndarray, tol: float = POSITION_TOL) -> tuple[np.ndarr
     return unique, rep
 
 
-def position_probabilities(X: np.ndarray, d: np.ndarray, R: np.ndarray, cap: np.ndarray,
-                           opt: SMPOptions, voting: str = "Prop"
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def position_probabilities(
+    X: np.ndarray,
+    d: np.ndarray,
+    R: np.ndarray,
+    cap: np.ndarray,
+    opt: SMPOptions,
+    voting: str = "Prop",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """KTAB's probability that each actor's position wins (``(B, N)``), the probability of
     each unique position (``(B, N)``, 0 for duplicates) and the expected position
     ``sum_u p_u X_u`` (``(B, D)``): a PCE over the unique positions, each actor valuing them

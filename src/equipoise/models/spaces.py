@@ -26,8 +26,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # numpy is imported where used: validating a scenario needs none of it
     import numpy as np
 
-__all__ = ["IssueSpace", "SpaceHistory", "group_spaces", "issue_spaces", "is_spatial",
-           "space_history"]
+__all__ = [
+    "IssueSpace",
+    "SpaceHistory",
+    "group_spaces",
+    "issue_spaces",
+    "is_spatial",
+    "space_history",
+]
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,20 @@ def group_spaces(issues: Sequence[str], spaces: Sequence[str | None] | None) -> 
     if spaces is None:
         spaces = [None] * len(issues)
     if len(spaces) != len(issues):
-        raise ValueError(f"spaces: {len(spaces)} entries, expected one per issue "
-                         f"({len(issues)})")
+        raise ValueError(f"spaces: {len(spaces)} entries, expected one per issue ({len(issues)})")
     groups: dict[tuple[bool, str], list[int]] = {}
     for k, (issue, space) in enumerate(zip(issues, spaces)):
         key = (True, str(space)) if space is not None else (False, str(issue))
         groups.setdefault(key, []).append(k)
-    return [IssueSpace(id=name, issues=tuple(str(issues[k]) for k in index),
-                       index=tuple(index), declared=declared)
-            for (declared, name), index in groups.items()]
+    return [
+        IssueSpace(
+            id=name,
+            issues=tuple(str(issues[k]) for k in index),
+            index=tuple(index),
+            declared=declared,
+        )
+        for (declared, name), index in groups.items()
+    ]
 
 
 def issue_spaces(scenario_or_problem: Any) -> list[IssueSpace]:
@@ -126,7 +137,14 @@ def space_history(forecast: Any, space: IssueSpace) -> SpaceHistory | None:
     trajectories = [np.asarray(forecast.trajectory[i], dtype=float) for i in space.issues]
     n = max(max(states), *(t.size for t in trajectories))
     positions = np.array([[_padded(h[a], n) for h in hist] for a in actors]).reshape(
-        len(actors), len(hist), n)
+        len(actors), len(hist), n
+    )
     path = np.stack([_padded(t, n) for t in trajectories], axis=1)
-    return SpaceHistory(model=str(forecast.model), space=space, actors=actors,
-                        positions=positions, forecast=path, states=states)
+    return SpaceHistory(
+        model=str(forecast.model),
+        space=space,
+        actors=actors,
+        positions=positions,
+        forecast=path,
+        states=states,
+    )

@@ -103,16 +103,26 @@ def analyse_balance(
     deg = graph.degree()
     placed = deg > 0
     if robust:
-        rob = camp_robustness(graph, res.spins, float(res.value), res.optimal,
-                              preferred=reference, time_limit=robust_time_limit, seed=seed)
+        rob = camp_robustness(
+            graph,
+            res.spins,
+            float(res.value),
+            res.optimal,
+            preferred=reference,
+            time_limit=robust_time_limit,
+            seed=seed,
+        )
         ref = rob.reference
     else:
         rob = None
         ref = None
         if graph.m:
             idx = graph.index()
-            ref = idx[reference] if reference in idx and placed[idx[reference]] else \
-                int(np.argmax(deg))
+            ref = (
+                idx[reference]
+                if reference in idx and placed[idx[reference]]
+                else int(np.argmax(deg))
+            )
     side = res.spins * (res.spins[ref] if ref is not None else 1.0)
     camp = (side < 0).astype(int)
 
@@ -136,31 +146,43 @@ def analyse_balance(
     ties = []
     for e in res.frustrated.tolist():
         s = int(graph.sign[e])
-        ties.append({
-            "u": _py(nodes[graph.u[e]]), "v": _py(nodes[graph.v[e]]), "sign": s,
-            "weight": num(graph.weight[e]),
-            "strain": "positive tie across the camps" if s > 0 else "negative tie inside a camp",
-        })
-    groups = [[_py(nodes[i]) for i in range(graph.n) if placed[i] and camp[i] == k]
-              for k in (0, 1)]
+        ties.append(
+            {
+                "u": _py(nodes[graph.u[e]]),
+                "v": _py(nodes[graph.v[e]]),
+                "sign": s,
+                "weight": num(graph.weight[e]),
+                "strain": "positive tie across the camps"
+                if s > 0
+                else "negative tie inside a camp",
+            }
+        )
+    groups = [[_py(nodes[i]) for i in range(graph.n) if placed[i] and camp[i] == k] for k in (0, 1)]
     pos = int((graph.sign > 0).sum())
     layers: dict[str, dict[str, float]] = {}
     if graph.layer_values is not None and graph.layer_names:
         lv = graph.layer_values
         agree = np.where(np.sign(lv) == graph.sign[:, None], np.abs(lv), 0.0)
-        share = np.divide(agree, agree.sum(axis=1, keepdims=True),
-                          out=np.zeros_like(agree), where=agree.sum(axis=1, keepdims=True) > 0)
+        share = np.divide(
+            agree,
+            agree.sum(axis=1, keepdims=True),
+            out=np.zeros_like(agree),
+            where=agree.sum(axis=1, keepdims=True) > 0,
+        )
         bad = np.zeros(graph.m, bool)
         bad[res.frustrated] = True
         per_layer = (share * graph.weight[:, None])[bad].sum(axis=0)
         present = (lv != 0).sum(axis=0)
         for k, name in enumerate(graph.layer_names):
             if present[k] or per_layer[k]:
-                layers[name] = {"ties": int(present[k]),
-                                "frustrated": round(float(per_layer[k]), 12)}
+                layers[name] = {
+                    "ties": int(present[k]),
+                    "frustrated": round(float(per_layer[k]), 12),
+                }
         for t, e in zip(ties, res.frustrated.tolist()):
-            t["layers"] = {name: float(lv[e, k]) for k, name in enumerate(graph.layer_names)
-                           if lv[e, k] != 0}
+            t["layers"] = {
+                name: float(lv[e, k]) for k, name in enumerate(graph.layer_names) if lv[e, k] != 0
+            }
     return BalanceResult(
         graph=graph,
         frustration_index=num(res.value),
@@ -186,16 +208,23 @@ def analyse_balance(
         cancelled=[dict(d, pair=[_py(x) for x in d["pair"]]) for d in graph.cancelled_detail],
         unplaced=[_py(nodes[i]) for i in range(graph.n) if not placed[i]],
         reference=_py(nodes[ref]) if ref is not None else None,
-        camp_fixed=({str(nodes[i]): rob.fixed[i] for i in range(graph.n) if placed[i]}
-                    if rob else {}),
+        camp_fixed=(
+            {str(nodes[i]): rob.fixed[i] for i in range(graph.n) if placed[i]} if rob else {}
+        ),
         unique=rob.unique if rob else None,
         swing=([_py(nodes[i]) for i in range(graph.n) if rob.swing[i]] if rob else []),
         robustness=rob.note if rob else "not examined",
         layers=layers,
         blocks=[
-            {"nodes": b.nodes, "ties": b.edges, "value": num(b.value),
-             "lower_bound": num(b.lower_bound), "optimal": b.optimal, "method": b.method,
-             "seconds": round(b.seconds, 6)}
+            {
+                "nodes": b.nodes,
+                "ties": b.edges,
+                "value": num(b.value),
+                "lower_bound": num(b.lower_bound),
+                "optimal": b.optimal,
+                "method": b.method,
+                "seconds": round(b.seconds, 6),
+            }
             for b in res.blocks
         ],
     )
@@ -225,24 +254,34 @@ def explain_balance(report: BalanceResult, *, top: int = 5, names: dict | None =
     if m == 0:
         return [f"The network has {n} actors and no ties: nothing to balance."]
     if report.optimal:
-        how = {"certificate": "proven optimal by the eigenvalue (SDP dual) certificate",
-               "milp": "proven optimal by the binary program (HiGHS)"}.get(
-            report.method, "proven optimal")
+        how = {
+            "certificate": "proven optimal by the eigenvalue (SDP dual) certificate",
+            "milp": "proven optimal by the binary program (HiGHS)",
+        }.get(report.method, "proven optimal")
         if fi == 0:
-            lines.append(f"The network of {_count(n, 'actor')} and {_count(m, 'tie')} is "
-                         "structurally balanced: "
-                         "it splits into two camps with every positive tie inside a camp and "
-                         "every negative tie between them.")
+            lines.append(
+                f"The network of {_count(n, 'actor')} and {_count(m, 'tie')} is "
+                "structurally balanced: "
+                "it splits into two camps with every positive tie inside a camp and "
+                "every negative tie between them."
+            )
         else:
-            amount = (f"ties of total weight {_fmt(fi)}" if report.weighted
-                      else f"{_fmt(fi)} of the {m} ties")
-            lines.append(f"Frustration index {_fmt(fi)} ({how}): at least {amount} must be "
-                         f"dropped or reversed for the {n} actors to form two camps, friendly "
-                         "inside and hostile to each other.")
+            amount = (
+                f"ties of total weight {_fmt(fi)}"
+                if report.weighted
+                else f"{_fmt(fi)} of the {m} ties"
+            )
+            lines.append(
+                f"Frustration index {_fmt(fi)} ({how}): at least {amount} must be "
+                f"dropped or reversed for the {n} actors to form two camps, friendly "
+                "inside and hostile to each other."
+            )
     else:
-        lines.append(f"Best split found frustrates {_fmt(fi)} {unit}; not proven optimal "
-                     f"within the time limit — the true frustration index lies between "
-                     f"{_fmt(lb)} and {_fmt(fi)}.")
+        lines.append(
+            f"Best split found frustrates {_fmt(fi)} {unit}; not proven optimal "
+            f"within the time limit — the true frustration index lies between "
+            f"{_fmt(lb)} and {_fmt(fi)}."
+        )
     g0, g1 = report.groups
     ref = report.reference
     with_ref = f", the reference {nm(ref)}'s" if ref is not None else ""
@@ -252,36 +291,50 @@ def explain_balance(report: BalanceResult, *, top: int = 5, names: dict | None =
     lines += _robustness_lines(report, nm, names)
     unplaced = report.unplaced or []
     if unplaced:
-        lines.append(f"Unplaced ({_count(len(unplaced), 'actor')} without any tie, in no "
-                     f"camp): {_names(unplaced, names)}.")
+        lines.append(
+            f"Unplaced ({_count(len(unplaced), 'actor')} without any tie, in no "
+            f"camp): {_names(unplaced, names)}."
+        )
     ties = report.frustrated_ties
     if ties:
-        shown = sorted(ties, key=lambda t: -t["weight"])[:max(top, 1) * 2]
-        parts = [f"{nm(t['u'])}–{nm(t['v'])} ({t['strain']}"
-                 + (f", weight {_fmt(t['weight'])}" if report.weighted else "")
-                 + (f"; {_layer_text(t['layers'])}" if t.get("layers") else "") + ")"
-                 for t in shown]
+        shown = sorted(ties, key=lambda t: -t["weight"])[: max(top, 1) * 2]
+        parts = [
+            f"{nm(t['u'])}–{nm(t['v'])} ({t['strain']}"
+            + (f", weight {_fmt(t['weight'])}" if report.weighted else "")
+            + (f"; {_layer_text(t['layers'])}" if t.get("layers") else "")
+            + ")"
+            for t in shown
+        ]
         more = len(ties) - len(shown)
-        lines.append(f"Ties under strain ({len(ties)}): " + "; ".join(parts)
-                     + (f"; and {more} more." if more > 0 else "."))
+        lines.append(
+            f"Ties under strain ({len(ties)}): "
+            + "; ".join(parts)
+            + (f"; and {more} more." if more > 0 else ".")
+        )
     layer_line = _layers_sentence(report)
     if layer_line:
         lines.append(layer_line)
     for c in report.cancelled:
         a, b = c["pair"]
         recs = ", ".join(f"{r['kind']} {r['strength']:+.3g}" for r in c["records"])
-        lines.append(f"Cancelled pair {nm(a)}–{nm(b)}: its layers cancel out ("
-                     f"{_layer_text(c['layers']) or 'records of equal strength'}; records: "
-                     f"{recs}), so it has no tie.")
+        lines.append(
+            f"Cancelled pair {nm(a)}–{nm(b)}: its layers cancel out ("
+            f"{_layer_text(c['layers']) or 'records of equal strength'}; records: "
+            f"{recs}), so it has no tie."
+        )
     if not report.cancelled and report.cancelled_pairs:
         pairs = "; ".join(f"{nm(a)}–{nm(b)}" for a, b in report.cancelled_pairs)
         lines.append(f"Cancelled pairs (records add up to 0, no tie): {pairs}.")
     tri = report.triads
     if tri["total"]:
-        lines.append(f"Triads: {tri['unbalanced']} of {tri['total']} triangles are unbalanced "
-                     "(an odd number of hostile ties: 'my ally and my partner are at war').")
-        ranked = sorted(report.actors.items(),
-                        key=lambda kv: (-kv[1]["unbalanced_triads"], -kv[1]["triads"], kv[0]))
+        lines.append(
+            f"Triads: {tri['unbalanced']} of {tri['total']} triangles are unbalanced "
+            "(an odd number of hostile ties: 'my ally and my partner are at war')."
+        )
+        ranked = sorted(
+            report.actors.items(),
+            key=lambda kv: (-kv[1]["unbalanced_triads"], -kv[1]["triads"], kv[0]),
+        )
         ranked = [(a, d) for a, d in ranked if d["unbalanced_triads"] > 0][:top]
         if ranked:
             lines.append("Most cross-pressured actors:")
@@ -289,14 +342,19 @@ def explain_balance(report: BalanceResult, *, top: int = 5, names: dict | None =
                 partners = d.get("unbalanced_with", [])[:3]
                 with_txt = "; ".join(f"{nm(b)} and {nm(c)}" for b, c in partners)
                 extra = d["unbalanced_triads"] - len(partners)
-                lines.append(f"  {nm(a)}: {d['unbalanced_triads']} of {d['triads']} triads "
-                             f"unbalanced" + (f" — with {with_txt}" if with_txt else "")
-                             + (f" (+{extra} more)" if extra > 0 else "") + ".")
+                lines.append(
+                    f"  {nm(a)}: {d['unbalanced_triads']} of {d['triads']} triads "
+                    f"unbalanced"
+                    + (f" — with {with_txt}" if with_txt else "")
+                    + (f" (+{extra} more)" if extra > 0 else "")
+                    + "."
+                )
     else:
         lines.append("Triads: no three actors are all tied to each other.")
     if report.estrada is not None:
-        lines.append(f"Walk-based degree of balance (Estrada & Benzi): {report.estrada:.3f} "
-                     "(1 = balanced).")
+        lines.append(
+            f"Walk-based degree of balance (Estrada & Benzi): {report.estrada:.3f} (1 = balanced)."
+        )
     return lines
 
 
@@ -309,15 +367,18 @@ def _layer_text(layers: dict) -> str:
 
 
 def _layers_sentence(report: BalanceResult) -> str | None:
-    layers = {k: v["frustrated"] for k, v in (report.layers or {}).items()
-              if v["frustrated"] > 0}
+    layers = {k: v["frustrated"] for k, v in (report.layers or {}).items() if v["frustrated"] > 0}
     if not layers:
         return None
-    parts = ", ".join(f"{k} {_fmt(round(v, 6) if report.weighted else v)}"
-                      for k, v in sorted(layers.items(), key=lambda kv: -kv[1]))
+    parts = ", ".join(
+        f"{k} {_fmt(round(v, 6) if report.weighted else v)}"
+        for k, v in sorted(layers.items(), key=lambda kv: -kv[1])
+    )
     which = " and ".join(sorted(layers, key=lambda k: -layers[k]))
-    return (f"The frustrated ties come from the {which} "
-            f"layer{'s' if len(layers) > 1 else ''} (frustrated weight by layer: {parts}).")
+    return (
+        f"The frustrated ties come from the {which} "
+        f"layer{'s' if len(layers) > 1 else ''} (frustrated weight by layer: {parts})."
+    )
 
 
 def _robustness_lines(report: BalanceResult, nm: Any, names: dict | None) -> list[str]:
@@ -329,29 +390,39 @@ def _robustness_lines(report: BalanceResult, nm: Any, names: dict | None) -> lis
     unknown = [a for a, f in fixed.items() if f is None]
     out = []
     if report.unique is True:
-        out.append(f"The split is the only optimal one (up to swapping the camps): every "
-                   f"actor's side relative to {nm(ref)} is fixed.")
+        out.append(
+            f"The split is the only optimal one (up to swapping the camps): every "
+            f"actor's side relative to {nm(ref)} is fixed."
+        )
     elif loose:
-        out.append(f"Not every camp is fixed: {_names(loose, names)} can sit on either side "
-                   f"of {nm(ref)} in an optimal split.")
+        out.append(
+            f"Not every camp is fixed: {_names(loose, names)} can sit on either side "
+            f"of {nm(ref)} in an optimal split."
+        )
     if unknown:
-        out.append(f"Whether these camps are fixed was not decided within the time budget "
-                   f"(--robust-time): {_names(unknown, names)}.")
+        out.append(
+            f"Whether these camps are fixed was not decided within the time budget "
+            f"(--robust-time): {_names(unknown, names)}."
+        )
     swing = [a for a in report.swing if a not in loose]
     if swing:
-        out.append(f"Among near-optimal splits (at most one tie more, unweighted) these "
-                   f"also change side relative to {nm(ref)}: {_names(swing, names)}.")
+        out.append(
+            f"Among near-optimal splits (at most one tie more, unweighted) these "
+            f"also change side relative to {nm(ref)}: {_names(swing, names)}."
+        )
     return out
 
 
-def triad_changes(before: BalanceResult, after: BalanceResult,
-                  actor: Hashable | None = None) -> dict[str, Any]:
+def triad_changes(
+    before: BalanceResult, after: BalanceResult, actor: Hashable | None = None
+) -> dict[str, Any]:
     """Unbalanced triads that appear or disappear between two analyses.
 
     Compares the ``unbalanced_triads`` lists (complete only when neither report was
     truncated); with ``actor``, only triads containing it. Returns
     ``{"appeared": [[a, b, c], ...], "disappeared": [...], "kept": [...], "complete": bool}``.
     """
+
     def triads(rep: BalanceResult) -> set[tuple]:
         out = {tuple(sorted(map(str, t))) for t in rep.unbalanced_triads}
         if actor is not None:
@@ -363,6 +434,5 @@ def triad_changes(before: BalanceResult, after: BalanceResult,
         "appeared": [list(t) for t in sorted(b - a)],
         "disappeared": [list(t) for t in sorted(a - b)],
         "kept": [list(t) for t in sorted(a & b)],
-        "complete": not (before.unbalanced_triads_truncated
-                         or after.unbalanced_triads_truncated),
+        "complete": not (before.unbalanced_triads_truncated or after.unbalanced_triads_truncated),
     }

@@ -23,31 +23,54 @@ def believe_context(analysis: Any) -> dict[str, Any] | None:
     robust = analysis.decision.robust_option() if analysis.decision is not None else None
     items = []
     for o in focus_options(e, actual, robust):
-        role = ("what the scenario records as actually chosen" if o in actual else
-                "the robust option (largest first-rank acceptability)")
+        role = (
+            "what the scenario records as actually chosen"
+            if o in actual
+            else "the robust option (largest first-rank acceptability)"
+        )
         if o in actual and o == robust:
             role += ", and the robust option"
         rows = []
         for d, view in e.views[o].items():
             f, ch = view.favourable, view.change
-            rows.append({
-                "doctrine": "any weights" if d == ANY else e.doctrines[d].name,
-                "can_be_first": f.can_be_first,
-                "lead": f.margin,
-                "widening": None if view.widening is None else view.widening.total,
-                "change": ("not settled within the time limit" if view.change_timed_out else
-                           "first already" if ch == [] else "none within the criteria's "
-                           "ranges" if ch is None else
-                           f"{sum(c.units for c in ch):.2f} units, {len(ch)} value"
-                           + ("s" if len(ch) != 1 else "")),
-                "approximate": (None if not view.approximate else
-                                f"{view.approximate[0].input} → "
-                                f"{view.approximate[0].new:.3g} "
-                                f"({view.approximate[0].units:.1f} units)"),
-            })
+            rows.append(
+                {
+                    "doctrine": "any weights" if d == ANY else e.doctrines[d].name,
+                    "can_be_first": f.can_be_first,
+                    "lead": f.margin,
+                    "widening": None if view.widening is None else view.widening.total,
+                    "change": (
+                        "not settled within the time limit"
+                        if view.change_timed_out
+                        else "first already"
+                        if ch == []
+                        else "none within the criteria's ranges"
+                        if ch is None
+                        else f"{sum(c.units for c in ch):.2f} units, {len(ch)} value"
+                        + ("s" if len(ch) != 1 else "")
+                    ),
+                    "approximate": (
+                        None
+                        if not view.approximate
+                        else f"{view.approximate[0].input} → "
+                        f"{view.approximate[0].new:.3g} "
+                        f"({view.approximate[0].units:.1f} units)"
+                    ),
+                }
+            )
         sentences = [line for d in e.views[o] for line in option_sentences(e, o, d)]
-        items.append({"id": f"believe-{o}", "option": o, "name": e.name(o), "role": role,
-                      "rows": rows, "sentences": sentences})
-    return {"options": items,
-            "stability": [stability_sentence(e, d) for d in e.doctrines],
-            "searched": e.searched}
+        items.append(
+            {
+                "id": f"believe-{o}",
+                "option": o,
+                "name": e.name(o),
+                "role": role,
+                "rows": rows,
+                "sentences": sentences,
+            }
+        )
+    return {
+        "options": items,
+        "stability": [stability_sentence(e, d) for d in e.doctrines],
+        "searched": e.searched,
+    }

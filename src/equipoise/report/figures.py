@@ -91,19 +91,27 @@ def _to_svg(fig: Any, name: str, label: str) -> str:
     cropped to their content (``bbox_inches="tight"``, which costs a second draw).
     """
     buf = io.StringIO()
-    crop: dict[str, Any] = ({"bbox_inches": _grown_to_content(fig)}
-                            if getattr(fig, "_eq_fixed", False)
-                            else {"bbox_inches": "tight", "pad_inches": 0.06})
-    fig.savefig(buf, format="svg", **crop,
-                metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    crop: dict[str, Any] = (
+        {"bbox_inches": _grown_to_content(fig)}
+        if getattr(fig, "_eq_fixed", False)
+        else {"bbox_inches": "tight", "pad_inches": 0.06}
+    )
+    fig.savefig(
+        buf,
+        format="svg",
+        **crop,
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+    )
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     prefix = re.sub(r"[^A-Za-z0-9_-]", "-", name) + "-"
-    text = re.sub(r'(\bid="|href="#|url\(#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2),
-                  text)
-    esc = (label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-           .replace(">", "&gt;"))
+    text = re.sub(
+        r'(\bid="|href="#|url\(#)([^")]+)', lambda m: m.group(1) + prefix + m.group(2), text
+    )
+    esc = (
+        label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
     text = text.replace("<svg ", f'<svg role="img" aria-label="{esc}" class="fig-svg" ', 1)
     return text.strip()
 
@@ -117,7 +125,7 @@ def _grown_to_content(fig: Any, pad: float = 0.04) -> Any:
 
     w, h = fig.get_size_inches()
     content = fig.get_tightbbox(FigureCanvasAgg(fig).get_renderer())
-    if (content.x0 >= 0 and content.y0 >= 0 and content.x1 <= w and content.y1 <= h):
+    if content.x0 >= 0 and content.y0 >= 0 and content.x1 <= w and content.y1 <= h:
         return None
     return Bbox.union([Bbox.from_bounds(0, 0, w, h), content.padded(pad)])
 
@@ -133,8 +141,7 @@ def _render(draw: Any, name: str, label: str) -> str:
 def _margins(fig: Any, *, left: float, right: float, top: float, bottom: float) -> None:
     """Fixed margins in inches (one draw instead of two for a cropped figure)."""
     w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h,
-                        bottom=bottom / h)
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h)
     fig._eq_fixed = True
 
 
@@ -153,8 +160,10 @@ def _wrap(text: str, width: int, max_lines: int = 3) -> str:
 
 # -- relations network -------------------------------------------------------------------
 
-def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]]
-                   ) -> dict[str, tuple[float, float]]:
+
+def network_layout(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]]
+) -> dict[str, tuple[float, float]]:
     """Deterministic 2-D layout: stress majorisation started from classical scaling.
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
@@ -184,7 +193,7 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     dist = np.maximum(dist, 1e-9)
     np.fill_diagonal(dist, 0.0)
     # classical scaling
-    d2 = dist ** 2
+    d2 = dist**2
     j = np.eye(n) - 1.0 / n
     b = -0.5 * j @ d2 @ j
     vals, vecs = np.linalg.eigh(b)
@@ -203,7 +212,7 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     v_pinv = np.linalg.pinv(v)
     for _ in range(200):
         diff = x[:, None, :] - x[None, :, :]
-        cur = np.sqrt((diff ** 2).sum(-1))
+        cur = np.sqrt((diff**2).sum(-1))
         ratio = np.zeros_like(cur)
         nz = cur > 1e-12
         ratio[nz] = dist[nz] / cur[nz]
@@ -226,9 +235,12 @@ def network_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
     return {nodes[i]: (float(x[i, 0]), float(x[i, 1])) for i in range(n)}
 
 
-def camp_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]],
-                camps: Sequence[Sequence[str]], unplaced: Sequence[str] = ()
-                ) -> dict[str, tuple[float, float]]:
+def camp_layout(
+    nodes: Sequence[str],
+    edges: Sequence[tuple[str, str, int, float]],
+    camps: Sequence[Sequence[str]],
+    unplaced: Sequence[str] = (),
+) -> dict[str, tuple[float, float]]:
     """Camps by position: camp A on the left, camp B on the right, unplaced actors in a row
     below. Inside each camp the stress layout of the camp's own ties (``network_layout``)
     is scaled into its half of the picture, so allies sit close and rivals apart."""
@@ -242,7 +254,7 @@ def camp_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float
         local = network_layout(members, inner)
         xs = np.array([local[x][0] for x in members])
         ys = np.array([local[x][1] for x in members])
-        if np.ptp(ys) > np.ptp(xs):          # tall camps: the long axis vertical
+        if np.ptp(ys) > np.ptp(xs):  # tall camps: the long axis vertical
             xs, ys = ys, xs
         span = max(np.ptp(xs), np.ptp(ys), 1e-9)
         scale = min(1.0, 0.45 * math.sqrt(len(members))) / span * 2.0
@@ -260,8 +272,12 @@ def camp_layout(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float
     return pos
 
 
-def _route(p0: tuple[float, float], p1: tuple[float, float],
-           obstacles: Sequence[tuple[float, float]], radius: float) -> np.ndarray:
+def _route(
+    p0: tuple[float, float],
+    p1: tuple[float, float],
+    obstacles: Sequence[tuple[float, float]],
+    radius: float,
+) -> np.ndarray:
     """Points of a tie from ``p0`` to ``p1``: the straight segment when it passes no other
     node (distance ≥ ``radius``), otherwise the least bent quadratic Bézier curve that does
     (bends tried on both sides, growing)."""
@@ -287,18 +303,27 @@ def _route(p0: tuple[float, float], p1: tuple[float, float],
     length = float(np.hypot(*d))
     for bend in (0.15, -0.15, 0.3, -0.3, 0.45, -0.45, 0.65, -0.65, 0.9, -0.9):
         control = (a + b) / 2 + bend * length * normal
-        curve = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t ** 2 * b
+        curve = (1 - t) ** 2 * a + 2 * (1 - t) * t * control + t**2 * b
         if clear(curve):
             return curve
     return best
 
 
-def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]],
-                   camps: Sequence[Sequence[str]], frustrated: Sequence[Sequence[str]],
-                   *, balancer: str | None = None, labels: Mapping[str, str] | None = None,
-                   unplaced: Sequence[str] = (), not_fixed: Sequence[str] = (),
-                   cancelled: Sequence[Sequence[str]] = (), compact: bool = False,
-                   title: str | None = None, name: str = "fig-network") -> str:
+def network_figure(
+    nodes: Sequence[str],
+    edges: Sequence[tuple[str, str, int, float]],
+    camps: Sequence[Sequence[str]],
+    frustrated: Sequence[Sequence[str]],
+    *,
+    balancer: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    unplaced: Sequence[str] = (),
+    not_fixed: Sequence[str] = (),
+    cancelled: Sequence[Sequence[str]] = (),
+    compact: bool = False,
+    title: str | None = None,
+    name: str = "fig-network",
+) -> str:
     """The signed relations network, camps by position and by shape.
 
     Camp A (circles) on the left, camp B (squares) on the right, unplaced actors (no tie;
@@ -344,13 +369,21 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             u, v = str(u), str(v)
             if u in pos and v in pos:
                 pts = path(u, v)
-                ax.plot(pts[:, 0], pts[:, 1], color="#888888", lw=1.0, linestyle=(0, (1, 2)),
-                        zorder=1)
+                ax.plot(
+                    pts[:, 0], pts[:, 1], color="#888888", lw=1.0, linestyle=(0, (1, 2)), zorder=1
+                )
                 mid = pts[len(pts) // 2]
-                ax.text(mid[0], mid[1], "=0", fontsize=7 * max(scale, 0.8), ha="center",
-                        va="center", color=INK, zorder=3,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#888888",
-                              "lw": 0.6})
+                ax.text(
+                    mid[0],
+                    mid[1],
+                    "=0",
+                    fontsize=7 * max(scale, 0.8),
+                    ha="center",
+                    va="center",
+                    color=INK,
+                    zorder=3,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#888888", "lw": 0.6},
+                )
         for u, v, sign, w in edges:
             u, v = str(u), str(v)
             if u not in pos or v not in pos:
@@ -360,15 +393,36 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             is_bad = frozenset((u, v)) in bad
             colour = POSITIVE if sign > 0 else NEGATIVE
             if is_bad:
-                ax.plot(pts[:, 0], pts[:, 1], color="#f2c94c", lw=lw + 5 * scale, alpha=0.55,
-                        solid_capstyle="round", zorder=1)
-            ax.plot(pts[:, 0], pts[:, 1], color=colour, lw=lw,
-                    linestyle="-" if sign > 0 else (0, (4, 2.5)), zorder=2,
-                    dash_capstyle="butt")
+                ax.plot(
+                    pts[:, 0],
+                    pts[:, 1],
+                    color="#f2c94c",
+                    lw=lw + 5 * scale,
+                    alpha=0.55,
+                    solid_capstyle="round",
+                    zorder=1,
+                )
+            ax.plot(
+                pts[:, 0],
+                pts[:, 1],
+                color=colour,
+                lw=lw,
+                linestyle="-" if sign > 0 else (0, (4, 2.5)),
+                zorder=2,
+                dash_capstyle="butt",
+            )
             if is_bad:
                 mid = pts[len(pts) // 2]
-                ax.plot([mid[0]], [mid[1]], marker="X", ms=11 * scale, color=INK,
-                        markeredgecolor="white", markeredgewidth=1.0, zorder=3)
+                ax.plot(
+                    [mid[0]],
+                    [mid[1]],
+                    marker="X",
+                    ms=11 * scale,
+                    color=INK,
+                    markeredgecolor="white",
+                    markeredgewidth=1.0,
+                    zorder=3,
+                )
         for node in nodes:
             node = str(node)
             if node not in pos:
@@ -383,11 +437,28 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             size = (30 if is_b else 24) * (0.62 if compact else 1.0)
             if node in loose:
                 ax.add_patch(_dotted_ring(x, y, radius * 0.95))
-            ax.plot([x], [y], marker=marker, ms=size, color=fill, markeredgecolor=INK,
-                    markeredgewidth=2.6 if is_b else 1.0, zorder=4, linestyle="none")
-            ax.text(x, y, str(node), ha="center", va="center", zorder=5,
-                    fontsize=(8 if len(str(node)) <= 4 else 6.5) * (0.8 if compact else 1),
-                    fontweight="bold" if is_b else "normal", color=INK)
+            ax.plot(
+                [x],
+                [y],
+                marker=marker,
+                ms=size,
+                color=fill,
+                markeredgecolor=INK,
+                markeredgewidth=2.6 if is_b else 1.0,
+                zorder=4,
+                linestyle="none",
+            )
+            ax.text(
+                x,
+                y,
+                str(node),
+                ha="center",
+                va="center",
+                zorder=5,
+                fontsize=(8 if len(str(node)) <= 4 else 6.5) * (0.8 if compact else 1),
+                fontweight="bold" if is_b else "normal",
+                color=INK,
+            )
         padx = 0.1 * (max(xs) - min(xs) or 1) + 0.45
         pady = 0.1 * (max(ys) - min(ys) or 1) + 0.45
         ax.set_xlim(min(xs) - padx, max(xs) + padx)
@@ -396,44 +467,106 @@ def network_figure(nodes: Sequence[str], edges: Sequence[tuple[str, str, int, fl
             return fig
         handles = [
             Line2D([], [], color=POSITIVE, lw=2, label="positive tie (solid)"),
-            Line2D([], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)),
-                   label="negative tie (dashed)"),
+            Line2D(
+                [], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)), label="negative tie (dashed)"
+            ),
         ]
         if bad:
-            handles.append(Line2D([], [], color="#f2c94c", lw=7, alpha=0.7, marker="X",
-                                  ms=9, markerfacecolor=INK, markeredgecolor="white",
-                                  label="frustrated tie (✕)"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#f2c94c",
+                    lw=7,
+                    alpha=0.7,
+                    marker="X",
+                    ms=9,
+                    markerfacecolor=INK,
+                    markeredgecolor="white",
+                    label="frustrated tie (✕)",
+                )
+            )
         if cancelled:
-            handles.append(Line2D([], [], color="#888888", lw=1, linestyle=(0, (1, 2)),
-                                  label="layers cancel, no tie (=0): "
-                                        f"{_count(len(cancelled), 'pair')}"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="#888888",
+                    lw=1,
+                    linestyle=(0, (1, 2)),
+                    label=f"layers cancel, no tie (=0): {_count(len(cancelled), 'pair')}",
+                )
+            )
         for k, group in enumerate(groups):
             if group:
                 side = "left" if k == 0 else "right"
-                handles.append(Line2D([], [], marker=CAMP_SHAPES[k % 2], ms=10,
-                                      color=CAMP_FILLS[k % 2], markeredgecolor=INK,
-                                      linestyle="none",
-                                      label=f"camp {'AB'[k]}, {side} "
-                                            f"({_count(len(group), 'actor')})"))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker=CAMP_SHAPES[k % 2],
+                        ms=10,
+                        color=CAMP_FILLS[k % 2],
+                        markeredgecolor=INK,
+                        linestyle="none",
+                        label=f"camp {'AB'[k]}, {side} ({_count(len(group), 'actor')})",
+                    )
+                )
         if lone:
-            handles.append(Line2D([], [], marker="D", ms=9, color="#eeeeee",
-                                  markeredgecolor=INK, linestyle="none",
-                                  label=f"unplaced, no tie ({_count(len(lone), 'actor')})"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    ms=9,
+                    color="#eeeeee",
+                    markeredgecolor=INK,
+                    linestyle="none",
+                    label=f"unplaced, no tie ({_count(len(lone), 'actor')})",
+                )
+            )
         if loose:
-            handles.append(Line2D([], [], marker="o", ms=13, color="none",
-                                  markeredgecolor=INK, linestyle="none", markeredgewidth=1.0,
-                                  label=f"camp not fixed ({_count(len(loose), 'actor')})"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ms=13,
+                    color="none",
+                    markeredgecolor=INK,
+                    linestyle="none",
+                    markeredgewidth=1.0,
+                    label=f"camp not fixed ({_count(len(loose), 'actor')})",
+                )
+            )
         if balancer and balancer in pos:
-            handles.append(Line2D([], [], marker="o", ms=11, color="white",
-                                  markeredgecolor=INK, markeredgewidth=2.6, linestyle="none",
-                                  label=f"balancer ({balancer})"))
-        fig.legend(handles=handles, loc="upper center", ncol=min(3, len(handles)),
-                   bbox_to_anchor=(0.5, 0.0), handlelength=3.2)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ms=11,
+                    color="white",
+                    markeredgecolor=INK,
+                    markeredgewidth=2.6,
+                    linestyle="none",
+                    label=f"balancer ({balancer})",
+                )
+            )
+        fig.legend(
+            handles=handles,
+            loc="upper center",
+            ncol=min(3, len(handles)),
+            bbox_to_anchor=(0.5, 0.0),
+            handlelength=3.2,
+        )
         return fig
 
-    label = (f"Relations network{': ' + title if title else ''}: "
-             f"{_count(len(nodes), 'actor')}, {_count(len(edges), 'tie')}, "
-             f"{len(bad)} frustrated")
+    label = (
+        f"Relations network{': ' + title if title else ''}: "
+        f"{_count(len(nodes), 'actor')}, {_count(len(edges), 'tie')}, "
+        f"{len(bad)} frustrated"
+    )
     return _render(draw, name, label)
 
 
@@ -444,15 +577,22 @@ def _count(k: int, noun: str) -> str:
 def _dotted_ring(x: float, y: float, r: float) -> Any:
     from matplotlib.patches import Circle
 
-    return Circle((x, y), r, fill=False, edgecolor=INK, linewidth=1.1, linestyle=(0, (1, 1.5)),
-                  zorder=3.5)
+    return Circle(
+        (x, y), r, fill=False, edgecolor=INK, linewidth=1.1, linestyle=(0, (1, 1.5)), zorder=3.5
+    )
 
 
 # -- issues ------------------------------------------------------------------------------
 
-def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
-                 forecasts: Mapping[str, float], actual: float | None = None,
-                 *, name: str = "fig-issue") -> str:
+
+def issue_figure(
+    issue: Any,
+    actors: Sequence[tuple[str, float, float]],
+    forecasts: Mapping[str, float],
+    actual: float | None = None,
+    *,
+    name: str = "fig-issue",
+) -> str:
     """One issue's scale with every actor's position and the forecasts.
 
     ``actors``: ``(label, position, weight)`` with weight = capability × salience (marker
@@ -472,8 +612,9 @@ def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
         top, bottom = 0.12 + 0.19 * legend_rows, 0.95
         fig = _new_figure(7.0, top + bottom + 0.3 + 0.27 * n)
         ax = fig.add_subplot(1, 1, 1)
-        _margins(fig, left=0.2 + _text_width([r[0] for r in rows]), right=0.15, top=top,
-                 bottom=bottom)
+        _margins(
+            fig, left=0.2 + _text_width([r[0] for r in rows]), right=0.15, top=top, bottom=bottom
+        )
         lo, hi = float(scale.min), float(scale.max)
         span = hi - lo
         ax.set_xlim(lo - 0.03 * span, hi + 0.03 * span)
@@ -492,53 +633,129 @@ def issue_figure(issue: Any, actors: Sequence[tuple[str, float, float]],
         for k, (_label, x, w) in enumerate(rows):
             ax.plot([lo, hi], [k, k], color="#f0f0f0", lw=0.6, zorder=0)
             size = 4 + 18 * math.sqrt(max(w, 0.0) / wmax)
-            ax.plot([x], [k], marker="o", ms=size, color="#8fb3d9", alpha=0.85,
-                    markeredgecolor="#2b4f7a", markeredgewidth=0.9, linestyle="none", zorder=3)
+            ax.plot(
+                [x],
+                [k],
+                marker="o",
+                ms=size,
+                color="#8fb3d9",
+                alpha=0.85,
+                markeredgecolor="#2b4f7a",
+                markeredgewidth=0.9,
+                linestyle="none",
+                zorder=3,
+            )
         handles = []
         for j, (model, value) in enumerate(forecasts.items()):
             st = _style(model, j)
             ax.axvline(value, color=st["color"], linestyle=st["linestyle"], lw=1.7, zorder=4)
-            ax.plot([value], [n - 0.45], marker=st["marker"], color=st["color"], ms=6,
-                    linestyle="none", zorder=5, clip_on=False)
-            handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], lw=1.7,
-                                  marker=st["marker"], ms=5,
-                                  label=f"{model} forecast {value:.1f}"))
+            ax.plot(
+                [value],
+                [n - 0.45],
+                marker=st["marker"],
+                color=st["color"],
+                ms=6,
+                linestyle="none",
+                zorder=5,
+                clip_on=False,
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=st["color"],
+                    linestyle=st["linestyle"],
+                    lw=1.7,
+                    marker=st["marker"],
+                    ms=5,
+                    label=f"{model} forecast {value:.1f}",
+                )
+            )
         if actual is not None:
             ax.axvline(actual, color=INK, lw=3.2, zorder=4, alpha=0.9)
             handles.append(Line2D([], [], color=INK, lw=3.2, label=f"actual outcome {actual:g}"))
-        handles.append(Line2D([], [], marker="o", ms=9, color="#8fb3d9",
-                              markeredgecolor="#2b4f7a", linestyle="none",
-                              label="position (area ∝ capability × salience)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ms=9,
+                color="#8fb3d9",
+                markeredgecolor="#2b4f7a",
+                linestyle="none",
+                label="position (area ∝ capability × salience)",
+            )
+        )
         below = -0.33 / (fig.get_size_inches()[1] - top - bottom)
-        ax.text(0.0, below, "◀ " + _wrap(scale.min_label, 36, 4), transform=ax.transAxes,
-                ha="left", va="top", fontsize=7.5, color="#333333")
-        ax.text(1.0, below, _wrap(scale.max_label, 36, 4) + " ▶", transform=ax.transAxes,
-                ha="right", va="top", fontsize=7.5, color="#333333", multialignment="right")
-        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0),
-                   ncol=3 if len(handles) > 4 else 2, handlelength=3.0)
+        ax.text(
+            0.0,
+            below,
+            "◀ " + _wrap(scale.min_label, 36, 4),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color="#333333",
+        )
+        ax.text(
+            1.0,
+            below,
+            _wrap(scale.max_label, 36, 4) + " ▶",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=7.5,
+            color="#333333",
+            multialignment="right",
+        )
+        fig.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=3 if len(handles) > 4 else 2,
+            handlelength=3.0,
+        )
         return fig
 
     label = f"{issue.name}: positions of {len(rows)} actors and the forecasts"
     return _render(draw, name, label)
 
 
-def trajectory_figure(issue: Any, trajectories: Mapping[str, Sequence[float]],
-                      actual: float | None = None, *, name: str = "fig-trajectory") -> str:
+def trajectory_figure(
+    issue: Any,
+    trajectories: Mapping[str, Sequence[float]],
+    actual: float | None = None,
+    *,
+    name: str = "fig-trajectory",
+) -> str:
     """Forecast by round of the iterative models (round 0 = the initial positions)."""
     scale = issue.scale
 
     def draw() -> Any:
         fig = _new_figure(4.8, 2.2)
         ax = fig.add_subplot(1, 1, 1)
-        _margins(fig, left=0.55, right=0.3 + _text_width([*trajectories, "actual 100.5"]),
-                 top=0.1, bottom=0.45)
+        _margins(
+            fig,
+            left=0.55,
+            right=0.3 + _text_width([*trajectories, "actual 100.5"]),
+            top=0.1,
+            bottom=0.45,
+        )
         longest = 1
         for j, (model, traj) in enumerate(trajectories.items()):
             st = _style(model, j)
             ys = list(traj)
             longest = max(longest, len(ys))
-            ax.plot(range(len(ys)), ys, color=st["color"], linestyle=st["linestyle"],
-                    marker=st["marker"], ms=3.5, lw=1.5, label=model)
+            ax.plot(
+                range(len(ys)),
+                ys,
+                color=st["color"],
+                linestyle=st["linestyle"],
+                marker=st["marker"],
+                ms=3.5,
+                lw=1.5,
+                label=model,
+            )
         if actual is not None:
             ax.axhline(actual, color=INK, lw=2.4, alpha=0.85, label=f"actual {actual:g}")
         lo, hi = float(scale.min), float(scale.max)
@@ -558,8 +775,14 @@ def trajectory_figure(issue: Any, trajectories: Mapping[str, Sequence[float]],
 
 # -- decision ----------------------------------------------------------------------------
 
-def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: np.ndarray,
-                              *, name: str = "fig-ranks", draws: int | None = None) -> str:
+
+def rank_acceptability_figure(
+    option_labels: Sequence[str],
+    rank_acceptability: np.ndarray,
+    *,
+    name: str = "fig-ranks",
+    draws: int | None = None,
+) -> str:
     """SMAA-2 rank acceptability: one stacked bar per option, a segment per rank.
 
     Options are ordered by first-rank acceptability; every segment wide enough carries its
@@ -575,8 +798,7 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
         cmap = colormaps["viridis"]
         fig = _new_figure(7.0, 0.6 + 0.34 * m)
         ax = fig.add_subplot(1, 1, 1)
-        _margins(fig, left=0.2 + _text_width(option_labels), right=0.15, top=0.05,
-                 bottom=0.55)
+        _margins(fig, left=0.2 + _text_width(option_labels), right=0.15, top=0.05, bottom=0.55)
         ranks = ra.shape[1]
         for row, i in enumerate(order):
             left = 0.0
@@ -585,14 +807,27 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
                 if share <= 0:
                     continue
                 colour = cmap(r / max(ranks - 1, 1))
-                ax.barh(row, share, left=left, height=0.7, color=colour,
-                        edgecolor="white", lw=0.6, label=f"rank {r + 1}" if row == 0 else None)
+                ax.barh(
+                    row,
+                    share,
+                    left=left,
+                    height=0.7,
+                    color=colour,
+                    edgecolor="white",
+                    lw=0.6,
+                    label=f"rank {r + 1}" if row == 0 else None,
+                )
                 if share >= 0.06:
                     dark = r / max(ranks - 1, 1) < 0.55
-                    ax.text(left + share / 2, row,
-                            f"{r + 1}" + (f" · {share:.0%}" if share >= 0.16 else ""),
-                            ha="center", va="center", fontsize=7.5,
-                            color="white" if dark else INK)
+                    ax.text(
+                        left + share / 2,
+                        row,
+                        f"{r + 1}" + (f" · {share:.0%}" if share >= 0.16 else ""),
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color="white" if dark else INK,
+                    )
                 left += share
         ax.set_yticks(range(m))
         ax.set_yticklabels([option_labels[i] for i in order])
@@ -600,9 +835,15 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
-        fig.text(0.5, 0.02, "share of the" + (f" {draws:,}" if draws else "")
-                 + " draws in which the option takes each rank (1 = best)",
-                 ha="center", va="bottom")
+        fig.text(
+            0.5,
+            0.02,
+            "share of the"
+            + (f" {draws:,}" if draws else "")
+            + " draws in which the option takes each rank (1 = best)",
+            ha="center",
+            va="bottom",
+        )
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         return fig
@@ -613,9 +854,13 @@ def rank_acceptability_figure(option_labels: Sequence[str], rank_acceptability: 
 
 # -- sensitivity -------------------------------------------------------------------------
 
-def tornado_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray, np.ndarray,
-                                          np.ndarray, np.ndarray]],
-                   *, name: str = "fig-tornado", subject: str = "the margin") -> str:
+
+def tornado_figure(
+    panels: Sequence[tuple[str, Sequence[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    name: str = "fig-tornado",
+    subject: str = "the margin",
+) -> str:
     """Sobol indices as a tornado chart: one panel per grouping, one row per group of
     inputs, sorted by total index; the total index ST is the wide light bar, the
     first-order index S1 the narrow dark bar inside it, each with its confidence interval
@@ -637,19 +882,37 @@ def tornado_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray, np.nda
             y = np.arange(len(order))
             st_o = np.clip(np.asarray(st, float)[order], 0, None)
             s1_o = np.clip(np.asarray(s1, float)[order], 0, None)
-            ax.barh(y, st_o, height=0.72, color="#c6dbef", edgecolor="#6b8fb5", lw=0.6,
-                    xerr=np.asarray(stc, float)[order], error_kw={"lw": 0.7, "capsize": 2,
-                                                                   "ecolor": "#555555"},
-                    label="total ST")
-            ax.barh(y, s1_o, height=0.32, color=POSITIVE, lw=0,
-                    xerr=np.asarray(s1c, float)[order],
-                    error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": INK},
-                    label="first-order S1")
+            ax.barh(
+                y,
+                st_o,
+                height=0.72,
+                color="#c6dbef",
+                edgecolor="#6b8fb5",
+                lw=0.6,
+                xerr=np.asarray(stc, float)[order],
+                error_kw={"lw": 0.7, "capsize": 2, "ecolor": "#555555"},
+                label="total ST",
+            )
+            ax.barh(
+                y,
+                s1_o,
+                height=0.32,
+                color=POSITIVE,
+                lw=0,
+                xerr=np.asarray(s1c, float)[order],
+                error_kw={"lw": 0.7, "capsize": 1.5, "ecolor": INK},
+                label="first-order S1",
+            )
             for row, i in enumerate(order):
                 reach = max(st_o[row] + float(stc[i]), s1_o[row] + float(s1c[i]), 0.0)
-                ax.text(reach + 0.015, row,
-                        f"ST {st[i]:.2f} · S1 {s1[i]:.2f}", va="center", fontsize=7,
-                        color=INK)
+                ax.text(
+                    reach + 0.015,
+                    row,
+                    f"ST {st[i]:.2f} · S1 {s1[i]:.2f}",
+                    va="center",
+                    fontsize=7,
+                    color=INK,
+                )
             ax.set_yticks(y)
             ax.set_yticklabels([groups[i] for i in order])
             ax.invert_yaxis()
@@ -659,8 +922,13 @@ def tornado_figure(panels: Sequence[tuple[str, Sequence[str], np.ndarray, np.nda
             ax.spines["left"].set_visible(False)
             if k == 0:
                 ax.legend(loc="lower right", fontsize=7)
-        fig.text(0.5, 0.02, f"share of the variance of {subject} (Sobol index; bars: "
-                 "confidence intervals)", ha="center", va="bottom")
+        fig.text(
+            0.5,
+            0.02,
+            f"share of the variance of {subject} (Sobol index; bars: confidence intervals)",
+            ha="center",
+            va="bottom",
+        )
         return fig
 
     return _render(draw, name, f"Sobol indices of {subject} (tornado chart)")

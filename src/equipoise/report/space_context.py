@@ -38,16 +38,31 @@ def spaces_context(analysis: Any, fig: Callable[..., dict[str, Any]]) -> list[di
             history = space_history(fc, sp)
             if history is not None and history.n_states > 1:
                 paths[model] = history.forecast
-            rows.append({"model": model, "values": forecasts[model],
-                         "states": history.n_states if history is not None else 1})
+            rows.append(
+                {
+                    "model": model,
+                    "values": forecasts[model],
+                    "states": history.n_states if history is not None else 1,
+                }
+            )
         item: dict[str, Any] = {
-            "id": sp.id, "anchor": f"space-{sp.id}",
+            "id": sp.id,
+            "anchor": f"space-{sp.id}",
             "issues": [{"id": i.id, "name": i.name, "anchor": f"issue-{i.id}"} for i in issues],
-            "forecasts": rows, "actual": actual, "figure": None,
+            "forecasts": rows,
+            "actual": actual,
+            "figure": None,
         }
         if sp.dimensions == 2 and forecasts:
-            item["figure"] = fig(f"fig-space-{k + 1}", space_figure, issues,
-                                 _points(s, sp.issues), forecasts, paths, actual)
+            item["figure"] = fig(
+                f"fig-space-{k + 1}",
+                space_figure,
+                issues,
+                _points(s, sp.issues),
+                forecasts,
+                paths,
+                actual,
+            )
         out.append(item)
     return out
 
@@ -63,6 +78,12 @@ def _points(s: Any, issues: tuple[str, ...]) -> list[tuple[str, float, float, fl
         cap_rec = stances[0].capability or actor.capability
         cap = cap_rec.value if cap_rec is not None else 0.0
         salience = sum(st.salience.value for st in stances) / len(stances)
-        points.append((actor.id, float(stances[0].position.value),
-                       float(stances[1].position.value), float(cap * salience)))
+        points.append(
+            (
+                actor.id,
+                float(stances[0].position.value),
+                float(stances[1].position.value),
+                float(cap * salience),
+            )
+        )
     return points

@@ -20,10 +20,15 @@ from .figures import INK, _margins, _new_figure, _render, _style, _wrap
 __all__ = ["space_figure"]
 
 
-def space_figure(issues: Sequence[Any], actors: Sequence[tuple[str, float, float, float]],
-                 forecasts: Mapping[str, tuple[float, float]],
-                 paths: Mapping[str, np.ndarray],
-                 actual: tuple[float, float] | None = None, *, name: str = "fig-space") -> str:
+def space_figure(
+    issues: Sequence[Any],
+    actors: Sequence[tuple[str, float, float, float]],
+    forecasts: Mapping[str, tuple[float, float]],
+    paths: Mapping[str, np.ndarray],
+    actual: tuple[float, float] | None = None,
+    *,
+    name: str = "fig-space",
+) -> str:
     """A two-dimensional space: ``issues`` are its two issues (x, then y; each with
     ``.name`` and ``.scale``), ``actors`` ``(label, x, y, weight)`` with weight = capability
     × mean salience over the two dimensions (marker area proportional to it), ``forecasts``
@@ -40,44 +45,121 @@ def space_figure(issues: Sequence[Any], actors: Sequence[tuple[str, float, float
         for issue, setlim in ((ix, ax.set_xlim), (iy, ax.set_ylim)):
             lo, hi = float(issue.scale.min), float(issue.scale.max)
             setlim(lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo))
-        ax.set_xlabel(f"{_wrap(ix.name, 50, 1)}\n◀ {_wrap(ix.scale.min_label, 30, 1)}   ·   "
-                      f"{_wrap(ix.scale.max_label, 30, 1)} ▶", fontsize=8)
-        ax.set_ylabel(f"{_wrap(iy.name, 50, 1)}\n◀ {_wrap(iy.scale.min_label, 30, 1)}   ·   "
-                      f"{_wrap(iy.scale.max_label, 30, 1)} ▶", fontsize=8)
+        ax.set_xlabel(
+            f"{_wrap(ix.name, 50, 1)}\n◀ {_wrap(ix.scale.min_label, 30, 1)}   ·   "
+            f"{_wrap(ix.scale.max_label, 30, 1)} ▶",
+            fontsize=8,
+        )
+        ax.set_ylabel(
+            f"{_wrap(iy.name, 50, 1)}\n◀ {_wrap(iy.scale.min_label, 30, 1)}   ·   "
+            f"{_wrap(iy.scale.max_label, 30, 1)} ▶",
+            fontsize=8,
+        )
         ax.grid(color="#ececec", lw=0.6, zorder=0)
         wmax = max((max(w, 0.0) for *_, w in actors), default=1.0) or 1.0
         for label, x, y, w in actors:
             size = 4 + 16 * math.sqrt(max(w, 0.0) / wmax)
-            ax.plot([x], [y], marker="o", ms=size, color="#8fb3d9", alpha=0.8,
-                    markeredgecolor="#2b4f7a", markeredgewidth=0.9, linestyle="none", zorder=3)
-            ax.annotate(label, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7.5,
-                        color="#333333", zorder=6)
-        handles = [Line2D([], [], marker="o", ms=9, color="#8fb3d9", markeredgecolor="#2b4f7a",
-                          linestyle="none", label="position (area ∝ capability × salience)")]
+            ax.plot(
+                [x],
+                [y],
+                marker="o",
+                ms=size,
+                color="#8fb3d9",
+                alpha=0.8,
+                markeredgecolor="#2b4f7a",
+                markeredgewidth=0.9,
+                linestyle="none",
+                zorder=3,
+            )
+            ax.annotate(
+                label,
+                (x, y),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=7.5,
+                color="#333333",
+                zorder=6,
+            )
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ms=9,
+                color="#8fb3d9",
+                markeredgecolor="#2b4f7a",
+                linestyle="none",
+                label="position (area ∝ capability × salience)",
+            )
+        ]
         for j, (model, (fx, fy)) in enumerate(forecasts.items()):
             st = _style(model, j)
             path = paths.get(model)
             if path is not None and len(path) > 1:
-                ax.plot(path[:, 0], path[:, 1], color=st["color"], linestyle=st["linestyle"],
-                        lw=1.5, zorder=4)
-                ax.plot([path[0, 0]], [path[0, 1]], marker=st["marker"], ms=6, zorder=5,
-                        markerfacecolor="white", markeredgecolor=st["color"],
-                        linestyle="none")
-            ax.plot([fx], [fy], marker=st["marker"], ms=7, color=st["color"], zorder=5,
-                    markeredgecolor=INK, markeredgewidth=0.6, linestyle="none")
+                ax.plot(
+                    path[:, 0],
+                    path[:, 1],
+                    color=st["color"],
+                    linestyle=st["linestyle"],
+                    lw=1.5,
+                    zorder=4,
+                )
+                ax.plot(
+                    [path[0, 0]],
+                    [path[0, 1]],
+                    marker=st["marker"],
+                    ms=6,
+                    zorder=5,
+                    markerfacecolor="white",
+                    markeredgecolor=st["color"],
+                    linestyle="none",
+                )
+            ax.plot(
+                [fx],
+                [fy],
+                marker=st["marker"],
+                ms=7,
+                color=st["color"],
+                zorder=5,
+                markeredgecolor=INK,
+                markeredgewidth=0.6,
+                linestyle="none",
+            )
             rounds = f", {len(path) - 1} rounds" if path is not None and len(path) > 1 else ""
-            handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], lw=1.5,
-                                  marker=st["marker"], ms=5,
-                                  label=f"{model} ({fx:.1f}, {fy:.1f}){rounds}"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=st["color"],
+                    linestyle=st["linestyle"],
+                    lw=1.5,
+                    marker=st["marker"],
+                    ms=5,
+                    label=f"{model} ({fx:.1f}, {fy:.1f}){rounds}",
+                )
+            )
         if actual is not None:
-            ax.plot([actual[0]], [actual[1]], marker="*", ms=13, color=INK, linestyle="none",
-                    zorder=6)
-            handles.append(Line2D([], [], marker="*", ms=10, color=INK, linestyle="none",
-                                  label=f"actual outcome ({actual[0]:g}, {actual[1]:g})"))
-        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=2,
-                   handlelength=3.0)
+            ax.plot(
+                [actual[0]], [actual[1]], marker="*", ms=13, color=INK, linestyle="none", zorder=6
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="*",
+                    ms=10,
+                    color=INK,
+                    linestyle="none",
+                    label=f"actual outcome ({actual[0]:g}, {actual[1]:g})",
+                )
+            )
+        fig.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=2, handlelength=3.0
+        )
         return fig
 
-    label = (f"{ix.name} × {iy.name}: positions of {len(actors)} actors and the forecasts of "
-             f"{', '.join(forecasts)}" + (" with their paths over rounds" if paths else ""))
+    label = (
+        f"{ix.name} × {iy.name}: positions of {len(actors)} actors and the forecasts of "
+        f"{', '.join(forecasts)}" + (" with their paths over rounds" if paths else "")
+    )
     return _render(draw, name, label)

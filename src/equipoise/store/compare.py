@@ -64,8 +64,10 @@ class Comparison:
         return [row for row in getattr(self, part) if row.differs]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"inputs": [r.to_dict() for r in self.differences("inputs")],
-                "answers": [r.to_dict() for r in self.differences("answers")]}
+        return {
+            "inputs": [r.to_dict() for r in self.differences("inputs")],
+            "answers": [r.to_dict() for r in self.differences("answers")],
+        }
 
 
 def _rows(a: dict[str, Any], b: dict[str, Any], tol: float) -> list[Row]:
@@ -80,16 +82,18 @@ def _as_decision(digest: dict[str, Any]) -> dict[str, Any]:
     return {_VARIANT_PATH.sub("decision.", path): value for path, value in digest.items()}
 
 
-def compare(a: Side, b: Side, *, tol: float = 1e-9,
-            same_variant_paths: bool = False) -> Comparison:
+def compare(a: Side, b: Side, *, tol: float = 1e-9, same_variant_paths: bool = False) -> Comparison:
     """Side ``a`` against side ``b``: inputs and answers path by path (numbers equal within
     the relative tolerance ``tol``)."""
     answers_a, answers_b = answers_digest(a.results), answers_digest(b.results)
     if same_variant_paths:
         answers_a, answers_b = _as_decision(answers_a), _as_decision(answers_b)
-    return Comparison(a.label, b.label,
-                      inputs=_rows(inputs_digest(a.inputs), inputs_digest(b.inputs), tol),
-                      answers=_rows(answers_a, answers_b, tol))
+    return Comparison(
+        a.label,
+        b.label,
+        inputs=_rows(inputs_digest(a.inputs), inputs_digest(b.inputs), tol),
+        answers=_rows(answers_a, answers_b, tol),
+    )
 
 
 def run_side(store: Any, run_id: str) -> Side:
@@ -105,8 +109,13 @@ def run_side(store: Any, run_id: str) -> Side:
     return Side(f"run {row.id} ({row.command}, {row.input_name})", data, row.results, row)
 
 
-def computed_side(input_path: str | Path, command: str, params: dict[str, Any] | None = None,
-                  sets: list[str] | None = None, label: str | None = None) -> Side:
+def computed_side(
+    input_path: str | Path,
+    command: str,
+    params: dict[str, Any] | None = None,
+    sets: list[str] | None = None,
+    label: str | None = None,
+) -> Side:
     """``command`` run now on ``input_path`` (a file or a built-in name) with ``params`` and
     ``--set`` values ``sets`` (``as_of=DATE`` for a date), without printing or recording.
 
@@ -117,5 +126,8 @@ def computed_side(input_path: str | Path, command: str, params: dict[str, Any] |
     from .record import compute
 
     scenario, results = compute(command, str(input_path), dict(params or {}), sets or None)
-    return Side(label or f"{input_path} ({command})",
-                scenario_to_data(scenario) if scenario is not None else None, results)
+    return Side(
+        label or f"{input_path} ({command})",
+        scenario_to_data(scenario) if scenario is not None else None,
+        results,
+    )

@@ -20,14 +20,33 @@ from .runs import _forecasts_of, decisions_of
 
 __all__ = ["inputs_digest", "answers_digest", "every_value", "diff", "same"]
 
-_PROSE = frozenset({"source", "assumption", "description", "reasoning", "note", "title",
-                    "name", "sources", "label", "min_label", "max_label", "holder",
-                    "condition", "capability_basis", "equipoise"})
+_PROSE = frozenset(
+    {
+        "source",
+        "assumption",
+        "description",
+        "reasoning",
+        "note",
+        "title",
+        "name",
+        "sources",
+        "label",
+        "min_label",
+        "max_label",
+        "holder",
+        "condition",
+        "capability_basis",
+        "equipoise",
+    }
+)
 
 
 def _is_sourced(value: Any) -> bool:
-    return isinstance(value, dict) and "value" in value and set(value) <= {
-        "value", "source", "assumption"}
+    return (
+        isinstance(value, dict)
+        and "value" in value
+        and set(value) <= {"value", "source", "assumption"}
+    )
 
 
 def _list_keys(name: str, items: list[Any]) -> list[str] | None:
@@ -72,7 +91,8 @@ def inputs_digest(data: dict[str, Any] | None) -> dict[str, Any]:
     for key, rel in zip(keys, data.get("relations") or []):
         since, until = rel.get("since"), rel.get("until")
         out[f"relations.{key}.in_force"] = as_of is None or (
-            (since is None or since <= as_of) and (until is None or as_of <= until))
+            (since is None or since <= as_of) and (until is None or as_of <= until)
+        )
     return out
 
 
@@ -89,13 +109,17 @@ def answers_digest(results: Any) -> dict[str, Any]:
         for issue, f in issues.items():
             if isinstance(f, dict) and "outcome" in f:
                 out[f"forecasts.{model}.{issue}"] = f["outcome"]
-    bal = results.get("balance") if isinstance(results.get("balance"), dict) else (
-        results if "frustration_index" in results else None)
+    bal = (
+        results.get("balance")
+        if isinstance(results.get("balance"), dict)
+        else (results if "frustration_index" in results else None)
+    )
     if bal is not None:
         out["balance.frustration_index"] = bal.get("frustration_index")
         out["balance.camps"] = [sorted(g) for g in bal.get("groups") or []]
-        out["balance.frustrated_ties"] = sorted("–".join(sorted(map(str, e)))
-                                                for e in bal.get("frustrated_edges") or [])
+        out["balance.frustrated_ties"] = sorted(
+            "–".join(sorted(map(str, e))) for e in bal.get("frustrated_edges") or []
+        )
         out["balance.unbalanced_triads"] = bal.get("unbalanced_triads")
         for actor, d in (bal.get("actors") or {}).items():
             if isinstance(d, dict) and "unbalanced_triads" in d:

@@ -28,8 +28,15 @@ from sqlalchemy.engine import Connection
 from .engine import Store
 from .schema import DRAW_TABLES, smaa_draw_options, smaa_draw_weights, smaa_draws
 
-__all__ = ["draw_rows", "insert_draws", "count_draws", "read_draws", "delete_draws",
-           "BATCH_ROWS", "DrawsStopped"]
+__all__ = [
+    "draw_rows",
+    "insert_draws",
+    "count_draws",
+    "read_draws",
+    "delete_draws",
+    "BATCH_ROWS",
+    "DrawsStopped",
+]
 
 #: Rows per INSERT batch (one ``executemany``); a Ctrl-C is looked for between batches.
 BATCH_ROWS = 20_000
@@ -49,8 +56,9 @@ def _ranks(utility: np.ndarray) -> np.ndarray:
     return 1 + (diff > (RTOL * scale)[:, :, None]).sum(axis=2)
 
 
-def draw_rows(run_id: str, variant: str, kept: Any,
-              model_names: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+def draw_rows(
+    run_id: str, variant: str, kept: Any, model_names: list[str]
+) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of the three draw tables for one decision's kept draws
     (:class:`equipoise.decision.analysis.KeptDraws`), by table name, each row a tuple in the
     order of the table's columns."""
@@ -61,21 +69,27 @@ def draw_rows(run_id: str, variant: str, kept: Any,
     ranks = _ranks(utility).tolist()
     draws = range(n)
     doctrines = [kept.doctrines[d] if d >= 0 else None for d in np.asarray(kept.doctrine)]
-    models = [model_names[j] if 0 <= j < len(model_names) else str(j)
-              for j in np.asarray(kept.inputs.model).tolist()]
+    models = [
+        model_names[j] if 0 <= j < len(model_names) else str(j)
+        for j in np.asarray(kept.inputs.model).tolist()
+    ]
     util = np.where(np.isfinite(utility), utility, np.nan).tolist()
     options = list(kept.options)
     criteria = list(kept.criteria)
     return {
-        smaa_draws.name: [(run_id, variant, d, mo, do)
-                          for d, mo, do in zip(draws, models, doctrines)],
+        smaa_draws.name: [
+            (run_id, variant, d, mo, do) for d, mo, do in zip(draws, models, doctrines)
+        ],
         smaa_draw_options.name: [
             (run_id, variant, d, options[i], u if u == u else None, r)  # NaN -> NULL
             for d, (urow, rrow) in enumerate(zip(util, ranks))
-            for i, (u, r) in enumerate(zip(urow, rrow))],
+            for i, (u, r) in enumerate(zip(urow, rrow))
+        ],
         smaa_draw_weights.name: [
             (run_id, variant, d, c, w)
-            for d, row in enumerate(weights.tolist()) for c, w in zip(criteria, row)],
+            for d, row in enumerate(weights.tolist())
+            for c, w in zip(criteria, row)
+        ],
     }
 
 
@@ -87,27 +101,30 @@ def _driver_insert(conn: Connection, table: sa.Table) -> str | None:
     if mark is None:  # pragma: no cover - neither sqlite3 nor psycopg
         return None
     quote = conn.dialect.identifier_preparer.quote
-    return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.c)}) "
-            f"VALUES ({', '.join(mark for _ in table.c)})")
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in table.c)}) "
+        f"VALUES ({', '.join(mark for _ in table.c)})"
+    )
 
 
-def _copy(conn: Connection, table: sa.Table, names: list[str],
-          rows: list[tuple[Any, ...]]) -> None:
+def _copy(conn: Connection, table: sa.Table, names: list[str], rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: the rows through ``COPY ... FROM STDIN`` (psycopg 3), in the caller's
     transaction: a few times faster than ``executemany``."""
     quote = conn.dialect.identifier_preparer.quote
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        with cursor.copy(f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-                         "FROM STDIN") as copy:
+        with cursor.copy(
+            f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+        ) as copy:
             for row in rows:
                 copy.write_row(row)
     finally:
         cursor.close()
 
 
-def insert_draws(conn: Connection, rows: dict[str, list[tuple[Any, ...]]],
-                 stop: Callable[[], bool] | None = None) -> int:
+def insert_draws(
+    conn: Connection, rows: dict[str, list[tuple[Any, ...]]], stop: Callable[[], bool] | None = None
+) -> int:
     """Insert the draw rows in batches of :data:`BATCH_ROWS` inside the caller's
     transaction; raises :class:`DrawsStopped` as soon as ``stop()`` is true between two
     batches. Returns the number of draws inserted."""
@@ -118,7 +135,7 @@ def insert_draws(conn: Connection, rows: dict[str, list[tuple[Any, ...]]],
         for start in range(0, len(batch), BATCH_ROWS):
             if stop is not None and stop():
                 raise DrawsStopped()
-            part = batch[start:start + BATCH_ROWS]
+            part = batch[start : start + BATCH_ROWS]
             if conn.dialect.name == "postgresql":
                 _copy(conn, table, names, part)
             elif sql is None:  # pragma: no cover
@@ -131,8 +148,14 @@ def insert_draws(conn: Connection, rows: dict[str, list[tuple[Any, ...]]],
 def count_draws(store: Store, run_id: str) -> int:
     """How many draws (all variants together) are stored for the run."""
     with store.read() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(smaa_draws).where(
-            smaa_draws.c.run_id == run_id)).scalar() or 0)
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(smaa_draws)
+                .where(smaa_draws.c.run_id == run_id)
+            ).scalar()
+            or 0
+        )
 
 
 def read_draws(store: Store, run_id: str) -> list[dict[str, Any]]:
@@ -142,20 +165,33 @@ def read_draws(store: Store, run_id: str) -> list[dict[str, Any]]:
     out: dict[tuple[str, int], dict[str, Any]] = {}
     with store.read() as conn:
         for variant, draw, model, doctrine in conn.execute(
-                sa.select(smaa_draws.c.variant, smaa_draws.c.draw, smaa_draws.c.model,
-                          smaa_draws.c.doctrine).where(smaa_draws.c.run_id == run_id)
-                .order_by(smaa_draws.c.variant, smaa_draws.c.draw)):
-            out[(variant, draw)] = {"variant": variant, "draw": draw, "model": model,
-                                    "doctrine": doctrine, "options": {}, "weights": {}}
+            sa.select(
+                smaa_draws.c.variant, smaa_draws.c.draw, smaa_draws.c.model, smaa_draws.c.doctrine
+            )
+            .where(smaa_draws.c.run_id == run_id)
+            .order_by(smaa_draws.c.variant, smaa_draws.c.draw)
+        ):
+            out[(variant, draw)] = {
+                "variant": variant,
+                "draw": draw,
+                "model": model,
+                "doctrine": doctrine,
+                "options": {},
+                "weights": {},
+            }
         t = smaa_draw_options
         for variant, draw, option, utility, rank in conn.execute(
-                sa.select(t.c.variant, t.c.draw, t.c.option, t.c.utility, t.c.rank)
-                .where(t.c.run_id == run_id).order_by(t.c.variant, t.c.draw, t.c.option)):
+            sa.select(t.c.variant, t.c.draw, t.c.option, t.c.utility, t.c.rank)
+            .where(t.c.run_id == run_id)
+            .order_by(t.c.variant, t.c.draw, t.c.option)
+        ):
             out[(variant, draw)]["options"][option] = {"utility": utility, "rank": rank}
         t = smaa_draw_weights
         for variant, draw, criterion, weight in conn.execute(
-                sa.select(t.c.variant, t.c.draw, t.c.criterion, t.c.weight)
-                .where(t.c.run_id == run_id).order_by(t.c.variant, t.c.draw, t.c.criterion)):
+            sa.select(t.c.variant, t.c.draw, t.c.criterion, t.c.weight)
+            .where(t.c.run_id == run_id)
+            .order_by(t.c.variant, t.c.draw, t.c.criterion)
+        ):
             out[(variant, draw)]["weights"][criterion] = weight
     return [out[k] for k in sorted(out)]
 

@@ -85,8 +85,10 @@ class Store:
 def _explain(exc: sa.exc.DBAPIError | sa.exc.DatabaseError) -> str:
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
     if "not a database" in text or "malformed" in text:
-        return (f"not a usable equipoise run store ({text}); it is left as it is: give "
-                "another --store, or move this file away")
+        return (
+            f"not a usable equipoise run store ({text}); it is left as it is: give "
+            "another --store, or move this file away"
+        )
     return f"run store error: {text}"
 
 
@@ -129,11 +131,15 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
     try:
         engine = _make_engine(url)
     except OSError as exc:  # the folder for an SQLite file cannot be created
-        raise StoreError(where, f"cannot create the run store's folder: "
-                         f"{exc.strerror or exc}", unreachable=True) from exc
+        raise StoreError(
+            where, f"cannot create the run store's folder: {exc.strerror or exc}", unreachable=True
+        ) from exc
     except ImportError as exc:
-        raise StoreError(where, f"the driver for this store is not installed ({exc}); for "
-                         "PostgreSQL: pip install 'equipoise[postgres]'") from exc
+        raise StoreError(
+            where,
+            f"the driver for this store is not installed ({exc}); for "
+            "PostgreSQL: pip install 'equipoise[postgres]'",
+        ) from exc
     except sa.exc.ArgumentError as exc:
         raise StoreError(where, f"not a store URL I can open: {exc}") from exc
     store = Store(engine, url)
@@ -142,17 +148,21 @@ def open_store(url: str, *, migrate: bool = True) -> Store:
         if revision == HEAD:
             return store
         if revision is not None and revision not in REVISIONS:
-            raise StoreError(where, f"written by a newer equipoise (schema revision "
-                             f"{revision}; this equipoise knows up to {HEAD}); it is left "
-                             "as it is: upgrade equipoise to use it")
+            raise StoreError(
+                where,
+                f"written by a newer equipoise (schema revision "
+                f"{revision}; this equipoise knows up to {HEAD}); it is left "
+                "as it is: upgrade equipoise to use it",
+            )
         if not migrate:
             raise StoreError(where, f"schema revision {revision} is older than {HEAD}")
         _migrate(store)
         return store
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        raise StoreError(where, f"cannot open the run store: {_first_line(exc)}",
-                         unreachable=True) from exc
+        raise StoreError(
+            where, f"cannot open the run store: {_first_line(exc)}", unreachable=True
+        ) from exc
     except sa.exc.DatabaseError as exc:
         engine.dispose()
         raise StoreError(where, _explain(exc)) from exc
@@ -171,13 +181,17 @@ def _revision(store: Store, conn: Connection | None = None) -> str | None:
 
     Raises :class:`StoreError` for a database that has tables but no equipoise schema.
     """
+
     def look(c: Connection) -> str | None:
         names = set(sa.inspect(c).get_table_names())
         if VERSION_TABLE not in names:
             if names:
-                raise StoreError(store.where, "is a database but not an equipoise run store "
-                                 f"(tables {', '.join(sorted(names)[:5])}); it is left as "
-                                 "it is: give another --store")
+                raise StoreError(
+                    store.where,
+                    "is a database but not an equipoise run store "
+                    f"(tables {', '.join(sorted(names)[:5])}); it is left as "
+                    "it is: give another --store",
+                )
             return None
         rows = c.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).fetchall()
         return rows[0][0] if rows else None
@@ -197,14 +211,14 @@ def _migrate(store: Store) -> None:
         conn = conn.execution_options(equipoise_write=True)
         with conn.begin():
             if not store.is_sqlite:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
-                             {"k": _PG_MIGRATION_LOCK})
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
             revision = _revision(store, conn)  # again, under the lock
             if revision == HEAD:
                 return
             if revision is not None and revision not in REVISIONS:
-                raise StoreError(store.where, f"written by a newer equipoise (schema "
-                                 f"revision {revision})")
+                raise StoreError(
+                    store.where, f"written by a newer equipoise (schema revision {revision})"
+                )
             cfg = Config()
             cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
             cfg.attributes["connection"] = conn
@@ -222,8 +236,7 @@ def migrate_to(url: str, revision: str) -> None:
             conn = conn.execution_options(equipoise_write=True)
             with conn.begin():
                 cfg = Config()
-                cfg.set_main_option("script_location",
-                                    str(Path(__file__).parent / "migrations"))
+                cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
     finally:

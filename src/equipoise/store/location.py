@@ -45,7 +45,7 @@ def normalise_url(value: str) -> str:
     psycopg 3."""
     for prefix in ("postgresql://", "postgres://"):
         if value.startswith(prefix):
-            return "postgresql+psycopg://" + value[len(prefix):]
+            return "postgresql+psycopg://" + value[len(prefix) :]
     if "://" not in value:
         return "sqlite:///" + str(Path(value).expanduser().resolve())
     return value

@@ -36,9 +36,19 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-__all__ = ["recorded", "recording", "load_scenario", "use_scenario", "record_input_text",
-           "record_results", "draws_requested", "record_draws", "compute", "COMMANDS",
-           "Captured"]
+__all__ = [
+    "recorded",
+    "recording",
+    "load_scenario",
+    "use_scenario",
+    "record_input_text",
+    "record_results",
+    "draws_requested",
+    "record_draws",
+    "compute",
+    "COMMANDS",
+    "Captured",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,11 +116,21 @@ class _Run:
         digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
         seed = self.params.get("seed")
         run_id = new_run_id()
-        insert_run(self.store, run_id=run_id, command=self.command, params=self.params,
-                   seed=seed if isinstance(seed, int) else None, version=__version__,
-                   input_kind=kind, input_text=text, input_hash=digest, input_name=name,
-                   scenario_id=getattr(scenario, "id", None),
-                   title=getattr(scenario, "title", None), sets=self.sets)
+        insert_run(
+            self.store,
+            run_id=run_id,
+            command=self.command,
+            params=self.params,
+            seed=seed if isinstance(seed, int) else None,
+            version=__version__,
+            input_kind=kind,
+            input_text=text,
+            input_hash=digest,
+            input_name=name,
+            scenario_id=getattr(scenario, "id", None),
+            title=getattr(scenario, "title", None),
+            sets=self.sets,
+        )
         self.run_id = run_id
 
     def finish(self, status: str, error: str | None = None) -> None:
@@ -123,21 +143,39 @@ class _Run:
 
         with _sigint_held() as pending:
             if status != "done" or not self.draws:
-                complete_run(self.store, self.run_id, status,
-                             self.results if status == "done" else None, error)
+                complete_run(
+                    self.store,
+                    self.run_id,
+                    status,
+                    self.results if status == "done" else None,
+                    error,
+                )
                 return
             from .draws import DrawsStopped
 
             try:
-                complete_run(self.store, self.run_id, status, self.results, error,
-                             draws=self.draws, stop=lambda: bool(pending))
+                complete_run(
+                    self.store,
+                    self.run_id,
+                    status,
+                    self.results,
+                    error,
+                    draws=self.draws,
+                    stop=lambda: bool(pending),
+                )
             except DrawsStopped:
-                complete_run(self.store, self.run_id, "interrupted", None,
-                             "interrupted by the user (SIGINT) while its draws were written")
+                complete_run(
+                    self.store,
+                    self.run_id,
+                    "interrupted",
+                    None,
+                    "interrupted by the user (SIGINT) while its draws were written",
+                )
 
 
-_CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("equipoise_run",
-                                                                      default=None)
+_CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar(
+    "equipoise_run", default=None
+)
 
 
 @contextmanager
@@ -160,8 +198,7 @@ def _sigint_held() -> Iterator[list[int]]:
 
 
 @contextmanager
-def recording(command: str, params: dict[str, Any], sets: list[str],
-              store: Any) -> Iterator[None]:
+def recording(command: str, params: dict[str, Any], sets: list[str], store: Any) -> Iterator[None]:
     """Record one run made without the command line (the workbench's API) in the open
     ``store`` (``None``: not recorded, but ``sets`` still applied).
 
@@ -191,8 +228,9 @@ def _canonical(scenario: Any) -> str:
 
     from ..io.scenario_file import scenario_to_data
 
-    return json.dumps(scenario_to_data(scenario), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        scenario_to_data(scenario), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def load_scenario(input: str) -> Any:
@@ -272,28 +310,44 @@ def _jsonable(value: Any) -> Any:
 
 StoreOpt = Annotated[
     Optional[str],
-    typer.Option("--store", metavar="URL", rich_help_panel="Run store",
-                 help="Record the run in this store: sqlite:///FILE, postgresql://..., or a "
-                 "file path (default: $EQUIPOISE_STORE, else runs.sqlite in your data "
-                 "folder).")]
+    typer.Option(
+        "--store",
+        metavar="URL",
+        rich_help_panel="Run store",
+        help="Record the run in this store: sqlite:///FILE, postgresql://..., or a "
+        "file path (default: $EQUIPOISE_STORE, else runs.sqlite in your data "
+        "folder).",
+    ),
+]
 NoStoreOpt = Annotated[
-    bool, typer.Option("--no-store", rich_help_panel="Run store",
-                       help="Do not record this run.")]
+    bool, typer.Option("--no-store", rich_help_panel="Run store", help="Do not record this run.")
+]
 StoreDrawsOpt = Annotated[
-    bool, typer.Option("--store-draws", rich_help_panel="Run store",
-                       help="Also record every SMAA draw (its model, doctrine and weights, "
-                       "each option's utility and rank) in the run store's smaa_draw* "
-                       "tables.")]
+    bool,
+    typer.Option(
+        "--store-draws",
+        rich_help_panel="Run store",
+        help="Also record every SMAA draw (its model, doctrine and weights, "
+        "each option's utility and rank) in the run store's smaa_draw* "
+        "tables.",
+    ),
+]
 SetOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--set", metavar="PATH=VALUE", rich_help_panel="What-if",
-                 help="Change one value of the scenario for this run (repeatable), e.g. "
-                 "--set stances.TUR.territory.position=50 or --set "
-                 "options.mediate.criteria.risk=2; checked like the file.")]
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        rich_help_panel="What-if",
+        help="Change one value of the scenario for this run (repeatable), e.g. "
+        "--set stances.TUR.territory.position=50 or --set "
+        "options.mediate.criteria.risk=2; checked like the file.",
+    ),
+]
 
 
-def recorded(command: str, *, sets: bool = True, input_param: str = "input",
-             draws: bool = False) -> Callable[[F], F]:
+def recorded(
+    command: str, *, sets: bool = True, input_param: str = "input", draws: bool = False
+) -> Callable[[F], F]:
     """Record every run of the decorated command in the run store.
 
     Adds ``--store URL`` and ``--no-store`` (and ``--set PATH=VALUE`` unless ``sets=False``,
@@ -305,25 +359,42 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input",
         sig = inspect.signature(func, eval_str=True)  # typer reads evaluated annotations
 
         @functools.wraps(func)
-        def wrapper(*args: Any, store: str | None = None, no_store: bool = False,
-                    set_: list[str] | None = None, store_draws: bool = False,
-                    _capture: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        def wrapper(
+            *args: Any,
+            store: str | None = None,
+            no_store: bool = False,
+            set_: list[str] | None = None,
+            store_draws: bool = False,
+            _capture: dict[str, Any] | None = None,
+            **kwargs: Any,
+        ) -> Any:
             from .location import ENV_VAR, resolve_store_url
 
             bound = sig.bind_partial(*args, **kwargs)
-            params = {k: _jsonable(v) for k, v in bound.arguments.items()
-                      if k not in _PRESENTATION and k != input_param}
-            run = _Run(command, params, list(set_ or []),
-                       resolve_store_url(store, no_store), capture=_capture is not None,
-                       store_draws=store_draws and _capture is None)
+            params = {
+                k: _jsonable(v)
+                for k, v in bound.arguments.items()
+                if k not in _PRESENTATION and k != input_param
+            }
+            run = _Run(
+                command,
+                params,
+                list(set_ or []),
+                resolve_store_url(store, no_store),
+                capture=_capture is not None,
+                store_draws=store_draws and _capture is None,
+            )
             if _capture is not None:
                 _capture["run"] = run
             if run.store_draws and run.url is None:
                 from ..errors import InputError
 
-                raise InputError("--store-draws records the draws in the run store, which "
-                                 "is turned off (--no-store or EQUIPOISE_STORE=none); give "
-                                 "one or the other", "--store-draws")
+                raise InputError(
+                    "--store-draws records the draws in the run store, which "
+                    "is turned off (--no-store or EQUIPOISE_STORE=none); give "
+                    "one or the other",
+                    "--store-draws",
+                )
             run.open(explicit=bool(store) or bool(os.environ.get(ENV_VAR, "").strip()))
             token = _CURRENT.set(run)
             try:
@@ -352,31 +423,48 @@ def recorded(command: str, *, sets: bool = True, input_param: str = "input",
                     run.store.dispose()
 
         extra = [
-            inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, default=None,
-                              annotation=StoreOpt),
-            inspect.Parameter("no_store", inspect.Parameter.KEYWORD_ONLY, default=False,
-                              annotation=NoStoreOpt),
+            inspect.Parameter(
+                "store", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=StoreOpt
+            ),
+            inspect.Parameter(
+                "no_store", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=NoStoreOpt
+            ),
         ]
         if sets:
-            extra.append(inspect.Parameter("set_", inspect.Parameter.KEYWORD_ONLY,
-                                           default=None, annotation=SetOpt))
+            extra.append(
+                inspect.Parameter(
+                    "set_", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=SetOpt
+                )
+            )
         if draws:
-            extra.append(inspect.Parameter("store_draws", inspect.Parameter.KEYWORD_ONLY,
-                                           default=False, annotation=StoreDrawsOpt))
-        params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else p
-                  for p in sig.parameters.values()]
+            extra.append(
+                inspect.Parameter(
+                    "store_draws",
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=False,
+                    annotation=StoreDrawsOpt,
+                )
+            )
+        params = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+            else p
+            for p in sig.parameters.values()
+        ]
         wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {**getattr(func, "__annotations__", {}),
-                                   **{p.name: p.annotation for p in extra}}
+        wrapper.__annotations__ = {
+            **getattr(func, "__annotations__", {}),
+            **{p.name: p.annotation for p in extra},
+        }
         COMMANDS[command] = (wrapper, input_param)
         return wrapper  # type: ignore[return-value]
 
     return decorate
 
 
-def compute(command: str, input_path: str, params: dict[str, Any],
-            sets: list[str] | None = None) -> tuple[Any, Any]:
+def compute(
+    command: str, input_path: str, params: dict[str, Any], sets: list[str] | None = None
+) -> tuple[Any, Any]:
     """Run ``command`` on ``input_path`` with ``params`` without printing or recording.
 
     Returns ``(scenario, results)``: the scenario as run (``None`` for a table or an edge
@@ -388,8 +476,11 @@ def compute(command: str, input_path: str, params: dict[str, Any],
         raise InputError(f"the command '{command}' is not known to this equipoise", command)
     func, input_param = COMMANDS[command]
     accepted = inspect.signature(func).parameters
-    kwargs = {k: (tuple(v) if isinstance(v, list) and k == "compare" else v)
-              for k, v in params.items() if k in accepted}
+    kwargs = {
+        k: (tuple(v) if isinstance(v, list) and k == "compare" else v)
+        for k, v in params.items()
+        if k in accepted
+    }
     kwargs[input_param] = input_path
     if "json_" in accepted:
         kwargs["json_"] = True

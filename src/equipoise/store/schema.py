@@ -29,9 +29,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["metadata", "runs", "run_inputs", "forecast_rounds", "decision_scores",
-           "smaa_draws", "smaa_draw_options", "smaa_draw_weights", "DRAW_TABLES",
-           "VERSION_TABLE", "HEAD", "REVISIONS"]
+__all__ = [
+    "metadata",
+    "runs",
+    "run_inputs",
+    "forecast_rounds",
+    "decision_scores",
+    "smaa_draws",
+    "smaa_draw_options",
+    "smaa_draw_weights",
+    "DRAW_TABLES",
+    "VERSION_TABLE",
+    "HEAD",
+    "REVISIONS",
+]
 
 #: Alembic's version table (named for equipoise, so that it never meets another program's).
 VERSION_TABLE = "equipoise_schema"
@@ -42,7 +53,8 @@ HEAD = REVISIONS[-1]
 metadata = sa.MetaData()
 
 run_inputs = sa.Table(
-    "run_inputs", metadata,
+    "run_inputs",
+    metadata,
     sa.Column("hash", sa.String(80), primary_key=True),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("content", sa.Text, nullable=False),
@@ -50,7 +62,8 @@ run_inputs = sa.Table(
 )
 
 runs = sa.Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("id", sa.String(16), nullable=False, unique=True),
     sa.Column("command", sa.String(32), nullable=False),
@@ -73,9 +86,11 @@ runs = sa.Table(
 )
 
 forecast_rounds = sa.Table(
-    "forecast_rounds", metadata,
-    sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-              primary_key=True),
+    "forecast_rounds",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("model", sa.String(32), primary_key=True),
     sa.Column("issue", sa.String(64), primary_key=True),
     sa.Column("round", sa.Integer, primary_key=True),
@@ -83,9 +98,11 @@ forecast_rounds = sa.Table(
 )
 
 decision_scores = sa.Table(
-    "decision_scores", metadata,
-    sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-              primary_key=True),
+    "decision_scores",
+    metadata,
+    sa.Column(
+        "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("variant", sa.String(64), primary_key=True),
     sa.Column("doctrine", sa.String(64), primary_key=True),
     sa.Column("option", sa.String(160), primary_key=True),
@@ -99,21 +116,26 @@ decision_scores = sa.Table(
 
 
 def _draw_key() -> list[sa.Column]:
-    return [sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-                      primary_key=True),
-            sa.Column("variant", sa.String(64), primary_key=True),
-            sa.Column("draw", sa.Integer, primary_key=True)]
+    return [
+        sa.Column(
+            "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("variant", sa.String(64), primary_key=True),
+        sa.Column("draw", sa.Integer, primary_key=True),
+    ]
 
 
 smaa_draws = sa.Table(
-    "smaa_draws", metadata,
+    "smaa_draws",
+    metadata,
     *_draw_key(),
     sa.Column("model", sa.String(32), nullable=False),
     sa.Column("doctrine", sa.String(64)),
 )
 
 smaa_draw_options = sa.Table(
-    "smaa_draw_options", metadata,
+    "smaa_draw_options",
+    metadata,
     *_draw_key(),
     sa.Column("option", sa.String(160), primary_key=True),
     sa.Column("utility", sa.Float),
@@ -121,7 +143,8 @@ smaa_draw_options = sa.Table(
 )
 
 smaa_draw_weights = sa.Table(
-    "smaa_draw_weights", metadata,
+    "smaa_draw_weights",
+    metadata,
     *_draw_key(),
     sa.Column("criterion", sa.String(160), primary_key=True),
     sa.Column("weight", sa.Float, nullable=False),

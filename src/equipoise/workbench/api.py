@@ -38,8 +38,18 @@ from .payload import (
     set_items,
 )
 
-__all__ = ["ApiError", "validate_scenario", "run_forecast", "run_decide", "run_explain",
-           "run_balance", "diff_runs", "COMMANDS", "blueprint", "error_of"]
+__all__ = [
+    "ApiError",
+    "validate_scenario",
+    "run_forecast",
+    "run_decide",
+    "run_explain",
+    "run_balance",
+    "diff_runs",
+    "COMMANDS",
+    "blueprint",
+    "error_of",
+]
 
 
 def error_of(exc: BaseException) -> tuple[int, list[str]]:
@@ -129,8 +139,9 @@ def validate_scenario(payload: Any, config: WorkbenchConfig | None = None) -> di
 
 
 @_refusals_as_api_errors
-def run_forecast(payload: Any, config: WorkbenchConfig | None = None,
-                 progress: Progress | None = None) -> dict[str, Any]:
+def run_forecast(
+    payload: Any, config: WorkbenchConfig | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """``forecast --json`` of the request (options: ``model`` [list], ``rounds``,
     ``params`` {NAME: VALUE})."""
     from ..command_results import forecast_json, run_forecasts
@@ -138,14 +149,20 @@ def run_forecast(payload: Any, config: WorkbenchConfig | None = None,
     request = read_options(ForecastOptions, payload)
     with _Run("forecast", request, _config(config)) as run:
         scenario = run.scenario()
-        fc = run_forecasts(scenario, models=request.model, rounds=request.rounds,
-                           params=request.params, name=run.name)
+        fc = run_forecasts(
+            scenario,
+            models=request.model,
+            rounds=request.rounds,
+            params=request.params,
+            name=run.name,
+        )
         return run.results(forecast_json(fc))
 
 
 @_refusals_as_api_errors
-def run_decide(payload: Any, config: WorkbenchConfig | None = None,
-               progress: Progress | None = None) -> dict[str, Any]:
+def run_decide(
+    payload: Any, config: WorkbenchConfig | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """``decide --json`` of the request (options as ``decide``'s: ``model``, ``variant``,
     ``draws``, ``seed``, ``rounds``, ``combinations``, ``models``, ``sensitivity``,
     ``sensitivity_n``, ``sensitivity_seed``, ``flip``, ``sign``/``weight``/``layer``
@@ -161,17 +178,31 @@ def run_decide(payload: Any, config: WorkbenchConfig | None = None,
         _check_sweeps(request)
         executor = Executor(workers=1)
         models = choose_models(request.models, 1) if request.models else None
-        result = decide(scenario, model=request.model, variant=request.variant,
-                        draws=request.draws, seed=request.seed, rounds=request.rounds,
-                        combinations=request.combinations, models=models,
-                        executor=executor, keep_draws=request.flip,
-                        progress=_phase(progress, "draws"))
-        sweeps = decision_sweeps(scenario, result, model=request.model,
-                                 variant=request.variant, rounds=request.rounds,
-                                 sensitivity=request.sensitivity_n if request.sensitivity
-                                 else None, sensitivity_seed=request.sensitivity_seed,
-                                 flip=request.flip, executor=executor,
-                                 progress=_phase(progress, "sensitivity"))
+        result = decide(
+            scenario,
+            model=request.model,
+            variant=request.variant,
+            draws=request.draws,
+            seed=request.seed,
+            rounds=request.rounds,
+            combinations=request.combinations,
+            models=models,
+            executor=executor,
+            keep_draws=request.flip,
+            progress=_phase(progress, "draws"),
+        )
+        sweeps = decision_sweeps(
+            scenario,
+            result,
+            model=request.model,
+            variant=request.variant,
+            rounds=request.rounds,
+            sensitivity=request.sensitivity_n if request.sensitivity else None,
+            sensitivity_seed=request.sensitivity_seed,
+            flip=request.flip,
+            executor=executor,
+            progress=_phase(progress, "sensitivity"),
+        )
         return run.results(decide_json(result, sweeps))
 
 
@@ -197,24 +228,31 @@ def _check_sweeps(request: DecideOptions) -> None:
 
 
 @_refusals_as_api_errors
-def run_explain(payload: Any, config: WorkbenchConfig | None = None,
-                progress: Progress | None = None) -> dict[str, Any]:
+def run_explain(
+    payload: Any, config: WorkbenchConfig | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """``explain --json`` of the request (options: ``model``, ``variant``, ``option``,
     ``doctrine``, ``rounds``, ``search``)."""
     from ..command_results import explain_json
 
     request = read_options(ExplainOptions, payload)
     with _Run("explain", request, _config(config)) as run:
-        _result, data = explain_json(run.scenario(), model=request.model,
-                                     variant=request.variant, option=request.option,
-                                     doctrine=request.doctrine, rounds=request.rounds,
-                                     search=request.search)
+        _result, data = explain_json(
+            run.scenario(),
+            model=request.model,
+            variant=request.variant,
+            option=request.option,
+            doctrine=request.doctrine,
+            rounds=request.rounds,
+            search=request.search,
+        )
         return run.results(data)
 
 
 @_refusals_as_api_errors
-def run_balance(payload: Any, config: WorkbenchConfig | None = None,
-                progress: Progress | None = None) -> dict[str, Any]:
+def run_balance(
+    payload: Any, config: WorkbenchConfig | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """``balance --json`` of the request (options: ``as_of``, ``compare`` [DATE1, DATE2],
     ``time_limit``, ``unweighted``, ``robust_time``, ``sign``/``weight``/``layer``,
     ``organisations``)."""
@@ -222,16 +260,25 @@ def run_balance(payload: Any, config: WorkbenchConfig | None = None,
 
     request = read_options(BalanceOptions, payload)
     with _Run("balance", request, _config(config)) as run:
-        return run.results(balance_json(
-            run.scenario(), as_of=request.as_of, time_limit=request.time_limit,
-            weighted=not request.unweighted, compare=request.compare,
-            robust_time=request.robust_time, **request.network_overrides()))
+        return run.results(
+            balance_json(
+                run.scenario(),
+                as_of=request.as_of,
+                time_limit=request.time_limit,
+                weighted=not request.unweighted,
+                compare=request.compare,
+                robust_time=request.robust_time,
+                **request.network_overrides(),
+            )
+        )
 
 
 #: The commands of the API (and of background jobs): name -> function(payload, config,
 #: progress).
 COMMANDS: dict[str, Callable[..., dict[str, Any]]] = {
-    "forecast": run_forecast, "decide": run_decide, "explain": run_explain,
+    "forecast": run_forecast,
+    "decide": run_decide,
+    "explain": run_explain,
     "balance": run_balance,
 }
 
@@ -262,14 +309,12 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
     jobs = jobs or JobManager(config.max_jobs)
 
     def reply(data: Any, status: int = 200) -> Any:
-        return flask.Response(dumps(data, indent=None), status=status,
-                              mimetype="application/json")
+        return flask.Response(dumps(data, indent=None), status=status, mimetype="application/json")
 
     def body() -> Any:
         data = flask.request.get_json(silent=True)
         if data is None:
-            raise ApiError(400, ["request: expected a JSON body (Content-Type: "
-                                 "application/json)"])
+            raise ApiError(400, ["request: expected a JSON body (Content-Type: application/json)"])
         return data
 
     @bp.errorhandler(ApiError)
@@ -281,8 +326,9 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
 
     @bp.app_errorhandler(413)
     def _too_large(exc: Exception) -> Any:
-        return reply({"errors": [f"request: larger than the cap of "
-                                 f"{config.max_upload_bytes:,} bytes"]}, 413)
+        return reply(
+            {"errors": [f"request: larger than the cap of {config.max_upload_bytes:,} bytes"]}, 413
+        )
 
     @bp.errorhandler(Exception)
     def _bug(exc: Exception) -> Any:
@@ -324,8 +370,11 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
             limit = int(args.get("limit", "20"))
         except ValueError:
             raise ApiError(400, ["request: limit: expected a whole number"]) from None
-        return reply(list_runs(config, limit=limit or None, command=args.get("command"),
-                               status=args.get("status")))
+        return reply(
+            list_runs(
+                config, limit=limit or None, command=args.get("command"), status=args.get("status")
+            )
+        )
 
     @bp.get("/runs/<run_id>")
     def run(run_id: str) -> Any:
@@ -347,8 +396,7 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
         func = COMMANDS[command]
         read_options(OPTIONS[command], request)  # a malformed request is refused now
         try:
-            job = jobs.submit(command, lambda progress: func(request, config, progress),
-                              error_of)
+            job = jobs.submit(command, lambda progress: func(request, config, progress), error_of)
         except OverflowError as exc:
             return reply({"errors": [f"error: {exc}"]}, 429)
         except RuntimeError as exc:
@@ -362,8 +410,13 @@ def blueprint(config: WorkbenchConfig, jobs: JobManager | None = None) -> Any:
     def job_or_404(job_id: str) -> Any:
         job = jobs.get(job_id)
         if job is None:
-            raise ApiError(404, [f"{job_id}: no such job (finished jobs are kept while "
-                                 "the server runs, the newest 50)"])
+            raise ApiError(
+                404,
+                [
+                    f"{job_id}: no such job (finished jobs are kept while "
+                    "the server runs, the newest 50)"
+                ],
+            )
         return job
 
     @bp.get("/jobs/<job_id>")

@@ -25,25 +25,36 @@ _SIDE_KEYS = {"scenario", "yaml", "label", "set", "as_of", "variant"}
 
 def _check(payload: Any) -> tuple[Any, Any, list[str], dict[str, Any]]:
     if not isinstance(payload, dict):
-        raise ApiError(400, ["request: expected a JSON object {\"a\": SIDE, \"b\": SIDE}"])
-    problems = [f"request: {k}: not a field (expected a, b, commands, options)"
-                for k in payload if k not in ("a", "b", "commands", "options")]
+        raise ApiError(400, ['request: expected a JSON object {"a": SIDE, "b": SIDE}'])
+    problems = [
+        f"request: {k}: not a field (expected a, b, commands, options)"
+        for k in payload
+        if k not in ("a", "b", "commands", "options")
+    ]
     for side in ("a", "b"):
         value = payload.get(side)
         if isinstance(value, dict):
-            problems += [f"request: {side}.{k}: not a field of a side (expected one of "
-                         f"{', '.join(sorted(_SIDE_KEYS))})" for k in value if k not in _SIDE_KEYS]
+            problems += [
+                f"request: {side}.{k}: not a field of a side (expected one of "
+                f"{', '.join(sorted(_SIDE_KEYS))})"
+                for k in value
+                if k not in _SIDE_KEYS
+            ]
         elif not isinstance(value, str) or not value:
-            problems.append(f"request: {side}: expected a run id or a scenario request "
-                            "{\"scenario\": ..., \"set\": ..., \"as_of\": ...}")
+            problems.append(
+                f"request: {side}: expected a run id or a scenario request "
+                '{"scenario": ..., "set": ..., "as_of": ...}'
+            )
     commands = payload.get("commands") or ["forecast", "decide"]
     if not isinstance(commands, list) or not all(c in SIDE_COMMANDS for c in commands):
         problems.append(f"request: commands: expected a list of {', '.join(SIDE_COMMANDS)}")
     options = payload.get("options") or {}
     if not isinstance(options, dict) or not all(
-            k in SIDE_COMMANDS and isinstance(v, dict) for k, v in options.items()):
-        problems.append("request: options: expected {COMMAND: {OPTION: VALUE}} for "
-                        + ", ".join(SIDE_COMMANDS))
+        k in SIDE_COMMANDS and isinstance(v, dict) for k, v in options.items()
+    ):
+        problems.append(
+            "request: options: expected {COMMAND: {OPTION: VALUE}} for " + ", ".join(SIDE_COMMANDS)
+        )
     if problems:
         raise ApiError(400, problems)
     return payload["a"], payload["b"], list(dict.fromkeys(commands)), options
@@ -72,16 +83,18 @@ def _inputs(side: dict[str, Any], config: WorkbenchConfig) -> tuple[Any, dict[st
 
 
 def _label(side: dict[str, Any]) -> str:
-    name = side.get("label") or (side["scenario"] if isinstance(side.get("scenario"), str)
-                                 else "scenario")
+    name = side.get("label") or (
+        side["scenario"] if isinstance(side.get("scenario"), str) else "scenario"
+    )
     extra = [f"as of {side['as_of']}"] if side.get("as_of") else []
     extra += [f"variant {side['variant']}"] if side.get("variant") else []
     extra += [f"{len(side['set'])} set"] if side.get("set") else []
     return " ".join([str(name), *extra])
 
 
-def _computed(side: dict[str, Any], commands: list[str], options: dict[str, Any],
-              config: WorkbenchConfig) -> Side:
+def _computed(
+    side: dict[str, Any], commands: list[str], options: dict[str, Any], config: WorkbenchConfig
+) -> Side:
     """The side computed by the API's ``commands``, its results laid out as ``analyze``'s
     (``forecasts``, ``decision``, ``balance``) so that they are digested alike."""
     from .api import COMMANDS
@@ -119,8 +132,9 @@ def _like_run(side: dict[str, Any], run: Any, config: WorkbenchConfig) -> Side:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(scenario_to_data(raw), f, indent=1, ensure_ascii=False)
-        computed = computed_side(path, run.command, params,
-                                 items_of(_scenario_request(side)["set"]))
+        computed = computed_side(
+            path, run.command, params, items_of(_scenario_request(side)["set"])
+        )
     finally:
         os.unlink(path)
     return Side(_label(side) + f" (as run {run.id})", inputs, computed.results)
@@ -140,7 +154,10 @@ def diff_sides(payload: Any, config: WorkbenchConfig) -> dict[str, Any]:
             sides[key] = stored[key]
             continue
         template = next((s.run for s in stored.values()), None)
-        sides[key] = (_like_run(value, template, config) if template is not None
-                      else _computed(value, commands, options, config))
+        sides[key] = (
+            _like_run(value, template, config)
+            if template is not None
+            else _computed(value, commands, options, config)
+        )
     found = compare(sides["a"], sides["b"], same_variant_paths=True)
     return {"a": found.a_label, "b": found.b_label, **found.to_dict()}

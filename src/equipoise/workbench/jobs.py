@@ -71,10 +71,17 @@ class Job:
         "fraction"}, "seconds", "errors"?, "result"?}``."""
         now = self.ended or time.time()
         out: dict[str, Any] = {
-            "id": self.id, "command": self.command, "status": self.status,
-            "progress": {"phase": self.phase, "done": self.done, "total": self.total,
-                         "fraction": (self.done / self.total) if self.total else (
-                             1.0 if self.status == "done" else 0.0)},
+            "id": self.id,
+            "command": self.command,
+            "status": self.status,
+            "progress": {
+                "phase": self.phase,
+                "done": self.done,
+                "total": self.total,
+                "fraction": (self.done / self.total)
+                if self.total
+                else (1.0 if self.status == "done" else 0.0),
+            },
             "seconds": round(now - (self.started or now), 3),
         }
         if self.errors:
@@ -88,8 +95,9 @@ class JobManager:
     """Runs jobs in at most ``max_running`` threads; ``shutdown()`` cancels them all."""
 
     def __init__(self, max_running: int = 1):
-        self._pool = ThreadPoolExecutor(max_workers=max(1, max_running),
-                                        thread_name_prefix="equipoise-job")
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, max_running), thread_name_prefix="equipoise-job"
+        )
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._closed = False
@@ -97,8 +105,12 @@ class JobManager:
         # when the interpreter ends aborts it
         atexit.register(self.shutdown)
 
-    def submit(self, command: str, work: Callable[[Progress], Any],
-               describe_error: Callable[[BaseException], tuple[int, list[str]]]) -> Job:
+    def submit(
+        self,
+        command: str,
+        work: Callable[[Progress], Any],
+        describe_error: Callable[[BaseException], tuple[int, list[str]]],
+    ) -> Job:
         """Queue ``work(progress)``; its return value becomes the job's result.
 
         ``describe_error(exc)`` gives the status and error lines of a failure. Raises
@@ -119,11 +131,15 @@ class JobManager:
 
     def _trim(self) -> None:
         finished = [j.id for j in self._jobs.values() if j.status in FINISHED]
-        for job_id in finished[:max(0, len(finished) - KEPT)]:
+        for job_id in finished[: max(0, len(finished) - KEPT)]:
             del self._jobs[job_id]
 
-    def _run(self, job: Job, work: Callable[[Progress], Any],
-             describe_error: Callable[[BaseException], tuple[int, list[str]]]) -> None:
+    def _run(
+        self,
+        job: Job,
+        work: Callable[[Progress], Any],
+        describe_error: Callable[[BaseException], tuple[int, list[str]]],
+    ) -> None:
         if job.cancel_event.is_set():
             job.status, job.ended = "cancelled", time.time()
             return

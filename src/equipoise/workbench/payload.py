@@ -29,9 +29,19 @@ from .config import WorkbenchConfig
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["ApiError", "ForecastOptions", "DecideOptions", "ExplainOptions",
-           "BalanceOptions", "ValidateOptions", "OPTIONS", "read_options", "scenario_of",
-           "set_items", "items_of"]
+__all__ = [
+    "ApiError",
+    "ForecastOptions",
+    "DecideOptions",
+    "ExplainOptions",
+    "BalanceOptions",
+    "ValidateOptions",
+    "OPTIONS",
+    "read_options",
+    "scenario_of",
+    "set_items",
+    "items_of",
+]
 
 
 class ApiError(Exception):
@@ -77,8 +87,9 @@ class _Network(_Request):
         def items(d: dict[str, Any] | None) -> list[str] | None:
             return None if d is None else [f"{k}={v}" for k, v in d.items()]
 
-        return parse_kind_overrides(items(self.sign), items(self.weight), items(self.layer),
-                                    self.organisations)
+        return parse_kind_overrides(
+            items(self.sign), items(self.weight), items(self.layer), self.organisations
+        )
 
 
 class ForecastOptions(_Request):
@@ -119,8 +130,12 @@ class BalanceOptions(_Network):
 
 
 #: The options of each command of the API.
-OPTIONS: dict[str, type[_Request]] = {"forecast": ForecastOptions, "decide": DecideOptions,
-                                      "explain": ExplainOptions, "balance": BalanceOptions}
+OPTIONS: dict[str, type[_Request]] = {
+    "forecast": ForecastOptions,
+    "decide": DecideOptions,
+    "explain": ExplainOptions,
+    "balance": BalanceOptions,
+}
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -130,13 +145,19 @@ def _where(loc: tuple[Any, ...]) -> str:
 def read_options(kind: type[_Request], payload: Any) -> Any:
     """``payload`` checked against ``kind`` (every problem at once, status 400)."""
     if not isinstance(payload, dict):
-        raise ApiError(400, ["request: expected a JSON object, e.g. "
-                             '{"scenario": "nagorno-karabakh-2020"}'])
+        raise ApiError(
+            400, ['request: expected a JSON object, e.g. {"scenario": "nagorno-karabakh-2020"}']
+        )
     try:
         return kind.model_validate(payload)
     except ValidationError as exc:
-        raise ApiError(400, [f"request: {_where(tuple(e['loc']))}: {e['msg']}"
-                             for e in exc.errors(include_url=False)]) from None
+        raise ApiError(
+            400,
+            [
+                f"request: {_where(tuple(e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            ],
+        ) from None
 
 
 @functools.lru_cache(maxsize=32)
@@ -152,8 +173,13 @@ def scenario_of(request: _Request, config: WorkbenchConfig) -> tuple[Scenario, s
     """``(scenario, its name)`` from ``scenario`` (a name or an object) or ``yaml``."""
     given = [k for k in ("scenario", "yaml") if getattr(request, k) is not None]
     if len(given) != 1:
-        raise ApiError(400, ["request: give exactly one of 'scenario' (a built-in name or "
-                             "a scenario object) and 'yaml' (a file's text)"])
+        raise ApiError(
+            400,
+            [
+                "request: give exactly one of 'scenario' (a built-in name or "
+                "a scenario object) and 'yaml' (a file's text)"
+            ],
+        )
     if request.yaml is not None:
         label = request.label or "upload.yaml"
         return _parsed(label, request.yaml), label
@@ -172,8 +198,11 @@ def scenario_of(request: _Request, config: WorkbenchConfig) -> tuple[Scenario, s
         path = resolve(name)
     if path is None:
         known = builtin_names() + ([config.input] if config.input else [])
-        raise InputError(f"no built-in scenario of this name (files are sent as 'yaml'); "
-                         f"known: {', '.join(known)}", name)
+        raise InputError(
+            f"no built-in scenario of this name (files are sent as 'yaml'); "
+            f"known: {', '.join(known)}",
+            name,
+        )
     return _parsed(name, read_text(path)), name
 
 

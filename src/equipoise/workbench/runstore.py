@@ -52,13 +52,19 @@ def close_stores() -> None:
 def _needed(config: WorkbenchConfig) -> Any:
     store = store_of(config)
     if store is None:
-        raise InputError("the run store is turned off; start the workbench with --store URL",
-                         "error")
+        raise InputError(
+            "the run store is turned off; start the workbench with --store URL", "error"
+        )
     return store
 
 
-def list_runs(config: WorkbenchConfig, *, limit: int | None = 20, command: str | None = None,
-              status: str | None = None) -> list[dict[str, Any]]:
+def list_runs(
+    config: WorkbenchConfig,
+    *,
+    limit: int | None = 20,
+    command: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
     """``runs list --json``: the newest runs first."""
     from ..store.runs import STATUSES
     from ..store.runs import list_runs as rows_of

@@ -64,8 +64,11 @@ def _host_name(netloc: str) -> str:
 
 def _same_origin(url: str, request: Any) -> bool:
     parts = urlsplit(url)
-    return (parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower()
-            and parts.scheme == request.scheme)
+    return (
+        parts.scheme in ("http", "https")
+        and parts.netloc.lower() == request.host.lower()
+        and parts.scheme == request.scheme
+    )
 
 
 def cross_origin_reason(request: Any) -> str | None:
@@ -96,8 +99,9 @@ def install(server: Any, config: WorkbenchConfig) -> None:
     policy: list[str] = []
 
     def refuse(message: str) -> Any:
-        return flask.Response(f'{{"errors": ["{message}"]}}', status=403,
-                              mimetype="application/json")
+        return flask.Response(
+            f'{{"errors": ["{message}"]}}', status=403, mimetype="application/json"
+        )
 
     def _check_request() -> Any:
         request = flask.request

@@ -27,11 +27,16 @@ def check_host(config: WorkbenchConfig) -> WorkbenchConfig:
     if is_loopback(config.host):
         return config
     if not config.allow_remote:
-        raise InputError(f"--host {config.host} is not a loopback address: anyone who can "
-                         "reach it could use the workbench and read your files' analyses; "
-                         "add --allow-remote if that is what you want", "error")
-    sys.stderr.write(f"warning: listening on {config.host}: anyone who can reach this port "
-                     "can use the workbench (no login, no encryption)\n")
+        raise InputError(
+            f"--host {config.host} is not a loopback address: anyone who can "
+            "reach it could use the workbench and read your files' analyses; "
+            "add --allow-remote if that is what you want",
+            "error",
+        )
+    sys.stderr.write(
+        f"warning: listening on {config.host}: anyone who can reach this port "
+        "can use the workbench (no login, no encryption)\n"
+    )
     return config
 
 
@@ -77,12 +82,15 @@ def _listening_socket(config: WorkbenchConfig) -> Any:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise InputError(f"port {config.port} on {config.host} is in use (another "
-                             f"workbench?); choose another with --port, e.g. --port "
-                             f"{config.port + 1}, or --port 0 for any free one",
-                             "error") from None
-        raise InputError(f"cannot listen on {config.host}:{config.port}: "
-                         f"{exc.strerror or exc}", "error") from None
+            raise InputError(
+                f"port {config.port} on {config.host} is in use (another "
+                f"workbench?); choose another with --port, e.g. --port "
+                f"{config.port + 1}, or --port 0 for any free one",
+                "error",
+            ) from None
+        raise InputError(
+            f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", "error"
+        ) from None
     return sock
 
 
@@ -98,8 +106,9 @@ def make_server(config: WorkbenchConfig) -> tuple[Any, Any]:
 
     sock = _listening_socket(config)
     app = create_app(config)
-    server = werkzeug_server(config.host, sock.getsockname()[1], app, threaded=True,
-                             fd=sock.fileno())
+    server = werkzeug_server(
+        config.host, sock.getsockname()[1], app, threaded=True, fd=sock.fileno()
+    )
     sock.detach()  # the server owns the descriptor now
     return server, app
 
@@ -112,8 +121,14 @@ def _warm_up(config: WorkbenchConfig) -> None:
     from .ui.pages._shared import EXPLAINER
 
     try:
-        run_forecast({"scenario": config.input or "nagorno-karabakh-2020", "model": ["eum"],
-                      "record": False}, config)
+        run_forecast(
+            {
+                "scenario": config.input or "nagorno-karabakh-2020",
+                "model": ["eum"],
+                "record": False,
+            },
+            config,
+        )
     except Exception:  # noqa: BLE001 - the page reports the scenario's problems itself
         pass
     EXPLAINER.start()  # after the forecast's warm-up, not competing with it for the CPU
@@ -150,8 +165,7 @@ def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
     url = url_of(config.host, server.port)
     sys.stdout.write(f"equipoise workbench: {url}  (Ctrl-C stops it)\n")
     sys.stdout.flush()
-    threading.Thread(target=_warm_up, args=(config,), name="equipoise-warm-up",
-                     daemon=True).start()
+    threading.Thread(target=_warm_up, args=(config,), name="equipoise-warm-up", daemon=True).start()
     if open_browser and sys.stdout.isatty():
         import webbrowser
 
@@ -174,7 +188,9 @@ def serve(config: WorkbenchConfig, *, open_browser: bool = True) -> None:
 
         EXPLAINER.close()
         if stuck:  # a job that reports no progress cannot be stopped: do not wait for it
-            sys.stderr.write(f"equipoise workbench: {len(stuck)} job(s) still running "
-                             f"({', '.join(j.command for j in stuck)}) left behind\n")
+            sys.stderr.write(
+                f"equipoise workbench: {len(stuck)} job(s) still running "
+                f"({', '.join(j.command for j in stuck)}) left behind\n"
+            )
             sys.stderr.flush()
             os._exit(0)

@@ -87,8 +87,9 @@ class Worker:
 
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_child_main, args=(child, self._warm_up),
-                           name="equipoise-worker", daemon=True)
+        proc = ctx.Process(
+            target=_child_main, args=(child, self._warm_up), name="equipoise-worker", daemon=True
+        )
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent

@@ -19,8 +19,19 @@ from ..config import WorkbenchConfig
 from .state import stores
 
 #: Page modules of ``ui/pages``, in tab order.
-PAGES: tuple[str, ...] = ("home", "open", "edit", "whatif", "network", "issues", "decision",
-                          "timeline", "sources", "compare", "export")
+PAGES: tuple[str, ...] = (
+    "home",
+    "open",
+    "edit",
+    "whatif",
+    "network",
+    "issues",
+    "decision",
+    "timeline",
+    "sources",
+    "compare",
+    "export",
+)
 
 
 #: Dash's documented value for "leave the page title alone while a callback runs" (None;
@@ -33,15 +44,27 @@ def mount_ui(server: Any, config: WorkbenchConfig) -> Any:
     import dash
     from dash import dcc, html
 
-    app = dash.Dash("equipoise.workbench", server=server, title="equipoise workbench",
-                    serve_locally=True, update_title=NO_TITLE_UPDATE,
-                    assets_folder=str(Path(__file__).with_name("assets")),
-                    suppress_callback_exceptions=True)
+    app = dash.Dash(
+        "equipoise.workbench",
+        server=server,
+        title="equipoise workbench",
+        serve_locally=True,
+        update_title=NO_TITLE_UPDATE,
+        assets_folder=str(Path(__file__).with_name("assets")),
+        suppress_callback_exceptions=True,
+    )
     modules = [importlib.import_module(f".pages.{name}", __name__) for name in PAGES]
-    tabs = [dcc.Tab(label=m.TITLE, value=name, children=m.layout(config))
-            for name, m in zip(PAGES, modules)]
-    app.layout = html.Main([html.H1("equipoise workbench"), *stores(config),
-                            dcc.Tabs(id="workbench-tabs", value=PAGES[0], children=tabs)])
+    tabs = [
+        dcc.Tab(label=m.TITLE, value=name, children=m.layout(config))
+        for name, m in zip(PAGES, modules)
+    ]
+    app.layout = html.Main(
+        [
+            html.H1("equipoise workbench"),
+            *stores(config),
+            dcc.Tabs(id="workbench-tabs", value=PAGES[0], children=tabs),
+        ]
+    )
     for m in modules:
         m.register(app, config)
     return app

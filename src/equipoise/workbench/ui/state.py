@@ -26,9 +26,11 @@ def stores(config: WorkbenchConfig) -> list[Any]:
     """The ``dcc.Store`` components, filled with the scenario the server was started with."""
     from dash import dcc
 
-    return [dcc.Store(id=SCENARIO_STORE, data=initial_scenario(config)),
-            dcc.Store(id=SETS_STORE, data={}),
-            dcc.Store(id=FIGURE_FORMAT_STORE, data="svg")]
+    return [
+        dcc.Store(id=SCENARIO_STORE, data=initial_scenario(config)),
+        dcc.Store(id=SETS_STORE, data={}),
+        dcc.Store(id=FIGURE_FORMAT_STORE, data="svg"),
+    ]
 
 
 def initial_scenario(config: WorkbenchConfig) -> dict[str, str] | None:

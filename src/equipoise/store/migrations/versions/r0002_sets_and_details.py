@@ -22,8 +22,9 @@ def upgrade() -> None:
     op.add_column("runs", sa.Column("title", sa.Text))
     op.create_table(
         "forecast_rounds",
-        sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("model", sa.String(32), primary_key=True),
         sa.Column("issue", sa.String(64), primary_key=True),
         sa.Column("round", sa.Integer, primary_key=True),
@@ -31,8 +32,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "decision_scores",
-        sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+        ),
         sa.Column("variant", sa.String(64), primary_key=True),
         sa.Column("doctrine", sa.String(64), primary_key=True),
         sa.Column("option", sa.String(160), primary_key=True),

@@ -18,10 +18,13 @@ depends_on = None
 
 
 def _draw_key() -> list[sa.Column]:
-    return [sa.Column("run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"),
-                      primary_key=True),
-            sa.Column("variant", sa.String(64), primary_key=True),
-            sa.Column("draw", sa.Integer, primary_key=True)]
+    return [
+        sa.Column(
+            "run_id", sa.String(16), sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("variant", sa.String(64), primary_key=True),
+        sa.Column("draw", sa.Integer, primary_key=True),
+    ]
 
 
 def upgrade() -> None:

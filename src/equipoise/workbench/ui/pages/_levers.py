@@ -62,48 +62,84 @@ def levers(scenario: Any, kind: str) -> list[Lever]:
             what = f"{names.get(st.actor, st.actor)} on {issue.name}"
             if kind == "position":
                 lo, hi = float(issue.scale.min), float(issue.scale.max)
-                out.append(Lever(f"stances.{st.actor}.{st.issue}.position", what,
-                                 _num(st.position), lo, hi, (hi - lo) / 100))
+                out.append(
+                    Lever(
+                        f"stances.{st.actor}.{st.issue}.position",
+                        what,
+                        _num(st.position),
+                        lo,
+                        hi,
+                        (hi - lo) / 100,
+                    )
+                )
             else:
-                out.append(Lever(f"stances.{st.actor}.{st.issue}.salience", what,
-                                 _num(st.salience), 0.0, 1.0, 0.01))
+                out.append(
+                    Lever(
+                        f"stances.{st.actor}.{st.issue}.salience",
+                        what,
+                        _num(st.salience),
+                        0.0,
+                        1.0,
+                        0.01,
+                    )
+                )
         return out
     if kind == "capability":
         caps = [_num(a.capability) or 0.0 for a in scenario.actors]
         top = 2 * max(caps + [50.0])
-        return [Lever(f"actors.{a.id}.capability", a.name, c, 0.0, top, top / 200)
-                for a, c in zip(scenario.actors, caps) if a.capability is not None]
+        return [
+            Lever(f"actors.{a.id}.capability", a.name, c, 0.0, top, top / 200)
+            for a, c in zip(scenario.actors, caps)
+            if a.capability is not None
+        ]
     if kind in ("relation", "weight"):
         out = []
         for k, r in enumerate(scenario.relations):
             when = f" since {r.since}" if r.since else ""
-            what = (f"{names.get(r.from_, r.from_)} → {names.get(r.to, r.to)}: "
-                    f"{r.kind}{when}")
+            what = f"{names.get(r.from_, r.from_)} → {names.get(r.to, r.to)}: {r.kind}{when}"
             if kind == "relation":
                 out.append(Lever(f"relations.{k}.sign", what, float(r.sign), -1.0, 1.0, 1.0))
             else:
-                out.append(Lever(f"relations.{k}.weight", what, float(r.weight_value),
-                                 0.05, 4.0, 0.05))
+                out.append(
+                    Lever(f"relations.{k}.weight", what, float(r.weight_value), 0.05, 4.0, 0.05)
+                )
         return out
     if kind == "option":
-        scales = {c.id: (float(c.scale.min), float(c.scale.max)) for c in scenario.criteria
-                  if getattr(c, "scale", None) is not None}
+        scales = {
+            c.id: (float(c.scale.min), float(c.scale.max))
+            for c in scenario.criteria
+            if getattr(c, "scale", None) is not None
+        }
         out = []
         for o in scenario.options:
             for c, v in o.criteria.items():
                 value = _num(v)
                 lo, hi = scales.get(c, (0.0, max(10.0, 2 * abs(value or 0.0))))
-                out.append(Lever(f"options.{o.id}.criteria.{c}", f"{o.name}: {c}", value,
-                                 lo, hi, (hi - lo) / 100))
+                out.append(
+                    Lever(
+                        f"options.{o.id}.criteria.{c}",
+                        f"{o.name}: {c}",
+                        value,
+                        lo,
+                        hi,
+                        (hi - lo) / 100,
+                    )
+                )
         return out
     if kind == "doctrine":
         out = []
         for d in scenario.doctrines:
             for c, w in d.weights.items():
-                lo, hi = (float(w[0]), float(w[1])) if isinstance(w, (tuple, list)) else \
-                    (float(w), float(w))
-                out.append(Lever(f"doctrines.{d.id}.weights.{c}", f"{d.name}: {c}",
-                                 [lo, hi], 0.0, 1.0, 0.01))
+                lo, hi = (
+                    (float(w[0]), float(w[1]))
+                    if isinstance(w, (tuple, list))
+                    else (float(w), float(w))
+                )
+                out.append(
+                    Lever(
+                        f"doctrines.{d.id}.weights.{c}", f"{d.name}: {c}", [lo, hi], 0.0, 1.0, 0.01
+                    )
+                )
         return out
     raise ValueError(f"unknown lever kind '{kind}'; expected one of {', '.join(KINDS)}")
 

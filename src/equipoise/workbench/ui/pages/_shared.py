@@ -21,8 +21,9 @@ DEFAULT_MODEL = "eum"
 FIGURE_FORMATS = ("svg", "png")
 
 
-def scenario_or_none(data: dict[str, str] | None, sets: dict[str, Any] | None = None
-                     ) -> tuple[Any, list[str]]:
+def scenario_or_none(
+    data: dict[str, str] | None, sets: dict[str, Any] | None = None
+) -> tuple[Any, list[str]]:
     """``(scenario, problems)``: the scenario of the stores, or ``None`` with every problem
     as a line (``FILE:LINE: message``) when it does not validate."""
     from ....errors import InputError
@@ -53,15 +54,24 @@ def forecast_of(data: dict[str, str], sets: dict[str, Any] | None, model: str) -
     return _forecast(*_key(data, sets), model)
 
 
-def decision_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
-                variant: str | None = None, draws: int = 0) -> Any:
+def decision_of(
+    data: dict[str, str],
+    sets: dict[str, Any] | None,
+    model: str,
+    variant: str | None = None,
+    draws: int = 0,
+) -> Any:
     """The decision: scores of every option under every doctrine, with ``draws`` SMAA draws
     (seed 0), :class:`~equipoise.decision.result.DecisionResult`."""
     return _decision(*_key(data, sets), model, variant, draws)
 
 
-def balance_of(data: dict[str, str], sets: dict[str, Any] | None, as_of: str | None,
-               hidden_layers: tuple[str, ...] = ()) -> dict[str, Any]:
+def balance_of(
+    data: dict[str, str],
+    sets: dict[str, Any] | None,
+    as_of: str | None,
+    hidden_layers: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Structural balance on ``as_of`` (ISO date or None: the scenario's date) with the
     relations of ``hidden_layers`` left out; the JSON of ``balance --json``."""
     return _balance(*_key(data, sets), as_of, hidden_layers)
@@ -83,18 +93,21 @@ def _forecast(label: str, text: str, items: tuple[str, ...], model: str) -> Any:
 
 
 @lru_cache(maxsize=32)
-def _decision(label: str, text: str, items: tuple[str, ...], model: str,
-              variant: str | None, draws: int) -> Any:
+def _decision(
+    label: str, text: str, items: tuple[str, ...], model: str, variant: str | None, draws: int
+) -> Any:
     from ....decision import decide
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return decide(_scenario(label, text, items), model=model, variant=variant,
-                      draws=draws, seed=0)
+        return decide(
+            _scenario(label, text, items), model=model, variant=variant, draws=draws, seed=0
+        )
 
 
-def stability_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
-                 variant: str | None = None) -> dict[str, Any]:
+def stability_of(
+    data: dict[str, str], sets: dict[str, Any] | None, model: str, variant: str | None = None
+) -> dict[str, Any]:
     """How stable each doctrine's choice is, in words: ``{"ok": {"stability": [sentence per
     doctrine]}}`` or ``{"error": message}``. Item 2 of the explanation only
     (``explain(..., views=False)``): closed-form intervals on the decision's scores, no
@@ -103,8 +116,9 @@ def stability_of(data: dict[str, str], sets: dict[str, Any] | None, model: str,
 
 
 @lru_cache(maxsize=32)
-def _stability(label: str, text: str, items: tuple[str, ...], model: str,
-               variant: str | None) -> dict[str, Any]:
+def _stability(
+    label: str, text: str, items: tuple[str, ...], model: str, variant: str | None
+) -> dict[str, Any]:
     from ....decision.explain import explain
     from ....decision.explain.words import stability_sentence
     from ....errors import InputError, ModelInputError
@@ -112,8 +126,7 @@ def _stability(label: str, text: str, items: tuple[str, ...], model: str,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            e = explain(_scenario(label, text, items), model=model, variant=variant,
-                        views=False)
+            e = explain(_scenario(label, text, items), model=model, variant=variant, views=False)
     except (InputError, ModelInputError) as exc:
         return {"error": str(exc)}
     return {"ok": {"stability": [stability_sentence(e, doc) for doc in e.doctrines]}}
@@ -126,9 +139,14 @@ EXPLAIN_SECONDS = 30.0
 EXPLAIN_TIME_LIMIT = 5.0
 
 
-def explained_text(data: dict[str, str], sets: dict[str, Any] | None, model: str,
-                   search: bool = False, variant: str | None = None,
-                   seconds: float = EXPLAIN_SECONDS) -> dict[str, Any]:
+def explained_text(
+    data: dict[str, str],
+    sets: dict[str, Any] | None,
+    model: str,
+    search: bool = False,
+    variant: str | None = None,
+    seconds: float = EXPLAIN_SECONDS,
+) -> dict[str, Any]:
     """What you would have to believe, as text (:func:`_explain_words`), computed in the
     explanation's worker process (:data:`EXPLAINER`), which is killed (and replaced) after
     ``seconds``: the exact smallest-change problem (a MILP) can take minutes on some changed
@@ -161,8 +179,7 @@ def explained_text(data: dict[str, str], sets: dict[str, Any] | None, model: str
 _explained: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-def _explain_child(scenario: Any, model: str, search: bool, variant: str | None
-                   ) -> dict[str, Any]:
+def _explain_child(scenario: Any, model: str, search: bool, variant: str | None) -> dict[str, Any]:
     """In the worker: ``{"ok": _explain_words(...)}`` or ``{"error": message}``."""
     from ....errors import InputError, ModelInputError
 
@@ -181,8 +198,7 @@ def _warm_explainer() -> None:
     _explain_words(load(DEFAULT_SCENARIO), DEFAULT_MODEL, False, None)
 
 
-def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
-                   ) -> dict[str, Any]:
+def _explain_words(scenario: Any, model: str, search: bool, variant: str | None) -> dict[str, Any]:
     """``{"stability": [sentence per doctrine], "believe": the report's believe_context}``."""
     from types import SimpleNamespace
 
@@ -192,12 +208,12 @@ def _explain_words(scenario: Any, model: str, search: bool, variant: str | None
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        e = explain(scenario, model=model, search=search, variant=variant,
-                    time_limit=EXPLAIN_TIME_LIMIT)
+        e = explain(
+            scenario, model=model, search=search, variant=variant, time_limit=EXPLAIN_TIME_LIMIT
+        )
     # the explanation's own decision (draws=0): the same as decide(scenario, ...) again
     ctx = believe_context(SimpleNamespace(explanation=e, scenario=scenario, decision=e.decision))
-    return {"stability": [stability_sentence(e, doc) for doc in e.doctrines],
-            "believe": ctx}
+    return {"stability": [stability_sentence(e, doc) for doc in e.doctrines], "believe": ctx}
 
 
 #: The explanation's worker process (started by the first explanation, or by the server's
@@ -222,8 +238,9 @@ def without_layers(scenario: Any, hidden: tuple[str, ...]) -> Any:
 
 
 @lru_cache(maxsize=32)
-def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
-             hidden: tuple[str, ...]) -> dict[str, Any]:
+def _balance(
+    label: str, text: str, items: tuple[str, ...], as_of: str | None, hidden: tuple[str, ...]
+) -> dict[str, Any]:
     from ....balance import balance_of_scenario
 
     scenario = without_layers(_scenario(label, text, items), hidden)
@@ -231,6 +248,7 @@ def _balance(label: str, text: str, items: tuple[str, ...], as_of: str | None,
 
 
 # -- background jobs -----------------------------------------------------------------------
+
 
 def jobs_of(app: Any) -> Any:
     """The server's :class:`~equipoise.workbench.jobs.JobManager` (the one the JSON API's
@@ -273,24 +291,34 @@ def job_progress(job: Any, noun: str = "") -> tuple[bool, str, str, str]:
 
 # -- components ----------------------------------------------------------------------------
 
+
 def graph(name: str, height: int = 420) -> Any:
     """A ``dcc.Graph`` whose modebar downloads the figure (SVG by default; the Export page
     switches every figure to PNG and back). ``name`` is its id and the download's file name."""
     from dash import dcc
 
     config: Any = graph_config(name, "svg")  # Dash's Config type: a plain dict is as good
-    return dcc.Graph(id=name, figure=empty_figure(""), style={"height": f"{height}px"},
-                     className="wb-figure", config=config)
+    return dcc.Graph(
+        id=name,
+        figure=empty_figure(""),
+        style={"height": f"{height}px"},
+        className="wb-figure",
+        config=config,
+    )
 
 
 def graph_config(name: str, fmt: str) -> dict[str, Any]:
     """The modebar of a figure: the download button saves ``name.FMT``."""
-    return {"displaylogo": False, "responsive": True,
-            # nothing leaves the machine: no "Share chart" (an upload to Plotly's cloud)
-            "showSendToCloud": False, "showEditInChartStudio": False,
-            "plotlyServerURL": "", "modeBarButtonsToRemove": ["sendChartToCloud",
-                                                              "sendDataToCloud"],
-            "toImageButtonOptions": {"format": fmt, "filename": name, "scale": 2}}
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        # nothing leaves the machine: no "Share chart" (an upload to Plotly's cloud)
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "plotlyServerURL": "",
+        "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud"],
+        "toImageButtonOptions": {"format": fmt, "filename": name, "scale": 2},
+    }
 
 
 #: ids of every figure of every page (the Export page's format switch updates them all).
@@ -306,11 +334,26 @@ def register_figure(name: str, height: int = 420) -> Any:
 
 def empty_figure(message: str) -> dict[str, Any]:
     """A blank figure carrying ``message`` (no axes)."""
-    return {"data": [], "layout": {
-        "xaxis": {"visible": False}, "yaxis": {"visible": False},
-        "annotations": [{"text": message, "showarrow": False, "xref": "paper",
-                         "yref": "paper", "x": 0.5, "y": 0.5}] if message else [],
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10}}}
+    return {
+        "data": [],
+        "layout": {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                }
+            ]
+            if message
+            else [],
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        },
+    }
 
 
 def table(name: str, page_size: int = 50) -> Any:
@@ -318,12 +361,24 @@ def table(name: str, page_size: int = 50) -> Any:
     from dash.dash_table.DataTable import DataTable
 
     return DataTable(
-        id=name, data=[], columns=[], export_format="csv", export_headers="display",
-        page_size=page_size, sort_action="native",
+        id=name,
+        data=[],
+        columns=[],
+        export_format="csv",
+        export_headers="display",
+        page_size=page_size,
+        sort_action="native",
         style_table={"overflowX": "auto"},
-        style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto",
-                    "fontFamily": "inherit", "fontSize": "0.9rem", "maxWidth": "32rem"},
-        style_header={"fontWeight": "bold"})
+        style_cell={
+            "textAlign": "left",
+            "whiteSpace": "normal",
+            "height": "auto",
+            "fontFamily": "inherit",
+            "fontSize": "0.9rem",
+            "maxWidth": "32rem",
+        },
+        style_header={"fontWeight": "bold"},
+    )
 
 
 def columns(*names: str | tuple[str, str]) -> list[dict[str, str]]:
@@ -338,9 +393,11 @@ def columns(*names: str | tuple[str, str]) -> list[dict[str, str]]:
 def not_explained(answer: dict[str, Any]) -> str:
     """The line shown for an explanation that did not come (:func:`explained_text`)."""
     if "timeout" in answer:
-        return (f"Not explained: the explanation took more than {answer['timeout']:g} s and "
-                "was stopped (the search for the smallest change of judgement is slow on "
-                "some scenarios; `equipoise explain` computes it without a limit).")
+        return (
+            f"Not explained: the explanation took more than {answer['timeout']:g} s and "
+            "was stopped (the search for the smallest change of judgement is slow on "
+            "some scenarios; `equipoise explain` computes it without a limit)."
+        )
     return f"Not explained: {answer.get('error')}"
 
 

@@ -26,10 +26,12 @@ from ..state import SCENARIO_STORE, SETS_STORE
 
 TITLE = "Compare"
 
-MODES = {"runs": "Two runs from the run store",
-         "dates": "The open scenario at two dates (--as-of)",
-         "variants": "The open scenario under two variants (decide --variant)",
-         "versions": "The scenario as opened or saved vs the open one (with the what-if changes)"}
+MODES = {
+    "runs": "Two runs from the run store",
+    "dates": "The open scenario at two dates (--as-of)",
+    "variants": "The open scenario under two variants (decide --variant)",
+    "versions": "The scenario as opened or saved vs the open one (with the what-if changes)",
+}
 COMMANDS = ("analyze", "forecast", "decide", "balance")
 _DIFFERS_STYLE = {"backgroundColor": "#fff4c2", "fontWeight": "bold"}
 NO_VARIANT = ""
@@ -53,8 +55,10 @@ class CompareView:
         if self.error:
             return self.error
         n = len(self.differing_answers)
-        return (f"A: {self.a_label} — B: {self.b_label}. {n} of {len(self.answers)} answers "
-                f"differ; {len(self.inputs)} inputs differ.")
+        return (
+            f"A: {self.a_label} — B: {self.b_label}. {n} of {len(self.answers)} answers "
+            f"differ; {len(self.inputs)} inputs differ."
+        )
 
 
 def store_url(config: WorkbenchConfig) -> str | None:
@@ -84,9 +88,14 @@ def run_options(config: WorkbenchConfig, limit: int = 200) -> tuple[list[dict[st
         return [], f"The run store cannot be read: {exc}"
     finally:
         store.dispose()
-    options = [{"label": f"{r['id'][:12]} {r['command']} {r.get('input') or ''} "
-                         f"{(r.get('started') or '')[:19]} ({r['status']})",
-                "value": r["id"]} for r in runs]
+    options = [
+        {
+            "label": f"{r['id'][:12]} {r['command']} {r.get('input') or ''} "
+            f"{(r.get('started') or '')[:19]} ({r['status']})",
+            "value": r["id"],
+        }
+        for r in runs
+    ]
     return options, "" if options else "The run store has no runs yet."
 
 
@@ -102,13 +111,18 @@ def variant_options(scenario: dict[str, str] | None) -> list[dict[str, str]]:
         rows = read_tables(scenario.get("label") or "scenario", scenario["yaml"])["variants"].rows
     except InputError:
         return options
-    return options + [{"label": f"{r.get('id')}: {r.get('name', '')}", "value": str(r.get("id"))}
-                      for r in rows if r.get("id")]
+    return options + [
+        {"label": f"{r.get('id')}: {r.get('name', '')}", "value": str(r.get("id"))}
+        for r in rows
+        if r.get("id")
+    ]
 
 
 def _set_strings(sets: dict[str, Any] | None) -> list[str]:
-    return [f"{path}={value if isinstance(value, str) else json.dumps(value)}"
-            for path, value in (sets or {}).items()]
+    return [
+        f"{path}={value if isinstance(value, str) else json.dumps(value)}"
+        for path, value in (sets or {}).items()
+    ]
 
 
 def original_text(config: WorkbenchConfig) -> tuple[str, str] | None:
@@ -131,26 +145,45 @@ def _cell(value: Any) -> str:
 
 
 def _view(comparison: Any) -> CompareView:
-    answers = [{"path": r.path, "A": _cell(r.a), "B": _cell(r.b),
-                "differs": "yes" if r.differs else ""} for r in comparison.answers]
-    inputs = [{"path": r.path, "A": _cell(r.a), "B": _cell(r.b)}
-              for r in comparison.differences("inputs")]
-    return CompareView(comparison.a_label, comparison.b_label, answers, inputs,
-                       [k for k, r in enumerate(comparison.answers) if r.differs])
+    answers = [
+        {"path": r.path, "A": _cell(r.a), "B": _cell(r.b), "differs": "yes" if r.differs else ""}
+        for r in comparison.answers
+    ]
+    inputs = [
+        {"path": r.path, "A": _cell(r.a), "B": _cell(r.b)} for r in comparison.differences("inputs")
+    ]
+    return CompareView(
+        comparison.a_label,
+        comparison.b_label,
+        answers,
+        inputs,
+        [k for k, r in enumerate(comparison.answers) if r.differs],
+    )
 
 
-def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | None,
-                 sets: dict[str, Any] | None, *, command: str = "analyze", draws: int = 200,
-                 run_a: str | None = None, run_b: str | None = None,
-                 date_a: str | None = None, date_b: str | None = None,
-                 variant_a: str | None = None, variant_b: str | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> CompareView:
+def compare_view(
+    config: WorkbenchConfig,
+    mode: str,
+    scenario: dict[str, str] | None,
+    sets: dict[str, Any] | None,
+    *,
+    command: str = "analyze",
+    draws: int = 200,
+    run_a: str | None = None,
+    run_b: str | None = None,
+    date_a: str | None = None,
+    date_b: str | None = None,
+    variant_a: str | None = None,
+    variant_b: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CompareView:
     """Compare two sides chosen by ``mode`` (see :data:`MODES`); problems as ``error``.
 
     ``progress(phase, done, total)`` is called before each computed side and at the end
     (``("side A", 0, 2)``, ``("side B", 1, 2)``, ``("compared", 2, 2)``); a background job's
     progress raises there once the job is cancelled, which stops the comparison between
     its sides."""
+
     def step(phase: str, done: int) -> None:
         if progress is not None:
             progress(phase, done, 2)
@@ -166,19 +199,29 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
             return CompareView(error=f"unknown comparison '{mode}'")
         if command not in COMMANDS:
             return CompareView(error=f"unknown command '{command}'; one of {', '.join(COMMANDS)}")
-        params: dict[str, Any] = {} if command in ("forecast", "balance") else {
-            "draws": int(draws)}
+        params: dict[str, Any] = {} if command in ("forecast", "balance") else {"draws": int(draws)}
         if mode == "versions":
             original = original_text(config)
             if original is None:
-                return CompareView(error="No original: the workbench was started without a "
-                                         "scenario.")
+                return CompareView(
+                    error="No original: the workbench was started without a scenario."
+                )
             step("side A", 0)
-            side_a = _computed({"label": original[0], "yaml": original[1]}, command, params,
-                               [], f"{original[0]} as opened or saved ({command})")
+            side_a = _computed(
+                {"label": original[0], "yaml": original[1]},
+                command,
+                params,
+                [],
+                f"{original[0]} as opened or saved ({command})",
+            )
             step("side B", 1)
-            side_b = _computed(scenario, command, params, _set_strings(sets),
-                               _label(scenario, sets, command, "open"))
+            side_b = _computed(
+                scenario,
+                command,
+                params,
+                _set_strings(sets),
+                _label(scenario, sets, command, "open"),
+            )
             step("compared", 2)
             return _view(compare(side_a, side_b))
         if mode == "dates":
@@ -186,11 +229,21 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
                 return CompareView(error="Give both dates (YYYY-MM-DD).")
             base = _set_strings(sets)
             step("side A", 0)
-            side_a = _computed(scenario, command, params, [*base, f"as_of={date_a}"],
-                               _label(scenario, sets, command, f"as of {date_a}"))
+            side_a = _computed(
+                scenario,
+                command,
+                params,
+                [*base, f"as_of={date_a}"],
+                _label(scenario, sets, command, f"as of {date_a}"),
+            )
             step("side B", 1)
-            side_b = _computed(scenario, command, params, [*base, f"as_of={date_b}"],
-                               _label(scenario, sets, command, f"as of {date_b}"))
+            side_b = _computed(
+                scenario,
+                command,
+                params,
+                [*base, f"as_of={date_b}"],
+                _label(scenario, sets, command, f"as of {date_b}"),
+            )
             step("compared", 2)
             return _view(compare(side_a, side_b))
         # variants: decide under each (none: the scenario as it is)
@@ -198,11 +251,15 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
         sides = []
         for k, v in enumerate((variant_a or NO_VARIANT, variant_b or NO_VARIANT)):
             step(f"side {'AB'[k]}", k)
-            sides.append(_computed(scenario, "decide",
-                                   {**params, **({"variant": v} if v else {})},
-                                   _set_strings(sets),
-                                   _label(scenario, sets, "decide",
-                                          f"variant {v}" if v else "no variant")))
+            sides.append(
+                _computed(
+                    scenario,
+                    "decide",
+                    {**params, **({"variant": v} if v else {})},
+                    _set_strings(sets),
+                    _label(scenario, sets, "decide", f"variant {v}" if v else "no variant"),
+                )
+            )
         step("compared", 2)
         return _view(compare(*sides, same_variant_paths=True))
     except InputError as exc:
@@ -211,8 +268,9 @@ def compare_view(config: WorkbenchConfig, mode: str, scenario: dict[str, str] | 
         return CompareView(error=str(exc))
 
 
-def _label(scenario: dict[str, str] | None, sets: dict[str, Any] | None, command: str,
-           what: str) -> str:
+def _label(
+    scenario: dict[str, str] | None, sets: dict[str, Any] | None, command: str, what: str
+) -> str:
     name = (scenario or {}).get("label") or "scenario"
     changed = f", {len(sets)} what-if change(s)" if sets else ""
     return f"{name} {what}{changed} ({command})"
@@ -235,8 +293,13 @@ def _run_sides(config: WorkbenchConfig, run_a: str | None, run_b: str | None) ->
         store.dispose()
 
 
-def _computed(scenario: dict[str, str] | None, command: str, params: dict[str, Any],
-              sets: list[str], label: str) -> Any:
+def _computed(
+    scenario: dict[str, str] | None,
+    command: str,
+    params: dict[str, Any],
+    sets: list[str],
+    label: str,
+) -> Any:
     """``command`` run now on the scenario text, through a file in a private temporary
     folder (the commands read files), named like the scenario so that messages cite it."""
     from ....errors import InputError
@@ -255,11 +318,16 @@ def _computed(scenario: dict[str, str] | None, command: str, params: dict[str, A
         except InputError as exc:  # cite the scenario, not the temporary file
             from ....errors import Problem
 
-            raise InputError([Problem(name if p.path == str(path) else p.path, p.line,
-                                      p.message) for p in exc.problems]) from None
+            raise InputError(
+                [
+                    Problem(name if p.path == str(path) else p.path, p.line, p.message)
+                    for p in exc.problems
+                ]
+            ) from None
 
 
 # -- the page ------------------------------------------------------------------------------
+
 
 def layout(config: WorkbenchConfig) -> Any:
     from dash import dcc, html
@@ -267,51 +335,114 @@ def layout(config: WorkbenchConfig) -> Any:
 
     def table(table_id: str, columns: tuple[str, ...] = ("path", "A", "B")) -> Any:
         return DataTable(
-            id=table_id, columns=[{"id": c, "name": c} for c in columns], data=[],
-            page_action="none", sort_action="native", filter_action="native",
+            id=table_id,
+            columns=[{"id": c, "name": c} for c in columns],
+            data=[],
+            page_action="none",
+            sort_action="native",
+            filter_action="native",
             style_table={"overflowX": "auto", "maxHeight": "520px", "overflowY": "auto"},
-            style_cell={"textAlign": "left", "maxWidth": "420px", "overflow": "hidden",
-                        "textOverflow": "ellipsis"})
+            style_cell={
+                "textAlign": "left",
+                "maxWidth": "420px",
+                "overflow": "hidden",
+                "textOverflow": "ellipsis",
+            },
+        )
 
-    return html.Section([
-        dcc.RadioItems(id="compare-mode", value="versions",
-                       options=[{"label": text, "value": mode} for mode, text in MODES.items()]),
-        html.Div([
-            html.Label(["Command ", dcc.Dropdown(id="compare-command", value="analyze",
-                                                 clearable=False, options=list(COMMANDS))]),
-            html.Label(["SMAA draws ", dcc.Input(id="compare-draws", type="number", min=0,
-                                                 max=10000, value=200)]),
-        ], id="compare-command-box"),
-        html.Div([
-            html.Label(["Run A ", dcc.Dropdown(id="compare-run-a", options=[])]),
-            html.Label(["Run B ", dcc.Dropdown(id="compare-run-b", options=[])]),
-            html.P(id="compare-runs-note"),
-        ], id="compare-runs-box"),
-        html.Div([
-            html.Label(["Date A ", dcc.Input(id="compare-date-a", type="text",
-                                             placeholder="YYYY-MM-DD")]),
-            html.Label(["Date B ", dcc.Input(id="compare-date-b", type="text",
-                                             placeholder="YYYY-MM-DD")]),
-        ], id="compare-dates-box"),
-        html.Div([
-            html.Label(["Variant A ", dcc.Dropdown(id="compare-variant-a", value=NO_VARIANT,
-                                                   options=[])]),
-            html.Label(["Variant B ", dcc.Dropdown(id="compare-variant-b", value=NO_VARIANT,
-                                                   options=[])]),
-        ], id="compare-variants-box"),
-        html.Div([
-            html.Button("Compare", id="compare-button"),
-            html.Button("Cancel", id="compare-cancel", n_clicks=0, disabled=True),
-            html.Progress(id="compare-progress", value="0", max="1", style={"width": "16rem"}),
-        ], className="wb-row"),
-        html.P(id="compare-summary", role="status"),
-        dcc.Store(id="compare-job"),
-        dcc.Interval(id="compare-poll", interval=300, disabled=True),
-        html.H3("Answers (differences highlighted)"),
-        table("compare-answers", ("path", "A", "B", "differs")),
-        html.H3("Inputs that differ"),
-        table("compare-inputs"),
-    ], id="compare-page")
+    return html.Section(
+        [
+            dcc.RadioItems(
+                id="compare-mode",
+                value="versions",
+                options=[{"label": text, "value": mode} for mode, text in MODES.items()],
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            "Command ",
+                            dcc.Dropdown(
+                                id="compare-command",
+                                value="analyze",
+                                clearable=False,
+                                options=list(COMMANDS),
+                            ),
+                        ]
+                    ),
+                    html.Label(
+                        [
+                            "SMAA draws ",
+                            dcc.Input(
+                                id="compare-draws", type="number", min=0, max=10000, value=200
+                            ),
+                        ]
+                    ),
+                ],
+                id="compare-command-box",
+            ),
+            html.Div(
+                [
+                    html.Label(["Run A ", dcc.Dropdown(id="compare-run-a", options=[])]),
+                    html.Label(["Run B ", dcc.Dropdown(id="compare-run-b", options=[])]),
+                    html.P(id="compare-runs-note"),
+                ],
+                id="compare-runs-box",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            "Date A ",
+                            dcc.Input(id="compare-date-a", type="text", placeholder="YYYY-MM-DD"),
+                        ]
+                    ),
+                    html.Label(
+                        [
+                            "Date B ",
+                            dcc.Input(id="compare-date-b", type="text", placeholder="YYYY-MM-DD"),
+                        ]
+                    ),
+                ],
+                id="compare-dates-box",
+            ),
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            "Variant A ",
+                            dcc.Dropdown(id="compare-variant-a", value=NO_VARIANT, options=[]),
+                        ]
+                    ),
+                    html.Label(
+                        [
+                            "Variant B ",
+                            dcc.Dropdown(id="compare-variant-b", value=NO_VARIANT, options=[]),
+                        ]
+                    ),
+                ],
+                id="compare-variants-box",
+            ),
+            html.Div(
+                [
+                    html.Button("Compare", id="compare-button"),
+                    html.Button("Cancel", id="compare-cancel", n_clicks=0, disabled=True),
+                    html.Progress(
+                        id="compare-progress", value="0", max="1", style={"width": "16rem"}
+                    ),
+                ],
+                className="wb-row",
+            ),
+            html.P(id="compare-summary", role="status"),
+            dcc.Store(id="compare-job"),
+            dcc.Interval(id="compare-poll", interval=300, disabled=True),
+            html.H3("Answers (differences highlighted)"),
+            table("compare-answers", ("path", "A", "B", "differs")),
+            html.H3("Inputs that differ"),
+            table("compare-inputs"),
+        ],
+        id="compare-page",
+    )
 
 
 def register(app: Any, config: WorkbenchConfig) -> None:
@@ -319,24 +450,35 @@ def register(app: Any, config: WorkbenchConfig) -> None:
 
     hidden = {"display": "none"}
 
-    @app.callback(Output("compare-runs-box", "style"), Output("compare-dates-box", "style"),
-                  Output("compare-variants-box", "style"),
-                  Output("compare-command-box", "style"),
-                  Input("compare-mode", "value"))
+    @app.callback(
+        Output("compare-runs-box", "style"),
+        Output("compare-dates-box", "style"),
+        Output("compare-variants-box", "style"),
+        Output("compare-command-box", "style"),
+        Input("compare-mode", "value"),
+    )
     def _show(mode: str) -> tuple[Any, ...]:
         return tuple({} if mode == box else hidden for box in ("runs", "dates", "variants")) + (
-            hidden if mode in ("runs", "variants") else {},)
+            hidden if mode in ("runs", "variants") else {},
+        )
 
-    @app.callback(Output("compare-run-a", "options"), Output("compare-run-b", "options"),
-                  Output("compare-runs-note", "children"), Input("compare-mode", "value"))
+    @app.callback(
+        Output("compare-run-a", "options"),
+        Output("compare-run-b", "options"),
+        Output("compare-runs-note", "children"),
+        Input("compare-mode", "value"),
+    )
     def _runs(mode: str) -> tuple[Any, ...]:
         if mode != "runs":
             return [], [], ""
         options, note = run_options(config)
         return options, options, note
 
-    @app.callback(Output("compare-variant-a", "options"), Output("compare-variant-b", "options"),
-                  Input(SCENARIO_STORE, "data"))
+    @app.callback(
+        Output("compare-variant-a", "options"),
+        Output("compare-variant-b", "options"),
+        Input(SCENARIO_STORE, "data"),
+    )
     def _variants(scenario: dict[str, str] | None) -> tuple[Any, ...]:
         options = variant_options(scenario)
         return options, options
@@ -346,36 +488,73 @@ def register(app: Any, config: WorkbenchConfig) -> None:
     jobs = jobs_of(app)
     styles = [{"if": {"filter_query": '{differs} = "yes"'}, **_DIFFERS_STYLE}]
 
-    @app.callback(Output("compare-summary", "children"), Output("compare-answers", "data"),
-                  Output("compare-answers", "style_data_conditional"),
-                  Output("compare-inputs", "data"),
-                  Output("compare-job", "data"), Output("compare-poll", "disabled"),
-                  Output("compare-cancel", "disabled"), Output("compare-button", "disabled"),
-                  Output("compare-progress", "value"), Output("compare-progress", "max"),
-                  Input("compare-button", "n_clicks"), Input("compare-cancel", "n_clicks"),
-                  Input("compare-poll", "n_intervals"), State("compare-job", "data"),
-                  State("compare-mode", "value"), State(SCENARIO_STORE, "data"),
-                  State(SETS_STORE, "data"), State("compare-command", "value"),
-                  State("compare-draws", "value"), State("compare-run-a", "value"),
-                  State("compare-run-b", "value"), State("compare-date-a", "value"),
-                  State("compare-date-b", "value"), State("compare-variant-a", "value"),
-                  State("compare-variant-b", "value"), prevent_initial_call=True)
-    def _compare(_clicks: int | None, _cancel: int | None, _tick: int | None,
-                 job_id: str | None, mode: str, scenario: Any, sets: Any, command: str,
-                 draws: Any, run_a: Any, run_b: Any, date_a: Any, date_b: Any,
-                 variant_a: Any, variant_b: Any) -> tuple[Any, ...]:
+    @app.callback(
+        Output("compare-summary", "children"),
+        Output("compare-answers", "data"),
+        Output("compare-answers", "style_data_conditional"),
+        Output("compare-inputs", "data"),
+        Output("compare-job", "data"),
+        Output("compare-poll", "disabled"),
+        Output("compare-cancel", "disabled"),
+        Output("compare-button", "disabled"),
+        Output("compare-progress", "value"),
+        Output("compare-progress", "max"),
+        Input("compare-button", "n_clicks"),
+        Input("compare-cancel", "n_clicks"),
+        Input("compare-poll", "n_intervals"),
+        State("compare-job", "data"),
+        State("compare-mode", "value"),
+        State(SCENARIO_STORE, "data"),
+        State(SETS_STORE, "data"),
+        State("compare-command", "value"),
+        State("compare-draws", "value"),
+        State("compare-run-a", "value"),
+        State("compare-run-b", "value"),
+        State("compare-date-a", "value"),
+        State("compare-date-b", "value"),
+        State("compare-variant-a", "value"),
+        State("compare-variant-b", "value"),
+        prevent_initial_call=True,
+    )
+    def _compare(
+        _clicks: int | None,
+        _cancel: int | None,
+        _tick: int | None,
+        job_id: str | None,
+        mode: str,
+        scenario: Any,
+        sets: Any,
+        command: str,
+        draws: Any,
+        run_a: Any,
+        run_b: Any,
+        date_a: Any,
+        date_b: Any,
+        variant_a: Any,
+        variant_b: Any,
+    ) -> tuple[Any, ...]:
         import dash
 
         keep = dash.no_update
         idle = (None, True, True, False)
         if dash.ctx.triggered_id == "compare-button":
+
             def work(progress: Callable[[str, int, int], None]) -> dict[str, Any]:
-                view = compare_view(config, mode, scenario, sets, command=command,
-                                    draws=int(draws or 0), run_a=run_a, run_b=run_b,
-                                    date_a=(date_a or "").strip(),
-                                    date_b=(date_b or "").strip(),
-                                    variant_a=variant_a, variant_b=variant_b,
-                                    progress=progress)
+                view = compare_view(
+                    config,
+                    mode,
+                    scenario,
+                    sets,
+                    command=command,
+                    draws=int(draws or 0),
+                    run_a=run_a,
+                    run_b=run_b,
+                    date_a=(date_a or "").strip(),
+                    date_b=(date_b or "").strip(),
+                    variant_a=variant_a,
+                    variant_b=variant_b,
+                    progress=progress,
+                )
                 return {**asdict(view), "summary": view.summary}
 
             job, refused = submit_job(jobs, "compare", work)
@@ -389,12 +568,22 @@ def register(app: Any, config: WorkbenchConfig) -> None:
             return ("", keep, keep, keep, *idle, "0", "1")
         finished, value, top, status = job_progress(job)
         if not finished:
-            if job.status == "running" and not job.cancel_event.is_set() and job.phase in (
-                    "side A", "side B"):
+            if (
+                job.status == "running"
+                and not job.cancel_event.is_set()
+                and job.phase in ("side A", "side B")
+            ):
                 status = f"Computing {job.phase} ({job.done + 1} of 2)…"
             return (status, keep, keep, keep, job_id, False, False, True, value, top)
         if job.status == "done":
             result = job.result
-            return (result["summary"], result["answers"], styles, result["inputs"], *idle,
-                    value, top)
+            return (
+                result["summary"],
+                result["answers"],
+                styles,
+                result["inputs"],
+                *idle,
+                value,
+                top,
+            )
         return (status, keep, keep, keep, *idle, value, top)

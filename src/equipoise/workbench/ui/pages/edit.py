@@ -56,10 +56,11 @@ def column_id(column: str) -> str:
 
 
 def _column_name(cid: str) -> str:
-    return cid[len(COLUMN_PREFIX):] if cid.startswith(COLUMN_PREFIX) else cid
+    return cid[len(COLUMN_PREFIX) :] if cid.startswith(COLUMN_PREFIX) else cid
 
 
 # -- plain functions (tested without a browser) ------------------------------------------
+
 
 @dataclass
 class Rendered:
@@ -83,8 +84,10 @@ def render_tables(scenario: dict[str, str] | None) -> Rendered:
     label, text = scenario.get("label") or "scenario", scenario["yaml"]
     fmt = detect_format(text)
     if fmt != "scenario":
-        out.error = (f"{label} is a {fmt} file; the tables edit scenario documents (YAML or "
-                     f"JSON): convert it first (equipoise convert {label} NEW.yaml).")
+        out.error = (
+            f"{label} is a {fmt} file; the tables edit scenario documents (YAML or "
+            f"JSON): convert it first (equipoise convert {label} NEW.yaml)."
+        )
         return out
     try:
         tables = read_tables(label, text)
@@ -93,8 +96,10 @@ def render_tables(scenario: dict[str, str] | None) -> Rendered:
         return out
     for section, table in tables.items():
         out.columns[section] = [{"id": column_id(c), "name": c} for c in table.columns]
-        out.data[section] = [{ROW_KEY: k, **{column_id(c): v for c, v in row.items()}}
-                             for k, row in enumerate(table.rows)]
+        out.data[section] = [
+            {ROW_KEY: k, **{column_id(c): v for c, v in row.items()}}
+            for k, row in enumerate(table.rows)
+        ]
     return out
 
 
@@ -109,7 +114,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def edits_from_tables(
-        scenario: dict[str, str], data: dict[str, list[dict[str, Any]]],
+    scenario: dict[str, str],
+    data: dict[str, list[dict[str, Any]]],
 ) -> tuple[list[Edit], dict[str, dict[int, int]]]:
     """The edits that turn the open scenario into what the tables hold, and for each section
     the position in its table of each kept record (record index -> table row).
@@ -136,8 +142,9 @@ def edits_from_tables(
                     if column in cells and not _same(cells[column], before.get(column)):
                         edits.append(CellEdit(section, index, column, cells[column]))
             else:
-                edits.append(AddRow(section, {c: v for c, v in cells.items()
-                                              if not _same(v, None)}))
+                edits.append(
+                    AddRow(section, {c: v for c, v in cells.items() if not _same(v, None)})
+                )
         edits += [DeleteRow(section, k) for k in range(len(original)) if k not in seen]
         positions[section] = seen
     return edits, positions
@@ -156,19 +163,23 @@ class Applied:
     status: str
 
 
-def _highlight(problems: list[CellProblem], rows: dict[str, list[dict[str, Any]]],
-               ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+def _highlight(
+    problems: list[CellProblem],
+    rows: dict[str, list[dict[str, Any]]],
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     styles: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
-    tooltips: dict[str, list[dict[str, Any]]] = {s: [{} for _ in rows.get(s) or []]
-                                                 for s in SECTIONS}
+    tooltips: dict[str, list[dict[str, Any]]] = {
+        s: [{} for _ in rows.get(s) or []] for s in SECTIONS
+    }
     for p in problems:
         if p.section is None or p.row is None or p.section not in styles:
             continue
         styles[p.section].append({"if": {"row_index": p.row}, **_ROW_STYLE})
         if p.column is not None:
             cid = column_id(p.column)
-            styles[p.section].append({"if": {"row_index": p.row, "column_id": cid},
-                                      **_PROBLEM_STYLE})
+            styles[p.section].append(
+                {"if": {"row_index": p.row, "column_id": cid}, **_PROBLEM_STYLE}
+            )
             tips = tooltips[p.section]
             if 0 <= p.row < len(tips):
                 old = tips[p.row].get(cid, {}).get("value")
@@ -177,8 +188,7 @@ def _highlight(problems: list[CellProblem], rows: dict[str, list[dict[str, Any]]
     return styles, tooltips
 
 
-def apply_tables(scenario: dict[str, str] | None,
-                 data: dict[str, list[dict[str, Any]]]) -> Applied:
+def apply_tables(scenario: dict[str, str] | None, data: dict[str, list[dict[str, Any]]]) -> Applied:
     """Apply what the tables hold to the open scenario (see the module docstring)."""
     empty: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     if not scenario or not scenario.get("yaml"):
@@ -189,23 +199,38 @@ def apply_tables(scenario: dict[str, str] | None,
     except Exception as exc:  # noqa: BLE001 - a text the tables cannot read: nothing to apply
         return Applied(None, empty, empty, [str(exc)], "Cannot edit this input.")
     if not edits:
-        return Applied(None, empty, {s: [{} for _ in data.get(s) or []] for s in SECTIONS},
-                       [], f"{label}: valid, no unsaved edits.")
+        return Applied(
+            None,
+            empty,
+            {s: [{} for _ in data.get(s) or []] for s in SECTIONS},
+            [],
+            f"{label}: valid, no unsaved edits.",
+        )
     result = apply_edits(label, scenario["yaml"], edits)
     if result.ok:
-        return Applied({"label": label, "yaml": result.text}, empty,
-                       {s: [{} for _ in data.get(s) or []] for s in SECTIONS}, [],
-                       f"{label}: {len(edits)} edit(s) applied; valid.")
+        return Applied(
+            {"label": label, "yaml": result.text},
+            empty,
+            {s: [{} for _ in data.get(s) or []] for s in SECTIONS},
+            [],
+            f"{label}: {len(edits)} edit(s) applied; valid.",
+        )
     problems = [_to_table_row(p, edits, positions) for p in result.problems]
     styles, tooltips = _highlight(problems, data)
     count = len(problems)
-    return Applied(None, styles, tooltips, [_where(p) + p.message for p in problems],
-                   f"{label}: {count} problem{'s' if count != 1 else ''}; the edits are not "
-                   "applied until they are fixed (or Discard).")
+    return Applied(
+        None,
+        styles,
+        tooltips,
+        [_where(p) + p.message for p in problems],
+        f"{label}: {count} problem{'s' if count != 1 else ''}; the edits are not "
+        "applied until they are fixed (or Discard).",
+    )
 
 
-def _to_table_row(problem: CellProblem, edits: list[Edit],
-                  positions: dict[str, dict[int, int]]) -> CellProblem:
+def _to_table_row(
+    problem: CellProblem, edits: list[Edit], positions: dict[str, dict[int, int]]
+) -> CellProblem:
     """Problems of edits that could not be applied name the record index; the tables show
     the row position (the same for located problems: records keep the tables' order)."""
     if problem.problem.line is None and problem.section is not None and problem.row is not None:
@@ -234,8 +259,12 @@ def download(scenario: dict[str, str] | None) -> dict[str, Any] | None:
     suffix = ".json" if is_json else ".yaml"
     for old in (".yaml", ".yml", ".json"):
         stem = stem.removesuffix(old)
-    return {"content": scenario["yaml"], "filename": (stem or "scenario") + suffix,
-            "type": "application/json" if is_json else "application/yaml", "base64": False}
+    return {
+        "content": scenario["yaml"],
+        "filename": (stem or "scenario") + suffix,
+        "type": "application/json" if is_json else "application/yaml",
+        "base64": False,
+    }
 
 
 def save_target(config: WorkbenchConfig) -> Path | None:
@@ -262,8 +291,9 @@ def save_to_file(config: WorkbenchConfig, scenario: dict[str, str] | None) -> st
     if target is None:
         return "Nothing to save to: the workbench was not started with a local file."
     if not scenario or scenario.get("label") != config.input or not scenario.get("yaml"):
-        return (f"Not saved: the open scenario did not come from {config.input}; use "
-                "Download instead.")
+        return (
+            f"Not saved: the open scenario did not come from {config.input}; use Download instead."
+        )
     problems = locate_problems(str(target), scenario["yaml"])
     if problems:
         return "Not saved: " + "; ".join(p.message for p in problems[:5])
@@ -276,23 +306,32 @@ def save_to_file(config: WorkbenchConfig, scenario: dict[str, str] | None) -> st
 
 # -- the page ------------------------------------------------------------------------------
 
+
 def layout(config: WorkbenchConfig) -> Any:
     from dash import dcc, html
     from dash.dash_table.DataTable import DataTable
 
     target = save_target(config)
     parts: list[Any] = [
-        html.P("Change a cell, add or delete a row: every change is checked as "
-               "'equipoise validate' checks a file. A valid scenario becomes the open one "
-               "for every page; a problem is shown on its cell and nothing is applied until "
-               "it is fixed. Lists (changes, scale points, value functions) are written as "
-               "one line of YAML, e.g. [[0, 0.5], [100, 1.0]]."),
-        html.Div([
-            html.Button("Download", id="edit-download-button"),
-            html.Button(f"Save to {target}", id="edit-save-button",
-                        style={} if target else {"display": "none"}),
-            html.Button("Discard unapplied edits", id="edit-discard-button"),
-        ], className="edit-actions"),
+        html.P(
+            "Change a cell, add or delete a row: every change is checked as "
+            "'equipoise validate' checks a file. A valid scenario becomes the open one "
+            "for every page; a problem is shown on its cell and nothing is applied until "
+            "it is fixed. Lists (changes, scale points, value functions) are written as "
+            "one line of YAML, e.g. [[0, 0.5], [100, 1.0]]."
+        ),
+        html.Div(
+            [
+                html.Button("Download", id="edit-download-button"),
+                html.Button(
+                    f"Save to {target}",
+                    id="edit-save-button",
+                    style={} if target else {"display": "none"},
+                ),
+                html.Button("Discard unapplied edits", id="edit-discard-button"),
+            ],
+            className="edit-actions",
+        ),
         html.P(id="edit-status", role="status"),
         html.P(id="edit-save-status", role="status"),
         html.Ul(id="edit-problems", className="edit-problems"),
@@ -302,14 +341,26 @@ def layout(config: WorkbenchConfig) -> Any:
         parts += [
             html.H3(section.capitalize()),
             DataTable(
-                id=table_id(section), columns=[], data=[], editable=True,
-                row_deletable=True, page_action="none", sort_action="none",
+                id=table_id(section),
+                columns=[],
+                data=[],
+                editable=True,
+                row_deletable=True,
+                page_action="none",
+                sort_action="none",
                 fixed_rows={"headers": True},
                 style_table={"overflowX": "auto", "maxHeight": "420px", "overflowY": "auto"},
-                style_cell={"textAlign": "left", "maxWidth": "320px", "minWidth": "60px",
-                            "overflow": "hidden", "textOverflow": "ellipsis",
-                            "whiteSpace": "nowrap"},
-                tooltip_duration=None, css=[]),
+                style_cell={
+                    "textAlign": "left",
+                    "maxWidth": "320px",
+                    "minWidth": "60px",
+                    "overflow": "hidden",
+                    "textOverflow": "ellipsis",
+                    "whiteSpace": "nowrap",
+                },
+                tooltip_duration=None,
+                css=[],
+            ),
             html.Button(f"Add a row to {section}", id=add_id(section)),
         ]
     return html.Section(parts, id="edit-page")
@@ -318,49 +369,76 @@ def layout(config: WorkbenchConfig) -> Any:
 def register(app: Any, config: WorkbenchConfig) -> None:
     from dash import Input, Output, State, html, no_update
 
-    @app.callback(*[Output(table_id(s), "columns") for s in SECTIONS],
-                  *[Output(table_id(s), "data") for s in SECTIONS],
-                  *[Output(table_id(s), "style_data_conditional") for s in SECTIONS],
-                  *[Output(table_id(s), "tooltip_data") for s in SECTIONS],
-                  Output("edit-problems", "children"), Output("edit-status", "children"),
-                  Input(SCENARIO_STORE, "data"), Input("edit-discard-button", "n_clicks"))
+    @app.callback(
+        *[Output(table_id(s), "columns") for s in SECTIONS],
+        *[Output(table_id(s), "data") for s in SECTIONS],
+        *[Output(table_id(s), "style_data_conditional") for s in SECTIONS],
+        *[Output(table_id(s), "tooltip_data") for s in SECTIONS],
+        Output("edit-problems", "children"),
+        Output("edit-status", "children"),
+        Input(SCENARIO_STORE, "data"),
+        Input("edit-discard-button", "n_clicks"),
+    )
     def _render(scenario: dict[str, str] | None, _discard: int | None) -> tuple[Any, ...]:
         shown = render_tables(scenario)
         status = shown.error or (f"Editing {scenario['label']}." if scenario else "")
-        return (*[shown.columns[s] for s in SECTIONS], *[shown.data[s] for s in SECTIONS],
-                *[[] for _ in SECTIONS], *[[] for _ in SECTIONS], [], status)
+        return (
+            *[shown.columns[s] for s in SECTIONS],
+            *[shown.data[s] for s in SECTIONS],
+            *[[] for _ in SECTIONS],
+            *[[] for _ in SECTIONS],
+            [],
+            status,
+        )
 
     for section in SECTIONS:
-        @app.callback(Output(table_id(section), "data", allow_duplicate=True),
-                      Input(add_id(section), "n_clicks"), State(table_id(section), "data"),
-                      prevent_initial_call=True)
+
+        @app.callback(
+            Output(table_id(section), "data", allow_duplicate=True),
+            Input(add_id(section), "n_clicks"),
+            State(table_id(section), "data"),
+            prevent_initial_call=True,
+        )
         def _add(_clicks: int | None, rows: list[dict[str, Any]] | None) -> Any:
             return [*(rows or []), {ROW_KEY: None}]
 
-    @app.callback(Output(SCENARIO_STORE, "data", allow_duplicate=True),
-                  *[Output(table_id(s), "style_data_conditional", allow_duplicate=True)
-                    for s in SECTIONS],
-                  *[Output(table_id(s), "tooltip_data", allow_duplicate=True) for s in SECTIONS],
-                  Output("edit-problems", "children", allow_duplicate=True),
-                  Output("edit-status", "children", allow_duplicate=True),
-                  *[Input(table_id(s), "data_timestamp") for s in SECTIONS],
-                  *[State(table_id(s), "data") for s in SECTIONS],
-                  State(SCENARIO_STORE, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(SCENARIO_STORE, "data", allow_duplicate=True),
+        *[Output(table_id(s), "style_data_conditional", allow_duplicate=True) for s in SECTIONS],
+        *[Output(table_id(s), "tooltip_data", allow_duplicate=True) for s in SECTIONS],
+        Output("edit-problems", "children", allow_duplicate=True),
+        Output("edit-status", "children", allow_duplicate=True),
+        *[Input(table_id(s), "data_timestamp") for s in SECTIONS],
+        *[State(table_id(s), "data") for s in SECTIONS],
+        State(SCENARIO_STORE, "data"),
+        prevent_initial_call=True,
+    )
     def _apply(*args: Any) -> tuple[Any, ...]:
         n = len(SECTIONS)
-        data = {s: rows or [] for s, rows in zip(SECTIONS, args[n:2 * n])}
+        data = {s: rows or [] for s, rows in zip(SECTIONS, args[n : 2 * n])}
         applied = apply_tables(args[2 * n], data)
-        return (applied.scenario if applied.scenario is not None else no_update,
-                *[applied.styles[s] for s in SECTIONS],
-                *[applied.tooltips[s] for s in SECTIONS],
-                [html.Li(m) for m in applied.messages], applied.status)
+        return (
+            applied.scenario if applied.scenario is not None else no_update,
+            *[applied.styles[s] for s in SECTIONS],
+            *[applied.tooltips[s] for s in SECTIONS],
+            [html.Li(m) for m in applied.messages],
+            applied.status,
+        )
 
-    @app.callback(Output("edit-download", "data"), Input("edit-download-button", "n_clicks"),
-                  State(SCENARIO_STORE, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output("edit-download", "data"),
+        Input("edit-download-button", "n_clicks"),
+        State(SCENARIO_STORE, "data"),
+        prevent_initial_call=True,
+    )
     def _download(_clicks: int | None, scenario: dict[str, str] | None) -> Any:
         return download(scenario) or no_update
 
-    @app.callback(Output("edit-save-status", "children"), Input("edit-save-button", "n_clicks"),
-                  State(SCENARIO_STORE, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output("edit-save-status", "children"),
+        Input("edit-save-button", "n_clicks"),
+        State(SCENARIO_STORE, "data"),
+        prevent_initial_call=True,
+    )
     def _save(_clicks: int | None, scenario: dict[str, str] | None) -> str:
         return save_to_file(config, scenario)
