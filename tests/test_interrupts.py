@@ -226,3 +226,26 @@ def test_cutting_the_compiled_calls_changes_no_forecast(monkeypatch) -> None:
     cut = equipoise.forecast_batch(problem, "eum", position=x)
     assert np.array_equal(whole, cut, equal_nan=True)
     assert np.isfinite(whole).any()
+
+
+# --- Ctrl-C while a kernel compiles ----------------------------------------------------------
+
+
+def test_ctrl_c_while_a_kernel_compiles_is_raised_after_it_not_lost(monkeypatch) -> None:
+    """numba's compiler calls back into Python through ctypes, where a KeyboardInterrupt is
+    printed as "Exception ignored" and lost (the command then ran on, exit 0). The loader
+    holds Ctrl-C while it compiles and raises it once the compile is over."""
+    from equipoise.models import _accel
+
+    monkeypatch.setenv("EQUIPOISE_NUMBA", "1")
+    steps: list[str] = []
+
+    def warm_up(_kernel: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the compile
+        time.sleep(0.05)  # the handler runs here: it must not interrupt the compile
+        steps.append("compiled")
+
+    with pytest.raises(KeyboardInterrupt):
+        _accel.load_kernel(lambda: object(), warm_up, "test kernel")
+    assert steps == ["compiled"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored

@@ -16,6 +16,8 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..signals import sigint_held
+
 __all__ = ["numba_enabled", "load_kernel"]
 
 _OFF = ("0", "false", "no", "off")
@@ -31,9 +33,18 @@ def load_kernel(
 ) -> Any | None:
     """The kernel that ``import_kernel()`` returns, compiled (or loaded from numba's cache)
     by ``warm_up(kernel)`` on a tiny input; ``None`` when switched off, when numba is not
-    installed, or (with a warning) when it cannot be compiled."""
+    installed, or (with a warning) when it cannot be compiled. A Ctrl-C while the kernel is
+    imported and compiled is raised as KeyboardInterrupt once that is done: numba's compiler
+    calls back into Python through ctypes, where an interrupt would be printed and lost."""
     if not numba_enabled():
         return None
+    with sigint_held():  # a Ctrl-C while compiling is raised after it, not lost (signals.py)
+        return _compiled(import_kernel, warm_up, label)
+
+
+def _compiled(
+    import_kernel: Callable[[], Any], warm_up: Callable[[Any], None], label: str
+) -> Any | None:
     try:
         kernel = import_kernel()
     except ImportError:  # numba not installed: the NumPy path

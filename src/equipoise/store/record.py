@@ -26,8 +26,6 @@ import contextvars
 import functools
 import inspect
 import os
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +33,8 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
 
 import typer
+
+from ..signals import sigint_held
 
 __all__ = [
     "recorded",
@@ -141,7 +141,7 @@ class _Run:
             return
         from .runs import complete_run
 
-        with _sigint_held() as pending:
+        with sigint_held() as pending:
             if status != "done" or not self.draws:
                 complete_run(
                     self.store,
@@ -176,25 +176,6 @@ class _Run:
 _CURRENT: contextvars.ContextVar[_Run | None] = contextvars.ContextVar(
     "equipoise_run", default=None
 )
-
-
-@contextmanager
-def _sigint_held() -> Iterator[list[int]]:
-    """Hold Ctrl-C back while the run is completed: a SIGINT that arrives meanwhile is
-    raised as KeyboardInterrupt right after (a signal mask would not do: Python runs its
-    handlers in the main thread whichever thread the signal reaches). Yields the list of
-    the signals held back so far (empty: none)."""
-    pending: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield pending
-        return
-    old = signal.signal(signal.SIGINT, lambda signum, _frame: pending.append(signum))
-    try:
-        yield pending
-    finally:
-        signal.signal(signal.SIGINT, old)
-        if pending and callable(old):
-            old(signal.SIGINT, None)
 
 
 @contextmanager
