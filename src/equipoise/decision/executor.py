@@ -133,12 +133,26 @@ def _call(func: Callable[[Any, Any], Any], key: str, blob: bytes, chunk: Any) ->
     return _one_thread(func, _SHARED[1], chunk)
 
 
+def _exit_quietly(_signum: int, _frame: Any) -> None:
+    """A worker's SIGINT handler: leave at once, without the KeyboardInterrupt traceback that
+    multiprocessing prints for a worker ("Process ForkServerProcess-2: Traceback ...")."""
+    os._exit(130)
+
+
 def _watch_parent(parent: int) -> None:
     """Worker initializer: exit when the process that started the pool is gone. A parent
     killed with SIGKILL cannot shut its workers down; without this they would live on idle,
-    holding the parent's pipes open (a caller reading its stderr would wait for ever)."""
+    holding the parent's pipes open (a caller reading its stderr would wait for ever).
+
+    A terminal's Ctrl-C reaches the whole process group, the workers too: a worker then
+    leaves quietly (:func:`_exit_quietly`), as it would have died of the KeyboardInterrupt,
+    but without printing its traceback on the user's terminal; the process that started the
+    pool handles the Ctrl-C."""
+    import signal
     import threading
     import time
+
+    signal.signal(signal.SIGINT, _exit_quietly)
 
     def watch() -> None:
         while True:
