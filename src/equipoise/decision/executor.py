@@ -169,7 +169,31 @@ def _watch_parent(parent: int) -> None:
 
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:  # pragma: no cover - platforms without forkserver
+        return multiprocessing.get_context("spawn")
+    _start_forkserver_without_sigint()
+    return multiprocessing.get_context("forkserver")
+
+
+def _start_forkserver_without_sigint() -> None:
+    """Start multiprocessing's fork server with SIGINT blocked, as multiprocessing starts
+    its resource tracker: a terminal's Ctrl-C reaches the whole process group, and a fork
+    server (or a worker forked from it) interrupted while it imports printed a
+    KeyboardInterrupt traceback on the user's terminal. The blocked mask is inherited by the
+    server and its workers, which never see SIGINT; the process that started the pool handles
+    the Ctrl-C and terminates them (:func:`_abandon_pool`). A SIGINT that arrives here stays
+    pending for this process and is delivered when it is unblocked."""
+    import signal
+    from multiprocessing import forkserver
+
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        forkserver.ensure_running()
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
