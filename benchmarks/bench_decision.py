@@ -73,6 +73,42 @@ def options_and_doctrines(
     return options, doctrines
 
 
+def synthetic_scenario(
+    rng: np.random.Generator,
+    scenario_id: str,
+    title: str,
+    actors: list[str],
+    issues: list[str],
+    stances: list[dict],
+    relations: list[dict],
+    prov: dict,
+) -> Scenario:
+    """A benchmark scenario from its stances and relations: the options and doctrines of
+    :func:`options_and_doctrines`, then a random capability per actor (in that order, so
+    that a seed gives the same scenario)."""
+    options, doctrines = options_and_doctrines(rng, actors, issues, prov)
+    return Scenario.model_validate(
+        {
+            "id": scenario_id,
+            "title": title,
+            "balancer": "A0",
+            "actors": [
+                {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
+                for a in actors
+            ],
+            "issues": [
+                {"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
+                for i in issues
+            ],
+            "stances": stances,
+            "relations": relations,
+            "options": options,
+            "status_quo": "hold",
+            "doctrines": doctrines,
+        }
+    )
+
+
 def synthetic(seed: int = 0) -> Scenario:
     rng = np.random.default_rng(seed)
     actors = [f"A{k}" for k in range(12)]
@@ -94,27 +130,7 @@ def synthetic(seed: int = 0) -> Scenario:
         for k, a in enumerate(actors[1:6])
     ]
     relations += [{"from": "A1", "to": "A2", "kind": "war", **prov}]
-    options, doctrines = options_and_doctrines(rng, actors, issues, prov)
-    return Scenario.model_validate(
-        {
-            "id": "bench",
-            "title": "benchmark",
-            "balancer": "A0",
-            "actors": [
-                {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
-                for a in actors
-            ],
-            "issues": [
-                {"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
-                for i in issues
-            ],
-            "stances": stances,
-            "relations": relations,
-            "options": options,
-            "status_quo": "hold",
-            "doctrines": doctrines,
-        }
-    )
+    return synthetic_scenario(rng, "bench", "benchmark", actors, issues, stances, relations, prov)
 
 
 @pytest.fixture(scope="module")

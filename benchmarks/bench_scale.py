@@ -26,7 +26,7 @@ import numpy as np
 from equipoise.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_decision import options_and_doctrines  # noqa: E402  (the same options)
+from bench_decision import synthetic_scenario  # noqa: E402  (the same options)
 
 
 def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
@@ -61,26 +61,8 @@ def large(n_actors: int = 200, n_issues: int = 10, seed: int = 0) -> Scenario:
                     **prov,
                 }
             )
-    options, doctrines = options_and_doctrines(rng, actors, issues, prov)
-    return Scenario.model_validate(
-        {
-            "id": "bench-large",
-            "title": "scale benchmark",
-            "balancer": "A0",
-            "actors": [
-                {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
-                for a in actors
-            ],
-            "issues": [
-                {"id": i, "name": i, "scale": {"min_label": "lo", "max_label": "hi"}}
-                for i in issues
-            ],
-            "stances": stances,
-            "relations": relations,
-            "options": options,
-            "status_quo": "hold",
-            "doctrines": doctrines,
-        }
+    return synthetic_scenario(
+        rng, "bench-large", "scale benchmark", actors, issues, stances, relations, prov
     )
 
 
