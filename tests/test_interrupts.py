@@ -146,6 +146,36 @@ def test_ctrl_c_to_the_process_group_prints_no_worker_traceback(tmp_path: Path) 
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
 
 
+FORK_SERVER_MASK = """
+import signal
+from multiprocessing import forkserver, resource_tracker
+from equipoise.decision.executor import _start_forkserver_without_sigint
+
+_start_forkserver_without_sigint()
+blocked = lambda pid: int(
+    next(l for l in open(f"/proc/{pid}/status") if l.startswith("SigBlk:")).split()[1], 16
+)
+bit = 1 << (signal.SIGINT - 1)
+print(bool(blocked(forkserver._forkserver._forkserver_pid) & bit), bool(blocked("self") & bit))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/PID/status")
+def test_the_fork_server_is_started_with_sigint_blocked_and_the_caller_keeps_its_mask() -> None:
+    """The fork server must start with SIGINT blocked for its whole life (a Ctrl-C while it
+    imports printed its traceback). Starting the resource tracker inside the block unblocked
+    SIGINT again before the fork server was spawned: the CI run caught the traceback."""
+    out = subprocess.run(
+        [sys.executable, "-c", FORK_SERVER_MASK],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"], out.stdout
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_on_a_large_eum_decision_records_the_run_as_interrupted(tmp_path: Path) -> None:
     """SIGINT to the whole process group, as a terminal's Ctrl-C sends it."""

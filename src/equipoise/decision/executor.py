@@ -182,18 +182,23 @@ def _start_forkserver_without_sigint() -> None:
     KeyboardInterrupt traceback on the user's terminal. The blocked mask is inherited by the
     server and its workers, which never see SIGINT; the process that started the pool handles
     the Ctrl-C and terminates them (:func:`_abandon_pool`). A SIGINT that arrives here stays
-    pending for this process and is delivered when it is unblocked."""
+    pending for this process and is delivered when the mask is restored.
+
+    The resource tracker is started first: its own start blocks SIGINT and SIGTERM and then
+    *unblocks* them, which, inside our block, left the fork server started with SIGINT open
+    (the CI run's interrupt test caught a fork server's traceback)."""
     import signal
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
         forkserver.ensure_running()
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
