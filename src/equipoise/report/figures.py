@@ -168,8 +168,20 @@ def network_layout(
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
     of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs
-    get the longest distance plus one.
+    get the longest distance plus one. The matrices are small (one camp of a drawn network):
+    one BLAS thread, as in :mod:`equipoise.network._blas` (OpenBLAS's threads made a
+    100-node layout take 0.1–3 s on a busy two-core machine).
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _stress_layout(nodes, edges)
+
+
+def _stress_layout(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]]
+) -> dict[str, tuple[float, float]]:
+    """:func:`network_layout` without the thread limit."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
 
