@@ -115,6 +115,8 @@ def _many(n: int) -> Scenario:
             "id": "many",
             "title": "many actors",
             "balancer": "A0",
+            "as_of": "2021-01-01",
+            "checkpoints": [{"date": "2020-06-01", "label": "mid-year"}],
             "actors": [
                 {"id": a, "name": a, "capability": float(rng.uniform(1, 100)), **prov}
                 for a in actors
@@ -154,8 +156,12 @@ def test_many_actor_report_captions_and_collapsed_tables(many_page: str) -> None
     caption = issue[issue.index("<figcaption>") : issue.index("</figcaption>")]
     assert f"The {LABELLED} actors of greatest weight" in caption
     assert f"the {n - LABELLED} others are drawn in grey" in caption
-    network = page[page.index('<figure id="fig-network"') :]
-    assert "largest total tie weight" in network[: network.index("</figcaption>")]
+    for key in ("fig-network", "fig-network-0"):  # the network and its small multiple
+        network = page[page.index(f'<figure id="{key}"') :]
+        caption = network[network.index("<figcaption>") : network.index("</figcaption>")]
+        assert f"the balancer and the {LABELLED} actors with the largest total tie weight" in (
+            caption
+        )
     # the heaviest stances shown, every stance behind a <details>
     top = page[page.index('id="issue-i-heaviest"') :]
     assert top[: top.index("</table>")].count('<th scope="row">') == LABELLED

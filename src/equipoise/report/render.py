@@ -264,6 +264,11 @@ def report_context(
                         "groups": r.groups,
                         "unplaced": r.unplaced,
                         "layers": r.layers,
+                        "dense": (
+                            network_note(len(r.graph.nodes), s.balancer in r.graph.nodes)
+                            if len(r.graph.nodes) > DENSE_ACTORS
+                            else None
+                        ),
                         "figure": fig(
                             f"fig-network-{k}",
                             F.network_figure,
