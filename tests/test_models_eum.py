@@ -77,6 +77,32 @@ def test_spec_moves_every_round(run10):
         )
 
 
+def test_offers_read_as_a_list_of_rounds(run10):
+    """``details["offers"]`` is built when read but behaves as the list of rounds it
+    stands for: length, negative indices and slices, equality with the plain list (and
+    none with a list that differs), ``IndexError`` past the end, the same after pickling
+    (forecasts travel between processes); each round's dicts in actor order."""
+    import pickle
+
+    offers = run10.details["ec"]["offers"]
+    plain = [list(r) for r in offers]
+    assert len(plain) == 10 and all(isinstance(o, dict) for r in plain for o in r)
+    assert offers[-1] == plain[9] and offers[2:5] == plain[2:5] and offers[::-3] == plain[::-3]
+    assert offers == plain and plain == offers and not (offers != plain)
+    changed = [list(r) for r in plain]
+    changed[4] = changed[4][:-1]
+    assert offers != changed
+    with pytest.raises(IndexError):
+        offers[10]
+    assert pickle.loads(pickle.dumps(offers)) == plain
+    for t, r in enumerate(plain):
+        order = [NAMES.index(o["actor"]) for o in r]
+        assert order == sorted(order)
+        for o in r:
+            k = NAMES.index(o["actor"])
+            assert o["new_position"] == run10.details["ec"]["positions"][t + 1, k]
+
+
 @pytest.mark.parametrize("rnd", [1, 3, 4, 5, 6, 7, 8])
 def test_truncated_median_equals_scholz_table2(run10, rnd):
     assert trunc1(run10.trajectory["ec"][rnd]) == TABLE2["median"][rnd - 1]

@@ -40,8 +40,9 @@ the cycle (``Forecast.cycle``, ``Forecast.forecast_range``). ``stop_rule`` selec
 published alternative (``"forecast_change"``, ``"no_positive_challenge"``).
 ``trajectory[k]`` is the weighted median after round ``k``. ``details[issue]`` holds the
 per-round weighted ``mean`` (index 0 = initial), ``median``, ``positions`` (rounds+1, n),
-``r`` (rounds, n), the ``offers`` taken (per round, list of dicts: actor, offer, proposer,
-a, b, new_position), ``R`` and ``stop`` (``"fixed_point"``, ``"common_position"``,
+``r`` (rounds, n), the ``offers`` taken (per round, a list of dicts: actor, offer,
+proposer, a, b, new_position; a read-only sequence that builds a round's dicts when read),
+``R`` and ``stop`` (``"fixed_point"``, ``"common_position"``,
 ``"cycle"``, ``"max_rounds"`` (the cap ``rounds``), ``"horizon"``, ``"forecast_change"`` or
 ``"no_positive_challenge"``).
 
@@ -71,8 +72,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -399,6 +401,70 @@ def _round(
     if diag:
         rec.update(S=S, P1=P1, P2=P2, D1=D1, D2=D2, EU1=eu1, A=A, B=Bm, N1=N1, N2=N2)
     return new_x, rec
+
+
+class _Offers(Sequence[list[dict[str, Any]]]):
+    """``details[issue]["offers"]``: per round, the offers taken (a list of dicts ``actor``,
+    ``offer``, ``proposer``, ``a``, ``b``, ``new_position``, in actor order), kept as
+    ``(rounds, n)`` arrays and turned into dicts only when a round is read (then kept). On
+    200 actors x 50 rounds the dicts of one issue took ~1.5 MB and ~4 ms; most forecasts
+    never read them. Compares equal to a list of the same rounds."""
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        H: np.ndarray,
+        typ: np.ndarray,
+        proposer: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+    ) -> None:
+        T = len(H) - 1
+        self._names, self._H = names, H
+        self._typ = typ.reshape(T, len(names))
+        self._proposer = proposer.reshape(T, len(names))
+        self._a, self._b = a.reshape(T, len(names)), b.reshape(T, len(names))
+        self._built: dict[int, list[dict[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._typ)
+
+    @overload
+    def __getitem__(self, t: int) -> list[dict[str, Any]]: ...
+
+    @overload
+    def __getitem__(self, t: slice) -> list[list[dict[str, Any]]]: ...
+
+    def __getitem__(self, t: int | slice) -> Any:
+        if isinstance(t, slice):
+            return [self[k] for k in range(*t.indices(len(self)))]
+        t = range(len(self))[t]  # negative indices; IndexError past the end
+        got = self._built.get(t)
+        if got is None:
+            typ, jj, names = self._typ[t], self._proposer[t], self._names
+            got = [
+                {
+                    "actor": names[k],
+                    "offer": OFFER_NAMES[typ[k]],
+                    "proposer": names[jj[k]],
+                    "a": float(self._a[t, k]),
+                    "b": float(self._b[t, k]),
+                    "new_position": float(self._H[t + 1, k]),
+                }
+                for k in np.flatnonzero(typ != _NONE).tolist()
+            ]
+            self._built[t] = got
+        return got
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Offers, list, tuple)):
+            return len(self) == len(other) and all(x == y for x, y in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 # The compiled rounds (``_eum_kernel``, numba): None = not looked for yet, False =
@@ -784,23 +850,11 @@ class ExpectedUtility(BargainingModel):
             W = w[0].sum()
             med = weighted_median(H, w[0][None], eps[0])[0]
             mean = (H * w[0]).sum(axis=1) / W
-            offers = []
-            for t, rec in enumerate(recs):
-                typ, jj = rec["type"][0], rec["proposer"][0]
-                ra, rb = rec["a"][0], rec["b"][0]
-                offers.append(
-                    [
-                        {
-                            "actor": names[k],
-                            "offer": OFFER_NAMES[typ[k]],
-                            "proposer": names[jj[k]],
-                            "a": float(ra[k]),
-                            "b": float(rb[k]),
-                            "new_position": float(H[t + 1, k]),
-                        }
-                        for k in np.flatnonzero(typ != _NONE).tolist()
-                    ]
-                )
+            offers = _Offers(
+                tuple(names),
+                H,
+                *(np.array([rec[k][0] for rec in recs]) for k in ("type", "proposer", "a", "b")),
+            )
             T = len(hist) - 1
             summary = summarise(med, period, period > 0, self.window)
             outcome[issue] = summary.value
