@@ -544,6 +544,27 @@ def test_kernel_equals_numpy_in_batches(kernel, params):
     np.testing.assert_allclose(fast[:, 0], one, rtol=1e-12, atol=1e-12)
 
 
+def test_batch_threads_and_chunks_change_no_bit(kernel):
+    """The compiled batch cuts each issue's draws into chunks for its threads (more, and
+    smaller, the more threads): forecasts and diagnostics are the same bits on 1, 2 or 5
+    threads (1, 2 and 7 draws a chunk here) and with any ``batch_chunk``."""
+    rng = np.random.default_rng(5)
+    B = 7
+    x = np.clip(X[None, :, None] + rng.normal(0, 0.8, (B, 10, 2)), 4, 10)
+    s = np.clip(S[None, :, None] + rng.normal(0, 0.05, (B, 10, 2)), 0, 1)
+    c = np.broadcast_to(C[None, :, None], x.shape)
+    runs = []
+    for jobs, chunk in ((1, 1024), (2, 1024), (5, 1024), (2, 3)):
+        model = ExpectedUtility(rounds=12)
+        model.batch_chunk = chunk
+        out = model.forecast_batch(x, s, c, lower=[4.0, 4.0], upper=[10.0, 10.0], n_jobs=jobs)
+        runs.append((out, model.batch_info_))
+    for out, info in runs[1:]:
+        np.testing.assert_array_equal(out, runs[0][0])
+        for k, v in runs[0][1].items():
+            np.testing.assert_array_equal(info[k], v)
+
+
 def test_kernel_switched_off_by_environment(monkeypatch):
     monkeypatch.setenv("EQUIPOISE_NUMBA", "0")
     monkeypatch.setattr(eum_mod, "_KERNEL", None)

@@ -898,11 +898,12 @@ class ExpectedUtility(BargainingModel):
         final weighted median, or the mean of the medians over a cycle).
 
         Each issue is run for all draws at once (arrays ``(B, n, n)``; with the numba
-        kernel, compiled draw by draw), in chunks of ``batch_chunk`` draws to bound memory;
-        the chunks run on ``n_jobs`` threads (default: one per CPU core; results do not
-        depend on it). Which actors take part in an issue must be the same in every draw.
-        ``eps_x`` = ``1e-9 (upper - lower)`` if bounds are given, else ``1e-9`` times each
-        draw's initial spread. Draws leave the computation once they settle. After the
+        kernel, compiled draw by draw), in chunks of ``batch_chunk`` draws to bound memory
+        (compiled: smaller, so that each of the threads gets about 4 chunks); the chunks run
+        on ``n_jobs`` threads (default: one per CPU core; results do not depend on either).
+        Which actors take part in an issue must be the same in every draw. ``eps_x`` =
+        ``1e-9 (upper - lower)`` if bounds are given, else ``1e-9`` times each draw's
+        initial spread. Draws leave the computation once they settle. After the
         call, ``self.batch_info_`` holds ``converged``, ``cycle`` (period, 0 = none),
         ``rounds``, ``low`` and ``high`` as ``(B, n_issues)`` arrays.
         """
@@ -911,6 +912,13 @@ class ExpectedUtility(BargainingModel):
         w = batch.weight
         B, n_a, n_i = x.shape
         chunk = max(1, int(self.batch_chunk))
+        jobs = n_jobs or os.cpu_count() or 1
+        if jobs > 1 and self._use_kernel() and _kernel() is not None:
+            # compiled draw by draw: cut the draws of each issue into enough chunks that
+            # every thread has work to the end (a large scenario's batch has few draws,
+            # each long; the NumPy path keeps its chunks, which it vectorises over)
+            pieces = -(-4 * jobs // max(1, n_i))
+            chunk = max(1, min(chunk, -(-B // pieces)))
         if B == 0:  # no draws: an empty result (and empty diagnostics), nothing to run
             empty = np.empty((0, n_i))
             self.batch_info_ = {
@@ -953,7 +961,7 @@ class ExpectedUtility(BargainingModel):
             info[:, sl, i] = res[1:]
 
         _kernel()  # look for the compiled rounds once, before the threads start
-        workers = min(len(tasks), n_jobs or os.cpu_count() or 1)
+        workers = min(len(tasks), jobs)
         stop = threading.Event()
         if workers <= 1:
             for task in tasks:
