@@ -115,6 +115,15 @@ CASES = {
         lambda p: forecast(p, "eum", rounds=10),
         1.0,
     ),
+    # one issue at the default cap (50 rounds; these random issues never settle): the cost
+    # of one forecast in the SMAA draws of a large scenario (bench_scale.py: 10 such issues)
+    "eum 12 actors, default cap": (lambda: random_issue(12), lambda p: forecast(p, "eum"), None),
+    "eum 80 actors, default cap": (lambda: random_issue(80), lambda p: forecast(p, "eum"), None),
+    "eum 200 actors, default cap": (
+        lambda: random_issue(200),
+        lambda p: forecast(p, "eum"),
+        None,
+    ),
     "eum EC 10 rounds, NumPy path": (lambda: ec(), lambda p: eum_numpy(p, rounds=10), None),
     "eum 200 actors 10 rounds, NumPy path": (
         lambda: random_issue(200),

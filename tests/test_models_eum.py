@@ -77,6 +77,32 @@ def test_spec_moves_every_round(run10):
         )
 
 
+def test_offers_read_as_a_list_of_rounds(run10):
+    """``details["offers"]`` is built when read but behaves as the list of rounds it
+    stands for: length, negative indices and slices, equality with the plain list (and
+    none with a list that differs), ``IndexError`` past the end, the same after pickling
+    (forecasts travel between processes); each round's dicts in actor order."""
+    import pickle
+
+    offers = run10.details["ec"]["offers"]
+    plain = [list(r) for r in offers]
+    assert len(plain) == 10 and all(isinstance(o, dict) for r in plain for o in r)
+    assert offers[-1] == plain[9] and offers[2:5] == plain[2:5] and offers[::-3] == plain[::-3]
+    assert offers == plain and plain == offers and not (offers != plain)
+    changed = [list(r) for r in plain]
+    changed[4] = changed[4][:-1]
+    assert offers != changed
+    with pytest.raises(IndexError):
+        offers[10]
+    assert pickle.loads(pickle.dumps(offers)) == plain
+    for t, r in enumerate(plain):
+        order = [NAMES.index(o["actor"]) for o in r]
+        assert order == sorted(order)
+        for o in r:
+            k = NAMES.index(o["actor"])
+            assert o["new_position"] == run10.details["ec"]["positions"][t + 1, k]
+
+
 @pytest.mark.parametrize("rnd", [1, 3, 4, 5, 6, 7, 8])
 def test_truncated_median_equals_scholz_table2(run10, rnd):
     assert trunc1(run10.trajectory["ec"][rnd]) == TABLE2["median"][rnd - 1]
@@ -435,6 +461,44 @@ def test_kernel_equals_numpy_on_random_problems(kernel):
         assert_same_forecast(fast, ref)
 
 
+@pytest.mark.parametrize("n", [9, 14, 40])
+def test_kernel_position_groups_change_no_bit(kernel, n):
+    """The compiled rounds compute what depends on two positions (votes, support,
+    probabilities, the utilities' powers) once per group of equal positions. With the
+    groups (the production path) and without (every actor its own group), the rounds give
+    the same numbers bit for bit: where most actors share a handful of positions, with 0.0
+    and -0.0, positions one ulp apart (two groups, one position within ``eps``), zero
+    saliences and capabilities, on both vote-sum methods (direct up to 16 actors, prefix
+    sums above) and under every switch; and on a batch of draws."""
+    kern = eum_mod._kernel()
+    rng = np.random.default_rng(n)
+    grid = np.array([-0.0, 0.0, 25.0, np.nextafter(25.0, 30.0), 60.0, 100.0])
+    X, Sal, Wt = [], [], []
+    for t, params in enumerate(SWITCHES):
+        x = rng.choice(grid, n)
+        x[:5] = (0.0, 100.0, -0.0, 25.0, np.nextafter(25.0, 30.0))
+        if t % 2:
+            x[5:] = np.where(rng.random(n - 5) < 0.5, x[5:], rng.uniform(0, 100, n - 5))
+        s = rng.uniform(0, 1, n).round(1)
+        s[rng.random(n) < 0.2] = 0.0
+        c = rng.uniform(0, 2, n).round(1)
+        c[rng.random(n) < 0.2] = 0.0
+        c[0] = s[0] = 1.0
+        X, Sal, Wt = X + [x], Sal + [s], Wt + [c * s]
+        cfg = ExpectedUtility(**params)._cfg
+        args = (x, s, c * s, 100.0, 1e-7, *eum_mod._kernel_args(cfg, 20, n), 12)
+        grouped, single = kern.run_record(*args, True), kern.run_record(*args, False)
+        assert len(grouped[0]) > 2  # the actors moved for some rounds
+        for g, o in zip(grouped, single):
+            np.testing.assert_array_equal(g, o)
+    R, eps = np.full(len(X), 100.0), np.full(len(X), 1e-7)
+    args = (np.array(X), np.array(Sal), np.array(Wt), R, eps)
+    more = (*eum_mod._kernel_args(ExpectedUtility()._cfg, 20, n), 12, 10)
+    np.testing.assert_array_equal(
+        kern.run_final(*args, *more, True), kern.run_final(*args, *more, False)
+    )
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -478,6 +542,27 @@ def test_kernel_equals_numpy_in_batches(kernel, params):
     pb = BargainingProblem.single_issue([f"a{i}" for i in range(20)], xs, ss, cs)
     one = [model.forecast(pb.replace(position=xb[b][:, None])).outcome["issue"] for b in range(6)]
     np.testing.assert_allclose(fast[:, 0], one, rtol=1e-12, atol=1e-12)
+
+
+def test_batch_threads_and_chunks_change_no_bit(kernel):
+    """The compiled batch cuts each issue's draws into chunks for its threads (more, and
+    smaller, the more threads): forecasts and diagnostics are the same bits on 1, 2 or 5
+    threads (1, 2 and 7 draws a chunk here) and with any ``batch_chunk``."""
+    rng = np.random.default_rng(5)
+    B = 7
+    x = np.clip(X[None, :, None] + rng.normal(0, 0.8, (B, 10, 2)), 4, 10)
+    s = np.clip(S[None, :, None] + rng.normal(0, 0.05, (B, 10, 2)), 0, 1)
+    c = np.broadcast_to(C[None, :, None], x.shape)
+    runs = []
+    for jobs, chunk in ((1, 1024), (2, 1024), (5, 1024), (2, 3)):
+        model = ExpectedUtility(rounds=12)
+        model.batch_chunk = chunk
+        out = model.forecast_batch(x, s, c, lower=[4.0, 4.0], upper=[10.0, 10.0], n_jobs=jobs)
+        runs.append((out, model.batch_info_))
+    for out, info in runs[1:]:
+        np.testing.assert_array_equal(out, runs[0][0])
+        for k, v in runs[0][1].items():
+            np.testing.assert_array_equal(info[k], v)
 
 
 def test_kernel_switched_off_by_environment(monkeypatch):

@@ -549,6 +549,19 @@ def test_ten_rounds_unchanged_cop21_like(backend):
     np.testing.assert_allclose(gains, ref["gain_sum"], rtol=1e-12)
 
 
+def test_round_logs_hold_only_their_exchanges(backend):
+    """Each round's log holds arrays of its realised exchanges only: not a view that keeps
+    alive the buffer the compiled loop filled for every live candidate (on 200 x 10 those
+    buffers, 50 rounds of them, held 1.2 GB)."""
+    fc = forecast(cop21_like(), "exchange", rounds=10)
+    logs = fc.run_details["rounds"].logs
+    assert sum(len(log) for log in logs) > 0
+    for log in logs:
+        for a in (log.ints, log.floats):
+            held = a if a.base is None else a.base
+            assert held.nbytes == a.nbytes and a.shape[0] == len(log)
+
+
 def _random_problem(seed: int) -> BargainingProblem:
     rng = np.random.default_rng(seed)
     n_a, n_i = int(rng.integers(2, 16)), int(rng.integers(2, 8))

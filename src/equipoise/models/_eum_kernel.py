@@ -9,12 +9,25 @@ the same IEEE operations in the same order (the vote sums are sequential over th
 the direct O(n^3) sum up to ``eum._CUBIC_MAX_N`` actors and the sorted prefix sums above,
 as there for one draw; the global denominator uses NumPy's pairwise summation; ``0.5 ** r``
 gets its base at run time, since LLVM rewrites a pow with a literal base into something
-not bit-identical to libm's), no ``fastmath``, NumPy's error model. On every input tried
-both paths agree bit for bit, but the pairwise order is NumPy's private detail, so only the
-agreement to 1e-12 is promised (docs/kernels.md); ``tests/test_models_eum.py`` checks them
-against each other to 1e-12 (EC case with every profile and switch, random problems,
-batches). The only shortcuts are exact: ``x ** r`` is not called where its value is known
-(``0 ** r = 0`` for ``r > 0``, ``0.5 ** r`` reused for same-position pairs).
+not bit-identical to libm's), no ``fastmath``, NumPy's error model. The NumPy path's
+``**`` is NumPy's own ``power`` (on AVX-512 machines a SIMD routine that differs from libm's
+``pow`` in the last bit for a few per cent of inputs), so the two paths agree to 1e-12, not
+bit for bit (docs/kernels.md); ``tests/test_models_eum.py`` checks them against each other
+to 1e-12 (EC case with every profile and switch, random problems, batches).
+
+The only shortcuts are exact (same operations on the same operands, so the same bits):
+
+- what depends on two positions only (votes, support ``N``, probabilities, the powers of
+  the utilities) is computed once per group of equal positions (``_position_groups``;
+  after a few rounds about half of 200 actors share a position with another), then read
+  through the group index; ``grouped=False`` turns this off, for the test that compares;
+- the voters below each midpoint are counted with one pointer walk per row
+  (``_midpoint_counts``), not a binary search per pair;
+- ``x ** r`` is not called where its value is known (``0 ** r = 0`` for ``r > 0``,
+  ``0.5 ** r`` reused for same-position pairs).
+
+Cost per actor pair and round on 200 actors (a 2-core AMD EPYC under load, before -> after
+the first two shortcuts): ~100 -> ~34 ns; docs/kernels.md has the breakdown by stage.
 
 Imported lazily by :mod:`equipoise.models.eum`; ``cache=True`` keeps the compiled code in
 ``__pycache__`` (or numba's cache folder; in memory only when neither is writable).
@@ -174,61 +187,125 @@ def _wmedian(x, w, eps, order, xs, C):  # pragma: no cover - compiled
 
 
 @njit(**_JIT)
-def _support(x, w, e, use_e, dr, N, F, CF, order, idx, direct):  # pragma: no cover
-    """``eum._support`` for one draw: ``N[a, b]`` in place; returns ``D = 2 sum N``."""
+def _position_groups(x, order, grp, rep, merge):  # pragma: no cover - compiled
+    """Sort the actors by position (``order``, stable) and group equal positions (every
+    actor its own group when ``merge`` is False: the same numbers, bit for bit): actor
+    ``k`` is in group ``grp[k]``, group ``g`` has the position of actor ``rep[g]``; groups
+    are numbered by increasing position. Returns the number of groups.
+
+    Every quantity of a pair that depends on the two positions only (distances, votes,
+    support, probabilities, the utilities' powers) is the same for every member of a group,
+    bit for bit (``abs(x_b - x_a)`` of equal ``x_b``), so it is computed once per group."""
+    _stable_order(x, order)
+    n = x.shape[0]
+    g = 0
+    k = order[0]
+    grp[k] = 0
+    rep[0] = k
+    for t in range(1, n):
+        k = order[t]
+        if not (merge and x[k] == x[order[t - 1]]):
+            g += 1
+            rep[g] = k
+        grp[k] = g
+    return g + 1
+
+
+@njit(**_JIT)
+def _midpoint_counts(x, order, rep, nu, idx):  # pragma: no cover - compiled
+    """``idx[ga, gb]`` = how many actors lie strictly below the midpoint ``(x_a + x_b) / 2``
+    of groups ``ga`` and ``gb`` (``np.searchsorted`` of the sorted positions, as in
+    ``eum._sorted_voters``). For a fixed ``ga`` the midpoint does not decrease with ``gb``
+    (rounding is monotone), so one pointer walks the sorted positions: O(n) per row instead
+    of a binary search per pair (whose unpredictable branches cost more than the pows)."""
+    n = x.shape[0]
+    for ga in range(nu):
+        xa = x[rep[ga]]
+        lo = 0
+        for gb in range(nu):
+            m = xa + x[rep[gb]]
+            m *= 0.5
+            while lo < n and x[order[lo]] < m:
+                lo += 1
+            idx[ga, gb] = lo
+
+
+@njit(**_JIT)
+def _support(
+    x, w, e, use_e, drg, N, Nu, F, CF, order, idx, grp, rep, nu, direct
+):  # pragma: no cover
+    """``eum._support`` for one draw: ``N[a, b]`` in place; returns ``D = 2 sum N``.
+
+    Computed on the position groups (``Nu[ga, gb]``; ``drg[k, g] = dr[k, rep[g]]``) with
+    the same operations in the same order as for every pair, then spread to ``N``
+    (``D`` sums the full ``N``, in NumPy's pairwise order)."""
     n = x.shape[0]
     if direct:
         for k in range(n):
             wk = w[k]
             if use_e:
                 ek = e[k]  # r_k > 0: 0 ** r_k = 0 (skip pow for the voter's own column)
-                for p in range(n):
-                    dkp = dr[k, p]
-                    F[k, p] = (dkp**ek if dkp != 0.0 else 0.0) * wk
+                for g in range(nu):
+                    dkp = drg[k, g]
+                    F[k, g] = (dkp**ek if dkp != 0.0 else 0.0) * wk
             else:
-                for p in range(n):
-                    F[k, p] = dr[k, p] * wk
-        # N[a, b] = sum over voters k in order of max(0, F[k, b] - F[k, a]): the same
+                for g in range(nu):
+                    F[k, g] = drg[k, g] * wk
+        # Nu[a, b] = sum over voters k in order of max(0, F[k, b] - F[k, a]): the same
         # sequential sums as NumPy's, with the loop over b innermost (vectorised)
-        for a in range(n):
+        for a in range(nu):
             Fa = F[0, a]
-            for b in range(n):
+            for b in range(nu):
                 v = F[0, b] - Fa
-                N[a, b] = v if v > 0.0 else 0.0
+                Nu[a, b] = v if v > 0.0 else 0.0
             for k in range(1, n):
                 Fa = F[k, a]
-                for b in range(n):
+                for b in range(nu):
                     v = F[k, b] - Fa
-                    N[a, b] += v if v > 0.0 else 0.0
+                    Nu[a, b] += v if v > 0.0 else 0.0
     else:
-        for p in range(n):
+        for p in range(nu):
             CF[0, p] = 0.0
         for t in range(n):
             k = order[t]
             wk = w[k]
             if use_e:
                 ek = e[k]
-                for p in range(n):
-                    CF[t + 1, p] = CF[t, p] + dr[k, p] ** ek * wk
+                for p in range(nu):
+                    CF[t + 1, p] = CF[t, p] + drg[k, p] ** ek * wk
             else:
-                for p in range(n):
-                    CF[t + 1, p] = CF[t, p] + dr[k, p] * wk
-        for a in range(n):
-            xa = x[a]
-            for b in range(n):
+                for p in range(nu):
+                    CF[t + 1, p] = CF[t, p] + drg[k, p] * wk
+        for a in range(nu):
+            xa = x[rep[a]]
+            for b in range(nu):
                 i = idx[a, b]
                 pref = CF[i, b] - CF[i, a]
-                if xa < x[b]:
+                if xa < x[rep[b]]:
                     v = pref
                 else:
                     v = (CF[n, b] - CF[n, a]) - pref
-                N[a, b] = v if v > 0.0 else 0.0
+                Nu[a, b] = v if v > 0.0 else 0.0
+    for a in range(n):
+        ga = grp[a]
+        for b in range(n):
+            N[a, b] = Nu[ga, grp[b]]
     return 2.0 * _pairwise_sum(N.reshape(N.shape[0] * n), 0, n * n)
 
 
 @njit(**_JIT)
-def _probability(N, D, prob_norm, P):  # pragma: no cover - compiled
-    n = N.shape[0]
+def _spread(Pu, grp, P):  # pragma: no cover - compiled
+    """``P[a, b] = Pu[grp[a], grp[b]]``."""
+    n = P.shape[1]
+    for a in range(n):
+        ga = grp[a]
+        for b in range(n):
+            P[a, b] = Pu[ga, grp[b]]
+
+
+@njit(**_JIT)
+def _probability(N, D, prob_norm, P, n):  # pragma: no cover - compiled
+    """``eum._probability`` on the leading ``n x n`` block (``n`` position groups)."""
     if prob_norm == 0:
         for a in range(n):
             for b in range(n):
@@ -282,6 +359,7 @@ def _round(
     b_out,
     ws,
     iws,
+    grouped,
 ):  # pragma: no cover
     """One round of one draw (``eum._round`` with ``B = 1``), results in the out arrays."""
     n = x.shape[0]
@@ -300,8 +378,15 @@ def _round(
     dU = ws[12]
     F = ws[13]
     CF = ws[14]  # (n + 1) rows used
+    Nu = ws[15]  # per position group: support, probability, powers of the column
+    Pu = ws[16]
+    qa = ws[17]
+    qb = ws[18]
+    drg = ws[19]
     idx = iws[0]
     order = iws[1, 0]
+    grp = iws[1, 1]
+    rep = iws[1, 2]
     same_q = Q != 1.0
     for a in range(n):
         for b in range(n):
@@ -320,24 +405,16 @@ def _round(
                 ad = absd[a, b]
                 T[a, b] = 1.0 if dm < ad else (0.0 if dm > ad else 0.5)
                 u[a, b] = (dm + ad) / R
+    nu = _position_groups(x, order, grp, rep, grouped)
+    for k in range(n):
+        for g in range(nu):
+            drg[k, g] = dr[k, rep[g]]
     direct = n <= cubic_max
     if not direct:
-        _stable_order(x, order)
-        for a in range(n):
-            for b in range(n):
-                m = x[a] + x[b]
-                m *= 0.5
-                lo = 0
-                hi = n
-                while lo < hi:
-                    mid = (lo + hi) >> 1
-                    if x[order[mid]] < m:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                idx[a, b] = lo
-    D1 = _support(x, w, r, False, dr, N1, F, CF, order, idx, direct)
-    _probability(N1, D1, prob_norm, P1)
+        _midpoint_counts(x, order, rep, nu, idx)
+    D1 = _support(x, w, r, False, drg, N1, Nu, F, CF, order, idx, grp, rep, nu, direct)
+    _probability(Nu, D1, prob_norm, Pu, nu)
+    _spread(Pu, grp, P1)
     # first pass: S_i = sum_a EU_1(a -> i), sequential over a
     S = np.zeros(n)
     om = 1.0 - Q
@@ -370,17 +447,21 @@ def _round(
         Rr = (2.0 * S[i] - Smax - Smin) / spread
         r[i] = (3.0 - Rr) / (3.0 + Rr)
     if voter:
-        D2 = _support(x, w, r, True, dr, N2, F, CF, order, idx, direct)
-        _probability(N2, D2, prob_norm, P2)
+        D2 = _support(x, w, r, True, drg, N2, Nu, F, CF, order, idx, grp, rep, nu, direct)
+        _probability(Nu, D2, prob_norm, Pu, nu)
+        _spread(Pu, grp, P2)
     else:
         P2 = P1
-    # utilities with the row actor's exponent r_i
+    # utilities with the row actor's exponent r_i, once per position group of the column
+    # (base = Us - Usq (+ (1 - Q) Usq), dU = Uf - Us times 4, qa/qb the Q < 1 terms of
+    # a and b)
     for i in range(n):
         ri = r[i]
         h5 = c05**ri  # c05 = 0.5 at run time: a literal base lets LLVM rewrite pow
         usq = 4.0 * h5
         extra = om * (2.0 - 4.0 * h5)
-        for j in range(n):
+        for g in range(nu):
+            j = rep[g]
             half = 0.5 * d[i, j]
             if half == 0.0:  # same position (and the diagonal): both are 0.5 ** r_i
                 us = h5
@@ -393,29 +474,32 @@ def _round(
                 uf = (0.5 + half) ** ri
             du = uf - us
             du *= 4.0
-            dU[i, j] = du
+            dU[i, g] = du
             bs = us * -4.0
             bs += usq
             if same_q:
                 bs = bs + extra
-            base[i, j] = bs
+                qa[i, g] = _q_term(u[i, j], T[i, j], ri, om)
+                if receiver:
+                    qb[i, g] = _q_term(u[j, i], T[j, i], ri, om)
+            base[i, g] = bs
     for i in range(n):
-        ri = r[i]
         for j in range(n):
-            av = base[i, j] - s[j] * (1.0 - P2[i, j]) * dU[i, j]
+            g = grp[j]
+            av = base[i, g] - s[j] * (1.0 - P2[i, j]) * dU[i, g]
             if same_q:
-                av -= _q_term(u[i, j], T[i, j], ri, om)
+                av -= qa[i, g]
                 if absd[i, j] <= eps:
                     av = 0.0
             A[i, j] = av
     if receiver:
         for i in range(n):
-            ri = r[i]
             si = s[i]
             for j in range(n):
-                bv = base[i, j] - si * (1.0 - P2[j, i]) * dU[i, j]
+                g = grp[j]
+                bv = base[i, g] - si * (1.0 - P2[j, i]) * dU[i, g]
                 if same_q:
-                    bv -= _q_term(u[j, i], T[j, i], ri, om)
+                    bv -= qb[i, g]
                     if absd[i, j] <= eps:
                         bv = 0.0
                 Bm[i, j] = bv
@@ -511,6 +595,7 @@ def run_final(
     cubic_max,
     max_period,
     window,
+    grouped=True,
 ):  # pragma: no cover - compiled
     """``ExpectedUtility._run_final`` on (B, n) arrays (stop rule ``"repeat"``): rows
     ``(forecast, converged, period (0 = none or fixed point), rounds, low, high)``.
@@ -519,11 +604,12 @@ def run_final(
     nobody by more than ``eps`` (a fixed point), leaves everybody at one position, or
     repeats the positions of ``p <= max_period`` rounds before (a cycle); the forecast is
     the weighted median of the last positions, or the mean of the medians over the cycle
-    (``convergence.summarise``)."""
+    (``convergence.summarise``). ``grouped=False``: no position groups (same numbers;
+    for tests)."""
     B, n = X.shape
     out = np.empty((6, B))
-    ws = np.empty((15, n + 1, n))
-    iws = np.empty((2, n, n), np.int64)
+    ws = np.empty((20, n + 1, n))
+    iws = np.empty((2, n + 3, n), np.int64)
     H = np.empty((max_rounds + 1, n))
     fd = np.empty(max_rounds + 1)
     r = np.empty(n)
@@ -566,6 +652,7 @@ def run_final(
                     bv,
                     ws,
                     iws,
+                    grouped,
                 )
                 T = t
                 fd[t] = _wmedian(H[t], W[b], eps[b], order, xs, Cw)
@@ -629,12 +716,14 @@ def run_record(
     c05,
     cubic_max,
     max_period,
+    grouped=True,
 ):  # pragma: no cover - compiled
     """``ExpectedUtility._run`` for one draw (``R > eps``; ``R`` already the one used for
     scaling; stop rule ``"repeat"``). Returns positions ``(T+1, n)``, per round ``r``,
     offer ``type``, ``proposer``, ``a``, ``b`` (each ``(T, n)``), the stop rule (0 the
     round limit, 1 fixed_point, 2 common_position, 3 cycle) and the period (0 none, 1
-    fixed point, p >= 2 cycle)."""
+    fixed point, p >= 2 cycle). ``grouped=False``: no position groups (same numbers; for
+    tests)."""
     n = x0.shape[0]
     H = np.empty((max_rounds + 1, n))
     rr = np.empty((max_rounds, n))
@@ -642,8 +731,8 @@ def run_record(
     prop = np.empty((max_rounds, n), np.int64)
     av = np.empty((max_rounds, n))
     bv = np.empty((max_rounds, n))
-    ws = np.empty((15, n + 1, n))
-    iws = np.empty((2, n, n), np.int64)
+    ws = np.empty((20, n + 1, n))
+    iws = np.empty((2, n + 3, n), np.int64)
     for k in range(n):
         H[0, k] = x0[k]
     stop = 0
@@ -672,6 +761,7 @@ def run_record(
             bv[t],
             ws,
             iws,
+            grouped,
         )
         T = t + 1
         moved = 0.0
