@@ -508,3 +508,60 @@ def test_cli_time_limit_reported_in_json():
     ]
     assert "time limit" in statuses
     assert set(statuses) <= {"first already", "found", "impossible", "time limit"}
+
+
+def _approximate(e) -> dict:
+    return {(o, d): v.approximate for o in e.views for d, v in e.views[o].items()}
+
+
+def test_search_in_small_batches_finds_the_same_changes(builtin, explained, monkeypatch):
+    """The search is evaluated in batches so that the deadline can be checked between them;
+    each grid point is its own model run, so batches of one input give the same changes."""
+    from equipoise.decision.explain import search
+
+    monkeypatch.setattr(search, "SEARCH_BATCH", 1)
+    small = explain(builtin, search=True)
+    assert small.search_inputs == explained.search_inputs
+    assert small.search_complete and explained.search_inputs[0] > 10
+    assert _approximate(small) == _approximate(explained)
+    assert explained.to_dict()["search"] == {
+        "inputs_searched": explained.search_inputs[1],
+        "inputs": explained.search_inputs[1],
+        "complete": True,
+    }
+
+
+def test_search_stops_at_the_time_limit_and_says_what_it_covered(builtin, monkeypatch):
+    """`explain --search --time-limit` bounds the search too (it ran to its end before): no
+    batch starts after the deadline, and the result says how many inputs were searched
+    instead of claiming that no single change works. A clock that jumps past the deadline
+    after the first batch stands in for a slow model."""
+    from equipoise.decision.explain import search
+
+    class Clock:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def monotonic(self) -> float:
+            self.calls += 1
+            return 0.0 if self.calls <= 1 else 1e9
+
+    monkeypatch.setattr(search, "SEARCH_BATCH", 1)
+    monkeypatch.setattr(search, "time", Clock())
+    full = explain(builtin, search=True)  # no limit: no deadline, the clock is not read
+    cut = explain(builtin, search=True, time_limit=3600.0)  # a deadline from the real clock
+    searched, total = cut.search_inputs
+    assert searched == 1 and total == full.search_inputs[1] > 1 and full.search_complete
+    assert not cut.search_complete
+    data = cut.to_dict()
+    assert data["search"] == {"inputs_searched": 1, "inputs": total, "complete": False}
+    from equipoise.decision.explain.words import option_sentences
+
+    words = [
+        s
+        for o in cut.views
+        for d in cut.views[o]
+        for s in option_sentences(cut, o, d)
+        if "Approximately" in s and "no single change" in s
+    ]
+    assert words and all(f"of the 1 of {total} inputs searched" in s for s in words)

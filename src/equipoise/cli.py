@@ -852,8 +852,9 @@ def explain(
         typer.Option(
             "--time-limit",
             min=0.01,
-            help="Seconds the exact smallest changes of judgement may "
-            "take together; those not settled by then are shown as 'time limit'.",
+            help="Seconds the exact smallest changes of judgement and then the "
+            "search may take together; what is not settled by then is shown as 'time limit' "
+            "(the search says how many inputs it covered).",
         ),
     ] = EXPLAIN_TIME_LIMIT,
     json_: JsonOpt = False,

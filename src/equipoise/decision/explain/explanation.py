@@ -75,6 +75,14 @@ class Explanation:
     doctrines: dict[str, DoctrineView]
     views: dict[str, dict[str, OptionView]]  # option -> doctrine -> view
     searched: bool = False  # whether the approximate search ran
+    #: inputs the approximate search covered and the inputs there are (fewer when the time
+    #: limit came first); (0, 0) when it did not run
+    search_inputs: tuple[int, int] = (0, 0)
+
+    @property
+    def search_complete(self) -> bool:
+        """Whether the approximate search covered every input."""
+        return self.search_inputs[0] == self.search_inputs[1]
 
     @property
     def normalised(self) -> np.ndarray:
@@ -174,6 +182,17 @@ class Explanation:
             },
             "doctrines": doctrines,
             "options": options,
+            **(
+                {
+                    "search": {
+                        "inputs_searched": self.search_inputs[0],
+                        "inputs": self.search_inputs[1],
+                        "complete": self.search_complete,
+                    }
+                }
+                if self.searched
+                else {}
+            ),
         }
 
 
@@ -214,8 +233,9 @@ def explain(
     ``option`` / ``doctrine`` restrict what is explained (every option stays a rival);
     ``search`` adds the approximate smallest change of stances, capabilities and relation
     weights (:mod:`.search`; slower: it reruns the model). ``time_limit`` (seconds) bounds the
-    exact smallest-change MILPs together; a view not settled in time says so
-    (``change_status: "time limit"``) instead of claiming a result. ``views=False`` gives
+    exact smallest-change MILPs and then the search together; a view not settled in time says
+    so (``change_status: "time limit"``) instead of claiming a result, and a search cut short
+    says which share of the inputs it covered (``search_inputs``). ``views=False`` gives
     item 2 only (how stable each doctrine's choice is: no option explained, no LP, MILP or
     search), what the workbench's what-if page shows.
     """
@@ -265,6 +285,6 @@ def explain(
     if search and explained:
         from .search import search_changes
 
-        search_changes(out, scenario, setting)
+        search_changes(out, scenario, setting, deadline)
         out.searched = True
     return out

@@ -27,6 +27,7 @@ changes may also do).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,9 @@ __all__ = ["GRID", "REFINE", "search_changes", "apply_input_change", "grid_point
 GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0)
 #: Points that refine each reported change between its grid point and the nearest failing one.
 REFINE = 7
+#: Grid points evaluated together between two checks of the deadline (every input's grid
+#: points stay in one batch). Results do not depend on it: each point is its own model run.
+SEARCH_BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -265,21 +269,42 @@ def _first(norm: np.ndarray, x: int, weights: np.ndarray) -> np.ndarray:
     return np.asarray(scores[:, x] - np.delete(scores, x, axis=1).max(axis=1) >= LEAD)
 
 
-def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
+def search_changes(
+    expl: Explanation, scenario: Scenario, st: Any, deadline: float | None = None
+) -> None:
     """Fill ``approximate`` of every option view of ``expl`` (module docstring); ``st``:
     the decision analysis' setting (``decision.analysis._setting``) it was computed from.
 
     After the grid, each reported input's change is refined on :data:`REFINE` points evenly
-    spaced between its nearest failing and its succeeding value (one more batch)."""
+    spaced between its nearest failing and its succeeding value (one more batch).
+
+    ``deadline`` (``time.monotonic()``): the inputs are evaluated in batches of about
+    :data:`SEARCH_BATCH` grid points, and no batch starts after it (nor the refinement); the
+    inputs searched are recorded in ``expl.search_inputs`` (searched, total), so a search
+    cut short says what it covered. A batch that has started runs to its end."""
     raw0 = _forecast_options(
         st, st.engine, lambda p: (p.position[None], p.salience[None], p.capability[None])
     )[0]
+    inputs = _inputs(st, scenario)
+    grids = [[(inp, new) for _, new in _grid(inp, st.base.lower, st.base.upper)] for inp in inputs]
+    expl.search_inputs = (0, sum(1 for g in grids if g))
     rows: list[tuple[_Input, float]] = []
-    for inp in _inputs(st, scenario):
-        rows += [(inp, new) for _, new in _grid(inp, st.base.lower, st.base.upper)]
+    parts: list[np.ndarray] = []
+    done = 0
+    while done < len(grids):  # inputs in batches, the deadline checked between them
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        batch: list[tuple[_Input, float]] = []
+        while done < len(grids) and (not batch or len(batch) + len(grids[done]) <= SEARCH_BATCH):
+            batch += grids[done]
+            done += 1
+        if batch:
+            parts.append(_normalised(st, batch, raw0))
+            rows += batch
+    expl.search_inputs = (sum(1 for g in grids[:done] if g), expl.search_inputs[1])
     if not rows:
         return
-    norm = _normalised(st, rows, raw0)
+    norm = np.concatenate(parts)
     units = np.array([_units(inp, new) for inp, new in rows])
     order = list(expl.options)
     # tasks: (option, doctrine, input, failing value, succeeding value)
@@ -310,7 +335,8 @@ def search_changes(expl: Explanation, scenario: Scenario, st: Any) -> None:
                 ]
                 near = max(fails, key=lambda v: abs(v - start)) if fails else start
                 tasks.append([o, d, x, inp, near, new])
-    if tasks:  # one batch: REFINE points evenly between the failing and succeeding values
+    late = deadline is not None and time.monotonic() >= deadline
+    if tasks and not late:  # one batch: REFINE points between the failing and succeeding values
         share = np.arange(1, REFINE + 1) / (REFINE + 1)
         fine = [(t[3], t[4] + f * (t[5] - t[4])) for t in tasks for f in share]
         fine_norm = _normalised(st, fine, raw0)

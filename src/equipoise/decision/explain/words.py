@@ -129,10 +129,16 @@ def option_sentences(e: Explanation, option: str, doctrine: str) -> list[str]:
             + f" ({units:.2f} units of declared uncertainty in all)."
         )
     if e.searched and view.change != [] and not view.approximate:
+        searched, total = e.search_inputs
+        scope = (
+            "no single change of a stance, capability or tie weight"
+            if e.search_complete
+            else f"of the {searched} of {total} inputs searched before the time limit, "
+            "no single change"
+        )
         out.append(
             "Approximately (one input at a time, on a grid of ±0.5 to 5 units of its "
-            "uncertainty): no single change of a stance, capability or tie weight "
-            f"makes {name} first."
+            f"uncertainty): {scope} makes {name} first."
         )
     if view.approximate:
         c = view.approximate[0]
