@@ -251,3 +251,20 @@ def test_report_states_forecasts_and_standard_error(scenario, tmp_path) -> None:
     se = a.decision.acceptability_se[robust]
     assert "60 draws over 6 distinct forecasts (--forecast-draws 6)" in page
     assert f"{a.decision.acceptability[robust]:.1%} ± {se:.1%}" in page
+
+
+def test_progress_count_column_with_an_unknown_total() -> None:
+    """A section named by ``step`` has no total yet: its count must render (the analyze
+    progress on a terminal failed with 'unsupported format string passed to NoneType')."""
+    from rich.progress import Progress
+
+    from equipoise.progress import CountColumn
+
+    progress = Progress()
+    task_id = progress.add_task("decision", total=None)
+    task = progress.tasks[task_id]
+    assert CountColumn().render(task).plain == ""
+    progress.update(task_id, completed=1234, total=None)
+    assert CountColumn().render(task).plain == "1,234"
+    progress.update(task_id, completed=3, total=20)
+    assert CountColumn().render(task).plain == "3/20"
