@@ -268,3 +268,27 @@ def test_progress_count_column_with_an_unknown_total() -> None:
     assert CountColumn().render(task).plain == "1,234"
     progress.update(task_id, completed=3, total=20)
     assert CountColumn().render(task).plain == "3/20"
+
+
+def test_cli_analyze_passes_forecast_draws(tmp_path) -> None:
+    run = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--model",
+            "mean",
+            "--draws",
+            "40",
+            "--forecast-draws",
+            "4",
+            "--no-store",
+        ],
+    )
+    assert run.exit_code == 0, run.stderr
+    results = _no_nan((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["params"]["forecast_draws"] == 4
+    assert results["decision"]["forecast_draws"] == 4
+    assert results["variants"]["rival-joins"]["forecast_draws"] == 4  # of its 10 draws
