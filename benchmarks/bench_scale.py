@@ -86,11 +86,18 @@ def models(s: Scenario) -> None:
 
 
 def analyze(s: Scenario) -> None:
+    """``run_analysis`` as the default command runs it: the draws' forecasts in local worker
+    processes (``executor_from()``: all cores), the rest in this process."""
     from equipoise.analysis import run_analysis
+    from equipoise.decision.executor import executor_from
 
     steps: list[tuple[str, float]] = []
     t = time.perf_counter()
-    result = run_analysis(s, step=lambda name: steps.append((name, time.perf_counter())))
+    result = run_analysis(
+        s,
+        step=lambda name: steps.append((name, time.perf_counter())),
+        executor=executor_from(),
+    )
     total = time.perf_counter() - t
     marks = [*steps, ("end", t + total)]
     for (name, t0), (_, t1) in zip(marks, marks[1:]):
