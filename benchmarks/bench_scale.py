@@ -5,6 +5,7 @@ Plain script (prints the figures of the README's Performance table)::
     .venv/bin/python benchmarks/bench_scale.py            # models one by one + whole analyze
     .venv/bin/python benchmarks/bench_scale.py models     # the forecasts only
     .venv/bin/python benchmarks/bench_scale.py write large.yaml  # the scenario, for timing
+    .venv/bin/python benchmarks/bench_scale.py report     # writing report.html (--draws 0)
     time equipoise analyze large.yaml --out /tmp/large-report     # the whole command
 
 Input ``large()``: ``n_actors`` actors (``A0`` the balancer) × ``n_issues`` issues, every actor
@@ -113,6 +114,32 @@ def analyze(s: Scenario) -> None:
         )
 
 
+def report(s: Scenario, repeat: int = 3) -> None:
+    """Seconds of ``write_report`` (report.html + results.json) for an analysis without SMAA
+    draws (``equipoise analyze --draws 0``): the minimum of ``repeat`` runs, the slowest
+    figure, the page's size and the process's peak memory."""
+    import tempfile
+
+    from equipoise.analysis import run_analysis
+    from equipoise.report.render import report_context, write_report
+
+    analysis = run_analysis(s, draws=0)
+    with tempfile.TemporaryDirectory() as out:
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            paths = write_report(analysis, out)
+            times.append(time.perf_counter() - t)
+        size = paths["report"].stat().st_size / 1e6
+    figures = report_context(analysis)["figure_seconds"]
+    slowest = max(figures, key=figures.__getitem__)
+    print(
+        f"  write_report (--draws 0) {min(times):7.2f} s  (min of {repeat}; {len(figures)} "
+        f"figures {sum(figures.values()):.2f} s, slowest {slowest} {figures[slowest]:.2f} s; "
+        f"report.html {size:.1f} MB; peak {_peak_mib():.0f} MiB)"
+    )
+
+
 def main() -> int:
     s = large()
     if sys.argv[1:2] == ["write"] and len(sys.argv) == 3:
@@ -124,9 +151,13 @@ def main() -> int:
         f"scale benchmark: {len(s.actors)} actors, {len(s.issues)} issues, "
         f"{len(s.relations)} relations, {len(s.options)} options"
     )
+    if sys.argv[1:] == ["report"]:
+        report(s)
+        return 0
     models(s)
     if sys.argv[1:] != ["models"]:
         analyze(s)
+        report(s)
     return 0
 
 

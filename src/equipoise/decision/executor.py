@@ -49,6 +49,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import ModelInputError
+from ..signals import sigint_held
 
 __all__ = [
     "Executor",
@@ -345,7 +346,12 @@ class Executor:
         key = uuid.uuid4().hex
         pool = _pool(self.n_workers)
         try:
-            pending = {pool.submit(_call, func, key, blob, c): i for i, c in enumerate(chunks)}
+            # the pool starts its workers inside submit(): a Ctrl-C there could land between
+            # the fork server's fork and the pool's record of the new worker, which then
+            # outlived the interrupted sweep and printed a traceback (FileNotFoundError
+            # rebuilding a lock the exiting parent had removed); held until all are recorded
+            with sigint_held():
+                pending = {pool.submit(_call, func, key, blob, c): i for i, c in enumerate(chunks)}
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:

@@ -168,8 +168,20 @@ def network_layout(
 
     Target distances are shortest paths with positive ties of length 1 and negative ties
     of length 1.7 (so rivals sit apart, and no triad is drawn on one line); unconnected pairs
-    get the longest distance plus one.
+    get the longest distance plus one. The matrices are small (one camp of a drawn network):
+    one BLAS thread, as in :mod:`equipoise.network._blas` (OpenBLAS's threads made a
+    100-node layout take 0.1–3 s on a busy two-core machine).
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _stress_layout(nodes, edges)
+
+
+def _stress_layout(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, int, float]]
+) -> dict[str, tuple[float, float]]:
+    """:func:`network_layout` without the thread limit."""
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
 
@@ -334,6 +346,22 @@ def network_figure(
     No tie passes through a node it does not join: such ties are bent around (quadratic
     Bézier). ``compact``: a small multiple (smaller, legend left to the large figure).
     """
+    from .dense_figures import DENSE_ACTORS, dense_network_figure
+
+    if len(nodes) > DENSE_ACTORS:
+        return dense_network_figure(
+            nodes,
+            edges,
+            camps,
+            frustrated,
+            balancer=balancer,
+            unplaced=unplaced,
+            not_fixed=not_fixed,
+            cancelled=cancelled,
+            compact=compact,
+            title=title,
+            name=name,
+        )
     labels = dict(labels or {})
     groups = [list(map(str, g)) for g in camps[:2]]
     while len(groups) < 2:
@@ -346,7 +374,6 @@ def network_figure(
     radius = 0.2
 
     def draw() -> Any:
-        from matplotlib.lines import Line2D
 
         xs = [p[0] for p in pos.values()] or [0.0]
         ys = [p[1] for p in pos.values()] or [0.0]
@@ -465,94 +492,7 @@ def network_figure(
         ax.set_ylim(min(ys) - pady, max(ys) + pady)
         if compact:
             return fig
-        handles = [
-            Line2D([], [], color=POSITIVE, lw=2, label="positive tie (solid)"),
-            Line2D(
-                [], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)), label="negative tie (dashed)"
-            ),
-        ]
-        if bad:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#f2c94c",
-                    lw=7,
-                    alpha=0.7,
-                    marker="X",
-                    ms=9,
-                    markerfacecolor=INK,
-                    markeredgecolor="white",
-                    label="frustrated tie (✕)",
-                )
-            )
-        if cancelled:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="#888888",
-                    lw=1,
-                    linestyle=(0, (1, 2)),
-                    label=f"layers cancel, no tie (=0): {_count(len(cancelled), 'pair')}",
-                )
-            )
-        for k, group in enumerate(groups):
-            if group:
-                side = "left" if k == 0 else "right"
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        marker=CAMP_SHAPES[k % 2],
-                        ms=10,
-                        color=CAMP_FILLS[k % 2],
-                        markeredgecolor=INK,
-                        linestyle="none",
-                        label=f"camp {'AB'[k]}, {side} ({_count(len(group), 'actor')})",
-                    )
-                )
-        if lone:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="D",
-                    ms=9,
-                    color="#eeeeee",
-                    markeredgecolor=INK,
-                    linestyle="none",
-                    label=f"unplaced, no tie ({_count(len(lone), 'actor')})",
-                )
-            )
-        if loose:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    ms=13,
-                    color="none",
-                    markeredgecolor=INK,
-                    linestyle="none",
-                    markeredgewidth=1.0,
-                    label=f"camp not fixed ({_count(len(loose), 'actor')})",
-                )
-            )
-        if balancer and balancer in pos:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    ms=11,
-                    color="white",
-                    markeredgecolor=INK,
-                    markeredgewidth=2.6,
-                    linestyle="none",
-                    label=f"balancer ({balancer})",
-                )
-            )
+        handles = _network_legend(groups, bad, cancelled, lone, loose, balancer, pos)
         fig.legend(
             handles=handles,
             loc="upper center",
@@ -568,6 +508,109 @@ def network_figure(
         f"{len(bad)} frustrated"
     )
     return _render(draw, name, label)
+
+
+def _network_legend(
+    groups: Sequence[Sequence[str]],
+    bad: set[frozenset],
+    cancelled: Sequence[Sequence[str]],
+    lone: set[str],
+    loose: set[str],
+    balancer: str | None,
+    pos: Mapping[str, tuple[float, float]],
+) -> list[Any]:
+    """The legend entries of the relations network (ties, camps, markers), in order."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=POSITIVE, lw=2, label="positive tie (solid)"),
+        Line2D(
+            [], [], color=NEGATIVE, lw=2, linestyle=(0, (4, 2.5)), label="negative tie (dashed)"
+        ),
+    ]
+    if bad:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#f2c94c",
+                lw=7,
+                alpha=0.7,
+                marker="X",
+                ms=9,
+                markerfacecolor=INK,
+                markeredgecolor="white",
+                label="frustrated tie (✕)",
+            )
+        )
+    if cancelled:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#888888",
+                lw=1,
+                linestyle=(0, (1, 2)),
+                label=f"layers cancel, no tie (=0): {_count(len(cancelled), 'pair')}",
+            )
+        )
+    for k, group in enumerate(groups):
+        if group:
+            side = "left" if k == 0 else "right"
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker=CAMP_SHAPES[k % 2],
+                    ms=10,
+                    color=CAMP_FILLS[k % 2],
+                    markeredgecolor=INK,
+                    linestyle="none",
+                    label=f"camp {'AB'[k]}, {side} ({_count(len(group), 'actor')})",
+                )
+            )
+    if lone:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="D",
+                ms=9,
+                color="#eeeeee",
+                markeredgecolor=INK,
+                linestyle="none",
+                label=f"unplaced, no tie ({_count(len(lone), 'actor')})",
+            )
+        )
+    if loose:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ms=13,
+                color="none",
+                markeredgecolor=INK,
+                linestyle="none",
+                markeredgewidth=1.0,
+                label=f"camp not fixed ({_count(len(loose), 'actor')})",
+            )
+        )
+    if balancer and balancer in pos:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ms=11,
+                color="white",
+                markeredgecolor=INK,
+                markeredgewidth=2.6,
+                linestyle="none",
+                label=f"balancer ({balancer})",
+            )
+        )
+    return handles
 
 
 def _count(k: int, noun: str) -> str:
@@ -600,6 +643,10 @@ def issue_figure(
     each in its own line style); ``actual``: the recorded outcome (thick black line).
     The scale's labelled points are the ticks, its two ends are labelled in words.
     """
+    from .dense_figures import DENSE_ACTORS, dense_issue_figure
+
+    if len(actors) > DENSE_ACTORS:
+        return dense_issue_figure(issue, actors, forecasts, actual, name=name)
     scale = issue.scale
     rows = sorted(actors, key=lambda a: (a[1], a[0]))
 

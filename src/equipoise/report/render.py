@@ -138,6 +138,7 @@ def report_context(
     from markupsafe import Markup
 
     from . import figures as F
+    from .dense_figures import DENSE_ACTORS, dense_note, heaviest, network_note
 
     s = analysis.scenario
     known = {src.id for src in s.sources}
@@ -169,6 +170,7 @@ def report_context(
         "generated": None,
         "summary": analysis.summary(),
         "names": names,
+        "long_table": DENSE_ACTORS,  # longer tables and lists are collapsed (<details>)
     }
 
     # -- network -------------------------------------------------------------------------
@@ -262,6 +264,11 @@ def report_context(
                         "groups": r.groups,
                         "unplaced": r.unplaced,
                         "layers": r.layers,
+                        "dense": (
+                            network_note(len(r.graph.nodes), s.balancer in r.graph.nodes)
+                            if len(r.graph.nodes) > DENSE_ACTORS
+                            else None
+                        ),
                         "figure": fig(
                             f"fig-network-{k}",
                             F.network_figure,
@@ -296,6 +303,11 @@ def report_context(
                 unplaced=b.unplaced,
                 not_fixed=b.loose,
                 cancelled=b.cancelled_pairs,
+            ),
+            "dense": (
+                network_note(len(graph.nodes), s.balancer in graph.nodes)
+                if len(graph.nodes) > DENSE_ACTORS
+                else None
             ),
             "rule": COMBINATION_RULE,
             "organisations": organisations,
@@ -442,6 +454,8 @@ def report_context(
                 name = names.get(st.actor, st.actor)
                 label = st.actor if name == st.actor or len(name) > 22 else f"{name} ({st.actor})"
                 points.append((label, float(st.position.value), float(weight or 0.0)))
+            # the stances labelled in the figure (same actors, same order: heaviest first)
+            heaviest_rows = [rows[i] for i in heaviest([max(p[2], 0.0) for p in points])]
             rows.sort(key=lambda r: (r["position"]["value"], r["actor"]))
             outcomes = {
                 m: fc.outcome[issue.id]
@@ -497,6 +511,8 @@ def report_context(
                 "stances": rows,
                 "forecasts": forecast_rows,
                 "figure": fig(f"fig-{key}", F.issue_figure, issue, points, outcomes, actual),
+                "dense": dense_note(len(points)) if len(points) > DENSE_ACTORS else None,
+                "heaviest": heaviest_rows,
                 "trajectory": (
                     fig(f"fig-{key}-rounds", F.trajectory_figure, issue, trajectories, actual)
                     if trajectories

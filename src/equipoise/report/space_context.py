@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models.spaces import issue_spaces, space_history
+from .dense_figures import DENSE_ACTORS, dense_note
 from .space_figures import space_figure
 
 __all__ = ["spaces_context"]
@@ -53,12 +54,16 @@ def spaces_context(analysis: Any, fig: Callable[..., dict[str, Any]]) -> list[di
             "actual": actual,
             "figure": None,
         }
+        item["dense"] = None
         if sp.dimensions == 2 and forecasts:
+            points = _points(s, sp.issues)
+            if len(points) > DENSE_ACTORS:
+                item["dense"] = dense_note(len(points), "capability × mean salience")
             item["figure"] = fig(
                 f"fig-space-{k + 1}",
                 space_figure,
                 issues,
-                _points(s, sp.issues),
+                points,
                 forecasts,
                 paths,
                 actual,

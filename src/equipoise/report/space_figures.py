@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .dense_figures import DENSE_ACTORS, LABELLED, dense_note, heaviest
 from .figures import INK, _margins, _new_figure, _render, _style, _wrap
 
 __all__ = ["space_figure"]
@@ -35,6 +36,7 @@ def space_figure(
     model -> final ``(x, y)``, ``paths`` model -> ``(n_states, 2)`` forecast by state for the
     iterative models, ``actual`` the recorded outcome when both issues have one."""
     ix, iy = issues[0], issues[1]
+    dense = len(actors) > DENSE_ACTORS
 
     def draw() -> Any:
         from matplotlib.lines import Line2D
@@ -57,7 +59,9 @@ def space_figure(
         )
         ax.grid(color="#ececec", lw=0.6, zorder=0)
         wmax = max((max(w, 0.0) for *_, w in actors), default=1.0) or 1.0
-        for label, x, y, w in actors:
+        if dense:
+            _dense_actors(ax, actors, wmax)
+        for label, x, y, w in [] if dense else actors:
             size = 4 + 16 * math.sqrt(max(w, 0.0) / wmax)
             ax.plot(
                 [x],
@@ -160,6 +164,51 @@ def space_figure(
 
     label = (
         f"{ix.name} × {iy.name}: positions of {len(actors)} actors and the forecasts of "
-        f"{', '.join(forecasts)}" + (" with their paths over rounds" if paths else "")
+        f"{', '.join(forecasts)}"
+        + (" with their paths over rounds" if paths else "")
+        + (". " + dense_note(len(actors), "capability × mean salience") if dense else "")
     )
     return _render(draw, name, label)
+
+
+def _dense_actors(ax: Any, actors: Sequence[tuple[str, float, float, float]], wmax: float) -> None:
+    """Many actors: one scatter (marker area ∝ weight), a label on the :data:`LABELLED`
+    heaviest only (see :func:`equipoise.report.dense_figures.dense_note`)."""
+    xy = np.array([(a[1], a[2]) for a in actors], float)
+    w = np.clip(np.array([a[3] for a in actors], float), 0.0, None)
+    sizes = (4 + 16 * np.sqrt(w / wmax)) ** 2
+    top = heaviest(w, LABELLED)
+    grey = np.ones(len(actors), bool)
+    grey[top] = False
+    ax.scatter(
+        xy[grey, 0],
+        xy[grey, 1],
+        s=sizes[grey] * 0.5,
+        c="#c4c4c4",
+        edgecolors="#7a7a7a",
+        linewidths=0.5,
+        alpha=0.7,
+        zorder=3,
+        gid="actors-grey",
+    )
+    ax.scatter(
+        xy[top, 0],
+        xy[top, 1],
+        s=sizes[top],
+        c="#8fb3d9",
+        edgecolors="#2b4f7a",
+        linewidths=0.9,
+        alpha=0.85,
+        zorder=3,
+        gid="actors-labelled",
+    )
+    for i in top:
+        ax.annotate(
+            actors[i][0],
+            (xy[i, 0], xy[i, 1]),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=7.5,
+            color="#333333",
+            zorder=6,
+        )
