@@ -87,16 +87,31 @@ def models(s: Scenario) -> None:
 
 
 def analyze(s: Scenario) -> None:
+    """``run_analysis`` as the default command runs it: the draws' forecasts in local worker
+    processes (``executor_from()``: all cores), the rest in this process."""
     from equipoise.analysis import run_analysis
+    from equipoise.decision.executor import executor_from
 
     steps: list[tuple[str, float]] = []
     t = time.perf_counter()
-    run_analysis(s, step=lambda name: steps.append((name, time.perf_counter())))
+    result = run_analysis(
+        s,
+        step=lambda name: steps.append((name, time.perf_counter())),
+        executor=executor_from(),
+    )
     total = time.perf_counter() - t
     marks = [*steps, ("end", t + total)]
     for (name, t0), (_, t1) in zip(marks, marks[1:]):
         print(f"  {name:22s} {t1 - t0:7.2f} s")
     print(f"  default analyze total  {total:7.2f} s  (peak {_peak_mib():.0f} MiB)")
+    d = result.decision
+    if d is not None and d.smaa is not None:  # the draws share forecasts on this case
+        robust = d.robust_option()
+        print(
+            f"  decision: {d.draws:,} draws over {d.forecast_draws:,} distinct forecasts; "
+            f"first-rank acceptability of {robust} {d.acceptability[robust]:.1%} "
+            f"± {d.acceptability_se[robust]:.1%}"
+        )
 
 
 def report(s: Scenario, repeat: int = 3) -> None:

@@ -323,6 +323,7 @@ def run_analysis(
     flip: bool = False,
     executor: Any = None,
     keep_draws: bool = False,
+    forecast_draws: int | None = None,
 ) -> Analysis:
     """Run every analysis ``scenario`` supports.
 
@@ -335,7 +336,8 @@ def run_analysis(
     first rank; ``executor``: where the draws and samples run
     (:class:`equipoise.decision.executor.Executor`; default: this process); ``keep_draws``:
     the decision and its variants keep their SMAA draws (``draws_kept``, for the run store's
-    ``--store-draws``).
+    ``--store-draws``); ``forecast_draws``: the distinct perturbed forecasts the draws share
+    (:func:`equipoise.decision.decide`; ``None``: its automatic rule, for the variants too).
     """
     from .models import MODELS, applicable_models
     from .models.api import bargained_count, forecast
@@ -359,6 +361,7 @@ def run_analysis(
                 else {}
             ),
             **({"flip": True} if flip else {}),
+            **({"forecast_draws": forecast_draws} if forecast_draws is not None else {}),
         },
     )
 
@@ -435,9 +438,10 @@ def run_analysis(
                     draws=draws,
                     seed=seed,
                     rounds=rounds,
-                    progress=progress,
+                    progress=_counting_forecasts(step, progress),
                     executor=executor,
                     keep_draws=(flip or keep_draws) and draws > 0,
+                    forecast_draws=forecast_draws,
                 ),
             )
             for v in scenario.variants:
@@ -452,6 +456,7 @@ def run_analysis(
                         seed=seed,
                         rounds=rounds,
                         keep_draws=keep_draws and draws // 4 > 0,
+                        forecast_draws=forecast_draws,
                     ),
                 )
         except ModelInputError as exc:
@@ -500,6 +505,26 @@ def run_analysis(
         if keep_draws:  # the flip rule lets its draws go; these are asked for
             result.decision.draws_kept = kept
     return result
+
+
+def _counting_forecasts(
+    step: Step | None, progress: Callable[[int, int], None] | None
+) -> Callable[[int, int], None] | None:
+    """The decision's progress, its section renamed at the first report to say what the bar
+    counts: the forecasts of the SMAA draws (the slow part; the draws that share them
+    follow at once)."""
+    if progress is None or step is None:
+        return progress
+    named = False
+
+    def report(done: int, total: int) -> None:
+        nonlocal named
+        if not named:
+            step(f"decision: {total:,} forecasts of the SMAA draws")
+            named = True
+        progress(done, total)
+
+    return report
 
 
 def _sweeps(

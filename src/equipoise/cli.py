@@ -648,6 +648,19 @@ FlipOpt = Annotated[
         "rank, with its coverage and density. Needs: pip install 'equipoise[explain]'.",
     ),
 ]
+ForecastDrawsOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "--forecast-draws",
+        min=1,
+        metavar="F",
+        rich_help_panel="Sensitivity and sweeps",
+        help="Distinct perturbed forecasts the SMAA draws share (draw n uses forecast n mod "
+        "F; at most --draws). Default: one per draw unless the case is large (draws x "
+        "actors² x issue forecasts x rounds over 1e9), then max(10, 1e9 // the work of "
+        "one draw).",
+    ),
+]
 WorkersOpt = Annotated[
     Optional[int],
     typer.Option(
@@ -740,6 +753,7 @@ def decide(
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     json_: JsonOpt = False,
+    forecast_draws: ForecastDrawsOpt = None,
 ) -> None:
     """Score the balancer's options under every doctrine, and how robust the choice is."""
     from .balance import with_network_overrides
@@ -753,7 +767,7 @@ def decide(
     )
     _check_sweep_flags(sensitivity, sensitivity_n, sensitivity_seed, flip, draws)
     executor = _sweep_executor(workers, scheduler)
-    with progress_bar("Evaluating options", enabled=not json_ and draws > 0) as report:
+    with progress_bar("Forecasts of the SMAA draws", enabled=not json_ and draws > 0) as report:
         result = run_decide(
             s,
             model=model,
@@ -768,6 +782,7 @@ def decide(
             else None,
             executor=executor,
             keep_draws=flip or draws_requested(),
+            forecast_draws=forecast_draws,
         )
     record_draws(variant or "", result)
     from .command_results import decide_json, decision_sweeps
@@ -915,6 +930,7 @@ def analyze(
     flip: FlipOpt = False,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    forecast_draws: ForecastDrawsOpt = None,
 ) -> None:
     """Run every analysis the scenario supports; write DIR/report.html and DIR/results.json."""
     from .analysis import run_analysis
@@ -954,6 +970,7 @@ def analyze(
             flip=flip,
             executor=executor,
             keep_draws=draws_requested(),
+            forecast_draws=forecast_draws,
         )
         record_results(analysis.to_dict())
         record_draws("", analysis.decision)

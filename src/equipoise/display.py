@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .numfmt import fmt_num
 from .scenario import Scenario
-from .sentences import decision_sentence, non_converged_note
+from .sentences import decision_sentence, draws_precision_sentence, non_converged_note
 
 __all__ = [
     "scenario_summary",
@@ -302,6 +302,9 @@ def decision_tables(result: Any) -> RenderableType:
             )
         out.append(t)
     out.extend(_decision_notes(result))
+    precision = draws_precision_sentence(result)
+    if precision:
+        out.append(Text(precision[0].upper() + precision[1:] + "."))
     out.append(Text(decision_sentence(result), style="bold"))
     note = non_converged_note(result)
     if note:

@@ -7,11 +7,30 @@ import time
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 __all__ = ["progress_bar", "step_progress"]
 
 _stderr = Console(stderr=True)
+
+
+class CountColumn(ProgressColumn):
+    """``done/total`` with thousands separators; only ``done`` while the total is unknown
+    (a section just named by ``step``: rich's ``{task.total:,}`` fails on ``None``)."""
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text(f"{int(task.completed):,}" if task.completed else "")
+        return Text(f"{int(task.completed):,}/{int(task.total):,}")
 
 
 @contextlib.contextmanager
@@ -30,7 +49,7 @@ def progress_bar(
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
+        CountColumn(),
         TimeRemainingColumn(),
         console=_stderr,
         transient=True,
@@ -67,7 +86,7 @@ def step_progress(
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
+        CountColumn(),
         TimeRemainingColumn(),
         console=_stderr,
         transient=True,

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["decision_sentence", "non_converged_note", "option_rank_clause", "share_text"]
+__all__ = [
+    "decision_sentence",
+    "draws_precision_sentence",
+    "non_converged_note",
+    "option_rank_clause",
+    "share_text",
+]
 
 
 def decision_sentence(result: Any) -> str:
@@ -27,6 +33,30 @@ def decision_sentence(result: Any) -> str:
     elif result.by_doctrine:
         text += "; every doctrine agrees"
     return text + "."
+
+
+def draws_precision_sentence(result: Any) -> str | None:
+    """How many distinct forecasts the SMAA draws had, and the Monte Carlo standard error
+    of the robust option's first-rank acceptability, e.g. "1,000 draws over 20 distinct
+    forecasts (the case is large: ...); first-rank acceptability of 'Mediate' 62% ± 9%
+    (Monte Carlo standard error, clustered by shared forecast)" (None without draws)."""
+    se = getattr(result, "acceptability_se", {})
+    if result.smaa is None or not se:
+        return None
+    robust = result.robust_option()
+    n_f = getattr(result, "forecast_draws", 0) or result.draws
+    if n_f < result.draws:
+        head = f"{result.draws:,} draws over {n_f:,} distinct forecasts ({result.forecast_rule})"
+        kind = "Monte Carlo standard error, clustered by shared forecast"
+    else:
+        head = f"{result.draws:,} draws, each with its own forecast"
+        kind = "Monte Carlo standard error"
+    err = se[robust]
+    spread = f" ± {err:.1%}" if err == err else " (standard error undefined: one forecast)"
+    return (
+        f"{head}; first-rank acceptability of '{result.option_names[robust]}' "
+        f"{result.acceptability[robust]:.1%}{spread} ({kind})"
+    )
 
 
 def non_converged_note(result: Any) -> str | None:

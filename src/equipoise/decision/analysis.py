@@ -52,6 +52,18 @@ option). With several ``models`` the draws use them in turn (draw ``n`` uses mod
 ``n mod len(models)``). Weights are drawn uniformly within a doctrine's ranges; the overall
 acceptability draws a doctrine at random for each draw (or uniform weights on the simplex of
 ``outcome``, ``relations`` and the declared criteria when the scenario has no doctrines).
+
+Shared forecasts (a nested Monte Carlo design, ``forecast_draws`` = F): a draw's slow part
+is its forecasts (the model rerun on the perturbed positions, saliences and capabilities for
+the status quo and the options). With F < N the N draws share F distinct bargaining inputs:
+draw ``n`` takes those of draw ``n mod F`` (and its model, ``(n mod F) mod len(models)``), its
+balancer's perturbed interests too, while its declared criteria values, tie factors and
+weights are its own (:func:`_shared_draw_inputs` says in which order they are drawn). By
+default F = N while ``N x`` :func:`forecast_work` ``<=`` :data:`FORECAST_BUDGET`, else
+``F = max(FORECAST_FLOOR, FORECAST_BUDGET // forecast_work)`` (at most N):
+:func:`shared_forecasts`. With F = N the draws are those drawn before the option existed
+(the same random stream, the same results). The Monte Carlo standard error of each
+first-rank acceptability is clustered by shared forecast (:mod:`equipoise.decision.smaa`).
 """
 
 from __future__ import annotations
@@ -90,6 +102,15 @@ CHUNK = 2000  # draws per batch call (bounds memory)
 #: that the progress bar moves every draw rather than every 250 (minutes apart). Results do
 #: not depend on it.
 WORK_PER_CHUNK = 2_000_000
+
+#: Forecast work the SMAA draws may spend before they share forecasts, in actor pairs x
+#: bargained issue forecasts x round caps (:func:`forecast_work`): about a minute of eum on
+#: two cores (a 200-actor x 10-issue draw with 5 options is 5e7; the built-in case's 1,000
+#: draws are 1.4e8). Results never depend on the machine: the rule counts, it does not time.
+FORECAST_BUDGET = 1_000_000_000
+#: The fewest distinct forecasts the automatic rule gives a case over the budget (enough
+#: groups for the cluster standard error to mean something).
+FORECAST_FLOOR = 10
 
 Progress = Callable[[int, int], None]
 Weights = dict[str, "float | tuple[float, float]"]
@@ -557,6 +578,8 @@ class KeptDraws:
     lower: np.ndarray  # (n_issues,)
     upper: np.ndarray
     tie_actors: list[str]
+    #: (N,) the draw's forecast (draws with the same index share their bargaining inputs)
+    forecast: np.ndarray | None = None
 
     def positions(self) -> np.ndarray:
         """Each draw's positions ``(N, n_actors, n_issues)`` (clipped to the scales)."""
@@ -573,6 +596,7 @@ def _kept(
     weights: np.ndarray,
     pick: np.ndarray,
     doctrines: list[str],
+    forecast: np.ndarray | None = None,
 ) -> KeptDraws:
     return KeptDraws(
         inputs,
@@ -592,14 +616,22 @@ def _kept(
         st.base.lower,
         st.base.upper,
         list(st.tie_actors),
+        forecast,
     )
 
 
 def _draw_inputs(
-    st: _Setting, scenario: Scenario, draws: int, rng: np.random.Generator
+    st: _Setting,
+    scenario: Scenario,
+    draws: int,
+    rng: np.random.Generator,
+    forecasts: int | None = None,
 ) -> DrawInputs:
     """The draws' perturbed inputs (module docstring), drawn in chunks of :data:`CHUNK` in
-    a fixed order: the same seed gives the same inputs whatever evaluates them."""
+    a fixed order: the same seed gives the same inputs whatever evaluates them. With
+    ``forecasts`` = F < ``draws``, see :func:`_shared_draw_inputs`."""
+    if forecasts is not None and forecasts < draws:
+        return _shared_draw_inputs(st, scenario, draws, forecasts, rng)
     n_a, n_d = st.base.position.shape
     m, kd = st.declared_values.shape
     unc = _position_uncertainty(st, scenario)
@@ -624,9 +656,58 @@ def _draw_inputs(
     return DrawInputs.concat(parts) if len(parts) != 1 else parts[0]
 
 
-def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
-    """Criteria values ``(N, m, k)`` of the options on perturbed inputs: a pure function of
-    its arguments (the executor's unit of work; any split into chunks gives the same rows)."""
+def _shared_draw_inputs(
+    st: _Setting, scenario: Scenario, draws: int, forecasts: int, rng: np.random.Generator
+) -> DrawInputs:
+    """Inputs of ``draws`` draws that share ``forecasts`` = F bargaining inputs: first the F
+    sets of position noise, salience and capability multipliers (in chunks of :data:`CHUNK`,
+    each chunk's three arrays in that order), then every draw's own tie factors and declared
+    criteria noise (in chunks of :data:`CHUNK`). Draw ``n`` takes set ``n mod F`` (and its
+    model, ``(n mod F) mod len(models)``), so the balancer's perturbed interests come from the
+    same set as its forecast."""
+    n_a, n_d = st.base.position.shape
+    m, kd = st.declared_values.shape
+    unc = _position_uncertainty(st, scenario)
+    rel_s, rel_c = scenario.uncertainty.salience, scenario.uncertainty.capability
+    rel_t = scenario.uncertainty.relations
+    crit_u = np.array([c.uncertainty for c in st.declared.values()])
+    crit_lo = np.array([c.lo for c in st.declared.values()])
+    crit_hi = np.array([c.hi for c in st.declared.values()])
+    sets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, forecasts, CHUNK):
+        n = min(CHUNK, forecasts - start)
+        sets.append(
+            (
+                rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc,
+                rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d)),
+                rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d)),
+            )
+        )
+    noise_x, mult_s, mult_c = (np.concatenate([p[i] for p in sets]) for i in range(3))
+    ties, declared = [], []
+    for start in range(0, draws, CHUNK):
+        n = min(CHUNK, draws - start)
+        ties.append(rng.uniform(1 - rel_t, 1 + rel_t, (n, len(st.tie_actors))))
+        noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
+        declared.append(
+            np.clip(st.declared_values + noise[:, st.judgements] * crit_u, crit_lo, crit_hi)
+        )
+    index = np.arange(draws) % forecasts
+    return DrawInputs(
+        noise_x[index],
+        mult_s[index],
+        mult_c[index],
+        np.concatenate(ties),
+        np.concatenate(declared),
+        index % len(st.draw_engines),
+    )
+
+
+def _forecast_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
+    """Forecast outcomes ``(N, m, D)`` of every option on each row's perturbed bargaining
+    inputs (positions, saliences, capabilities, model), before the declared consequences: a
+    pure function of its arguments (the executor's unit of work; any split into chunks
+    gives the same rows)."""
     n = len(inputs)
     m, n_d = len(st.options), st.base.n_issues
     noise_x, mult_s, mult_c = inputs.position, inputs.salience, inputs.capability
@@ -644,10 +725,23 @@ def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
             return x, s, p.capability * mult_c[sel]
 
         outcomes[sel] = _forecast_options(st, engine, perturb)
+    return outcomes
+
+
+def _draw_criteria(st: _Setting, outcomes: np.ndarray, inputs: DrawInputs) -> np.ndarray:
+    """Criteria values ``(N, m, k)`` from the draws' forecasts ``(N, m, D)`` (before the
+    consequences) and their inputs: the balancer's perturbed interests, tie factors and
+    declared values (cheap: no model runs)."""
     outcomes = apply_bounds(outcomes, st.layers)
-    interest_x = np.clip(st.base.position + noise_x, st.base.lower, st.base.upper)
-    interest_s = np.clip(st.base.salience * mult_s, 0.0, 1.0)
+    interest_x = np.clip(st.base.position + inputs.position, st.base.lower, st.base.upper)
+    interest_s = np.clip(st.base.salience * inputs.salience, 0.0, 1.0)
     return _criteria_values(st, outcomes, interest_x, interest_s, inputs.ties, inputs.declared)
+
+
+def _evaluate_draws(st: _Setting, inputs: DrawInputs) -> np.ndarray:
+    """Criteria values ``(N, m, k)`` of the options on perturbed inputs: a pure function of
+    its arguments (the executor's unit of work; any split into chunks gives the same rows)."""
+    return _draw_criteria(st, _forecast_draws(st, inputs), inputs)
 
 
 def _draw_values(
@@ -657,24 +751,73 @@ def _draw_values(
     rng: np.random.Generator,
     progress: Progress | None,
     executor: Executor | None = None,
-) -> tuple[np.ndarray, DrawInputs]:
-    """Criteria values ``(draws, m, k)`` on perturbed inputs, and those inputs; the draws
-    are evaluated in chunks by ``executor`` (default: in this process, in chunks of
-    :data:`CHUNK`)."""
-    inputs = _draw_inputs(st, scenario, draws, rng)
+    forecasts: int | None = None,
+) -> tuple[np.ndarray, DrawInputs, np.ndarray]:
+    """Criteria values ``(draws, m, k)`` on perturbed inputs, those inputs and each draw's
+    forecast index ``(draws,)``. ``forecasts`` = F distinct bargaining inputs (``None``:
+    one per draw); draw ``n`` uses forecast ``n mod F``, i.e. the bargaining inputs of draw
+    ``n mod F``. Only the F forecasts are evaluated by ``executor`` (default: in this
+    process, in chunks of :data:`CHUNK`), ``progress(done, F)`` as they finish; the
+    criteria of the ``draws`` draws follow in this process."""
+    n_f = draws if forecasts is None else forecasts
+    inputs = _draw_inputs(st, scenario, draws, rng, n_f)
+    index = np.arange(draws) % n_f
+    ahead = inputs.rows(0, n_f)  # draws 0 .. F-1 carry the F distinct bargaining inputs
     per_chunk = evaluation_chunk(st.base.n_actors, st.base.n_issues, len(st.options))
     if executor is not None:
         executor = replace(executor, chunk=min(executor.chunk, per_chunk))
-        return executor.map_rows(
-            _evaluate_draws, st, inputs, len(inputs), progress=progress
-        ), inputs
-    chunks = []  # this process, the models with their own threads
-    step = min(CHUNK, per_chunk)
-    for start in range(0, len(inputs), step):
-        chunks.append(_evaluate_draws(st, inputs.rows(start, start + step)))
-        if progress is not None:
-            progress(min(start + step, len(inputs)), len(inputs))
-    return np.concatenate(chunks), inputs
+        outcomes = executor.map_rows(_forecast_draws, st, ahead, n_f, progress=progress)
+    else:
+        chunks = []  # this process, the models with their own threads
+        step = min(CHUNK, per_chunk)
+        for start in range(0, n_f, step):
+            chunks.append(_forecast_draws(st, ahead.rows(start, start + step)))
+            if progress is not None:
+                progress(min(start + step, n_f), n_f)
+        outcomes = np.concatenate(chunks)
+    if n_f < draws:
+        outcomes = outcomes[index]
+    return _draw_criteria(st, outcomes, inputs), inputs, index
+
+
+def forecast_work(st: _Setting) -> int:
+    """One SMAA draw's forecast work, a count that does not depend on the machine:
+    ``n_actors² x`` the bargained issue forecasts the draw reruns ``x`` the model's round
+    cap (1 for a single-pass model), averaged over the models the draws take in turn (rounded
+    up). The issue forecasts are those :func:`_forecast_options` runs: every issue of the
+    status quo, then per option the issues it changes (all of them for a model that couples
+    issues), identical options once; unilateral issues (``decided_by``) are not bargained."""
+    n_d = st.base.n_issues
+    bargained = np.array([d is None for d in st.base.decided_by])
+    works = []
+    for engine in st.draw_engines:
+        issue_runs, seen = 0, set()
+        for k, (p, cols) in enumerate(zip(st.problems, engine.plans)):
+            key = _plan_key(p, cols)
+            if key in seen or (k > 0 and not cols):
+                continue
+            seen.add(key)
+            run = list(range(n_d)) if k == 0 or len(cols) >= n_d else cols
+            issue_runs += int(bargained[run].sum())
+        est = engine.estimator
+        takes = getattr(est, "takes_rounds", None)  # a model outside the registry may lack it
+        iterative = takes() if takes is not None else hasattr(est, "rounds")
+        cap = getattr(est, "rounds_limit", getattr(est, "rounds", 1)) if iterative else 1
+        works.append(st.base.n_actors**2 * issue_runs * max(1, int(cap)))
+    return -(-sum(works) // len(works))
+
+
+def shared_forecasts(
+    draws: int, work_per_draw: int, budget: int = FORECAST_BUDGET, floor: int = FORECAST_FLOOR
+) -> int:
+    """The automatic number F of distinct forecasts for ``draws`` SMAA draws:
+    ``F = draws`` when ``draws x work_per_draw <= budget`` (every draw its own forecast),
+    else ``F = min(draws, max(floor, budget // work_per_draw))``."""
+    if draws <= 0:
+        return 0
+    if draws * work_per_draw <= budget:
+        return draws
+    return int(min(draws, max(floor, budget // max(1, work_per_draw))))
 
 
 def evaluation_chunk(n_actors: int, n_issues: int, n_forecasts: int) -> int:
@@ -739,6 +882,7 @@ def _smaa(
     values: np.ndarray,
     bounds_: dict[str, tuple[np.ndarray, np.ndarray]],
     rng: np.random.Generator,
+    groups: np.ndarray | None = None,
 ) -> tuple[SMAAResult, dict[str, SMAAResult], np.ndarray, np.ndarray]:
     """SMAA-2 overall (a random doctrine per draw, or the simplex of ``outcome``,
     ``relations`` and the declared criteria when there are no doctrines) and per doctrine,
@@ -755,7 +899,9 @@ def _smaa(
             sel = pick == j
             weights[sel] = sample_weights(rng, int(sel.sum()), *bounds_[name])
         for name in names:
-            per_doctrine[name] = smaa2(values, sample_weights(rng, n, *bounds_[name]))
+            per_doctrine[name] = smaa2(
+                values, sample_weights(rng, n, *bounds_[name]), groups=groups
+            )
     else:
         core = [
             st.criteria.index(c)
@@ -764,10 +910,33 @@ def _smaa(
         ]
         weights = np.zeros((n, k))
         weights[:, core] = sample_simplex(rng, n, len(core))
-    return smaa2(values, weights), per_doctrine, weights, pick
+    return smaa2(values, weights, groups=groups), per_doctrine, weights, pick
 
 
-def _perturbed(st: _Setting, scenario: Scenario, draws: int) -> list[str]:
+def _forecast_rule(draws: int, n_f: int, work: int, requested: int | None) -> str:
+    """Why the draws have ``n_f`` distinct forecasts (for the report and ``--json``)."""
+    if draws <= 0:
+        return ""
+    if requested is not None:
+        return f"--forecast-draws {requested}" + (
+            f" (at most the {draws:,} draws)" if requested > draws else ""
+        )
+    if n_f >= draws:
+        return (
+            "one forecast per draw: the draws' forecast work is within the budget of "
+            f"{FORECAST_BUDGET:,}"
+        )
+    return (
+        f"the case is large: {draws:,} draws x {work:,} forecast work a draw (actor pairs x "
+        f"bargained issue forecasts x round cap) is over the budget of {FORECAST_BUDGET:,}, so "
+        f"F = max({FORECAST_FLOOR}, budget // work) = {n_f:,}; "
+        f"--forecast-draws {draws} for one forecast per draw"
+    )
+
+
+def _perturbed(
+    st: _Setting, scenario: Scenario, draws: int, forecasts: int | None = None
+) -> list[str]:
     """What the draws perturb, and how (for the report and ``--json``)."""
     if draws <= 0:
         return []
@@ -811,6 +980,12 @@ def _perturbed(st: _Setting, scenario: Scenario, draws: int) -> list[str]:
             + " in turn (n mod "
             f"{len(st.draw_engines)})"
         )
+    if forecasts is not None and forecasts < draws:
+        out.append(
+            f"shared forecasts: the positions, saliences and capabilities (and the model) take "
+            f"{forecasts:,} distinct draws, draw n those of draw n mod {forecasts:,}; the "
+            "declared criteria, ties and weights are drawn for every draw"
+        )
     return out
 
 
@@ -828,6 +1003,7 @@ def decide(
     prepared: _Setting | None = None,
     executor: Executor | None = None,
     keep_draws: bool = False,
+    forecast_draws: int | None = None,
     **model_params: Any,
 ) -> DecisionResult:
     """Score the balancer's options under every doctrine, with SMAA-2 robustness.
@@ -852,8 +1028,14 @@ def decide(
         results are identical whatever it is.
     keep_draws: keep the draws' inputs, normalised values and overall weights in the
         result (``result.draws_kept``) for the flip rules (:mod:`.flip`).
+    forecast_draws: F, the number of distinct perturbed bargaining inputs the draws share
+        (the nested design of the module docstring; at most ``draws``); ``None``: the
+        automatic rule, :func:`shared_forecasts` with :data:`FORECAST_BUDGET` and
+        :data:`FORECAST_FLOOR`. ``forecast_draws = draws`` (or the automatic rule within the
+        budget) gives every draw its own forecast, the same results as before the option.
 
-    Raises ``ValueError`` for a negative ``draws`` or ``seed``.
+    Raises ``ValueError`` for a negative ``draws`` or ``seed``, or a ``forecast_draws``
+    below 1.
     """
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 0:
         raise ValueError(f"draws must be a whole number >= 0, got {draws!r}")
@@ -864,6 +1046,14 @@ def decide(
         isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
     ):
         raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}")
+    if forecast_draws is not None and (
+        isinstance(forecast_draws, bool)
+        or not isinstance(forecast_draws, (int, np.integer))
+        or forecast_draws < 1
+    ):
+        raise ValueError(
+            f"forecast_draws must be a whole number >= 1 or None, got {forecast_draws!r}"
+        )
     st = (
         prepared
         if prepared is not None
@@ -886,8 +1076,14 @@ def decide(
         np.ones((1, len(st.tie_actors))),
         st.declared_values[None],
     )[0]
-    drawn, inputs = (
-        _draw_values(st, scenario, draws, rng, progress, executor) if draws > 0 else (None, None)
+    work = forecast_work(st)
+    n_f = (
+        shared_forecasts(draws, work) if forecast_draws is None else min(draws, int(forecast_draws))
+    )
+    drawn, inputs, index = (
+        _draw_values(st, scenario, draws, rng, progress, executor, n_f)
+        if draws > 0
+        else (None, None, None)
     )
 
     # normalisation: min-max over options (and draws), a fixed linear value function
@@ -902,9 +1098,9 @@ def decide(
     per_doctrine: dict[str, SMAAResult] = {}
     if drawn is not None:
         drawn_norm = (drawn - lo) / span
-        overall, per_doctrine, draw_w, draw_pick = _smaa(st, drawn_norm, weight_bounds, rng)
+        overall, per_doctrine, draw_w, draw_pick = _smaa(st, drawn_norm, weight_bounds, rng, index)
         if keep_draws and inputs is not None:
-            kept = _kept(st, inputs, drawn_norm, draw_w, draw_pick, list(weight_bounds))
+            kept = _kept(st, inputs, drawn_norm, draw_w, draw_pick, list(weight_bounds), index)
     issues = st.base.issues
     bounded = {
         o.id: {
@@ -943,7 +1139,9 @@ def decide(
         bounded={o: b for o, b in bounded.items() if b},
         decided_by=dict(zip(issues, st.base.decided_by)),
         expectations=_expectation_scores(st, scenario, norm),
-        perturbed=_perturbed(st, scenario, draws),
+        perturbed=_perturbed(st, scenario, draws, n_f),
+        forecast_draws=n_f if draws > 0 else 0,
+        forecast_rule=_forecast_rule(draws, n_f, work, forecast_draws),
         models=[e.name for e in st.draw_engines],
         draws_kept=kept,
         non_converged={
@@ -959,6 +1157,7 @@ def decide(
             "variant": variant,
             "models": [e.name for e in st.draw_engines],
             "combinations": combinations,
+            "forecast_draws": forecast_draws,
             "options_evaluated": m,
             "position_uncertainty": (
                 f"{DEFAULT_UNCERTAINTY_SHARE:.0%} of the scale"

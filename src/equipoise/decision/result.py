@@ -51,6 +51,18 @@ class DecisionResult:
     draws_kept: Any = None  # analysis.KeptDraws when decide(keep_draws=True); not in JSON
     #: option -> issues whose (unperturbed) forecast did not converge (models.convergence)
     non_converged: dict[str, list[str]] = field(default_factory=dict)
+    #: F, the distinct perturbed bargaining inputs (forecasts) the draws share: ``draws``
+    #: when every draw has its own, 0 without draws (:func:`~.analysis.shared_forecasts`)
+    forecast_draws: int = 0
+    forecast_rule: str = ""  # why F is what it is (the automatic rule or the request)
+
+    @property
+    def acceptability_se(self) -> dict[str, float]:
+        """Monte Carlo standard error of each first-rank acceptability (clustered by shared
+        forecast when ``forecast_draws < draws``; :mod:`.smaa`); NaN when undefined."""
+        if self.smaa is None or self.smaa.acceptability_se is None:
+            return {}
+        return {o: float(v) for o, v in zip(self.options, self.smaa.acceptability_se)}
 
     @property
     def acceptability(self) -> dict[str, float]:
@@ -82,6 +94,8 @@ class DecisionResult:
             "variant": self.variant,
             "status_quo": self.status_quo,
             "draws": self.draws,
+            "forecast_draws": self.forecast_draws,
+            "forecast_rule": self.forecast_rule,
             "seed": self.seed,
             "options": {o: self.option_names[o] for o in self.options},
             "kinds": self.kinds,
@@ -102,6 +116,7 @@ class DecisionResult:
             "unbalanced_triads": self.unbalanced_triads,
             "by_doctrine": self.by_doctrine,
             "acceptability": self.acceptability,
+            "acceptability_se": {o: fl(v) for o, v in self.acceptability_se.items()},
             "robust_option": self.robust_option(),
             "perturbed": self.perturbed,
             "params": self.params,

@@ -16,6 +16,15 @@ the score of option i in draw n is ``u[n, i] = sum_j W[n, j] V[n, i, j]`` and:
 Ties (scores within a relative tolerance) share the ranks they occupy: ``t`` options tied at
 ranks ``r .. r+t-1`` each receive ``1/t`` of every one of those ranks. So identical options
 get identical acceptabilities, and every rank's acceptabilities sum to 1 over the options.
+
+Monte Carlo standard error of the first-rank acceptability ``a_i = (1/N) sum_n c[n, i]``
+(``c`` the draw's first-rank credit, ties split): draws fall into ``G`` groups ``g`` that may
+share inputs (the SMAA draws that share a forecast, :mod:`equipoise.decision.analysis`), and
+the cluster (sandwich) estimator is used,
+``se_i^2 = G / (G - 1) · sum_g (sum_{n in g} (c[n, i] - a_i))^2 / N^2``. With one draw per
+group (``G = N``) it is the ordinary iid standard error ``s_i / sqrt(N)``, ``s_i^2`` the
+sample variance (``N - 1`` in the denominator) of the credits; for 0/1 credits
+``sqrt(a_i (1 - a_i) / (N - 1))``. Undefined (NaN) with a single group.
 """
 
 from __future__ import annotations
@@ -24,7 +33,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SMAAResult", "smaa2", "rank_shares", "sample_simplex", "sample_weights"]
+__all__ = [
+    "SMAAResult",
+    "smaa2",
+    "rank_shares",
+    "sample_simplex",
+    "sample_weights",
+    "acceptability_se",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,9 @@ class SMAAResult:
     rank_acceptability: np.ndarray  # (m, m): option x rank
     central_weights: np.ndarray  # (m, k); NaN rows for options never first
     confidence: np.ndarray  # (m,); NaN for options never first
+    #: (m,) Monte Carlo standard error of each first-rank acceptability (module docstring);
+    #: NaN when undefined (a single group of draws)
+    acceptability_se: np.ndarray | None = None
 
     @property
     def acceptability(self) -> np.ndarray:
@@ -86,8 +105,32 @@ def rank_shares(scores: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
     return counts
 
 
-def smaa2(values: np.ndarray, weights: np.ndarray, rtol: float = 1e-9) -> SMAAResult:
-    """SMAA-2 indices from criteria values ``(N, m, k)`` and weights ``(N, k)``."""
+def acceptability_se(credit: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Standard error ``(m,)`` of the column means of first-rank credits ``(N, m)``, the draws
+    clustered by ``groups`` ``(N,)`` (group labels; ``None``: every draw its own group), by
+    the cluster estimator of the module docstring."""
+    credit = np.asarray(credit, float)
+    n, m = credit.shape
+    labels = np.arange(n) if groups is None else np.asarray(groups)
+    _, g = np.unique(labels, return_inverse=True)
+    n_groups = int(g.max()) + 1 if n else 0
+    if n_groups < 2:
+        return np.full(m, np.nan)
+    totals = np.zeros((n_groups, m))
+    np.add.at(totals, g.ravel(), credit - credit.mean(axis=0))
+    var = n_groups / (n_groups - 1) * (totals**2).sum(axis=0) / n**2
+    return np.sqrt(var)
+
+
+def smaa2(
+    values: np.ndarray,
+    weights: np.ndarray,
+    rtol: float = 1e-9,
+    groups: np.ndarray | None = None,
+) -> SMAAResult:
+    """SMAA-2 indices from criteria values ``(N, m, k)`` and weights ``(N, k)``; ``groups``
+    ``(N,)`` labels the draws that share inputs, for the standard errors (``None``: none
+    share)."""
     values = np.asarray(values, float)
     weights = np.asarray(weights, float)
     n, m, k = values.shape
@@ -105,7 +148,7 @@ def smaa2(values: np.ndarray, weights: np.ndarray, rtol: float = 1e-9) -> SMAARe
     for i in np.flatnonzero(credit > 0):
         s_c = values @ central[i]  # (N, m): every draw scored with i's central weights
         confidence[i] = _first_credit(s_c, rtol)[:, i].mean()
-    return SMAAResult(rank_acc, central, confidence)
+    return SMAAResult(rank_acc, central, confidence, acceptability_se(first, groups))
 
 
 def _first_credit(scores: np.ndarray, rtol: float) -> np.ndarray:

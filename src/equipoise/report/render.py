@@ -888,8 +888,17 @@ def _decision_context(
         ],
         "perturbed": list(d.perturbed),
         "models": list(d.models),
+        "precision": _precision(d),
         "actual": _what_happened(analysis, d, names, known),
     }
+
+
+def _precision(d: Any) -> str | None:
+    """The SMAA draws' distinct forecasts and the robust option's standard error."""
+    from ..sentences import draws_precision_sentence
+
+    text = draws_precision_sentence(d)
+    return None if text is None else text[0].upper() + text[1:] + "."
 
 
 def _criteria_groups(d: Any, names: dict[str, str]) -> list[dict[str, Any]]:
