@@ -620,6 +620,57 @@ def _kept(
     )
 
 
+@dataclass(frozen=True)
+class _Noise:
+    """The half-widths of the draws' perturbations (module docstring) and how one chunk of
+    them is drawn; the order of the generator's calls is part of the seeded results."""
+
+    position: np.ndarray  # (n_actors, n_issues) scale points
+    salience: float  # shares of the value
+    capability: float
+    relations: float
+    criteria: np.ndarray  # (kd,) in each declared criterion's units
+    criteria_lo: np.ndarray
+    criteria_hi: np.ndarray
+
+    @classmethod
+    def of(cls, st: _Setting, scenario: Scenario) -> _Noise:
+        declared = list(st.declared.values())
+        return cls(
+            _position_uncertainty(st, scenario),
+            scenario.uncertainty.salience,
+            scenario.uncertainty.capability,
+            scenario.uncertainty.relations,
+            np.array([c.uncertainty for c in declared]),
+            np.array([c.lo for c in declared]),
+            np.array([c.hi for c in declared]),
+        )
+
+    def bargaining(
+        self, rng: np.random.Generator, n: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``n`` draws of position noise, salience and capability multipliers."""
+        shape = (n, *self.position.shape)
+        return (
+            rng.uniform(-1.0, 1.0, shape) * self.position,
+            rng.uniform(1 - self.salience, 1 + self.salience, shape),
+            rng.uniform(1 - self.capability, 1 + self.capability, shape),
+        )
+
+    def own(self, st: _Setting, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` draws of the balancer's tie factors and the declared criteria values
+        (options with the same judgement index share their noise; clipped to the scales)."""
+        m, kd = st.declared_values.shape
+        ties = rng.uniform(1 - self.relations, 1 + self.relations, (n, len(st.tie_actors)))
+        noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
+        declared = np.clip(
+            st.declared_values + noise[:, st.judgements] * self.criteria,
+            self.criteria_lo,
+            self.criteria_hi,
+        )
+        return ties, declared
+
+
 def _draw_inputs(
     st: _Setting,
     scenario: Scenario,
@@ -632,24 +683,13 @@ def _draw_inputs(
     ``forecasts`` = F < ``draws``, see :func:`_shared_draw_inputs`."""
     if forecasts is not None and forecasts < draws:
         return _shared_draw_inputs(st, scenario, draws, forecasts, rng)
-    n_a, n_d = st.base.position.shape
-    m, kd = st.declared_values.shape
-    unc = _position_uncertainty(st, scenario)
-    rel_s, rel_c = scenario.uncertainty.salience, scenario.uncertainty.capability
-    rel_t = scenario.uncertainty.relations
-    crit_u = np.array([c.uncertainty for c in st.declared.values()])
-    crit_lo = np.array([c.lo for c in st.declared.values()])
-    crit_hi = np.array([c.hi for c in st.declared.values()])
+    noise = _Noise.of(st, scenario)
     parts = []
     done = 0
     while done < draws:
         n = min(CHUNK, draws - done)
-        noise_x = rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc
-        mult_s = rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d))
-        mult_c = rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d))
-        tie_factor = rng.uniform(1 - rel_t, 1 + rel_t, (n, len(st.tie_actors)))
-        noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
-        declared = np.clip(st.declared_values + noise[:, st.judgements] * crit_u, crit_lo, crit_hi)
+        noise_x, mult_s, mult_c = noise.bargaining(rng, n)
+        tie_factor, declared = noise.own(st, rng, n)
         which = (done + np.arange(n)) % len(st.draw_engines)  # round-robin over the models
         parts.append(DrawInputs(noise_x, mult_s, mult_c, tie_factor, declared, which))
         done += n
@@ -665,40 +705,17 @@ def _shared_draw_inputs(
     criteria noise (in chunks of :data:`CHUNK`). Draw ``n`` takes set ``n mod F`` (and its
     model, ``(n mod F) mod len(models)``), so the balancer's perturbed interests come from the
     same set as its forecast."""
-    n_a, n_d = st.base.position.shape
-    m, kd = st.declared_values.shape
-    unc = _position_uncertainty(st, scenario)
-    rel_s, rel_c = scenario.uncertainty.salience, scenario.uncertainty.capability
-    rel_t = scenario.uncertainty.relations
-    crit_u = np.array([c.uncertainty for c in st.declared.values()])
-    crit_lo = np.array([c.lo for c in st.declared.values()])
-    crit_hi = np.array([c.hi for c in st.declared.values()])
-    sets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for start in range(0, forecasts, CHUNK):
-        n = min(CHUNK, forecasts - start)
-        sets.append(
-            (
-                rng.uniform(-1.0, 1.0, (n, n_a, n_d)) * unc,
-                rng.uniform(1 - rel_s, 1 + rel_s, (n, n_a, n_d)),
-                rng.uniform(1 - rel_c, 1 + rel_c, (n, n_a, n_d)),
-            )
-        )
+    noise = _Noise.of(st, scenario)
+    sets = [noise.bargaining(rng, min(CHUNK, forecasts - a)) for a in range(0, forecasts, CHUNK)]
     noise_x, mult_s, mult_c = (np.concatenate([p[i] for p in sets]) for i in range(3))
-    ties, declared = [], []
-    for start in range(0, draws, CHUNK):
-        n = min(CHUNK, draws - start)
-        ties.append(rng.uniform(1 - rel_t, 1 + rel_t, (n, len(st.tie_actors))))
-        noise = rng.uniform(-1.0, 1.0, (n, st.judgements.max() + 1 if m else 0, kd))
-        declared.append(
-            np.clip(st.declared_values + noise[:, st.judgements] * crit_u, crit_lo, crit_hi)
-        )
+    own = [noise.own(st, rng, min(CHUNK, draws - a)) for a in range(0, draws, CHUNK)]
     index = np.arange(draws) % forecasts
     return DrawInputs(
         noise_x[index],
         mult_s[index],
         mult_c[index],
-        np.concatenate(ties),
-        np.concatenate(declared),
+        np.concatenate([t for t, _ in own]),
+        np.concatenate([d for _, d in own]),
         index % len(st.draw_engines),
     )
 

@@ -28,9 +28,9 @@ from .figures import (
     _network_legend,
     _new_figure,
     _render,
+    _scale_end_labels,
     _style,
     _text_width,
-    _wrap,
     camp_layout,
 )
 
@@ -280,27 +280,7 @@ def dense_issue_figure(
             ),
         ]
         below = -0.33 / main_h
-        ax.text(
-            0.0,
-            below,
-            "◀ " + _wrap(scale.min_label, 36, 4),
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=7.5,
-            color="#333333",
-        )
-        ax.text(
-            1.0,
-            below,
-            _wrap(scale.max_label, 36, 4) + " ▶",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=7.5,
-            color="#333333",
-            multialignment="right",
-        )
+        _scale_end_labels(ax, scale, below)
         fig.legend(
             handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3, handlelength=3.0
         )

@@ -628,6 +628,20 @@ def _dotted_ring(x: float, y: float, r: float) -> Any:
 # -- issues ------------------------------------------------------------------------------
 
 
+def _scale_end_labels(ax: Any, scale: Any, below: float) -> None:
+    """The scale's end labels under the axis, ``below`` in axes units (◀ low, high ▶)."""
+    style = dict(transform=ax.transAxes, va="top", fontsize=7.5, color="#333333")
+    ax.text(0.0, below, "◀ " + _wrap(scale.min_label, 36, 4), ha="left", **style)
+    ax.text(
+        1.0,
+        below,
+        _wrap(scale.max_label, 36, 4) + " ▶",
+        ha="right",
+        multialignment="right",
+        **style,
+    )
+
+
 def issue_figure(
     issue: Any,
     actors: Sequence[tuple[str, float, float]],
@@ -734,27 +748,7 @@ def issue_figure(
             )
         )
         below = -0.33 / (fig.get_size_inches()[1] - top - bottom)
-        ax.text(
-            0.0,
-            below,
-            "◀ " + _wrap(scale.min_label, 36, 4),
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=7.5,
-            color="#333333",
-        )
-        ax.text(
-            1.0,
-            below,
-            _wrap(scale.max_label, 36, 4) + " ▶",
-            transform=ax.transAxes,
-            ha="right",
-            va="top",
-            fontsize=7.5,
-            color="#333333",
-            multialignment="right",
-        )
+        _scale_end_labels(ax, scale, below)
         fig.legend(
             handles=handles,
             loc="upper center",
