@@ -90,6 +90,18 @@ def test_decide_explain_balance_are_the_commands_json(client):
     assert untimed(got.get_json()) == untimed(expected)
 
 
+def test_decide_takes_the_shared_forecasts_of_the_command(client):
+    """`forecast_draws` is `decide --forecast-draws`: the same JSON, F in it."""
+    payload = {"scenario": CASE, "draws": 40, "forecast_draws": 8, "seed": 2}
+    got = post(client, "/api/decide", payload)
+    assert got.status_code == 200, got.get_json()
+    expected = cli_json("decide", CASE, "--draws", "40", "--forecast-draws", "8", "--seed", "2")
+    assert got.get_json() == expected and expected["forecast_draws"] == 8
+    bad = post(client, "/api/decide", {**payload, "forecast_draws": 0})
+    assert bad.status_code == 400
+    assert any("request: forecast_draws:" in e for e in bad.get_json()["errors"]), bad.get_json()
+
+
 def untimed(value):
     """``value`` without its timings (``seconds``): the only part that may differ."""
     if isinstance(value, dict):

@@ -183,6 +183,7 @@ def run_decide(
             model=request.model,
             variant=request.variant,
             draws=request.draws,
+            forecast_draws=request.forecast_draws,
             seed=request.seed,
             rounds=request.rounds,
             combinations=request.combinations,

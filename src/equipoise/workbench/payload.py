@@ -102,6 +102,7 @@ class DecideOptions(_Network):
     model: str = "eum"
     variant: str | None = None
     draws: int = Field(default=1000, ge=0, le=MAX_DRAWS)
+    forecast_draws: int | None = Field(default=None, ge=1, le=MAX_DRAWS)
     seed: int = Field(default=0, ge=0)
     rounds: int | None = Rounds
     combinations: int = Field(default=0, ge=0, le=4)
