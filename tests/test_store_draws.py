@@ -129,7 +129,7 @@ def test_show_export_and_rm_of_a_run_with_draws(store: str, tmp_path: Path) -> N
     [record] = json.loads(out)
     assert record["draws_stored"] == 30 and len(record["draws"]) == 30
     first = record["draws"][0]
-    assert set(first) == {"variant", "draw", "model", "doctrine", "options", "weights"}
+    assert set(first) == {"variant", "draw", "model", "doctrine", "forecast", "options", "weights"}
     assert first["draw"] == 0 and first["variant"] == "" and first["model"] == "mean"
     assert set(first["options"]) == set(record["results"]["acceptability"])
     assert sum(first["weights"].values()) == pytest.approx(1.0)
@@ -266,8 +266,63 @@ def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str, f
         ]
         == 0
     )  # opening upgrades; the new run stores its draws
-    assert HEAD == "0003"
+    assert HEAD == "0004"
     assert sql(store, "SELECT version_num FROM equipoise_schema") == [(HEAD,)]
     assert counts(store)["smaa_draws"] == 20
     old = json.loads(cli("runs", "show", "0123", "--json", "--store", store)[1])
     assert old["status"] == "done" and old["draws_stored"] == 0
+
+
+def test_shared_forecasts_are_stored_per_draw(store: str) -> None:
+    """`smaa_draws.forecast` says which shared forecast each draw used: draw n uses forecast
+    n mod F (`--forecast-draws F`), and every draw its own without sharing."""
+    args = ("decide", CASE, "--model", "mean", "--draws", "30", "--store", store, "--store-draws")
+    assert cli(*args, "--forecast-draws", "7")[0] == 0
+    run = newest(store)
+    rows = sql(store, "SELECT draw, forecast FROM smaa_draws WHERE run_id = :r", r=run)
+    assert sorted(rows) == [(d, d % 7) for d in range(30)]
+    assert cli(*args)[0] == 0
+    run = newest(store)
+    rows = sql(store, "SELECT draw, forecast FROM smaa_draws WHERE run_id = :r", r=run)
+    assert sorted(rows) == [(d, d) for d in range(30)]
+    [record] = json.loads(cli("runs", "export", run, "--store", store)[1])
+    assert [d["forecast"] for d in record["draws"]] == list(range(30))
+
+
+def test_draws_stored_before_revision_0004_keep_a_null_forecast(store: str) -> None:
+    from equipoise.store.engine import migrate_to
+    from equipoise.store.location import normalise_url
+
+    url = normalise_url(store)
+    migrate_to(url, "0003")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        assert "forecast" not in {c["name"] for c in sa.inspect(conn).get_columns("smaa_draws")}
+        conn.execute(
+            sa.text(
+                "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
+                "('sha256:00', 'scenario', '{}', :t)"
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
+                "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"
+            ),
+            {"t": "2024-01-01 00:00:00"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO smaa_draws (run_id, variant, draw, model, doctrine) "
+                "VALUES ('0123456789ab', '', 0, 'mean', NULL)"
+            )
+        )
+    engine.dispose()
+    code, _, err = cli(
+        "decide", CASE, "--model", "mean", "--draws", "5", "--store", store, "--store-draws"
+    )
+    assert code == 0, err  # opening upgrades to 0004
+    assert sql(store, "SELECT version_num FROM equipoise_schema") == [("0004",)]
+    old = sql(store, "SELECT forecast FROM smaa_draws WHERE run_id = '0123456789ab'")
+    assert old == [(None,)]

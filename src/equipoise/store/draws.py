@@ -73,12 +73,15 @@ def draw_rows(
         model_names[j] if 0 <= j < len(model_names) else str(j)
         for j in np.asarray(kept.inputs.model).tolist()
     ]
+    shared = getattr(kept, "forecast", None)
+    forecasts = list(draws) if shared is None else np.asarray(shared).tolist()
     util = np.where(np.isfinite(utility), utility, np.nan).tolist()
     options = list(kept.options)
     criteria = list(kept.criteria)
     return {
         smaa_draws.name: [
-            (run_id, variant, d, mo, do) for d, mo, do in zip(draws, models, doctrines)
+            (run_id, variant, d, mo, do, f)
+            for d, mo, do, f in zip(draws, models, doctrines, forecasts)
         ],
         smaa_draw_options.name: [
             (run_id, variant, d, options[i], u if u == u else None, r)  # NaN -> NULL
@@ -159,15 +162,14 @@ def count_draws(store: Store, run_id: str) -> int:
 
 
 def read_draws(store: Store, run_id: str) -> list[dict[str, Any]]:
-    """The run's draws as records ``{"variant", "draw", "model", "doctrine", "options":
-    {OPTION: {"utility", "rank"}}, "weights": {CRITERION: weight}}``, by variant and draw
-    (the ``runs export`` format)."""
+    """The run's draws as records ``{"variant", "draw", "model", "doctrine", "forecast",
+    "options": {OPTION: {"utility", "rank"}}, "weights": {CRITERION: weight}}``, by variant
+    and draw (the ``runs export`` format)."""
     out: dict[tuple[str, int], dict[str, Any]] = {}
     with store.read() as conn:
-        for variant, draw, model, doctrine in conn.execute(
-            sa.select(
-                smaa_draws.c.variant, smaa_draws.c.draw, smaa_draws.c.model, smaa_draws.c.doctrine
-            )
+        d = smaa_draws
+        for variant, draw, model, doctrine, forecast in conn.execute(
+            sa.select(d.c.variant, d.c.draw, d.c.model, d.c.doctrine, d.c.forecast)
             .where(smaa_draws.c.run_id == run_id)
             .order_by(smaa_draws.c.variant, smaa_draws.c.draw)
         ):
@@ -176,6 +178,7 @@ def read_draws(store: Store, run_id: str) -> list[dict[str, Any]]:
                 "draw": draw,
                 "model": model,
                 "doctrine": doctrine,
+                "forecast": forecast,
                 "options": {},
                 "weights": {},
             }

@@ -18,8 +18,11 @@ only describes them for queries. Tables a user can query with SQL:
 Only for a run made with ``--store-draws`` (revision 0003), the SMAA draws of the overall
 acceptability, in :mod:`equipoise.store.draws`:
 
-- ``smaa_draws`` — per run, variant and draw (0, 1, ...): the draw's bargaining model and the
-  doctrine whose weights it drew (``NULL`` without doctrines);
+- ``smaa_draws`` — per run, variant and draw (0, 1, ...): the draw's bargaining model, the
+  doctrine whose weights it drew (``NULL`` without doctrines) and, since revision 0004, the
+  forecast it used (``forecast``: draws with the same value share their perturbed bargaining
+  inputs, ``--forecast-draws``; equal to ``draw`` when none share; ``NULL`` in runs recorded
+  before 0004);
 - ``smaa_draw_options`` — per run, variant, draw and option: the option's utility under the
   draw's weights and its rank in the draw (1 + the options with a higher utility);
 - ``smaa_draw_weights`` — per run, variant, draw and criterion: the draw's weight.
@@ -47,7 +50,7 @@ __all__ = [
 #: Alembic's version table (named for equipoise, so that it never meets another program's).
 VERSION_TABLE = "equipoise_schema"
 #: Every schema revision this equipoise knows, oldest first; the last is the newest.
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 
 metadata = sa.MetaData()
@@ -131,6 +134,7 @@ smaa_draws = sa.Table(
     *_draw_key(),
     sa.Column("model", sa.String(32), nullable=False),
     sa.Column("doctrine", sa.String(64)),
+    sa.Column("forecast", sa.Integer),  # revision 0004
 )
 
 smaa_draw_options = sa.Table(
