@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 #: The reference data copied into the repository.
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The reference data sets, laid out as ``decide/``, ``deu3/``, ``ktab/`` (+ the flat fixtures).
@@ -34,15 +32,4 @@ def data_file(*parts: str) -> Path:
     """``DATA/<parts>``; a missing fixture is an error of the repository, not a reason to skip."""
     path = DATA.joinpath(*parts)
     assert path.is_file(), f"test fixture {path} is missing from the repository"
-    return path
-
-
-def shared_file(*parts: str) -> Path:
-    """``SHARED/<parts>`` (seed article, case facts); skips the calling test when absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.is_file():
-        pytest.skip(
-            f"{path} is absent: it is not part of the repository (set EQUIPOISE_SHARED "
-            "to the workplace's shared folder to run this check)"
-        )
     return path

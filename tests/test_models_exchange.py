@@ -741,11 +741,10 @@ def test_decide_mode_seeded_runs_reproduce_decides_runs(decide_runs):
     """The same seed tosses the same coins as decide's random.seed(seed): every one of the
     50 seeded runs equals decide's run with that seed in every round -- exchanges, voting
     outcomes (to 1e-12) and, at the end, the outcomes an 11th round would start from (the
-    per-seed figures are in the full reference file of the workplace's shared data, not in
-    the compacted fixture)."""
-    from shareddata import shared_file
+    per-seed figures of the reference fixture)."""
+    from shareddata import data_file
 
-    full = json.loads(shared_file("data", "decide", "sample_data_reference.json").read_text())
+    full = json.loads(data_file("decide", "sample_data_reference.json").read_text())
     _, rnd = decide_runs
     runs = {r["seed"]: r for r in full["random"]["runs"]}
     assert sorted(runs) == list(range(50))
