@@ -72,9 +72,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +83,7 @@ from ._accel import load_kernel
 from .base import BargainingModel, Batch
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, summarise
 from .forecast import Forecast
+from .lazy import LazyList
 from .median import weighted_median
 from .problem import EPS_REL, BargainingProblem
 
@@ -403,12 +403,12 @@ def _round(
     return new_x, rec
 
 
-class _Offers(Sequence[list[dict[str, Any]]]):
+class _Offers(LazyList[list[dict[str, Any]]]):
     """``details[issue]["offers"]``: per round, the offers taken (a list of dicts ``actor``,
     ``offer``, ``proposer``, ``a``, ``b``, ``new_position``, in actor order), kept as
     ``(rounds, n)`` arrays and turned into dicts only when a round is read (then kept). On
     200 actors x 50 rounds the dicts of one issue took ~1.5 MB and ~4 ms; most forecasts
-    never read them. Compares equal to a list of the same rounds."""
+    never read them. Compares equal to a list of the same rounds (:class:`.lazy.LazyList`)."""
 
     def __init__(
         self,
@@ -419,52 +419,29 @@ class _Offers(Sequence[list[dict[str, Any]]]):
         a: np.ndarray,
         b: np.ndarray,
     ) -> None:
+        super().__init__()
         T = len(H) - 1
         self._names, self._H = names, H
         self._typ = typ.reshape(T, len(names))
         self._proposer = proposer.reshape(T, len(names))
         self._a, self._b = a.reshape(T, len(names)), b.reshape(T, len(names))
-        self._built: dict[int, list[dict[str, Any]]] = {}
 
     def __len__(self) -> int:
         return len(self._typ)
 
-    @overload
-    def __getitem__(self, t: int) -> list[dict[str, Any]]: ...
-
-    @overload
-    def __getitem__(self, t: slice) -> list[list[dict[str, Any]]]: ...
-
-    def __getitem__(self, t: int | slice) -> Any:
-        if isinstance(t, slice):
-            return [self[k] for k in range(*t.indices(len(self)))]
-        t = range(len(self))[t]  # negative indices; IndexError past the end
-        got = self._built.get(t)
-        if got is None:
-            typ, jj, names = self._typ[t], self._proposer[t], self._names
-            got = [
-                {
-                    "actor": names[k],
-                    "offer": OFFER_NAMES[typ[k]],
-                    "proposer": names[jj[k]],
-                    "a": float(self._a[t, k]),
-                    "b": float(self._b[t, k]),
-                    "new_position": float(self._H[t + 1, k]),
-                }
-                for k in np.flatnonzero(typ != _NONE).tolist()
-            ]
-            self._built[t] = got
-        return got
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (_Offers, list, tuple)):
-            return len(self) == len(other) and all(x == y for x, y in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like a list
-
-    def __repr__(self) -> str:
-        return repr(list(self))
+    def _build(self, t: int) -> list[dict[str, Any]]:
+        typ, jj, names = self._typ[t], self._proposer[t], self._names
+        return [
+            {
+                "actor": names[k],
+                "offer": OFFER_NAMES[typ[k]],
+                "proposer": names[jj[k]],
+                "a": float(self._a[t, k]),
+                "b": float(self._b[t, k]),
+                "new_position": float(self._H[t + 1, k]),
+            }
+            for k in np.flatnonzero(typ != _NONE).tolist()
+        ]
 
 
 # The compiled rounds (``_eum_kernel``, numba): None = not looked for yet, False =

@@ -69,8 +69,7 @@ Community Decision Making*, Yale UP, 105-127; foarsitter/decide-exchange-model
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +80,7 @@ from ._decide_loop import run_decide
 from .base import BargainingModel, Batch
 from .convergence import HORIZON, MAX_PERIOD, WINDOW, check_stop_rule, first_repeat, summarise
 from .forecast import Forecast
+from .lazy import LazyList
 from .problem import EPS_REL, BargainingProblem
 
 __all__ = ["EqualGainExchange"]
@@ -487,11 +487,12 @@ class _RoundLog:
         ]
 
 
-class _RecordedRounds(Sequence[dict[str, Any]]):
+class _RecordedRounds(LazyList[dict[str, Any]]):
     """``run_details["rounds"]``: a read-only list of round records (module docstring),
     each built from its :class:`_RoundLog` on first access and kept. On 200 actors x 10
     issues a run realises ~90,000 exchanges: building all their records took ~2.5 s, as long
-    as the rounds themselves. Compares equal to a list of the same records."""
+    as the rounds themselves. Compares equal to a list of the same records
+    (:class:`.lazy.LazyList`)."""
 
     def __init__(
         self,
@@ -504,57 +505,33 @@ class _RecordedRounds(Sequence[dict[str, Any]]):
         upper: np.ndarray | None,
         externalities: bool,
     ) -> None:
+        super().__init__()
         n_i = s.shape[1]
         self.logs = logs
         self._s, self._present, self._actors, self._issues = s, present, actors, issues
         self._lower = np.zeros(n_i) if lower is None else np.asarray(lower, float)
         self._upper = np.full(n_i, 100.0) if upper is None else np.asarray(upper, float)
         self._externalities = externalities
-        self._built: dict[int, dict[str, Any]] = {}
 
     def __len__(self) -> int:
         return len(self.logs)
 
-    @overload
-    def __getitem__(self, k: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, k: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, k: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(len(self)))]
-        j = range(len(self))[k]  # negative indices, IndexError
-        rec = self._built.get(j)
-        if rec is None:
-            log = self.logs[j]
-            rec = _round_record(
-                log.tuples(),
-                log.code,
-                log.start,
-                self._s,
-                self._present,
-                log.ties,
-                self._actors,
-                self._issues,
-                self._lower,
-                self._upper,
-                log.n_cand,
-                self._externalities,
-            )
-            self._built[j] = rec
-        return rec
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return (self[j] for j in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (_RecordedRounds, list, tuple)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(list(self))
+    def _build(self, j: int) -> dict[str, Any]:
+        log = self.logs[j]
+        return _round_record(
+            log.tuples(),
+            log.code,
+            log.start,
+            self._s,
+            self._present,
+            log.ties,
+            self._actors,
+            self._issues,
+            self._lower,
+            self._upper,
+            log.n_cand,
+            self._externalities,
+        )
 
 
 class EqualGainExchange(BargainingModel):

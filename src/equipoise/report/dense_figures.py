@@ -459,14 +459,7 @@ def dense_network_figure(
         ax.set_ylim(ys.min() - pady, ys.max() + pady)
         if compact:
             return fig
-        handles = _network_legend(groups, bad, cancelled, lone, loose, balancer, pos)
-        fig.legend(
-            handles=handles,
-            loc="upper center",
-            ncol=min(3, len(handles)),
-            bbox_to_anchor=(0.5, 0.0),
-            handlelength=3.2,
-        )
+        _network_legend(fig, groups, bad, cancelled, lone, loose, balancer, pos)
         return fig
 
     label = (

@@ -492,14 +492,7 @@ def network_figure(
         ax.set_ylim(min(ys) - pady, max(ys) + pady)
         if compact:
             return fig
-        handles = _network_legend(groups, bad, cancelled, lone, loose, balancer, pos)
-        fig.legend(
-            handles=handles,
-            loc="upper center",
-            ncol=min(3, len(handles)),
-            bbox_to_anchor=(0.5, 0.0),
-            handlelength=3.2,
-        )
+        _network_legend(fig, groups, bad, cancelled, lone, loose, balancer, pos)
         return fig
 
     label = (
@@ -511,6 +504,7 @@ def network_figure(
 
 
 def _network_legend(
+    fig: Any,
     groups: Sequence[Sequence[str]],
     bad: set[frozenset],
     cancelled: Sequence[Sequence[str]],
@@ -518,8 +512,9 @@ def _network_legend(
     loose: set[str],
     balancer: str | None,
     pos: Mapping[str, tuple[float, float]],
-) -> list[Any]:
-    """The legend entries of the relations network (ties, camps, markers), in order."""
+) -> None:
+    """The legend of the relations network (ties, camps, markers, in order) under ``fig``'s
+    axes, as the row and the dense network figures place it."""
     from matplotlib.lines import Line2D
 
     handles = [
@@ -610,7 +605,13 @@ def _network_legend(
                 label=f"balancer ({balancer})",
             )
         )
-    return handles
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=min(3, len(handles)),
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=3.2,
+    )
 
 
 def _count(k: int, noun: str) -> str:
