@@ -234,6 +234,24 @@ def test_a_ctrl_c_while_the_draws_are_written_leaves_no_half_recorded_run(
     assert sql(store, "SELECT count(*) FROM decision_scores") == [(0,)]
 
 
+def _insert_an_old_run(conn: sa.Connection) -> None:
+    """A finished run, id 0123456789ab, as an older equipoise recorded it."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
+            "('sha256:00', 'scenario', '{}', :t)"
+        ),
+        {"t": "2024-01-01 00:00:00"},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
+            "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"
+        ),
+        {"t": "2024-01-01 00:00:00"},
+    )
+
+
 @pytest.mark.parametrize("first", ["0001", "0002"])
 def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str, first: str) -> None:
     from equipoise.store.engine import migrate_to
@@ -245,20 +263,7 @@ def test_a_store_of_an_older_schema_is_upgraded_to_the_draw_tables(store: str, f
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         assert not set(DRAW_TABLES) & set(sa.inspect(conn).get_table_names())
-        conn.execute(
-            sa.text(
-                "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
-                "('sha256:00', 'scenario', '{}', :t)"
-            ),
-            {"t": "2024-01-01 00:00:00"},
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
-                "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"
-            ),
-            {"t": "2024-01-01 00:00:00"},
-        )
+        _insert_an_old_run(conn)
     engine.dispose()
     assert (
         cli("decide", CASE, "--model", "mean", "--draws", "20", "--store", store, "--store-draws")[
@@ -298,20 +303,7 @@ def test_draws_stored_before_revision_0004_keep_a_null_forecast(store: str) -> N
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         assert "forecast" not in {c["name"] for c in sa.inspect(conn).get_columns("smaa_draws")}
-        conn.execute(
-            sa.text(
-                "INSERT INTO run_inputs (hash, kind, content, created) VALUES "
-                "('sha256:00', 'scenario', '{}', :t)"
-            ),
-            {"t": "2024-01-01 00:00:00"},
-        )
-        conn.execute(
-            sa.text(
-                "INSERT INTO runs (id, command, status, started, params, version, input_hash) "
-                "VALUES ('0123456789ab', 'decide', 'done', :t, '{}', '0.0.1', 'sha256:00')"
-            ),
-            {"t": "2024-01-01 00:00:00"},
-        )
+        _insert_an_old_run(conn)
         conn.execute(
             sa.text(
                 "INSERT INTO smaa_draws (run_id, variant, draw, model, doctrine) "

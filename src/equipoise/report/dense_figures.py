@@ -24,6 +24,7 @@ from .figures import (
     NEGATIVE,
     POSITIVE,
     _count,
+    _forecast_handle,
     _margins,
     _network_legend,
     _new_figure,
@@ -240,18 +241,7 @@ def dense_issue_figure(
                 clip_on=False,
                 transform=ax_h.get_xaxis_transform(),
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=st["color"],
-                    linestyle=st["linestyle"],
-                    lw=1.7,
-                    marker=st["marker"],
-                    ms=5,
-                    label=f"{model} forecast {value:.1f}",
-                )
-            )
+            handles.append(_forecast_handle(st, model, value))
         if actual is not None:
             for a in (ax, ax_h):
                 a.axvline(actual, color=INK, lw=3.2, zorder=4, alpha=0.9)

@@ -629,6 +629,22 @@ def _dotted_ring(x: float, y: float, r: float) -> Any:
 # -- issues ------------------------------------------------------------------------------
 
 
+def _forecast_handle(style: Mapping[str, Any], model: str, value: float) -> Any:
+    """The legend entry of one model's forecast line on an issue figure."""
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [],
+        [],
+        color=style["color"],
+        linestyle=style["linestyle"],
+        lw=1.7,
+        marker=style["marker"],
+        ms=5,
+        label=f"{model} forecast {value:.1f}",
+    )
+
+
 def _scale_end_labels(ax: Any, scale: Any, below: float) -> None:
     """The scale's end labels under the axis, ``below`` in axes units (◀ low, high ▶)."""
     style = dict(transform=ax.transAxes, va="top", fontsize=7.5, color="#333333")
@@ -721,18 +737,7 @@ def issue_figure(
                 zorder=5,
                 clip_on=False,
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=st["color"],
-                    linestyle=st["linestyle"],
-                    lw=1.7,
-                    marker=st["marker"],
-                    ms=5,
-                    label=f"{model} forecast {value:.1f}",
-                )
-            )
+            handles.append(_forecast_handle(st, model, value))
         if actual is not None:
             ax.axvline(actual, color=INK, lw=3.2, zorder=4, alpha=0.9)
             handles.append(Line2D([], [], color=INK, lw=3.2, label=f"actual outcome {actual:g}"))
